@@ -1,0 +1,48 @@
+import { LogThresholds, type ComponentResult, type Severity } from '../../../schemas/index.js';
+import { defineCheck } from '../../define.js';
+
+/** syslog order: a lower rank is more severe. */
+const RANK: Record<Severity, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
+const SEVERITY_ZH: Record<string, string> = { emergency: '紧急', alert: '警报', critical: '严重', error: '错误', warning: '警告' };
+
+export const logCheck = defineCheck({
+  id: 'SXKR-006',
+  name: { zh: '设备系统LOG日志检查', en: 'System error log' },
+  expected: {
+    zh: (t) => `自上次巡检以来无新的${SEVERITY_ZH[t.minSeverity] ?? t.minSeverity}级及以上日志`,
+    en: (t) => `no new entries of severity ${t.minSeverity} or worse since the last inspection`,
+  },
+  thresholds: LogThresholds,
+  evaluate(measurements, t, { lang }) {
+    const scanned = measurements.filter((m) => m.metric === 'log.scanned');
+    const entries = measurements.filter((m) => m.metric === 'log.entry');
+    const ignore = t.ignore.map((s) => s.toLowerCase());
+    const limit = RANK[t.minSeverity as Severity];
+    const components: ComponentResult[] = [];
+    let counted = 0;
+    for (const e of entries) {
+      const severity = e.severity ?? 'error'; // an entry a source calls an error without a level is an error
+      if (RANK[severity] > limit) continue;
+      const text = String(e.value ?? '');
+      const actual = `${e.at} ${severity}: ${text}`;
+      if (ignore.some((s) => text.toLowerCase().includes(s))) {
+        components.push({ component: e.component, verdict: 'normal', actual: `${actual} (${lang === 'zh' ? '已忽略' : 'ignored'})`, command: e.command });
+        continue;
+      }
+      counted++;
+      components.push({ component: e.component, verdict: 'abnormal', actual, reason: `${e.component}: ${severity} entry at ${e.at}`, command: e.command });
+    }
+    if (scanned.length === 0 && entries.length === 0) return { components };
+    const total = scanned.reduce((n, m) => n + (typeof m.value === 'number' ? m.value : 0), 0);
+    if (components.length === 0) {
+      // The log was read and held nothing at the threshold: one normal row per log source.
+      const sources = scanned.length ? scanned : entries.slice(0, 1);
+      for (const m of sources) components.push({ component: m.component, verdict: 'normal', actual: lang === 'zh' ? '无新错误日志' : 'no new error entries', command: m.command });
+    }
+    const actual =
+      lang === 'zh'
+        ? `${counted} 条新错误日志${scanned.length ? `（已读 ${total} 条）` : ''}`
+        : `${counted} new error entr${counted === 1 ? 'y' : 'ies'}${scanned.length ? ` (${total} read)` : ''}`;
+    return { components, actual };
+  },
+});

@@ -1,0 +1,88 @@
+import type { TSchema } from '@sinclair/typebox';
+import type {
+  CheckResult,
+  ComponentResult,
+  Lang,
+  Report,
+  ThresholdOverrides,
+  Verdict,
+} from '../schemas/index.js';
+import { resolveThresholds } from './levels.js';
+import type { CheckDefinition, CheckContext } from './types.js';
+
+/** Declares a check once; the type parameter ties `expected` and `evaluate` to its threshold schema. */
+export function defineCheck<S extends TSchema>(definition: CheckDefinition<S>): CheckDefinition<S> {
+  return definition;
+}
+
+const MAX_SUMMARY_PARTS = 4;
+
+/** abnormal beats unknown beats normal; nothing judged is unknown. */
+export function combineVerdicts(verdicts: Verdict[]): Verdict {
+  if (verdicts.length === 0) return 'unknown';
+  if (verdicts.includes('abnormal')) return 'abnormal';
+  if (verdicts.includes('unknown')) return 'unknown';
+  return 'normal';
+}
+
+function summarise(components: ComponentResult[], verdict: Verdict): string {
+  // Show the components that explain the verdict first: abnormal ones for an abnormal check.
+  const shown = verdict === 'normal' ? components : components.filter((c) => c.verdict === verdict);
+  const parts = shown.slice(0, MAX_SUMMARY_PARTS).map((c) => `${c.component}: ${c.actual}`);
+  if (shown.length > MAX_SUMMARY_PARTS) parts.push(`… (+${shown.length - MAX_SUMMARY_PARTS})`);
+  return parts.join('; ');
+}
+
+function unique(values: (string | undefined)[]): string[] {
+  return [...new Set(values.filter((v): v is string => Boolean(v)))];
+}
+
+export interface EvaluateOptions {
+  now?: Date;
+  lang?: Lang;
+}
+
+/** Runs one check over a report: its measurements, its gaps, the device's effective thresholds. */
+export function runCheck<S extends TSchema>(
+  check: CheckDefinition<S>,
+  report: Report,
+  overrides: ThresholdOverrides | undefined,
+  options: EvaluateOptions = {},
+): CheckResult {
+  const lang = options.lang ?? 'en';
+  const now = options.now ?? new Date(report.window.end);
+  const measurements = report.measurements.filter((m) => m.check === check.id);
+  const gaps = (report.gaps ?? []).filter((g) => g.check === check.id);
+  const { values, applied } = resolveThresholds(check.id, check.thresholds, overrides, report.identity);
+  const ctx: CheckContext = { now, identity: report.identity, gaps, lang };
+
+  const gapComponents: ComponentResult[] = gaps.map((g) => ({
+    component: g.component ?? check.name[lang],
+    verdict: 'unknown',
+    actual: lang === 'zh' ? '未知' : 'unknown',
+    reason: g.reason,
+    ...(g.command ? { command: g.command } : {}),
+  }));
+
+  const evaluation = measurements.length > 0 ? check.evaluate(measurements, values, ctx) : { components: [] };
+  const components = [...evaluation.components, ...gapComponents];
+  const verdict = combineVerdicts(components.map((c) => c.verdict));
+
+  let reason: string | undefined;
+  if (verdict !== 'normal') {
+    const reasons = unique(components.filter((c) => c.verdict === verdict).map((c) => c.reason));
+    reason = reasons.join('; ') || (lang === 'zh' ? '未测得任何数据' : 'nothing was measured for this check');
+  }
+
+  return {
+    check: check.id,
+    verdict,
+    actual: evaluation.actual ?? (summarise(components, verdict) || (lang === 'zh' ? '未测得' : 'not measured')),
+    expected: check.expected[lang](values),
+    threshold: applied,
+    ...(reason ? { reason } : {}),
+    commands: unique([...measurements.map((m) => m.command), ...gaps.map((g) => g.command)]),
+    components,
+    evaluatedAt: now.toISOString(),
+  };
+}

@@ -1,0 +1,118 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type {
+  AppliedThreshold,
+  CheckId,
+  ComponentResult,
+  ComponentStatus,
+  DeviceIdentity,
+  Lang,
+  Measurement,
+  ThresholdLevel,
+  ThresholdOverrides,
+  ThresholdSet,
+} from '../schemas/index.js';
+
+/**
+ * Threshold resolution and the shared wording of results. Every check words its findings through
+ * these helpers, so a CPU row and a temperature row read alike ("41.0 °C ≤ 56 °C").
+ */
+
+export interface ResolvedThresholds<T> {
+  values: T;
+  applied: Record<string, AppliedThreshold>;
+}
+
+/** The overrides that apply to one device, least specific first. */
+function levelsFor(overrides: ThresholdOverrides | undefined, identity: DeviceIdentity): [ThresholdLevel, ThresholdSet | undefined][] {
+  return [
+    ['site', overrides?.site],
+    ['kind', overrides?.kinds?.[identity.kind]],
+    ['role', identity.role ? overrides?.roles?.[identity.role] : undefined],
+    ['device', overrides?.devices?.[identity.hostname]],
+  ];
+}
+
+/** Defaults from the schema, then each level in turn: the most specific level setting a key wins. */
+export function resolveThresholds<S extends TSchema>(
+  check: CheckId,
+  schema: S,
+  overrides: ThresholdOverrides | undefined,
+  identity: DeviceIdentity,
+): ResolvedThresholds<Static<S>> {
+  const values = Value.Create(schema) as Record<string, unknown>;
+  const applied: Record<string, AppliedThreshold> = {};
+  for (const key of Object.keys(values)) applied[key] = { value: values[key], from: 'default' };
+  for (const [level, set] of levelsFor(overrides, identity)) {
+    const forCheck = set?.[check] as Record<string, unknown> | undefined;
+    if (!forCheck) continue;
+    for (const [key, value] of Object.entries(forCheck)) {
+      if (value === undefined) continue;
+      values[key] = value;
+      applied[key] = { value, from: level };
+    }
+  }
+  return { values: values as Static<S>, applied };
+}
+
+const PHRASES = {
+  avg: { zh: '平均', en: 'avg' },
+  max: { zh: '最大', en: 'max' },
+  limit: { zh: '阈值', en: 'limit' },
+  device: { zh: '设备阈值', en: 'device limit' },
+  absent: { zh: '未安装', en: 'not present' },
+  notMeasured: { zh: '未测得', en: 'not measured' },
+  invalid: { zh: '无效数值', en: 'invalid value' },
+  state: { zh: '状态', en: 'state' },
+} as const;
+export type Phrase = keyof typeof PHRASES;
+export const phrase = (lang: Lang, key: Phrase): string => PHRASES[key][lang];
+
+/** A value formatted with its unit: 41 → "41.0 °C", 12.345 → "12.3 %". */
+export function formatValue(value: number, unit = ''): string {
+  const text = Number.isInteger(value) ? value.toFixed(1) : value.toFixed(Math.abs(value) < 1 ? 2 : 1);
+  return unit ? `${text} ${unit}` : text;
+}
+
+/** A usable percentage or reading; NaN, ±Infinity, non-numbers and (for percentages) values outside 0–100 are not. */
+export function readNumber(m: Measurement, range?: { min: number; max: number }): number | undefined {
+  if (typeof m.value !== 'number' || !Number.isFinite(m.value)) return undefined;
+  if (range && (m.value < range.min || m.value > range.max)) return undefined;
+  return m.value;
+}
+
+export const PERCENT = { min: 0, max: 100 } as const;
+
+/** Judges `value` against an upper limit (inclusive: exactly at the limit is still normal). */
+export function judgeAtMost(value: number, limit: number): 'normal' | 'abnormal' {
+  return value <= limit ? 'normal' : 'abnormal';
+}
+
+/** A component that could not be judged because its value is unusable. */
+export function invalidComponent(m: Measurement, lang: Lang): ComponentResult {
+  return {
+    component: m.component,
+    verdict: 'unknown',
+    actual: `${phrase(lang, 'invalid')}: ${String(m.value)}`,
+    reason: `${m.metric} of ${m.component} is not a usable number (${String(m.value)})`,
+    command: m.command,
+  };
+}
+
+/** State readings: ok → normal; absent → normal (an empty slot is no failure); warning/fault → abnormal. */
+export function judgeState(m: Measurement, lang: Lang): ComponentResult {
+  const status: ComponentStatus = m.status ?? 'unknown';
+  const raw = m.value === null || m.value === undefined ? status : String(m.value);
+  const base = { component: m.component, command: m.command };
+  switch (status) {
+    case 'ok':
+      return { ...base, verdict: 'normal', actual: raw };
+    case 'absent':
+      return { ...base, verdict: 'normal', actual: `${raw} (${phrase(lang, 'absent')})` };
+    case 'warning':
+    case 'fault':
+      return { ...base, verdict: 'abnormal', actual: raw, reason: `${m.component} is ${raw}${m.detail ? ` (${m.detail})` : ''}` };
+    default:
+      return { ...base, verdict: 'unknown', actual: raw, reason: `${m.component}: state ${raw} cannot be judged` };
+  }
+}

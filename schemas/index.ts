@@ -1,0 +1,9 @@
+/** The wire and file formats: TypeScript types and runtime schemas from one declaration. */
+export * from './common.js';
+export * from './measurement.js';
+export * from './device.js';
+export * from './report.js';
+export * from './result.js';
+export * from './thresholds.js';
+export * from './errors.js';
+export * from './validate.js';
