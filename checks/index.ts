@@ -2,7 +2,7 @@
  * The inspection engine's public surface: the SXKR catalogue and evaluation. Sources
  * (checks/sources/*) and the runner (checks/run) have their own index files.
  */
-import type { CheckResult, Lang, Report, ThresholdOverrides, Verdict } from '../schemas/index.js';
+import type { CheckResult, Report, ThresholdOverrides, Verdict } from '../schemas/index.js';
 import { CHECKS } from './catalog/index.js';
 import { combineVerdicts, runCheck, type EvaluateOptions } from './define.js';
 
@@ -25,14 +25,13 @@ export function checkById(id: string) {
   return CHECKS.find((c) => c.id === id);
 }
 
-export const VERDICT_LABELS: Record<Verdict, Record<Lang, string>> = {
-  normal: { zh: '正常', en: 'normal' },
-  abnormal: { zh: '不正常', en: 'abnormal' },
-  unknown: { zh: '未知', en: 'unknown' },
-};
+export { VERDICT_LABELS } from './labels.js';
 
 /** Exit codes of `inspect` (documented in README): 0 all normal, 1 any abnormal, 3 only unknowns besides normal. */
 export function exitCodeFor(verdicts: Verdict[]): 0 | 1 | 3 {
   const v = combineVerdicts(verdicts);
   return v === 'normal' ? 0 : v === 'abnormal' ? 1 : 3;
 }
+
+export { renderForm, FORM_COLUMNS } from './form/render.js';
+export { displayWidth } from './form/width.js';

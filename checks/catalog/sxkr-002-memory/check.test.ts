@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { evaluateReport } from '../../index.js';
+import { measure, reportOf } from '../../testing.js';
+
+const judge = (...ms: Parameters<typeof measure>[]) =>
+  evaluateReport(reportOf(ms.map((args) => measure(...args))), { devices: { big: { 'SXKR-002': { usedMax: 90 } } } })[1]!;
+
+describe('SXKR-002 memory', () => {
+  it.each([
+    [80, 'normal'],
+    [80.01, 'abnormal'],
+    [0, 'normal'],
+  ])('used %s %% → %s', (used, verdict) => {
+    expect(judge(['SXKR-002', 'system', 'memory.used', used]).verdict).toBe(verdict);
+  });
+
+  it('reports swap beside memory without judging it', () => {
+    const r = judge(['SXKR-002', 'system', 'memory.used', 40], ['SXKR-002', 'system', 'swap.used', 99]);
+    expect(r).toMatchObject({ verdict: 'normal', actual: 'system: 40.0 % (swap 99.0 %)' });
+  });
+
+  it('swap alone is not a memory measurement', () => {
+    expect(judge(['SXKR-002', 'system', 'swap.used', 10]).verdict).toBe('unknown');
+  });
+
+  it('judges every pool and names the full one', () => {
+    const r = judge(['SXKR-002', 'Processor', 'memory.used', 11.44], ['SXKR-002', 'I/O', 'memory.used', 85]);
+    expect(r.verdict).toBe('abnormal');
+    expect(r.reason).toBe('I/O: memory used 85.0 % > 80 %');
+  });
+
+  it.each([[Number.NaN], [-1], [101]])('an unusable value %s is unknown', (v) => {
+    expect(judge(['SXKR-002', 'system', 'memory.used', v]).verdict).toBe('unknown');
+  });
+});

@@ -1,0 +1,41 @@
+import type { CheckResult, Lang, Report } from '../../schemas/index.js';
+import { CHECKS } from '../catalog/index.js';
+import { VERDICT_LABELS } from '../labels.js';
+import { renderTable, type Column } from './table.js';
+
+/** The inspection form's columns (service plan section 7.1), in both languages. */
+export const FORM_COLUMNS: Record<Lang, string[]> = {
+  zh: ['编号', '检查项目', '检查命令', '检查期待结果', '实际结果', '检查结果', '备注'],
+  en: ['ID', 'Item', 'Command', 'Expected', 'Actual', 'Verdict', 'Notes'],
+};
+const WIDTHS = [8, 16, 28, 28, 34, 8, 30];
+const MAX_COMMANDS = 3;
+const MAX_COMPONENT_ROWS = 12;
+
+function commandsCell(result: CheckResult): string {
+  const shown = result.commands.slice(0, MAX_COMMANDS);
+  if (result.commands.length > MAX_COMMANDS) shown.push(`… (+${result.commands.length - MAX_COMMANDS})`);
+  return shown.join('\n');
+}
+
+/** One row per check; for an abnormal or unknown check, the components that explain it beneath. */
+export function renderForm(report: Report, results: CheckResult[], lang: Lang): string {
+  const id = report.identity;
+  const title = [
+    `${lang === 'zh' ? '设备' : 'Device'}: ${id.hostname} (${id.kind}${id.model ? `, ${id.model}` : ''}${id.serial ? `, S/N ${id.serial}` : ''})`,
+    `${lang === 'zh' ? '巡检时段' : 'Window'}: ${report.window.start} → ${report.window.end} · ${lang === 'zh' ? '来源' : 'source'} ${report.source}`,
+  ];
+  const rows: string[][] = [];
+  for (const r of results) {
+    const check = CHECKS.find((c) => c.id === r.check);
+    rows.push([r.check, check?.name[lang] ?? r.check, commandsCell(r), r.expected, r.actual, VERDICT_LABELS[r.verdict][lang], r.reason ?? '']);
+    if (r.verdict === 'normal') continue;
+    const explaining = r.components.filter((c) => c.verdict !== 'normal');
+    for (const c of explaining.slice(0, MAX_COMPONENT_ROWS))
+      rows.push(['', `  └ ${c.component}`, c.command ?? '', '', c.actual, VERDICT_LABELS[c.verdict][lang], c.reason ?? '']);
+    if (explaining.length > MAX_COMPONENT_ROWS)
+      rows.push(['', `  … +${explaining.length - MAX_COMPONENT_ROWS}`, '', '', '', '', '']);
+  }
+  const columns: Column[] = FORM_COLUMNS[lang].map((header, i) => ({ header, max: WIDTHS[i]! }));
+  return [...title, renderTable(columns, rows)].join('\n');
+}
