@@ -7,3 +7,4 @@ export * from './result.js';
 export * from './thresholds.js';
 export * from './errors.js';
 export * from './validate.js';
+export * from './duration.js';

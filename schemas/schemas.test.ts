@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Report, ThresholdOverrides, ValidationError, parseWithDefaults, validate, CpuThresholds } from './index.js';
+import { CpuThresholds, Report, ThresholdOverrides, ValidationError, parseDuration, parseWithDefaults, validate } from './index.js';
 
 const good = () => ({
   id: 'rep-2026-11-28-0001',
@@ -69,5 +69,18 @@ describe('Thresholds', () => {
       /\/devices\/db01\/SXKR-001\/avgMax/,
     );
     expect(() => validate(ThresholdOverrides, { kinds: { toaster: {} } }, 'thresholds')).toThrow(/\/kinds\/toaster/);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['10s', 10_000],
+    ['5m', 300_000],
+    ['1.5h', 5_400_000],
+    ['250ms', 250],
+    ['30', 30_000],
+  ])('%s → %i ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+  it.each(['', 'ten seconds', '5 weeks', '0s', '-1s'])('"%s" is refused with a clear message', (text) => {
+    expect(() => parseDuration(text, 'window')).toThrow(/invalid window/);
   });
 });
