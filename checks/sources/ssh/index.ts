@@ -2,3 +2,4 @@
 export * from './errors.js';
 export { openSshSession, type SshConnectOptions, type SshSession, type CommandResult } from './session.js';
 export { findKnownKeys, knownHostsName } from './known-hosts.js';
+export { collectSsh, detectOs, allUnknownGaps, type SshTarget, type CollectSshOptions, type DetectedOs } from './collect.js';

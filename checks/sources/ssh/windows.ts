@@ -1,0 +1,4 @@
+import { emptyCollection, type OsCollection, type OsContext } from './os-context.js';
+export async function collectWindows(_ctx: OsContext): Promise<OsCollection> {
+  return emptyCollection();
+}
