@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXAMPLE_SITE_FILE, SiteFileError, loadSiteFile, parseSiteFile, writeExampleSiteFile } from './site-file.js';
+
+function errorOf(text: string): SiteFileError {
+  try {
+    parseSiteFile(text, 'hq.yaml');
+  } catch (e) {
+    if (e instanceof SiteFileError) return e;
+    throw e;
+  }
+  throw new Error('expected a SiteFileError');
+}
+
+describe('site file', () => {
+  it('the example written by `inspect init` is a valid site', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunjian-site-'));
+    const path = join(dir, 'hq.yaml');
+    writeExampleSiteFile(path);
+    expect(readFileSync(path, 'utf8')).toBe(EXAMPLE_SITE_FILE);
+    const site = loadSiteFile(path);
+    expect(site.site.site).toBe('hq');
+    expect(site.servers.map((s) => [s.name, s.port, s.user])).toEqual([
+      ['db01', 22, 'root'],
+      ['app01', 22, 'inspect'],
+      ['aix01', 2222, 'root'],
+    ]);
+    expect(site.servers[1]!.auth).toEqual({ password_env: 'APP01_PASSWORD' });
+    expect(site.servers[0]!.auth.key_file).toMatch(/\.ssh\/id_ed25519$/);
+    expect(site.snmpDevices.map((d) => [d.name, d.kind])).toEqual([
+      ['core-sw1', 'switch'],
+      ['fw1', 'firewall'],
+      ['ups1', 'ups'],
+    ]);
+    expect(site.snmpDevices[1]!.snmp.version).toBe('3');
+    expect(() => writeExampleSiteFile(path)).toThrow(/already exists/);
+  });
+
+  it('names the line and field of a wrong type', () => {
+    const e = errorOf(['site: hq', 'ssh: { user: root, auth: { agent: true } }', 'servers:', '  - host: a', '  - host: b', '    port: nope', ''].join('\n'));
+    expect(e.issues[0]).toMatchObject({ path: '/servers/1/port', line: 6 });
+    expect(e.message).toMatch(/^hq\.yaml:6: \/servers\/1\/port: /);
+  });
+
+  it('refuses a password written in the file and says what to do instead', () => {
+    const e = errorOf(['site: hq', 'servers:', '  - host: a', '    user: root', '    auth:', '      password: hunter2', ''].join('\n'));
+    expect(e.issues[0]).toMatchObject({ path: '/servers/0/auth/password', line: 6 });
+    expect(e.message).toMatch(/password_env/);
+    expect(e.message).not.toMatch(/hunter2/);
+  });
+
+  it('refuses two authentication methods, missing credentials, duplicate names and unknown group members', () => {
+    const e = errorOf(
+      [
+        'site: hq',
+        'servers:',
+        '  - host: a',
+        '    user: root',
+        '    auth: { agent: true, password_env: PW }',
+        '  - host: b',
+        '    user: root',
+        'network:',
+        '  - host: a',
+        'groups:',
+        '  g: [a, zz]',
+        '',
+      ].join('\n'),
+    );
+    const byPath = Object.fromEntries(e.issues.map((i) => [i.path, i]));
+    const messagesAt = (path: string) => e.issues.filter((i) => i.path === path).map((i) => i.message);
+    expect(byPath['/servers/0/auth']).toMatchObject({ line: 5, message: expect.stringMatching(/one authentication method/) });
+    expect(byPath['/servers/1']).toMatchObject({ line: 6, message: expect.stringMatching(/no SSH authentication/) });
+    expect(messagesAt('/network/0')).toEqual([
+      expect.stringMatching(/"a" is used twice \(first at \/servers\/0\)/),
+      expect.stringMatching(/no SNMP credentials/),
+    ]);
+    expect(byPath['/groups/g/1']).toMatchObject({ line: 11, message: expect.stringMatching(/"zz"/) });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const e = errorOf('site: hq\nservers:\n  - host: a\n   bad: [\n');
+    expect(e.issues[0]!.line).toBeGreaterThanOrEqual(3);
+  });
+
+  it('validates threshold overrides with the shared schema', () => {
+    const e = errorOf(['site: hq', 'thresholds:', '  site:', '    SXKR-001: { avgMax: 150 }', ''].join('\n'));
+    expect(e.issues[0]).toMatchObject({ path: '/thresholds/site/SXKR-001/avgMax', line: 4 });
+  });
+});
