@@ -8,6 +8,7 @@ export * from './thresholds.js';
 export * from './errors.js';
 export * from './validate.js';
 export * from './duration.js';
+export * from './agent-config.js';
 export * from './ticket.js';
 export * from './maintenance.js';
 export * from './inspection.js';
