@@ -13,3 +13,5 @@ export * from './ticket.js';
 export * from './maintenance.js';
 export * from './inspection.js';
 export * from './site-file.js';
+export * from './collector-config.js';
+export * from './collector-api.js';

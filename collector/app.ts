@@ -1,0 +1,174 @@
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import { Value } from '@sinclair/typebox/value';
+import { CollectorConfig, ValidationError, type Lang } from '../schemas/index.js';
+import { registerAuth } from './auth.js';
+import { ApiError } from './errors.js';
+import type { IngestHooks } from './ingest/hooks.js';
+import { createIngest } from './ingest/ingest.js';
+import { coreMetrics, MetricsRegistry, type CoreMetrics } from './metrics.js';
+import { createRepositories, type Repositories } from './repositories/index.js';
+import { devicesRoutes } from './routes/api/v1/devices.js';
+import { heartbeatRoutes } from './routes/api/v1/heartbeat.js';
+import { reportsRoutes } from './routes/api/v1/reports.js';
+import { sitesRoutes } from './routes/api/v1/sites.js';
+import { healthRoutes } from './routes/health.js';
+import { metricsRoutes } from './routes/metrics.js';
+import type { Db } from './storage/db.js';
+import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.js';
+
+/** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
+export interface HookContext {
+  db: Db;
+  repos: Repositories;
+  config: CollectorConfig;
+}
+
+/* ================================================================================================
+ * THE ROUTE LIST — every route plugin of the collector, registered in this order.
+ * Add yours here (tickets, inspections, maintenance…). A plugin sees app.db, app.repos,
+ * app.metrics, app.config and declares access with `config: { auth: { roles: [...] } }`.
+ * ============================================================================================== */
+const ROUTES: FastifyPluginAsync[] = [
+  healthRoutes,
+  metricsRoutes,
+  reportsRoutes,
+  heartbeatRoutes,
+  sitesRoutes,
+  devicesRoutes,
+  // --- tickets, inspections, maintenance routes go here ---
+];
+
+/* ================================================================================================
+ * THE INGEST HOOK LIST — called inside the ingest transaction (see ingest/hooks.ts).
+ * ============================================================================================== */
+const HOOK_FACTORIES: ((ctx: HookContext) => IngestHooks)[] = [
+  // --- e.g. (ctx) => new TicketsIngestHook(ctx.db) ---
+];
+
+export interface AppOptions {
+  db: Db;
+  /** Defaults filled for whatever is missing. */
+  config?: Partial<CollectorConfig>;
+  /** Extra hooks besides HOOK_FACTORIES (tests). */
+  hooks?: IngestHooks[];
+  /** Language of stored result wording. */
+  lang?: Lang;
+  /** false (tests), or pino options; default: level from config with secrets redacted. */
+  logger?: FastifyServerOptions['logger'];
+  /** TLS certificate and key (PEM); the server then speaks HTTPS only. */
+  https?: { cert: Buffer; key: Buffer };
+  /** Fixed clock for tests. */
+  now?: () => Date;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+    repos: Repositories;
+    metrics: MetricsRegistry;
+    coreMetrics: CoreMetrics;
+    config: CollectorConfig;
+    ingest: ReturnType<typeof createIngest>;
+    clock: () => Date;
+  }
+}
+
+/** Paths whose values never reach the log. */
+export const REDACT = [
+  'req.headers.authorization',
+  'headers.authorization',
+  'authorization',
+  'token',
+  '*.token',
+  'community',
+  '*.community',
+  '*.*.community',
+  'password',
+  '*.password',
+];
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
+};
+
+export function configWithDefaults(partial: Partial<CollectorConfig> = {}): CollectorConfig {
+  return Value.Default(CollectorConfig, Value.Clone(partial)) as CollectorConfig;
+}
+
+/** Builds the collector's fastify app over an open database (listening is server.ts's job). */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const config = configWithDefaults(options.config);
+  const serverOptions: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
+    logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimit,
+    ...(options.https ? { https: options.https } : {}),
+  };
+  const app = Fastify(serverOptions as FastifyServerOptions).withTypeProvider<TypeBoxProvider>();
+
+  app.setValidatorCompiler(typeboxValidatorCompiler);
+  // Only JSON bodies: anything else is a 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
+
+  const repos = createRepositories(options.db);
+  const metrics = new MetricsRegistry();
+  const core = coreMetrics(metrics);
+  const hookContext: HookContext = { db: options.db, repos, config };
+  const hooks = [...HOOK_FACTORIES.map((f) => f(hookContext)), ...(options.hooks ?? [])];
+  app.decorate('db', options.db);
+  app.decorate('repos', repos);
+  app.decorate('metrics', metrics);
+  app.decorate('coreMetrics', core);
+  app.decorate('config', config);
+  app.decorate('clock', options.now ?? (() => new Date()));
+  app.decorate('ingest', createIngest(options.db, repos, { hooks, lang: options.lang ?? 'zh' }));
+
+  app.setErrorHandler((error: FastifyError | ApiError | ValidationError | Error, request, reply) => {
+    let status: number;
+    let body: { error: string; message: string; issues?: unknown };
+    if (error instanceof ValidationError) {
+      status = 400;
+      body = { error: 'validation', message: error.message, issues: error.issues };
+    } else if (error instanceof ApiError) {
+      status = error.statusCode;
+      body = { error: error.code, message: error.message };
+    } else {
+      const fe = error as FastifyError;
+      const s = fe.statusCode ?? 500;
+      if (s >= 400 && s < 500) {
+        status = s;
+        body = { error: FASTIFY_CODES[fe.code] ?? (fe.code ?? 'bad_request').toLowerCase(), message: fe.message };
+      } else {
+        status = 500;
+        body = { error: 'internal', message: 'internal error; the request was not applied' };
+        request.log.error({ err: error }, 'request failed');
+      }
+    }
+    if (request.method === 'POST' && request.url.startsWith('/api/v1/reports')) {
+      core.reportsRejected.inc({ reason: body.error });
+    }
+    return reply.status(status).send(body);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+  );
+
+  registerAuth(app, repos.tokens);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Xunjian collector', version: '1', description: 'Ingest, equipment records and check results (SXKR-001…006).' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  for (const routes of ROUTES) await app.register(routes);
+  return app;
+}

@@ -1,0 +1,70 @@
+import { evaluateReport } from '../../checks/index.js';
+import type { CheckResult, Heartbeat, Lang, Report, ThresholdOverrides } from '../../schemas/index.js';
+import type { Principal } from '../auth.js';
+import { badRequest } from '../errors.js';
+import { assertSite } from '../auth.js';
+import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
+import type { Db } from '../storage/db.js';
+import type { IngestHooks } from './hooks.js';
+
+export type IngestOutcome =
+  | { duplicate: true; reportId: string }
+  | { duplicate: false; reportId: string; device: DeviceRow; results: CheckResult[] };
+
+export interface IngestOptions {
+  hooks?: readonly IngestHooks[];
+  /** Language of the stored results' wording (expected/actual). */
+  lang?: Lang;
+}
+
+/** The site a write is for: the body's, else the token's; never another site than the token's. */
+export function siteFor(principal: Principal, bodySite: string | undefined): string {
+  const site = bodySite ?? principal.site;
+  if (!site) throw badRequest('site_required', 'site is required: the token is global, so the body must name the site');
+  assertSite(principal, site);
+  return site;
+}
+
+/** The device's effective overrides: the site's levels plus the device's own. */
+export function overridesFor(site: SiteRow, device: DeviceRow): ThresholdOverrides | undefined {
+  if (!site.thresholds && !device.thresholds) return undefined;
+  const base = site.thresholds ?? {};
+  if (!device.thresholds) return base;
+  return { ...base, devices: { ...base.devices, [device.hostname]: device.thresholds } };
+}
+
+/**
+ * Ingest: duplicate check, site and device registration, evaluation with the device's
+ * thresholds, storage of the report, its measurements and its six results, and the hooks —
+ * all in ONE transaction, committed before the caller answers 2xx.
+ */
+export function createIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
+  const hooks = options.hooks ?? [];
+  const lang = options.lang ?? 'zh';
+
+  const ingest = db.transaction((report: Report, principal: Principal, now: Date): IngestOutcome => {
+    if (repos.reports.findId(report.id) !== undefined) return { duplicate: true, reportId: report.id };
+    const siteName = siteFor(principal, report.site);
+    const nowMs = now.getTime();
+    const site = repos.sites.seenAt(siteName, nowMs);
+    const device = repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
+    // A role set by a person overrides the reported one for threshold levels (and ticket priority).
+    const judged = device.role && device.role !== report.identity.role
+      ? { ...report, identity: { ...report.identity, role: device.role } }
+      : report;
+    const results = evaluateReport(judged, overridesFor(site, device), { now, lang });
+    const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);
+    repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
+    for (const hook of hooks) hook.afterResults(db, device, results, report, now);
+    return { duplicate: false, reportId: report.id, device, results };
+  });
+
+  return ingest.immediate as (report: Report, principal: Principal, now: Date) => IngestOutcome;
+}
+
+/** An agent's sign of life; registers the host if it has not reported yet. */
+export function recordHeartbeat(repos: Repositories, beat: Heartbeat, principal: Principal, now: Date): DeviceRow {
+  const siteName = siteFor(principal, beat.site);
+  const site = repos.sites.seenAt(siteName, now.getTime());
+  return repos.devices.heartbeat(site.id, beat.hostname, beat.agentId, now.getTime());
+}

@@ -1,0 +1,95 @@
+import type { Statement } from 'better-sqlite3';
+import { CHECK_IDS, type CheckId, type CheckResult, type Verdict } from '../../schemas/index.js';
+import type { Db } from '../storage/db.js';
+import { iso } from './json.js';
+
+export interface StoredResult {
+  id: number;
+  reportId: string;
+  deviceId: number;
+  check: CheckId;
+  verdict: Verdict;
+  /** The report window's end. */
+  at: number;
+  result: CheckResult;
+}
+
+interface RawResult {
+  id: number;
+  report_id: string;
+  device_id: number;
+  check_id: CheckId;
+  verdict: Verdict;
+  at: number;
+  result: string;
+}
+
+const fromRaw = (r: RawResult): StoredResult => ({
+  id: r.id,
+  reportId: r.report_id,
+  deviceId: r.device_id,
+  check: r.check_id,
+  verdict: r.verdict,
+  at: r.at,
+  result: JSON.parse(r.result) as CheckResult,
+});
+
+export function resultJson(r: StoredResult) {
+  return { id: r.id, report: r.reportId, check: r.check, verdict: r.verdict, at: iso(r.at), result: r.result };
+}
+
+const SELECT = 'SELECT x.id, p.report_id, x.device_id, x.check_id, x.verdict, x.at, x.result FROM results x JOIN reports p ON p.id = x.report_id';
+
+/** The six check results of every report. */
+export class ResultsRepository {
+  private readonly insertStmt: Statement<[number, number, string, string, number, string]>;
+  private readonly latestStmt: Statement<[number, string], RawResult>;
+  private readonly historyStmt: Statement<[number, string, number, number, number, number], RawResult>;
+  private readonly ofReport: Statement<[number], RawResult>;
+
+  constructor(db: Db) {
+    this.insertStmt = db.prepare('INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES (?, ?, ?, ?, ?, ?)');
+    this.latestStmt = db.prepare(`${SELECT} WHERE x.device_id = ? AND x.check_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 1`);
+    this.historyStmt = db.prepare(
+      `${SELECT} WHERE x.device_id = ? AND x.check_id = ? AND (x.at < ? OR (x.at = ? AND x.id < ?))
+       ORDER BY x.at DESC, x.id DESC LIMIT ?`,
+    );
+    this.ofReport = db.prepare(`${SELECT} WHERE x.report_id = ? ORDER BY x.check_id`);
+  }
+
+  insertAll(reportRowId: number, deviceId: number, at: number, results: CheckResult[]): void {
+    for (const r of results) this.insertStmt.run(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));
+  }
+
+  /** The latest result of each of the six checks (by report window), absent checks omitted. */
+  latest(deviceId: number): StoredResult[] {
+    const out: StoredResult[] = [];
+    for (const check of CHECK_IDS) {
+      const r = this.latestStmt.get(deviceId, check);
+      if (r) out.push(fromRaw(r));
+    }
+    return out;
+  }
+
+  /** One check's results, newest first; pass the last row's cursor to get the next page. */
+  history(deviceId: number, check: CheckId, limit: number, cursor?: HistoryCursor): StoredResult[] {
+    const at = cursor?.at ?? Number.MAX_SAFE_INTEGER;
+    const id = cursor?.id ?? Number.MAX_SAFE_INTEGER;
+    return this.historyStmt.all(deviceId, check, at, at, id, limit).map(fromRaw);
+  }
+
+  forReport(reportRowId: number): StoredResult[] {
+    return this.ofReport.all(reportRowId).map(fromRaw);
+  }
+}
+
+export interface HistoryCursor {
+  at: number;
+  id: number;
+}
+
+export const encodeCursor = (r: { at: number; id: number }): string => `${r.at}.${r.id}`;
+export function decodeCursor(text: string): HistoryCursor | undefined {
+  const m = /^(\d{1,16})\.(\d{1,16})$/.exec(text);
+  return m ? { at: Number(m[1]), id: Number(m[2]) } : undefined;
+}

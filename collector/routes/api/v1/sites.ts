@@ -1,0 +1,110 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { overallVerdict } from '../../../../checks/index.js';
+import { ProductsQuery, SitePatch, SiteParams } from '../../../../schemas/index.js';
+import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
+import { notFound } from '../../../errors.js';
+import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
+import type { TypeBoxProvider } from '../../../type-provider.js';
+import { toCsv } from '../../csv.js';
+
+const PRODUCT_COLUMNS = [
+  ['hostname', '设备名称'],
+  ['kind', '设备类型'],
+  ['role', '角色'],
+  ['vendor', '厂商'],
+  ['model', '型号'],
+  ['serial', '序列号'],
+  ['os', '操作系统'],
+  ['version', '版本'],
+  ['addresses', '地址'],
+  ['state', '运行状态'],
+  ['firstSeen', '首次发现'],
+  ['lastSeen', '最近上报'],
+] as const;
+
+/** Sites, their settings, and the equipment record exported as the contract's product list. */
+export const sitesRoutes: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxProvider>();
+
+  const requireSite = (name: string) => {
+    const site = app.repos.sites.get(name);
+    if (!site) throw notFound(`no site ${name}`);
+    return site;
+  };
+
+  app.get('/api/v1/sites', { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], summary: 'Sites visible to the token' } }, async (request) => {
+    const principal = principalOf(request);
+    const sites = app.repos.sites.list().filter((s) => principal.site === null || s.name === principal.site);
+    return { sites: sites.map(siteJson) };
+  });
+
+  app.get(
+    '/api/v1/sites/:site',
+    { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], params: SiteParams } },
+    async (request) => {
+      assertSite(principalOf(request), request.params.site);
+      return siteJson(requireSite(request.params.site));
+    },
+  );
+
+  app.patch(
+    '/api/v1/sites/:site',
+    {
+      config: { auth: { roles: EDITORS } },
+      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval', params: SiteParams, body: SitePatch },
+    },
+    async (request) => {
+      assertSite(principalOf(request), request.params.site);
+      const site = app.db.transaction(() => {
+        app.repos.sites.ensure(request.params.site, app.clock().getTime());
+        return app.repos.sites.update(request.params.site, request.body);
+      })();
+      return siteJson(site!);
+    },
+  );
+
+  const productRow = (d: DeviceRow) => {
+    const latest = app.repos.results.latest(d.id);
+    return {
+      hostname: d.hostname,
+      kind: d.kind,
+      role: d.role,
+      vendor: d.vendor,
+      model: d.model,
+      serial: d.serial,
+      os: d.os,
+      version: d.version,
+      addresses: d.addresses.join(' '),
+      state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown',
+      firstSeen: iso(d.firstSeen),
+      lastSeen: iso(d.lastSeen),
+    };
+  };
+
+  app.get(
+    '/api/v1/sites/:site/products',
+    {
+      config: { auth: { roles: READERS } },
+      schema: {
+        tags: ['sites'],
+        summary: 'The product list (附件:产品清单): model, serial, version and working state of every device',
+        params: SiteParams,
+        querystring: ProductsQuery,
+      },
+    },
+    async (request, reply) => {
+      assertSite(principalOf(request), request.params.site);
+      requireSite(request.params.site);
+      const rows = app.repos.devices.listBySite(request.params.site).map(productRow);
+      if (request.query.format === 'csv') {
+        const header = PRODUCT_COLUMNS.map(([en, zh]) => `${zh} ${en}`);
+        const csv = toCsv(header, rows.map((r) => PRODUCT_COLUMNS.map(([key]) => r[key])));
+        return reply
+          .type('text/csv; charset=utf-8')
+          .header('content-disposition', `attachment; filename="products-${encodeURIComponent(request.params.site)}.csv"`)
+          .send(csv);
+      }
+      return { site: request.params.site, products: rows };
+    },
+  );
+};

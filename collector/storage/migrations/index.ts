@@ -1,0 +1,13 @@
+import { migration001 } from './001-core.js';
+import type { Migration } from './types.js';
+
+export type { Migration } from './types.js';
+
+/**
+ * Every schema step, in order. Versions 1–9: the collector core (storage, ingest, tokens).
+ * Versions 10+: tickets, inspections and maintenance (collector/tickets etc.) — append below.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  migration001,
+  // --- versions 10+ (tickets, inspections, maintenance) go here ---
+];

@@ -1,0 +1,218 @@
+/**
+ * Test helpers for anything that talks to the collector: a real listening collector (in this
+ * process, or as a child process through the real CLI) on a free port with a temporary SQLite
+ * file, tokens, and realistic reports. Used by collector, tickets, agent and CLI tests.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  openDatabase,
+  startCollector,
+  TokensRepository,
+  type AppOptions,
+  type RunningCollector,
+  type TokenRole,
+} from '../../collector/index.js';
+import type { CollectorConfig, Measurement, Report } from '../../schemas/index.js';
+
+const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const COLLECTOR_CLI = join(ROOT, 'test/collector/fixtures/cli.ts');
+
+export function tempDir(prefix = 'xunjian-collector-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export interface TestCollector extends RunningCollector {
+  dir: string;
+  dbPath: string;
+  /** Creates a token directly in the database and returns its secret. */
+  token(role: TokenRole, site: string | null, name?: string): string;
+  /** fetch against the collector with an optional bearer token and JSON body. */
+  request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
+  /** Stops the server and deletes its directory (unless keep). */
+  stop(options?: { keep?: boolean }): Promise<void>;
+}
+
+function requester(baseUrl: () => string) {
+  return async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.body !== undefined) {
+      body = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    return fetch(`${baseUrl()}${path}`, { method, headers, body });
+  };
+}
+
+export function createToken(dbPath: string, role: TokenRole, site: string | null, name = `${role}-${site ?? 'global'}`): string {
+  const db = openDatabase(dbPath);
+  try {
+    return new TokensRepository(db).create({ name, role, site }).token;
+  } finally {
+    db.close();
+  }
+}
+
+/** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database file. */
+export async function startTestCollector(
+  config: Partial<CollectorConfig> = {},
+  extra: Omit<AppOptions, 'db' | 'config' | 'https'> = {},
+  dir = tempDir(),
+): Promise<TestCollector> {
+  const dbPath = config.dbPath ?? join(dir, 'xunjian.db');
+  const running = await startCollector(
+    { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', ...config },
+    { logger: false, ...extra },
+  );
+  const tokens = new TokensRepository(running.db);
+  return {
+    ...running,
+    dir,
+    dbPath,
+    token: (role, site, name) => tokens.create({ name: name ?? `${role}-${site ?? 'global'}`, role, site }).token,
+    request: requester(() => running.url),
+    async stop(options = {}) {
+      await running.close();
+      if (!options.keep) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface CollectorProcess {
+  child: ChildProcess;
+  url: string;
+  dbPath: string;
+  request: ReturnType<typeof requester>;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+  /** SIGTERM (or the given signal) and wait for exit. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  stderr(): string;
+}
+
+/** `xunjian collector serve` as a real child process on a free port; resolves once it listens. */
+export async function spawnCollector(dbPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', COLLECTOR_CLI, 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
+    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stderr = '';
+  let stdout = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  const url = await new Promise<string>((res, rej) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      const m = /collector listening on (\S+)/.exec(stdout);
+      if (m) res(m[1]!);
+    });
+    void exited.then((code) => rej(new Error(`collector exited (${code}) before listening: ${stderr}`)));
+  });
+  return {
+    child,
+    url,
+    dbPath,
+    request: requester(() => url),
+    exited,
+    stderr: () => stderr,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+/** Runs the real CLI (`xunjian collector …`) to completion. */
+export function runCollectorCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('exit', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+let sequence = 0;
+
+export interface ReportOptions {
+  id?: string;
+  site?: string;
+  hostname?: string;
+  /** Window end; measurements are stamped with it. */
+  at?: Date;
+  cpuAvg?: number;
+  /** Make PSU 2 failed. */
+  psuFault?: boolean;
+  /** Leave SXKR-006 unmeasured with a gap. */
+  logGap?: boolean;
+}
+
+/**
+ * A realistic agent report of a Linux server: 60 measurements over the six checks, as the
+ * local source emits them (CPU per core, memory, disks/RAID/NICs/services/file systems,
+ * PSUs and fans from IPMI, temperatures with device limits, journald entries).
+ */
+export function realisticReport(options: ReportOptions = {}): Report {
+  const end = options.at ?? new Date('2026-11-28T10:00:00.000Z');
+  const at = end.toISOString();
+  const start = new Date(end.getTime() - 5 * 60_000).toISOString();
+  const host = options.hostname ?? 'db01';
+  const m = (check: Measurement['check'], component: string, metric: string, value: Measurement['value'], command: string, extra: Partial<Measurement> = {}): Measurement => ({
+    check, component, metric, value, command, at, ...extra,
+  });
+  const measurements: Measurement[] = [];
+  const cpuAvg = options.cpuAvg ?? 23.5;
+  measurements.push(m('SXKR-001', 'CPU', 'cpu.avg', cpuAvg, '/proc/stat', { unit: '%' }), m('SXKR-001', 'CPU', 'cpu.max', cpuAvg + 20, '/proc/stat', { unit: '%' }));
+  for (let c = 0; c < 4; c++) {
+    measurements.push(m('SXKR-001', `core ${c}`, 'cpu.avg', cpuAvg + c, '/proc/stat', { unit: '%' }), m('SXKR-001', `core ${c}`, 'cpu.max', cpuAvg + c + 15, '/proc/stat', { unit: '%' }));
+  }
+  measurements.push(m('SXKR-002', 'system', 'memory.used', 61.2, '/proc/meminfo', { unit: '%' }), m('SXKR-002', 'system', 'swap.used', 3.1, '/proc/meminfo', { unit: '%' }));
+  for (const d of ['sda', 'sdb']) measurements.push(m('SXKR-003', `disk ${d}`, 'module.state', 'PASSED', `smartctl -H /dev/${d}`, { status: 'ok' }));
+  measurements.push(m('SXKR-003', 'md0', 'module.state', 'active [UU]', '/proc/mdstat', { status: 'ok' }));
+  for (const n of ['eth0', 'eth1']) measurements.push(m('SXKR-003', n, 'module.state', 'up', `/sys/class/net/${n}/operstate`, { status: 'ok' }));
+  for (const s of ['sshd', 'crond', 'oracle']) measurements.push(m('SXKR-003', `service ${s}`, 'module.state', 'active', `systemctl is-active ${s}`, { status: 'ok' }));
+  for (const [fs, used] of [['/', 41.0], ['/var', 57.5], ['/home', 12.0], ['/boot', 30.2]] as const) {
+    measurements.push(m('SXKR-003', fs, 'fs.used', used, 'df -P', { unit: '%' }));
+  }
+  for (const p of [1, 2]) {
+    const fault = options.psuFault && p === 2;
+    measurements.push(m('SXKR-004', `PSU ${p}`, 'psu.state', fault ? 'Power Supply AC lost' : 'Presence detected', 'ipmitool sdr type "Power Supply"', { status: fault ? 'fault' : 'ok' }));
+  }
+  for (let f = 1; f <= 6; f++) measurements.push(m('SXKR-004', `Fan ${f}`, 'fan.state', `${5400 + f * 60} RPM`, 'ipmitool sdr type Fan', { status: 'ok' }));
+  const temps: [string, string, number, number][] = [
+    ['CPU1 Temp', 'cpu', 48, 95], ['CPU2 Temp', 'cpu', 51, 95], ['Inlet Temp', 'inlet', 23, 42], ['Exhaust Temp', 'outlet', 38, 70],
+    ['Board Temp', 'board', 35, 80], ['disk sda', 'disk', 33, 60], ['disk sdb', 'disk', 34, 60], ['PSU1 Temp', 'psu', 40, 75],
+  ];
+  for (const [name, kind, value, high] of temps) {
+    measurements.push(m('SXKR-005', name, 'temperature', value, 'ipmitool sdr type Temperature', { unit: '°C', kind, limits: { high, source: 'ipmitool sdr: upper critical' } }));
+  }
+  if (!options.logGap) {
+    measurements.push(m('SXKR-006', 'journal', 'log.scanned', 1842, 'journalctl --since "-5min" -p warning -o json'));
+    for (let i = 0; i < 19; i++) {
+      measurements.push(m('SXKR-006', 'journal', 'log.entry', `kernel: perf: interrupt took too long (${2500 + i} > ${2490 + i}), lowering kernel.perf_event_max_sample_rate`, 'journalctl --since "-5min" -p warning -o json', { severity: 'warning' }));
+    }
+  }
+  sequence++;
+  return {
+    id: options.id ?? `rpt-${process.pid}-${Date.now().toString(36)}-${sequence}`,
+    source: 'agent',
+    ...(options.site ? { site: options.site } : {}),
+    window: { start, end: at },
+    identity: { hostname: host, kind: 'server', vendor: 'HPE', model: 'ProLiant DL380 Gen10', serial: `CZ${host.toUpperCase()}01`, os: 'Rocky Linux 9.4', version: '5.14.0-427', addresses: ['10.1.2.3'] },
+    measurements,
+    gaps: options.logGap ? [{ check: 'SXKR-006', reason: 'journalctl: permission denied', command: 'journalctl' }] : [],
+    producer: 'xunjian-agent/0.1.0',
+  };
+}
