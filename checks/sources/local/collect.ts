@@ -1,0 +1,445 @@
+import { randomUUID } from 'node:crypto';
+import { open, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import os from 'node:os';
+import si from 'systeminformation';
+import type { DeviceIdentity, Gap, Measurement, Report } from '../../../schemas/index.js';
+import {
+  clip,
+  linkMeasurements,
+  measurement,
+  parseDf,
+  parseIpLink,
+  parseIpmiSdr,
+  parseIpmiSel,
+  parseIpmiSensor,
+  parseJournalJson,
+  parseMdstat,
+  parseMeminfo,
+  parseProcStat,
+  parseSmartctl,
+  parseSyslog,
+  parseSystemctlFailed,
+  parseSystemctlIsActive,
+  type ParseContext,
+  type ParseResult,
+} from '../parsers/index.js';
+import type { CpuSummary } from './cpu-sampler.js';
+import { commandLine, exists, run, runForOutput, which } from './exec.js';
+import { readHwmon, readSysNet, readThermalZones } from './sysfs.js';
+
+export interface CollectLocalOptions {
+  /** CPU sampling window (ignored when `cpu` is given). */
+  windowMs: number;
+  /** Interval between /proc/stat readings within the window; default window/10, 0.2–5 s. */
+  sampleEveryMs?: number;
+  /** systemd units that must be active (SXKR-003). */
+  requiredServices?: string[];
+  /** journald cursor from the previous collection: read only newer entries. */
+  logCursor?: string;
+  /** Without a cursor, read log entries since this time (default: 30 days back). */
+  logSince?: Date;
+  now?: () => Date;
+  /** A summary from the agent's sampler: no sampling here. */
+  cpu?: CpuSummary;
+}
+
+export interface CollectLocalResult {
+  report: Report;
+  /** journald cursor to pass next time (absent when the journal was not read). */
+  logCursor?: string;
+}
+
+const PRODUCER = 'xunjian-local/0.1.0';
+const DEFAULT_LOG_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
+/** At most this much of a syslog file is read (its end): a month of errors fits easily. */
+const SYSLOG_TAIL_BYTES = 16 * 1024 * 1024;
+const IPMI_DEVICES = ['/dev/ipmi0', '/dev/ipmi/0', '/dev/ipmidev/0'];
+/** Block devices that are not disks in a chassis. */
+const NOT_A_DISK = /^(loop|ram|zram|sr|fd|nbd|md|dm-)/;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+class Collector {
+  readonly measurements: Measurement[] = [];
+  readonly gaps: Gap[] = [];
+  constructor(private readonly now: () => Date) {}
+  at(): string {
+    return this.now().toISOString();
+  }
+  ctx(command: string): ParseContext {
+    return { command, at: this.at() };
+  }
+  add(r: ParseResult): void {
+    this.measurements.push(...r.measurements);
+    this.gaps.push(...r.gaps);
+  }
+  gap(check: Gap['check'], reason: string, component?: string, command?: string): void {
+    const g: Gap = { check, reason: clip(reason, 2000) };
+    if (component) g.component = component;
+    if (command) g.command = command;
+    this.gaps.push(g);
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+// ---------- SXKR-001 ----------
+
+async function collectCpu(c: Collector, opts: CollectLocalOptions): Promise<void> {
+  if (opts.cpu) {
+    const detail = `${opts.cpu.samples} readings since ${opts.cpu.since}`;
+    const ctx = c.ctx('/proc/stat (sampled by the agent)');
+    c.measurements.push(
+      measurement(ctx, 'SXKR-001', 'CPU', 'cpu.avg', opts.cpu.avg, { unit: '%', detail }),
+      measurement(ctx, 'SXKR-001', 'CPU', 'cpu.max', opts.cpu.max, { unit: '%', detail }),
+    );
+    return;
+  }
+  const every = opts.sampleEveryMs ?? Math.min(5000, Math.max(200, Math.floor(opts.windowMs / 10)));
+  const command = `cat /proc/stat (every ${every} ms for ${opts.windowMs} ms)`;
+  try {
+    const snapshots: string[] = [];
+    const firstLine = async () => ((await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '');
+    const end = Date.now() + opts.windowMs;
+    snapshots.push(await firstLine());
+    while (Date.now() < end) {
+      await sleep(Math.min(every, Math.max(0, end - Date.now())));
+      snapshots.push(await firstLine());
+    }
+    c.add(parseProcStat(snapshots.join('\n'), c.ctx(command)));
+  } catch (e) {
+    c.gap('SXKR-001', `cannot read /proc/stat: ${errorText(e)}`, undefined, command);
+  }
+}
+
+// ---------- SXKR-002 ----------
+
+async function collectMemory(c: Collector): Promise<void> {
+  try {
+    c.add(parseMeminfo(await readFile('/proc/meminfo', 'utf8'), c.ctx('cat /proc/meminfo')));
+  } catch (e) {
+    c.gap('SXKR-002', `cannot read /proc/meminfo: ${errorText(e)}`, undefined, 'cat /proc/meminfo');
+  }
+}
+
+// ---------- SXKR-003 ----------
+
+async function collectFileSystems(c: Collector): Promise<void> {
+  const command = 'df -P -T';
+  try {
+    const { stdout } = await runForOutput('df', ['-P', '-T']);
+    c.add(parseDf(stdout, c.ctx(command)));
+  } catch (e) {
+    c.gap('SXKR-003', `df failed: ${errorText(e)}`, 'file systems', command);
+  }
+}
+
+async function collectRaid(c: Collector): Promise<void> {
+  if (!(await exists('/proc/mdstat'))) return; // no md driver loaded: no software RAID to judge
+  c.add(parseMdstat(await readFile('/proc/mdstat', 'utf8'), c.ctx('cat /proc/mdstat')));
+}
+
+async function collectLinks(c: Collector): Promise<void> {
+  const ip = await which('ip');
+  if (ip) {
+    try {
+      const { stdout } = await run(ip, ['-o', 'link']);
+      c.add(parseIpLink(stdout, c.ctx('ip -o link')));
+      return;
+    } catch {
+      // fall through to sysfs
+    }
+  }
+  c.add(linkMeasurements(await readSysNet(), c.ctx('/sys/class/net/*/{flags,operstate,carrier}')));
+}
+
+interface BlockDevice {
+  name: string;
+  type: string;
+  model?: string | null;
+  vendor?: string | null;
+  tran?: string | null;
+  size?: string | null;
+}
+
+async function collectDisks(c: Collector): Promise<void> {
+  const lsblkCmd = 'lsblk -J -d -o NAME,TYPE,MODEL,VENDOR,TRAN,SIZE';
+  let disks: BlockDevice[];
+  try {
+    const { stdout } = await run('lsblk', ['-J', '-d', '-o', 'NAME,TYPE,MODEL,VENDOR,TRAN,SIZE']);
+    disks = ((JSON.parse(stdout) as { blockdevices?: BlockDevice[] }).blockdevices ?? []).filter(
+      (d) => d.type === 'disk' && !NOT_A_DISK.test(d.name),
+    );
+  } catch (e) {
+    c.gap('SXKR-003', `cannot list disks: ${errorText(e)}`, 'disks', lsblkCmd);
+    return;
+  }
+  if (disks.length === 0) {
+    c.gap('SXKR-003', 'lsblk lists no physical disks', 'disks', lsblkCmd);
+    return;
+  }
+  const smartctl = await which('smartctl');
+  for (const d of disks) {
+    const component = `disk ${d.name}`;
+    if (!smartctl) {
+      c.gap('SXKR-003', 'smartctl not installed (Debian/RHEL package smartmontools): disk health not read', component, lsblkCmd);
+      continue;
+    }
+    const args = ['-H', '-A', `/dev/${d.name}`];
+    const command = commandLine('smartctl', args);
+    try {
+      const { stdout, stderr } = await runForOutput(smartctl, args, { timeoutMs: 20_000 });
+      const r = parseSmartctl(`${stdout}\n${stderr}`, c.ctx(command), { component });
+      const virtual = /^x?vd[a-z]/.test(d.name) || /QEMU|VBOX|VMware|Virtual/i.test(`${d.vendor ?? ''} ${d.model ?? ''}`);
+      for (const g of r.gaps) {
+        if (virtual) g.reason = clip(`${g.reason} — virtual disk: the hypervisor exposes no SMART data; judge the host's disks`, 2000);
+      }
+      c.add(r);
+    } catch (e) {
+      c.gap('SXKR-003', `smartctl failed: ${errorText(e)}`, component, command);
+    }
+  }
+}
+
+async function collectServices(c: Collector, required: string[]): Promise<void> {
+  const systemctl = await which('systemctl');
+  if (!systemctl) {
+    c.gap('SXKR-003', 'systemctl not found: this host does not run systemd; services not listed', 'systemd units', 'systemctl --failed');
+    for (const u of required) c.gap('SXKR-003', 'systemctl not found: service state unknown', `service ${u}`);
+    return;
+  }
+  const failedArgs = ['--failed', '--no-legend', '--plain', '--no-pager'];
+  try {
+    const { stdout, stderr } = await runForOutput(systemctl, failedArgs);
+    c.add(parseSystemctlFailed(`${stdout}\n${stderr}`, c.ctx(commandLine('systemctl', failedArgs))));
+  } catch (e) {
+    c.gap('SXKR-003', `systemctl failed: ${errorText(e)}`, 'systemd units', commandLine('systemctl', failedArgs));
+  }
+  if (required.length > 0) {
+    const args = ['is-active', ...required];
+    try {
+      const { stdout, stderr } = await runForOutput(systemctl, args);
+      c.add(parseSystemctlIsActive(stdout.trim() ? stdout : stderr, c.ctx(commandLine('systemctl', args)), required));
+    } catch (e) {
+      for (const u of required) c.gap('SXKR-003', `systemctl failed: ${errorText(e)}`, `service ${u}`, commandLine('systemctl', args));
+    }
+  }
+}
+
+// ---------- SXKR-004 and SXKR-005 ----------
+
+async function ipmiDevice(): Promise<string | undefined> {
+  for (const d of IPMI_DEVICES) if (await exists(d)) return d;
+  return undefined;
+}
+
+async function collectHardware(c: Collector): Promise<void> {
+  const device = await ipmiDevice();
+  const ipmitool = device ? await which('ipmitool') : undefined;
+  let ipmiTemps = 0;
+  let ipmiPowerFans = 0;
+  if (device && ipmitool) {
+    try {
+      const { stdout } = await run(ipmitool, ['sdr', 'elist'], { timeoutMs: 60_000 });
+      const sdr = parseIpmiSdr(stdout, c.ctx('ipmitool sdr elist'));
+      let temps = sdr.measurements.filter((m) => m.check === 'SXKR-005');
+      try {
+        // `ipmitool sensor` carries the BMC's thresholds; prefer its temperatures when it has any
+        const { stdout: sensorOut } = await run(ipmitool, ['sensor'], { timeoutMs: 60_000 });
+        const withLimits = parseIpmiSensor(sensorOut, c.ctx('ipmitool sensor')).measurements.filter((m) => m.check === 'SXKR-005');
+        if (withLimits.length > 0) temps = withLimits;
+      } catch {
+        // keep the sdr temperatures (without limits)
+      }
+      const powerFans = sdr.measurements.filter((m) => m.check === 'SXKR-004');
+      c.measurements.push(...powerFans, ...temps);
+      ipmiTemps = temps.length;
+      ipmiPowerFans = powerFans.length;
+    } catch (e) {
+      c.gap('SXKR-004', `ipmitool sdr elist failed: ${errorText(e)}`, undefined, 'ipmitool sdr elist');
+    }
+  }
+  const why = device
+    ? ipmitool
+      ? undefined
+      : `IPMI device ${device} present but ipmitool not installed`
+    : 'no IPMI device (/dev/ipmi0, /dev/ipmi/0, /dev/ipmidev/0)';
+
+  if (ipmiPowerFans === 0 || ipmiTemps === 0) {
+    const at = c.at();
+    const hw = await readHwmon(at);
+    if (ipmiPowerFans === 0) {
+      if (hw.fans.length > 0) {
+        c.measurements.push(...hw.fans);
+        c.gap('SXKR-004', `power supply state needs IPMI: ${why ?? 'the BMC lists no PSU'}`, 'power supplies', '/sys/class/hwmon');
+      } else {
+        c.gap('SXKR-004', `${why ?? 'the BMC lists no PSU or fan'} and no hwmon fan or PSU sensors`, undefined, '/sys/class/hwmon/*/fan*_input');
+      }
+    }
+    if (ipmiTemps === 0) {
+      let temps = hw.temperatures;
+      if (temps.length === 0) temps = await readThermalZones(at);
+      if (temps.length > 0) c.measurements.push(...temps);
+      else
+        c.gap(
+          'SXKR-005',
+          `${why ?? 'the BMC lists no temperature'} and no hwmon or thermal-zone temperature sensors`,
+          undefined,
+          '/sys/class/hwmon/*/temp*_input, /sys/class/thermal/thermal_zone*/temp',
+        );
+    }
+  }
+}
+
+// ---------- SXKR-006 ----------
+
+async function readTail(path: string, bytes: number): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    const start = Math.max(0, size - bytes);
+    const buf = Buffer.alloc(size - start);
+    await fh.read(buf, 0, buf.length, start);
+    const text = buf.toString('utf8');
+    return start > 0 ? text.slice(text.indexOf('\n') + 1) : text; // drop the cut first line
+  } finally {
+    await fh.close();
+  }
+}
+
+/** The BMC's System Event Log: hardware events the OS never sees (PSU lost, ECC, fan failure). */
+async function collectSel(c: Collector, since: Date): Promise<void> {
+  const device = await ipmiDevice();
+  const ipmitool = device ? await which('ipmitool') : undefined;
+  if (!ipmitool) return;
+  try {
+    const { stdout } = await run(ipmitool, ['sel', 'elist'], { timeoutMs: 60_000 });
+    c.add(parseIpmiSel(stdout, c.ctx('ipmitool sel elist'), { since }));
+  } catch (e) {
+    c.gap('SXKR-006', `ipmitool sel elist failed: ${errorText(e)}`, 'IPMI SEL', 'ipmitool sel elist');
+  }
+}
+
+/** journald's own files (the default namespace: directories named by machine id, without a dot). */
+async function hasJournalFiles(): Promise<boolean> {
+  for (const root of ['/var/log/journal', '/run/log/journal']) {
+    let dirs: string[] = [];
+    try {
+      dirs = await readdir(root);
+    } catch {
+      continue;
+    }
+    for (const d of dirs.filter((x) => /^[0-9a-f]{32}$/.test(x))) {
+      try {
+        if ((await readdir(join(root, d))).some((f) => f.endsWith('.journal') || f.endsWith('.journal~'))) return true;
+      } catch {
+        // unreadable: try the next
+      }
+    }
+  }
+  return false;
+}
+
+async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date): Promise<string | undefined> {
+  const since = opts.logSince ?? new Date(started.getTime() - DEFAULT_LOG_LOOKBACK_MS);
+  await collectSel(c, since);
+  const journalctl = await which('journalctl');
+  let journalWhy = 'journalctl not installed';
+  const journalFiles = await hasJournalFiles();
+  if (journalctl && !journalFiles) journalWhy = 'journald keeps no journal on this host (no *.journal under /var/log/journal or /run/log/journal)';
+  if (journalctl && journalFiles) {
+    const args = ['-p', '3', '-o', 'json', '--no-pager', '--show-cursor'];
+    if (opts.logCursor) args.push(`--after-cursor=${opts.logCursor}`);
+    else args.push(`--since=@${Math.floor(since.getTime() / 1000)}`);
+    const command = commandLine('journalctl', args);
+    try {
+      const { stdout, stderr, exitCode } = await runForOutput(journalctl, args, { timeoutMs: 60_000, maxBuffer: 64 * 1024 * 1024 });
+      if (exitCode !== 0 || (/No journal files were found|Failed to open/i.test(stderr) && !stdout.trim())) {
+        journalWhy = `journalctl could not read the journal (exit code ${exitCode}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''})`;
+      } else {
+        const r = parseJournalJson(stdout, c.ctx(command));
+        c.add(r);
+        const shown = /^-- cursor: (.+)$/m.exec(stdout)?.[1]?.trim();
+        return shown ?? r.cursor ?? opts.logCursor;
+      }
+    } catch (e) {
+      journalWhy = `journalctl failed: ${errorText(e)}`;
+    }
+  }
+  for (const file of ['/var/log/messages', '/var/log/syslog']) {
+    if (!(await exists(file))) continue;
+    try {
+      const text = await readTail(file, SYSLOG_TAIL_BYTES);
+      c.add(parseSyslog(text, c.ctx(file), { since, utcOffsetMinutes: -started.getTimezoneOffset() }));
+      return undefined;
+    } catch (e) {
+      c.gap('SXKR-006', `cannot read ${file}: ${errorText(e)}`, undefined, file);
+      return undefined;
+    }
+  }
+  c.gap('SXKR-006', `${journalWhy}, and no /var/log/messages or /var/log/syslog`, undefined, 'journalctl -p 3; /var/log/messages; /var/log/syslog');
+  return undefined;
+}
+
+// ---------- identity ----------
+
+const meaningful = (s: string | undefined | null): string | undefined => {
+  const t = s?.trim();
+  if (!t || /^(-|not specified|to be filled by o\.e\.m\.|default string|none|unknown|0+)$/i.test(t)) return undefined;
+  return clip(t, 200);
+};
+
+export async function localIdentity(): Promise<DeviceIdentity> {
+  const [system, osInfo] = await Promise.all([si.system().catch(() => undefined), si.osInfo().catch(() => undefined)]);
+  const addresses: string[] = [];
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const a of list ?? []) if (!a.internal && !addresses.includes(a.address)) addresses.push(a.address);
+  }
+  const identity: DeviceIdentity = { hostname: clip(os.hostname() || 'localhost', 255), kind: 'server', addresses: addresses.slice(0, 256) };
+  const vendor = meaningful(system?.manufacturer);
+  const model = meaningful(system?.model);
+  const serial = meaningful(system?.serial);
+  const osName = meaningful(osInfo ? `${osInfo.distro} ${osInfo.release}`.trim() : `${os.type()} ${os.release()}`);
+  const version = meaningful(osInfo?.kernel ?? os.release());
+  if (vendor) identity.vendor = vendor;
+  if (model) identity.model = model;
+  if (serial) identity.serial = serial;
+  if (osName) identity.os = clip(osName, 500);
+  if (version) identity.version = version;
+  return identity;
+}
+
+/**
+ * Inspects the machine this runs on: the six checks' measurements, with a gap (and its reason)
+ * for everything this host cannot show. Hardware and log collection run first, then the CPU
+ * window, so our own commands do not count as the host's load.
+ */
+export async function collectLocal(opts: CollectLocalOptions): Promise<CollectLocalResult> {
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const c = new Collector(now);
+  const identityP = localIdentity();
+  await collectMemory(c);
+  await collectFileSystems(c);
+  await collectRaid(c);
+  await collectLinks(c);
+  await collectDisks(c);
+  await collectServices(c, opts.requiredServices ?? []);
+  await collectHardware(c);
+  const logCursor = await collectLog(c, opts, started);
+  await collectCpu(c, opts);
+  const identity = await identityP;
+  const report: Report = {
+    id: `local-${randomUUID()}`,
+    source: 'local',
+    window: { start: opts.cpu?.since ?? started.toISOString(), end: now().toISOString() },
+    identity,
+    measurements: c.measurements,
+    gaps: c.gaps,
+    producer: PRODUCER,
+  };
+  return logCursor ? { report, logCursor } : { report };
+}

@@ -1,0 +1,142 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ComponentStatus, Measurement } from '../../../schemas/index.js';
+import { measurement, round1 } from '../parsers/index.js';
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function readNumber(path: string): Promise<number | undefined> {
+  const t = await readText(path);
+  if (t === undefined || t === '') return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  } catch {
+    return [];
+  }
+}
+
+/** hwmon chip names → SXKR-005 sensor kind (the kernel driver says what it measures). */
+export function hwmonKind(chip: string, label: string): string {
+  const s = `${chip} ${label}`.toLowerCase();
+  if (/coretemp|k10temp|k8temp|zenpower|cpu|package id|tctl|tdie|core \d/.test(s)) return 'cpu';
+  if (/nvme|drivetemp|\bhdd|\bssd|composite/.test(s)) return 'disk';
+  if (/inlet|ambient/.test(s)) return 'inlet';
+  if (/acpitz|pch|board|mainboard|systin|chipset/.test(s)) return 'board';
+  if (/psu|power supply/.test(s)) return 'psu';
+  return 'other';
+}
+
+export interface HwmonReadings {
+  temperatures: Measurement[];
+  fans: Measurement[];
+}
+
+/**
+ * /sys/class/hwmon/hwmon*: temp*_input (m°C) with temp*_crit, else temp*_max, as the device's own
+ * limit; fan*_input (RPM) with fan*_alarm / fan*_fault. A fan with its alarm or fault flag set is a
+ * fault; a fan reading 0 RPM without one is a warning (stopped, or a header with nothing on it).
+ */
+export async function readHwmon(at: string, root = '/sys/class/hwmon'): Promise<HwmonReadings> {
+  const out: HwmonReadings = { temperatures: [], fans: [] };
+  for (const dev of await list(root)) {
+    const dir = join(root, dev);
+    const chip = (await readText(join(dir, 'name'))) ?? dev;
+    const files = await list(dir);
+    for (const f of files) {
+      const t = /^temp(\d+)_input$/.exec(f);
+      if (t) {
+        const n = t[1]!;
+        const raw = await readNumber(join(dir, f));
+        if (raw === undefined) continue;
+        const label = (await readText(join(dir, `temp${n}_label`))) ?? `temp${n}`;
+        const crit = await readNumber(join(dir, `temp${n}_crit`));
+        const max = await readNumber(join(dir, `temp${n}_max`));
+        const limitFile = crit !== undefined && crit > 0 ? `temp${n}_crit` : max !== undefined && max > 0 ? `temp${n}_max` : undefined;
+        const high = limitFile === `temp${n}_crit` ? crit : limitFile ? max : undefined;
+        const alarm = await readNumber(join(dir, `temp${n}_crit_alarm`));
+        const ctx = { command: join(dir, f), at };
+        out.temperatures.push(
+          measurement(ctx, 'SXKR-005', `${chip} ${label}`, 'temperature', round1(raw / 1000), {
+            unit: '°C',
+            kind: hwmonKind(chip, label),
+            limits: high !== undefined && limitFile ? { high: round1(high / 1000), source: join(dir, limitFile) } : undefined,
+            status: alarm === 1 ? 'fault' : undefined,
+          }),
+        );
+        continue;
+      }
+      const fm = /^fan(\d+)_input$/.exec(f);
+      if (fm) {
+        const n = fm[1]!;
+        const rpm = await readNumber(join(dir, f));
+        if (rpm === undefined) continue;
+        const label = (await readText(join(dir, `fan${n}_label`))) ?? `fan${n}`;
+        const alarm = await readNumber(join(dir, `fan${n}_alarm`));
+        const fault = await readNumber(join(dir, `fan${n}_fault`));
+        const status: ComponentStatus = alarm === 1 || fault === 1 ? 'fault' : rpm > 0 ? 'ok' : 'warning';
+        out.fans.push(
+          measurement({ command: join(dir, f), at }, 'SXKR-004', `${chip} ${label}`, 'fan.state', `${rpm} RPM`, {
+            status,
+            detail: alarm === 1 ? 'alarm flag set' : fault === 1 ? 'fault flag set' : rpm === 0 ? 'not turning' : undefined,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * /sys/class/thermal/thermal_zone*: temp (m°C) with the zone's `critical` trip point as its limit.
+ * Used only when hwmon has no temperatures (the zones are usually mirrored there as acpitz).
+ */
+export async function readThermalZones(at: string, root = '/sys/class/thermal'): Promise<Measurement[]> {
+  const out: Measurement[] = [];
+  for (const zone of (await list(root)).filter((z) => z.startsWith('thermal_zone'))) {
+    const dir = join(root, zone);
+    const raw = await readNumber(join(dir, 'temp'));
+    if (raw === undefined) continue;
+    const type = (await readText(join(dir, 'type'))) ?? zone;
+    let limit: { high: number; source: string } | undefined;
+    for (const f of await list(dir)) {
+      const m = /^trip_point_(\d+)_type$/.exec(f);
+      if (!m || (await readText(join(dir, f))) !== 'critical') continue;
+      const temp = await readNumber(join(dir, `trip_point_${m[1]}_temp`));
+      if (temp !== undefined && temp > 0) limit = { high: round1(temp / 1000), source: join(dir, `trip_point_${m[1]}_temp`) };
+    }
+    out.push(
+      measurement({ command: join(dir, 'temp'), at }, 'SXKR-005', `${zone} ${type}`, 'temperature', round1(raw / 1000), {
+        unit: '°C',
+        kind: hwmonKind(type, ''),
+        limits: limit,
+      }),
+    );
+  }
+  return out;
+}
+
+/** /sys/class/net/<if>: admin state from `flags` (IFF_UP = 0x1), `operstate`, `carrier`. */
+export async function readSysNet(root = '/sys/class/net'): Promise<
+  Array<{ name: string; adminUp: boolean; operstate: string; lowerUp: boolean; loopback: boolean }>
+> {
+  const out = [];
+  for (const name of await list(root)) {
+    const flags = Number((await readText(join(root, name, 'flags'))) ?? '0');
+    const operstate = ((await readText(join(root, name, 'operstate'))) ?? 'unknown').toUpperCase();
+    const carrier = await readNumber(join(root, name, 'carrier'));
+    const type = await readNumber(join(root, name, 'type'));
+    out.push({ name, adminUp: (flags & 0x1) === 1, operstate, lowerUp: carrier === 1, loopback: type === 772 });
+  }
+  return out;
+}

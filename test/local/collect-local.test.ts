@@ -1,0 +1,94 @@
+import { describe, expect, test } from 'vitest';
+import { CHECK_IDS, Report, validate, type Measurement } from '../../schemas/index.js';
+import { collectLocal, createCpuSampler, run, CommandError } from '../../checks/sources/local/index.js';
+
+/**
+ * The local source on the machine the tests run on: real /proc, real df/ip/lsblk/smartctl/
+ * systemctl/journalctl, whatever this host has. Where it lacks something (no IPMI, a virtual disk,
+ * no systemd) the report must say so in a gap rather than invent a value.
+ */
+describe('collectLocal on this machine', () => {
+  let result: Awaited<ReturnType<typeof collectLocal>>;
+  const find = (metric: string, component?: string): Measurement[] =>
+    result.report.measurements.filter((m) => m.metric === metric && (component === undefined || m.component === component));
+
+  test('returns a Report that validates against the schema', async () => {
+    result = await collectLocal({ windowMs: 2000 });
+    expect(() => validate(Report, result.report, 'local report')).not.toThrow();
+    expect(result.report.source).toBe('local');
+    expect(result.report.identity.kind).toBe('server');
+    expect(result.report.identity.hostname.length).toBeGreaterThan(0);
+    expect(Date.parse(result.report.window.end)).toBeGreaterThanOrEqual(Date.parse(result.report.window.start));
+  });
+
+  test('measures CPU over the window, memory, and the root file system', () => {
+    const [avg] = find('cpu.avg');
+    const [max] = find('cpu.max');
+    expect(avg?.unit).toBe('%');
+    expect(typeof avg?.value).toBe('number');
+    expect(avg!.value as number).toBeGreaterThanOrEqual(0);
+    expect(max!.value as number).toBeGreaterThanOrEqual(avg!.value as number);
+    expect(max!.value as number).toBeLessThanOrEqual(100);
+    const [mem] = find('memory.used', 'system');
+    expect(mem!.value as number).toBeGreaterThan(0);
+    expect(mem!.value as number).toBeLessThan(100);
+    const [root] = find('fs.used', '/');
+    expect(root?.command).toBe('df -P -T');
+    expect(root!.value as number).toBeGreaterThan(0);
+  });
+
+  test('every check has measurements or a gap with a reason, and every measurement names its command', () => {
+    for (const check of CHECK_IDS) {
+      const measured = result.report.measurements.some((m) => m.check === check);
+      const gaps = result.report.gaps.filter((g) => g.check === check);
+      expect(measured || gaps.length > 0, `${check} neither measured nor explained`).toBe(true);
+      for (const g of gaps) expect(g.reason.length, `${check} gap without reason`).toBeGreaterThan(5);
+    }
+    for (const m of result.report.measurements) expect(m.command.length).toBeGreaterThan(0);
+  });
+
+  test('two collections get distinct report ids', async () => {
+    const again = await collectLocal({ windowMs: 300, sampleEveryMs: 100 });
+    expect(again.report.id).not.toBe(result.report.id);
+    expect(again.report.id).toMatch(/^local-[0-9a-f-]{36}$/);
+  });
+
+  test('a summary from the agent sampler replaces the sampling window', async () => {
+    const sampler = createCpuSampler();
+    await sampler.sample();
+    expect(sampler.summary()).toBeUndefined();
+    // Keep one core busy between the readings so the counters move whatever the host does.
+    const end = Date.now() + 300;
+    while (Date.now() < end) Math.sqrt(Math.random());
+    await sampler.sample();
+    const cpu = sampler.summary()!;
+    expect(cpu.samples).toBe(2);
+    expect(cpu.avg).toBeGreaterThan(0);
+    const r = await collectLocal({ windowMs: 60_000, cpu });
+    const [avg] = r.report.measurements.filter((m) => m.metric === 'cpu.avg');
+    expect(avg?.value).toBe(cpu.avg);
+    expect(r.report.window.start).toBe(cpu.since);
+  });
+});
+
+describe('run (the local command runner)', () => {
+  test('rejects with the exit code and output when the command fails', async () => {
+    const err = await run('ls', ['/definitely/not/here']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).exitCode).not.toBe(0);
+    expect((err as CommandError).stderr).toMatch(/No such file/);
+  });
+
+  test('rejects on timeout and kills the child', async () => {
+    const err = await run('sleep', ['5'], { timeoutMs: 200 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).timedOut).toBe(true);
+    expect((err as CommandError).code).toBe('COMMAND_TIMEOUT');
+  });
+
+  test('rejects when the program does not exist', async () => {
+    const err = await run('no-such-program-xunjian', []).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CommandError);
+    expect((err as CommandError).exitCode).toBeNull();
+  });
+});
