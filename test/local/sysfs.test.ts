@@ -1,0 +1,64 @@
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+import { Measurement, validate } from '../../schemas/index.js';
+import { readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
+
+/**
+ * This VM has no /sys/class/hwmon and no thermal zones, so the readers run here on a directory
+ * laid out as the kernel documents it (Documentation/hwmon/sysfs-interface.rst,
+ * Documentation/driver-api/thermal/sysfs-api.rst): values in millidegrees and RPM, one file each.
+ */
+const root = mkdtempSync(join(tmpdir(), 'xunjian-sysfs-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function files(dir: string, entries: Record<string, string>) {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, value] of Object.entries(entries)) writeFileSync(join(dir, name), `${value}\n`);
+}
+
+describe('sysfs readers', () => {
+  test('hwmon: temperatures take temp*_crit (else temp*_max) as the device limit; fan alarms are faults', async () => {
+    files(join(root, 'hwmon', 'hwmon0'), {
+      name: 'coretemp', temp1_input: '45000', temp1_label: 'Package id 0', temp1_crit: '100000', temp1_max: '80000',
+      temp2_input: '43000', temp2_label: 'Core 0', temp2_max: '80000',
+    });
+    files(join(root, 'hwmon', 'hwmon1'), {
+      name: 'nct6775', fan1_input: '1200', fan2_input: '0', fan2_alarm: '1', fan3_input: '0', temp1_input: '30000',
+    });
+    const r = await readHwmon('2026-11-28T12:00:00.000Z', join(root, 'hwmon'));
+    for (const m of [...r.temperatures, ...r.fans]) validate(Measurement, m, m.component);
+    expect(r.temperatures.map((t) => [t.component, t.value, t.kind, t.limits?.high])).toEqual([
+      ['coretemp Package id 0', 45, 'cpu', 100],
+      ['coretemp Core 0', 43, 'cpu', 80],
+      ['nct6775 temp1', 30, 'other', undefined],
+    ]);
+    expect(r.temperatures[0]?.limits?.source).toBe(join(root, 'hwmon', 'hwmon0', 'temp1_crit'));
+    expect(r.fans.map((f) => [f.component, f.status])).toEqual([
+      ['nct6775 fan1', 'ok'],
+      ['nct6775 fan2', 'fault'],
+      ['nct6775 fan3', 'warning'],
+    ]);
+  });
+
+  test('thermal zones: the critical trip point is the limit', async () => {
+    files(join(root, 'thermal', 'thermal_zone0'), {
+      type: 'acpitz', temp: '27800', trip_point_0_type: 'critical', trip_point_0_temp: '105000',
+      trip_point_1_type: 'passive', trip_point_1_temp: '95000',
+    });
+    const [zone] = await readThermalZones('2026-11-28T12:00:00.000Z', join(root, 'thermal'));
+    expect(zone).toMatchObject({ component: 'thermal_zone0 acpitz', value: 27.8, kind: 'board', limits: { high: 105 } });
+  });
+
+  test('net: the real /sys/class/net of this host has lo (loopback) and at least one other interface', async () => {
+    const links = await readSysNet();
+    expect(links.find((l) => l.name === 'lo')?.loopback).toBe(true);
+    expect(links.some((l) => !l.loopback)).toBe(true);
+  });
+
+  test('missing directories read as no sensors, not as an error', async () => {
+    expect(await readHwmon('2026-11-28T12:00:00.000Z', join(root, 'nope'))).toEqual({ temperatures: [], fans: [] });
+    expect(await readThermalZones('2026-11-28T12:00:00.000Z', join(root, 'nope'))).toEqual([]);
+  });
+});
