@@ -5,7 +5,7 @@
 export { buildApp, configWithDefaults, REDACT, type AppOptions, type HookContext } from './app.js';
 export { startCollector, dbPathOf, type RunningCollector } from './server.js';
 export { loadCollectorConfig, ENVIRONMENT, type CollectorFlags } from './config.js';
-export { openDatabase, migrate, integrityCheck, backupDatabase, schemaVersion, type Db, type Durability } from './storage/db.js';
+export { openDatabase, migrate, checkMigrationList, integrityCheck, backupDatabase, schemaVersion, type Db, type Durability } from './storage/db.js';
 export { MIGRATIONS, type Migration } from './storage/migrations/index.js';
 export type { IngestHooks } from './ingest/hooks.js';
 export * from './repositories/index.js';

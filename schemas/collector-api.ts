@@ -21,7 +21,8 @@ export const SitePatch = Type.Object(
   {
     title: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
     notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
-    thresholds: Type.Optional(Nullable(ThresholdOverrides)),
+    /** Replaces the site's overrides; `{}` clears them. */
+    thresholds: Type.Optional(ThresholdOverrides),
     expectedIntervalS: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 90 * 86400 }))),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -32,7 +33,8 @@ export const DevicePatch = Type.Object(
   {
     role: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
     notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
-    thresholds: Type.Optional(Nullable(ThresholdSet)),
+    /** Replaces the device's own thresholds; `{}` clears them. */
+    thresholds: Type.Optional(ThresholdSet),
     expectedIntervalS: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 90 * 86400 }))),
   },
   { additionalProperties: false, minProperties: 1 },

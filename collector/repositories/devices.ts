@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DeviceIdentity, DeviceKind, ThresholdSet } from '../../schemas/index.js';
 import type { Db } from '../storage/db.js';
-import { iso, parseJson, toJson } from './json.js';
+import { iso, parseJson } from './json.js';
 
 /** A device of the equipment record (设备档案). Times are epoch ms. */
 export interface DeviceRow {
@@ -89,7 +89,7 @@ export interface DevicePatch {
   role?: string | null;
   notes?: string | null;
   expectedIntervalS?: number | null;
-  thresholds?: ThresholdSet | null;
+  thresholds?: ThresholdSet;
 }
 
 /** The API's view of a device. */
@@ -228,7 +228,7 @@ export class DevicesRepository {
       setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
       interval: patch.expectedIntervalS ?? null,
       setThresholds: patch.thresholds !== undefined ? 1 : 0,
-      thresholds: toJson(patch.thresholds),
+      thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
     });
     return this.getById(id);
   }

@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { ThresholdOverrides } from '../../schemas/index.js';
 import type { Db } from '../storage/db.js';
-import { iso, parseJson, toJson } from './json.js';
+import { iso, parseJson } from './json.js';
 
 export interface SiteRow {
   id: number;
@@ -39,7 +39,7 @@ const fromRaw = (r: RawSite): SiteRow => ({
 export interface SitePatch {
   title?: string | null;
   notes?: string | null;
-  thresholds?: ThresholdOverrides | null;
+  thresholds?: ThresholdOverrides;
   expectedIntervalS?: number | null;
 }
 
@@ -107,7 +107,7 @@ export class SitesRepository {
       setNotes: patch.notes !== undefined ? 1 : 0,
       notes: patch.notes ?? null,
       setThresholds: patch.thresholds !== undefined ? 1 : 0,
-      thresholds: toJson(patch.thresholds),
+      thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
       setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
       interval: patch.expectedIntervalS ?? null,
     });

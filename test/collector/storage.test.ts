@@ -1,0 +1,101 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  checkMigrationList,
+  createRepositories,
+  integrityCheck,
+  migrate,
+  MIGRATIONS,
+  openDatabase,
+  schemaVersion,
+} from '../../collector/index.js';
+import { realisticReport, tempDir } from '../helpers/collector.js';
+
+/** The database file: pragmas, versioned migrations, repositories and retention, on a real file. */
+describe('storage', () => {
+  const dir = tempDir();
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('opens with WAL, foreign keys, a busy timeout and the chosen durability', () => {
+    const full = openDatabase(join(dir, 'full.db'));
+    expect(full.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(full.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(full.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(full.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    full.close();
+    const normal = openDatabase(join(dir, 'normal.db'), { durability: 'normal' });
+    expect(normal.pragma('synchronous', { simple: true })).toBe(1); // NORMAL
+    normal.close();
+  });
+
+  it('keeps the migration list ascending and unique, and applies each once', () => {
+    expect(() => checkMigrationList(MIGRATIONS)).not.toThrow();
+    expect(() => checkMigrationList([{ version: 2, name: 'b', sql: '' }, { version: 1, name: 'a', sql: '' }])).toThrow(/out of order/);
+    expect(() => checkMigrationList([{ version: 1, name: 'a', sql: '' }, { version: 1, name: 'a again', sql: '' }])).toThrow(/out of order/);
+    const db = openDatabase(join(dir, 'migrate.db'));
+    expect(schemaVersion(db)).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    expect(migrate(db)).toEqual([]);
+    db.close();
+  });
+
+  it('refuses a database written by a newer collector', () => {
+    const db = openDatabase(join(dir, 'newer.db'));
+    db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', new Date().toISOString());
+    db.close();
+    expect(() => openDatabase(join(dir, 'newer.db'))).toThrow(/schema version 999 is newer/);
+  });
+
+  it('rolls a failing migration back whole', () => {
+    const db = openDatabase(join(dir, 'broken.db'), { migrate: false });
+    const next = MIGRATIONS[MIGRATIONS.length - 1]!.version + 1;
+    const broken = [...MIGRATIONS, { version: next, name: 'broken', sql: 'CREATE TABLE half (x); SELECT * FROM no_such_table;' }];
+    expect(() => migrate(db, broken)).toThrow(/no_such_table/);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half'").get()).toBeUndefined();
+    expect(schemaVersion(db)).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
+    db.close();
+  });
+
+  it('folds raw measurements older than the retention into hourly min/avg/max and keeps results', () => {
+    const db = openDatabase(join(dir, 'retention.db'));
+    const repos = createRepositories(db);
+    const site = repos.sites.seenAt('acme', 0);
+    const old = Date.UTC(2026, 0, 1, 10);
+    const reports = [10, 30, 50].map((cpu, i) => realisticReport({ id: `rpt-old-${i}`, at: new Date(old + i * 600_000), cpuAvg: cpu }));
+    const fresh = realisticReport({ id: 'rpt-fresh-1', at: new Date(old + 86_400_000 * 100) });
+    for (const [i, r] of [...reports, fresh].entries()) {
+      const device = repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const received = i < 3 ? old + i * 600_000 : old + 86_400_000 * 100;
+      const rowId = repos.reports.insert(r, device.id, null, received);
+      repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), []);
+    }
+    const device = repos.devices.get('acme', 'db01')!;
+    expect(repos.reports.pruneBefore(old + 86_400_000, 2)).toEqual({ reports: 3 });
+    const oldRow = repos.reports.get('rpt-old-1')!;
+    expect(oldRow.measurementsPruned).toBe(true);
+    expect(repos.reports.measurements(oldRow.id)).toEqual([]);
+    expect(repos.reports.measurements(repos.reports.get('rpt-fresh-1')!.id)).toHaveLength(60);
+    const hourly = repos.reports.hourly(device.id, old - 3_600_000, old + 3_600_000);
+    const cpu = hourly.find((p) => p.component === 'CPU' && p.metric === 'cpu.avg')!;
+    expect(cpu).toEqual({ check: 'SXKR-001', component: 'CPU', metric: 'cpu.avg', hour: new Date(old).toISOString(), min: 10, avg: 30, max: 50, count: 3 });
+    // States are not series: no rollup of module.state text values.
+    expect(hourly.some((p) => p.metric === 'module.state')).toBe(false);
+    // Idempotent: a second run finds nothing more to do.
+    expect(repos.reports.pruneBefore(old + 86_400_000)).toEqual({ reports: 0 });
+    expect(integrityCheck(db)).toBe('ok');
+    db.close();
+  });
+
+  it('stores tokens only as hashes', () => {
+    const db = openDatabase(join(dir, 'tokens.db'));
+    const repos = createRepositories(db);
+    const { token, row } = repos.tokens.create({ name: 'agent-db01', role: 'agent', site: 'acme' });
+    expect(token).toMatch(/^xj_[A-Za-z0-9_-]{43}$/);
+    const stored = db.prepare('SELECT * FROM tokens WHERE id = ?').get(row.id) as Record<string, unknown>;
+    expect(JSON.stringify(stored)).not.toContain(token);
+    expect(repos.tokens.verify(token)?.id).toBe(row.id);
+    expect(repos.tokens.verify(`${token}x`)).toBeUndefined();
+    expect(() => repos.tokens.create({ name: 'x', role: 'engineer', site: null })).toThrow(/CHECK constraint/);
+    db.close();
+  });
+});
