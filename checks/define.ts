@@ -28,7 +28,7 @@ export function combineVerdicts(verdicts: Verdict[]): Verdict {
 function summarise(components: ComponentResult[], verdict: Verdict): string {
   // Show the components that explain the verdict first: abnormal ones for an abnormal check.
   const shown = verdict === 'normal' ? components : components.filter((c) => c.verdict === verdict);
-  const parts = shown.slice(0, MAX_SUMMARY_PARTS).map((c) => `${c.component}: ${c.actual}`);
+  const parts = shown.slice(0, MAX_SUMMARY_PARTS).map((c) => (c.component ? `${c.component}: ${c.actual}` : c.actual));
   if (shown.length > MAX_SUMMARY_PARTS) parts.push(`… (+${shown.length - MAX_SUMMARY_PARTS})`);
   return parts.join('; ');
 }
@@ -56,10 +56,11 @@ export function runCheck<S extends TSchema>(
   const { values, applied } = resolveThresholds(check.id, check.thresholds, overrides, report.identity);
   const ctx: CheckContext = { now, identity: report.identity, gaps, lang };
 
+  // A gap about the check as a whole has no component name: the row itself is the component.
   const gapComponents: ComponentResult[] = gaps.map((g) => ({
-    component: g.component ?? check.name[lang],
+    component: g.component ?? '',
     verdict: 'unknown',
-    actual: lang === 'zh' ? '未知' : 'unknown',
+    actual: lang === 'zh' ? '未测得' : 'not measured',
     reason: g.reason,
     ...(g.command ? { command: g.command } : {}),
   }));

@@ -9,7 +9,9 @@ describe('the printed form', () => {
     [
       measure('SXKR-001', 'CPU', 'cpu.avg', 12, { command: 'cat /proc/stat' }),
       measure('SXKR-001', 'CPU', 'cpu.max', 30, { command: 'cat /proc/stat' }),
+      measure('SXKR-004', 'PSU 1', 'psu.state', 'ok', { status: 'ok', command: 'ipmitool sdr type "Power Supply"' }),
       measure('SXKR-004', 'PSU 2', 'psu.state', 'failed', { status: 'fault', command: 'ipmitool sdr type "Power Supply"' }),
+      measure('SXKR-005', 'inlet', 'temperature', 50, { kind: 'inlet', command: 'ipmitool sdr type Temperature' }),
     ],
     [],
     { model: 'System x3650 M5', serial: '06ABCDE' },
@@ -20,6 +22,8 @@ describe('the printed form', () => {
     for (const header of ['编号', '检查项目', '检查命令', '检查期待结果', '实际结果', '检查结果', '备注']) expect(text).toContain(header);
     for (const id of ['SXKR-001', 'SXKR-002', 'SXKR-003', 'SXKR-004', 'SXKR-005', 'SXKR-006']) expect(text).toContain(id);
     expect(text).toContain('└ PSU 2');
+    expect(text).not.toContain('└ PSU 1');
+    expect(text).not.toContain('└ inlet'); // a lone component would only repeat its row
     expect(text).toContain('不正常');
     expect(text).toContain('S/N 06ABCDE');
   });

@@ -31,8 +31,10 @@ export function renderForm(report: Report, results: CheckResult[], lang: Lang): 
     rows.push([r.check, check?.name[lang] ?? r.check, commandsCell(r), r.expected, r.actual, VERDICT_LABELS[r.verdict][lang], r.reason ?? '']);
     if (r.verdict === 'normal') continue;
     const explaining = r.components.filter((c) => c.verdict !== 'normal');
+    // A lone component says nothing the row has not said already.
+    if (r.components.length === 1) continue;
     for (const c of explaining.slice(0, MAX_COMPONENT_ROWS))
-      rows.push(['', `  └ ${c.component}`, c.command ?? '', '', c.actual, VERDICT_LABELS[c.verdict][lang], c.reason ?? '']);
+      rows.push(['', `  └ ${c.component || '—'}`, c.command ?? '', '', c.actual, VERDICT_LABELS[c.verdict][lang], c.reason ?? '']);
     if (explaining.length > MAX_COMPONENT_ROWS)
       rows.push(['', `  … +${explaining.length - MAX_COMPONENT_ROWS}`, '', '', '', '', '']);
   }

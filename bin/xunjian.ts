@@ -1,0 +1,14 @@
+#!/usr/bin/env node
+/** `xunjian` — the collector server and the host agent. Each subcommand lives in bin/commands/. */
+import { Command } from 'commander';
+import { registerAgentCommands } from './commands/agent.js';
+import { registerCollectorCommands } from './commands/collector.js';
+
+const program = new Command('xunjian')
+  .description('Xunjian 巡检: automated inspection and fault service for servers, network gear and UPS units')
+  .showHelpAfterError();
+
+registerCollectorCommands(program);
+registerAgentCommands(program);
+
+await program.parseAsync(process.argv);
