@@ -17,6 +17,9 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import type { Db } from './storage/db.js';
 import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.js';
+import { inspectionsRoutes } from './inspections/index.js';
+import { maintenanceRoutes } from './maintenance/index.js';
+import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -38,6 +41,9 @@ const ROUTES: FastifyPluginAsync[] = [
   sitesRoutes,
   devicesRoutes,
   // --- tickets, inspections, maintenance routes go here ---
+  ticketsRoutes,
+  maintenanceRoutes,
+  inspectionsRoutes,
 ];
 
 /* ================================================================================================
@@ -45,6 +51,7 @@ const ROUTES: FastifyPluginAsync[] = [
  * ============================================================================================== */
 const HOOK_FACTORIES: ((ctx: HookContext) => IngestHooks)[] = [
   // --- e.g. (ctx) => new TicketsIngestHook(ctx.db) ---
+  (ctx) => new TicketsIngestHook(ctx.db),
 ];
 
 export interface AppOptions {

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CheckId, DeviceKind, Timestamp, Verdict } from './common.js';
+import { InspectionForm } from './result.js';
 
 /** A month of inspection, `YYYY-MM` (UTC). */
 export const InspectionMonth = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
@@ -15,10 +16,11 @@ export const InspectionRow = Type.Object(
     expected: Type.String(),
     commands: Type.Array(Type.String()),
     reason: Type.Union([Type.String(), Type.Null()]),
-    evaluatedAt: Timestamp,
-    /** Which report it came from, and whether it was uploaded by the field CLI. */
-    reportId: Type.String(),
-    origin: Type.Union([Type.Literal('report'), Type.Literal('field')]),
+    /** null: the device is on record but has no result for this check in the month. */
+    evaluatedAt: Type.Union([Timestamp, Type.Null()]),
+    /** Which report it came from, and whether it was received by the collector or uploaded by the field CLI. */
+    reportId: Type.Union([Type.String(), Type.Null()]),
+    origin: Type.Union([Type.Literal('report'), Type.Literal('field'), Type.Literal('none')]),
   },
   { additionalProperties: false },
 );
@@ -64,3 +66,11 @@ export const InspectionUploadResult = Type.Object({
   duplicates: Type.Array(Type.String()),
 });
 export type InspectionUploadResult = Static<typeof InspectionUploadResult>;
+
+export const InspectionParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), month: InspectionMonth });
+export type InspectionParams = Static<typeof InspectionParams>;
+export const InspectionQuery = Type.Object(
+  { revision: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })) },
+  { additionalProperties: false },
+);
+export const InspectionUpload = Type.Array(InspectionForm, { minItems: 1, maxItems: 1000 });

@@ -135,14 +135,16 @@ export const TicketStepInput = Type.Object(
 );
 export type TicketStepInput = Static<typeof TicketStepInput>;
 
+/** Query strings arrive as text: numbers and booleans are spelled out here and converted by the route. */
 export const TicketQuery = Type.Object(
   {
     site: Type.Optional(Type.String({ maxLength: 100 })),
     device: Type.Optional(Type.String({ maxLength: 255 })),
+    /** `active`: every status but closed. */
     status: Type.Optional(Type.Union([TicketStatus, Type.Literal('active')])),
     priority: Type.Optional(Priority),
-    overdue: Type.Optional(Type.Boolean()),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })),
+    overdue: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])),
+    limit: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,3}$', description: '1–9999, default 200' })),
   },
   { additionalProperties: false },
 );
@@ -211,3 +213,7 @@ export const DeviceLiveness = Type.Object(
   { additionalProperties: false },
 );
 export type DeviceLiveness = Static<typeof DeviceLiveness>;
+
+/** Numeric ids arrive as path text. */
+export const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,11}$' }) });
+export type IdParams = Static<typeof IdParams>;

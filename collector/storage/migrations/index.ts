@@ -1,5 +1,8 @@
 import { migration001 } from './001-core.js';
 import type { Migration } from './types.js';
+import { migration010 } from '../../tickets/migration.js';
+import { migration011 } from '../../maintenance/migration.js';
+import { migration012 } from '../../inspections/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -10,4 +13,7 @@ export type { Migration } from './types.js';
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
   // --- versions 10+ (tickets, inspections, maintenance) go here ---
+  migration010,
+  migration011,
+  migration012,
 ];

@@ -1,0 +1,186 @@
+import type { Statement } from 'better-sqlite3';
+import type {
+  MaintenanceQuery,
+  MaintenanceRequest,
+  MaintenanceRequestInput,
+  MaintenanceRequestPatch,
+  MaintenanceStatus,
+} from '../../schemas/index.js';
+import { conflict, notFound } from '../errors.js';
+import type { Db } from '../storage/db.js';
+import { assertRequestable } from './rules.js';
+
+interface RawRequest {
+  id: number;
+  site: string;
+  purpose: string;
+  engineer: string;
+  recorder: string | null;
+  steps: string;
+  hardware_changes: string;
+  software_changes: string;
+  expected_duration_min: number;
+  window_start: number;
+  window_end: number;
+  emergency: number;
+  status: MaintenanceStatus;
+  requested_by: string;
+  requested_at: number;
+  decided_by: string | null;
+  decided_at: number | null;
+  decision_note: string | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Maintenance requests and the question tickets ask: is this device in an approved window now? */
+export class MaintenanceRepository {
+  private readonly s: {
+    byId: Statement<[number], RawRequest>;
+    devices: Statement<[number], { hostname: string }>;
+    covering: Statement<[string, string, number, number], { id: number }>;
+    insert: Statement<Record<string, unknown>, { id: number }>;
+    addDevice: Statement<[number, string, string]>;
+    clearDevices: Statement<[number]>;
+    decide: Statement<[string, string, number, string | null, number]>;
+  };
+
+  constructor(private readonly db: Db) {
+    this.s = {
+      byId: db.prepare('SELECT * FROM maintenance_requests WHERE id = ?'),
+      devices: db.prepare('SELECT hostname FROM maintenance_devices WHERE request_id = ? ORDER BY hostname'),
+      covering: db.prepare(
+        `SELECT r.id FROM maintenance_devices m JOIN maintenance_requests r ON r.id = m.request_id
+         WHERE m.site = ? AND m.hostname = ? AND r.status = 'approved' AND r.window_start <= ? AND r.window_end >= ?
+         LIMIT 1`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO maintenance_requests (site, purpose, engineer, recorder, steps, hardware_changes, software_changes,
+           expected_duration_min, window_start, window_end, emergency, status, requested_by, requested_at)
+         VALUES (@site, @purpose, @engineer, @recorder, @steps, @hardwareChanges, @softwareChanges,
+           @expectedDurationMinutes, @windowStart, @windowEnd, @emergency, 'requested', @by, @now)
+         RETURNING id`,
+      ),
+      addDevice: db.prepare('INSERT OR IGNORE INTO maintenance_devices (request_id, site, hostname) VALUES (?, ?, ?)'),
+      clearDevices: db.prepare('DELETE FROM maintenance_devices WHERE request_id = ?'),
+      decide: db.prepare('UPDATE maintenance_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?'),
+    };
+  }
+
+  /** The approved request whose window covers the device at `at`, if any. */
+  covering(site: string, hostname: string, at: number): number | undefined {
+    return this.s.covering.get(site, hostname, at, at)?.id;
+  }
+
+  /** Files a request; 400 when it is asked < 24 h ahead without being an emergency. */
+  create(input: MaintenanceRequestInput, by: string, now: Date): MaintenanceRequest {
+    assertRequestable(input, now);
+    return this.db.transaction(() => {
+      const { id } = this.s.insert.get({
+        site: input.site,
+        purpose: input.purpose,
+        engineer: input.engineer,
+        recorder: input.recorder ?? null,
+        steps: JSON.stringify(input.steps),
+        hardwareChanges: input.hardwareChanges ?? '',
+        softwareChanges: input.softwareChanges ?? '',
+        expectedDurationMinutes: input.expectedDurationMinutes,
+        windowStart: Date.parse(input.windowStart),
+        windowEnd: Date.parse(input.windowEnd),
+        emergency: input.emergency ? 1 : 0,
+        by,
+        now: now.getTime(),
+      })!;
+      for (const d of input.devices) this.s.addDevice.run(id, input.site, d);
+      return this.get(id);
+    }).immediate();
+  }
+
+  /** Changes a request still awaiting approval (409 once decided); the 24 h rule applies again. */
+  update(id: number, patch: MaintenanceRequestPatch, now: Date): MaintenanceRequest {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (current.status !== 'requested') throw conflict(`maintenance request ${id} is ${current.status}; file a new request`);
+      const merged = { ...current, ...patch, emergency: patch.emergency ?? current.emergency };
+      assertRequestable(merged, now);
+      this.db
+        .prepare(
+          `UPDATE maintenance_requests SET purpose = ?, engineer = ?, recorder = ?, steps = ?, hardware_changes = ?,
+             software_changes = ?, expected_duration_min = ?, window_start = ?, window_end = ?, emergency = ? WHERE id = ?`,
+        )
+        .run(
+          merged.purpose,
+          merged.engineer,
+          merged.recorder ?? null,
+          JSON.stringify(merged.steps),
+          merged.hardwareChanges,
+          merged.softwareChanges,
+          merged.expectedDurationMinutes,
+          Date.parse(merged.windowStart),
+          Date.parse(merged.windowEnd),
+          merged.emergency ? 1 : 0,
+          id,
+        );
+      if (patch.devices) {
+        this.s.clearDevices.run(id);
+        for (const d of patch.devices) this.s.addDevice.run(id, current.site, d);
+      }
+      return this.get(id);
+    }).immediate();
+  }
+
+  /** approve / reject (the customer) or cancel (the requester); only from `requested`. */
+  decide(id: number, status: Exclude<MaintenanceStatus, 'requested'>, by: string, now: Date, note?: string): MaintenanceRequest {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      if (current.status !== 'requested') throw conflict(`maintenance request ${id} is already ${current.status}`);
+      if (status === 'approved' && Date.parse(current.windowEnd) < now.getTime()) {
+        throw conflict(`maintenance request ${id}: its window ended at ${current.windowEnd}`);
+      }
+      this.s.decide.run(status, by, now.getTime(), note ?? null, id);
+      return this.get(id);
+    }).immediate();
+  }
+
+  get(id: number): MaintenanceRequest {
+    const r = this.s.byId.get(id);
+    if (!r) throw notFound(`no maintenance request ${id}`);
+    return this.view(r);
+  }
+
+  list(q: MaintenanceQuery & { scopeSite?: string | null }): MaintenanceRequest[] {
+    if (q.scopeSite && q.site && q.site !== q.scopeSite) return [];
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const site = q.scopeSite ?? q.site;
+    if (site) (where.push('r.site = ?'), args.push(site));
+    if (q.status) (where.push('r.status = ?'), args.push(q.status));
+    if (q.device) (where.push('EXISTS (SELECT 1 FROM maintenance_devices m WHERE m.request_id = r.id AND m.hostname = ?)'), args.push(q.device));
+    const sql = `SELECT r.* FROM maintenance_requests r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.window_start DESC, r.id DESC LIMIT 500`;
+    return (this.db.prepare(sql).all(...args) as RawRequest[]).map((r) => this.view(r));
+  }
+
+  private view(r: RawRequest): MaintenanceRequest {
+    return {
+      id: r.id,
+      site: r.site,
+      purpose: r.purpose,
+      engineer: r.engineer,
+      recorder: r.recorder,
+      steps: JSON.parse(r.steps) as string[],
+      hardwareChanges: r.hardware_changes,
+      softwareChanges: r.software_changes,
+      expectedDurationMinutes: r.expected_duration_min,
+      windowStart: iso(r.window_start),
+      windowEnd: iso(r.window_end),
+      devices: this.s.devices.all(r.id).map((d) => d.hostname),
+      emergency: r.emergency === 1,
+      status: r.status,
+      requestedBy: r.requested_by,
+      requestedAt: iso(r.requested_at),
+      decidedBy: r.decided_by,
+      decidedAt: r.decided_at === null ? null : iso(r.decided_at),
+      decisionNote: r.decision_note,
+    };
+  }
+}

@@ -1,0 +1,68 @@
+import type { DeviceKind, TicketSubject } from '../../schemas/index.js';
+import { MaintenanceRepository } from '../maintenance/repository.js';
+import type { Db } from '../storage/db.js';
+import { priorityFor } from './priority.js';
+import { TicketsRepository, SYSTEM } from './repository.js';
+import { isEmergency } from './sla.js';
+
+export interface FaultDevice {
+  id: number;
+  site: string;
+  hostname: string;
+  kind: DeviceKind;
+  role: string | null;
+  model: string | null;
+}
+
+export type FaultOutcome =
+  | { action: 'opened'; ticketId: number }
+  | { action: 'relapsed' | 'still_open'; ticketId: number }
+  | { action: 'suppressed'; maintenanceId: number };
+
+/**
+ * What the system does when a device × subject is faulty (an abnormal check, or silence) and when
+ * it is fine again. Shared by the ingest hook and the silence scan so both follow one rule:
+ * one ticket per device and subject while open; an approved maintenance window opens none.
+ */
+export class FaultTickets {
+  readonly tickets: TicketsRepository;
+  readonly maintenance: MaintenanceRepository;
+
+  constructor(db: Db) {
+    this.tickets = new TicketsRepository(db);
+    this.maintenance = new MaintenanceRepository(db);
+  }
+
+  /** `at`: when the fault was seen (the report's window end) — what a maintenance window is tested against. */
+  fault(device: FaultDevice, subject: TicketSubject, symptom: string, at: number, now: number): FaultOutcome {
+    const active = this.tickets.active(device.id, subject);
+    if (active) {
+      if (active.recoveredAt === null) return { action: 'still_open', ticketId: active.id };
+      this.tickets.relapsed(active.id, now, symptom);
+      return { action: 'relapsed', ticketId: active.id };
+    }
+    const maintenanceId = this.maintenance.covering(device.site, device.hostname, at);
+    if (maintenanceId !== undefined) return { action: 'suppressed', maintenanceId };
+    const sla = this.tickets.sla(device.site);
+    const priority = priorityFor({ subject, kind: device.kind, role: device.role }, sla.priorityRules);
+    const ticketId = this.tickets.open({
+      deviceId: device.id,
+      subject,
+      priority,
+      emergency: isEmergency(priority, sla),
+      symptom,
+      deviceModel: device.model,
+      by: SYSTEM,
+      at: now,
+    });
+    return { action: 'opened', ticketId };
+  }
+
+  /** The subject is normal again: the open ticket shows when (a person still closes it). */
+  fine(deviceId: number, subject: TicketSubject, now: number, note: string): number | undefined {
+    const active = this.tickets.active(deviceId, subject);
+    if (!active || active.recoveredAt !== null) return undefined;
+    this.tickets.recovered(active.id, now, note);
+    return active.id;
+  }
+}

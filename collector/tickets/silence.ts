@@ -1,0 +1,77 @@
+import type { DeviceKind } from '../../schemas/index.js';
+import type { Db } from '../storage/db.js';
+import { FaultTickets, type FaultOutcome } from './opener.js';
+
+interface Watched {
+  id: number;
+  site: string;
+  hostname: string;
+  kind: DeviceKind;
+  role: string | null;
+  model: string | null;
+  interval_s: number;
+  last_at: number | null;
+  first_seen: number;
+  missed_reports: number | null;
+  state: 'up' | 'down' | null;
+}
+
+export interface SilenceOutcome {
+  site: string;
+  hostname: string;
+  state: 'down' | 'up';
+  /** For a device newly down: what happened to its ticket. */
+  ticket?: FaultOutcome;
+}
+
+/**
+ * Silence is a fault: a device watched for silence (it has an expected report interval, its own
+ * or its site's) that has neither reported nor sent a heartbeat for `missedReports` intervals
+ * (device setting, else the site's SLA profile, default 3) is `down`, and gets a `down` ticket
+ * (P2, P1 when core) unless an approved maintenance window covers it. A down device heard from
+ * again is `up`, and its ticket shows it recovered. Returns the devices whose state changed.
+ */
+export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
+  const nowMs = now.getTime();
+  const faults = new FaultTickets(db);
+  const watched = db
+    .prepare(
+      `SELECT d.id, s.name AS site, d.hostname, d.kind, coalesce(d.role, d.reported_role) AS role, d.model,
+              coalesce(d.expected_interval_s, s.expected_interval_s) AS interval_s,
+              max(coalesce(d.last_report_at, 0), coalesce(d.last_heartbeat_at, 0)) AS last_at,
+              d.first_seen, l.missed_reports, l.state
+       FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
+       WHERE coalesce(d.expected_interval_s, s.expected_interval_s) IS NOT NULL`,
+    )
+    .all() as Watched[];
+  const setState = db.prepare(
+    `INSERT INTO device_liveness (device_id, state, down_since) VALUES (?, ?, ?)
+     ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, down_since = excluded.down_since`,
+  );
+  const profiles = new Map<string, number>();
+  const changed: SilenceOutcome[] = [];
+  db.transaction(() => {
+    for (const d of watched) {
+      let siteMissed = profiles.get(d.site);
+      if (siteMissed === undefined) profiles.set(d.site, (siteMissed = faults.tickets.sla(d.site).missedReports));
+      const missed = d.missed_reports ?? siteMissed;
+      const lastAt = d.last_at || d.first_seen;
+      const silentFor = nowMs - lastAt;
+      const isDown = silentFor > d.interval_s * 1000 * missed;
+      const wasDown = d.state === 'down';
+      if (isDown && !wasDown) {
+        setState.run(d.id, 'down', nowMs);
+        const since = new Date(lastAt).toISOString();
+        const symptom = `down: no report or heartbeat since ${since} (expected every ${d.interval_s} s; ${missed} missed) / 设备无响应`;
+        const ticket = faults.fault(d, 'down', symptom, nowMs, nowMs);
+        changed.push({ site: d.site, hostname: d.hostname, state: 'down', ticket });
+      } else if (!isDown && wasDown) {
+        // Heard from again (a heartbeat; a report already did this in the ingest hook).
+        setState.run(d.id, 'up', null);
+        faults.fine(d.id, 'down', nowMs, `heard from again at ${new Date(lastAt).toISOString()}`);
+        changed.push({ site: d.site, hostname: d.hostname, state: 'up' });
+      }
+    }
+  }).immediate();
+  return changed;
+}
