@@ -15,3 +15,4 @@ export * from './inspection.js';
 export * from './site-file.js';
 export * from './collector-config.js';
 export * from './collector-api.js';
+export * from './snmp-profile.js';
