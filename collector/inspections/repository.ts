@@ -59,7 +59,7 @@ export class InspectionsRepository {
     revision: Statement<[string, string, number], RawInspection>;
     revisions: Statement<[string, string], { revision: number; status: InspectionStatus; confirmed_at: number | null }>;
     create: Statement<[string, string, number, string, string | null, number, string], RawInspection>;
-    devices: Statement<[string, number], { id: number; hostname: string; kind: DeviceKind }>;
+    devices: Statement<[string], { id: number; hostname: string; kind: DeviceKind; first_seen: number }>;
     latestResult: Statement<[number, string, number, number], { result: string; at: number; report_id: string }>;
     uploads: Statement<[string, string], { hostname: string; kind: DeviceKind | null; window_end: number; form: string; report_id: string }>;
     uploadSeen: Statement<[string], { report_id: string }>;
@@ -76,8 +76,8 @@ export class InspectionsRepository {
          VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING *`,
       ),
       devices: db.prepare(
-        `SELECT d.id, d.hostname, d.kind FROM devices d JOIN sites s ON s.id = d.site_id
-         WHERE s.name = ? AND d.first_seen < ? ORDER BY d.hostname`,
+        `SELECT d.id, d.hostname, d.kind, d.first_seen FROM devices d JOIN sites s ON s.id = d.site_id
+         WHERE s.name = ? ORDER BY d.hostname`,
       ),
       latestResult: db.prepare(
         `SELECT x.result, x.at, p.report_id FROM results x JOIN reports p ON p.id = x.report_id
@@ -107,12 +107,17 @@ export class InspectionsRepository {
       if (!current || c.at >= current.at) best.set(key, c);
     };
     const kinds = new Map<string, DeviceKind | null>();
-    for (const d of this.s.devices.all(site, end)) {
-      kinds.set(d.hostname, d.kind);
+    for (const d of this.s.devices.all(site)) {
+      let found = false;
       for (const check of CHECK_IDS) {
         const r = this.s.latestResult.get(d.id, check, start, end);
-        if (r) offer({ row: rowFrom(d.hostname, d.kind, JSON.parse(r.result) as CheckResult, r.at, r.report_id, 'report'), at: r.at });
+        if (r) {
+          found = true;
+          offer({ row: rowFrom(d.hostname, d.kind, JSON.parse(r.result) as CheckResult, r.at, r.report_id, 'report'), at: r.at });
+        }
       }
+      // A device on record by the month's end belongs in its record even without results.
+      if (found || d.first_seen < end) kinds.set(d.hostname, d.kind);
     }
     for (const u of this.s.uploads.all(site, month)) {
       if (!kinds.has(u.hostname)) kinds.set(u.hostname, u.kind);

@@ -94,6 +94,13 @@ describe('tickets from abnormal checks', () => {
     expect(overdue[0]!.overdue).toBe(true);
   });
 
+  it('documents the ticket routes in the OpenAPI description', async () => {
+    const doc = (await (await c.request('GET', '/docs/json')).json()) as { paths: Record<string, unknown> };
+    for (const p of ['/api/v1/tickets', '/api/v1/tickets/{id}', '/api/v1/tickets/{id}/respond', '/api/v1/tickets/{id}/confirm', '/api/v1/tickets/{id}/service-reports', '/api/v1/maintenance/{id}/approve', '/api/v1/sites/{site}/inspections/{month}/sign']) {
+      expect(Object.keys(doc.paths)).toContain(p);
+    }
+  });
+
   it('shows the open and overdue counts in /metrics', async () => {
     const text = await (await c.request('GET', '/metrics')).text();
     expect(text).toMatch(/^xunjian_tickets_open 1$/m);

@@ -1,0 +1,114 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Ticket } from '../../schemas/index.js';
+import { detectSilence } from '../../collector/tickets/index.js';
+import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/**
+ * Silence is a fault: a device that misses its expected reports is down and gets a ticket; when it
+ * reports again the ticket shows it recovered. The scan runs against the real database at a `now`
+ * the test chooses (the app's own timer runs the same function).
+ */
+let c: TestCollector;
+let clock = new Date('2026-11-28T10:00:00.000Z');
+const t0 = clock.getTime();
+const at = (seconds: number) => new Date(t0 + seconds * 1000);
+let agent: string;
+let engineer: string;
+let admin: string;
+
+beforeAll(async () => {
+  c = await startTestCollector({}, { now: () => clock });
+  agent = c.token('agent', 'acme');
+  engineer = c.token('engineer', 'acme');
+  admin = c.token('admin', null);
+});
+afterAll(async () => c?.stop());
+
+async function report(hostname: string, role?: string) {
+  const r = realisticReport({ hostname, at: clock });
+  if (role) r.identity.role = role;
+  const res = await c.request('POST', '/api/v1/reports', { token: agent, body: r });
+  expect(res.status).toBe(201);
+}
+const tickets = async (device: string): Promise<Ticket[]> =>
+  (await c.request('GET', `/api/v1/tickets?device=${device}`, { token: engineer })).json() as Promise<Ticket[]>;
+
+describe('silence → down → recovered', () => {
+  it('watches only devices with an expected interval', async () => {
+    await report('db01');
+    await report('sw-core1', 'core');
+    await report('unwatched');
+    // db01: every 60 s, 3 missed (the site default); sw-core1: every 60 s, 2 missed (its own setting).
+    let res = await c.request('PUT', '/api/v1/sites/acme/devices/db01/silence', { token: engineer, body: { expectedIntervalSeconds: 60 } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ expectedIntervalSeconds: 60, missedReports: 3 });
+    res = await c.request('PUT', '/api/v1/sites/acme/devices/sw-core1/silence', { token: engineer, body: { expectedIntervalSeconds: 60, missedReports: 2 } });
+    expect(await res.json()).toMatchObject({ expectedIntervalSeconds: 60, missedReports: 2 });
+    res = await c.request('PUT', '/api/v1/sites/acme/devices/ghost/silence', { token: engineer, body: { missedReports: 2 } });
+    expect(res.status).toBe(404);
+    res = await c.request('PUT', '/api/v1/sites/acme/devices/db01/silence', { token: engineer, body: { missedReports: 0 } });
+    expect(res.status).toBe(400);
+  });
+
+  it('is not down within its allowance', () => {
+    expect(detectSilence(c.db, at(60))).toEqual([]);
+    expect(detectSilence(c.db, at(120))).toEqual([]);
+  });
+
+  it('a core device past 2 missed reports is down: a P1 ticket', async () => {
+    const changes = detectSilence(c.db, at(121)).concat(detectSilence(c.db, at(150)));
+    expect(changes).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } }]);
+    const [t] = await tickets('sw-core1');
+    expect(t).toMatchObject({ subject: 'down', priority: 'P1', emergency: true, status: 'open', recoveredAt: null });
+    expect(t!.symptom).toContain('no report or heartbeat since 2026-11-28T10:00:00.000Z (expected every 60 s; 2 missed)');
+  });
+
+  it('an ordinary server past 3 missed reports is down: P2, and one ticket however often the scan runs', async () => {
+    const changes = detectSilence(c.db, at(181));
+    expect(changes.map((x) => [x.hostname, x.state])).toEqual([['db01', 'down']]);
+    expect(detectSilence(c.db, at(600))).toEqual([]);
+    expect(detectSilence(c.db, at(6000))).toEqual([]);
+    const list = await tickets('db01');
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ subject: 'down', priority: 'P2', emergency: false });
+    expect(await tickets('unwatched')).toEqual([]);
+  });
+
+  it('reporting again shows the ticket recovered; a person still closes it', async () => {
+    clock = at(6100);
+    await report('db01');
+    const [t] = await tickets('db01');
+    expect(t).toMatchObject({ subject: 'down', status: 'open', recoveredAt: clock.toISOString() });
+    expect(t!.events.map((e) => e.event)).toEqual(['open', 'recovered']);
+    // Down at 181 s, back at 6100 s: within the P2's 4 h recovery limit.
+    expect(t!.deadlines.recovery.overdue).toBe(false);
+    expect(detectSilence(c.db, at(6150))).toEqual([]);
+  });
+
+  it('a heartbeat also ends silence, found by the next scan', async () => {
+    clock = at(6200);
+    const res = await c.request('POST', '/api/v1/heartbeat', { token: agent, body: { hostname: 'sw-core1', agentId: 'agent-sw-core1' } });
+    expect(res.status).toBeLessThan(300);
+    expect(detectSilence(c.db, at(6210))).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'up' }]);
+    const [t] = await tickets('sw-core1');
+    expect(t!.recoveredAt).toBe(at(6210).toISOString());
+  });
+
+  it('silence again while the ticket is still open relapses the same ticket', async () => {
+    expect(detectSilence(c.db, at(6100 + 181)).map((x) => x.hostname)).toEqual(['db01']);
+    const list = await tickets('db01');
+    expect(list).toHaveLength(1);
+    expect(list[0]!.recoveredAt).toBeNull();
+    expect(list[0]!.events.map((e) => e.event)).toEqual(['open', 'recovered', 'relapsed']);
+  });
+
+  it("the site's profile sets missed reports for devices without their own", async () => {
+    clock = at(7000);
+    await report('db02');
+    await c.request('PUT', '/api/v1/sites/acme/devices/db02/silence', { token: engineer, body: { expectedIntervalSeconds: 10 } });
+    const put = await c.request('PUT', '/api/v1/sites/acme/sla', { token: admin, body: { missedReports: 5 } });
+    expect(put.status).toBe(200);
+    expect(detectSilence(c.db, at(7049)).map((x) => x.hostname)).not.toContain('db02');
+    expect(detectSilence(c.db, at(7051)).map((x) => x.hostname)).toContain('db02');
+  });
+});
