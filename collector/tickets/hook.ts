@@ -17,23 +17,34 @@ export function symptomOf(result: CheckResult): string {
 /**
  * The ingest hook: inside the report's transaction, an abnormal check opens (or keeps) the ticket
  * for its device and check, a normal one stamps `recovered` on it, an unknown one changes nothing.
- * Any report also ends the device's silence. Never throws for data reasons.
+ * A report with measurements also ends the device's silence. Never throws for data reasons.
  */
 export class TicketsIngestHook implements IngestHooks {
   private readonly faults: FaultTickets;
-  private readonly liveness;
+  private readonly alive;
+  private readonly unreached;
 
   constructor(db: Db) {
     this.faults = new FaultTickets(db);
-    this.liveness = db.prepare(`UPDATE device_liveness SET state = 'up', down_since = NULL WHERE device_id = ? AND state = 'down'`);
+    this.alive = db.prepare(
+      `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (?, 'up', ?)
+       ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`,
+    );
+    this.unreached = db.prepare('INSERT OR IGNORE INTO device_liveness (device_id) VALUES (?)');
   }
 
   afterResults(_tx: Db, device: DeviceRow, results: CheckResult[], report: Report, now: Date): void {
     const nowMs = now.getTime();
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
-    this.liveness.run(device.id);
-    this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`);
+    // Only a report with measurements shows the device reachable; one made only of gaps
+    // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
+    if (report.measurements.length > 0) {
+      this.alive.run(device.id, nowMs);
+      this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`);
+    } else {
+      this.unreached.run(device.id);
+    }
     for (const r of results) {
       if (r.verdict === 'abnormal') this.faults.fault(fault, r.check, symptomOf(r), seenAt, nowMs);
       else if (r.verdict === 'normal') this.faults.fine(device.id, r.check, nowMs, `normal again (report ${report.id})`);

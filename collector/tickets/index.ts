@@ -7,4 +7,4 @@ export { FaultTickets, type FaultOutcome } from './opener.js';
 export { TicketsIngestHook, symptomOf } from './hook.js';
 export { detectSilence, type SilenceOutcome } from './silence.js';
 export { ticketsRoutes, type TicketsRoutesOptions } from './routes.js';
-export { migration010 } from './migration.js';
+export { migration010, migration013 } from './migration.js';

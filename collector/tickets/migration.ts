@@ -87,3 +87,13 @@ CREATE TABLE device_liveness (
 );
 `,
 };
+
+/*
+ * A report proves the device alive only when the source reached it (at least one measurement):
+ * an SNMP poll that timed out still arrives as a report, all gaps, and must not hide the silence.
+ */
+export const migration013: Migration = {
+  version: 13,
+  name: 'tickets: last time each device was reached',
+  sql: `ALTER TABLE device_liveness ADD COLUMN last_alive_at INTEGER;`,
+};

@@ -23,7 +23,7 @@ const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 10
 const DeviceParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), hostname: Type.String({ minLength: 1, maxLength: 255 }) });
 
 export interface TicketsRoutesOptions {
-  /** How often the silence scan runs; 0 disables the timer (tests call detectSilence). Default 60 s. */
+  /** How often the silence scan runs; 0 disables it. Default: the config's `silenceScanSeconds` (60). */
   silenceScanMs?: number;
 }
 
@@ -42,7 +42,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue);
 
   // Silence is a fault: scan on an interval from when the app is ready until it closes.
-  const every = options.silenceScanMs ?? 60_000;
+  const every = options.silenceScanMs ?? (app.config.silenceScanSeconds ?? 60) * 1000;
   let timer: NodeJS.Timeout | undefined;
   if (every > 0) {
     app.addHook('onReady', async () => {

@@ -26,7 +26,8 @@ export interface SilenceOutcome {
 
 /**
  * Silence is a fault: a device watched for silence (it has an expected report interval, its own
- * or its site's) that has neither reported nor sent a heartbeat for `missedReports` intervals
+ * or its site's) that has neither been reached (a report with measurements; a report made only of
+ * gaps, such as an SNMP timeout, does not count) nor sent a heartbeat for `missedReports` intervals
  * (device setting, else the site's SLA profile, default 3) is `down`, and gets a `down` ticket
  * (P2, P1 when core) unless an approved maintenance window covers it. A down device heard from
  * again is `up`, and its ticket shows it recovered. Returns the devices whose state changed.
@@ -38,7 +39,8 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
     .prepare(
       `SELECT d.id, s.name AS site, d.hostname, d.kind, coalesce(d.role, d.reported_role) AS role, d.model,
               coalesce(d.expected_interval_s, s.expected_interval_s) AS interval_s,
-              max(coalesce(d.last_report_at, 0), coalesce(d.last_heartbeat_at, 0)) AS last_at,
+              max(coalesce(CASE WHEN l.device_id IS NULL THEN d.last_report_at ELSE l.last_alive_at END, 0),
+                  coalesce(d.last_heartbeat_at, 0)) AS last_at,
               d.first_seen, l.missed_reports, l.state
        FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
        WHERE coalesce(d.expected_interval_s, s.expected_interval_s) IS NOT NULL`,

@@ -112,3 +112,56 @@ describe('silence → down → recovered', () => {
     expect(detectSilence(c.db, at(7051)).map((x) => x.hostname)).toContain('db02');
   });
 });
+
+describe('a device that reports but cannot be reached', () => {
+  it('is down when its reports are only gaps (an SNMP timeout), and up when it answers again', async () => {
+    clock = at(10_000);
+    const ups = (measured: boolean) => {
+      const r = realisticReport({ hostname: 'ups01', at: clock });
+      r.source = 'snmp';
+      r.identity = { hostname: 'ups01', kind: 'ups', addresses: ['10.0.0.9'] };
+      if (!measured) {
+        r.measurements = [];
+        r.gaps = (['SXKR-001', 'SXKR-002', 'SXKR-003', 'SXKR-004', 'SXKR-005', 'SXKR-006'] as const).map((check) => ({
+          check, reason: 'SNMP timeout after 3 retries (10.0.0.9:161)', command: 'snmpget 1.3.6.1.2.1.33.1.2.1.0',
+        }));
+      }
+      return c.request('POST', '/api/v1/reports', { token: agent, body: r });
+    };
+    expect((await ups(true)).status).toBe(201);
+    await c.request('PUT', '/api/v1/sites/acme/devices/ups01/silence', { token: engineer, body: { expectedIntervalSeconds: 60, missedReports: 3 } });
+    for (const s of [60, 120, 180]) {
+      clock = at(10_000 + s);
+      expect((await ups(false)).status).toBe(201);
+    }
+    expect(detectSilence(c.db, at(10_181)).map((x) => [x.hostname, x.state])).toContainEqual(['ups01', 'down']);
+    const [t] = await tickets('ups01');
+    expect(t).toMatchObject({ subject: 'down', priority: 'P2', recoveredAt: null });
+
+    clock = at(10_240);
+    expect((await ups(true)).status).toBe(201);
+    expect((await tickets('ups01'))[0]!.recoveredAt).toBe(clock.toISOString());
+  });
+});
+
+describe('the silence timer', () => {
+  let timed: TestCollector;
+  afterAll(async () => timed?.stop());
+
+  it('runs the scan from the app on its interval (silenceScanSeconds)', async () => {
+    let now = new Date('2026-11-28T10:00:00.000Z');
+    timed = await startTestCollector({ silenceScanSeconds: 1 }, { now: () => now });
+    const a = timed.token('agent', 'acme');
+    const e = timed.token('engineer', 'acme');
+    await timed.request('POST', '/api/v1/reports', { token: a, body: realisticReport({ hostname: 'db01', at: now }) });
+    await timed.request('PUT', '/api/v1/sites/acme/devices/db01/silence', { token: e, body: { expectedIntervalSeconds: 60 } });
+    now = new Date(now.getTime() + 3_600_000);
+    // No call to detectSilence here: the app's own timer finds the silent device.
+    let found: Ticket[] = [];
+    for (let i = 0; i < 200 && found.length === 0; i++) {
+      found = (await (await timed.request('GET', '/api/v1/tickets?device=db01', { token: e })).json()) as Ticket[];
+      if (found.length === 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(found.map((t) => t.subject)).toEqual(['down']);
+  });
+});

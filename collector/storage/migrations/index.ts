@@ -1,6 +1,6 @@
 import { migration001 } from './001-core.js';
 import type { Migration } from './types.js';
-import { migration010 } from '../../tickets/migration.js';
+import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 
@@ -16,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration010,
   migration011,
   migration012,
+  migration013,
 ];
