@@ -35,8 +35,8 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
-    /** How often the silence scan looks for devices that stopped reporting (collector/tickets). 0 disables it. */
-    silenceScanSeconds: Type.Integer({ minimum: 0, maximum: 86_400, default: 60 }),
+    /** How often the silence scan looks for devices that stopped reporting (collector/tickets); default 60, 0 disables it. */
+    silenceScanSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },
