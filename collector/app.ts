@@ -6,7 +6,7 @@ import { CollectorConfig, ValidationError, type Lang } from '../schemas/index.js
 import { registerAuth } from './auth.js';
 import { ApiError } from './errors.js';
 import type { IngestHooks } from './ingest/hooks.js';
-import { createIngest } from './ingest/ingest.js';
+import { createBatchedIngest } from './ingest/ingest.js';
 import { coreMetrics, MetricsRegistry, type CoreMetrics } from './metrics.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
 import { devicesRoutes } from './routes/api/v1/devices.js';
@@ -77,7 +77,8 @@ declare module 'fastify' {
     metrics: MetricsRegistry;
     coreMetrics: CoreMetrics;
     config: CollectorConfig;
-    ingest: ReturnType<typeof createIngest>;
+    /** Evaluate and store one report; resolves after its transaction committed. */
+    ingest: ReturnType<typeof createBatchedIngest>;
     clock: () => Date;
   }
 }
@@ -133,7 +134,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('coreMetrics', core);
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
-  app.decorate('ingest', createIngest(options.db, repos, { hooks, lang: options.lang ?? 'zh' }));
+  app.decorate('ingest', createBatchedIngest(options.db, repos, { hooks, lang: options.lang ?? 'zh' }));
 
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError | Error, request, reply) => {
     let status: number;

@@ -5,6 +5,7 @@ import { badRequest } from '../errors.js';
 import { assertSite } from '../auth.js';
 import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
+import { GroupCommit } from './batcher.js';
 import type { IngestHooks } from './hooks.js';
 
 export type IngestOutcome =
@@ -59,7 +60,14 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
     return { duplicate: false, reportId: report.id, device, results };
   });
 
-  return ingest.immediate as (report: Report, principal: Principal, now: Date) => IngestOutcome;
+  // Not .immediate: it runs as a savepoint inside the group commit's BEGIN IMMEDIATE (or alone in tests).
+  return ingest as (report: Report, principal: Principal, now: Date) => IngestOutcome;
+}
+
+/** Ingest through group commit: resolves once the report's batch has committed. */
+export function createBatchedIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
+  const batcher = new GroupCommit(db, createIngest(db, repos, options));
+  return (report: Report, principal: Principal, now: Date): Promise<IngestOutcome> => batcher.submit(report, principal, now);
 }
 
 /** An agent's sign of life; registers the host if it has not reported yet. */

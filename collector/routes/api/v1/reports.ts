@@ -25,7 +25,7 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const principal = principalOf(request);
       const started = process.hrtime.bigint();
-      const outcome = app.ingest(request.body, principal, app.clock());
+      const outcome = await app.ingest(request.body, principal, app.clock());
       const core = app.coreMetrics;
       if (outcome.duplicate) {
         core.reportsDuplicate.inc();
