@@ -21,6 +21,7 @@ export function symptomOf(result: CheckResult): string {
  */
 export class TicketsIngestHook implements IngestHooks {
   private readonly faults: FaultTickets;
+  private readonly newest;
   private readonly alive;
   private readonly unreached;
 
@@ -31,6 +32,8 @@ export class TicketsIngestHook implements IngestHooks {
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`,
     );
     this.unreached = db.prepare('INSERT OR IGNORE INTO device_liveness (device_id) VALUES (?)');
+    // One index seek (results_device_check_at) per check.
+    this.newest = db.prepare('SELECT max(at) AS at FROM results WHERE device_id = ? AND check_id = ?').pluck();
   }
 
   afterResults(_tx: Db, device: DeviceRow, results: CheckResult[], report: Report, now: Date): void {
@@ -46,6 +49,9 @@ export class TicketsIngestHook implements IngestHooks {
       this.unreached.run(device.id);
     }
     for (const r of results) {
+      // A late report (a spool flushed after newer ones arrived) does not overrule a newer verdict.
+      const newest = this.newest.get(device.id, r.check) as number | null;
+      if (newest !== null && newest > seenAt) continue;
       if (r.verdict === 'abnormal') this.faults.fault(fault, r.check, symptomOf(r), seenAt, nowMs);
       else if (r.verdict === 'normal') this.faults.fine(device.id, r.check, nowMs, `normal again (report ${report.id})`);
     }

@@ -243,3 +243,18 @@ describe('tickets from abnormal checks', () => {
     expect(t!.deadlines.response.due).toBe(new Date(clock.getTime() + 15 * 60_000).toISOString());
   });
 });
+
+describe('late reports', () => {
+  it('an older report arriving after a newer one does not overrule it', async () => {
+    const base = new Date(clock.getTime() + 3_600_000);
+    const late = realisticReport({ hostname: 'late01', psuFault: true, at: base });
+    const newer = realisticReport({ hostname: 'late01', at: new Date(base.getTime() + 60_000) });
+    clock = new Date(base.getTime() + 120_000);
+    for (const r of [newer, late]) expect((await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: r })).status).toBe(201);
+    expect(await list('?device=late01')).toEqual([]);
+    // In order, the same fault does open a ticket.
+    const inOrder = realisticReport({ hostname: 'late01', psuFault: true, at: new Date(base.getTime() + 90_000) });
+    expect((await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: inOrder })).status).toBe(201);
+    expect((await list('?device=late01')).map((t) => t.subject)).toEqual(['SXKR-004']);
+  });
+});
