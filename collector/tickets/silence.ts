@@ -25,8 +25,8 @@ export interface SilenceOutcome {
 }
 
 /**
- * Silence is a fault: a device watched for silence (it has an expected report interval, its own
- * or its site's) that has neither been reached (a report with measurements; a report made only of
+ * Silence is a fault: a device watched for silence (it has its own expected report interval, or
+ * its site's default and it reports by itself: agent, SNMP poller) that has neither been reached (a report with measurements; a report made only of
  * gaps, such as an SNMP timeout, does not count) nor sent a heartbeat for `missedReports` intervals
  * (device setting, else the site's SLA profile, default 3) is `down`, and gets a `down` ticket
  * (P2, P1 when core) unless an approved maintenance window covers it. A down device heard from
@@ -43,7 +43,10 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
                   coalesce(d.last_heartbeat_at, 0)) AS last_at,
               d.first_seen, l.missed_reports, l.state
        FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
-       WHERE coalesce(d.expected_interval_s, s.expected_interval_s) IS NOT NULL`,
+       WHERE d.expected_interval_s IS NOT NULL
+          -- The site's default interval applies to devices that report on their own (agent, SNMP
+          -- poller); a device seen only in field inspections is not expected between visits.
+          OR (s.expected_interval_s IS NOT NULL AND (d.last_source IN ('agent', 'snmp') OR d.last_heartbeat_at IS NOT NULL))`,
     )
     .all() as Watched[];
   const setState = db.prepare(

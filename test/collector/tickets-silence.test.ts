@@ -144,6 +144,23 @@ describe('a device that reports but cannot be reached', () => {
   });
 });
 
+describe("the site's default interval", () => {
+  it('watches devices that report by themselves, not those seen only in field inspections', async () => {
+    const site = 'branch';
+    const a = c.token('agent', site);
+    const e = c.token('engineer', site);
+    clock = at(20_000);
+    const byAgent = realisticReport({ hostname: 'br-db01', site, at: clock });
+    const byField = realisticReport({ hostname: 'br-fs01', site, at: clock });
+    byField.source = 'ssh';
+    for (const r of [byAgent, byField]) expect((await c.request('POST', '/api/v1/reports', { token: a, body: r })).status).toBe(201);
+    const patch = await c.request('PATCH', `/api/v1/sites/${site}`, { token: e, body: { expectedIntervalS: 300 } });
+    expect(patch.status).toBe(200);
+    const changes = detectSilence(c.db, at(20_000 + 901)).filter((x) => x.site === site);
+    expect(changes.map((x) => [x.hostname, x.state])).toEqual([['br-db01', 'down']]);
+  });
+});
+
 describe('the silence timer', () => {
   let timed: TestCollector;
   afterAll(async () => timed?.stop());
