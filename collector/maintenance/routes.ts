@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { emptyBodyIsEmptyObject } from '../tickets/routes.js';
 import {
   IdParams,
   MaintenanceDecision,
@@ -72,7 +73,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   for (const d of decisions) {
     app.post(
       `/api/v1/maintenance/:id/${d.path}`,
-      { config: { auth: { roles: d.roles } }, schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision } },
+      { config: { auth: { roles: d.roles } }, preValidation: emptyBodyIsEmptyObject, schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision } },
       async (request) => {
         const id = Number(request.params.id);
         const p = principalOf(request);

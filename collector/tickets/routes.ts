@@ -27,6 +27,11 @@ export interface TicketsRoutesOptions {
   silenceScanMs?: number;
 }
 
+/** The `{ note }` of a step is optional, and so is sending a body at all. */
+export async function emptyBodyIsEmptyObject(request: FastifyRequest): Promise<void> {
+  if (request.body === undefined || request.body === null) request.body = {};
+}
+
 const actorOf = (request: FastifyRequest): Actor => {
   const p = principalOf(request);
   return { name: p.name, tokenId: p.tokenId };
@@ -131,12 +136,13 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       `/api/v1/tickets/:id/${step}`,
       {
         config: { auth: { roles: STEPS[step].roles } },
+        preValidation: emptyBodyIsEmptyObject,
         schema: {
           tags,
           summary: `Step ${STEPS[step].from} → ${STEPS[step].to} (by ${STEPS[step].roles.join(' or ')})`,
           description: '409 when the ticket is not in the status this step starts from; the message names the next step.',
           params: IdParams,
-          body: Type.Optional(TicketStepInput),
+          body: TicketStepInput,
         },
       },
       async (request) => {
