@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { CollectorConfig, XunjianError, parseWithDefaults } from '../schemas/index.js';
 
@@ -87,3 +88,6 @@ export function loadCollectorConfig(flags: CollectorFlags = {}, env: NodeJS.Proc
   overlay(merged, flags);
   return parseWithDefaults(CollectorConfig, merged, 'collector configuration');
 }
+
+/** The database file a configuration points at. */
+export const dbPathOf = (config: CollectorConfig): string => config.dbPath ?? join(config.dataDir, 'xunjian.db');

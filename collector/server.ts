@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { XunjianError, type CollectorConfig } from '../schemas/index.js';
 import { buildApp, configWithDefaults, type AppOptions } from './app.js';
+import { dbPathOf } from './config.js';
 import { openDatabase, type Db } from './storage/db.js';
 
-export const dbPathOf = (config: CollectorConfig): string => config.dbPath ?? join(config.dataDir, 'xunjian.db');
+export { dbPathOf };
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 const DAY_MS = 86_400_000;

@@ -65,6 +65,8 @@ export function reportJson(r: ReportRow) {
   };
 }
 
+const MEASUREMENT_CHUNK = 16;
+
 type MeasurementArgs = [number, number, string, string, string, number | string | null, string | null, string | null, string, number, string | null];
 
 interface RawMeasurement {
@@ -106,6 +108,8 @@ export class ReportsRepository {
   private readonly getStmt: Statement<[string], RawReport>;
   private readonly insertStmt: Statement<unknown[], { id: number }>;
   private readonly insertMeasurement: Statement<MeasurementArgs>;
+  /** Multi-row INSERT of MEASUREMENT_CHUNK rows: one native call instead of 16. */
+  private readonly insertMeasurementChunk: Statement<unknown[]>;
   private readonly measurementsStmt: Statement<[number], RawMeasurement>;
   private readonly byDevice: Statement<[number, number, number], RawReport>;
   private readonly oldUnpruned: Statement<[number, number], { id: number }>;
@@ -123,6 +127,9 @@ export class ReportsRepository {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     );
     this.insertMeasurement = db.prepare('INSERT INTO measurements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    this.insertMeasurementChunk = db.prepare(
+      `INSERT INTO measurements VALUES ${Array.from({ length: MEASUREMENT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+    );
     this.measurementsStmt = db.prepare(
       'SELECT seq, check_id, component, metric, value, unit, status, command, at, extra FROM measurements WHERE report_id = ? ORDER BY seq',
     );
@@ -181,6 +188,8 @@ export class ReportsRepository {
       JSON.stringify(report.gaps ?? []),
     )!;
     const ms = report.measurements;
+    const full = ms.length - (ms.length % MEASUREMENT_CHUNK);
+    const chunk: unknown[] = [];
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       let value: number | string | null;
@@ -194,10 +203,19 @@ export class ReportsRepository {
       if (m.kind !== undefined || m.severity !== undefined || m.limits !== undefined || m.detail !== undefined) {
         extra = { ...extra, kind: m.kind, severity: m.severity, limits: m.limits, detail: m.detail };
       }
-      this.insertMeasurement.run(
+      const row: MeasurementArgs = [
         id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at),
         extra ? JSON.stringify(extra) : null,
-      );
+      ];
+      if (i < full) {
+        chunk.push(...row);
+        if (chunk.length === MEASUREMENT_CHUNK * row.length) {
+          this.insertMeasurementChunk.run(...chunk);
+          chunk.length = 0;
+        }
+      } else {
+        this.insertMeasurement.run(...row);
+      }
     }
     return id;
   }
