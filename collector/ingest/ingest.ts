@@ -44,8 +44,9 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
   const lang = options.lang ?? 'zh';
 
   const ingest = db.transaction((report: Report, principal: Principal, now: Date): IngestOutcome => {
-    if (repos.reports.findId(report.id) !== undefined) return { duplicate: true, reportId: report.id };
+    // Site scope first: another site's token learns nothing, not even that an id exists.
     const siteName = siteFor(principal, report.site);
+    if (repos.reports.findId(report.id) !== undefined) return { duplicate: true, reportId: report.id };
     const nowMs = now.getTime();
     const site = repos.sites.seenAt(siteName, nowMs);
     const device = repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);

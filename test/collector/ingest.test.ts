@@ -58,6 +58,11 @@ describe('report ingest', () => {
     expect({ reports: count('reports'), measurements: count('measurements'), results: count('results') }).toEqual(before);
   });
 
+  it("refuses another site's token before telling whether an id exists", async () => {
+    const res = await post({ ...realisticReport({ id: 'rpt-resend-0001' }), site: 'acme' }, otherAgent);
+    expect(res.status).toBe(403);
+  });
+
   it('registers the site and the device with its identity from the report', async () => {
     const res = await c.request('GET', '/api/v1/sites/acme/devices/db01', { token: engineer });
     expect(res.status).toBe(200);
