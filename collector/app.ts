@@ -9,6 +9,7 @@ import type { IngestHooks } from './ingest/hooks.js';
 import { createBatchedIngest } from './ingest/ingest.js';
 import { coreMetrics, MetricsRegistry, type CoreMetrics } from './metrics.js';
 import { createRepositories, type Repositories } from './repositories/index.js';
+import { dashboardRoutes } from './web/index.js';
 import { devicesRoutes } from './routes/api/v1/devices.js';
 import { heartbeatRoutes } from './routes/api/v1/heartbeat.js';
 import { reportsRoutes } from './routes/api/v1/reports.js';
@@ -44,6 +45,8 @@ const ROUTES: FastifyPluginAsync[] = [
   ticketsRoutes,
   maintenanceRoutes,
   inspectionsRoutes,
+  // --- dashboard: pages, log-in, reports (collector/web) ---
+  dashboardRoutes,
 ];
 
 /* ================================================================================================

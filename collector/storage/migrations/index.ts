@@ -1,5 +1,6 @@
 import { migration001 } from './001-core.js';
 import type { Migration } from './types.js';
+import { migration020 } from '../../users/migration.js';
 import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
@@ -17,4 +18,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  // --- versions 20–29: dashboard users, sessions, audit log (collector/users) ---
+  migration020,
 ];

@@ -1,0 +1,125 @@
+import type { Lang, Ticket } from '../../../schemas/index.js';
+import type { CellValue, ReportDocument, Section } from '../document.js';
+import { checkName, formatTime, word } from '../labels.js';
+
+export interface FaultsReportInput {
+  site: string;
+  siteTitle: string | null;
+  lang: Lang;
+  now: Date;
+  /** `2026-11`, or `ticket 12` for one ticket's report. */
+  period: string;
+  tickets: Ticket[];
+}
+
+export const HARDWARE_SUBJECTS: ReadonlySet<string> = new Set(['SXKR-003', 'SXKR-004', 'down']);
+
+/** A hardware fault: a module, power or fan fault, a device down, or any ticket where a part was swapped. */
+export const isHardwareFault = (t: Ticket): boolean => HARDWARE_SUBJECTS.has(t.subject) || t.parts.length > 0;
+
+const stamp = (t: Ticket, event: string): string | null => t.events.find((e) => e.event === event)?.at ?? null;
+
+export function resultLabel(lang: Lang, result: 'fixed' | 'not_fixed' | 'partly_fixed'): string {
+  return word(lang, result === 'fixed' ? 'fixed' : result === 'not_fixed' ? 'notFixed' : 'partlyFixed');
+}
+
+/** 故障处理报告: what failed, what was done on site, what was replaced with which serial numbers. */
+export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
+  const { lang, tickets } = input;
+  const w = (k: Parameters<typeof word>[1]) => word(lang, k);
+  const parts = tickets.flatMap((t) => t.parts.map((p) => ({ t, p })));
+  const sections: Section[] = [
+    {
+      heading: w('ticketsList'),
+      table: {
+        columns: [
+          { label: w('ticket'), width: 0.6 },
+          { label: w('device'), width: 1.3 },
+          { label: w('model'), width: 1.2 },
+          { label: w('subject'), width: 1.4 },
+          { label: w('priority'), width: 0.5 },
+          { label: w('symptom'), width: 2.4 },
+          { label: w('openedAt'), width: 1.3 },
+          { label: w('recoveredAt'), width: 1.3 },
+          { label: w('closedAt'), width: 1.3 },
+          { label: w('ticketStatus'), width: 0.8 },
+        ],
+        rows: tickets.map((t): CellValue[] => [
+          `#${t.id}`,
+          t.device,
+          t.deviceModel,
+          checkName(lang, t.subject),
+          t.priority,
+          t.symptom,
+          formatTime(t.openedAt),
+          formatTime(t.recoveredAt ?? stamp(t, 'resolved')),
+          formatTime(stamp(t, 'closed')),
+          { text: t.status, tone: t.status === 'closed' ? 'normal' : t.overdue ? 'abnormal' : 'unknown' },
+        ]),
+      },
+    },
+    {
+      heading: w('partsList'),
+      ...(parts.length
+        ? {
+            table: {
+              columns: [
+                { label: w('ticket'), width: 0.6 },
+                { label: w('device'), width: 1.3 },
+                { label: w('part'), width: 2 },
+                { label: w('oldSerial'), width: 1.4 },
+                { label: w('newSerial'), width: 1.4 },
+                { label: w('replacedAt'), width: 1.3 },
+                { label: w('by'), width: 1 },
+              ],
+              rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at), p.by]),
+            },
+          }
+        : { paragraphs: [w('none')] }),
+    },
+  ];
+  const visits = tickets.flatMap((t) => t.serviceReports.map((r) => ({ t, r })));
+  if (visits.length) {
+    sections.push({
+      heading: w('serviceReports'),
+      table: {
+        columns: [
+          { label: w('ticket'), width: 0.6 },
+          { label: w('device'), width: 1.2 },
+          { label: w('arrivedAt'), width: 1.3 },
+          { label: w('workDone'), width: 3 },
+          { label: w('result'), width: 0.8 },
+          { label: w('openIssues'), width: 1.6 },
+          { label: w('evaluation'), width: 1.4 },
+          { label: w('by'), width: 0.9 },
+        ],
+        rows: visits.map(({ t, r }): CellValue[] => [
+          `#${t.id}`,
+          t.device,
+          formatTime(r.arrivedAt),
+          r.workDone,
+          { text: resultLabel(lang, r.result), tone: r.result === 'fixed' ? 'normal' : 'abnormal' },
+          r.openIssues ?? '',
+          r.customerEvaluation ?? '',
+          r.by,
+        ]),
+      },
+    });
+  }
+  return {
+    kind: 'faults',
+    lang,
+    title: w('faultsTitle'),
+    site: input.site,
+    siteTitle: input.siteTitle,
+    period: input.period,
+    generatedAt: input.now.toISOString(),
+    facts: [
+      { key: 'tickets', label: w('ticketCount'), value: String(tickets.length) },
+      { key: 'hardwareFaults', label: w('hardwareFaults'), value: String(tickets.filter(isHardwareFault).length) },
+      { key: 'parts', label: w('partsReplaced'), value: String(parts.length) },
+    ],
+    sections,
+    landscape: true,
+  };
+}

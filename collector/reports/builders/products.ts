@@ -1,0 +1,78 @@
+import type { Lang, Verdict } from '../../../schemas/index.js';
+import type { CellValue, Column, ReportDocument } from '../document.js';
+import { formatTime, verdictLabel, word } from '../labels.js';
+
+export interface ProductRow {
+  hostname: string;
+  kind: string;
+  role: string | null;
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  os: string | null;
+  version: string | null;
+  addresses: string[];
+  /** The device's overall verdict over its latest six results; unknown when it has none. */
+  state: Verdict;
+  lastSeen: number | null;
+}
+
+export interface ProductsReportInput {
+  site: string;
+  siteTitle: string | null;
+  lang: Lang;
+  now: Date;
+  devices: ProductRow[];
+  /** Addresses are confidential (3.4.5): only roles allowed to see them get the column. */
+  showAddresses: boolean;
+}
+
+/** 附件:产品清单 — the equipment record as the contract's product list. */
+export function buildProductsReport(input: ProductsReportInput): ReportDocument {
+  const { lang } = input;
+  const w = (k: Parameters<typeof word>[1]) => word(lang, k);
+  const columns: Column[] = [
+    { label: '#', width: 0.4, align: 'right' },
+    { label: w('device'), width: 1.4 },
+    { label: w('kind'), width: 0.8 },
+    { label: w('vendor'), width: 0.9 },
+    { label: w('model'), width: 1.5 },
+    { label: w('serial'), width: 1.2 },
+    { label: w('os'), width: 1.5 },
+    { label: w('version'), width: 1 },
+    ...(input.showAddresses ? [{ label: w('addresses'), width: 1.2 }] : []),
+    { label: w('state'), width: 0.8 },
+    { label: w('lastSeen'), width: 1.3 },
+  ];
+  const rows = input.devices.map((d, i): CellValue[] => [
+    i + 1,
+    d.hostname,
+    d.kind,
+    d.vendor,
+    d.model,
+    d.serial,
+    d.os,
+    d.version,
+    ...(input.showAddresses ? [d.addresses.join(' ')] : []),
+    { text: verdictLabel(lang, d.state), tone: d.state },
+    formatTime(d.lastSeen),
+  ]);
+  const byKind = new Map<string, number>();
+  for (const d of input.devices) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
+  return {
+    kind: 'products',
+    lang,
+    title: w('productsTitle'),
+    site: input.site,
+    siteTitle: input.siteTitle,
+    period: input.now.toISOString().slice(0, 10),
+    generatedAt: input.now.toISOString(),
+    facts: [
+      { key: 'devices', label: w('deviceCount'), value: String(input.devices.length) },
+      ...[...byKind].sort().map(([kind, n]) => ({ key: `kind.${kind}`, label: `${w('kind')}: ${kind}`, value: String(n) })),
+      { key: 'abnormal', label: w('abnormalDevices'), value: String(input.devices.filter((d) => d.state === 'abnormal').length) },
+    ],
+    sections: [{ heading: w('productsTitle'), table: { columns, rows } }],
+    landscape: true,
+  };
+}

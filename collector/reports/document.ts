@@ -1,0 +1,79 @@
+import type { Lang, Verdict } from '../../schemas/index.js';
+
+/**
+ * The one shape every report is built into, so that HTML, PDF and CSV are three renderers of
+ * the same content and their figures can never disagree. Builders are pure: rows in, document out.
+ */
+export const REPORT_KINDS = ['inspection', 'products', 'performance', 'faults', 'health'] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+
+/** A table cell; `tone` colours verdicts (正常 / 不正常 / 未知) in every format. */
+export interface Cell {
+  text: string;
+  tone?: Verdict;
+}
+export type CellValue = string | number | null | Cell;
+
+export interface Column {
+  label: string;
+  /** Relative width in the PDF (default 1). */
+  width?: number;
+  align?: 'left' | 'right';
+}
+
+export interface Table {
+  columns: Column[];
+  rows: CellValue[][];
+}
+
+/** A headline figure; `key` is stable across languages (tests and machines read it). */
+export interface Fact {
+  key: string;
+  label: string;
+  value: string;
+  tone?: Verdict;
+}
+
+export interface Section {
+  heading: string;
+  facts?: Fact[];
+  paragraphs?: string[];
+  table?: Table;
+  /** Start this section on a new page when printed. */
+  pageBreak?: boolean;
+}
+
+export interface Signature {
+  label: string;
+  name: string | null;
+  at: string | null;
+}
+
+export interface ReportDocument {
+  kind: ReportKind;
+  lang: Lang;
+  title: string;
+  site: string;
+  siteTitle: string | null;
+  /** `2026-11`, `2026-Q4`, or the snapshot time for the product list. */
+  period: string;
+  generatedAt: string;
+  facts: Fact[];
+  sections: Section[];
+  signatures?: Signature[];
+  /** Wide tables (the inspection form) print in landscape. */
+  landscape?: boolean;
+}
+
+export const cellText = (c: CellValue): string =>
+  c === null ? '' : typeof c === 'object' ? c.text : typeof c === 'number' ? String(c) : c;
+
+export const cellTone = (c: CellValue): Verdict | undefined => (c !== null && typeof c === 'object' ? c.tone : undefined);
+
+/** Every table of the document, in order, with its section heading. */
+export function tablesOf(doc: ReportDocument): { heading: string; table: Table }[] {
+  return doc.sections.flatMap((s) => (s.table ? [{ heading: s.heading, table: s.table }] : []));
+}
+
+/** Formats a percentage for reports: one decimal, or "—" when there is nothing to divide. */
+export const percent = (value: number | null): string => (value === null ? '—' : `${value.toFixed(1)}%`);

@@ -1,0 +1,18 @@
+/**
+ * The service plan's reports, built from the database: monthly inspection, product list,
+ * monthly performance, fault handling, quarterly health. Builders are pure (rows → document);
+ * renderers turn a document into printable HTML, a PDF (pdfkit, Noto CJK embedded) or CSV.
+ */
+export { REPORT_KINDS, tablesOf, cellText, type ReportDocument, type ReportKind, type Table, type Fact, type Section } from './document.js';
+export { buildInspectionReport, type InspectionReportInput } from './builders/inspection.js';
+export { buildProductsReport, type ProductRow } from './builders/products.js';
+export { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
+export { buildFaultsReport, isHardwareFault } from './builders/faults.js';
+export { buildHealthReport, availability, downtimeOf, slaFigures } from './builders/health.js';
+export { renderHtml, escapeHtml, tableHtml, REPORT_CSS } from './render/html.js';
+export { renderPdf, CJK_FONT } from './render/pdf.js';
+export { renderCsv, renderCsvAll } from './render/csv.js';
+export { loadReport, reportSources, type ReportSources, type ReportRequest } from './sources.js';
+export { monthPeriod, quarterPeriod, type Period } from './period.js';
+export { reportRoutes } from './routes.js';
+export { checkName, verdictLabel, formatTime, word } from './labels.js';

@@ -1,0 +1,160 @@
+import { existsSync, readFileSync } from 'node:fs';
+import PDFDocument from 'pdfkit';
+import { XunjianError, type Verdict } from '../../../schemas/index.js';
+import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
+import { formatTime, word } from '../labels.js';
+
+/**
+ * PDFs are made on the server with pdfkit (no browser). Chinese needs a CJK font embedded:
+ * Debian's fonts-noto-cjk ships Noto Sans CJK as a TrueType collection; pdfkit (fontkit) picks
+ * the Simplified Chinese face out of it by PostScript name and embeds only the glyphs used.
+ */
+export const CJK_FONT = {
+  regular: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc',
+  bold: '/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc',
+  regularFace: 'NotoSansCJKsc-Regular',
+  boldFace: 'NotoSansCJKsc-Bold',
+};
+
+let fontCache: { regular: Buffer; bold: Buffer } | undefined;
+function fonts(): { regular: Buffer; bold: Buffer } {
+  if (fontCache) return fontCache;
+  if (!existsSync(CJK_FONT.regular)) {
+    throw new XunjianError('FONT', `the CJK font ${CJK_FONT.regular} is missing: install the Debian package fonts-noto-cjk`);
+  }
+  const regular = readFileSync(CJK_FONT.regular);
+  const bold = existsSync(CJK_FONT.bold) ? readFileSync(CJK_FONT.bold) : regular;
+  fontCache = { regular, bold };
+  return fontCache;
+}
+
+const TONE_COLOUR: Record<Verdict, string> = { normal: '#166534', abnormal: '#b91c1c', unknown: '#b45309' };
+const PAD = 3;
+const FONT_SIZE = 8;
+/** A cell never grows taller than this; longer text is cut with an ellipsis (the HTML has it all). */
+const MAX_CELL_HEIGHT = 200;
+
+type Pdf = PDFKit.PDFDocument;
+
+function drawTable(pdf: Pdf, table: Table): void {
+  const left = pdf.page.margins.left;
+  const usable = pdf.page.width - left - pdf.page.margins.right;
+  const total = table.columns.reduce((s, c) => s + (c.width ?? 1), 0);
+  const widths = table.columns.map((c) => ((c.width ?? 1) / total) * usable);
+  const bottom = () => pdf.page.height - pdf.page.margins.bottom;
+
+  const rowHeight = (texts: string[], bold: boolean) => {
+    pdf.font(bold ? 'bold' : 'regular').fontSize(FONT_SIZE);
+    let h = 0;
+    texts.forEach((t, i) => {
+      if (t) h = Math.max(h, pdf.heightOfString(t, { width: widths[i]! - 2 * PAD }));
+    });
+    return Math.min(MAX_CELL_HEIGHT, Math.max(h, FONT_SIZE + 2)) + 2 * PAD;
+  };
+
+  const drawRow = (texts: string[], colours: (string | undefined)[], bold: boolean, fill?: string) => {
+    const h = rowHeight(texts, bold);
+    const y = pdf.y;
+    let x = left;
+    texts.forEach((t, i) => {
+      const w = widths[i]!;
+      if (fill) pdf.rect(x, y, w, h).fill(fill);
+      pdf.rect(x, y, w, h).lineWidth(0.5).strokeColor('#888').stroke();
+      pdf
+        .font(bold || colours[i] === TONE_COLOUR.abnormal ? 'bold' : 'regular')
+        .fontSize(FONT_SIZE)
+        .fillColor(colours[i] ?? '#111')
+        .text(t, x + PAD, y + PAD, {
+          width: w - 2 * PAD,
+          height: h - 2 * PAD,
+          ellipsis: true,
+          align: table.columns[i]?.align === 'right' ? 'right' : 'left',
+          lineBreak: true,
+        });
+      x += w;
+    });
+    pdf.fillColor('#111');
+    pdf.x = left;
+    pdf.y = y + h;
+  };
+
+  const header = table.columns.map((c) => c.label);
+  const drawHeader = () => drawRow(header, [], true, '#eeeeee');
+  if (pdf.y + rowHeight(header, true) * 2 > bottom()) pdf.addPage();
+  drawHeader();
+  for (const row of table.rows) {
+    const texts = row.map(cellText);
+    const colours = row.map((c) => {
+      const tone = cellTone(c);
+      return tone ? TONE_COLOUR[tone] : undefined;
+    });
+    if (pdf.y + rowHeight(texts, false) > bottom()) {
+      pdf.addPage();
+      drawHeader();
+    }
+    drawRow(texts, colours, false);
+  }
+  pdf.moveDown(0.5);
+}
+
+/** The report as a PDF (A4; landscape for wide forms) with the CJK font embedded. */
+export function renderPdf(doc: ReportDocument): Promise<Buffer> {
+  const f = fonts();
+  const pdf = new PDFDocument({
+    size: 'A4',
+    layout: doc.landscape ? 'landscape' : 'portrait',
+    margins: { top: 36, bottom: 36, left: 32, right: 32 },
+    info: { Title: `${doc.title} ${doc.site} ${doc.period}`, Creator: 'Xunjian', Producer: 'Xunjian (pdfkit)' },
+    bufferPages: false,
+  });
+  pdf.registerFont('regular', f.regular, CJK_FONT.regularFace);
+  pdf.registerFont('bold', f.bold, CJK_FONT.boldFace);
+  const chunks: Buffer[] = [];
+  const done = new Promise<Buffer>((resolve, reject) => {
+    pdf.on('data', (c: Buffer) => chunks.push(c));
+    pdf.on('end', () => resolve(Buffer.concat(chunks)));
+    pdf.on('error', reject);
+  });
+  const left = pdf.page.margins.left;
+  const lang = doc.lang;
+
+  pdf.font('bold').fontSize(16).text(doc.title, left);
+  pdf
+    .font('regular')
+    .fontSize(9)
+    .fillColor('#444')
+    .text(
+      `${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site}    ${word(lang, 'period')}: ${doc.period}    ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt)}`,
+    )
+    .fillColor('#111');
+  pdf.moveDown(0.5);
+  // Headline figures, one per line: "设备数量: 12" — what a reader (and pdftotext) finds first.
+  for (const fact of doc.facts) {
+    pdf.font('regular').fontSize(10).fillColor('#111').text(`${fact.label}: `, { continued: true });
+    pdf.font('bold').fillColor(fact.tone && fact.tone !== 'normal' ? TONE_COLOUR[fact.tone] : '#111').text(fact.value);
+  }
+  pdf.fillColor('#111');
+
+  for (const section of doc.sections) {
+    if (section.pageBreak || pdf.y > pdf.page.height - pdf.page.margins.bottom - 60) pdf.addPage();
+    else pdf.moveDown(0.6);
+    pdf.x = left;
+    pdf.font('bold').fontSize(11).text(section.heading, left);
+    pdf.moveDown(0.2);
+    for (const p of section.paragraphs ?? []) pdf.font('regular').fontSize(9).text(p, left);
+    if (section.table) {
+      pdf.moveDown(0.2);
+      drawTable(pdf, section.table);
+    }
+  }
+  if (doc.signatures) {
+    if (pdf.y > pdf.page.height - pdf.page.margins.bottom - 60) pdf.addPage();
+    pdf.moveDown(1.5);
+    for (const s of doc.signatures) {
+      pdf.font('regular').fontSize(10).text(`${s.label}: ${s.name ?? '____________'}    ${s.at ?? ''}`, left);
+      pdf.moveDown(0.5);
+    }
+  }
+  pdf.end();
+  return done;
+}

@@ -1,0 +1,154 @@
+import { overallVerdict, resolveThresholds } from '../../checks/index.js';
+import { CpuThresholds, MemoryThresholds, type CheckId, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
+import { notFound, badRequest } from '../errors.js';
+import { InspectionsRepository } from '../inspections/index.js';
+import type { Repositories, SiteRow } from '../repositories/index.js';
+import type { Db } from '../storage/db.js';
+import { TicketsRepository } from '../tickets/index.js';
+import { buildFaultsReport } from './builders/faults.js';
+import { buildHealthReport, type HealthDevice } from './builders/health.js';
+import { buildInspectionReport } from './builders/inspection.js';
+import { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
+import { buildProductsReport } from './builders/products.js';
+import type { ReportDocument, ReportKind } from './document.js';
+import { monthOfTime, monthPeriod, quarterOfTime, quarterPeriod, type Period } from './period.js';
+import { ReportQueries, type MetricAggregate } from './store.js';
+
+/** What report loaders read: the core repositories plus the tickets and inspections aggregates. */
+export interface ReportSources {
+  repos: Repositories;
+  tickets: TicketsRepository;
+  inspections: InspectionsRepository;
+  queries: ReportQueries;
+}
+
+export function reportSources(db: Db, repos: Repositories): ReportSources {
+  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db) };
+}
+
+export interface ReportRequest {
+  site: string;
+  lang: Lang;
+  now: Date;
+  /** `YYYY-MM` (inspection, performance, faults); default: the current month. */
+  month?: string;
+  /** `YYYY-Qn` (health); default: the current quarter. */
+  quarter?: string;
+  /** One ticket's fault handling report. */
+  ticket?: number;
+  /** Confidentiality: whether the reader may see IP addresses. */
+  showAddresses: boolean;
+}
+
+/** Names an aggregate component ("CPU", "system") rather than a core or a pool. */
+const AGGREGATE = /^(cpu|cpus|system|total|all|memory)$/i;
+
+/** A device's figure for one metric: the aggregate component's if there is one, else over all components. */
+function figure(rows: MetricAggregate[], metric: string): { avg: number | null; peak: number | null; peakAt: number | null; count: number } {
+  const mine = rows.filter((r) => r.metric === metric);
+  if (!mine.length) return { avg: null, peak: null, peakAt: null, count: 0 };
+  const aggregate = mine.filter((r) => AGGREGATE.test(r.component));
+  const use = aggregate.length ? aggregate : mine;
+  const sum = use.reduce((s, r) => s + r.sum, 0);
+  const count = use.reduce((s, r) => s + r.count, 0);
+  const top = use.reduce((a, b) => (b.max > a.max ? b : a));
+  return { avg: count ? sum / count : null, peak: top.max, peakAt: top.maxAt, count };
+}
+
+function requireSite(sources: ReportSources, name: string): SiteRow {
+  const site = sources.repos.sites.get(name);
+  if (!site) throw notFound(`no site ${name}`);
+  return site;
+}
+
+/** Tickets of the site that were open at some time in the period (opened before its end, not closed before its start). */
+function ticketsDuring(sources: ReportSources, site: string, period: Period, now: Date): Ticket[] {
+  return sources.tickets
+    .list({ site, limit: 1_000_000 }, now)
+    .filter((t) => {
+      if (Date.parse(t.openedAt) >= period.end) return false;
+      const closed = t.events.find((e) => e.event === 'closed')?.at;
+      return !closed || Date.parse(closed) >= period.start;
+    })
+    .sort((a, b) => a.id - b.id);
+}
+
+/** Builds one report of one site from the database. */
+export function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): ReportDocument {
+  const site = requireSite(sources, req.site);
+  const base = { site: site.name, siteTitle: site.title, lang: req.lang, now: req.now };
+  const month = req.month ?? monthOfTime(req.now.getTime());
+  const devices = sources.repos.devices.listBySite(site.name);
+
+  switch (kind) {
+    case 'inspection': {
+      monthPeriod(month);
+      const inspection = sources.inspections.get(site.name, month);
+      return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
+    }
+    case 'products':
+      return buildProductsReport({
+        ...base,
+        showAddresses: req.showAddresses,
+        devices: devices.map((d) => {
+          const latest = sources.repos.results.latest(d.id);
+          const state: Verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
+          return { ...d, state };
+        }),
+      });
+    case 'performance': {
+      const period = monthPeriod(month);
+      const byDevice = new Map<number, MetricAggregate[]>();
+      for (const a of sources.queries.performance(site.name, period.start, period.end)) {
+        const list = byDevice.get(a.deviceId) ?? [];
+        list.push(a);
+        byDevice.set(a.deviceId, list);
+      }
+      const rows: PerformanceRow[] = devices.map((d) => {
+        const aggs = byDevice.get(d.id) ?? [];
+        const cpuAvg = figure(aggs, 'cpu.avg');
+        const cpuMax = figure(aggs, 'cpu.max');
+        const mem = figure(aggs, 'memory.used');
+        // The peak is the highest of the window maxima, or of the averages when no maximum was sent.
+        const cpuPeak = cpuMax.peak !== null && (cpuAvg.peak === null || cpuMax.peak >= cpuAvg.peak) ? cpuMax : cpuAvg;
+        return {
+          hostname: d.hostname,
+          kind: d.kind,
+          cpuAvg: cpuAvg.avg,
+          cpuPeak: cpuPeak.peak,
+          cpuPeakAt: cpuPeak.peakAt,
+          memAvg: mem.avg,
+          memPeak: mem.peak,
+          memPeakAt: mem.peakAt,
+          samples: cpuAvg.count + mem.count,
+        };
+      });
+      const identity = { hostname: '*', kind: 'server' as const, addresses: [] };
+      const cpu = resolveThresholds('SXKR-001', CpuThresholds, site.thresholds, identity).values;
+      const memory = resolveThresholds('SXKR-002', MemoryThresholds, site.thresholds, identity).values;
+      return buildPerformanceReport({ ...base, month, devices: rows, limits: { cpuPeak: cpu.peakMax, memory: memory.usedMax } });
+    }
+    case 'faults': {
+      if (req.ticket !== undefined) {
+        const t = sources.tickets.get(req.ticket, req.now);
+        if (t.site !== site.name) throw notFound(`no ticket ${req.ticket} at site ${site.name}`);
+        return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t] });
+      }
+      const period = monthPeriod(month);
+      return buildFaultsReport({ ...base, period: month, tickets: ticketsDuring(sources, site.name, period, req.now) });
+    }
+    case 'health': {
+      const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime()));
+      const healthDevices: HealthDevice[] = devices
+        .filter((d) => d.firstSeen < period.end)
+        .map((d) => ({
+          hostname: d.hostname,
+          kind: d.kind,
+          latest: Object.fromEntries(sources.repos.results.latest(d.id).map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
+        }));
+      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now) });
+    }
+    default:
+      throw badRequest('unknown_report', `unknown report ${String(kind)}`);
+  }
+}
