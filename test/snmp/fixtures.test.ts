@@ -122,6 +122,8 @@ describe('collectSnmp on our fixtures', () => {
     expect(modules.components.find((c) => c.component === '/')).toMatchObject({ verdict: 'abnormal' });
     expect(modules.components.find((c) => c.component === '/var')).toMatchObject({ verdict: 'normal' });
     expect(r.measurements.find((m) => m.component === 'ports admin-up, oper-down')).toMatchObject({ value: '1: eth1' });
+    // hrDeviceStatus: the processors are listed; network interfaces (ifb0 down) are left to IF-MIB.
+    expect(r.measurements.filter((m) => m.command.startsWith('hrDeviceStatus')).map((m) => m.value)).toEqual(['running(2)', 'running(2)']);
     // No sensor table on this host: temperature is unknown with what was looked for.
     expect(result(r, 'SXKR-005')).toMatchObject({ verdict: 'unknown', reason: expect.stringMatching(/entPhySensorValue/) });
   });
