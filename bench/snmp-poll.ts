@@ -1,0 +1,172 @@
+/**
+ * bench/snmp-poll: 200 devices polled with the full profile, beside Debian's prometheus-snmp-exporter
+ * scraping the same OIDs of the same 200 devices at the same concurrency, in the same run.
+ *
+ *   npx tsx bench/snmp-poll.ts [--devices 200] [--concurrency 16]
+ *
+ * The devices are the six full real-device recordings (../shared/testdata/snmp/recordings: IOS,
+ * IOS-XE, NX-OS, Comware 5 and 7; the two detection stubs are left out) served by one snmpsimd under
+ * 200 community names (symlinks dev_000 … dev_199 in a temp data dir). For snmp_exporter an
+ * snmp.yml is written with one module per device (0.21 keeps the community in the module) walking
+ * exactly the columns our profile for that device walks, plus the system group we GET.
+ * Prints devices/s and total time for both, and the ratio. Nothing is asserted.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { builtinProfiles, collectSnmp, collectSnmpMany, profileOf, SnmpSession, type SnmpTarget } from '../checks/sources/snmp/index.js';
+import { profileColumns } from '../checks/sources/snmp/walked.js';
+import { addRecording, makeDataDir, startSnmpsim } from '../test/helpers/snmpsim.js';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const DEVICES = arg('devices', 200);
+const CONCURRENCY = arg('concurrency', 16);
+const EXPORTER = '/usr/bin/prometheus-snmp-exporter';
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const RECORDINGS = resolve(repoRoot, '../shared/testdata/snmp/recordings');
+const MODELS = ['ios_2960x', 'ios_c3560', 'iosxe_c9400', 'nxos_n3k-3064pq', 'comware_hpe5900', 'comware_a5500'];
+const SYSTEM = ['1.3.6.1.2.1.1.1.0', '1.3.6.1.2.1.1.2.0', '1.3.6.1.2.1.1.3.0', '1.3.6.1.2.1.1.5.0'];
+
+function freeTcpPort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+      while (next < items.length) await run(items[next++]!);
+    }),
+  );
+}
+
+async function main() {
+  if (!existsSync(RECORDINGS)) {
+    console.log(`snmp-poll: ${RECORDINGS} is not here; nothing to measure`);
+    return;
+  }
+  const dataDir = makeDataDir('xunjian-bench-snmp-');
+  const communities = Array.from({ length: DEVICES }, (_, i) => `dev_${String(i).padStart(3, '0')}`);
+  const modelOf = (c: string) => MODELS[Number(c.slice(4)) % MODELS.length]!;
+  for (const c of communities) addRecording(dataDir, join(RECORDINGS, `${modelOf(c)}.snmprec`), c, 'symlink');
+
+  let exporter: ChildProcess | undefined;
+  const work = mkdtempSync(join(tmpdir(), 'xunjian-bench-exporter-'));
+  console.log(`snmp-poll: starting snmpsimd with ${DEVICES} communities (indexing ${DEVICES} recordings)…`);
+  const sim = await startSnmpsim({ dataDir, probeCommunity: communities[0]!, ports: Array.from({ length: 100 }, (_, i) => 16100 + i), readyTimeoutMs: 600_000 });
+  try {
+    const target = (community: string): SnmpTarget => ({ host: sim.host, port: sim.port, version: '2c', community, timeoutMs: 5000, retries: 1 });
+
+    // Warm snmpsim's per-file index for every community (it builds them lazily), and learn each
+    // model's profile and per-column index depth for the exporter's metric definitions.
+    const profiles = builtinProfiles();
+    const byModel = new Map<string, { profile: string; columns: { oid: string; depth: number; text: boolean }[] }>();
+    for (const model of MODELS) {
+      const community = communities.find((c) => modelOf(c) === model)!;
+      const report = await collectSnmp(target(community));
+      const profile = profiles.find((p) => p.name === profileOf(report))!;
+      const session = new SnmpSession(target(community));
+      const columns: { oid: string; depth: number; text: boolean }[] = [];
+      for (const oid of profileColumns(profile)) {
+        const rows = await session.walk(oid);
+        const first = rows[0];
+        columns.push({ oid, depth: first ? first.oid.slice(oid.length + 1).split('.').length : 1, text: first ? typeof first.value === 'string' : false });
+      }
+      session.close();
+      byModel.set(model, { profile: profile.name, columns });
+    }
+    await pool(communities, CONCURRENCY, async (c) => {
+      const s = new SnmpSession(target(c));
+      await s.get(['1.3.6.1.2.1.1.1.0']).catch(() => undefined);
+      s.close();
+    });
+
+    // ---- ours: collectSnmpMany with the full profile
+    const t0 = performance.now();
+    const outcomes = await collectSnmpMany(communities.map(target), { concurrency: CONCURRENCY });
+    const oursMs = performance.now() - t0;
+    const measured = outcomes.reduce((n, o) => n + (o.report?.measurements.length ?? 0), 0);
+    const failedOurs = outcomes.filter((o) => !o.report || o.report.gaps.some((g) => /no SNMP answer|failed/.test(g.reason))).length;
+
+    // ---- snmp_exporter: one module per device, same columns, same concurrency
+    const modules: Record<string, unknown> = {};
+    for (const c of communities) {
+      const { columns } = byModel.get(modelOf(c))!;
+      modules[c] = {
+        walk: columns.map((col) => col.oid),
+        get: SYSTEM,
+        metrics: [
+          ...SYSTEM.map((oid) => ({ name: `sys_${oid.replace(/\./g, '_')}`, oid: oid.replace(/\.0$/, ''), type: oid === SYSTEM[2] ? 'gauge' : 'DisplayString', help: oid })),
+          ...columns.map((col) => ({
+            name: `c_${col.oid.replace(/\./g, '_')}`,
+            oid: col.oid,
+            type: col.text ? 'DisplayString' : 'gauge',
+            help: col.oid,
+            indexes: Array.from({ length: col.depth }, (_, i) => ({ labelname: `i${i}`, type: 'gauge' })),
+          })),
+        ],
+        version: 2,
+        max_repetitions: 25,
+        retries: 1,
+        timeout: '5s',
+        auth: { community: c },
+      };
+    }
+    const config = join(work, 'snmp.yml');
+    writeFileSync(config, stringify(modules, { aliasDuplicateObjects: false }));
+    const httpPort = await freeTcpPort();
+    exporter = spawn(EXPORTER, [`--config.file=${config}`, `--web.listen-address=127.0.0.1:${httpPort}`, '--log.level=error'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let exporterErr = '';
+    exporter.stderr?.on('data', (d) => (exporterErr += String(d)));
+    const base = `http://127.0.0.1:${httpPort}`;
+    for (let i = 0; ; i++) {
+      const ok = await fetch(`${base}/`).then((r) => r.ok, () => false);
+      if (ok) break;
+      if (exporter.exitCode !== null || i > 200) throw new Error(`snmp_exporter did not start: ${exporterErr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const scrape = async (c: string) => {
+      const res = await fetch(`${base}/snmp?target=${sim.host}:${sim.port}&module=${c}`);
+      return { ok: res.ok, text: await res.text() };
+    };
+    let samples = 0;
+    let failedExporter = 0;
+    const t1 = performance.now();
+    await pool(communities, CONCURRENCY, async (c) => {
+      const { ok, text } = await scrape(c);
+      if (!ok) failedExporter++;
+      samples += text.split('\n').filter((l) => l.startsWith('c_') || l.startsWith('sys_')).length;
+    });
+    const exporterMs = performance.now() - t1;
+
+    const rate = (ms: number) => (DEVICES / (ms / 1000)).toFixed(1);
+    console.log(`\nsnmp-poll: ${DEVICES} devices (${MODELS.join(', ')} in turn), concurrency ${CONCURRENCY}, one snmpsimd (127.0.0.1:${sim.port})`);
+    console.log(`  xunjian collectSnmpMany   ${(oursMs / 1000).toFixed(2)} s   ${rate(oursMs)} devices/s   ${measured} measurements, ${failedOurs} devices with failed walks`);
+    console.log(`  snmp_exporter 0.21 (deb)  ${(exporterMs / 1000).toFixed(2)} s   ${rate(exporterMs)} devices/s   ${samples} samples, ${failedExporter} failed scrapes`);
+    console.log(`  ratio (exporter time / ours): ${(exporterMs / oursMs).toFixed(2)}×  (≥ 1 means we are not slower)`);
+  } finally {
+    if (exporter && exporter.exitCode === null) exporter.kill('SIGTERM');
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
