@@ -137,6 +137,10 @@ export async function startSnmpsim(opts: SnmpsimOptions): Promise<Snmpsim> {
     );
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += String(d)));
+    // If the test process ends without stop() (a crash, a killed run), take snmpsimd with it.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     let exited = false;
     child.once('exit', () => (exited = true));
     while (!exited && Date.now() < deadline) {

@@ -161,7 +161,7 @@ describe('collectSnmp on our fixtures', () => {
     const max = r.measurements.find((m) => m.metric === 'cpu.max')!;
     expect(avg).toMatchObject({ component: 'Processor 1', value: 20, command: 'cpmCPUTotal5minRev.1 (1.3.6.1.4.1.9.9.109.1.1.1.1.8.1)' });
     expect(max).toMatchObject({ value: 35, detail: 'samples 35, 35, 35 %; 5-minute average 20 %' });
-    expect(max.command).toMatch(/^max of 3 sample\(s\) of cpmCPUTotal5secRev\.1 .* over 1 s and cpmCPUTotal5minRev\.1/);
+    expect(max.command).toMatch(/^max of 3 samples of cpmCPUTotal5secRev\.1 .* over 1 s and cpmCPUTotal5minRev\.1/);
     expect(Date.parse(r.window.end) - Date.parse(r.window.start)).toBeGreaterThanOrEqual(600);
   });
 });
@@ -187,6 +187,16 @@ describe('unreachable devices', () => {
       expect(res.verdict).toBe('unknown');
       expect(res.reason).toMatch(/no SNMP answer from 127\.0\.0\.1:\d+ .* within 150 ms after 2 retries/);
     }
+  });
+
+  it('a closed port (no socket at all): unknown with the reason, after the retries', async () => {
+    const probe = createSocket('udp4');
+    await new Promise<void>((r) => probe.bind(0, '127.0.0.1', () => r()));
+    const closedPort = probe.address().port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const r = await collectSnmp({ host: '127.0.0.1', port: closedPort, version: '2c', community: 'public', timeoutMs: 150, retries: 1 });
+    expect(evaluateReport(r).map((x) => x.verdict)).toEqual(Array(6).fill('unknown'));
+    expect(r.gaps[0]!.reason).toMatch(/within 150 ms after 1 retry/);
   });
 
   it('wrong community on a live agent: unknown with the reason, not normal', async () => {

@@ -112,6 +112,7 @@ export function statusOf(raw: number | undefined, map: SnmpStatusMap): Component
   return 'unknown';
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const SEVERITY_RANK: Record<Severity, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
@@ -266,11 +267,11 @@ function extractCpu(s: SnmpCpuSource, input: ExtractInput, cpuKeys: Map<string, 
     const sampleCmd = sampleRows[0] ? commandFor(sampleRows[0].column, sampleRows[0].index) : undefined;
     const avg = avgValue ?? (samples.length ? samples.reduce((a, b) => a + b, 0) / samples.length : undefined);
     if (avg === undefined) continue;
-    const avgCommand = avgRow ? commandFor(avgRow.column, avgRow.index) : `mean of ${samples.length} sample(s) of ${sampleCmd}${windowS ? ` over ${windowS} s` : ''}`;
+    const avgCommand = avgRow ? commandFor(avgRow.column, avgRow.index) : `mean of ${plural(samples.length, 'sample')} of ${sampleCmd}${windowS ? ` over ${windowS} s` : ''}`;
     const peakParts = [...samples, ...(avgValue !== undefined ? [avgValue] : [])];
     const max = Math.max(...peakParts);
     const maxCommand = [
-      sampleCmd ? `max of ${samples.length} sample(s) of ${sampleCmd}${windowS ? ` over ${windowS} s` : ''}` : undefined,
+      sampleCmd ? `max of ${plural(samples.length, 'sample')} of ${sampleCmd}${windowS ? ` over ${windowS} s` : ''}` : undefined,
       avgRow ? `and ${commandFor(avgRow.column, avgRow.index)}` : undefined,
     ]
       .filter(Boolean)
