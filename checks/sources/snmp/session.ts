@@ -158,7 +158,10 @@ export class SnmpSession {
     const prefix = `${base}.`;
     let cursor = base;
     const bulk = this.target.version !== '1';
-    const reps = this.target.maxRepetitions ?? 25;
+    const full = this.target.maxRepetitions ?? 25;
+    // The first request asks for few rows: most columns a profile names are short or absent on a
+    // given device, and every row past the column's end is work wasted on both sides.
+    let reps = Math.min(8, full);
     for (;;) {
       let varbinds: Varbind[];
       if (bulk) {
@@ -166,6 +169,7 @@ export class SnmpSession {
           this.session.getBulk([cursor], 0, reps, cb),
         );
         varbinds = answer.flat();
+        reps = full;
       } else {
         try {
           varbinds = await this.request<Varbind[]>(`GETNEXT ${cursor}`, (cb) => this.session.getNext([cursor], cb));
