@@ -260,8 +260,8 @@ function extractCpu(s: SnmpCpuSource, input: ExtractInput, cpuKeys: Map<string, 
     const sampleRows = samplePasses.map((p) => p.get(key)).filter((r): r is Row => r !== undefined);
     const samples = sampleRows.map((r) => num(r.value)).filter((n): n is number => n !== undefined);
     const avgValue = avgRow ? num(avgRow.value) : undefined;
-    const probe = avgRow?.value ?? sampleRows[sampleRows.length - 1]?.value;
-    if (!selected(s, key, probe, walked)) continue;
+    // skipValues are judged over all readings below, not on one.
+    if (!selected(s, key, undefined, walked)) continue;
     if (s.skipValues && samples.length > 0 && samples.every((v) => s.skipValues!.includes(v)) && (avgValue === undefined || s.skipValues.includes(avgValue))) continue;
     const label = uniqueLabel('cpu', renderLabel(s.label, key, walked), key);
     const sampleCmd = sampleRows[0] ? commandFor(sampleRows[0].column, sampleRows[0].index) : undefined;
