@@ -186,7 +186,7 @@ export class Sender {
     try {
       answer = await postJson(`${this.o.collectorUrl}/api/v1/reports`, token, body, this.o.timeoutMs, this.o.userAgent);
     } catch (e) {
-      this.fail('network', `collector unreachable (${(e as Error).message}); ${spool.depth} report(s) kept in the spool`);
+      this.fail('network', `collector unreachable (${(e as Error).message}); reports stay in the spool`);
       await this.sleep(this.delay(), 'timer');
       return;
     }

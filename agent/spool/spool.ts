@@ -33,6 +33,8 @@ export interface SpoolMeta {
   id: string;
   createdAt: number;
   logCursor?: unknown;
+  /** Evictions this report tells the collector about (counted again if it is evicted itself). */
+  evictionsTold?: number;
 }
 
 export interface SpoolEntry {

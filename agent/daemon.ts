@@ -1,0 +1,299 @@
+/**
+ * The agent daemon. Three clocks:
+ *   - every `sampleEvery` (5 s): one read of /proc/stat into the CPU sampler (microseconds);
+ *   - every `cadence` (5 min): the heavy collection (disks, SMART, IPMI, logs…) → one report,
+ *     committed to the spool before anything is sent, then the log cursor is saved;
+ *   - every `heartbeat` (60 s): a sign of life, so the collector tells silence from a quiet host.
+ * Delivery runs on its own (agent/delivery): the spool drains whenever the collector answers.
+ */
+import { hostname as osHostname } from 'node:os';
+import { collectLocal, createCpuSampler, type CpuSampler } from '../checks/sources/local/index.js';
+import { Report, schemaIssues, type Gap, type Measurement } from '../schemas/index.js';
+import { readToken, type ResolvedAgentConfig } from './config.js';
+import { postJson, Sender } from './delivery/index.js';
+import { createLog, type AgentLog } from './log.js';
+import { Spool, type SpoolEvent } from './spool/index.js';
+import { AgentState, type AgentStatus, type EvictionLedger } from './state.js';
+
+export const AGENT_VERSION = '0.1.0';
+export const PRODUCER = `xunjian-agent/${AGENT_VERSION}`;
+
+export interface AgentHandle {
+  stop(): Promise<void>;
+  readonly spool: Spool;
+  readonly sender: Sender;
+}
+
+type Collect = typeof collectLocal;
+
+export interface AgentDeps {
+  log?: AgentLog;
+  collect?: Collect;
+  sampler?: CpuSampler;
+  now?: () => Date;
+}
+
+/** Reports evicted unsent: told to the collector in the next report as an SXKR-006 gap + a count. */
+export function evictionNotice(l: EvictionLedger, spoolDir: string, maxBytes: number, at: string): { gap: Gap; measurement: Measurement } | undefined {
+  if (l.pending <= 0) return undefined;
+  const span = l.pendingFrom && l.pendingTo ? ` spooled ${l.pendingFrom} … ${l.pendingTo}` : '';
+  return {
+    gap: {
+      check: 'SXKR-006',
+      component: 'agent spool',
+      reason: `${l.pending} earlier report(s)${span} were evicted from the agent's spool before the collector could take them (spool bound ${maxBytes} bytes or age); error-log entries they held were not delivered`,
+      command: spoolDir,
+    },
+    measurement: {
+      check: 'SXKR-006',
+      component: 'agent spool',
+      metric: 'agent.spool.evicted',
+      value: l.pending,
+      detail: `evicted since the last report; ${l.total} in total`,
+      command: spoolDir,
+      at,
+    },
+  };
+}
+
+export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = {}): Promise<AgentHandle> {
+  const log = deps.log ?? createLog();
+  const collect = deps.collect ?? collectLocal;
+  const now = deps.now ?? (() => new Date());
+  const state = new AgentState(config.stateDir);
+  const agentId = state.agentId();
+  const startedAt = now().toISOString();
+  let ledger = state.evictions();
+  let corruptTotal = 0;
+  let rejectedTotal = 0;
+  const status: Partial<AgentStatus> = {};
+  let statusTimer: NodeJS.Timeout | undefined;
+  let running = true;
+
+  const onSpoolEvent = (e: SpoolEvent) => {
+    if (e.kind === 'corrupt') {
+      corruptTotal += 1;
+      log.error(`spool: ${e.reason}: set aside as ${e.file}`);
+    } else if (e.kind === 'evicted') {
+      const when = new Date(e.entry.meta.createdAt).toISOString();
+      // A report that itself carried an eviction notice takes that notice with it: count it again.
+      ledger = {
+        total: ledger.total + 1,
+        pending: ledger.pending + 1 + (e.entry.meta.evictionsTold ?? 0),
+        pendingFrom: ledger.pendingFrom && ledger.pending > 0 ? ledger.pendingFrom : when,
+        pendingTo: when,
+        lastAt: now().toISOString(),
+      };
+      state.saveEvictions(ledger);
+      log.warn(`spool: evicted report ${e.entry.meta.id} spooled ${when} (${e.reason} bound reached; ${ledger.total} evicted in total); the next report tells the collector`);
+    } else {
+      rejectedTotal += 1;
+    }
+    scheduleStatus();
+  };
+
+  const cursorRecord = state.logCursor();
+  const spool = new Spool({
+    dir: config.spoolDir,
+    maxBytes: config.spoolMaxBytes,
+    maxAgeMs: config.spoolMaxAgeMs,
+    minSeq: cursorRecord?.seq ?? 0,
+    onEvent: onSpoolEvent,
+  });
+  // A crash between spooling a report and saving its cursor: the spool entry is the truth.
+  let logCursor = cursorRecord?.cursor;
+  let logSince = cursorRecord ? new Date(cursorRecord.at) : new Date(now().getTime() - config.windowMs);
+  let cursorSeq = cursorRecord?.seq ?? 0;
+  for (const entry of spool.list()) {
+    if (entry.seq > cursorSeq && typeof entry.meta.logCursor === 'string') {
+      logCursor = entry.meta.logCursor;
+      cursorSeq = entry.seq;
+      logSince = new Date(entry.meta.createdAt);
+    }
+  }
+  if (cursorSeq !== (cursorRecord?.seq ?? 0)) {
+    state.saveLogCursor({ cursor: logCursor!, seq: cursorSeq, at: logSince.toISOString() });
+    log.info('log cursor recovered from the spool (the agent stopped between spooling a report and saving its cursor)');
+  }
+  if (spool.depth > 0) log.info(`spool: ${spool.depth} report(s) (${spool.bytes} bytes) waiting from before; delivering`);
+
+  const writeStatus = () => {
+    statusTimer = undefined;
+    const s = sender.state;
+    const full: AgentStatus = {
+      pid: process.pid,
+      running,
+      startedAt,
+      updatedAt: now().toISOString(),
+      version: AGENT_VERSION,
+      agentId,
+      collector: config.collectorUrl,
+      ...(config.site ? { site: config.site } : {}),
+      hostname: config.hostname ?? osHostname(),
+      cadenceMs: config.cadenceMs,
+      ...status,
+      ...(s.lastDelivery ? { lastDelivery: s.lastDelivery } : {}),
+      ...(s.lastError ? { lastError: s.lastError } : {}),
+      ...(s.nextAttemptAt ? { nextAttemptAt: s.nextAttemptAt } : {}),
+      auth: s.auth,
+      spool: {
+        dir: spool.dir,
+        depth: spool.depth,
+        bytes: spool.bytes,
+        maxBytes: config.spoolMaxBytes,
+        evictedTotal: ledger.total,
+        evictedUnreported: ledger.pending,
+        corruptTotal,
+        rejectedTotal,
+      },
+      delivered: s.delivered,
+      attempts: s.attempts,
+    };
+    try {
+      state.saveStatus(full);
+    } catch (e) {
+      log.warn(`cannot write the status file: ${(e as Error).message}`);
+    }
+  };
+  function scheduleStatus(): void {
+    statusTimer ??= setTimeout(() => writeStatus(), 100);
+  }
+
+  const token = () => readToken(config);
+  const sender = new Sender({
+    spool,
+    collectorUrl: config.collectorUrl,
+    token,
+    timeoutMs: config.requestTimeoutMs,
+    initialMs: config.retryInitialMs,
+    maxMs: config.retryMaxMs,
+    log,
+    userAgent: PRODUCER,
+    onChange: scheduleStatus,
+  });
+  sender.start();
+
+  // Cheap sampling between collections.
+  const sampler = deps.sampler ?? createCpuSampler();
+  const sampleOnce = () => sampler.sample().catch((e) => log.debug(`cpu sample failed: ${(e as Error).message}`));
+  await sampleOnce();
+  const sampleTimer = setInterval(sampleOnce, config.sampleEveryMs);
+
+  // The heavy collection at the cadence.
+  let collecting: Promise<void> | undefined;
+  let collectTimer: NodeJS.Timeout | undefined;
+  const collectOnce = async () => {
+    const started = Date.now();
+    await sampleOnce();
+    const cpu = sampler.summary();
+    const { report, logCursor: nextCursor } = await collect({
+      windowMs: config.windowMs,
+      sampleEveryMs: config.sampleEveryMs,
+      requiredServices: config.requiredServices,
+      ...(logCursor ? { logCursor } : { logSince }),
+      now,
+      ...(cpu ? { cpu } : {}),
+    });
+    sampler.reset();
+    const at = now().toISOString();
+    const enabled = new Set<string>(config.checks);
+    const out: Report = {
+      ...report,
+      source: 'agent',
+      ...(config.site ? { site: config.site } : {}),
+      identity: {
+        ...report.identity,
+        ...(config.hostname ? { hostname: config.hostname } : {}),
+        ...(config.role ? { role: config.role } : {}),
+      },
+      measurements: report.measurements.filter((m) => enabled.has(m.check)),
+      gaps: report.gaps.filter((g) => enabled.has(g.check)),
+      producer: PRODUCER,
+    };
+    const told = ledger.pending;
+    const notice = evictionNotice(ledger, spool.dir, config.spoolMaxBytes, at);
+    if (notice) {
+      out.measurements.push(notice.measurement);
+      out.gaps.push(notice.gap);
+    }
+    const issues = schemaIssues(Report, out, 5);
+    if (issues.length) log.warn(`report ${out.id} does not match the schema (the collector will refuse it): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    const entry = spool.write(JSON.stringify(out), {
+      id: out.id,
+      ...(nextCursor ? { logCursor: nextCursor } : {}),
+      ...(told > 0 ? { evictionsTold: told } : {}),
+    });
+    // The report is durable: only now does the log cursor move past its entries.
+    if (nextCursor) logCursor = nextCursor;
+    logSince = new Date(at);
+    state.saveLogCursor({ cursor: logCursor ?? '', seq: entry.seq, at });
+    if (told > 0) {
+      ledger = { ...ledger, pending: Math.max(0, ledger.pending - told) };
+      if (ledger.pending === 0) ledger = { total: ledger.total, pending: 0, ...(ledger.lastAt ? { lastAt: ledger.lastAt } : {}) };
+      state.saveEvictions(ledger);
+    }
+    status.lastCollection = { at, reportId: out.id, measurements: out.measurements.length, gaps: out.gaps.length, durationMs: Date.now() - started };
+    delete status.lastCollectionError;
+    log.debug(`report ${out.id} spooled (${out.measurements.length} measurements, ${out.gaps.length} gaps)`);
+    sender.wake();
+    scheduleStatus();
+  };
+  const scheduleCollection = (delayMs: number) => {
+    if (!running) return;
+    collectTimer = setTimeout(() => {
+      const began = Date.now();
+      collecting = collectOnce()
+        .catch((e) => {
+          status.lastCollectionError = { at: now().toISOString(), message: (e as Error).message };
+          log.error(`collection failed: ${(e as Error).stack ?? String(e)}`);
+          scheduleStatus();
+        })
+        .finally(() => {
+          collecting = undefined;
+          scheduleCollection(Math.max(0, config.cadenceMs - (Date.now() - began)));
+        });
+    }, delayMs);
+  };
+  scheduleCollection(Math.min(config.cadenceMs, config.windowMs));
+
+  // Heartbeat.
+  let beating: Promise<void> | undefined;
+  const beat = async () => {
+    const t = token();
+    if (!t || sender.isRefused(t)) return; // no busy loop on a refused token: delivery owns the retry
+    const body = JSON.stringify({ agentId, hostname: config.hostname ?? osHostname(), version: AGENT_VERSION, ...(config.site ? { site: config.site } : {}) });
+    try {
+      const a = await postJson(`${config.collectorUrl}/api/v1/heartbeat`, t, body, config.requestTimeoutMs, PRODUCER);
+      status.lastHeartbeat = { at: now().toISOString(), status: a.status };
+      sender.noteAnswer(t, a, 'heartbeat');
+      if (a.status < 300) sender.wake();
+    } catch (e) {
+      log.debug(`heartbeat failed: ${(e as Error).message}`);
+    }
+    scheduleStatus();
+  };
+  const heartbeatTimer = setInterval(() => {
+    beating ??= beat().finally(() => (beating = undefined));
+  }, config.heartbeatMs);
+  beating = beat().finally(() => (beating = undefined));
+
+  writeStatus();
+  log.info(`agent ${agentId} started: collector ${config.collectorUrl}, site ${config.site ?? '(from token)'}, cadence ${config.cadenceMs} ms, spool ${spool.dir}`);
+
+  return {
+    spool,
+    sender,
+    async stop() {
+      if (!running) return;
+      running = false;
+      clearInterval(sampleTimer);
+      clearInterval(heartbeatTimer);
+      if (collectTimer) clearTimeout(collectTimer);
+      await collecting; // a report being built is finished and spooled, not lost
+      await Promise.all([sender.stop(), beating]);
+      if (statusTimer) clearTimeout(statusTimer);
+      writeStatus();
+      log.info(`agent stopped; ${spool.depth} report(s) left in the spool for next start`);
+    },
+  };
+}

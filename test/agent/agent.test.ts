@@ -1,0 +1,217 @@
+/**
+ * The agent against a real collector, as real processes: nothing lost, nothing stored twice,
+ * a damaged spool recovered, a full spool evicting and saying so, a refused token without a
+ * busy loop. Timeouts are ceilings against hangs; nothing asserts wall-clock time.
+ */
+import { readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Spool } from '../../agent/spool/index.js';
+import { readStatus } from '../../agent/state.js';
+import { realisticReport, startTestCollector, tempDir, type TestCollector } from '../helpers/collector.js';
+import {
+  Relay,
+  startAgentProcess,
+  storedMeasurements,
+  storedReports,
+  waitFor,
+  writeAgentConfig,
+  type AgentProcess,
+} from './harness.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function track(agent: AgentProcess): AgentProcess {
+  cleanups.push(() => agent.stop('SIGKILL'));
+  return agent;
+}
+
+async function collectorWithToken(dir = tempDir('xj-agent-collector-')): Promise<{ collector: TestCollector; token: string }> {
+  const collector = await startTestCollector({}, {}, dir);
+  cleanups.push(() => collector.stop());
+  return { collector, token: collector.token('agent', 'lab', 'agent-test') };
+}
+
+function spoolFiles(spoolDir: string): string[] {
+  return existsSync(spoolDir) ? readdirSync(spoolDir).filter((n) => n.endsWith('.rpt')) : [];
+}
+
+function expectEachStoredOnce(dbPath: string, ids: string[]): void {
+  const stored = storedReports(dbPath);
+  const storedIds = stored.map((r) => r.reportId);
+  expect(new Set(storedIds).size).toBe(storedIds.length);
+  expect(storedIds.slice().sort()).toEqual([...new Set(ids)].sort());
+  for (const r of stored) expect(r.rows).toBe(r.measurementCount);
+}
+
+describe('agent delivery (real agent process, real collector)', () => {
+  it('keeps 50 reports while the collector is down and delivers each exactly once when it is back', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const collectorDir = tempDir('xj-agent-collector-');
+    let collector = await startTestCollector({}, {}, collectorDir);
+    const token = collector.token('agent', 'lab', 'agent-test');
+    const url = collector.url;
+    const port = Number(new URL(url).port);
+    await collector.stop({ keep: true }); // down: nothing listens on that port now
+    cleanups.push(() => rmSync(collectorDir, { recursive: true, force: true }));
+
+    const files = writeAgentConfig(dir, url, token);
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => agent.spooled().length >= 50, '50 reports spooled while the collector is down', 90_000);
+    expect(spoolFiles(files.spoolDir).length).toBeGreaterThanOrEqual(50);
+    const status = readStatus(files.stateDir)!;
+    expect(status.lastError?.kind).toBe('network');
+    expect(status.delivered).toBe(0);
+
+    collector = await startTestCollector({ listen: { host: '127.0.0.1', port }, dbPath: join(collectorDir, 'xunjian.db') }, {}, collectorDir);
+    cleanups.push(() => collector.stop({ keep: true }));
+    const produced = agent.spooled().slice(0, 50);
+    await waitFor(() => {
+      const stored = new Set(storedReports(collector.dbPath).map((r) => r.reportId));
+      return produced.every((id) => stored.has(id));
+    }, 'the 50 queued reports to arrive', 90_000);
+    expect((await agent.stop()).code).toBe(0);
+    // Everything it produced, including reports made after the collector came back, is stored
+    // once, except what is still queued at the stop (left for the next start, not lost).
+    const left = spoolFiles(files.spoolDir).length;
+    const all = agent.spooled();
+    const stored = storedReports(collector.dbPath);
+    expect(stored.length + left).toBe(all.length);
+    expectEachStoredOnce(collector.dbPath, stored.map((r) => r.reportId));
+    expect(all).toEqual(expect.arrayContaining(stored.map((r) => r.reportId)));
+    expect(readStatus(files.stateDir)).toMatchObject({ running: false, auth: 'ok' });
+  });
+
+  it('loses nothing and stores nothing twice when killed -9 while a report is in flight', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    const relay = await new Relay(() => collector.url).start();
+    cleanups.push(() => relay.close());
+    relay.mode = 'hold';
+    const files = writeAgentConfig(dir, relay.url, token, { cadence: '300ms' });
+    const first = track(startAgentProcess(files.configPath));
+    await waitFor(() => relay.held.length >= 1, 'a report stored by the collector whose answer is held back');
+    const inFlight = relay.held[0]!;
+    expect((await first.kill9()).signal).toBe('SIGKILL');
+    // The collector has it, the agent never heard so: it must still be in the spool.
+    expect(storedReports(collector.dbPath).map((r) => r.reportId)).toContain(inFlight);
+    const queued = spoolFiles(files.spoolDir).map((n) => new Spool({ dir: files.spoolDir, maxBytes: 1e9, maxAgeMs: 1e12 }).list().find((e) => e.file.endsWith(n))?.meta.id);
+    expect(queued).toContain(inFlight);
+
+    relay.mode = 'forward';
+    const second = track(startAgentProcess(files.configPath));
+    await waitFor(() => second.spooled().length >= 3, 'the restarted agent to produce reports');
+    const producedBeforeStop = [...first.spooled(), ...second.spooled()];
+    await waitFor(() => {
+      const stored = new Set(storedReports(collector.dbPath).map((r) => r.reportId));
+      return producedBeforeStop.every((id) => stored.has(id));
+    }, 'every report of both runs to arrive');
+    expect((await second.stop()).code).toBe(0);
+    const resent = relay.answers.filter((a) => a.path === '/api/v1/reports' && a.body.includes('"duplicate":true'));
+    expect(resent.length).toBeGreaterThanOrEqual(1);
+    const stored = storedReports(collector.dbPath).map((r) => r.reportId);
+    expectEachStoredOnce(collector.dbPath, stored);
+    expect(stored).toEqual(expect.arrayContaining(producedBeforeStop));
+    expect(stored.length + spoolFiles(files.spoolDir).length).toBe(new Set([...first.spooled(), ...second.spooled()]).size);
+  });
+
+  it('sets a torn and a corrupt spool entry aside at start and delivers the good ones', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    const files = writeAgentConfig(dir, collector.url, token, { cadence: '1h', window: '1h' });
+    // A spool left by an earlier run: three good reports, one torn write, one flipped byte, one temp file.
+    const earlier = new Spool({ dir: files.spoolDir, maxBytes: 1e9, maxAgeMs: 1e12 });
+    const good = [1, 2, 3].map((i) => realisticReport({ site: 'lab', hostname: 'agent-test-host', id: `spooled-good-${i}-${Date.now()}` }));
+    const goodEntries = good.map((r) => earlier.write(JSON.stringify(r), { id: r.id }));
+    const torn = earlier.write(JSON.stringify(realisticReport({ site: 'lab', id: `spooled-torn-${Date.now()}` })), { id: 'torn' });
+    const flipped = earlier.write(JSON.stringify(realisticReport({ site: 'lab', id: `spooled-flip-${Date.now()}` })), { id: 'flipped' });
+    const tornBytes = readFileSync(torn.file);
+    writeFileSync(torn.file, tornBytes.subarray(0, tornBytes.length - 100));
+    const flippedBytes = Buffer.from(readFileSync(flipped.file));
+    flippedBytes[flippedBytes.length - 50] = flippedBytes[flippedBytes.length - 50]! ^ 0x20;
+    writeFileSync(flipped.file, flippedBytes);
+    writeFileSync(join(files.spoolDir, '000000000000001.rpt.tmp'), '{"id":"half');
+    expect(goodEntries).toHaveLength(3);
+
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => storedReports(collector.dbPath).length >= 3, 'the three good reports');
+    await waitFor(() => readStatus(files.stateDir)?.spool.corruptTotal === 3, 'the status to count three entries set aside');
+    expectEachStoredOnce(collector.dbPath, good.map((r) => r.id));
+    expect(readdirSync(join(files.spoolDir, 'corrupt')).sort()).toEqual(
+      [torn.file, flipped.file].map((f) => f.split('/').pop()!).concat('000000000000001.rpt.tmp').sort(),
+    );
+    expect(agent.log()).toMatch(/torn write/);
+    expect(agent.log()).toMatch(/checksum mismatch/);
+    expect(agent.child.exitCode).toBeNull(); // still running
+    expect((await agent.stop()).code).toBe(0);
+  });
+
+  it('evicts the oldest reports when the spool is full, counts them and tells the collector', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    const relay = await new Relay(() => collector.url).start();
+    cleanups.push(() => relay.close());
+    relay.mode = 'refuse';
+    // Each report is ~2–4 KB here: an 8 KB spool holds two or three.
+    const files = writeAgentConfig(dir, relay.url, token, { spool: { dir: join(dir, 'spool'), maxBytes: 8192, maxAge: '1d' } });
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => (readStatus(files.stateDir)?.spool.evictedTotal ?? 0) >= 5, 'five evictions');
+    const evictions = JSON.parse(readFileSync(join(files.stateDir, 'evictions.json'), 'utf8')) as { total: number };
+    expect(evictions.total).toBeGreaterThanOrEqual(5);
+    expect(agent.log()).toMatch(/spool: evicted report \S+ spooled .* \(size bound reached/);
+    const spooledBytes = spoolFiles(files.spoolDir).reduce((n, f) => n + readFileSync(join(files.spoolDir, f)).length, 0);
+    expect(spooledBytes).toBeLessThanOrEqual(8192);
+
+    relay.mode = 'forward';
+    const told = await waitFor(() => {
+      const rows = storedMeasurements(collector.dbPath, 'agent.spool.evicted');
+      return rows.length > 0 ? rows : undefined;
+    }, 'a report telling the collector about the evictions');
+    const count = told.reduce((n, m) => n + Number(m.value), 0);
+    expect(count).toBeGreaterThanOrEqual(1);
+    const carrier = storedReports(collector.dbPath).find((r) => r.reportId === told[0]!.reportId)!;
+    expect(JSON.parse(carrier.gaps)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ check: 'SXKR-006', component: 'agent spool', reason: expect.stringMatching(/evicted/) })]),
+    );
+    await agent.stop();
+    // Every eviction is told exactly once: counts delivered + counts in queued reports + not yet told = total.
+    const ledger = JSON.parse(readFileSync(join(files.stateDir, 'evictions.json'), 'utf8')) as { total: number; pending: number };
+    const sent = storedMeasurements(collector.dbPath, 'agent.spool.evicted').reduce((n, m) => n + Number(m.value), 0);
+    const queued = new Spool({ dir: files.spoolDir, maxBytes: 1e9, maxAgeMs: 1e12 }).list().reduce((n, e) => n + (e.meta.evictionsTold ?? 0), 0);
+    expect(sent + queued + ledger.pending).toBe(ledger.total);
+  });
+
+  it('shows a refused token clearly, backs off without a busy loop, and resumes when the token changes', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    const relay = await new Relay(() => collector.url).start();
+    cleanups.push(() => relay.close());
+    const files = writeAgentConfig(dir, relay.url, 'not-a-valid-token', { retry: { initial: '200ms', max: '1s' }, heartbeat: '200ms' });
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => readStatus(files.stateDir)?.auth === 'rejected', 'status to show the refused token');
+    const before = relay.count('/api/v1/reports') + relay.count('/api/v1/heartbeat');
+    // Let it run while reports pile up every 150 ms; a busy loop would make thousands of requests.
+    await waitFor(() => agent.spooled().length >= 20, 'reports to keep being produced meanwhile');
+    const during = relay.count('/api/v1/reports') + relay.count('/api/v1/heartbeat') - before;
+    expect(during).toBeLessThan(20);
+    expect(relay.answers.every((a) => a.status === 401 || a.status === 403)).toBe(true);
+    const status = readStatus(files.stateDir)!;
+    expect(status).toMatchObject({ auth: 'rejected', delivered: 0, lastError: { kind: 'auth' } });
+    expect(status.lastError!.message).toMatch(/refused the agent token \(401/);
+    expect(agent.log().match(/refused the agent token/g)!.length).toBe(1); // said once, not per retry
+
+    writeFileSync(files.tokenFile, `${token}\n`); // a person enrolls the right token
+    await waitFor(() => storedReports(collector.dbPath).length >= 20, 'delivery to resume with the new token');
+    await waitFor(() => readStatus(files.stateDir)?.auth === 'ok', 'status to show the token accepted');
+    expect((await agent.stop()).code).toBe(0);
+    expectEachStoredOnce(collector.dbPath, storedReports(collector.dbPath).map((r) => r.reportId));
+  });
+});
