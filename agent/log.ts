@@ -12,7 +12,10 @@ export interface AgentLog {
   error(message: string): void;
 }
 
-export function createLog(level: LogLevel = (process.env.XUNJIAN_AGENT_LOG as LogLevel) || 'info', write = (line: string) => process.stderr.write(line)): AgentLog {
+export function createLog(
+  level: LogLevel = (process.env.XUNJIAN_AGENT_LOG as LogLevel) || 'info',
+  write: (line: string) => void = (line) => void process.stderr.write(line),
+): AgentLog {
   const min = ORDER[level] ?? 1;
   const at = (l: LogLevel) => (message: string) => {
     if (ORDER[l] >= min) write(`${new Date().toISOString()} ${l.toUpperCase()} ${message}\n`);
