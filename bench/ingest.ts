@@ -3,7 +3,9 @@
  * concurrent clients over loopback into a real collector process, beside the raw
  * better-sqlite3 batched-insert ceiling of this machine measured in the same run.
  *
- *   npx tsx bench/ingest.ts [--clients 16] [--seconds 15] [--durability full|normal]
+ *   npx tsx bench/ingest.ts [--clients 16] [--seconds 15] [--durability full|normal] [--profile DIR]
+ *
+ * --profile writes the collector's V8 CPU profile (.cpuprofile) into DIR.
  *
  * Baseline (issue 3): floor 20,000 measurements/s at p99 < 100 ms on 2 cores; goal 100,000.
  */
@@ -19,6 +21,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '16' },
     seconds: { type: 'string', default: '15' },
     durability: { type: 'string', default: 'full' },
+    profile: { type: 'string' },
   },
 });
 const CLIENTS = Number(args.clients);
@@ -89,7 +92,8 @@ async function main() {
 
   const dbPath = join(dir, 'xunjian.db');
   const token = createToken(dbPath, 'agent', 'bench');
-  const collector = await spawnCollector(dbPath, ['--durability', DURABILITY, '--log-level', 'error']);
+  const nodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [];
+  const collector = await spawnCollector(dbPath, ['--durability', DURABILITY, '--log-level', 'error'], {}, nodeArgs);
   const url = new URL(collector.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS });
   const template = JSON.stringify(realisticReport({ id: 'bench-ID-PLACEHOLDER' }));

@@ -96,10 +96,10 @@ export interface CollectorProcess {
 }
 
 /** `xunjian collector serve` as a real child process on a free port; resolves once it listens. */
-export async function spawnCollector(dbPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<CollectorProcess> {
+export async function spawnCollector(dbPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<CollectorProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', COLLECTOR_CLI, 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
+    [...nodeArgs, '--import', 'tsx', COLLECTOR_CLI, 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
