@@ -42,6 +42,8 @@ export interface CollectLocalOptions {
   now?: () => Date;
   /** A summary from the agent's sampler: no sampling here. */
   cpu?: CpuSummary;
+  /** The identity already known (the agent caches it between collections): systeminformation is skipped. */
+  identity?: DeviceIdentity;
 }
 
 export interface CollectLocalResult {
@@ -421,7 +423,7 @@ export async function collectLocal(opts: CollectLocalOptions): Promise<CollectLo
   const now = opts.now ?? (() => new Date());
   const started = now();
   const c = new Collector(now);
-  const identityP = localIdentity();
+  const identityP = opts.identity ? Promise.resolve(opts.identity) : localIdentity();
   await collectMemory(c);
   await collectFileSystems(c);
   await collectRaid(c);
