@@ -14,3 +14,4 @@ export { ApiError, badRequest, conflict, forbidden, notFound, unauthorized } fro
 export { MetricsRegistry, type GaugeReading } from './metrics.js';
 export type { TypeBoxProvider } from './type-provider.js';
 export { toCsv } from './routes/csv.js';
+export { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart.js';
