@@ -4,13 +4,20 @@ import { Command } from 'commander';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerCollectorCommands } from './commands/collector.js';
 import { registerStartCommand } from './commands/start.js';
+import { runMain } from './exit.js';
 
 const program = new Command('xunjian')
   .description('Xunjian 巡检: automated inspection and fault service for servers, network gear and UPS units')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Before the subcommands are added, so that they inherit it: usage errors exit 2, not 1.
+  .exitOverride();
 
 registerStartCommand(program);
 registerCollectorCommands(program);
 registerAgentCommands(program);
 
-await program.parseAsync(process.argv);
+await runMain('xunjian', async () => {
+  await program.parseAsync(process.argv);
+  // Each action sets process.exitCode through its own runMain; keep it.
+  return process.exitCode as number | undefined;
+});
