@@ -13,6 +13,13 @@ export interface MetricAggregate {
   maxAt: number;
 }
 
+export interface SeriesReading {
+  at: number;
+  component: string;
+  metric: string;
+  value: number;
+}
+
 export const PERFORMANCE_METRICS = ['cpu.avg', 'cpu.max', 'memory.used'] as const;
 
 /**
@@ -23,6 +30,7 @@ export const PERFORMANCE_METRICS = ['cpu.avg', 'cpu.max', 'memory.used'] as cons
 export class ReportQueries {
   private readonly raw: Statement<[{ start: number; end: number; site: string }]>;
   private readonly hourly: Statement<[{ start: number; end: number; site: string }]>;
+  private readonly seriesStmt: Statement<[{ device: number; start: number; end: number }]>;
 
   constructor(db: Db) {
     // SQLite returns the bare column m.at from the row holding max(m.value): the peak's time.
@@ -41,6 +49,18 @@ export class ReportQueries {
        WHERE s.name = @site AND h.metric IN ('cpu.avg', 'cpu.max', 'memory.used')
        GROUP BY h.device_id, h.component, h.metric`,
     );
+    this.seriesStmt = db.prepare(
+      `SELECT r.window_end AS at, m.component, m.metric, m.value
+       FROM reports r JOIN measurements m ON m.report_id = r.id
+       WHERE r.device_id = @device AND r.window_end >= @start AND r.window_end < @end
+         AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND typeof(m.value) IN ('integer', 'real')
+       ORDER BY r.window_end`,
+    );
+  }
+
+  /** Raw CPU, memory and temperature readings of one device over [start, end), by report window. */
+  series(deviceId: number, start: number, end: number): SeriesReading[] {
+    return this.seriesStmt.all({ device: deviceId, start, end }) as SeriesReading[];
   }
 
   /** CPU and memory aggregates of every device of the site over [start, end). */

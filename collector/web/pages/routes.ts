@@ -1,6 +1,308 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { AuditLog } from '../../users/index.js';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { overallVerdict, resolveThresholds } from '../../../checks/index.js';
+import { CpuThresholds, MemoryThresholds, type CheckId, type MaintenanceRequestInput, type PartReplacementInput, type ServiceReportInput } from '../../../schemas/index.js';
+import { validate, ValidationError } from '../../../schemas/index.js';
+import { CHECK_IDS, MaintenanceRequestInput as MaintenanceSchema, PartReplacementInput as PartSchema, ServiceReportInput as ServiceSchema } from '../../../schemas/index.js';
+import { ApiError, notFound } from '../../errors.js';
+import { InspectionsRepository } from '../../inspections/index.js';
+import { MaintenanceRepository } from '../../maintenance/index.js';
+import { ReportQueries } from '../../reports/store.js';
+import { monthOfTime, quarterOfTime } from '../../reports/period.js';
+import { STEPS, STEP_NAMES, TicketsRepository, type StepName } from '../../tickets/index.js';
+import { assertViewerSite, maySeeSite, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
+import { langOf, t } from '../i18n.js';
+import { trendsOf } from '../trends.js';
+import { layout } from './layout.js';
+import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
-export function pageRoutes(_audit: AuditLog): FastifyPluginAsync {
-  return async () => {};
+type Form = Record<string, string | string[] | undefined>;
+const one = (f: Form, k: string): string | undefined => {
+  const v = f[k];
+  return Array.isArray(v) ? v[0] : v;
+};
+/** datetime-local ("2026-11-28T10:00") is read as UTC, like every time the reports print. */
+const isoOf = (local: string | undefined): string | undefined => (local ? new Date(/Z|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`).toISOString() : undefined);
+const errorParam = (request: FastifyRequest) => (request.query as { error?: string }).error;
+
+/** The dashboard's server-rendered pages and their form posts. */
+export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
+  return async (app) => {
+    const tickets = new TicketsRepository(app.db);
+    const inspections = new InspectionsRepository(app.db);
+    const maintenance = new MaintenanceRepository(app.db);
+    const queries = new ReportQueries(app.db);
+
+    /** The page's viewer, or a redirect to the log-in form. */
+    const viewerOr = (request: FastifyRequest, reply: FastifyReply): Viewer | null => {
+      if (!request.viewer) {
+        void redirectToLogin(request, reply);
+        return null;
+      }
+      return request.viewer;
+    };
+    const page = (reply: FastifyReply, html: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    const siteParam = (request: FastifyRequest, v: Viewer) => {
+      const site = (request.params as { site: string }).site;
+      assertViewerSite(v, site);
+      if (!app.repos.sites.get(site)) throw notFound(`no site ${site}`);
+      return site;
+    };
+    /** Runs a form action; a refused action (4xx) comes back to the page with its message. */
+    const act = async (reply: FastifyReply, back: string, fn: () => void | Promise<void>) => {
+      try {
+        await fn();
+        return reply.redirect(back, 303);
+      } catch (err) {
+        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}error=${encodeURIComponent(err.message)}`, 303);
+        throw err;
+      }
+    };
+    const record = (v: Viewer, action: string, site: string, subject: string, detail?: string) =>
+      audit.record({ at: app.clock().getTime(), actor: v.name, role: v.role, action, site, subject, detail: detail ?? null });
+
+    app.get('/', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const lang = langOf(request);
+      const now = app.clock();
+      const active = tickets.list({ status: 'active', limit: 1_000_000 }, now);
+      const sites: SiteSummary[] = app.repos.sites
+        .list()
+        .filter((s) => maySeeSite(v, s.name))
+        .map((s) => {
+          const devices = app.repos.devices.listBySite(s.name);
+          let abnormal = 0;
+          let unknown = 0;
+          for (const d of devices) {
+            const latest = app.repos.results.latest(d.id);
+            const verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
+            if (verdict === 'abnormal') abnormal++;
+            else if (verdict === 'unknown') unknown++;
+          }
+          const mine = active.filter((tk) => tk.site === s.name);
+          const last = inspections.months(s.name)[0];
+          return {
+            name: s.name,
+            title: s.title,
+            devices: devices.length,
+            abnormal,
+            unknown,
+            openTickets: mine.length,
+            overdueTickets: mine.filter((tk) => tk.overdue).length,
+            lastInspection: last ? { month: last.month, status: last.status } : null,
+          };
+        });
+      return page(reply, layout(lang, t(lang, 'sites'), sitesView(lang, sites), v));
+    });
+
+    app.get('/sites/:site/review', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime());
+      const insp = inspections.get(site, month);
+      const months = [...new Set([month, ...inspections.months(site).map((m) => m.month)])].sort().reverse().slice(0, 12);
+      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, errorParam(request)), v, site));
+    });
+
+    app.get('/sites/:site/cell', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const q = request.query as { month?: string; device?: string; check?: string; fragment?: string };
+      const check = q.check as CheckId;
+      if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
+      const month = q.month ?? monthOfTime(app.clock().getTime());
+      const row = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
+      const device = app.repos.devices.get(site, q.device);
+      const history = device ? app.repos.results.history(device.id, check, 12) : [];
+      const report = row?.reportId ? app.repos.reports.get(row.reportId) : undefined;
+      const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200) : [];
+      const stored = row?.reportId ? history.find((x) => x.reportId === row.reportId) : history[0];
+      const html = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
+      if (q.fragment) return page(reply, html);
+      return page(reply, layout(lang, `${q.device} · ${check}`, html, v, site));
+    });
+
+    const reviewBase = (site: string, month: string) => `/sites/${encodeURIComponent(site)}/review?month=${month}`;
+    app.post('/sites/:site/review/:month/notes', async (request, reply) => {
+      const v = requireViewer(request, ['engineer', 'admin']);
+      const site = siteParam(request, v);
+      const { month } = request.params as { month: string };
+      return act(reply, reviewBase(site, month), () => {
+        inspections.setNotes(site, month, one(request.body as Form, 'notes') ?? '', v.name, app.clock().getTime());
+        record(v, 'inspection.notes', site, month);
+      });
+    });
+    app.post('/sites/:site/review/:month/sign', async (request, reply) => {
+      const v = requireViewer(request, ['engineer', 'admin']);
+      const site = siteParam(request, v);
+      const { month } = request.params as { month: string };
+      return act(reply, reviewBase(site, month), () => {
+        const i = inspections.sign(site, month, v.name, app.clock().getTime());
+        record(v, 'inspection.sign', site, month, `revision ${i.revision}`);
+      });
+    });
+    app.post('/sites/:site/review/:month/confirm', async (request, reply) => {
+      const v = requireViewer(request, ['customer']);
+      const site = siteParam(request, v);
+      const { month } = request.params as { month: string };
+      return act(reply, reviewBase(site, month), () => {
+        const i = inspections.confirm(site, month, v.name, app.clock().getTime());
+        record(v, 'inspection.confirm', site, month, `revision ${i.revision}`);
+      });
+    });
+
+    app.get('/sites/:site/devices/:host', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const d = app.repos.devices.get(site, (request.params as { host: string }).host);
+      if (!d) throw notFound('no such device');
+      const now = app.clock().getTime();
+      const from = now - 31 * 86_400_000;
+      const trends = trendsOf(queries.series(d.id, from, now + 1), app.repos.reports.hourly(d.id, from, now + 1));
+      const siteRow = app.repos.sites.get(site);
+      const identity = { hostname: d.hostname, kind: d.kind, addresses: [], ...(d.role ? { role: d.role } : {}) };
+      const limits = {
+        cpu: resolveThresholds('SXKR-001', CpuThresholds, siteRow?.thresholds, identity).values.peakMax,
+        memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
+      };
+      const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock());
+      return page(reply, layout(lang, d.hostname, deviceView(lang, v, d, app.repos.results.latest(d.id), trends, list, limits), v, site));
+    });
+
+    app.get('/sites/:site/tickets', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const now = app.clock();
+      const active = tickets.list({ site, status: 'active', limit: 500 }, now);
+      const closed = tickets.list({ site, status: 'closed', limit: 50 }, now);
+      const body = `${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
+      return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
+    });
+
+    const ticketOf = (request: FastifyRequest, v: Viewer) => {
+      const site = siteParam(request, v);
+      const id = Number((request.params as { id: string }).id);
+      if (!Number.isInteger(id) || id < 1 || tickets.siteOf(id) !== site) throw notFound(`no ticket ${id} at ${site}`);
+      return { site, id };
+    };
+
+    app.get('/sites/:site/tickets/:id', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const { site, id } = ticketOf(request, v);
+      const lang = langOf(request);
+      const now = app.clock();
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, tickets.get(id, now), now, errorParam(request)), v, site));
+    });
+
+    const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;
+    app.post('/sites/:site/tickets/:id/step/:step', async (request, reply) => {
+      const v = requireViewer(request);
+      const { site, id } = ticketOf(request, v);
+      const step = (request.params as { step: string }).step as StepName;
+      if (!STEP_NAMES.includes(step)) throw notFound(`no step ${step}`);
+      return act(reply, ticketBack(site, id), () => {
+        if (!(STEPS[step].roles as readonly string[]).includes(v.role)) throw new ApiError(403, 'forbidden', `${step} needs the role ${STEPS[step].roles.join(' or ')}`);
+        const note = one(request.body as Form, 'note') || undefined;
+        tickets.step(id, step, { name: v.name, tokenId: v.tokenId }, app.clock().getTime(), note);
+        record(v, `ticket.${step}`, site, `#${id}`, note);
+      });
+    });
+    app.post('/sites/:site/tickets/:id/service-report', async (request, reply) => {
+      const v = requireViewer(request, ['engineer', 'admin']);
+      const { site, id } = ticketOf(request, v);
+      const f = request.body as Form;
+      return act(reply, ticketBack(site, id), () => {
+        const input = validate(ServiceSchema, {
+          arrivedAt: isoOf(one(f, 'arrivedAt')),
+          workDone: one(f, 'workDone'),
+          result: one(f, 'result'),
+          ...(one(f, 'openIssues') ? { openIssues: one(f, 'openIssues') } : {}),
+          ...(one(f, 'customerEvaluation') ? { customerEvaluation: one(f, 'customerEvaluation') } : {}),
+        }, 'service report') as ServiceReportInput;
+        tickets.addServiceReport(id, input, { name: v.name, tokenId: v.tokenId }, app.clock().getTime());
+        record(v, 'ticket.service-report', site, `#${id}`, input.result);
+      });
+    });
+    app.post('/sites/:site/tickets/:id/parts', async (request, reply) => {
+      const v = requireViewer(request, ['engineer', 'admin']);
+      const { site, id } = ticketOf(request, v);
+      const f = request.body as Form;
+      return act(reply, ticketBack(site, id), () => {
+        const input = validate(PartSchema, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }, 'part') as PartReplacementInput;
+        tickets.addPart(id, input, { name: v.name, tokenId: v.tokenId }, app.clock().getTime());
+        record(v, 'ticket.part', site, `#${id}`, `${input.part}: ${input.oldSerial} → ${input.newSerial}`);
+      });
+    });
+
+    app.get('/sites/:site/maintenance', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const list = maintenance.list({ site });
+      const devices = app.repos.devices.listBySite(site).map((d) => d.hostname);
+      return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, errorParam(request)), v, site));
+    });
+    app.post('/sites/:site/maintenance', async (request, reply) => {
+      const v = requireViewer(request, ['engineer', 'admin']);
+      const site = siteParam(request, v);
+      const f = request.body as Form;
+      const devices = f.devices === undefined ? [] : Array.isArray(f.devices) ? f.devices : [f.devices];
+      return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
+        const input = validate(MaintenanceSchema, {
+          site,
+          purpose: one(f, 'purpose'),
+          engineer: one(f, 'engineer'),
+          ...(one(f, 'recorder') ? { recorder: one(f, 'recorder') } : {}),
+          steps: (one(f, 'steps') ?? '').split(/\r?\n/).map((s) => s.trim()).filter(Boolean),
+          hardwareChanges: one(f, 'hardwareChanges') ?? '',
+          softwareChanges: one(f, 'softwareChanges') ?? '',
+          expectedDurationMinutes: Number(one(f, 'expectedDurationMinutes')),
+          windowStart: isoOf(one(f, 'windowStart')),
+          windowEnd: isoOf(one(f, 'windowEnd')),
+          devices,
+          emergency: one(f, 'emergency') === 'true',
+        }, 'maintenance request') as MaintenanceRequestInput;
+        const m = maintenance.create(input, v.name, app.clock());
+        record(v, 'maintenance.request', site, `#${m.id}`, input.purpose);
+      });
+    });
+    for (const d of ['approve', 'reject'] as const) {
+      app.post(`/sites/:site/maintenance/:id/${d}`, async (request, reply) => {
+        const v = requireViewer(request, ['customer']);
+        const site = siteParam(request, v);
+        const id = Number((request.params as { id: string }).id);
+        return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
+          if (maintenance.get(id).site !== site) throw notFound(`no request ${id} at ${site}`);
+          maintenance.decide(id, d === 'approve' ? 'approved' : 'rejected', v.name, app.clock());
+          record(v, `maintenance.${d}`, site, `#${id}`);
+        });
+      });
+    }
+
+    app.get('/sites/:site/reports', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = siteParam(request, v);
+      const lang = langOf(request);
+      const now = app.clock().getTime();
+      const month = (request.query as { month?: string }).month ?? monthOfTime(now);
+      const entries = v.role === 'customer' ? [] : audit.forSite(site, 50);
+      const log = entries.length
+        ? `<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries
+            .map((e) => `<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`.replace(/<td>([^<]*)<\/td>/g, (_m, x: string) => `<td>${x.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</td>`))
+            .join('')}</tbody></table>`
+        : '';
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, reportsView(lang, site, month, quarterOfTime(now)) + log, v, site));
+    });
+  };
 }

@@ -1,0 +1,239 @@
+import { CHECK_IDS, type Inspection, type Lang, type MaintenanceRequest, type Ticket, type Verdict } from '../../../schemas/index.js';
+import { checkName, formatTime, verdictLabel } from '../../reports/index.js';
+import type { DeviceRow, StoredResult } from '../../repositories/index.js';
+import { STEPS, STEP_NAMES } from '../../tickets/index.js';
+import { maySeeAddresses, type Viewer } from '../../users/index.js';
+import { t } from '../i18n.js';
+import { lineChart, type Trends } from '../trends.js';
+import { h } from './layout.js';
+
+const enc = encodeURIComponent;
+const mark = (lang: Lang, v: Verdict) => `<span class="v ${v}">${h(verdictLabel(lang, v))}</span>`;
+const csrfField = (v: Viewer) => `<input type="hidden" name="_csrf" value="${h(v.csrf ?? '')}">`;
+
+export interface SiteSummary {
+  name: string;
+  title: string | null;
+  devices: number;
+  abnormal: number;
+  unknown: number;
+  openTickets: number;
+  overdueTickets: number;
+  lastInspection: { month: string; status: string } | null;
+}
+
+export function sitesView(lang: Lang, sites: SiteSummary[]): string {
+  if (!sites.length) return `<p class="muted">${t(lang, 'noData')}</p>`;
+  const rows = sites
+    .map(
+      (s) => `<tr data-site="${h(s.name)}"><td><a href="/sites/${enc(s.name)}/review">${h(s.title ? `${s.title} (${s.name})` : s.name)}</a></td>
+<td class="r">${s.devices}</td><td class="r ${s.abnormal ? 'abnormal' : ''}">${s.abnormal}</td><td class="r ${s.unknown ? 'unknown' : ''}">${s.unknown}</td>
+<td class="r"><a href="/sites/${enc(s.name)}/tickets">${s.openTickets}</a></td><td class="r ${s.overdueTickets ? 'abnormal' : ''}">${s.overdueTickets}</td>
+<td>${s.lastInspection ? `${h(s.lastInspection.month)} · ${h(t(lang, s.lastInspection.status as 'draft'))}` : '—'}</td></tr>`,
+    )
+    .join('\n');
+  return `<table class="grid" id="sites"><thead><tr><th>${t(lang, 'site')}</th><th class="r">${t(lang, 'devices')}</th><th class="r">${t(lang, 'abnormal')}</th>
+<th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th></tr></thead>
+<tbody>${rows}</tbody></table>`;
+}
+
+/** The device × SXKR-001…006 matrix; each cell links to its detail (opened in a dialog by app.js). */
+export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], error?: string): string {
+  const byDevice = new Map<string, Map<string, Inspection['rows'][number]>>();
+  for (const r of insp.rows) {
+    const m = byDevice.get(r.device) ?? new Map();
+    m.set(r.check, r);
+    byDevice.set(r.device, m);
+  }
+  const counts = { normal: 0, abnormal: 0, unknown: 0 };
+  for (const r of insp.rows) counts[r.verdict]++;
+  const head = CHECK_IDS.map((c) => `<th title="${h(checkName(lang, c))}">${c}<br><small>${h(checkName(lang, c))}</small></th>`).join('');
+  const body: string[] = [];
+  for (const [device, checks] of byDevice) {
+    const cells = CHECK_IDS.map((c) => {
+      const r = checks.get(c);
+      const v: Verdict = r?.verdict ?? 'unknown';
+      const href = `/sites/${enc(site)}/cell?month=${insp.month}&device=${enc(device)}&check=${c}`;
+      return `<td class="cell ${v}"><a href="${href}" data-cell="${h(device)}|${c}" title="${h(r?.actual ?? '')}">${h(verdictLabel(lang, v))}</a></td>`;
+    }).join('');
+    body.push(`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${h(device)}</a></th>${cells}</tr>`);
+  }
+  const monthLinks = months.map((m) => `<a href="?month=${m}"${m === insp.month ? ' class="current"' : ''}>${m}</a>`).join(' ');
+  const canEdit = viewer.role !== 'customer';
+  const status = `<p id="status" data-status="${insp.status}">${t(lang, 'status')}: <b>${h(t(lang, insp.status))}</b> (rev. ${insp.revision})
+${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${h(insp.signedBy)} ${h(formatTime(insp.signedAt))}` : ''}
+${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${h(insp.confirmedBy)} ${h(formatTime(insp.confirmedAt))}` : ''}</p>`;
+  const base = `/sites/${enc(site)}/review/${insp.month}`;
+  const actions: string[] = [];
+  if (canEdit && insp.status === 'draft') {
+    actions.push(`<form method="post" action="${base}/notes" class="card">${csrfField(viewer)}<label>${t(lang, 'notes')}<textarea name="notes" rows="4">${h(insp.notes)}</textarea></label><button type="submit">${t(lang, 'saveNotes')}</button></form>`);
+    actions.push(`<form method="post" action="${base}/sign" class="inline">${csrfField(viewer)}<button type="submit" id="sign" class="primary">${t(lang, 'sign')}</button></form>`);
+  } else {
+    actions.push(`<div class="card"><b>${t(lang, 'notes')}</b><p>${h(insp.notes || t(lang, 'none'))}</p></div>`);
+  }
+  if (viewer.role === 'customer' && insp.status === 'signed') {
+    actions.push(`<form method="post" action="${base}/confirm" class="inline">${csrfField(viewer)}<button type="submit" id="confirm" class="primary">${t(lang, 'confirm')}</button></form>`);
+  }
+  const reportLinks = `<p class="links"><a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}">${t(lang, 'print')}</a> · <a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}&format=pdf">${t(lang, 'pdf')}</a></p>`;
+  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}<p class="months">${t(lang, 'month')}: ${monthLinks}</p>${status}
+<p class="summary">${mark(lang, 'normal')} ${counts.normal} · ${mark(lang, 'abnormal')} ${counts.abnormal} · ${mark(lang, 'unknown')} ${counts.unknown}</p>${reportLinks}
+<div class="scroll"><table class="grid matrix" id="matrix"><thead><tr><th>${t(lang, 'device')}</th>${head}</tr></thead><tbody>${body.join('\n')}</tbody></table></div>
+<div class="actions">${actions.join('\n')}</div>
+<dialog id="cell"><div class="content"></div><form method="dialog"><button>${t(lang, 'closeCell')}</button></form></dialog>`;
+}
+
+export interface CellDetail {
+  device: string;
+  check: string;
+  row: Inspection['rows'][number] | undefined;
+  measurements: { component: string; metric: string; value: unknown; unit?: string; status?: string; command: string; at: string }[];
+  threshold: Record<string, { value: unknown; from: string }>;
+  history: StoredResult[];
+}
+
+export function cellView(lang: Lang, d: CellDetail): string {
+  const r = d.row;
+  const thresholds = Object.entries(d.threshold)
+    .map(([k, v]) => `<tr><td>${h(k)}</td><td>${h(JSON.stringify(v.value))}</td><td>${h(v.from)}</td></tr>`)
+    .join('');
+  const ms = d.measurements
+    .map((m) => `<tr><td>${h(m.component)}</td><td>${h(m.metric)}</td><td>${h(String(m.value))}${h(m.unit ?? '')}</td><td>${h(m.status ?? '')}</td><td><code>${h(m.command)}</code></td></tr>`)
+    .join('');
+  const hist = d.history
+    .map((x) => `<tr><td>${h(formatTime(x.at))}</td><td>${mark(lang, x.verdict)}</td><td>${h(x.result.actual)}</td></tr>`)
+    .join('');
+  return `<section class="cell-detail" data-device="${h(d.device)}" data-check="${h(d.check)}">
+<h2>${h(d.device)} · ${h(d.check)} ${h(checkName(lang, d.check))}</h2>
+${r ? `<p>${mark(lang, r.verdict)} ${h(r.actual)}</p><p><b>${t(lang, 'expected')}:</b> ${h(r.expected)}</p>${r.reason ? `<p><b>${t(lang, 'reason')}:</b> ${h(r.reason)}</p>` : ''}
+<p><b>${t(lang, 'command')}:</b> ${r.commands.map((c) => `<code>${h(c)}</code>`).join(' ')}</p>` : `<p class="muted">${t(lang, 'noData')}</p>`}
+<h3>${t(lang, 'threshold')}</h3><table class="grid"><tbody>${thresholds || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h3>${t(lang, 'measurements')}</h3><table class="grid"><tbody>${ms || `<tr><td>${t(lang, 'noData')}</td></tr>`}</tbody></table>
+<h3>${t(lang, 'history')}</h3><table class="grid"><tbody>${hist}</tbody></table></section>`;
+}
+
+export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }): string {
+  const show = maySeeAddresses(viewer);
+  const identity = [
+    [t(lang, 'kind'), d.kind],
+    [t(lang, 'model'), [d.vendor, d.model].filter(Boolean).join(' ')],
+    [t(lang, 'serial'), d.serial],
+    [t(lang, 'version'), [d.os, d.version].filter(Boolean).join(' · ')],
+    [t(lang, 'addresses'), show ? d.addresses.join(', ') : t(lang, 'hidden')],
+  ]
+    .map(([k, v]) => `<tr><th>${h(k ?? '')}</th><td>${h(v ?? '')}</td></tr>`)
+    .join('');
+  const results = latest
+    .map((r) => `<tr><td>${r.check}</td><td>${h(checkName(lang, r.check))}</td><td>${mark(lang, r.verdict)}</td><td>${h(r.result.actual)}</td><td>${h(formatTime(r.at))}</td></tr>`)
+    .join('');
+  return `<table class="grid identity" id="identity">${identity}</table>
+<h2>${t(lang, 'trends')}</h2><div class="charts">
+${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu' })}
+${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory' })}
+${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.temperature, { unit: '°C', id: 'chart-temperature' })}</div>
+<h2>${t(lang, 'recentResults')}</h2><table class="grid"><tbody>${results}</tbody></table>
+<h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date())}`;
+}
+
+/** The next deadline still pending (response, then on site, then recovery). */
+export function nextDeadline(tk: Ticket): { stage: string; due: string } | null {
+  for (const stage of ['response', 'onSite', 'recovery'] as const) {
+    const dl = tk.deadlines[stage];
+    if (dl.due && !dl.metAt) return { stage, due: dl.due };
+  }
+  return null;
+}
+
+export function countdown(lang: Lang, due: string, now: Date): string {
+  const ms = Date.parse(due) - now.getTime();
+  const abs = Math.abs(ms);
+  const text = `${Math.floor(abs / 3_600_000)}h ${Math.floor((abs % 3_600_000) / 60_000)}m`;
+  return ms < 0 ? `${t(lang, 'overdue')} ${text}` : `${text} ${t(lang, 'remaining')}`;
+}
+
+export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: Date): string {
+  if (!tickets.length) return `<p class="muted">${t(lang, 'none')}</p>`;
+  const rows = tickets
+    .map((tk) => {
+      const next = tk.status === 'closed' ? null : nextDeadline(tk);
+      return `<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
+<td>${h(tk.device)}</td><td>${h(checkName(lang, tk.subject))}</td><td>${tk.priority}</td><td>${h(tk.status)}</td><td>${h(tk.symptom)}</td><td>${h(formatTime(tk.openedAt))}</td>
+<td>${next ? `<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${h(t(lang, 'overdue'))}" data-left="${h(t(lang, 'remaining'))}">${h(countdown(lang, next.due, now))}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
+    })
+    .join('\n');
+  return `<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'priority')}</th>
+<th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, error?: string): string {
+  const base = `/sites/${enc(site)}/tickets/${tk.id}`;
+  const steps = STEP_NAMES.filter((s) => STEPS[s].from === tk.status && (STEPS[s].roles as readonly string[]).includes(viewer.role))
+    .map((s) => `<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`)
+    .join('');
+  const events = tk.events.map((e) => `<tr><td>${h(formatTime(e.at))}</td><td>${h(e.event)}</td><td>${h(e.by)}</td><td>${h(e.note ?? '')}</td></tr>`).join('');
+  const dl = (['response', 'onSite', 'recovery'] as const)
+    .map((s) => {
+      const d = tk.deadlines[s];
+      return `<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${h(formatTime(d.due))}</td><td>${h(formatTime(d.metAt))}</td><td>${d.due && !d.metAt ? h(countdown(lang, d.due, now)) : ''}</td></tr>`;
+    })
+    .join('');
+  const reports = tk.serviceReports.map((r) => `<tr><td>${h(formatTime(r.arrivedAt))}</td><td>${h(r.workDone)}</td><td>${h(r.result)}</td><td>${h(r.openIssues ?? '')}</td><td>${h(r.customerEvaluation ?? '')}</td><td>${h(r.by)}</td></tr>`).join('');
+  const parts = tk.parts.map((p) => `<tr><td>${h(p.part)}</td><td>${h(p.oldSerial)}</td><td>${h(p.newSerial)}</td><td>${h(formatTime(p.replacedAt ?? p.at))}</td><td>${h(p.by)}</td></tr>`).join('');
+  const editor = viewer.role !== 'customer' && tk.status !== 'closed';
+  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}
+<p id="ticket-status" data-status="${tk.status}">${h(tk.device)} · ${h(checkName(lang, tk.subject))} · ${tk.priority} · <b>${h(tk.status)}</b>${tk.overdue ? ` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
+<p>${h(tk.symptom)}${tk.suspectedCause ? ` — ${h(tk.suspectedCause)}` : ''}</p>
+<div class="actions">${steps}</div>
+<h2>${t(lang, 'deadline')}</h2><table class="grid"><tbody>${dl}</tbody></table>
+<h2>${t(lang, 'events')}</h2><table class="grid"><tbody>${events}</tbody></table>
+<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><tbody>${reports || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+${editor ? `<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
+<label>${t(lang, 'arrivedAt')} <input name="arrivedAt" type="datetime-local" required></label>
+<label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
+<label>${t(lang, 'result')} <select name="result"><option>fixed</option><option>partly_fixed</option><option>not_fixed</option></select></label>
+<label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
+<button type="submit">${t(lang, 'save')}</button></form>` : ''}
+<h2>${t(lang, 'parts')}</h2><table class="grid"><tbody>${parts || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+${editor ? `<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
+<label>${t(lang, 'part')} <input name="part" required></label><label>${t(lang, 'oldSerial')} <input name="oldSerial" required></label>
+<label>${t(lang, 'newSerial')} <input name="newSerial" required></label><button type="submit">${t(lang, 'save')}</button></form>` : ''}
+<p><a href="/api/v1/sites/${enc(site)}/reports/faults?ticket=${tk.id}&format=pdf&lang=${lang}">${t(lang, 'pdf')}</a></p>`;
+}
+
+export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], error?: string): string {
+  const rows = list
+    .map((m) => {
+      const decide =
+        viewer.role === 'customer' && m.status === 'requested'
+          ? ['approve', 'reject'].map((d) => `<form method="post" action="/sites/${enc(site)}/maintenance/${m.id}/${d}" class="inline">${csrfField(viewer)}<button type="submit" data-decide="${d}">${t(lang, d as 'approve')}</button></form>`).join('')
+          : '';
+      return `<tr data-request="${m.id}"><td>#${m.id}</td><td>${h(m.purpose)}</td><td>${h(m.engineer)}${m.recorder ? ` / ${h(m.recorder)}` : ''}</td>
+<td>${h(formatTime(m.windowStart))} → ${h(formatTime(m.windowEnd))}</td><td>${h(m.devices.join(', '))}</td><td>${h(m.status)}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
+    })
+    .join('\n');
+  const form =
+    viewer.role !== 'customer'
+      ? `<form method="post" action="/sites/${enc(site)}/maintenance" class="card" id="maintenance-form">${csrfField(viewer)}
+<label>${t(lang, 'purpose')} <input name="purpose" required></label><label>${t(lang, 'engineer')} <input name="engineer" required value="${h(viewer.name)}"></label>
+<label>${t(lang, 'recorder')} <input name="recorder"></label><label>${t(lang, 'steps')} <textarea name="steps" required></textarea></label>
+<label>${t(lang, 'hardwareChanges')} <input name="hardwareChanges"></label><label>${t(lang, 'softwareChanges')} <input name="softwareChanges"></label>
+<label>${t(lang, 'window')} <input name="windowStart" type="datetime-local" required> → <input name="windowEnd" type="datetime-local" required></label>
+<label>${t(lang, 'durationMin')} <input name="expectedDurationMinutes" type="number" min="1" required></label>
+<label>${t(lang, 'devices')} <select name="devices" multiple required>${devices.map((d) => `<option>${h(d)}</option>`).join('')}</select></label>
+<label><input type="checkbox" name="emergency" value="true"> ${t(lang, 'emergency')}</label><button type="submit">${t(lang, 'request')}</button></form>`
+      : '';
+  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}<table class="grid" id="maintenance"><thead><tr><th>#</th><th>${t(lang, 'purpose')}</th><th>${t(lang, 'engineer')}</th><th>${t(lang, 'window')}</th><th>${t(lang, 'devices')}</th><th>${t(lang, 'status')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>${form}`;
+}
+
+export function reportsView(lang: Lang, site: string, month: string, quarter: string): string {
+  const base = `/api/v1/sites/${enc(site)}/reports`;
+  const items: [string, string, string][] = [
+    ['inspection', lang === 'zh' ? '月度巡检报告' : 'Monthly inspection report', `month=${month}`],
+    ['products', lang === 'zh' ? '产品清单' : 'Product list', ''],
+    ['performance', lang === 'zh' ? '月度性能分析报告' : 'Monthly performance analysis', `month=${month}`],
+    ['faults', lang === 'zh' ? '故障处理报告' : 'Fault handling report', `month=${month}`],
+    ['health', lang === 'zh' ? '季度健康报告' : 'Quarterly health report', `quarter=${quarter}`],
+  ];
+  return `<ul class="reports">${items
+    .map(([k, label, q]) => `<li>${h(label)}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a></li>`)
+    .join('')}</ul>`;
+}

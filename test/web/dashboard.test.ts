@@ -1,0 +1,171 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditLog, hashPassword, UsersRepository } from '../../collector/users/index.js';
+import { seedSite, type SeededSite } from '../reports/seed.js';
+
+/**
+ * End to end in headless Chromium (Debian's chromium through playwright-core): an engineer reviews
+ * and signs November, the customer confirms it, a fault ticket goes from open to closed through
+ * the pages, and a customer cannot open another customer's site. Screenshots: test-artifacts/web/.
+ */
+const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web');
+const PASSWORD = { wang: 'engineer-pass-1', li: 'customer-pass-1' };
+let s: SeededSite;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  s = await seedSite();
+  const users = new UsersRepository(s.collector.db);
+  users.create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD.wang), sites: ['acme'] });
+  users.create({ name: 'li', role: 'customer', passwordHash: await hashPassword(PASSWORD.li), sites: ['acme'] });
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    // playwright gives every launch a fresh temporary user-data-dir (it refuses --user-data-dir here)
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await s?.collector.stop();
+});
+
+async function logIn(name: 'wang' | 'li', path = '/'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${s.collector.url}${path}`);
+  await expect.poll(() => page.url()).toContain('/login');
+  await page.fill('input[name=name]', name);
+  await page.fill('input[name=password]', PASSWORD[name]);
+  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login button[type=submit]')]);
+  return page;
+}
+
+const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+describe('dashboard in Chromium', () => {
+  it('a wrong password is refused with the form again', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${s.collector.url}/login`);
+    await page.fill('input[name=name]', 'wang');
+    await page.fill('input[name=password]', 'not-the-password');
+    await page.click('#login button[type=submit]');
+    await expect.poll(() => page.textContent('.error')).toContain('wrong user name or password');
+    await page.context().close();
+  });
+
+  it('the engineer reviews November, opens a cell, writes notes and signs', async () => {
+    const page = await logIn('wang');
+    const row = page.locator('#sites tr[data-site=acme]');
+    await expect.poll(() => row.locator('td').nth(1).textContent()).toBe('4');
+    expect(await page.locator('#sites tr[data-site=globex]').count()).toBe(0);
+    await shot(page, '01-sites-engineer');
+
+    await page.goto(`${s.collector.url}/sites/acme/review?month=2026-11`);
+    expect(await page.locator('#matrix tbody tr').count()).toBe(4);
+    expect(await page.locator('#matrix td.cell.abnormal').count()).toBe(2);
+    expect(await page.locator('#matrix td.cell.unknown').count()).toBe(1);
+    await page.click('a[data-cell="db02|SXKR-004"]');
+    const dialog = page.locator('dialog#cell');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    const detail = await dialog.textContent();
+    expect(detail).toContain('PSU 2');
+    expect(detail).toContain('ipmitool sdr type "Power Supply"');
+    await shot(page, '02-review-cell');
+    await dialog.locator('button').click();
+
+    await page.fill('textarea[name=notes]', '2号电源故障，已报修。');
+    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('form[action$="/notes"] button')]);
+    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#sign')]);
+    expect(await page.getAttribute('#status', 'data-status')).toBe('signed');
+    expect(await page.textContent('#status')).toContain('wang');
+    await shot(page, '03-review-signed');
+    await page.context().close();
+  });
+
+  it('the customer confirms the signed month, and cannot see another site', async () => {
+    const page = await logIn('li', '/sites/acme/review?month=2026-11');
+    expect(await page.locator('#sign').count()).toBe(0);
+    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#confirm')]);
+    expect(await page.getAttribute('#status', 'data-status')).toBe('confirmed');
+    await shot(page, '04-review-confirmed');
+
+    const other = await page.goto(`${s.collector.url}/sites/globex/review?month=2026-11`);
+    expect(other?.status()).toBe(403);
+    const report = await page.goto(`${s.collector.url}/api/v1/sites/globex/reports/products`);
+    expect(report?.status()).toBe(403);
+    await page.goto(`${s.collector.url}/`);
+    expect(await page.locator('#sites tr[data-site=globex]').count()).toBe(0);
+    // IP addresses are for the service company only
+    await page.goto(`${s.collector.url}/sites/acme/devices/db01`);
+    expect(await page.textContent('#identity')).not.toContain('10.1.2.3');
+    await page.context().close();
+  });
+
+  it('a ticket moves from open to closed through its page, with a service report and a part', async () => {
+    const eng = await logIn('wang', '/sites/acme/tickets');
+    const row = eng.locator('#tickets tr', { hasText: 'db02' }).first();
+    expect(await row.textContent()).toContain('open');
+    await Promise.all([eng.waitForURL(/\/tickets\/\d+$/), row.locator('a').first().click()]);
+    const url = eng.url();
+    const status = () => eng.getAttribute('#ticket-status', 'data-status');
+    for (const [step, next] of [['respond', 'responded'], ['on-site', 'on_site']] as const) {
+      await Promise.all([eng.waitForURL(url), eng.click(`button[data-step="${step}"]`)]);
+      expect(await status()).toBe(next);
+    }
+    await eng.fill('input[name=arrivedAt]', '2026-11-28T01:00');
+    await eng.fill('textarea[name=workDone]', '更换2号电源模块');
+    await Promise.all([eng.waitForURL(url), eng.click('form[action$="/service-report"] button')]);
+    await eng.fill('input[name=part]', 'HPE 800W PSU');
+    await eng.fill('input[name=oldSerial]', 'OLD-PSU-2');
+    await eng.fill('input[name=newSerial]', 'NEW-PSU-2');
+    await Promise.all([eng.waitForURL(url), eng.click('form[action$="/parts"] button')]);
+    await Promise.all([eng.waitForURL(url), eng.click('button[data-step="resolve"]')]);
+    expect(await status()).toBe('resolved');
+    expect(await eng.locator('button[data-step="confirm"]').count()).toBe(0); // only the customer confirms
+
+    const cust = await logIn('li', new URL(url).pathname);
+    await Promise.all([cust.waitForURL(url), cust.click('button[data-step="confirm"]')]);
+    expect(await cust.getAttribute('#ticket-status', 'data-status')).toBe('confirmed');
+    await cust.context().close();
+
+    await eng.reload();
+    await Promise.all([eng.waitForURL(url), eng.click('button[data-step="close"]')]);
+    expect(await status()).toBe('closed');
+    const text = await eng.textContent('main');
+    expect(text).toContain('NEW-PSU-2');
+    expect(text).toContain('更换2号电源模块');
+    await shot(eng, '05-ticket-closed');
+
+    // every sign-off, confirmation and ticket step is in the audit log with who and when
+    const log = new AuditLog(s.collector.db).forSite('acme').map((e) => `${e.actor}:${e.action}`);
+    for (const e of ['wang:inspection.sign', 'li:inspection.confirm', 'wang:ticket.respond', 'wang:ticket.on-site', 'wang:ticket.resolve', 'li:ticket.confirm', 'wang:ticket.close', 'wang:ticket.part']) {
+      expect(log).toContain(e);
+    }
+    await eng.context().close();
+  });
+
+  it('the device page draws CPU, memory and temperature trends; English and a tablet width work', async () => {
+    const context = await browser.newContext({ viewport: { width: 820, height: 1180 } });
+    const page = await context.newPage();
+    await page.goto(`${s.collector.url}/login?lang=en`);
+    expect(await page.textContent('h1')).toBe('Log in');
+    await page.fill('input[name=name]', 'wang');
+    await page.fill('input[name=password]', PASSWORD.wang);
+    await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('#login button[type=submit]')]);
+    await page.goto(`${s.collector.url}/sites/acme/devices/db01?lang=en`);
+    expect(await page.getAttribute('#chart-cpu svg', 'data-points')).toBe('2');
+    expect(await page.getAttribute('#chart-cpu svg', 'data-peak')).toBe('30.0');
+    expect(await page.getAttribute('#chart-memory svg', 'data-peak')).toBe('61.2');
+    expect(await page.getAttribute('#chart-temperature svg', 'data-peak')).toBe('51.0');
+    expect(await page.textContent('#identity')).toContain('10.1.2.3');
+    expect(await page.textContent('h2')).toBe('Trends');
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width).toBeLessThanOrEqual(820);
+    await shot(page, '06-device-tablet-en');
+    await context.close();
+  });
+});
