@@ -49,12 +49,14 @@ export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: V
   for (const r of insp.rows) counts[r.verdict]++;
   const head = CHECK_IDS.map((c) => `<th title="${h(checkName(lang, c))}">${c}<br><small>${h(checkName(lang, c))}</small></th>`).join('');
   const body: string[] = [];
+  const labels = { normal: h(verdictLabel(lang, 'normal')), abnormal: h(verdictLabel(lang, 'abnormal')), unknown: h(verdictLabel(lang, 'unknown')) };
   for (const [device, checks] of byDevice) {
     const cells = CHECK_IDS.map((c) => {
       const r = checks.get(c);
       const v: Verdict = r?.verdict ?? 'unknown';
       const href = `/sites/${enc(site)}/cell?month=${insp.month}&device=${enc(device)}&check=${c}`;
-      return `<td class="cell ${v}"><a href="${href}" data-cell="${h(device)}|${c}" title="${h(r?.actual ?? '')}">${h(verdictLabel(lang, v))}</a></td>`;
+      // No per-cell tooltip: at 1,000 devices it would double the page; the dialog shows the detail.
+      return `<td class="cell ${v}"><a href="${href}" data-cell="${h(device)}|${c}">${labels[v]}</a></td>`;
     }).join('');
     body.push(`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${h(device)}</a></th>${cells}</tr>`);
   }
