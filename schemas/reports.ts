@@ -16,7 +16,7 @@ export const ReportQuery = Type.Object(
     quarter: Type.Optional(Type.String({ pattern: '^\\d{4}-Q[1-4]$', description: 'YYYY-Qn' })),
     ticket: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,11}$' })),
     lang: Type.Optional(Type.Union([Type.Literal('zh'), Type.Literal('en')])),
-    format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf'), Type.Literal('csv'), Type.Literal('json')])),
+    format: Type.Optional(Type.Union([Type.Literal('html'), Type.Literal('pdf'), Type.Literal('csv'), Type.Literal('xlsx'), Type.Literal('json')])),
     /** Which table for CSV (0 = the first). */
     table: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$' })),
   },

@@ -12,6 +12,7 @@ export { buildHealthReport, availability, downtimeOf, slaFigures } from './build
 export { renderHtml, escapeHtml, tableHtml, REPORT_CSS } from './render/html.js';
 export { renderPdf, CJK_FONT } from './render/pdf.js';
 export { renderCsv, renderCsvAll } from './render/csv.js';
+export { renderXlsx } from './render/xlsx.js';
 export { loadReport, reportSources, type ReportSources, type ReportRequest } from './sources.js';
 export { monthPeriod, quarterPeriod, type Period } from './period.js';
 export { reportRoutes } from './routes.js';

@@ -7,16 +7,22 @@ import { REPORT_KINDS, tablesOf, type ReportKind } from './document.js';
 import { renderCsv } from './render/csv.js';
 import { renderHtml } from './render/html.js';
 import { renderPdf } from './render/pdf.js';
+import { renderXlsx } from './render/xlsx.js';
 import { loadReport, reportSources } from './sources.js';
 import { ReportKindParams, ReportQuery } from '../../schemas/reports.js';
 
 const SiteOnly = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
 
-const CONTENT_TYPES = { html: 'text/html; charset=utf-8', pdf: 'application/pdf', csv: 'text/csv; charset=utf-8' } as const;
+const CONTENT_TYPES = {
+  html: 'text/html; charset=utf-8',
+  pdf: 'application/pdf',
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
 
 /**
  * GET /api/v1/sites/:site/reports — the reports available; GET …/reports/:kind — one report as
- * printable HTML (default), PDF, CSV (one table: ?table=n) or the document as JSON. Readers are
+ * printable HTML (default), PDF, CSV (one table: ?table=n), XLSX (every table) or the document as JSON. Readers are
  * people with a session or bearer tokens of engineers, customers (own site) and admins.
  */
 export const reportRoutes: FastifyPluginAsync = async (plain) => {
@@ -35,6 +41,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
         html: `${base}/${kind}`,
         pdf: `${base}/${kind}?format=pdf`,
         csv: `${base}/${kind}?format=csv`,
+        xlsx: `${base}/${kind}?format=xlsx`,
       })),
     };
   });
@@ -70,6 +77,9 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
       if (format === 'pdf') {
         const pdf = await renderPdf(doc);
         return reply.type(CONTENT_TYPES.pdf).header('content-disposition', `inline; filename="${filename}.pdf"`).send(pdf);
+      }
+      if (format === 'xlsx') {
+        return reply.type(CONTENT_TYPES.xlsx).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(await renderXlsx(doc));
       }
       if (format === 'csv') {
         return reply

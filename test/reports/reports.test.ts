@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText, seedSite, T0, type SeededSite } from './seed.js';
 
@@ -111,6 +112,24 @@ describe('reports from a seeded database', () => {
     expect(text).toMatch(/工程师到场\s+0\s+3\s+90/);
     expect(text).toMatch(/服务恢复\s+0\s+3\s+720/);
     expect(T0.toISOString()).toBe(s.clock.now.toISOString());
+  });
+
+  it('XLSX: a summary sheet with the figures and one sheet per table, read back with exceljs', async () => {
+    const res = await get('/api/v1/sites/acme/reports/inspection?month=2026-11&format=xlsx', s.tokens.engineer);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(await res.arrayBuffer());
+    const names = wb.worksheets.map((w) => w.name);
+    expect(names[0]).toBe('概况');
+    expect(names).toContain('不正常项目');
+    const summary = wb.worksheets[0]!;
+    const figures = new Map<string, string>();
+    summary.eachRow((r) => figures.set(String(r.getCell(1).value), String(r.getCell(2).value)));
+    expect(figures.get('设备数量')).toBe('4');
+    expect(figures.get('不正常项')).toBe('2');
+    const abnormal = wb.getWorksheet('不正常项目')!;
+    expect(abnormal.rowCount).toBe(3); // header + 2 items
+    expect(String(abnormal.getRow(2).getCell(2).value) + String(abnormal.getRow(3).getCell(2).value)).toMatch(/SXKR-00[14].*SXKR-00[14]/);
   });
 
   it('access: a customer sees only their own site; bad input is a 400, not a 500', async () => {

@@ -236,6 +236,6 @@ export function reportsView(lang: Lang, site: string, month: string, quarter: st
     ['health', lang === 'zh' ? '季度健康报告' : 'Quarterly health report', `quarter=${quarter}`],
   ];
   return `<ul class="reports">${items
-    .map(([k, label, q]) => `<li>${h(label)}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a></li>`)
+    .map(([k, label, q]) => `<li>${h(label)}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=xlsx">XLSX</a></li>`)
     .join('')}</ul>`;
 }
