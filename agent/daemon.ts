@@ -8,7 +8,7 @@
  */
 import { hostname as osHostname } from 'node:os';
 import { collectLocal, createCpuSampler, type CpuSampler } from '../checks/sources/local/index.js';
-import { Report, schemaIssues, type Gap, type Measurement } from '../schemas/index.js';
+import { Report, schemaIssues, type DeviceIdentity, type Gap, type Measurement } from '../schemas/index.js';
 import { readToken, type ResolvedAgentConfig } from './config.js';
 import { postJson, Sender } from './delivery/index.js';
 import { createLog, type AgentLog } from './log.js';
@@ -17,6 +17,7 @@ import { AgentState, type AgentStatus, type EvictionLedger } from './state.js';
 
 export const AGENT_VERSION = '0.1.0';
 export const PRODUCER = `xunjian-agent/${AGENT_VERSION}`;
+const IDENTITY_REFRESH_MS = 3_600_000;
 
 export interface AgentHandle {
   stop(): Promise<void>;
@@ -180,6 +181,9 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   const sampleTimer = setInterval(sampleOnce, config.sampleEveryMs);
 
   // The heavy collection at the cadence.
+  // The identity (model, serial, OS, addresses) costs more CPU than the rest of a collection
+  // (systeminformation runs a dozen commands): taken once, then refreshed hourly.
+  let identity: { value: DeviceIdentity; at: number } | undefined;
   let collecting: Promise<void> | undefined;
   let collectTimer: NodeJS.Timeout | undefined;
   const collectOnce = async () => {
@@ -193,7 +197,9 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
       ...(logCursor ? { logCursor } : { logSince }),
       now,
       ...(cpu ? { cpu } : {}),
+      ...(identity && Date.now() - identity.at < IDENTITY_REFRESH_MS ? { identity: identity.value } : {}),
     });
+    if (!identity || Date.now() - identity.at >= IDENTITY_REFRESH_MS) identity = { value: report.identity, at: Date.now() };
     sampler.reset();
     const at = now().toISOString();
     const enabled = new Set<string>(config.checks);

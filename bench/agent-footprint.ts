@@ -1,0 +1,169 @@
+/**
+ * The running agent's steady-state footprint, beside Debian's prometheus-node-exporter, same
+ * machine, same run:
+ *   agent:          RSS (VmRSS, and peak VmHWM) and CPU time (utime+stime) per collection cycle,
+ *                   all six checks, default sampling every 5 s, heartbeat, delivery to a real collector;
+ *   node_exporter:  RSS and CPU time per /metrics scrape (default collectors).
+ * The agent runs as compiled JavaScript with plain node (bundled with esbuild, the compiler tsx
+ * uses), not under tsx, so the RSS is what a host would see.
+ *
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30]   (XJ_BENCH_NODE_FLAGS='--lite-mode' to try V8 flags)
+ * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
+import { startTestCollector } from '../test/helpers/collector.js';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const { values } = parseArgs({ options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' } } });
+const cycles = Number(values.cycles);
+const cadence = values.cadence!;
+const scrapes = Number(values.scrapes);
+const WARMUP_CYCLES = 2;
+/** The V8 flags the systemd unit runs the agent with (agent/install.ts). */
+const NODE_FLAGS = (process.env.XJ_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+
+function cpuMs(pid: number): number {
+  // Fields after the ")" of comm: state is [0], utime [11], stime [12], cutime [13], cstime [14].
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
+/** CPU of the commands the process ran and reaped (df, lsblk, smartctl, ipmitool, journalctl…). */
+function childrenCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * TICK_MS;
+}
+
+function memory(pid: number): { rss: number; hwm: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer();
+    s.once('error', rej);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => res(port));
+    });
+  });
+}
+
+async function measureAgent(dir: string): Promise<{ perCycle: number; childrenPerCycle: number; rss: number; hwm: number; cycles: number; collectMs: number[] }> {
+  const { build } = await import('esbuild');
+  const bundle = join(dir, 'xunjian-agent.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'test/agent/cli.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile: bundle,
+    // CommonJS dependencies bundled into ESM still call require().
+    banner: { js: "import { createRequire as __xjRequire } from 'node:module'; const require = __xjRequire(import.meta.url);" },
+    logLevel: 'error',
+  });
+  const collector = await startTestCollector({}, {}, join(dir, 'collector'));
+  const token = collector.token('agent', 'bench', 'bench-agent');
+  const stateDir = join(dir, 'state');
+  writeFileSync(
+    join(dir, 'agent.yaml'),
+    stringify({
+      collector: { url: collector.url, token },
+      site: 'bench',
+      cadence,
+      window: cadence,
+      sampleEvery: '5s',
+      heartbeat: '60s',
+      spool: { dir: join(dir, 'spool') },
+      stateDir,
+    }),
+  );
+  const child = spawn(process.execPath, [...NODE_FLAGS, bundle, 'agent', 'run', '--config', join(dir, 'agent.yaml')], {
+    env: { ...process.env, XUNJIAN_AGENT_LOG: 'debug' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let log = '';
+  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  const spooled = () => (log.match(/ spooled /g) ?? []).length;
+  const pid = child.pid!;
+  try {
+    const waitCycle = async (n: number) => {
+      while (spooled() < n) {
+        if (child.exitCode !== null) throw new Error(`agent exited: ${log}`);
+        await sleep(20);
+      }
+    };
+    await waitCycle(WARMUP_CYCLES);
+    const cpu0 = cpuMs(pid);
+    const kids0 = childrenCpuMs(pid);
+    await waitCycle(WARMUP_CYCLES + cycles);
+    const cpu1 = cpuMs(pid);
+    const kids1 = childrenCpuMs(pid);
+    const mem = memory(pid);
+    const collectMs = [...log.matchAll(/report \S+ spooled/g)].length ? JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')).lastCollection?.durationMs : undefined;
+    const delivered = (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
+    if (delivered < WARMUP_CYCLES + cycles - 1) throw new Error(`only ${delivered} reports reached the collector`);
+    return { perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, rss: mem.rss, hwm: mem.hwm, cycles, collectMs: collectMs === undefined ? [] : [collectMs] };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await collector.stop();
+  }
+}
+
+async function measureNodeExporter(): Promise<{ perScrape: number; rss: number; hwm: number; bytes: number }> {
+  const port = await freePort();
+  const child = spawn('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  try {
+    const url = `http://127.0.0.1:${port}/metrics`;
+    let up = false;
+    for (let i = 0; i < 100 && !up; i += 1) {
+      up = await fetch(url).then((r) => r.ok, () => false);
+      if (!up) await sleep(100);
+    }
+    if (!up) throw new Error('prometheus-node-exporter did not answer');
+    for (let i = 0; i < 3; i += 1) await (await fetch(url)).text();
+    const cpu0 = cpuMs(child.pid!);
+    let bytes = 0;
+    for (let i = 0; i < scrapes; i += 1) bytes = (await (await fetch(url)).text()).length;
+    const cpu1 = cpuMs(child.pid!);
+    return { perScrape: (cpu1 - cpu0) / scrapes, ...memory(child.pid!), bytes };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'xj-agent-bench-'));
+try {
+  const theirs = await measureNodeExporter();
+  const ours = await measureAgent(dir);
+  const ratio = ours.perCycle / theirs.perScrape;
+  console.log(`\nagent footprint vs prometheus-node-exporter (${ours.cycles} cycles of ${cadence} after ${WARMUP_CYCLES} warm-up; ${scrapes} scrapes)\n`);
+  console.log('| | CPU time | memory |');
+  console.log('|---|---|---|');
+  console.log(`| xunjian agent (node ${process.version}), per cycle | ${ours.perCycle.toFixed(1)} ms | RSS ${mb(ours.rss)}, peak ${mb(ours.hwm)} |`);
+  console.log(`| commands the agent ran (df, lsblk, smartctl…), per cycle | ${ours.childrenPerCycle.toFixed(1)} ms | (separate processes) |`);
+  console.log(`| prometheus-node-exporter, per scrape | ${theirs.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
+  console.log(`\nCPU ratio agent/node_exporter: ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / theirs.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
+  console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB)`);
+  console.log(`last collection took ${ours.collectMs[0] ?? '?'} ms wall; node_exporter served ${(theirs.bytes / 1024).toFixed(0)} KiB per scrape; CPU clock tick ${TICK_MS} ms.`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
