@@ -4,7 +4,7 @@ import type { Lang, Verdict } from '../../schemas/index.js';
  * The one shape every report is built into, so that HTML, PDF and CSV are three renderers of
  * the same content and their figures can never disagree. Builders are pure: rows in, document out.
  */
-export const REPORT_KINDS = ['inspection', 'products', 'performance', 'faults', 'health'] as const;
+export const REPORT_KINDS = ['inspection', 'products', 'performance', 'faults', 'health', 'summary'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
 /** A table cell; `tone` colours verdicts (正常 / 不正常 / 未知) in every format. */
@@ -55,7 +55,7 @@ export interface ReportDocument {
   title: string;
   site: string;
   siteTitle: string | null;
-  /** `2026-11`, `2026-Q4`, or the snapshot time for the product list. */
+  /** `2026-11`, `2026-Q4`, `2026-H2`, `2026`, or the snapshot date for the product list. */
   period: string;
   generatedAt: string;
   facts: Fact[];

@@ -8,12 +8,13 @@ export { buildInspectionReport, type InspectionReportInput } from './builders/in
 export { buildProductsReport, type ProductRow } from './builders/products.js';
 export { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
 export { buildFaultsReport, isHardwareFault } from './builders/faults.js';
+export { buildSummaryReport, type SummaryReportInput } from './builders/summary.js';
 export { buildHealthReport, availability, downtimeOf, slaFigures } from './builders/health.js';
 export { renderHtml, escapeHtml, tableHtml, REPORT_CSS } from './render/html.js';
 export { renderPdf, CJK_FONT } from './render/pdf.js';
 export { renderCsv, renderCsvAll } from './render/csv.js';
 export { renderXlsx } from './render/xlsx.js';
 export { loadReport, reportSources, type ReportSources, type ReportRequest } from './sources.js';
-export { monthPeriod, quarterPeriod, type Period } from './period.js';
+export { monthPeriod, quarterPeriod, halfPeriod, yearPeriod, type Period } from './period.js';
 export { reportRoutes } from './routes.js';
 export { checkName, verdictLabel, formatTime, word } from './labels.js';

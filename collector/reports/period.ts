@@ -35,3 +35,28 @@ export const quarterOfTime = (ms: number): string => {
 export function overlap(period: Period, a: number, b: number): number {
   return Math.max(0, Math.min(b, period.end) - Math.max(a, period.start));
 }
+
+/** `YYYY-H1` (January–June) or `YYYY-H2`. */
+export function halfPeriod(half: string): Period {
+  const m = /^(\d{4})-H([12])$/.exec(half);
+  if (!m) throw badRequest('bad_half', `half year "${half}" must be YYYY-H1 or YYYY-H2`);
+  const year = Number(m[1]);
+  const first = m[2] === '1' ? 0 : 6;
+  return { label: half, start: Date.UTC(year, first, 1), end: Date.UTC(year, first + 6, 1) };
+}
+
+/** `YYYY` → the calendar year (contract years starting elsewhere pass their own bounds). */
+export function yearPeriod(year: string): Period {
+  if (!/^\d{4}$/.test(year)) throw badRequest('bad_year', `year "${year}" must be YYYY`);
+  const y = Number(year);
+  return { label: year, start: Date.UTC(y, 0, 1), end: Date.UTC(y + 1, 0, 1) };
+}
+
+/** The months of a period, `YYYY-MM`, in order. */
+export function monthsOf(period: Period): string[] {
+  const out: string[] = [];
+  for (let d = new Date(period.start); d.getTime() < period.end; d = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1))) {
+    out.push(d.toISOString().slice(0, 7));
+  }
+  return out;
+}

@@ -37,7 +37,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
       site: request.params.site,
       reports: REPORT_KINDS.map((kind) => ({
         kind,
-        period: kind === 'health' ? 'quarter' : kind === 'products' ? 'now' : kind === 'faults' ? 'month or ticket' : 'month',
+        period: kind === 'health' ? 'quarter' : kind === 'summary' ? 'half=YYYY-H1|H2 or year=YYYY' : kind === 'products' ? 'now' : kind === 'faults' ? 'month or ticket' : 'month',
         html: `${base}/${kind}`,
         pdf: `${base}/${kind}?format=pdf`,
         csv: `${base}/${kind}?format=csv`,
@@ -69,6 +69,8 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
         ...(q.month ? { month: q.month } : {}),
         ...(q.quarter ? { quarter: q.quarter } : {}),
         ...(q.ticket ? { ticket: Number(q.ticket) } : {}),
+        ...(q.half ? { half: q.half } : {}),
+        ...(q.year ? { year: q.year } : {}),
         showAddresses: maySeeAddresses(viewer),
       });
       const format = q.format ?? 'html';

@@ -11,7 +11,9 @@ import { buildInspectionReport } from './builders/inspection.js';
 import { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
 import { buildProductsReport } from './builders/products.js';
 import type { ReportDocument, ReportKind } from './document.js';
-import { monthOfTime, monthPeriod, quarterOfTime, quarterPeriod, type Period } from './period.js';
+import { halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterPeriod, yearPeriod, type Period } from './period.js';
+import { buildSummaryReport } from './builders/summary.js';
+import { MaintenanceRepository } from '../maintenance/index.js';
 import { ReportQueries, type MetricAggregate } from './store.js';
 
 /** What report loaders read: the core repositories plus the tickets and inspections aggregates. */
@@ -20,10 +22,11 @@ export interface ReportSources {
   tickets: TicketsRepository;
   inspections: InspectionsRepository;
   queries: ReportQueries;
+  maintenance: MaintenanceRepository;
 }
 
 export function reportSources(db: Db, repos: Repositories): ReportSources {
-  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db) };
+  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(db) };
 }
 
 export interface ReportRequest {
@@ -34,6 +37,9 @@ export interface ReportRequest {
   month?: string;
   /** `YYYY-Qn` (health); default: the current quarter. */
   quarter?: string;
+  /** Summary: `YYYY-H1|H2` (half-yearly) or a year (annual); default: the current half year. */
+  half?: string;
+  year?: string;
   /** One ticket's fault handling report. */
   ticket?: number;
   /** Confidentiality: whether the reader may see IP addresses. */
@@ -147,6 +153,25 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
           latest: Object.fromEntries(sources.repos.results.latest(d.id).map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
         }));
       return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now) });
+    }
+    case 'summary': {
+      const now = req.now;
+      const period = req.year ? yearPeriod(req.year) : halfPeriod(req.half ?? `${now.getUTCFullYear()}-H${now.getUTCMonth() < 6 ? 1 : 2}`);
+      const months = monthsOf(period).filter((m) => monthPeriod(m).start <= now.getTime());
+      return buildSummaryReport({
+        ...base,
+        period,
+        scope: req.year ? 'annual' : 'half',
+        devices: devices
+          .filter((d) => d.firstSeen < period.end)
+          .map((d) => {
+            const latest = sources.repos.results.latest(d.id);
+            return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
+          }),
+        inspections: months.map((m) => sources.inspections.get(site.name, m)).filter((i) => i.rows.length > 0 || i.status !== 'draft'),
+        tickets: ticketsDuring(sources, site.name, period, now),
+        maintenance: sources.maintenance.list({ site: site.name }).filter((m) => Date.parse(m.windowStart) < period.end && Date.parse(m.windowEnd) >= period.start),
+      });
     }
     default:
       throw badRequest('unknown_report', `unknown report ${String(kind)}`);

@@ -114,6 +114,22 @@ describe('reports from a seeded database', () => {
     expect(T0.toISOString()).toBe(s.clock.now.toISOString());
   });
 
+  it('half-yearly and annual summaries: statistics, the tickets and parts of the period, final state', async () => {
+    const text = squeeze(await pdfOf('/api/v1/sites/acme/reports/summary?half=2026-H2&format=pdf'));
+    expect(text).toContain('半年维护总结');
+    expect(text).toContain('设备数量: 4');
+    expect(text).toContain('更换部件数: 1');
+    expect(text).toContain('5BXRK0ALD9A2NEW');
+    // 12 h down over 4 devices × (1 July → 28 November = 150 days)
+    expect(text).toContain(`硬件可用率: ${(100 * (1 - 12 / (4 * 150 * 24))).toFixed(1)}%`);
+    expect(text).toMatch(/2026-11\s+草稿/);
+    const annual = squeeze(await pdfOf('/api/v1/sites/acme/reports/summary?year=2026&format=pdf&lang=en'));
+    expect(annual).toContain('Annual summary');
+    // db01 normal; db02 (PSU) and app04 (CPU) abnormal; db03 unknown (its log was unreadable)
+    expect(annual).toContain('4 devices: 1 normal, 2 abnormal, 1 unknown');
+    expect((await get('/api/v1/sites/acme/reports/summary?half=2026-H3', s.tokens.engineer)).status).toBe(400);
+  });
+
   it('XLSX: a summary sheet with the figures and one sheet per table, read back with exceljs', async () => {
     const res = await get('/api/v1/sites/acme/reports/inspection?month=2026-11&format=xlsx', s.tokens.engineer);
     expect(res.status).toBe(200);

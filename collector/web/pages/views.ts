@@ -234,6 +234,8 @@ export function reportsView(lang: Lang, site: string, month: string, quarter: st
     ['performance', lang === 'zh' ? '月度性能分析报告' : 'Monthly performance analysis', `month=${month}`],
     ['faults', lang === 'zh' ? '故障处理报告' : 'Fault handling report', `month=${month}`],
     ['health', lang === 'zh' ? '季度健康报告' : 'Quarterly health report', `quarter=${quarter}`],
+    ['summary', lang === 'zh' ? '半年维护总结' : 'Half-yearly summary', `half=${month.slice(0, 4)}-H${Number(month.slice(5, 7)) <= 6 ? 1 : 2}`],
+    ['summary', lang === 'zh' ? '年度总结报告' : 'Annual summary', `year=${month.slice(0, 4)}`],
   ];
   return `<ul class="reports">${items
     .map(([k, label, q]) => `<li>${h(label)}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=xlsx">XLSX</a></li>`)
