@@ -16,3 +16,5 @@ export * from './site-file.js';
 export * from './collector-config.js';
 export * from './collector-api.js';
 export * from './snmp-profile.js';
+export * from './reports.js';
+export * from './user.js';
