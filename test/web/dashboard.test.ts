@@ -148,6 +148,31 @@ describe('dashboard in Chromium', () => {
     await eng.context().close();
   });
 
+  it('maintenance: the engineer requests a window, the customer approves it', async () => {
+    const eng = await logIn('wang', '/sites/acme/maintenance');
+    await eng.fill('input[name=purpose]', '升级 db01 固件');
+    await eng.fill('input[name=recorder]', 'Zhao');
+    await eng.fill('textarea[name=steps]', '备份配置\n升级固件\n重启并检查');
+    await eng.fill('input[name=windowStart]', '2026-12-01T14:00');
+    await eng.fill('input[name=windowEnd]', '2026-12-01T16:00');
+    await eng.fill('input[name=expectedDurationMinutes]', '90');
+    await eng.selectOption('select[name=devices]', ['db01']);
+    await Promise.all([eng.waitForURL(/\/maintenance$/), eng.click('#maintenance-form button[type=submit]')]);
+    const row = eng.locator('#maintenance tr', { hasText: '升级 db01 固件' });
+    expect(await row.textContent()).toContain('requested');
+    expect(await row.textContent()).toContain('2026-12-01 14:00 UTC');
+    expect(await eng.locator('button[data-decide]').count()).toBe(0); // only the customer approves
+    await eng.context().close();
+
+    const cust = await logIn('li', '/sites/acme/maintenance');
+    await Promise.all([cust.waitForURL(/\/maintenance$/), cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).locator('button[data-decide=approve]').click()]);
+    expect(await cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).textContent()).toContain('approved');
+    await shot(cust, '07-maintenance-approved');
+    await cust.context().close();
+    const log = new AuditLog(s.collector.db).forSite('acme').map((e) => `${e.actor}:${e.action}`);
+    expect(log).toEqual(expect.arrayContaining(['wang:maintenance.request', 'li:maintenance.approve']));
+  });
+
   it('the device page draws CPU, memory and temperature trends; English and a tablet width work', async () => {
     const context = await browser.newContext({ viewport: { width: 820, height: 1180 } });
     const page = await context.newPage();
