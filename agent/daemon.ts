@@ -188,6 +188,7 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   let collectTimer: NodeJS.Timeout | undefined;
   const collectOnce = async () => {
     const started = Date.now();
+    const cpuBefore = process.cpuUsage();
     await sampleOnce();
     const cpu = sampler.summary();
     const { report, logCursor: nextCursor } = await collect({
@@ -238,7 +239,16 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
       if (ledger.pending === 0) ledger = { total: ledger.total, pending: 0, ...(ledger.lastAt ? { lastAt: ledger.lastAt } : {}) };
       state.saveEvictions(ledger);
     }
-    status.lastCollection = { at, reportId: out.id, measurements: out.measurements.length, gaps: out.gaps.length, durationMs: Date.now() - started };
+    const cpuUsed = process.cpuUsage(cpuBefore);
+    status.lastCollection = {
+      at,
+      reportId: out.id,
+      measurements: out.measurements.length,
+      gaps: out.gaps.length,
+      durationMs: Date.now() - started,
+      // Includes whatever else ran meanwhile (delivery, heartbeat); the commands' own CPU is not in it.
+      cpuMs: Math.round((cpuUsed.user + cpuUsed.system) / 100) / 10,
+    };
     delete status.lastCollectionError;
     log.debug(`report ${out.id} spooled (${out.measurements.length} measurements, ${out.gaps.length} gaps)`);
     sender.wake();

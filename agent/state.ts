@@ -39,7 +39,7 @@ export interface AgentStatus {
   site?: string;
   hostname: string;
   cadenceMs: number;
-  lastCollection?: { at: string; reportId: string; measurements: number; gaps: number; durationMs: number };
+  lastCollection?: { at: string; reportId: string; measurements: number; gaps: number; durationMs: number; cpuMs?: number };
   lastCollectionError?: { at: string; message: string };
   lastHeartbeat?: { at: string; status: number };
   lastDelivery?: { at: string; reportId: string; duplicate: boolean };
