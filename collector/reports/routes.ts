@@ -89,7 +89,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
           .header('content-disposition', `attachment; filename="${filename}.csv"`)
           .send(renderCsv(doc, q.table ? Number(q.table) : 0));
       }
-      return reply.type(CONTENT_TYPES.html).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(renderHtml(doc));
+      return reply.type(CONTENT_TYPES.html).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").send(renderHtml(doc));
     },
   );
 };

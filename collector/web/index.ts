@@ -29,6 +29,18 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     done(null, out);
   });
   registerViewer(app, users, new Set(['/login']));
+  // Pages load only their own stylesheet and script, and cannot be framed (a framed sign-off
+  // button could be clicked by a victim unawares).
+  app.addHook('onSend', async (_request, reply, payload) => {
+    const type = String(reply.getHeader('content-type') ?? '');
+    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
+      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
+    }
+    reply.header('x-frame-options', 'DENY');
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('referrer-policy', 'same-origin');
+    return payload;
+  });
 
   app.get('/static/:file', async (request, reply) => {
     const file = STATIC[(request.params as { file: string }).file];

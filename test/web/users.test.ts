@@ -47,6 +47,9 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   });
 
   it('pages send an anonymous visitor to the log-in form, and never redirect off-site', async () => {
+    const login = await raw('GET', '/login');
+    expect(login.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(login.headers.get('x-frame-options')).toBe('DENY');
     const res = await raw('GET', '/sites/acme/review');
     expect(res.status).toBe(303);
     expect(res.headers.get('location')).toBe('/login?next=%2Fsites%2Facme%2Freview');
