@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../agent/spool/index.js';
 import { readStatus } from '../../agent/state.js';
+import { TokensRepository } from '../../collector/index.js';
 import { realisticReport, startTestCollector, tempDir, type TestCollector } from '../helpers/collector.js';
 import {
   Relay,
@@ -152,6 +153,26 @@ describe('agent delivery (real agent process, real collector)', () => {
     expect((await agent.stop()).code).toBe(0);
   });
 
+  it('sets a report the collector refuses for good (400) aside in rejected/ and delivers the next ones', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    const files = writeAgentConfig(dir, collector.url, token, { cadence: '1h', window: '1h' });
+    const earlier = new Spool({ dir: files.spoolDir, maxBytes: 1e9, maxAgeMs: 1e12 });
+    const bad = { ...realisticReport({ site: 'lab' }), id: `spooled-bad-${Date.now()}`, window: { start: 'yesterday', end: 'today' } };
+    earlier.write(JSON.stringify(bad), { id: bad.id });
+    const good = realisticReport({ site: 'lab', id: `spooled-after-bad-${Date.now()}` });
+    earlier.write(JSON.stringify(good), { id: good.id });
+
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => storedReports(collector.dbPath).length >= 1, 'the good report after the refused one');
+    expectEachStoredOnce(collector.dbPath, [good.id]);
+    expect(readdirSync(join(files.spoolDir, 'rejected'))).toHaveLength(1);
+    expect(agent.log()).toMatch(new RegExp(`refused report ${bad.id} for good \\(400`));
+    await waitFor(() => readStatus(files.stateDir)?.spool.rejectedTotal === 1, 'the status to count the rejected report');
+    expect((await agent.stop()).code).toBe(0);
+  });
+
   it('evicts the oldest reports when the spool is full, counts them and tells the collector', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -214,6 +235,12 @@ describe('agent delivery (real agent process, real collector)', () => {
     writeFileSync(files.tokenFile, `${token}\n`); // a person enrolls the right token
     await waitFor(() => storedReports(collector.dbPath).length >= 20, 'delivery to resume with the new token');
     await waitFor(() => readStatus(files.stateDir)?.auth === 'ok', 'status to show the token accepted');
+
+    // Revoked later by a person on the collector: refused again, said again, still no busy loop.
+    const tokens = new TokensRepository(collector.db);
+    expect(tokens.revoke(tokens.list().find((t) => t.name === 'agent-test')!.id)).toBe(true);
+    await waitFor(() => readStatus(files.stateDir)?.auth === 'rejected', 'status to show the revoked token');
+    expect(agent.log().match(/refused the agent token/g)!.length).toBe(2);
     expect((await agent.stop()).code).toBe(0);
     expectEachStoredOnce(collector.dbPath, storedReports(collector.dbPath).map((r) => r.reportId));
   });
