@@ -185,16 +185,16 @@ export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket,
 <p id="ticket-status" data-status="${tk.status}">${h(tk.device)} · ${h(checkName(lang, tk.subject))} · ${tk.priority} · <b>${h(tk.status)}</b>${tk.overdue ? ` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
 <p>${h(tk.symptom)}${tk.suspectedCause ? ` — ${h(tk.suspectedCause)}` : ''}</p>
 <div class="actions">${steps}</div>
-<h2>${t(lang, 'deadline')}</h2><table class="grid"><tbody>${dl}</tbody></table>
-<h2>${t(lang, 'events')}</h2><table class="grid"><tbody>${events}</tbody></table>
-<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><tbody>${reports || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${lang === 'zh' ? '完成时间' : 'Met at'}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
+<h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
+<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports || `<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
 ${editor ? `<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
 <label>${t(lang, 'arrivedAt')} <input name="arrivedAt" type="datetime-local" required></label>
 <label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
 <label>${t(lang, 'result')} <select name="result"><option>fixed</option><option>partly_fixed</option><option>not_fixed</option></select></label>
 <label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
 <button type="submit">${t(lang, 'save')}</button></form>` : ''}
-<h2>${t(lang, 'parts')}</h2><table class="grid"><tbody>${parts || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${lang === 'zh' ? '更换时间' : 'Replaced'}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${parts || `<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
 ${editor ? `<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
 <label>${t(lang, 'part')} <input name="part" required></label><label>${t(lang, 'oldSerial')} <input name="oldSerial" required></label>
 <label>${t(lang, 'newSerial')} <input name="newSerial" required></label><button type="submit">${t(lang, 'save')}</button></form>` : ''}
