@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { registerAgentCommands } from './commands/agent.js';
 import { registerCollectorCommands } from './commands/collector.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerUserCommands } from './commands/users.js';
 import { runMain } from './exit.js';
 
 const program = new Command('xunjian')
@@ -14,6 +15,7 @@ const program = new Command('xunjian')
 
 registerStartCommand(program);
 registerCollectorCommands(program);
+registerUserCommands(program);
 registerAgentCommands(program);
 
 await runMain('xunjian', async () => {

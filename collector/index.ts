@@ -15,3 +15,4 @@ export { MetricsRegistry, type GaugeReading } from './metrics.js';
 export type { TypeBoxProvider } from './type-provider.js';
 export { toCsv } from './routes/csv.js';
 export { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart.js';
+export { createUser, UsersRepository, USER_ROLES, type UserRole } from './users/index.js';

@@ -17,4 +17,4 @@ export {
   SESSION_TTL_MS,
   type Viewer,
 } from './viewer.js';
-export { registerUserCommands, createUser } from './cli.js';
+export { createUser } from './create.js';

@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { XunjianError } from '../../schemas/index.js';
+import { openDatabase } from '../storage/db.js';
+import { MIN_PASSWORD_LENGTH, hashPassword } from './password.js';
+import { UsersRepository, type UserRole } from './repository.js';
+
+/** Validates and creates a user; returns the generated password when none was given. */
+export async function createUser(dbPath: string, flags: { name: string; role: UserRole; sites: string[]; password?: string }): Promise<{ generated?: string }> {
+  if (flags.role === 'customer' && flags.sites.length === 0) {
+    throw new XunjianError('USAGE', 'a customer must be given at least one --site (customers see their own sites only)');
+  }
+  if (flags.role === 'admin' && flags.sites.length > 0) throw new XunjianError('USAGE', 'an admin sees every site: drop --site');
+  const generated = flags.password === undefined ? randomBytes(12).toString('base64url') : undefined;
+  const password = flags.password ?? generated!;
+  if (password.length < MIN_PASSWORD_LENGTH) throw new XunjianError('USAGE', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
+  const db = openDatabase(dbPath);
+  try {
+    const users = new UsersRepository(db);
+    if (users.get(flags.name)) throw new XunjianError('USAGE', `user ${flags.name} already exists`);
+    users.create({ name: flags.name, role: flags.role, passwordHash: await hashPassword(password), sites: flags.sites });
+  } finally {
+    db.close();
+  }
+  return generated ? { generated } : {};
+}
