@@ -6,7 +6,8 @@ import { loadAgentConfig, startAgent, type AgentHandle } from '../agent/index.js
 import type { CheckResult, CollectorConfig, Report } from '../schemas/index.js';
 import type { IngestHooks } from './ingest/hooks.js';
 import { TokensRepository } from './repositories/index.js';
-import { startCollector, type RunningCollector } from './server.js';
+import { dbPathOf, startCollector, type RunningCollector } from './server.js';
+import { UsersRepository, createUser } from './users/index.js';
 
 /**
  * The single-machine start (`npm start`): the collector on its embedded SQLite, plus a real agent
@@ -24,6 +25,8 @@ export interface QuickstartOptions {
 
 export interface Quickstart {
   collector: RunningCollector;
+  /** The dashboard log-in made on the first start (no users yet): shown once, never stored in clear. */
+  firstAdmin?: { name: string; password: string };
   agent: AgentHandle;
   agentConfigPath: string;
   close(): Promise<void>;
@@ -35,6 +38,13 @@ function selfToken(collector: RunningCollector, tokenFile: string, site: string)
   if (existsSync(tokenFile) && tokens.verify(readFileSync(tokenFile, 'utf8').trim())?.site === site) return;
   const { token } = tokens.create({ name: `agent ${hostname()} (npm start)`, role: 'agent', site });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+}
+
+/** A fresh database has nobody who can log in to the dashboard: make `admin` with a generated password. */
+async function firstAdminLogin(collector: RunningCollector): Promise<{ name: string; password: string } | undefined> {
+  if (new UsersRepository(collector.db).list().length > 0) return undefined;
+  const { generated } = await createUser(dbPathOf(collector.app.config), { name: 'admin', role: 'admin', sites: [] });
+  return generated ? { name: 'admin', password: generated } : undefined;
 }
 
 export async function startQuickstart(config: CollectorConfig, options: QuickstartOptions): Promise<Quickstart> {
@@ -66,9 +76,11 @@ export async function startQuickstart(config: CollectorConfig, options: Quicksta
       })}`,
     );
     const agent = await startAgent(loadAgentConfig(agentConfigPath, {}));
+    const firstAdmin = await firstAdminLogin(collector);
     return {
       collector,
       agent,
+      ...(firstAdmin ? { firstAdmin } : {}),
       agentConfigPath,
       async close() {
         await agent.stop();

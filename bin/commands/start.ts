@@ -25,12 +25,13 @@ export function registerStartCommand(program: Command): void {
           cadence: flags.cadence,
           onFirstInspection: (report, results) => {
             process.stdout.write(`\nfirst inspection of ${report.identity.hostname} stored:\n${renderForm(report, results, 'zh')}\n`);
-            process.stdout.write(`\nsee it at ${started.collector.url}/api/v1/sites/${flags.site}/devices (with a token: xunjian collector token create --role admin --name me)\n`);
+            process.stdout.write(`\nreview it in the dashboard: ${started.collector.url}/sites/${flags.site}/review\n`);
           },
         });
         process.stdout.write(
           [
-            `collector listening on ${started.collector.url} (API docs ${started.collector.url}/docs)`,
+            `collector listening on ${started.collector.url} — dashboard ${started.collector.url}/ · API docs ${started.collector.url}/docs`,
+            ...(started.firstAdmin ? [`dashboard log-in (shown once): user ${started.firstAdmin.name}, password ${started.firstAdmin.password}`] : []),
             `agent inspecting this machine for site "${flags.site}": first inspection in ${flags.firstWindow}, then every ${flags.cadence} (config ${started.agentConfigPath})`,
             'Ctrl-C stops both.',
             '',

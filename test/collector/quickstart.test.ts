@@ -22,7 +22,10 @@ async function runOnce() {
     const { report, results } = await inspected;
     const tokens = new TokensRepository(started.collector.db).list();
     const devices = started.collector.app.repos.devices.listBySite('local');
-    return { report, results, tokens, devices, token: readFileSync(join(dataDir, 'agent', 'token'), 'utf8') };
+    const login = started.firstAdmin
+      ? await started.collector.app.inject({ method: 'POST', url: '/login', payload: { name: started.firstAdmin.name, password: started.firstAdmin.password } })
+      : undefined;
+    return { report, results, tokens, devices, login, token: readFileSync(join(dataDir, 'agent', 'token'), 'utf8') };
   } finally {
     await started.close();
   }
@@ -36,9 +39,12 @@ describe('xunjian start (npm start)', () => {
     expect(one.results[1]!.verdict).not.toBe('unknown'); // memory is always measurable on Linux
     expect(one.devices.map((d) => d.hostname)).toEqual([one.report.identity.hostname]);
     expect(one.tokens).toHaveLength(1);
+    expect(one.login?.statusCode).toBe(200); // the first start makes a dashboard admin whose password works
+    expect(one.login?.json()).toMatchObject({ name: 'admin', role: 'admin' });
 
     const two = await runOnce();
     expect(two.token).toBe(one.token);
     expect(two.tokens).toHaveLength(1);
+    expect(two.login).toBeUndefined(); // users exist: no second admin
   });
 });
