@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { CHECK_IDS, Report, validate, type Measurement } from '../../schemas/index.js';
 import { collectLocal, createCpuSampler, run, CommandError } from '../../checks/sources/local/index.js';
+import { parseDf } from '../../checks/sources/parsers/index.js';
 
 /**
  * The local source on the machine the tests run on: real /proc, real df/ip/lsblk/smartctl/
@@ -33,8 +34,16 @@ describe('collectLocal on this machine', () => {
     expect(mem!.value as number).toBeGreaterThan(0);
     expect(mem!.value as number).toBeLessThan(100);
     const [root] = find('fs.used', '/');
-    expect(root?.command).toBe('df -P -T');
+    expect(root?.command).toBe('statfs(2) of each /proc/self/mounts entry');
     expect(root!.value as number).toBeGreaterThan(0);
+  });
+
+  test('file system use read in-process agrees with df on every file system df lists', async () => {
+    const { stdout } = await run('df', ['-P', '-T']);
+    const fromDf = parseDf(stdout, { command: 'df -P -T', at: new Date().toISOString() }).measurements;
+    const ours = new Map(result.report.measurements.filter((m) => m.metric === 'fs.used').map((m) => [m.component, m.value as number]));
+    expect(fromDf.length).toBeGreaterThan(0);
+    for (const m of fromDf) expect(Math.abs((ours.get(m.component) ?? -100) - (m.value as number)), m.component).toBeLessThan(1);
   });
 
   test('every check has measurements or a gap with a reason, and every measurement names its command', () => {

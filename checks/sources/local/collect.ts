@@ -8,7 +8,6 @@ import {
   clip,
   linkMeasurements,
   measurement,
-  parseDf,
   parseIpLink,
   parseIpmiSdr,
   parseIpmiSel,
@@ -26,7 +25,8 @@ import {
 } from '../parsers/index.js';
 import type { CpuSummary } from './cpu-sampler.js';
 import { commandLine, exists, run, runForOutput, which } from './exec.js';
-import { readHwmon, readSysNet, readThermalZones } from './sysfs.js';
+import { MOUNTS_COMMAND, readFileSystems } from './filesystems.js';
+import { readBlockDisks, readHwmon, readSysNet, readThermalZones } from './sysfs.js';
 
 export interface CollectLocalOptions {
   /** CPU sampling window (ignored when `cpu` is given). */
@@ -58,7 +58,6 @@ const DEFAULT_LOG_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 const SYSLOG_TAIL_BYTES = 16 * 1024 * 1024;
 const IPMI_DEVICES = ['/dev/ipmi0', '/dev/ipmi/0', '/dev/ipmidev/0'];
 /** Block devices that are not disks in a chassis. */
-const NOT_A_DISK = /^(loop|ram|zram|sr|fd|nbd|md|dm-)/;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -130,13 +129,7 @@ async function collectMemory(c: Collector): Promise<void> {
 // ---------- SXKR-003 ----------
 
 async function collectFileSystems(c: Collector): Promise<void> {
-  const command = 'df -P -T';
-  try {
-    const { stdout } = await runForOutput('df', ['-P', '-T']);
-    c.add(parseDf(stdout, c.ctx(command)));
-  } catch (e) {
-    c.gap('SXKR-003', `df failed: ${errorText(e)}`, 'file systems', command);
-  }
+  c.add(await readFileSystems(c.ctx(MOUNTS_COMMAND)));
 }
 
 async function collectRaid(c: Collector): Promise<void> {
@@ -144,50 +137,39 @@ async function collectRaid(c: Collector): Promise<void> {
   c.add(parseMdstat(await readFile('/proc/mdstat', 'utf8'), c.ctx('cat /proc/mdstat')));
 }
 
+/** Link state from sysfs (no process to spawn, every cycle); `ip -o link` only where sysfs says nothing. */
 async function collectLinks(c: Collector): Promise<void> {
-  const ip = await which('ip');
-  if (ip) {
-    try {
-      const { stdout } = await run(ip, ['-o', 'link']);
-      c.add(parseIpLink(stdout, c.ctx('ip -o link')));
-      return;
-    } catch {
-      // fall through to sysfs
-    }
-  }
-  c.add(linkMeasurements(await readSysNet(), c.ctx('/sys/class/net/*/{flags,operstate,carrier}')));
-}
-
-interface BlockDevice {
-  name: string;
-  type: string;
-  model?: string | null;
-  vendor?: string | null;
-  tran?: string | null;
-  size?: string | null;
-}
-
-async function collectDisks(c: Collector): Promise<void> {
-  const lsblkCmd = 'lsblk -J -d -o NAME,TYPE,MODEL,VENDOR,TRAN,SIZE';
-  let disks: BlockDevice[];
-  try {
-    const { stdout } = await run('lsblk', ['-J', '-d', '-o', 'NAME,TYPE,MODEL,VENDOR,TRAN,SIZE']);
-    disks = ((JSON.parse(stdout) as { blockdevices?: BlockDevice[] }).blockdevices ?? []).filter(
-      (d) => d.type === 'disk' && !NOT_A_DISK.test(d.name),
-    );
-  } catch (e) {
-    c.gap('SXKR-003', `cannot list disks: ${errorText(e)}`, 'disks', lsblkCmd);
+  const links = await readSysNet().catch(() => []);
+  if (links.length > 0) {
+    c.add(linkMeasurements(links, c.ctx('/sys/class/net/*/{flags,operstate,carrier}')));
     return;
   }
+  const ip = await which('ip');
+  if (!ip) {
+    c.gap('SXKR-003', 'neither /sys/class/net nor the ip command lists network interfaces', 'network interfaces', 'ip -o link');
+    return;
+  }
+  try {
+    const { stdout } = await run(ip, ['-o', 'link']);
+    c.add(parseIpLink(stdout, c.ctx('ip -o link')));
+  } catch (e) {
+    c.gap('SXKR-003', `ip -o link failed: ${errorText(e)}`, 'network interfaces', 'ip -o link');
+  }
+}
+
+const DISKS_COMMAND = '/sys/block/*/device/{vendor,model}';
+
+async function collectDisks(c: Collector): Promise<void> {
+  const disks = await readBlockDisks();
   if (disks.length === 0) {
-    c.gap('SXKR-003', 'lsblk lists no physical disks', 'disks', lsblkCmd);
+    c.gap('SXKR-003', '/sys/block lists no physical disks', 'disks', DISKS_COMMAND);
     return;
   }
   const smartctl = await which('smartctl');
   for (const d of disks) {
     const component = `disk ${d.name}`;
     if (!smartctl) {
-      c.gap('SXKR-003', 'smartctl not installed (Debian/RHEL package smartmontools): disk health not read', component, lsblkCmd);
+      c.gap('SXKR-003', 'smartctl not installed (Debian/RHEL package smartmontools): disk health not read', component, DISKS_COMMAND);
       continue;
     }
     const args = ['-H', '-A', `/dev/${d.name}`];

@@ -77,18 +77,30 @@ export async function runForOutput(file: string, args: string[], opts: RunOption
 const SYSTEM_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 /** Full path of an executable on PATH (plus the sbin directories a non-root PATH lacks), or undefined. */
+const WHICH_TTL_MS = 10 * 60_000;
+const found = new Map<string, { path: string | undefined; at: number }>();
+
+/**
+ * The program's path on PATH (or the sbin directories), or undefined. Remembered for ten minutes:
+ * the agent asks for the same few tools every cycle, and a tool installed meanwhile is seen soon.
+ */
 export async function which(name: string): Promise<string | undefined> {
+  const known = found.get(name);
+  if (known && Date.now() - known.at < WHICH_TTL_MS) return known.path;
   const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(Boolean), ...SYSTEM_DIRS];
+  let path: string | undefined;
   for (const dir of new Set(dirs)) {
     const candidate = join(dir, name);
     try {
       await access(candidate, constants.X_OK);
-      return candidate;
+      path = candidate;
+      break;
     } catch {
       // not here
     }
   }
-  return undefined;
+  found.set(name, { path, at: Date.now() });
+  return path;
 }
 
 export async function exists(path: string): Promise<boolean> {

@@ -140,3 +140,29 @@ export async function readSysNet(root = '/sys/class/net'): Promise<
   }
   return out;
 }
+
+/** Names under /sys/block that are not physical disks: loop, RAM and optical devices, md/dm arrays. */
+const NOT_A_DISK = /^(loop|ram|zram|sr|fd|nbd|md|dm-)/;
+
+export interface BlockDisk {
+  name: string;
+  vendor?: string;
+  model?: string;
+}
+
+/**
+ * The physical disks, read from /sys/block (a disk has a `device` link; partitions live below it),
+ * so the agent's every-cycle collection spawns no `lsblk`.
+ */
+export async function readBlockDisks(root = '/sys/block'): Promise<BlockDisk[]> {
+  const disks: BlockDisk[] = [];
+  for (const name of await list(root)) {
+    if (NOT_A_DISK.test(name)) continue;
+    const device = join(root, name, 'device');
+    if ((await list(device)).length === 0) continue;
+    const vendor = await readText(join(device, 'vendor'));
+    const model = await readText(join(device, 'model'));
+    disks.push({ name, ...(vendor ? { vendor } : {}), ...(model ? { model } : {}) });
+  }
+  return disks;
+}
