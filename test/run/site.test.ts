@@ -10,18 +10,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { closedPort, startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 import { inspectSite, parseSiteFile, writeInspectionFiles, type ProgressEvent, type SiteInspection } from '../../checks/run/index.js';
 
 const GOOD = Array.from({ length: 20 }, (_, i) => 2210 + i);
 const CHANGED_KEY_PORT = 2230;
 
 let fleet: SshdFleet;
+let snmpsim: Snmpsim;
 let dir: string;
 let inspection: SiteInspection;
 const events: ProgressEvent[] = [];
 
 beforeAll(async () => {
-  fleet = await startSshdFleet([...GOOD, CHANGED_KEY_PORT]);
+  const snmpData = makeDataDir();
+  for (const rec of ['ups_normal', 'ups_onbattery', 'cisco_log']) addRecording(snmpData, join(import.meta.dirname, '..', 'snmp', 'fixtures', `${rec}.snmprec`));
+  // UDP ports of this file's range; the helper takes the first free one.
+  [fleet, snmpsim] = await Promise.all([
+    startSshdFleet([...GOOD, CHANGED_KEY_PORT]),
+    startSnmpsim({ dataDir: snmpData, probeCommunity: 'ups_normal', ports: [2250, 2251, 2252, 2253, 2254] }),
+  ]);
   dir = mkdtempSync(join(tmpdir(), 'xunjian-site-run-'));
   const knownHosts = join(dir, 'known_hosts');
   // Every host's real key, except the last one, recorded with a key it does not have.
@@ -47,7 +55,12 @@ beforeAll(async () => {
     customer: '测试客户',
     ssh: { user: fleet.user, auth: { key_file: fleet.clientKeyPath }, known_hosts: knownHosts, timeout_s: 10 },
     servers,
-    ups: [{ name: 'ups-no-community', host: '127.0.0.1', port: 1, snmp: { version: '2c', community_env: 'XJ_TEST_UNSET_COMMUNITY' } }],
+    network: [{ name: 'core-sw', host: '127.0.0.1', port: snmpsim.port, kind: 'switch', snmp: { version: '2c', community_env: 'XJ_TEST_CISCO' } }],
+    ups: [
+      { name: 'ups-mains', host: '127.0.0.1', port: snmpsim.port, snmp: { version: '2c', community_env: 'XJ_TEST_UPS_OK' } },
+      { name: 'ups-battery', host: '127.0.0.1', port: snmpsim.port, snmp: { version: '2c', community_env: 'XJ_TEST_UPS_BAT' } },
+      { name: 'ups-no-community', host: '127.0.0.1', port: 1, snmp: { version: '2c', community_env: 'XJ_TEST_UNSET_COMMUNITY' } },
+    ],
     thresholds: {
       // CPU and memory use of a shared CI machine are not ours to predict: widen them to 100 %.
       site: { 'SXKR-001': { avgMax: 100, peakMax: 100 }, 'SXKR-002': { usedMax: 100 } },
@@ -68,13 +81,13 @@ beforeAll(async () => {
     concurrency: 8,
     windowMs: 1000,
     logSince: new Date(),
-    env: { XJ_TEST_WRONG_PW: 'not-the-password' },
+    env: { XJ_TEST_WRONG_PW: 'not-the-password', XJ_TEST_CISCO: 'cisco_log', XJ_TEST_UPS_OK: 'ups_normal', XJ_TEST_UPS_BAT: 'ups_onbattery' },
     onProgress: (e) => events.push(e),
   });
 }, 180_000);
 
 afterAll(async () => {
-  await fleet?.stop();
+  await Promise.all([fleet?.stop(), snmpsim?.stop()]);
 });
 
 const device = (name: string) => inspection.devices.find((d) => d.device.name === name)!;
@@ -89,6 +102,9 @@ describe('inspect a site over SSH', () => {
       'changed-key',
       'wrong-password',
       'no-password-env',
+      'core-sw',
+      'ups-mains',
+      'ups-battery',
       'ups-no-community',
     ]);
     for (const d of inspection.devices) expect(d.results).toHaveLength(6);
@@ -145,15 +161,29 @@ describe('inspect a site over SSH', () => {
     }
   });
 
+  it('inspects the SNMP devices through the SNMP source, in the same run', () => {
+    for (const name of ['core-sw', 'ups-mains', 'ups-battery']) {
+      expect(device(name).failed, name).toBe(false);
+      expect(device(name).report.source).toBe('snmp');
+      expect(device(name).report.identity.hostname).toBe(name);
+    }
+    expect(verdicts('ups-mains')['SXKR-004']).toBe('normal');
+    expect(verdicts('ups-battery')['SXKR-004']).toBe('abnormal');
+    expect(device('ups-battery').results.find((r) => r.check === 'SXKR-004')!.reason).toMatch(/battery/i);
+  });
+
   it('summarises the site with abnormal items first', () => {
     const s = inspection.summary;
-    expect(s.devices).toEqual({ normal: 0, abnormal: 4, unknown: 21 });
-    expect(s.checks.abnormal).toBe(4);
-    expect(s.checks.normal + s.checks.abnormal + s.checks.unknown).toBe(25 * 6);
+    const total = inspection.devices.length;
+    expect(s.devices.normal + s.devices.abnormal + s.devices.unknown).toBe(total);
+    expect(s.checks.normal + s.checks.abnormal + s.checks.unknown).toBe(total * 6);
     const firstUnknown = s.items.findIndex((i) => i.verdict === 'unknown');
-    expect(s.items.slice(0, firstUnknown).map((i) => `${i.device} ${i.check}`).sort()).toEqual(
+    const abnormal = s.items.slice(0, firstUnknown).map((i) => `${i.device} ${i.check}`);
+    expect(abnormal.filter((i) => i.startsWith('srv')).sort()).toEqual(
       ['srv17 SXKR-003', 'srv18 SXKR-003', 'srv19 SXKR-002', 'srv20 SXKR-003'],
     );
+    expect(abnormal).toContain('ups-battery SXKR-004');
+    expect(s.checks.abnormal).toBe(abnormal.length);
     expect(s.items.slice(firstUnknown).every((i) => i.verdict === 'unknown')).toBe(true);
   });
 
@@ -166,14 +196,14 @@ describe('inspect a site over SSH', () => {
       expect(states.at(-1), d.device.name).toBe(end);
       if (!d.failed) expect(states).toContain('collecting');
     }
-    expect(events.filter((e) => e.state === 'done' || e.state === 'failed')).toHaveLength(25);
+    expect(events.filter((e) => e.state === 'done' || e.state === 'failed')).toHaveLength(inspection.devices.length);
   });
 
   it('writes the JSON and the printable HTML reports in zh and en', () => {
     const files = writeInspectionFiles(inspection, join(dir, 'inspections'));
     expect(files.dir).toMatch(/inspections\/testsite-\d{4}-\d{2}-\d{2}$/);
     const json = JSON.parse(readFileSync(files.json, 'utf8')) as SiteInspection;
-    expect(json.devices).toHaveLength(25);
+    expect(json.devices).toHaveLength(inspection.devices.length);
     expect(json.summary).toEqual(inspection.summary);
     const zh = readFileSync(files.html.zh, 'utf8');
     for (const col of ['编号', '检查项目', '检查命令', '检查期待结果', '实际结果', '检查结果', '备注']) expect(zh).toContain(`<th>${col}</th>`);

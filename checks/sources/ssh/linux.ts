@@ -11,9 +11,9 @@ import { parseProcStat } from '../parsers/linux/proc-stat.js';
 import { parseSyslog } from '../parsers/linux/syslog.js';
 import { parseSystemctlFailed, parseSystemctlIsActive } from '../parsers/linux/systemctl.js';
 import { measurement } from '../parsers/types.js';
+import { parseIpmiSdr, parseIpmiSel, parseSmartctl } from '../parsers/index.js';
 import { parseDmesg } from './dmesg.js';
 import { HWMON_COMMAND, parseHwmon } from './hwmon.js';
-import { parseIpmiSdr } from './ipmi.js';
 import { addParsed, emptyCollection, firstError, runFor, shellQuote, type OsCollection, type OsContext } from './os-context.js';
 
 /** `grep '^cpu ' /proc/stat` every interval across the window: avg over the window, max per interval. */
@@ -108,8 +108,31 @@ async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
     return;
   }
   // IPMI present: the SDR lists PSUs, fans and temperatures with the BMC's own thresholds.
-  const sdr = await runFor(ctx, out, ['SXKR-004', 'SXKR-005'], 'ipmitool sdr elist full', { timeoutMs: 60_000 });
-  if (sdr) addParsed(out, parseIpmiSdr(sdr.result.stdout, sdr.parse));
+  const sdr = await runFor(ctx, out, ['SXKR-004', 'SXKR-005'], 'ipmitool sdr elist', { timeoutMs: 60_000 });
+  if (sdr) {
+    if (sdr.result.code !== 0) {
+      for (const check of ['SXKR-004', 'SXKR-005'] as const) out.gaps.push({ check, reason: `ipmitool: ${firstError(sdr.result)}`, command: sdr.parse.command });
+    } else addParsed(out, parseIpmiSdr(sdr.result.stdout, sdr.parse));
+  }
+  // The BMC's event log holds hardware failures (PSU lost, fan failed) since the last inspection.
+  const sel = await runFor(ctx, out, ['SXKR-006'], 'ipmitool sel elist', { timeoutMs: 60_000 });
+  if (sel && sel.result.code === 0) addParsed(out, parseIpmiSel(sel.result.stdout, sel.parse, { since: ctx.logSince }));
+}
+
+/**
+ * SMART health of every disk smartctl can talk to: `smartctl --scan` lists only devices with a
+ * SMART-capable transport, so virtual disks (virtio, VMware) are not asked and not gaps.
+ */
+async function disks(ctx: OsContext, out: OsCollection): Promise<void> {
+  const scan = await runFor(ctx, out, [], 'command -v smartctl >/dev/null && smartctl --scan');
+  if (!scan || scan.result.code !== 0) return;
+  for (const line of scan.result.stdout.split('\n')) {
+    const m = /^(\/dev\/\S+)(?:\s+-d\s+(\S+))?/.exec(line.trim());
+    if (!m) continue;
+    const command = `smartctl -H ${m[2] ? `-d ${m[2]} ` : ''}${m[1]}`;
+    const r = await runFor(ctx, out, ['SXKR-003'], command);
+    if (r) addParsed(out, parseSmartctl(r.result.stdout, r.parse));
+  }
 }
 
 async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
@@ -151,6 +174,7 @@ export async function collectLinux(ctx: OsContext): Promise<OsCollection> {
   await identity(ctx, out);
   await memory(ctx, out);
   await modules(ctx, out);
+  await disks(ctx, out);
   await environment(ctx, out);
   await logs(ctx, out);
   await sampling;
