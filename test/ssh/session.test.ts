@@ -11,6 +11,7 @@ import {
   SshTimeoutError,
   SshUnreachableError,
 } from '../../checks/sources/ssh/index.js';
+import { batchingSession } from '../../checks/sources/ssh/batch.js';
 
 // Ports 2200–2204 belong to this file.
 let fleet: SshdFleet;
@@ -129,6 +130,35 @@ describe('SSH session', () => {
       expect(err).toBeInstanceOf(SshTimeoutError);
       // The session is still usable afterwards.
       expect((await s.exec('echo ok')).stdout).toBe('ok');
+    } finally {
+      s.close();
+    }
+  });
+
+  it('sends commands issued together as one batch and gives each its own output, errors and status', async () => {
+    const s = await openSshSession({
+      host: '127.0.0.1',
+      port: fleet.hosts[0]!.port,
+      user: fleet.user,
+      privateKeyPath: fleet.clientKeyPath,
+      knownHostsPath: known('kh5', fleet.knownHosts()),
+    });
+    let channels = 0;
+    const counting = { ...s, exec: (c: string, o?: { timeoutMs?: number }) => (channels++, s.exec(c, o)) };
+    const b = batchingSession(counting);
+    try {
+      const [a, e, x, n] = await Promise.all([
+        b.exec('echo one; echo two'),
+        b.exec('echo oops >&2; exit 3'),
+        b.exec("printf 'no newline'"),
+        b.exec('cat /nonexistent-xunjian'),
+      ]);
+      expect(channels).toBe(1);
+      expect(a).toEqual({ command: 'echo one; echo two', stdout: 'one\ntwo', stderr: '', code: 0 });
+      expect(e).toMatchObject({ stdout: '', stderr: 'oops', code: 3 });
+      expect(x).toMatchObject({ stdout: 'no newline', code: 0 });
+      expect(n.code).not.toBe(0);
+      expect(n.stderr).toMatch(/No such file/);
     } finally {
       s.close();
     }

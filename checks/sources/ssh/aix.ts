@@ -215,7 +215,7 @@ export async function collectAix(ctx: OsContext): Promise<OsCollection> {
   const out = emptyCollection();
   const interval = Math.max(1, Math.round(ctx.windowMs / 1000 / 5));
   const count = Math.max(2, Math.round(ctx.windowMs / 1000 / interval));
-  const sampling = runFor(ctx, out, ['SXKR-001'], `vmstat ${interval} ${count}`, { timeoutMs: ctx.windowMs + 30_000 }).then((r) => {
+  const sampling = runFor({ ...ctx, session: ctx.direct ?? ctx.session }, out, ['SXKR-001'], `vmstat ${interval} ${count}`, { timeoutMs: ctx.windowMs + 30_000 }).then((r) => {
     if (r) addParsed(out, parseAixVmstat(r.result.stdout, r.parse));
   });
 

@@ -3,6 +3,7 @@ import { CHECK_IDS, type DeviceIdentity, type Gap, type Report } from '../../../
 import { clip } from '../parsers/types.js';
 import { collectAix } from './aix.js';
 import { collectLinux } from './linux.js';
+import { batchingSession } from './batch.js';
 import { emptyCollection, type OsCollection, type OsContext } from './os-context.js';
 import { openSshSession, type SshConnectOptions, type SshSession } from './session.js';
 import { collectWindows } from './windows.js';
@@ -86,7 +87,9 @@ export async function collectSsh(target: SshTarget, opts: CollectSshOptions): Pr
         collection.gaps = allUnknownGaps(detected.detail, detected.command);
       } else {
         opts.onConnected?.(detected.os);
-        const ctx: OsContext = { session, windowMs: opts.windowMs, logSince, requiredServices: target.requiredServices ?? [], clock };
+        // POSIX shells get batched commands; Windows (cmd.exe) gets one channel per command.
+        const shared = detected.os === 'windows' ? session : batchingSession(session);
+        const ctx: OsContext = { session: shared, direct: session, windowMs: opts.windowMs, logSince, requiredServices: target.requiredServices ?? [], clock };
         collection =
           detected.os === 'linux' ? await collectLinux(ctx) : detected.os === 'aix' ? await collectAix(ctx) : await collectWindows(ctx);
       }

@@ -25,7 +25,7 @@ export function cpuSamplingCommand(windowMs: number): string {
 
 async function cpu(ctx: OsContext, out: OsCollection): Promise<void> {
   const command = cpuSamplingCommand(ctx.windowMs);
-  const r = await runFor(ctx, out, ['SXKR-001'], command, { timeoutMs: ctx.windowMs + 30_000 });
+  const r = await runFor({ ...ctx, session: ctx.direct ?? ctx.session }, out, ['SXKR-001'], command, { timeoutMs: ctx.windowMs + 30_000 });
   if (r) addParsed(out, parseProcStat(r.result.stdout, r.parse));
 }
 
@@ -51,21 +51,21 @@ async function memory(ctx: OsContext, out: OsCollection): Promise<void> {
 }
 
 async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
-  const df = await runFor(ctx, out, ['SXKR-003'], 'df -P -T');
+  // Issued together: they travel in one batch.
+  const [df, md, link, failed] = await Promise.all([
+    runFor(ctx, out, ['SXKR-003'], 'df -P -T'),
+    // No /proc/mdstat means no md driver loaded: no software RAID to judge, not a gap.
+    runFor(ctx, out, ['SXKR-003'], 'test -r /proc/mdstat && cat /proc/mdstat'),
+    runFor(ctx, out, ['SXKR-003'], 'ip -o link'),
+    runFor(ctx, out, ['SXKR-003'], 'systemctl --failed --no-legend --plain'),
+  ]);
   // df exits 1 when one mount (a stale NFS share) fails but still prints the others.
   if (df) addParsed(out, parseDf(df.result.stdout, df.parse));
-
-  // No /proc/mdstat means no md driver loaded: no software RAID to judge, not a gap.
-  const md = await runFor(ctx, out, ['SXKR-003'], 'test -r /proc/mdstat && cat /proc/mdstat');
   if (md && md.result.code === 0) addParsed(out, parseMdstat(md.result.stdout, md.parse));
-
-  const link = await runFor(ctx, out, ['SXKR-003'], 'ip -o link');
   if (link) {
     if (link.result.code !== 0) out.gaps.push({ check: 'SXKR-003', component: 'network interfaces', reason: firstError(link.result), command: link.parse.command });
     else addParsed(out, parseIpLink(link.result.stdout, link.parse));
   }
-
-  const failed = await runFor(ctx, out, ['SXKR-003'], 'systemctl --failed --no-legend --plain');
   const systemd = failed !== undefined && failed.result.code === 0;
   if (failed && systemd) addParsed(out, parseSystemctlFailed(failed.result.stdout, failed.parse));
 
@@ -76,9 +76,10 @@ async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
       if (r) addParsed(out, parseSystemctlIsActive(r.result.stdout, r.parse, units));
     } else {
       // Without systemd (SysV init, containers) the honest check is whether the daemon runs.
-      for (const name of ctx.requiredServices) {
-        const r = await runFor(ctx, out, ['SXKR-003'], `pgrep -x ${shellQuote(name)}`);
-        if (!r) continue;
+      const runs = await Promise.all(ctx.requiredServices.map((name) => runFor(ctx, out, ['SXKR-003'], `pgrep -x ${shellQuote(name)}`)));
+      ctx.requiredServices.forEach((name, i) => {
+        const r = runs[i];
+        if (!r) return;
         const running = r.result.code === 0;
         out.measurements.push(
           measurement(r.parse, 'SXKR-003', `service ${name}`, 'module.state', running ? 'running' : 'not running', {
@@ -86,7 +87,7 @@ async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
             detail: running ? `pid ${r.result.stdout.split('\n').join(', ')}` : 'no process of that name (systemd not available)',
           }),
         );
-      }
+      });
     }
   }
 }
@@ -94,10 +95,9 @@ async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
 const IPMI_PROBE = 'test -e /dev/ipmi0 -o -e /dev/ipmi/0 -o -e /dev/ipmidev/0 && command -v ipmitool';
 
 async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
-  const probe = await runFor(ctx, out, ['SXKR-004', 'SXKR-005'], IPMI_PROBE);
+  const [probe, hw] = await Promise.all([runFor(ctx, out, ['SXKR-004', 'SXKR-005'], IPMI_PROBE), runFor(ctx, out, ['SXKR-005'], HWMON_COMMAND)]);
   if (!probe) return;
   const ipmi = probe.result.code === 0;
-  const hw = await runFor(ctx, out, ['SXKR-005'], HWMON_COMMAND);
   const temps = hw ? parseHwmon(hw.result.stdout, hw.parse) : undefined;
   if (temps) addParsed(out, temps);
   if (!ipmi) {
@@ -108,14 +108,16 @@ async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
     return;
   }
   // IPMI present: the SDR lists PSUs, fans and temperatures with the BMC's own thresholds.
-  const sdr = await runFor(ctx, out, ['SXKR-004', 'SXKR-005'], 'ipmitool sdr elist', { timeoutMs: 60_000 });
+  const [sdr, sel] = await Promise.all([
+    runFor(ctx, out, ['SXKR-004', 'SXKR-005'], 'ipmitool sdr elist', { timeoutMs: 60_000 }),
+    runFor(ctx, out, ['SXKR-006'], 'ipmitool sel elist', { timeoutMs: 60_000 }),
+  ]);
   if (sdr) {
     if (sdr.result.code !== 0) {
       for (const check of ['SXKR-004', 'SXKR-005'] as const) out.gaps.push({ check, reason: `ipmitool: ${firstError(sdr.result)}`, command: sdr.parse.command });
     } else addParsed(out, parseIpmiSdr(sdr.result.stdout, sdr.parse));
   }
   // The BMC's event log holds hardware failures (PSU lost, fan failed) since the last inspection.
-  const sel = await runFor(ctx, out, ['SXKR-006'], 'ipmitool sel elist', { timeoutMs: 60_000 });
   if (sel && sel.result.code === 0) addParsed(out, parseIpmiSel(sel.result.stdout, sel.parse, { since: ctx.logSince }));
 }
 
@@ -126,13 +128,13 @@ async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
 async function disks(ctx: OsContext, out: OsCollection): Promise<void> {
   const scan = await runFor(ctx, out, [], 'command -v smartctl >/dev/null && smartctl --scan');
   if (!scan || scan.result.code !== 0) return;
-  for (const line of scan.result.stdout.split('\n')) {
-    const m = /^(\/dev\/\S+)(?:\s+-d\s+(\S+))?/.exec(line.trim());
-    if (!m) continue;
-    const command = `smartctl -H ${m[2] ? `-d ${m[2]} ` : ''}${m[1]}`;
-    const r = await runFor(ctx, out, ['SXKR-003'], command);
-    if (r) addParsed(out, parseSmartctl(r.result.stdout, r.parse));
-  }
+  const commands = scan.result.stdout
+    .split('\n')
+    .map((line) => /^(\/dev\/\S+)(?:\s+-d\s+(\S+))?/.exec(line.trim()))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => `smartctl -H ${m[2] ? `-d ${m[2]} ` : ''}${m[1]}`);
+  const runs = await Promise.all(commands.map((c) => runFor(ctx, out, ['SXKR-003'], c)));
+  for (const r of runs) if (r) addParsed(out, parseSmartctl(r.result.stdout, r.parse));
 }
 
 async function logs(ctx: OsContext, out: OsCollection): Promise<void> {

@@ -4,7 +4,10 @@ import type { CommandResult, SshSession } from './session.js';
 
 /** What a per-OS command set needs: the logged-in session and the inspection's parameters. */
 export interface OsContext {
+  /** Commands issued together share one channel (see batch.ts). */
   session: SshSession;
+  /** The unbatched session, for the long CPU sampler that must not hold the others back. */
+  direct?: SshSession;
   windowMs: number;
   /** Log entries before this are from an earlier inspection. */
   logSince: Date;
