@@ -21,6 +21,8 @@ import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.
 import { inspectionsRoutes } from './inspections/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
 import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
+import { pollerRoutes } from './poller/index.js';
+import { syslogPlugin } from './syslog/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -45,6 +47,9 @@ const ROUTES: FastifyPluginAsync[] = [
   ticketsRoutes,
   maintenanceRoutes,
   inspectionsRoutes,
+  // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---
+  pollerRoutes,
+  syslogPlugin,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,
 ];

@@ -37,6 +37,29 @@ export const CollectorConfig = Type.Object(
     ),
     /** How often the silence scan looks for devices that stopped reporting (collector/tickets); default 60, 0 disables it. */
     silenceScanSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
+    /** The SNMP poller (collector/poller); absent: the defaults below (collector/poller/settings). */
+    snmp: Type.Optional(Type.Object(
+      {
+        /** AES-256-GCM key for SNMP credentials at rest: 32 bytes, base64 or hex (env XUNJIAN_SNMP_KEY). */
+        credentialKey: Type.Optional(Type.String({ minLength: 1 })),
+        pollerEnabled: Type.Boolean({ default: true }),
+        /** Polls in flight at once across all targets. */
+        concurrency: Type.Integer({ minimum: 1, maximum: 1024, default: 16 }),
+      },
+      { additionalProperties: false },
+    )),
+    /** The syslog receiver (collector/syslog): UDP and TCP on one port; 0 = off. Absent: the defaults below. */
+    syslog: Type.Optional(Type.Object(
+      {
+        port: Type.Integer({ minimum: 0, maximum: 65535, default: 514 }),
+        host: Type.String({ minLength: 1, maxLength: 255, default: '0.0.0.0' }),
+        /** Entries are batched per device and ingested this often. */
+        flushSeconds: Type.Number({ minimum: 0.05, maximum: 3600, default: 5 }),
+        /** Entries held awaiting a flush; beyond it they are dropped and counted. */
+        maxQueue: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000 }),
+      },
+      { additionalProperties: false },
+    )),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },

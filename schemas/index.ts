@@ -18,3 +18,4 @@ export * from './collector-api.js';
 export * from './snmp-profile.js';
 export * from './reports.js';
 export * from './user.js';
+export * from './poller.js';

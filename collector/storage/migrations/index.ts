@@ -4,6 +4,7 @@ import { migration020 } from '../../users/migration.js';
 import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
+import { migration030 } from '../../poller/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -20,4 +21,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration013,
   // --- versions 20–29: dashboard users, sessions, audit log (collector/users) ---
   migration020,
+  // --- versions 30–39: SNMP poller targets (collector/poller) ---
+  migration030,
 ];

@@ -1,0 +1,6 @@
+/** The SNMP poller: targets registered per site, polled on their interval, ingested like posted reports. */
+export { pollerRoutes } from './routes.js';
+export { Poller, type PollerOptions } from './poller.js';
+export { SnmpTargetsRepository, type StoredTarget } from './repository.js';
+export { CredentialBox, parseCredentialKey, KEY_HELP } from './crypto.js';
+export { migration030 } from './migration.js';

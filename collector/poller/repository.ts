@@ -1,0 +1,265 @@
+import type { SnmpTarget } from '../../checks/sources/snmp/index.js';
+import type { DeviceKind, SnmpTargetInput, SnmpTargetPatch, SnmpTargetView } from '../../schemas/index.js';
+import { badRequest, conflict, notFound } from '../errors.js';
+import type { Db } from '../storage/db.js';
+import type { CredentialBox } from './crypto.js';
+
+interface RawTarget {
+  id: number;
+  site: string;
+  host: string;
+  port: number;
+  version: '1' | '2c' | '3';
+  user_name: string | null;
+  level: string | null;
+  auth_protocol: string | null;
+  priv_protocol: string | null;
+  community_sealed: string | null;
+  auth_key_sealed: string | null;
+  priv_key_sealed: string | null;
+  timeout_ms: number;
+  retries: number;
+  interval_s: number;
+  kind: string | null;
+  role: string | null;
+  name: string | null;
+  hostname: string | null;
+  token_id: number | null;
+  created_at: number;
+  last_poll_at: number | null;
+  last_result: string | null;
+  last_error: string | null;
+  last_success_at: number | null;
+  last_report_id: string | null;
+}
+
+/** A target as the poller needs it (secrets still sealed). */
+export interface StoredTarget {
+  id: number;
+  site: string;
+  intervalS: number;
+  tokenId: number | null;
+  hostname: string | null;
+  lastPollAt: number | null;
+  lastSuccessAt: number | null;
+  raw: RawTarget;
+}
+
+export interface PollRecord {
+  at: number;
+  result: 'ok' | 'unreachable' | 'error';
+  error?: string;
+  reportId?: string;
+  hostname?: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
+const opt = <K extends string, V>(key: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, V>));
+
+function view(r: RawTarget): SnmpTargetView {
+  return {
+    id: r.id,
+    site: r.site,
+    host: r.host,
+    port: r.port,
+    version: r.version,
+    ...opt('user', r.user_name),
+    ...opt('level', r.level),
+    ...opt('authProtocol', r.auth_protocol),
+    ...opt('privProtocol', r.priv_protocol),
+    hasCommunity: r.community_sealed !== null,
+    hasAuthKey: r.auth_key_sealed !== null,
+    hasPrivKey: r.priv_key_sealed !== null,
+    timeoutMs: r.timeout_ms,
+    retries: r.retries,
+    intervalS: r.interval_s,
+    ...opt('kind', r.kind),
+    ...opt('role', r.role),
+    ...opt('name', r.name),
+    ...opt('hostname', r.hostname),
+    ...opt('lastPollAt', iso(r.last_poll_at)),
+    ...opt('lastResult', r.last_result),
+    ...opt('lastError', r.last_error),
+    ...opt('lastSuccessAt', iso(r.last_success_at)),
+    ...opt('lastReportId', r.last_report_id),
+    createdAt: new Date(r.created_at).toISOString(),
+  };
+}
+
+/** A v1/v2c target needs a community; a v3 target a user, and the keys its level needs. */
+function assertComplete(t: { version: string; community?: string | null; user?: string | null; level?: string | null; authKey?: string | null; privKey?: string | null }): void {
+  if (t.version !== '3') {
+    if (!t.community) throw badRequest('community_required', `SNMP v${t.version} needs a community`);
+    return;
+  }
+  if (!t.user) throw badRequest('user_required', 'SNMP v3 needs a user');
+  const level = t.level ?? 'noAuthNoPriv';
+  if (level !== 'noAuthNoPriv' && !t.authKey) throw badRequest('auth_key_required', `SNMP v3 level ${level} needs an authKey`);
+  if (level === 'authPriv' && !t.privKey) throw badRequest('priv_key_required', 'SNMP v3 level authPriv needs a privKey');
+}
+
+/** SNMP targets; the only code that writes `snmp_targets`. */
+export class SnmpTargetsRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly box: CredentialBox,
+  ) {}
+
+  private raw(site: string, id: number): RawTarget {
+    const r = this.db.prepare('SELECT * FROM snmp_targets WHERE id = ? AND site = ?').get(id, site) as RawTarget | undefined;
+    if (!r) throw notFound(`no SNMP target ${id} at site ${site}`);
+    return r;
+  }
+
+  create(site: string, input: SnmpTargetInput, tokenId: number, now: number): SnmpTargetView {
+    if (!this.box.ready) this.box.seal(''); // throws the 400 saying how to configure a key
+    assertComplete(input);
+    const seal = (v: string | undefined) => (v === undefined ? null : this.box.seal(v));
+    try {
+      const info = this.db
+        .prepare(
+          `INSERT INTO snmp_targets (site, host, port, version, user_name, level, auth_protocol, priv_protocol,
+             community_sealed, auth_key_sealed, priv_key_sealed, timeout_ms, retries, interval_s, kind, role, name, token_id, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(
+          site, input.host, input.port, input.version, input.user ?? null, input.level ?? null, input.authProtocol ?? null, input.privProtocol ?? null,
+          seal(input.community), seal(input.authKey), seal(input.privKey), input.timeoutMs, input.retries, input.intervalS,
+          input.kind ?? null, input.role ?? null, input.name ?? null, tokenId, now,
+        );
+      return this.get(site, Number(info.lastInsertRowid));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`site ${site} already has an SNMP target ${input.host}:${input.port}`);
+      throw e;
+    }
+  }
+
+  update(site: string, id: number, patch: SnmpTargetPatch): SnmpTargetView {
+    const r = this.raw(site, id);
+    const secrets = patch.community !== undefined || patch.authKey !== undefined || patch.privKey !== undefined;
+    if (secrets && !this.box.ready) this.box.seal('');
+    const merged = {
+      version: patch.version ?? r.version,
+      community: patch.community ?? (r.community_sealed ? 'set' : null),
+      user: patch.user ?? r.user_name,
+      level: patch.level ?? r.level,
+      authKey: patch.authKey ?? (r.auth_key_sealed ? 'set' : null),
+      privKey: patch.privKey ?? (r.priv_key_sealed ? 'set' : null),
+    };
+    assertComplete(merged);
+    const col: Record<string, unknown> = {};
+    if (patch.host !== undefined) col.host = patch.host;
+    if (patch.port !== undefined) col.port = patch.port;
+    if (patch.version !== undefined) col.version = patch.version;
+    if (patch.user !== undefined) col.user_name = patch.user;
+    if (patch.level !== undefined) col.level = patch.level;
+    if (patch.authProtocol !== undefined) col.auth_protocol = patch.authProtocol;
+    if (patch.privProtocol !== undefined) col.priv_protocol = patch.privProtocol;
+    if (patch.community !== undefined) col.community_sealed = this.box.seal(patch.community);
+    if (patch.authKey !== undefined) col.auth_key_sealed = this.box.seal(patch.authKey);
+    if (patch.privKey !== undefined) col.priv_key_sealed = this.box.seal(patch.privKey);
+    if (patch.timeoutMs !== undefined) col.timeout_ms = patch.timeoutMs;
+    if (patch.retries !== undefined) col.retries = patch.retries;
+    if (patch.intervalS !== undefined) col.interval_s = patch.intervalS;
+    if (patch.kind !== undefined) col.kind = patch.kind;
+    if (patch.role !== undefined) col.role = patch.role;
+    if (patch.name !== undefined) {
+      col.name = patch.name;
+      col.hostname = patch.name;
+    }
+    const keys = Object.keys(col);
+    if (keys.length) {
+      try {
+        this.db.prepare(`UPDATE snmp_targets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...col, id });
+      } catch (e) {
+        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`site ${site} already has an SNMP target at that host and port`);
+        throw e;
+      }
+    }
+    return this.get(site, id);
+  }
+
+  remove(site: string, id: number): void {
+    this.raw(site, id);
+    this.db.prepare('DELETE FROM snmp_targets WHERE id = ?').run(id);
+  }
+
+  get(site: string, id: number): SnmpTargetView {
+    return view(this.raw(site, id));
+  }
+
+  list(site: string): SnmpTargetView[] {
+    return (this.db.prepare('SELECT * FROM snmp_targets WHERE site = ? ORDER BY id').all(site) as RawTarget[]).map(view);
+  }
+
+  /** Every target, for the poller's schedule. */
+  all(): StoredTarget[] {
+    return (this.db.prepare('SELECT * FROM snmp_targets ORDER BY id').all() as RawTarget[]).map((r) => ({
+      id: r.id,
+      site: r.site,
+      intervalS: r.interval_s,
+      tokenId: r.token_id,
+      hostname: r.hostname,
+      lastPollAt: r.last_poll_at,
+      lastSuccessAt: r.last_success_at,
+      raw: r,
+    }));
+  }
+
+  /** The target by id (any site), or undefined once deleted. */
+  byId(id: number): StoredTarget | undefined {
+    return this.all().find((t) => t.id === id);
+  }
+
+  /** Targets at this address (syslog sender mapping). */
+  byHost(host: string): { site: string; hostname: string | null; host: string; tokenId: number | null }[] {
+    return this.db.prepare('SELECT site, coalesce(hostname, name) AS hostname, host, token_id AS tokenId FROM snmp_targets WHERE host = ?').all(host) as {
+      site: string;
+      hostname: string | null;
+      host: string;
+      tokenId: number | null;
+    }[];
+  }
+
+  /** The session settings with secrets opened (throws when the key is missing or wrong). */
+  snmpTarget(t: StoredTarget): SnmpTarget {
+    const r = t.raw;
+    const open = (v: string | null) => (v === null ? undefined : this.box.open(v));
+    const target: SnmpTarget = {
+      host: r.host,
+      port: r.port,
+      version: r.version,
+      timeoutMs: r.timeout_ms,
+      retries: r.retries,
+      site: r.site,
+      ...(r.kind ? { kind: r.kind as DeviceKind } : {}),
+    };
+    const name = r.name ?? r.hostname;
+    if (name) target.name = name;
+    if (r.version === '3') {
+      if (r.user_name) target.user = r.user_name;
+      if (r.level) target.level = r.level as SnmpTarget['level'];
+      if (r.auth_protocol) target.authProtocol = r.auth_protocol as SnmpTarget['authProtocol'];
+      if (r.priv_protocol) target.privProtocol = r.priv_protocol as SnmpTarget['privProtocol'];
+      const ak = open(r.auth_key_sealed);
+      const pk = open(r.priv_key_sealed);
+      if (ak) target.authKey = ak;
+      if (pk) target.privKey = pk;
+    } else {
+      const c = open(r.community_sealed);
+      if (c) target.community = c;
+    }
+    return target;
+  }
+
+  recordPoll(id: number, p: PollRecord): void {
+    this.db
+      .prepare(
+        `UPDATE snmp_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
+           last_success_at = CASE WHEN @result = 'ok' THEN @at ELSE last_success_at END,
+           hostname = CASE WHEN @result = 'ok' THEN coalesce(hostname, @hostname) ELSE hostname END
+         WHERE id = @id`,
+      )
+      .run({ id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, hostname: p.hostname ?? null });
+  }
+}

@@ -1,0 +1,87 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { SiteParams, SnmpTargetInput, SnmpTargetParams, SnmpTargetPatch } from '../../schemas/index.js';
+import { assertSite, EDITORS, principalOf } from '../auth.js';
+import type { TypeBoxProvider } from '../type-provider.js';
+import { CredentialBox, parseCredentialKey } from './crypto.js';
+import { Poller } from './poller.js';
+import { SnmpTargetsRepository } from './repository.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    snmpTargets: SnmpTargetsRepository;
+    /** undefined when `snmp.pollerEnabled` is false. */
+    poller: Poller | undefined;
+  }
+}
+
+/** SNMP targets (`/api/v1/sites/:site/snmp-targets`) and the poller's timers. */
+export const pollerRoutes: FastifyPluginAsync = async (plain) => {
+  const app = plain.withTypeProvider<TypeBoxProvider>();
+  const settings = { pollerEnabled: true, concurrency: 16, ...app.config.snmp };
+  const box = new CredentialBox(parseCredentialKey(settings.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
+  const targets = new SnmpTargetsRepository(app.db, box);
+  const poller = settings.pollerEnabled ? new Poller(app, targets, { concurrency: settings.concurrency }) : undefined;
+  // Decorated on the root instance so syslog and tests reach them.
+  plain.decorate('snmpTargets', targets);
+  plain.decorate('poller', poller);
+  if (poller) {
+    app.addHook('onReady', async () => poller.start());
+    app.addHook('onClose', async () => poller.stop());
+  }
+  app.metrics.gauge('xunjian_snmp_targets', 'SNMP targets registered', () =>
+    (app.db.prepare('SELECT count(*) AS n FROM snmp_targets').get() as { n: number }).n,
+  );
+
+  const tags = ['snmp'];
+  const auth = { auth: { roles: EDITORS } };
+  const base = '/api/v1/sites/:site/snmp-targets';
+
+  app.post(
+    base,
+    {
+      config: auth,
+      schema: {
+        tags,
+        summary: 'Register an SNMP target the collector polls',
+        description: 'Community and v3 keys are sealed with AES-256-GCM and never returned (hasCommunity etc.). 400 when no credential key is configured.',
+        params: SiteParams,
+        body: SnmpTargetInput,
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      assertSite(p, request.params.site);
+      app.repos.sites.ensure(request.params.site, app.clock().getTime());
+      const created = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
+      poller?.tick();
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.get(base, { config: auth, schema: { tags, summary: 'SNMP targets of a site with their last poll', params: SiteParams } }, async (request) => {
+    assertSite(principalOf(request), request.params.site);
+    return targets.list(request.params.site);
+  });
+
+  app.get(`${base}/:id`, { config: auth, schema: { tags, params: SnmpTargetParams } }, async (request) => {
+    assertSite(principalOf(request), request.params.site);
+    return targets.get(request.params.site, Number(request.params.id));
+  });
+
+  app.patch(
+    `${base}/:id`,
+    { config: auth, schema: { tags, summary: 'Change a target (secrets: write-only)', params: SnmpTargetParams, body: SnmpTargetPatch } },
+    async (request) => {
+      assertSite(principalOf(request), request.params.site);
+      return targets.update(request.params.site, Number(request.params.id), request.body);
+    },
+  );
+
+  app.delete(`${base}/:id`, { config: auth, schema: { tags, params: SnmpTargetParams } }, async (request, reply) => {
+    assertSite(principalOf(request), request.params.site);
+    targets.remove(request.params.site, Number(request.params.id));
+    return reply.status(204).send();
+  });
+};
+// Not encapsulated: app.snmpTargets and app.poller are visible on the root instance (what fastify-plugin does).
+(pollerRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

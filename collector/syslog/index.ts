@@ -1,0 +1,26 @@
+/** The syslog receiver: UDP/TCP, RFC 5424 and 3164, error-or-worse entries ingested per device as SXKR-006. */
+import type { FastifyPluginAsync } from 'fastify';
+import { SyslogReceiver } from './receiver.js';
+
+export { SyslogReceiver, type SyslogOptions } from './receiver.js';
+export { parseSyslog, TcpFramer, SEVERITIES, ERROR_OR_WORSE, type SyslogMessage } from './parse.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** undefined when `syslog.port` is 0. */
+    syslog: SyslogReceiver | undefined;
+  }
+}
+
+/** Starts the receiver with the server (onReady) and stops it, flushing, on close. */
+export const syslogPlugin: FastifyPluginAsync = async (app) => {
+  const { port, host, flushSeconds, maxQueue } = { port: 514, host: '0.0.0.0', flushSeconds: 5, maxQueue: 10_000, ...app.config.syslog };
+  const receiver = port === 0 ? undefined : new SyslogReceiver(app, { port, host, flushMs: flushSeconds * 1000, maxQueue });
+  app.decorate('syslog', receiver);
+  if (receiver) {
+    app.addHook('onReady', async () => receiver.start());
+    app.addHook('onClose', async () => receiver.stop());
+  }
+};
+// Not encapsulated: app.syslog is visible on the root instance (what fastify-plugin does).
+(syslogPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -1,0 +1,282 @@
+import { randomBytes } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import type { DeviceKind, Measurement, Report, ReportSource } from '../../schemas/index.js';
+import type { Principal } from '../auth.js';
+import { ERROR_OR_WORSE, SEVERITIES, TcpFramer, parseSyslog, type SyslogMessage } from './parse.js';
+
+export interface SyslogOptions {
+  port: number;
+  host: string;
+  flushMs: number;
+  maxQueue: number;
+}
+
+/** Where a sender's entries go: a registered SNMP target or a device with that address. */
+interface Destination {
+  site: string;
+  hostname: string;
+  kind: DeviceKind;
+  source: ReportSource;
+  tokenId: number | null;
+}
+
+interface Batch {
+  dest: Destination;
+  address: string;
+  transport: string;
+  received: number;
+  entries: { msg: SyslogMessage; transport: string }[];
+}
+
+const ADDRESS_TTL_MS = 10_000;
+const NEGATIVE_TTL_MS = 2_000;
+const MAX_ENTRIES_PER_REPORT = 1000;
+const MAX_UNKNOWN_REMEMBERED = 10_000;
+
+/**
+ * Syslog receiver: UDP and TCP on one port. Messages are parsed (RFC 5424 / 3164), their sender
+ * mapped to a device, and error-or-worse entries batched per device and ingested every flush as
+ * SXKR-006 `log.entry` measurements (with `log.scanned`). Unknown senders are counted, logged
+ * once per address, and dropped; past `maxQueue` held entries, new ones are dropped and counted.
+ */
+export class SyslogReceiver {
+  private udp: Socket | undefined;
+  private tcp: Server | undefined;
+  private readonly sockets = new Set<TcpSocket>();
+  private timer: NodeJS.Timeout | undefined;
+  private readonly batches = new Map<string, Batch>();
+  private queued = 0;
+  private addresses = new Map<string, Destination>();
+  private addressesAt = 0;
+  private readonly unknownLogged = new Set<string>();
+  private readonly misses = new Map<string, number>();
+  private flushing: Promise<void> = Promise.resolve();
+  private listening = 0;
+  private readonly m;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly options: SyslogOptions,
+  ) {
+    const r = app.metrics;
+    this.m = {
+      received: r.counter('xunjian_syslog_messages_total', 'Syslog messages received, by transport'),
+      unparsable: r.counter('xunjian_syslog_unparsable_total', 'Syslog messages without a valid <PRI>'),
+      unknown: r.counter('xunjian_syslog_unknown_sender_total', 'Syslog messages from addresses that are no registered device (not stored)'),
+      dropped: r.counter('xunjian_syslog_dropped_total', 'Syslog entries dropped because the queue was full'),
+      stored: r.counter('xunjian_syslog_entries_stored_total', 'Error-or-worse syslog entries ingested'),
+    };
+    r.gauge('xunjian_syslog_listening', '1 when the syslog port is bound', () => this.listening);
+    r.gauge('xunjian_syslog_queue', 'Syslog entries awaiting the next flush', () => this.queued);
+  }
+
+  /** The bound UDP and TCP ports (tests bind port 0). */
+  ports(): { udp: number; tcp: number } {
+    const tcpAddr = this.tcp?.address();
+    return { udp: this.udp?.address().port ?? 0, tcp: tcpAddr && typeof tcpAddr === 'object' ? tcpAddr.port : 0 };
+  }
+
+  /**
+   * Binds both sockets and starts flushing. A port that cannot be bound (514 without root or
+   * CAP_NET_BIND_SERVICE, or already taken) is logged as an error and shown in /metrics
+   * (xunjian_syslog_listening 0); the rest of the collector keeps serving.
+   */
+  async start(): Promise<void> {
+    try {
+      await this.bind();
+      this.listening = 1;
+    } catch (err) {
+      this.app.log.error(
+        `syslog receiver NOT listening on ${this.options.host}:${this.options.port}: ${(err as Error).message} (set syslog.port to a free port, 0 to turn it off, or allow binding ports below 1024)`,
+      );
+      await this.closeSockets();
+      return;
+    }
+    this.timer = setInterval(() => void this.flush(), this.options.flushMs);
+    this.timer.unref();
+  }
+
+  private async bind(): Promise<void> {
+    const { host } = this.options;
+    this.tcp = createServer((socket) => this.onConnection(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.tcp!.once('error', reject);
+      this.tcp!.listen(this.options.port, host, () => resolve());
+    });
+    // With port 0 the UDP socket takes the TCP one's number, so one port serves both.
+    const port = this.ports().tcp;
+    this.udp = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    this.udp.on('message', (buf, rinfo) => this.onText(buf.toString('utf8'), rinfo.address, 'udp'));
+    this.udp.on('error', (err) => this.app.log.error({ err }, 'syslog UDP socket error'));
+    await new Promise<void>((resolve, reject) => {
+      this.udp!.once('error', reject);
+      this.udp!.bind(port, host, () => resolve());
+    });
+    this.app.log.info(`syslog receiver on ${host}:${port} (UDP and TCP)`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.closeSockets();
+    await this.flush();
+  }
+
+  private async closeSockets(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    const udp = this.udp;
+    const tcp = this.tcp;
+    this.udp = undefined;
+    this.tcp = undefined;
+    this.listening = 0;
+    await Promise.all([
+      new Promise<void>((r) => {
+        if (!udp) return r();
+        try {
+          udp.close(() => r());
+        } catch {
+          r(); // never bound
+        }
+      }),
+      new Promise<void>((r) => (tcp?.listening ? tcp.close(() => r()) : r())),
+    ]);
+  }
+
+  private onConnection(socket: TcpSocket): void {
+    this.sockets.add(socket);
+    const framer = new TcpFramer();
+    const address = normalise(socket.remoteAddress ?? '');
+    socket.on('data', (chunk) => {
+      for (const line of framer.push(chunk)) this.onText(line, address, 'tcp');
+    });
+    socket.on('end', () => {
+      for (const line of framer.end()) this.onText(line, address, 'tcp');
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  /** One message from one sender. */
+  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp'): void {
+    this.m.received.inc({ transport });
+    const address = normalise(rawAddress);
+    const dest = this.destination(address);
+    if (!dest) {
+      this.m.unknown.inc();
+      if (!this.unknownLogged.has(address) && this.unknownLogged.size < MAX_UNKNOWN_REMEMBERED) {
+        this.unknownLogged.add(address);
+        this.app.log.warn(`syslog from ${address}, which is no registered device or SNMP target: counted, not stored (logged once per address)`);
+      }
+      return;
+    }
+    const msg = parseSyslog(text.trim(), this.app.clock());
+    if (!msg) {
+      this.m.unparsable.inc();
+      return;
+    }
+    const key = `${dest.site}\u0000${dest.hostname}`;
+    let batch = this.batches.get(key);
+    if (!batch) {
+      batch = { dest, address, transport, received: 0, entries: [] };
+      this.batches.set(key, batch);
+    }
+    batch.received++;
+    if (SEVERITIES.indexOf(msg.severity) > ERROR_OR_WORSE) return;
+    if (this.queued >= this.options.maxQueue || batch.entries.length >= MAX_ENTRIES_PER_REPORT) {
+      this.m.dropped.inc();
+      return;
+    }
+    batch.entries.push({ msg, transport });
+    this.queued++;
+  }
+
+  /** Sender address → destination, from SNMP targets first, then device addresses (refreshed every 10 s). */
+  private destination(address: string): Destination | undefined {
+    const now = Date.now();
+    if (now - this.addressesAt > ADDRESS_TTL_MS) this.reloadAddresses(now);
+    const found = this.addresses.get(address);
+    if (found) return found;
+    // A device registered since the last load is picked up at once; an unknown address reloads
+    // at most once per NEGATIVE_TTL_MS, so a flood from strangers does not hammer the database.
+    const miss = this.misses.get(address);
+    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return undefined;
+    if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
+    this.misses.set(address, now);
+    this.reloadAddresses(now);
+    return this.addresses.get(address);
+  }
+
+  private reloadAddresses(now: number): void {
+    const map = new Map<string, Destination>();
+    for (const d of this.app.repos.devices.list()) {
+      for (const a of d.addresses) {
+        if (!map.has(a)) map.set(a, { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null });
+      }
+    }
+    // A registered target wins over an address some report listed.
+    for (const t of this.app.snmpTargets.all()) {
+      const r = t.raw;
+      const hostname = r.name ?? r.hostname ?? r.host;
+      const known = this.app.repos.devices.get(r.site, hostname);
+      map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id });
+    }
+    this.addresses = map;
+    this.addressesAt = now;
+  }
+
+  /** Ingests every pending batch that holds an error-or-worse entry (one report per device). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.flushNow()).catch((err: unknown) => this.app.log.error({ err }, 'syslog flush failed'));
+    return this.flushing;
+  }
+
+  private async flushNow(): Promise<void> {
+    const batches = [...this.batches.values()];
+    this.batches.clear();
+    for (const b of batches) {
+      this.queued -= b.entries.length;
+      if (!b.entries.length) continue;
+      const report = toReport(b, this.app.clock());
+      const principal: Principal = { tokenId: b.dest.tokenId as number, name: 'syslog', role: 'admin', site: b.dest.site };
+      try {
+        await this.app.ingest(report, principal, this.app.clock());
+        this.m.stored.inc(undefined, b.entries.length);
+      } catch (err) {
+        this.app.log.error({ err, device: `${b.dest.site}/${b.dest.hostname}` }, 'syslog batch not stored');
+      }
+    }
+  }
+}
+
+/** IPv4-mapped IPv6 (::ffff:10.0.0.1) → 10.0.0.1, so addresses match the registered ones. */
+const normalise = (a: string) => a.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+
+function toReport(b: Batch, now: Date): Report {
+  const command = (t: string) => `syslog ${t} from ${b.address}`;
+  const times = b.entries.map((e) => e.msg.at.getTime());
+  const start = new Date(Math.min(now.getTime(), ...times));
+  const measurements: Measurement[] = [
+    { check: 'SXKR-006', component: 'syslog', metric: 'log.scanned', value: b.received, command: command(b.transport), at: now.toISOString() },
+    ...b.entries.map(({ msg, transport }): Measurement => ({
+      check: 'SXKR-006',
+      component: (msg.app ?? 'syslog').slice(0, 200),
+      metric: 'log.entry',
+      value: msg.message.slice(0, 4000),
+      severity: msg.severity,
+      command: command(transport),
+      at: msg.at.toISOString(),
+    })),
+  ];
+  const id = `syslog-${b.dest.site}-${b.address}-${now.getTime().toString(36)}-${randomBytes(4).toString('hex')}`.replace(/[^A-Za-z0-9._-]/g, '_');
+  return {
+    id: id.length > 100 ? `syslog-${now.getTime().toString(36)}-${randomBytes(8).toString('hex')}` : id,
+    source: b.dest.source,
+    site: b.dest.site,
+    window: { start: start.toISOString(), end: now.toISOString() },
+    identity: { hostname: b.dest.hostname, kind: b.dest.kind, addresses: [b.address] },
+    measurements,
+    gaps: [],
+    producer: 'xunjian-syslog/0.1.0',
+  };
+}
