@@ -214,9 +214,13 @@ export class SyslogReceiver {
         if (!map.has(a)) map.set(a, { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null });
       }
     }
-    // A registered target wins over an address some report listed.
+    // A registered target wins over an address some report listed; of several targets at one
+    // address (the same private address at two sites) the first registered wins.
+    const taken = new Set<string>();
     for (const t of this.app.snmpTargets.all()) {
       const r = t.raw;
+      if (taken.has(r.host)) continue;
+      taken.add(r.host);
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = this.app.repos.devices.get(r.site, hostname);
       map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id });

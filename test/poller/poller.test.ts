@@ -177,6 +177,26 @@ describe('SNMP targets and the poller', () => {
     expect(changes.find((x) => x.hostname === 'acc-sw-07')).toBeUndefined(); // polled every 300 s, not yet late
   });
 
+  it('a device that never answers holds one slot and does not delay another device', async () => {
+    const silent = createSocket('udp4'); // swallows every request: the poll can only time out
+    const silentPort = await new Promise<number>((resolve) => silent.bind(0, '127.0.0.1', () => resolve(silent.address().port)));
+    try {
+      const body = (extra: Record<string, unknown>) => ({ host: '127.0.0.1', community: COMMUNITY, intervalS: 3600, ...extra });
+      const dead = await c.request('POST', '/api/v1/sites/far/snmp-targets', { token: engineer, body: body({ port: silentPort, name: 'dead-ups', timeoutMs: 4000, retries: 1 }) });
+      const live = await c.request('POST', '/api/v1/sites/far/snmp-targets', { token: engineer, body: body({ port: sim.port, name: 'far-sw' }) });
+      expect([dead.status, live.status]).toEqual([201, 201]);
+      const [deadId, liveId] = [((await dead.json()) as { id: number }).id, ((await live.json()) as { id: number }).id];
+      const get = async (id: number) => (await (await c.request('GET', `/api/v1/sites/far/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, unknown>;
+      await until('the live device polled', async () => ((await get(liveId)).lastResult ? true : undefined));
+      // The dead device's poll (registered first) cannot end before 4 s × 2 attempts: it is still running.
+      expect(await get(liveId)).toMatchObject({ lastResult: 'ok' });
+      expect((await get(deadId)).lastPollAt).toBeUndefined();
+      await c.request('DELETE', `/api/v1/sites/far/snmp-targets/${deadId}`, { token: engineer });
+    } finally {
+      silent.close();
+    }
+  });
+
   it('PATCH changes settings and DELETE removes the target; secrets stay write-only', async () => {
     const list = (await (await c.request('GET', '/api/v1/sites/branch/snmp-targets', { token: engineer })).json()) as { id: number }[];
     const id = list[0]!.id;
