@@ -10,11 +10,13 @@ import {
   startCollector,
   TOKEN_ROLES,
   TokensRepository,
+  createRepositories,
   iso,
   type CollectorFlags,
   type TokenRole,
 } from '../../collector/index.js';
-import { XunjianError } from '../../schemas/index.js';
+import { CredentialBox, parseCredentialKey, SnmpTargetsRepository } from '../../collector/poller/index.js';
+import { parseWithDefaults, SnmpTargetInput, XunjianError } from '../../schemas/index.js';
 import { runMain } from '../exit.js';
 
 /** Options every collector subcommand shares: where the configuration and the database are. */
@@ -114,6 +116,106 @@ export function registerCollectorCommands(program: Command): void {
         try {
           if (!new TokensRepository(db).revoke(Number(id))) throw new XunjianError('USAGE', `no live token ${id}`);
           process.stdout.write(`token ${id} revoked\n`);
+        } finally {
+          db.close();
+        }
+      }),
+    );
+
+  const snmpCmd = collector.command('snmp').description('SNMP targets the collector polls (credentials sealed with snmp.credentialKey / XUNJIAN_SNMP_KEY)');
+  const targetsOf = (flags: CollectorFlags) => {
+    const config = loadCollectorConfig(flags);
+    const db = openExisting(flags);
+    const key = parseCredentialKey(config.snmp?.credentialKey ?? process.env.XUNJIAN_SNMP_KEY);
+    return { db, targets: new SnmpTargetsRepository(db, new CredentialBox(key)) };
+  };
+  type SnmpAddFlags = CollectorFlags & { site: string; host: string; port?: string; snmpVersion?: string; community?: string; user?: string; level?: string; authProtocol?: string; authKey?: string; privProtocol?: string; privKey?: string; interval?: string; timeout?: string; retries?: string; kind?: string; role?: string; name?: string };
+  const int = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
+
+  withStorageOptions(snmpCmd.command('add').description('register a device to poll (the running collector picks it up within a second)'))
+    .requiredOption('--site <site>', 'site name')
+    .requiredOption('--host <host>', 'address or DNS name')
+    .option('--port <port>', 'UDP port (161)')
+    .addOption(new Option('--snmp-version <v>', 'SNMP version').choices(['1', '2c', '3']).default('2c'))
+    .option('--community <c>', 'v1/v2c community (prefer XUNJIAN_SNMP_COMMUNITY: flags show in ps)')
+    .option('--user <u>', 'v3 user')
+    .option('--level <l>', 'v3 noAuthNoPriv|authNoPriv|authPriv')
+    .option('--auth-protocol <p>', 'v3 md5|sha|sha224|sha256|sha384|sha512')
+    .option('--auth-key <k>', 'v3 auth key (or XUNJIAN_SNMP_AUTH_KEY)')
+    .option('--priv-protocol <p>', 'v3 des|aes|aes256b|aes256r')
+    .option('--priv-key <k>', 'v3 priv key (or XUNJIAN_SNMP_PRIV_KEY)')
+    .option('--interval <s>', 'seconds between polls (300)')
+    .option('--timeout <ms>', 'per attempt (2000)')
+    .option('--retries <n>', 'further attempts (1)')
+    .option('--kind <kind>', 'switch, router, firewall, ups… (else from the profile)')
+    .option('--role <role>', 'e.g. core (threshold levels, ticket priority)')
+    .option('--name <name>', 'device name (else sysName)')
+    .action((flags: SnmpAddFlags) =>
+      runMain('collector snmp add', async () => {
+        const raw: Record<string, unknown> = {
+          host: flags.host,
+          port: int(flags.port),
+          version: flags.snmpVersion,
+          community: flags.community ?? process.env.XUNJIAN_SNMP_COMMUNITY,
+          user: flags.user,
+          level: flags.level,
+          authProtocol: flags.authProtocol,
+          authKey: flags.authKey ?? process.env.XUNJIAN_SNMP_AUTH_KEY,
+          privProtocol: flags.privProtocol,
+          privKey: flags.privKey ?? process.env.XUNJIAN_SNMP_PRIV_KEY,
+          intervalS: int(flags.interval),
+          timeoutMs: int(flags.timeout),
+          retries: int(flags.retries),
+          kind: flags.kind,
+          role: flags.role,
+          name: flags.name,
+        };
+        for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
+        const input = parseWithDefaults(SnmpTargetInput, raw, 'SNMP target');
+        const { db, targets } = targetsOf(flags);
+        try {
+          const now = Date.now();
+          createRepositories(db).sites.ensure(flags.site, now);
+          const t = targets.create(flags.site, input, null, now);
+          process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\tevery ${t.intervalS} s\n`);
+        } finally {
+          db.close();
+        }
+      }),
+    );
+
+  withStorageOptions(snmpCmd.command('list').description('SNMP targets with their last poll (never their secrets)'))
+    .option('--site <site>', 'only this site')
+    .option('--json', 'print JSON')
+    .action((flags: CollectorFlags & { site?: string; json?: boolean }) =>
+      runMain('collector snmp list', async () => {
+        const { db, targets } = targetsOf(flags);
+        try {
+          const sites = flags.site ? [flags.site] : [...new Set(targets.all().map((t) => t.site))];
+          const rows = sites.flatMap((s) => targets.list(s));
+          if (flags.json) {
+            process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+            return;
+          }
+          for (const t of rows) {
+            const last = t.lastPollAt ? `${t.lastResult} ${t.lastPollAt}${t.lastError ? ` (${t.lastError})` : ''}` : 'not polled yet';
+            process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\t${t.hostname ?? t.name ?? '-'}\t${last}\n`);
+          }
+        } finally {
+          db.close();
+        }
+      }),
+    );
+
+  withStorageOptions(snmpCmd.command('remove').description('stop polling a target (its device and history stay)').argument('<id>', 'target id from `snmp list`'))
+    .requiredOption('--site <site>', 'the target\'s site')
+    .action((id: string, flags: CollectorFlags & { site: string }) =>
+      runMain('collector snmp remove', async () => {
+        if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `target id must be a number, got "${id}"`);
+        const { db, targets } = targetsOf(flags);
+        try {
+          targets.remove(flags.site, Number(id));
+          process.stdout.write(`SNMP target ${id} removed\n`);
         } finally {
           db.close();
         }

@@ -111,7 +111,7 @@ export class SnmpTargetsRepository {
     return r;
   }
 
-  create(site: string, input: SnmpTargetInput, tokenId: number, now: number): SnmpTargetView {
+  create(site: string, input: SnmpTargetInput, tokenId: number | null, now: number): SnmpTargetView {
     if (!this.box.ready) this.box.seal(''); // throws the 400 saying how to configure a key
     assertComplete(input);
     const seal = (v: string | undefined) => (v === undefined ? null : this.box.seal(v));
