@@ -86,6 +86,17 @@ function view(r: RawTarget): SnmpTargetView {
   };
 }
 
+const stored = (r: RawTarget): StoredTarget => ({
+  id: r.id,
+  site: r.site,
+  intervalS: r.interval_s,
+  tokenId: r.token_id,
+  hostname: r.hostname,
+  lastPollAt: r.last_poll_at,
+  lastSuccessAt: r.last_success_at,
+  raw: r,
+});
+
 /** A v1/v2c target needs a community; a v3 target a user, and the keys its level needs. */
 function assertComplete(t: { version: string; community?: string | null; user?: string | null; level?: string | null; authKey?: string | null; privKey?: string | null }): void {
   if (t.version !== '3') {
@@ -194,21 +205,13 @@ export class SnmpTargetsRepository {
 
   /** Every target, for the poller's schedule. */
   all(): StoredTarget[] {
-    return (this.db.prepare('SELECT * FROM snmp_targets ORDER BY id').all() as RawTarget[]).map((r) => ({
-      id: r.id,
-      site: r.site,
-      intervalS: r.interval_s,
-      tokenId: r.token_id,
-      hostname: r.hostname,
-      lastPollAt: r.last_poll_at,
-      lastSuccessAt: r.last_success_at,
-      raw: r,
-    }));
+    return (this.db.prepare('SELECT * FROM snmp_targets ORDER BY id').all() as RawTarget[]).map(stored);
   }
 
   /** The target by id (any site), or undefined once deleted. */
   byId(id: number): StoredTarget | undefined {
-    return this.all().find((t) => t.id === id);
+    const r = this.db.prepare('SELECT * FROM snmp_targets WHERE id = ?').get(id) as RawTarget | undefined;
+    return r && stored(r);
   }
 
   /** Targets at this address (syslog sender mapping). */
