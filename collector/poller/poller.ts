@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { collectSnmp } from '../../checks/sources/snmp/index.js';
-import type { Report } from '../../schemas/index.js';
+import { MAX_MEASUREMENTS_PER_REPORT, type Measurement, type Report } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
 import type { SnmpTargetsRepository, StoredTarget } from './repository.js';
+
+/** Syslog entries held per target between polls. */
+const MAX_EXTRAS = 1000;
 
 export interface PollerOptions {
   /** Polls in flight at once across all targets. */
@@ -24,6 +27,8 @@ export class Poller {
   private readonly inFlight = new Set<Promise<void>>();
   private active = 0;
   private stopped = false;
+  /** Measurements handed over by the syslog receiver, added to the target's next report. */
+  private readonly extras = new Map<number, Measurement[]>();
 
   constructor(
     private readonly app: FastifyInstance,
@@ -73,10 +78,30 @@ export class Poller {
           this.active--;
           this.running.delete(id);
           this.inFlight.delete(p);
+          // Entries that arrived while this poll ran get a poll of their own.
+          if (this.extras.has(id) && !this.stopped) {
+            this.running.add(id);
+            this.queued.unshift(id);
+          }
           this.drain();
         });
       this.inFlight.add(p);
     }
+  }
+
+  /**
+   * Polls a target out of turn and adds `measurements` (syslog entries) to its report, so the
+   * report is complete: a log-only report would leave the other five checks "not measured" as
+   * the device's latest results. Entries for a target already polling join the next poll.
+   */
+  pollNow(id: number, measurements: Measurement[]): void {
+    const held = this.extras.get(id) ?? [];
+    held.push(...measurements.slice(0, Math.max(0, MAX_EXTRAS - held.length)));
+    this.extras.set(id, held);
+    if (this.stopped || this.running.has(id)) return;
+    this.running.add(id);
+    this.queued.unshift(id);
+    this.drain();
   }
 
   /** Polls one target now (also used by tests and a future "poll now" route). */
@@ -94,15 +119,24 @@ export class Poller {
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
+      const lost = this.extras.get(id)?.length ?? 0;
+      this.extras.delete(id);
+      if (lost) this.app.log.warn(`${lost} syslog entries for SNMP target ${id} not stored: its poll failed`);
       this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
       this.count('error');
       this.app.log.warn({ target: id, host: t.raw.host }, `SNMP poll of ${t.raw.host}:${t.raw.port} failed: ${message}`);
       return;
     }
+    const reached = report.measurements.length > 0;
+    const extra = this.extras.get(id) ?? [];
+    this.extras.delete(id);
+    if (extra.length) {
+      const room = MAX_MEASUREMENTS_PER_REPORT - report.measurements.length;
+      report = { ...report, measurements: [...report.measurements, ...extra.slice(0, Math.max(0, room))] };
+    }
     // A fresh unique id per poll, whatever the source chose, so two polls never collide.
     report = { ...report, id: `poll-${id}-${started.getTime().toString(36)}-${randomBytes(4).toString('hex')}`, site: t.site };
     if (t.raw.role && !report.identity.role) report = { ...report, identity: { ...report.identity, role: t.raw.role } };
-    const reached = report.measurements.length > 0;
     const principal: Principal = { tokenId: t.tokenId as number, name: `snmp-poller:${id}`, role: 'admin', site: t.site };
     const outcome = await this.app.ingest(report, principal, this.app.clock());
     if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {

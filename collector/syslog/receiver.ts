@@ -20,6 +20,8 @@ interface Destination {
   kind: DeviceKind;
   source: ReportSource;
   tokenId: number | null;
+  /** Set for an SNMP target: its entries ride on an immediate poll (a complete report). */
+  targetId?: number;
 }
 
 interface Batch {
@@ -223,7 +225,7 @@ export class SyslogReceiver {
       taken.add(r.host);
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = this.app.repos.devices.get(r.site, hostname);
-      map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id });
+      map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id });
     }
     this.addresses = map;
     this.addressesAt = now;
@@ -241,7 +243,15 @@ export class SyslogReceiver {
     for (const b of batches) {
       this.queued -= b.entries.length;
       if (!b.entries.length) continue;
-      const report = toReport(b, this.app.clock());
+      const now = this.app.clock();
+      if (b.dest.targetId !== undefined && this.app.poller) {
+        // An SNMP target: poll it now and add the entries to that report, so its other five
+        // checks are measured too rather than stored as "not measured".
+        this.app.poller.pollNow(b.dest.targetId, logMeasurements(b, now));
+        this.m.stored.inc(undefined, b.entries.length);
+        continue;
+      }
+      const report = toReport(b, now);
       const principal: Principal = { tokenId: b.dest.tokenId as number, name: 'syslog', role: 'admin', site: b.dest.site };
       try {
         await this.app.ingest(report, principal, this.app.clock());
@@ -256,11 +266,9 @@ export class SyslogReceiver {
 /** IPv4-mapped IPv6 (::ffff:10.0.0.1) → 10.0.0.1, so addresses match the registered ones. */
 const normalise = (a: string) => a.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
 
-function toReport(b: Batch, now: Date): Report {
+function logMeasurements(b: Batch, now: Date): Measurement[] {
   const command = (t: string) => `syslog ${t} from ${b.address}`;
-  const times = b.entries.map((e) => e.msg.at.getTime());
-  const start = new Date(Math.min(now.getTime(), ...times));
-  const measurements: Measurement[] = [
+  return [
     { check: 'SXKR-006', component: 'syslog', metric: 'log.scanned', value: b.received, command: command(b.transport), at: now.toISOString() },
     ...b.entries.map(({ msg, transport }): Measurement => ({
       check: 'SXKR-006',
@@ -272,6 +280,12 @@ function toReport(b: Batch, now: Date): Report {
       at: msg.at.toISOString(),
     })),
   ];
+}
+
+function toReport(b: Batch, now: Date): Report {
+  const times = b.entries.map((e) => e.msg.at.getTime());
+  const start = new Date(Math.min(now.getTime(), ...times));
+  const measurements = logMeasurements(b, now);
   const id = `syslog-${b.dest.site}-${b.address}-${now.getTime().toString(36)}-${randomBytes(4).toString('hex')}`.replace(/[^A-Za-z0-9._-]/g, '_');
   return {
     id: id.length > 100 ? `syslog-${now.getTime().toString(36)}-${randomBytes(8).toString('hex')}` : id,

@@ -221,6 +221,10 @@ describe('syslog receiver', () => {
     });
     expect(log.verdict).toBe('abnormal');
     expect(JSON.stringify(log)).not.toContain('informational, not stored');
+    // The entries rode on an immediate poll: the other checks of that report were measured too.
+    const all = (await latest('hq', 'acc-sw-07'))!.results;
+    expect(all.every((r) => r.report === log.report)).toBe(true);
+    expect(all.find((r) => r.check === 'SXKR-001')!.verdict).not.toBe('unknown');
   });
 
   it('TCP RFC 5424 (octet counting and newline framing) from a device known by address', async () => {
