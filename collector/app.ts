@@ -103,6 +103,11 @@ export const REDACT = [
   '*.*.community',
   'password',
   '*.password',
+  // SNMP v3 keys (collector/poller)
+  'authKey',
+  '*.authKey',
+  'privKey',
+  '*.privKey',
 ];
 
 const FASTIFY_CODES: Record<string, string> = {
