@@ -42,6 +42,10 @@ export class CredentialBox {
     if (v !== 'v1' || !iv || !tag || body === undefined) throw new Error('unreadable sealed credential');
     const decipher = createDecipheriv('aes-256-gcm', this.need(), Buffer.from(iv, 'base64'));
     decipher.setAuthTag(Buffer.from(tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(body, 'base64')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new Error('cannot open the sealed SNMP credentials: the configured credential key is not the one they were sealed with (restore the key, or PATCH the secrets again)');
+    }
   }
 }
