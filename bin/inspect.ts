@@ -7,13 +7,15 @@ import { Command, Option } from 'commander';
 import { evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
 import { collectLocal } from '../checks/sources/local/index.js';
 import { collectSnmp, type SnmpTarget } from '../checks/sources/snmp/index.js';
+import { runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
 import { XunjianError, parseDuration, type Lang, type Report } from '../schemas/index.js';
 import { EXIT, runMain } from './exit.js';
 
 interface InspectOptions {
   local?: boolean;
   snmp?: string;
-  window: string;
+  site?: string;
+  window?: string;
   lang: Lang;
   json?: boolean;
   requireService: string[];
@@ -25,6 +27,13 @@ interface InspectOptions {
   v3PrivProtocol: 'aes' | 'des';
   timeout: string;
   retries: string;
+  concurrency: string;
+  acceptNew?: boolean;
+  group: string[];
+  out: string;
+  save: boolean;
+  collector?: string;
+  token?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -57,10 +66,46 @@ function snmpTarget(hostPort: string, o: InspectOptions): SnmpTarget {
   };
 }
 
-async function inspectOne(o: InspectOptions): Promise<number> {
-  const modes = [o.local, o.snmp].filter(Boolean).length;
-  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, or --snmp HOST (or a site: inspect site FILE)');
-  const windowMs = parseDuration(o.window, '--window');
+function positiveInteger(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new XunjianError('USAGE', `${flag} expects a whole number ≥ 1, got "${value}"`);
+  return n;
+}
+
+/** --collector/--token, falling back to the environment; undefined when no upload is asked for. */
+function uploadTarget(o: { collector?: string; token?: string }): UploadTarget | undefined {
+  const collector = o.collector ?? process.env.XUNJIAN_COLLECTOR_URL;
+  if (!collector) return undefined;
+  return { collector, token: o.token ?? process.env.XUNJIAN_TOKEN ?? '' };
+}
+
+const io = () => ({
+  stdout: process.stdout,
+  stderr: process.stderr,
+  ...(process.stdin.isTTY ? { prompt: terminalPasswordPrompt } : {}),
+});
+
+async function inspect(o: InspectOptions): Promise<number> {
+  const modes = [o.local, o.snmp, o.site].filter(Boolean).length;
+  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, --snmp HOST, or --site FILE (write one with: inspect init)');
+  if (o.site) {
+    return runSiteInspection(
+      {
+        site: o.site,
+        // Per device, devices in parallel: 5 s keeps a 100-device site near half a minute.
+        windowMs: parseDuration(o.window ?? '5s', '--window'),
+        concurrency: positiveInteger(o.concurrency, '--concurrency'),
+        acceptNew: o.acceptNew ?? false,
+        groups: o.group,
+        lang: o.lang,
+        json: o.json ?? false,
+        out: o.save ? o.out : undefined,
+        upload: uploadTarget(o),
+      },
+      io(),
+    );
+  }
+  const windowMs = parseDuration(o.window ?? '10s', '--window');
   let report: Report;
   if (o.local) {
     report = (await collectLocal({ windowMs, requiredServices: o.requireService })).report;
@@ -77,7 +122,8 @@ const program = new Command('inspect')
   .description('Inspect a device and print the SXKR-001…006 inspection form (巡检表)')
   .option('--local', 'inspect the machine this runs on')
   .option('--snmp <host[:port]>', 'inspect one network device or UPS over SNMP')
-  .option('--window <duration>', 'CPU sampling window (e.g. 10s, 5m)', '10s')
+  .option('--site <file>', 'inspect a whole site from its inventory (hq → hq.yaml, sites/hq.yaml)')
+  .option('--window <duration>', 'CPU sampling window per device (default 10s; 5s with --site)')
   .addOption(new Option('--lang <lang>', 'language of the form').choices(['zh', 'en']).default('zh'))
   .option('--json', 'print the report and results as JSON (schemas InspectionForm)')
   .option('--require-service <name>', 'a service that must be running (repeatable)', collect, [])
@@ -89,20 +135,58 @@ const program = new Command('inspect')
   .addOption(new Option('--v3-priv-protocol <p>').choices(['aes', 'des']).default('aes'))
   .option('--timeout <duration>', 'SNMP timeout per request', '2s')
   .option('--retries <n>', 'SNMP retries per request', '1')
+  .option('--concurrency <n>', '--site: devices inspected at once', '16')
+  .option('--accept-new', '--site: trust and record host keys seen for the first time (known_hosts)')
+  .option('--group <name>', '--site: only the devices of this group (repeatable)', collect, [])
+  .option('--out <dir>', '--site: folder for the report files', 'inspections')
+  .option('--no-save', '--site: do not write the report files')
+  .option('--collector <url>', '--site: upload the inspection to this collector (or XUNJIAN_COLLECTOR_URL)')
+  .option('--token <token>', 'collector token of an engineer (or XUNJIAN_TOKEN, which keeps it out of ps)')
+  .enablePositionalOptions()
   .exitOverride()
   .action(async (o: InspectOptions) => {
-    process.exitCode = await inspectOne(o);
+    process.exitCode = await inspect(o);
+  });
+
+program
+  .command('init')
+  .description('write a commented example site inventory to FILE (default site.yaml)')
+  .argument('[file]', 'where to write it', 'site.yaml')
+  .option('--force', 'overwrite an existing file')
+  .exitOverride()
+  .action((file: string, o: { force?: boolean }) => {
+    writeExampleSiteFile(file, { force: o.force ?? false });
+    process.stderr.write(`wrote ${file}: fill in the devices, then run: inspect --site ${file}\n`);
+  });
+
+program
+  .command('upload')
+  .description('upload saved inspections (inspection.json, its folder, or inspect --json output) to the collector')
+  .argument('<files...>', 'inspection files or folders under ./inspections')
+  .option('--collector <url>', 'the collector (or XUNJIAN_COLLECTOR_URL)')
+  .option('--token <token>', 'collector token of an engineer (or XUNJIAN_TOKEN)')
+  .option('--site <name>', 'the site, for forms that do not name one (inspect --local --json)')
+  .addOption(new Option('--lang <lang>', 'language of the messages').choices(['zh', 'en']).default('zh'))
+  .exitOverride()
+  .action(async (files: string[], o: { collector?: string; token?: string; site?: string; lang: Lang }) => {
+    const upload = uploadTarget(o);
+    if (!upload) throw new XunjianError('USAGE', 'say where to upload: --collector URL (or XUNJIAN_COLLECTOR_URL)');
+    process.exitCode = await runUpload(files, { ...(o.site ? { site: o.site } : {}), lang: o.lang, upload }, io());
   });
 
 program.addHelpText(
   'after',
   `
-Exit codes: ${EXIT.normal} all normal · ${EXIT.abnormal} something abnormal · ${EXIT.unknown} nothing abnormal but something unknown · ${EXIT.usage} usage error · ${EXIT.internal} internal error
+Exit codes: ${EXIT.normal} all normal · ${EXIT.abnormal} something abnormal · ${EXIT.unknown} nothing abnormal but something unknown · ${EXIT.usage} usage error · ${EXIT.internal} internal error · ${EXIT.uploadFailed} inspected but not uploaded (saved; see inspect upload)
 
 Examples:
   inspect --local --window 10s
   inspect --local --lang en --json > form.json
   inspect --snmp 10.0.0.2 --community public
+  inspect init hq.yaml
+  inspect --site hq --accept-new
+  XUNJIAN_TOKEN=… inspect --site hq --collector https://collector:8443
+  XUNJIAN_TOKEN=… inspect upload inspections/hq-2026-11-28 --collector https://collector:8443
   XUNJIAN_SNMP_AUTH_KEY=… XUNJIAN_SNMP_PRIV_KEY=… inspect --snmp core-sw:161 --snmp-version 3 --v3-user monitor`,
 );
 

@@ -15,6 +15,7 @@ export * from './inspection.js';
 export * from './collector-config.js';
 export * from './collector-api.js';
 export * from './site-file.js';
+export * from './site-inspection.js';
 export * from './snmp-profile.js';
 export * from './reports.js';
 export * from './user.js';

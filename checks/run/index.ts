@@ -4,6 +4,7 @@ export {
   SiteFileError,
   loadSiteFile,
   parseSiteFile,
+  resolveSiteFile,
   writeExampleSiteFile,
   type LoadedSite,
   type SiteDevice,
@@ -24,3 +25,7 @@ export {
 } from './inspect-site.js';
 export { renderInspectionHtml, writeInspectionFiles, inspectionDirName, type InspectionFiles } from './report-files.js';
 export { snmpTargetOf, type SnmpCollect, type SnmpTargetSpec } from './snmp-adapter.js';
+export { checkUploadTarget, readInspectionFile, uploadInspection, monthOf, type FormsToUpload, type UploadOutcome, type UploadTarget } from './upload.js';
+export { createProgressDisplay, renderSiteSummary, type ProgressDisplay, type ProgressSink } from './terminal.js';
+export { terminalPasswordPrompt } from './prompt.js';
+export { runSiteInspection, runUpload, UPLOAD_FAILED, type FieldIo, type SiteRunOptions } from './field-command.js';

@@ -5,17 +5,24 @@
  */
 import {
   ModuleThresholds,
-  type CheckResult,
   type DeviceIdentity,
+  type DeviceInspection,
   type Lang,
   type Report,
+  type SiteInspection,
+  type SiteSummary,
+  type SummaryItem,
   type ThresholdOverrides,
   type Verdict,
+  XunjianError,
 } from '../../schemas/index.js';
 import { evaluateReport, overallVerdict, resolveThresholds } from '../index.js';
 import { allUnknownGaps, collectSsh, type SshTarget } from '../sources/ssh/index.js';
 import { loadSiteFile, type LoadedSite, type SiteDevice, type SiteServerTarget, type SiteSnmpTarget } from './site-file.js';
 import { collectSnmpDevice, type SnmpCollect } from './snmp-adapter.js';
+
+// The run's result is a file format (inspection.json), so its types live in schemas/.
+export type { DeviceInspection, SiteInspection, SiteSummary, SummaryItem };
 
 export type ProgressState = 'queued' | 'connecting' | 'collecting' | 'done' | 'failed';
 
@@ -31,46 +38,6 @@ export interface ProgressEvent {
   /** With `failed`: why the device could not be inspected. */
   reason?: string;
   at: string;
-}
-
-/** One device of the run: its report, its six verdicts, and how long it took. */
-export interface DeviceInspection {
-  device: Omit<SiteDevice, 'groups'> & { groups: string[] };
-  report: Report;
-  results: CheckResult[];
-  verdict: Verdict;
-  /** The device could not be inspected at all (unreachable, auth, host key). */
-  failed: boolean;
-  durationMs: number;
-}
-
-export interface SummaryItem {
-  device: string;
-  check: string;
-  verdict: Verdict;
-  actual: string;
-  reason?: string;
-}
-
-export interface SiteSummary {
-  devices: Record<Verdict, number>;
-  checks: Record<Verdict, number>;
-  /** Abnormal items first, then unknown ones. */
-  items: SummaryItem[];
-}
-
-export interface SiteInspection {
-  site: string;
-  customer?: string;
-  startedAt: string;
-  finishedAt: string;
-  durationMs: number;
-  concurrency: number;
-  windowMs: number;
-  /** The site's threshold overrides the results were judged with (to re-render in another language). */
-  thresholds?: ThresholdOverrides;
-  summary: SiteSummary;
-  devices: DeviceInspection[];
 }
 
 export interface InspectSiteOptions {
@@ -195,7 +162,13 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
     if (!opts.groups?.length) return true;
     return opts.groups.some((g) => d.groups.includes(g) || (loaded.site.groups?.[g] ?? []).includes(d.name));
   };
-  const devices: SiteDevice[] = [...loaded.servers, ...loaded.snmpDevices].filter(inGroups);
+  const all: SiteDevice[] = [...loaded.servers, ...loaded.snmpDevices];
+  const known = new Set([...Object.keys(loaded.site.groups ?? {}), ...all.flatMap((d) => d.groups)]);
+  const unknownGroups = (opts.groups ?? []).filter((g) => !known.has(g));
+  if (unknownGroups.length > 0) {
+    throw new XunjianError('USAGE', `no group ${unknownGroups.join(', ')} in ${loaded.file} (groups: ${[...known].sort().join(', ') || 'none'})`);
+  }
+  const devices = all.filter(inGroups);
   const total = devices.length;
   const emit = (d: SiteDevice, index: number, state: ProgressState, extra: Partial<ProgressEvent> = {}) => {
     try {

@@ -2,7 +2,7 @@
  * The site inventory: load, validate (errors name the line and the field), resolve defaults and
  * paths, and write the commented example for `inspect init`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
@@ -309,4 +309,17 @@ export function writeExampleSiteFile(path: string, opts: { force?: boolean } = {
     throw new XunjianError('SITE_FILE_EXISTS', `${path} already exists (use --force to overwrite)`);
   }
   writeFileSync(path, EXAMPLE_SITE_FILE, { flag: opts.force ? 'w' : 'wx' });
+}
+
+/**
+ * `--site hq` as an engineer types it: an existing path is taken as it is, else `hq.yaml`, `hq.yml`,
+ * `sites/hq.yaml` or `sites/hq.yml` in the working folder.
+ */
+export function resolveSiteFile(arg: string, cwd = process.cwd()): string {
+  const candidates = [arg, `${arg}.yaml`, `${arg}.yml`, join('sites', `${arg}.yaml`), join('sites', `${arg}.yml`)];
+  for (const candidate of candidates) {
+    const path = resolve(cwd, candidate);
+    if (existsSync(path) && statSync(path).isFile()) return path;
+  }
+  throw new XunjianError('USAGE', `no site file "${arg}" (looked for ${candidates.join(', ')}); write one with: inspect init ${arg}.yaml`);
 }

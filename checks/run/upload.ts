@@ -1,0 +1,168 @@
+/**
+ * Sends a field inspection to the collector, now (`inspect --site … --collector URL`) or days later from
+ * the saved file (`inspect upload FILE`), because customer sites are often offline.
+ *
+ * Two idempotent steps, both keyed by the report ids saved in the file, so a resend stores nothing twice:
+ * 1. every device's report goes to `POST /api/v1/reports`, so the collector registers the devices in the
+ *    equipment record, evaluates them centrally and opens fault tickets for what is abnormal;
+ * 2. the forms go to `POST /api/v1/sites/:site/inspections/:month` (one call per month of the window ends),
+ *    where they become the site's monthly inspection record exactly as the engineer saw them.
+ */
+import { Type } from '@sinclair/typebox';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  InspectionForm,
+  InspectionUploadResult,
+  SiteInspection,
+  XunjianError,
+  validate,
+  type Report,
+} from '../../schemas/index.js';
+
+export interface UploadTarget {
+  /** The collector's base URL, e.g. `https://collector.example.com:8443`. */
+  collector: string;
+  token: string;
+  /** Attempts after the first for a network error, 429 or 5xx. Default 2. */
+  retries?: number;
+  /** Delay before the first retry, doubled each time. Default 1 s. */
+  retryDelayMs?: number;
+  /** Per request. Default 30 s. */
+  timeoutMs?: number;
+}
+
+export interface UploadOutcome {
+  site: string;
+  reports: { stored: number; duplicates: number };
+  months: { month: string; accepted: number; duplicates: number }[];
+}
+
+/** What `inspect upload` reads: a site's forms, whichever file shape they came in. */
+export interface FormsToUpload {
+  site: string;
+  forms: InspectionForm[];
+}
+
+const FormList = Type.Array(InspectionForm, { minItems: 1 });
+/** The collector takes at most this many forms per call (schemas/inspection.ts, InspectionUpload). */
+const FORMS_PER_CALL = 500;
+
+/**
+ * Reads what `inspect` saved: a site inspection (`inspection.json`, or the folder holding it), one
+ * `inspect --json` form, or an array of forms. `site` names the site when the file does not.
+ */
+export function readInspectionFile(path: string, site?: string): FormsToUpload {
+  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'inspection.json') : path;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new XunjianError('USAGE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new XunjianError('VALIDATION', `${file} is not JSON (${(e as Error).message}): not an inspection file, or cut short`);
+  }
+  if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'devices' in data) {
+    const inspection = validate(SiteInspection, data, file);
+    if (site !== undefined && site !== inspection.site) {
+      throw new XunjianError('USAGE', `${file} is an inspection of site ${inspection.site}, not ${site}`);
+    }
+    return { site: inspection.site, forms: inspection.devices.map((d) => ({ report: d.report, results: d.results })) };
+  }
+  const forms = Array.isArray(data) ? validate(FormList, data, file) : [validate(InspectionForm, data, file)];
+  const named = site ?? forms.find((f) => f.report.site)?.report.site;
+  if (!named) throw new XunjianError('USAGE', `${file} does not say which site it belongs to: add --site NAME`);
+  forms.forEach((f, i) => {
+    if (f.report.site !== undefined && f.report.site !== named) {
+      throw new XunjianError('VALIDATION', `${file}: form ${i} (${f.report.identity.hostname}) belongs to site ${f.report.site}, not ${named}`);
+    }
+  });
+  return { site: named, forms };
+}
+
+/** `YYYY-MM` in UTC, the collector's inspection month. */
+export function monthOf(report: Report): string {
+  // The window end may carry an offset (+08:00): the month is taken after converting to UTC.
+  return new Date(report.window.end).toISOString().slice(0, 7);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One JSON POST with retries for what may pass (network, 429, 5xx); anything else is final. */
+async function post(target: UploadTarget, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
+  const url = new URL(path, target.collector.endsWith('/') ? target.collector : `${target.collector}/`);
+  const retries = target.retries ?? 2;
+  let delay = target.retryDelayMs ?? 1000;
+  for (let attempt = 0; ; attempt++) {
+    let failure: string;
+    try {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
+      });
+      const text = await response.text();
+      let json: unknown = undefined;
+      try {
+        json = text ? JSON.parse(text) : undefined;
+      } catch {
+        // A proxy's HTML error page: the status line says enough.
+      }
+      if (response.ok) return { status: response.status, json };
+      const message = (json as { message?: string } | undefined)?.message ?? (text.slice(0, 200) || response.statusText);
+      failure = `${response.status} from ${url.pathname}: ${message}`;
+      if (response.status !== 429 && response.status < 500) throw new XunjianError('UPLOAD', `the collector refused the upload: ${failure}`);
+    } catch (e) {
+      if (e instanceof XunjianError) throw e;
+      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+      failure = `cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`;
+    }
+    if (attempt >= retries) throw new XunjianError('UPLOAD', failure);
+    await sleep(delay);
+    delay *= 2;
+  }
+}
+
+/** A usage error for a collector URL or token that cannot work, before anything is sent. */
+export function checkUploadTarget(target: UploadTarget): void {
+  let url: URL;
+  try {
+    url = new URL(target.collector);
+  } catch {
+    throw new XunjianError('USAGE', `--collector expects a URL such as https://collector:8443, got "${target.collector}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new XunjianError('USAGE', `--collector must be http:// or https://, got "${target.collector}"`);
+  if (!target.token) throw new XunjianError('USAGE', 'a token is needed to upload: --token or XUNJIAN_TOKEN');
+}
+
+/** Uploads a site's forms: the reports (central evaluation, tickets), then the monthly record. */
+export async function uploadInspection(target: UploadTarget, { site, forms }: FormsToUpload): Promise<UploadOutcome> {
+  checkUploadTarget(target);
+  const outcome: UploadOutcome = { site, reports: { stored: 0, duplicates: 0 }, months: [] };
+  for (const form of forms) {
+    const { status } = await post(target, 'api/v1/reports', { ...form.report, site });
+    if (status === 201) outcome.reports.stored++;
+    else outcome.reports.duplicates++;
+  }
+  const byMonth = new Map<string, InspectionForm[]>();
+  for (const form of forms) {
+    const month = monthOf(form.report);
+    byMonth.set(month, [...(byMonth.get(month) ?? []), { ...form, report: { ...form.report, site } }]);
+  }
+  for (const [month, monthForms] of [...byMonth].sort(([a], [b]) => a.localeCompare(b))) {
+    const done = { month, accepted: 0, duplicates: 0 };
+    for (let i = 0; i < monthForms.length; i += FORMS_PER_CALL) {
+      const { json } = await post(target, `api/v1/sites/${encodeURIComponent(site)}/inspections/${month}`, monthForms.slice(i, i + FORMS_PER_CALL));
+      const result = validate(InspectionUploadResult, json, 'the collector’s answer');
+      done.accepted += result.accepted.length;
+      done.duplicates += result.duplicates.length;
+    }
+    outcome.months.push(done);
+  }
+  return outcome;
+}
