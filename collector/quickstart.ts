@@ -7,6 +7,7 @@ import type { CheckResult, CollectorConfig, Report } from '../schemas/index.js';
 import type { IngestHooks } from './ingest/hooks.js';
 import { TokensRepository } from './repositories/index.js';
 import { dbPathOf, startCollector, type RunningCollector } from './server.js';
+import { firstBindableSyslogPort } from './syslog/index.js';
 import { UsersRepository, createUser } from './users/index.js';
 
 /**
@@ -21,7 +22,14 @@ export interface QuickstartOptions {
   cadence: string;
   /** Called once, after the first inspection of this host is stored (outside its transaction). */
   onFirstInspection?: (report: Report, results: CheckResult[]) => void;
+  /**
+   * Syslog ports tried in order when the configuration sets no `syslog` section: the standard 514
+   * (needs root or CAP_NET_BIND_SERVICE), then 5514, which any user may bind. Tests pass free ports.
+   */
+  syslogPorts?: readonly number[];
 }
+
+export const QUICKSTART_SYSLOG_PORTS = [514, 5514] as const;
 
 export interface Quickstart {
   collector: RunningCollector;
@@ -29,7 +37,35 @@ export interface Quickstart {
   firstAdmin?: { name: string; password: string };
   agent: AgentHandle;
   agentConfigPath: string;
+  /** One line for the terminal: where the syslog receiver listens, or that it is off and why. */
+  syslog: string;
   close(): Promise<void>;
+}
+
+/**
+ * `npm start` is a newcomer's first run, usually as a normal user who cannot bind 514: without a
+ * configured `syslog` section take the first port of `ports` that can be bound (514 as root, else
+ * 5514) or turn the receiver off, instead of logging a bind error. A configured port is used as
+ * given (a failure to bind it is then the operator's to see).
+ */
+async function withSyslogPort(config: CollectorConfig, ports: readonly number[]): Promise<CollectorConfig> {
+  if (config.syslog) return config;
+  const host = '0.0.0.0';
+  const port = (await firstBindableSyslogPort(ports, host)) ?? 0;
+  return { ...config, syslog: { port, host, flushSeconds: 5, maxQueue: 10_000 } };
+}
+
+/** What the terminal says about syslog, from what the receiver actually bound. */
+function syslogLine(collector: RunningCollector, config: CollectorConfig, tried: readonly number[]): string {
+  const wanted = config.syslog?.port ?? 0;
+  const bound = collector.app.syslog?.ports().udp ?? 0;
+  if (bound) {
+    const instead = bound !== tried[0] && tried.includes(bound) ? ` (port ${tried[0]} needs root or CAP_NET_BIND_SERVICE, or is taken)` : '';
+    return `syslog receiver on UDP and TCP port ${bound}${instead}: point devices' logging at this machine:${bound}; syslog.port in a configuration file changes it`;
+  }
+  if (wanted === 0 && tried.length) return `syslog receiver off: none of the ports ${tried.join(', ')} could be bound; set syslog.port in a configuration file (-c) to receive device logs`;
+  if (wanted === 0) return 'syslog receiver off (syslog.port 0)';
+  return `syslog receiver NOT listening on port ${wanted} (see the error above); set syslog.port to a free port or 0`;
 }
 
 /** The agent token for this host: reused while the database still knows it, else made anew. */
@@ -57,7 +93,9 @@ export async function startQuickstart(config: CollectorConfig, options: Quicksta
       setImmediate(() => options.onFirstInspection?.(report, results));
     },
   };
-  const collector = await startCollector(config, { hooks: [announce] });
+  const tried = config.syslog ? [] : (options.syslogPorts ?? QUICKSTART_SYSLOG_PORTS);
+  const effective = await withSyslogPort(config, tried);
+  const collector = await startCollector(effective, { hooks: [announce] });
   try {
     const agentDir = resolve(config.dataDir, 'agent');
     mkdirSync(agentDir, { recursive: true, mode: 0o700 });
@@ -82,6 +120,7 @@ export async function startQuickstart(config: CollectorConfig, options: Quicksta
       agent,
       ...(firstAdmin ? { firstAdmin } : {}),
       agentConfigPath,
+      syslog: syslogLine(collector, effective, tried),
       async close() {
         await agent.stop();
         await collector.close();

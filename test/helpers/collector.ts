@@ -4,7 +4,9 @@
  * file, tokens, and realistic reports. Used by collector, tickets, agent and CLI tests.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,7 +60,30 @@ export function createToken(dbPath: string, role: TokenRole, site: string | null
   }
 }
 
-/** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database file. */
+/**
+ * Syslog off for test collectors: the default port 514 is one port for the whole machine, so two
+ * tests (or a real syslog daemon) would fight over it, and as root the bind would even succeed.
+ * A test about syslog passes its own `syslog` with an ephemeral port (see `freeSyslogPort`).
+ */
+export const SYSLOG_OFF = { port: 0, host: '127.0.0.1', flushSeconds: 5, maxQueue: 10_000 } as const;
+
+/** A port free for both TCP and UDP on 0.0.0.0 (the syslog receiver serves both on one port). */
+export async function freeSyslogPort(): Promise<number> {
+  for (;;) {
+    const server = createServer();
+    const port = await new Promise<number>((resolve) => server.listen(0, '0.0.0.0', () => resolve((server.address() as { port: number }).port)));
+    const udp = createSocket('udp4');
+    const ok = await new Promise<boolean>((resolve) => {
+      udp.once('error', () => resolve(false));
+      udp.bind(port, '0.0.0.0', () => resolve(true));
+    });
+    await new Promise<void>((r) => udp.close(() => r()));
+    await new Promise<void>((r) => server.close(() => r()));
+    if (ok) return port;
+  }
+}
+
+/** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database file; syslog off unless `config.syslog` says otherwise. */
 export async function startTestCollector(
   config: Partial<CollectorConfig> = {},
   extra: Omit<AppOptions, 'db' | 'config' | 'https'> = {},
@@ -66,7 +91,7 @@ export async function startTestCollector(
 ): Promise<TestCollector> {
   const dbPath = config.dbPath ?? join(dir, 'xunjian.db');
   const running = await startCollector(
-    { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', ...config },
+    { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', syslog: SYSLOG_OFF, ...config },
     { logger: false, ...extra },
   );
   const tokens = new TokensRepository(running.db);
@@ -83,6 +108,24 @@ export async function startTestCollector(
   };
 }
 
+let syslogOffConfig: string | undefined;
+
+/**
+ * The environment for a collector child process: syslog off through a configuration file
+ * (XUNJIAN_CONFIG; the CLI has no syslog flag), unless the test brings its own configuration.
+ */
+function childEnv(args: string[], env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const merged = { ...process.env, ...env };
+  if (merged.XUNJIAN_CONFIG || args.some((a) => a === '--config' || a === '-c' || a.startsWith('--config='))) return merged;
+  if (!syslogOffConfig) {
+    const dir = tempDir('xunjian-syslog-off-');
+    syslogOffConfig = join(dir, 'collector.yaml');
+    writeFileSync(syslogOffConfig, `# test collectors: no syslog receiver (port 514 is shared by the whole machine)\nsyslog:\n  port: 0\n`);
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  return { ...merged, XUNJIAN_CONFIG: syslogOffConfig };
+}
+
 export interface CollectorProcess {
   child: ChildProcess;
   url: string;
@@ -95,12 +138,12 @@ export interface CollectorProcess {
   stderr(): string;
 }
 
-/** `xunjian collector serve` as a real child process on a free port; resolves once it listens. */
+/** `xunjian collector serve` as a real child process on a free port, syslog off; resolves once it listens. */
 export async function spawnCollector(dbPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<CollectorProcess> {
   const child = spawn(
     process.execPath,
     [...nodeArgs, '--import', 'tsx', COLLECTOR_CLI, 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
-    { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: ROOT, env: childEnv(args, env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
   let stdout = '';
@@ -133,7 +176,7 @@ export function runCollectorCli(args: string[], env: NodeJS.ProcessEnv = {}): Pr
   return new Promise((res) => {
     const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args], {
       cwd: ROOT,
-      env: { ...process.env, ...env },
+      env: childEnv(args, env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -12,29 +12,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
-import { startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { SYSLOG_OFF, freeSyslogPort, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 const FIXTURES = new URL('../snmp/fixtures/', import.meta.url).pathname;
 const SHARED_2960X = new URL('../../../shared/testdata/snmp/recordings/ios_2960x.snmprec', import.meta.url).pathname;
 const PORTS = Array.from({ length: 20 }, (_, i) => 11180 + i);
 const COMMUNITY = 'cisco_log'; // the fixture's file name is its community
 const KEY = randomBytes(32).toString('hex');
-
-/** A port free for both TCP and UDP on 127.0.0.1 (the syslog receiver serves both on one port). */
-async function freeSyslogPort(): Promise<number> {
-  for (;;) {
-    const server = createServer();
-    const port = await new Promise<number>((resolve) => server.listen(0, '0.0.0.0', () => resolve((server.address() as { port: number }).port)));
-    const udp = createSocket('udp4');
-    const ok = await new Promise<boolean>((resolve) => {
-      udp.once('error', () => resolve(false));
-      udp.bind(port, '0.0.0.0', () => resolve(true));
-    });
-    await new Promise<void>((r) => udp.close(() => r()));
-    await new Promise<void>((r) => server.close(() => r()));
-    if (ok) return port;
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -94,7 +78,7 @@ describe('SNMP targets and the poller', () => {
   it('refuses a target with a clear 400 when no credential key is configured', async () => {
     const saved = process.env.XUNJIAN_SNMP_KEY;
     delete process.env.XUNJIAN_SNMP_KEY;
-    const bare = await startTestCollector({ snmp: { pollerEnabled: false, concurrency: 1 }, syslog: { port: 0, host: '127.0.0.1', flushSeconds: 5, maxQueue: 10 } });
+    const bare = await startTestCollector({ snmp: { pollerEnabled: false, concurrency: 1 }, syslog: SYSLOG_OFF });
     try {
       const res = await bare.request('POST', '/api/v1/sites/hq/snmp-targets', { token: bare.token('admin', null), body: { host: '127.0.0.1', community: 'public' } });
       expect(res.status).toBe(400);
