@@ -6,6 +6,7 @@ import { assertSite } from '../auth.js';
 import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
 import { GroupCommit } from './batcher.js';
+import { coveredResults } from './coverage.js';
 import type { IngestHooks } from './hooks.js';
 
 export type IngestOutcome =
@@ -36,7 +37,7 @@ export function overridesFor(site: SiteRow, device: DeviceRow): ThresholdOverrid
 
 /**
  * Ingest: duplicate check, site and device registration, evaluation with the device's
- * thresholds, storage of the report, its measurements and its six results, and the hooks —
+ * thresholds, storage of the report, its measurements and the results of the checks it covers, and the hooks —
  * all in ONE transaction, committed before the caller answers 2xx.
  */
 export function createIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
@@ -54,7 +55,8 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
     const judged = device.role && device.role !== report.identity.role
       ? { ...report, identity: { ...report.identity, role: device.role } }
       : report;
-    const results = evaluateReport(judged, overridesFor(site, device), { now, lang });
+    // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
+    const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang }));
     const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);
     repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
     for (const hook of hooks) hook.afterResults(db, device, results, report, now);
