@@ -8,7 +8,7 @@ const report = (measurements: Report['measurements'], gaps: Report['gaps'] = [])
   id: 'r1',
   source: 'agent',
   window: { start: at, end: at },
-  identity: { hostname: 'db01', kind: 'server' },
+  identity: { hostname: 'db01', kind: 'server', addresses: [] },
   measurements,
   gaps,
 });
