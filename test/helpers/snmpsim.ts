@@ -18,6 +18,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import snmp from 'net-snmp';
+import type { SnmpTarget } from '../../checks/sources/snmp/index.js';
 
 export interface Snmpsim {
   host: string;
@@ -36,6 +37,11 @@ export interface SnmpsimOptions {
   ports?: number[];
   /** How long indexing the data may take before giving up; default 120 s. */
   readyTimeoutMs?: number;
+}
+
+/** A v2c target on the running snmpsimd for one of its communities (`extra` overrides timeouts etc.). */
+export function simTarget(sim: Pick<Snmpsim, 'host' | 'port'>, community: string, extra: Partial<SnmpTarget> = {}): SnmpTarget {
+  return { host: sim.host, port: sim.port, version: '2c', community, timeoutMs: 1000, retries: 1, ...extra };
 }
 
 export const TEST_PORTS = Array.from({ length: 39 }, (_, i) => 11161 + i);

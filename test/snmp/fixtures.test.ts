@@ -11,21 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../checks/index.js';
 import { collectSnmp, collectSnmpMany, profileOf, SnmpSession, SnmpTimeoutError, type SnmpTarget } from '../../checks/sources/snmp/index.js';
 import type { Report } from '../../schemas/index.js';
-import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
+import { addRecording, makeDataDir, simTarget, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 
 const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 let sim: Snmpsim;
 let dataDir: string;
-const target = (community: string, extra: Partial<SnmpTarget> = {}): SnmpTarget => ({
-  host: sim.host,
-  port: sim.port,
-  version: '2c',
-  community,
-  timeoutMs: 1000,
-  retries: 1,
-  ...extra,
-});
+const target = (community: string, extra: Partial<SnmpTarget> = {}) => simTarget(sim, community, extra);
 const result = (r: Report, check: string) => evaluateReport(r).find((x) => x.check === check)!;
 
 beforeAll(async () => {

@@ -60,15 +60,36 @@ function unreachableReport(target: SnmpTarget, start: Date, end: Date, reason: s
   };
 }
 
-/** Walks `columns` into `walked`, a few at a time; once the device stops answering the rest are marked failed without waiting. */
-async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<void> {
+/** Whether the device still answers a GET of sysUpTime.0 (one request: at most timeout × attempts). */
+function stillAnswers(session: SnmpSession): Promise<boolean> {
+  return session.get([SYS.sysUpTime]).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Tables that may time out while the device still answers GET before the rest are given up: a
+ * partial answer costs one timeout per silent table, but an agent whose GETBULK never answers
+ * must not cost one per column of the profile.
+ */
+export const MAX_SILENT_TABLES = 8;
+
+/**
+ * Walks `columns` into `walked`, a few at a time. A column that times out is failed alone when the
+ * device still answers sysUpTime.0 (an agent that never answers one table: a partial answer); once
+ * the device answers nothing at all, or MAX_SILENT_TABLES have timed out, the remaining columns are
+ * marked failed without waiting. Resolves true when the device answered to the end.
+ */
+async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<boolean> {
   let next = 0;
-  let silent: string | undefined;
+  let timeouts = 0;
+  let givenUp: string | undefined;
   const worker = async () => {
     while (next < columns.length) {
       const column = columns[next++]!;
-      if (silent) {
-        walked.failed.set(column, `not read: the device stopped answering (${silent})`);
+      if (givenUp) {
+        walked.failed.set(column, `not read: ${givenUp}`);
         continue;
       }
       try {
@@ -76,11 +97,14 @@ async function walkAll(session: SnmpSession, columns: string[], walked: Walked, 
       } catch (e) {
         const message = e instanceof Error ? e.message : String(e);
         walked.failed.set(column, message);
-        if (e instanceof SnmpTimeoutError) silent ??= message;
+        if (!(e instanceof SnmpTimeoutError) || givenUp) continue;
+        if (++timeouts >= MAX_SILENT_TABLES) givenUp ??= `${timeouts} tables did not answer although the device answers GET (${message})`;
+        else if (!(await stillAnswers(session))) givenUp ??= `the device stopped answering (${message})`;
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, columns.length) }, worker));
+  return givenUp === undefined;
 }
 
 async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Promise<SystemFacts & { answered: Set<string> }> {
@@ -135,13 +159,16 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
     }
     if (samples > 1) await sleep(t0 + windowMs - Date.now());
     const walked = emptyWalked();
-    await walkAll(session, profileColumns(profile), walked, concurrency);
-    // sysUpTime read again with the walk, so log entry times are computed against the same instant.
-    try {
-      const [up] = await session.get([SYS.sysUpTime]);
-      if (typeof up === 'number') sys.sysUpTime = up;
-    } catch {
-      // keep the first reading
+    const answering = await walkAll(session, profileColumns(profile), walked, concurrency);
+    // sysUpTime read again with the walk, so log entry times are computed against the same instant
+    // (not from a device that fell silent: that would only add a timeout).
+    if (answering) {
+      try {
+        const [up] = await session.get([SYS.sysUpTime]);
+        if (typeof up === 'number') sys.sysUpTime = up;
+      } catch {
+        // keep the first reading
+      }
     }
     samplePasses.push(walked);
     const end = now();

@@ -3,7 +3,7 @@
  * devices and UPS-MIB units, described by the YAML profiles in ./profiles. One code path for the
  * collector's poller and the field CLI. Errors are typed (SnmpTimeoutError, SnmpAuthError, …).
  */
-export { collectSnmp, collectSnmpMany, profileOf, PRODUCER, type CollectOptions, type PollOutcome } from './collect.js';
+export { collectSnmp, collectSnmpMany, profileOf, MAX_SILENT_TABLES, PRODUCER, type CollectOptions, type PollOutcome } from './collect.js';
 export { SnmpSession, type SnmpTarget, type SnmpValue } from './session.js';
 export { SnmpError, SnmpTimeoutError, SnmpAuthError, SnmpResponseError, ProfileError } from './errors.js';
 export { builtinProfiles, loadProfiles, parseProfile, detectProfile, PROFILE_DIR, type ResolvedProfile, type SystemInfo } from './profiles.js';
