@@ -1,7 +1,7 @@
 /**
  * Real-device conformance: snmpsimd serves the walks of real Cisco and Comware devices from
  * ../shared/testdata/snmp/recordings, and every device's extracted CPU, memory, temperatures (with
- * only the device's own limits), fan and PSU states, serial and profile are compared with the
+ * only the device's own limits), fan and PSU states, module power states, serial and profile are compared with the
  * independently derived values in ../shared/testdata/snmp/expected/*.json, matched by OID.
  * The recordings are not ours to commit: when the folder is absent this suite says so and skips.
  */
@@ -41,6 +41,7 @@ interface Expected {
   temperature_transceiver?: ExpectedTemp[];
   fans?: ExpectedState[];
   psus?: ExpectedState[];
+  module_power_states?: ExpectedState[];
 }
 
 const expectedFiles = present ? readdirSync(join(SHARED_SNMP, 'expected')).filter((f) => f.endsWith('.json')).sort() : [];
@@ -135,6 +136,16 @@ describe.skipIf(!present)('real-device recordings (../shared/testdata/snmp)', ()
         }
         expect(report().measurements.filter((m) => m.metric === metric)).toHaveLength(list.length);
       }
+    });
+
+    it('modules: the power state of every expected line card and supervisor (SXKR-003)', () => {
+      for (const s of e.module_power_states ?? []) {
+        const m = byOid(report(), 'module.state', s.oid);
+        expect(m, `${s.descr} ${s.oid}`).toBeDefined();
+        expect(m!.status, s.descr).toBe(status(s));
+      }
+      const fru = report().measurements.filter((m) => m.metric === 'module.state' && m.command.includes('(1.3.6.1.4.1.9.9.117.1.1.2.1.2.'));
+      expect(fru).toHaveLength((e.module_power_states ?? []).length);
     });
 
     it('inventory: serial number, model and version', () => {
