@@ -12,7 +12,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', 'tsx', resolve('test/agent/cli.ts'), 'agent', ...args], { encoding: 'utf8' });
+  spawnSync(process.execPath, ['--import', 'tsx', resolve('bin/xunjian-agent.ts'), 'agent', ...args], { encoding: 'utf8' });
 
 describe('systemd unit', () => {
   it('is hardened, runs as the dedicated user and may write only the spool and state', () => {

@@ -4,13 +4,16 @@
  *   agent:          RSS (VmRSS, and peak VmHWM) and CPU time (utime+stime) per collection cycle,
  *                   all six checks, default sampling every 5 s, heartbeat, delivery to a real collector;
  *   node_exporter:  RSS and CPU time per /metrics scrape (default collectors).
- * The agent runs as compiled JavaScript with plain node (bundled with esbuild, the compiler tsx
- * uses), not under tsx, so the RSS is what a host would see.
+ * The agent runs as the systemd unit runs it: the tree compiled by tsc with tsconfig.build.json
+ * (what `npm run build` puts in dist/; here into node_modules/.cache so a build by someone else
+ * is not disturbed), started with the unit's command — node, AGENT_NODE_FLAGS and
+ * dist/bin/xunjian-agent.js (agent/install.ts `agentCommand`) — not under tsx, not bundled.
  *
- *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30]   (XJ_BENCH_NODE_FLAGS='--lite-mode' to try V8 flags)
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30]
+ *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
+import { AGENT_NODE_FLAGS, agentCommand } from '../agent/install.js';
 import { startTestCollector } from '../test/helpers/collector.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -26,8 +30,7 @@ const cycles = Number(values.cycles);
 const cadence = values.cadence!;
 const scrapes = Number(values.scrapes);
 const WARMUP_CYCLES = 2;
-/** The V8 flags the systemd unit runs the agent with (agent/install.ts). */
-const NODE_FLAGS = (process.env.XJ_BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
 function cpuMs(pid: number): number {
@@ -64,20 +67,14 @@ function freePort(): Promise<number> {
   });
 }
 
-async function measureAgent(dir: string): Promise<{ perCycle: number; childrenPerCycle: number; rss: number; hwm: number; cycles: number; collectMs: string[] }> {
-  const { build } = await import('esbuild');
-  const bundle = join(dir, 'xunjian-agent.mjs');
-  await build({
-    entryPoints: [join(ROOT, 'test/agent/cli.ts')],
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    outfile: bundle,
-    // CommonJS dependencies bundled into ESM still call require().
-    banner: { js: "import { createRequire as __xjRequire } from 'node:module'; const require = __xjRequire(import.meta.url);" },
-    logLevel: 'error',
-  });
+async function measureAgent(dir: string): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; cycles: number; collectMs: string[] }> {
+  const dist = join(ROOT, 'node_modules/.cache/xunjian-bench-dist');
+  rmSync(dist, { recursive: true, force: true });
+  // tsc emits even when another engineer's file has a type error; the agent's files are what count.
+  spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
+  const [node, ...unitArgs] = agentCommand(join(dist, 'bin'));
+  const args = FLAGS_OVERRIDE ? [...FLAGS_OVERRIDE, unitArgs[unitArgs.length - 1]!] : unitArgs;
+  if (!args[args.length - 1]!.endsWith('.js')) throw new Error(`the build did not produce bin/xunjian-agent.js: ${args.join(' ')}`);
   const collector = await startTestCollector({}, {}, join(dir, 'collector'));
   const token = collector.token('agent', 'bench', 'bench-agent');
   const stateDir = join(dir, 'state');
@@ -94,7 +91,7 @@ async function measureAgent(dir: string): Promise<{ perCycle: number; childrenPe
       stateDir,
     }),
   );
-  const child = spawn(process.execPath, [...NODE_FLAGS, bundle, 'agent', 'run', '--config', join(dir, 'agent.yaml')], {
+  const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], {
     env: { ...process.env, XUNJIAN_AGENT_LOG: 'debug' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -120,7 +117,7 @@ async function measureAgent(dir: string): Promise<{ perCycle: number; childrenPe
     const collectMs = last ? `${last.durationMs} ms wall, ${last.cpuMs} ms CPU in the agent process` : undefined;
     const delivered = (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     if (delivered < WARMUP_CYCLES + cycles - 1) throw new Error(`only ${delivered} reports reached the collector`);
-    return { perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, rss: mem.rss, hwm: mem.hwm, cycles, collectMs: collectMs === undefined ? [] : [collectMs] };
+    return { command: args.join(' '), perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, rss: mem.rss, hwm: mem.hwm, cycles, collectMs: collectMs === undefined ? [] : [collectMs] };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -164,6 +161,7 @@ try {
   console.log(`| prometheus-node-exporter, per scrape | ${theirs.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
   console.log(`\nCPU ratio agent/node_exporter: ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / theirs.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
   console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB)`);
+  console.log(`agent command: node ${ours.command} agent run  (unit flags: ${AGENT_NODE_FLAGS.join(' ')})`);
   console.log(`last collection: ${ours.collectMs[0] ?? '?'}; node_exporter served ${(theirs.bytes / 1024).toFixed(0)} KiB per scrape; CPU clock tick ${TICK_MS} ms.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -1,10 +1,10 @@
 /**
- * Test harness for the agent: a real agent process (`agent run` through test/agent/cli.ts), its
+ * Test harness for the agent: a real agent process (`agent run` through bin/xunjian-agent.ts, the entry the service runs), its
  * config in a temp dir, a loopback HTTP relay in front of the real collector (counts requests,
  * can refuse connections or hold an answer back), and read-only queries on the collector's DB.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-export const AGENT_CLI = join(ROOT, 'test/agent/cli.ts');
+export const AGENT_CLI = join(ROOT, 'bin/xunjian-agent.ts');
 
 export function tempDir(prefix = 'xj-agent-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -88,8 +88,20 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function startAgentProcess(configPath: string, env: NodeJS.ProcessEnv = {}): AgentProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CLI, 'agent', 'run', '--config', configPath], {
+/** Runs one `agent …` command (status, enroll, install…) of the real entry to completion. */
+export function runAgentCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', AGENT_CLI, 'agent', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * `agent run` as a child process. With `mountNamespaceOf` (a PrivateJournal's pid) it runs in
+ * that journald's mount namespace, so its journalctl reads that journal.
+ */
+export function startAgentProcess(configPath: string, env: NodeJS.ProcessEnv = {}, mountNamespaceOf?: number): AgentProcess {
+  const node = [process.execPath, '--import', 'tsx', AGENT_CLI, 'agent', 'run', '--config', configPath];
+  const [cmd, ...args] = mountNamespaceOf ? ['nsenter', '-t', String(mountNamespaceOf), '-m', `--wd=${ROOT}`, ...node] : node;
+  const child = spawn(cmd!, args, {
     cwd: ROOT,
     env: { ...process.env, XUNJIAN_AGENT_LOG: 'debug', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -215,4 +227,57 @@ export function storedMeasurements(dbPath: string, metric: string): { reportId: 
   } finally {
     db.close();
   }
+}
+
+/**
+ * A real systemd-journald of the test's own, in a private mount namespace: /run is a fresh tmpfs
+ * (its sockets and the volatile journal) and /var/log/journal a temp dir, so the host's journal
+ * and other tests are untouched. Entries are written with systemd-cat inside the namespace; an
+ * agent started with `mountNamespaceOf: journal.pid` reads them with its ordinary journalctl.
+ * Needs root, unshare and nsenter (util-linux) and systemd's journald (Debian: systemd).
+ */
+export interface PrivateJournal {
+  pid: number;
+  /** Logs one entry at priority `err` (3) through journald's stdout stream. */
+  write(message: string): void;
+  stop(): Promise<void>;
+}
+
+const JOURNALD = ['/lib/systemd/systemd-journald', '/usr/lib/systemd/systemd-journald'].find((p) => existsSync(p));
+
+export async function startPrivateJournal(dir: string): Promise<PrivateJournal> {
+  if (process.getuid?.() !== 0 || !JOURNALD) {
+    throw new Error('the journal test needs root and systemd-journald (apt-get install systemd): a private mount namespace hosts a real journald');
+  }
+  const persistent = join(dir, 'journal');
+  mkdirSync(persistent, { recursive: true });
+  const script = [
+    'set -e',
+    'mount -t tmpfs tmpfs /run',
+    existsSync('/var/log/journal') ? `mount --bind '${persistent}' /var/log/journal` : ':',
+    `exec ${JOURNALD}`,
+  ].join('\n');
+  const child = spawn('unshare', ['--mount', '--propagation', 'private', 'sh', '-c', script], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const pid = child.pid!;
+  const inside = (...cmd: string[]) => spawnSync('nsenter', ['-t', String(pid), '-m', ...cmd], { encoding: 'utf8' });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  for (let i = 0; ; i += 1) {
+    if (child.exitCode !== null) throw new Error(`journald exited: ${stderr}`);
+    if (inside('test', '-S', '/run/systemd/journal/stdout').status === 0) break;
+    if (i > 200) throw new Error(`journald did not open its sockets: ${stderr}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    pid,
+    write(message) {
+      const r = inside('systemd-cat', '-t', 'xj-test', '-p', 'err', 'echo', message);
+      if (r.status !== 0) throw new Error(`systemd-cat failed: ${r.stderr}`);
+    },
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
