@@ -9,10 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Spool } from '../../agent/spool/index.js';
 import { readStatus } from '../../agent/state.js';
 import { TokensRepository } from '../../collector/index.js';
-import { realisticReport, startTestCollector, tempDir, type TestCollector } from '../helpers/collector.js';
+import { detectSilence } from '../../collector/tickets/index.js';
+import { createToken, realisticReport, spawnCollector, startTestCollector, tempDir, type TestCollector } from '../helpers/collector.js';
 import {
   Relay,
+  runAgentCli,
   startAgentProcess,
+  startPrivateJournal,
   storedMeasurements,
   storedReports,
   waitFor,
@@ -31,7 +34,8 @@ function track(agent: AgentProcess): AgentProcess {
 }
 
 async function collectorWithToken(dir = tempDir('xj-agent-collector-')): Promise<{ collector: TestCollector; token: string }> {
-  const collector = await startTestCollector({}, {}, dir);
+  // No silence scan on the app's timer: the heartbeat test runs it at the instants it chooses.
+  const collector = await startTestCollector({ silenceScanSeconds: 0 }, {}, dir);
   cleanups.push(() => collector.stop());
   return { collector, token: collector.token('agent', 'lab', 'agent-test') };
 }
@@ -49,16 +53,14 @@ function expectEachStoredOnce(dbPath: string, ids: string[]): void {
 }
 
 describe('agent delivery (real agent process, real collector)', () => {
-  it('keeps 50 reports while the collector is down and delivers each exactly once when it is back', async () => {
+  it('keeps 50 reports while the collector (a process) is down and delivers each exactly once when it is back', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const collectorDir = tempDir('xj-agent-collector-');
-    let collector = await startTestCollector({}, {}, collectorDir);
-    const token = collector.token('agent', 'lab', 'agent-test');
+    const dbPath = join(dir, 'collector.db');
+    const token = createToken(dbPath, 'agent', 'lab', 'agent-test');
+    let collector = await spawnCollector(dbPath);
     const url = collector.url;
-    const port = Number(new URL(url).port);
-    await collector.stop({ keep: true }); // down: nothing listens on that port now
-    cleanups.push(() => rmSync(collectorDir, { recursive: true, force: true }));
+    await collector.stop(); // down: nothing listens on that port now
 
     const files = writeAgentConfig(dir, url, token);
     const agent = track(startAgentProcess(files.configPath));
@@ -68,11 +70,12 @@ describe('agent delivery (real agent process, real collector)', () => {
     expect(status.lastError?.kind).toBe('network');
     expect(status.delivered).toBe(0);
 
-    collector = await startTestCollector({ listen: { host: '127.0.0.1', port }, dbPath: join(collectorDir, 'xunjian.db') }, {}, collectorDir);
-    cleanups.push(() => collector.stop({ keep: true }));
+    // The same collector back on the same port, on the same database.
+    collector = await spawnCollector(dbPath, ['--port', new URL(url).port]);
+    cleanups.push(() => collector.stop());
     const produced = agent.spooled().slice(0, 50);
     await waitFor(() => {
-      const stored = new Set(storedReports(collector.dbPath).map((r) => r.reportId));
+      const stored = new Set(storedReports(dbPath).map((r) => r.reportId));
       return produced.every((id) => stored.has(id));
     }, 'the 50 queued reports to arrive', 90_000);
     expect((await agent.stop()).code).toBe(0);
@@ -80,9 +83,9 @@ describe('agent delivery (real agent process, real collector)', () => {
     // once, except what is still queued at the stop (left for the next start, not lost).
     const left = spoolFiles(files.spoolDir).length;
     const all = agent.spooled();
-    const stored = storedReports(collector.dbPath);
+    const stored = storedReports(dbPath);
     expect(stored.length + left).toBe(all.length);
-    expectEachStoredOnce(collector.dbPath, stored.map((r) => r.reportId));
+    expectEachStoredOnce(dbPath, stored.map((r) => r.reportId));
     expect(all).toEqual(expect.arrayContaining(stored.map((r) => r.reportId)));
     expect(readStatus(files.stateDir)).toMatchObject({ running: false, auth: 'ok' });
   });
@@ -231,6 +234,10 @@ describe('agent delivery (real agent process, real collector)', () => {
     expect(status).toMatchObject({ auth: 'rejected', delivered: 0, lastError: { kind: 'auth' } });
     expect(status.lastError!.message).toMatch(/refused the agent token \(401/);
     expect(agent.log().match(/refused the agent token/g)!.length).toBe(1); // said once, not per retry
+    const shown = runAgentCli('status', '--config', files.configPath);
+    expect(shown.status).toBe(1); // needs attention
+    expect(shown.stdout).toMatch(/^token: +REFUSED by the collector$/m);
+    expect(shown.stdout).toMatch(/^! the collector refuses the agent token: collector refused the agent token \(401/m);
 
     writeFileSync(files.tokenFile, `${token}\n`); // a person enrolls the right token
     await waitFor(() => storedReports(collector.dbPath).length >= 20, 'delivery to resume with the new token');
@@ -243,5 +250,72 @@ describe('agent delivery (real agent process, real collector)', () => {
     expect(agent.log().match(/refused the agent token/g)!.length).toBe(2);
     expect((await agent.stop()).code).toBe(0);
     expectEachStoredOnce(collector.dbPath, storedReports(collector.dbPath).map((r) => r.reportId));
+  });
+
+  it('heartbeats tell a quiet host (no report due) from a silent one (agent dead)', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const { collector, token } = await collectorWithToken();
+    // Quiet: no report for an hour, a heartbeat every 200 ms.
+    const files = writeAgentConfig(dir, collector.url, token, { cadence: '1h', window: '1h', heartbeat: '200ms' });
+    const agent = track(startAgentProcess(files.configPath));
+    const device = () =>
+      collector.db.prepare("SELECT first_seen AS firstSeen, last_heartbeat_at AS lastHeartbeat FROM devices WHERE hostname = 'agent-test-host'").get() as
+        | { firstSeen: number; lastHeartbeat: number | null }
+        | undefined;
+    await waitFor(() => device()?.lastHeartbeat, 'the first heartbeat');
+    const engineer = collector.token('engineer', 'lab');
+    const watched = await collector.request('PUT', '/api/v1/sites/lab/devices/agent-test-host/silence', { token: engineer, body: { expectedIntervalSeconds: 1, missedReports: 2 } });
+    expect(watched.status).toBe(200);
+    // Run past the allowance (2 × 1 s) without a single report.
+    const alive = await waitFor(() => {
+      const d = device()!;
+      return d.lastHeartbeat! - d.firstSeen > 3000 ? d : undefined;
+    }, 'heartbeats for longer than the allowance');
+    expect(storedReports(collector.dbPath)).toEqual([]);
+    // Judged at its last heartbeat: silent for more than 2 s since it was first seen, but it beats.
+    expect(detectSilence(collector.db, new Date(alive.lastHeartbeat!))).toEqual([]);
+
+    await agent.kill9();
+    const last = device()!.lastHeartbeat!;
+    expect(detectSilence(collector.db, new Date(last + 1999))).toEqual([]);
+    expect(detectSilence(collector.db, new Date(last + 2001))).toEqual([
+      { site: 'lab', hostname: 'agent-test-host', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } },
+    ]);
+  });
+
+  it('reports each journal error entry exactly once, across a kill -9 and restart (the log cursor persists)', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const journal = await startPrivateJournal(dir);
+    cleanups.push(() => journal.stop());
+    const { collector, token } = await collectorWithToken();
+    const files = writeAgentConfig(dir, collector.url, token, { checks: ['SXKR-006'], cadence: '300ms', window: '300ms' });
+    const marker = `xj-cursor-${process.pid}-${Date.now()}`;
+    const entries = () =>
+      storedMeasurements(collector.dbPath, 'log.entry')
+        .map((m) => String(m.value))
+        .filter((v) => v.startsWith(marker));
+    const has = (names: string[]) => () => names.every((n) => entries().includes(`${marker} ${n}`));
+    const batch = (name: string) => [1, 2, 3].map((i) => `${name}-${i}`);
+
+    const first = track(startAgentProcess(files.configPath, {}, journal.pid));
+    await waitFor(() => first.spooled().length >= 1, 'the first report (it reads the journal from its start time)');
+    for (const n of batch('first-run')) journal.write(`${marker} ${n}`);
+    await waitFor(has(batch('first-run')), 'the first run to report its entries');
+    expect(existsSync(join(files.stateDir, 'log-cursor.json'))).toBe(true);
+    await first.kill9();
+
+    for (const n of batch('while-down')) journal.write(`${marker} ${n}`);
+    const second = track(startAgentProcess(files.configPath, {}, journal.pid));
+    for (const n of batch('second-run')) journal.write(`${marker} ${n}`);
+    const all = [...batch('first-run'), ...batch('while-down'), ...batch('second-run')];
+    await waitFor(has(all), 'every entry, including those logged while the agent was down');
+    // A few more cycles: an entry reported again would show up now.
+    const seen = second.spooled().length;
+    await waitFor(() => second.spooled().length >= seen + 3 && spoolFiles(files.spoolDir).length === 0, 'three more cycles, all delivered');
+    expect((await second.stop()).code).toBe(0);
+    expect(entries().sort()).toEqual(all.map((n) => `${marker} ${n}`).sort());
+    expect(JSON.parse(readFileSync(join(files.stateDir, 'log-cursor.json'), 'utf8')).cursor).toMatch(/^s=[0-9a-f]+;i=/); // a journald cursor
   });
 });
