@@ -187,6 +187,17 @@ export function runCollectorCli(args: string[], env: NodeJS.ProcessEnv = {}): Pr
   });
 }
 
+/** Polls `probe` every `everyMs` until it gives a value (tests wait for effects, never sleep a guessed time). */
+export async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000, everyMs = 50): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 let sequence = 0;
 
 export interface ReportOptions {

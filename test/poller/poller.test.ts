@@ -12,23 +12,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
-import { SYSLOG_OFF, freeSyslogPort, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { SYSLOG_OFF, freeSyslogPort, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
 
 const FIXTURES = new URL('../snmp/fixtures/', import.meta.url).pathname;
 const SHARED_2960X = new URL('../../../shared/testdata/snmp/recordings/ios_2960x.snmprec', import.meta.url).pathname;
 const PORTS = Array.from({ length: 20 }, (_, i) => 11180 + i);
 const COMMUNITY = 'cisco_log'; // the fixture's file name is its community
 const KEY = randomBytes(32).toString('hex');
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function sendUdp(text: string, from: string, port: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -7,7 +7,7 @@
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Inspection } from '../../schemas/index.js';
-import { freeSyslogPort, realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { freeSyslogPort, realisticReport, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
 
 const SENDER = '127.0.0.4';
 const clock = new Date('2026-11-20T10:00:00.000Z');
@@ -46,18 +46,15 @@ describe('syslog for a device known only by address', () => {
     expect(before.results.map((r) => r.report)).toEqual(Array(6).fill(agentReport.id));
 
     await sendUdp('<187>Nov 20 09:59:30 db02 kernel: EDAC MC0: 1 UE memory read error on DIMM_A1');
-    let after: Latest | undefined;
-    for (let i = 0; i < 300 && !after; i++) {
+    const after = await until('the syslog batch stored', async () => {
       const now = await latest();
-      if (JSON.stringify(now).includes('EDAC MC0')) after = now;
-      else await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(after, 'the syslog batch was never stored').toBeDefined();
+      return JSON.stringify(now).includes('EDAC MC0') ? now : undefined;
+    });
 
-    const log = after!.results.find((r) => r.check === 'SXKR-006')!;
+    const log = after.results.find((r) => r.check === 'SXKR-006')!;
     expect(log.verdict).toBe('abnormal');
     expect(log.report).not.toBe(agentReport.id);
-    const others = after!.results.filter((r) => r.check !== 'SXKR-006');
+    const others = after.results.filter((r) => r.check !== 'SXKR-006');
     expect(others.map((r) => [r.check, r.report, r.verdict])).toEqual(
       before.results.filter((r) => r.check !== 'SXKR-006').map((r) => [r.check, agentReport.id, r.verdict]),
     );
@@ -65,7 +62,7 @@ describe('syslog for a device known only by address', () => {
 
     const month = (await (await c.request('GET', '/api/v1/sites/hq/inspections/2026-11', { token: reader })).json()) as Inspection;
     const rows = month.rows.filter((r) => r.device === 'db02');
-    expect(rows.map((r) => [r.check, r.verdict])).toEqual(after!.results.map((r) => [r.check, r.verdict]));
+    expect(rows.map((r) => [r.check, r.verdict])).toEqual(after.results.map((r) => [r.check, r.verdict]));
     expect(rows.filter((r) => r.verdict === 'unknown')).toEqual([]);
   });
 });
