@@ -120,6 +120,26 @@ describe('SNMP targets and the poller', () => {
     expect(JSON.stringify(report)).toMatch(/"source":"snmp"/);
   });
 
+  it('a polled fault opens a ticket and lands in the month’s inspection, like an agent’s', async () => {
+    const res = await c.request('POST', '/api/v1/sites/power/snmp-targets', {
+      token: engineer,
+      body: { host: '127.0.0.1', port: sim.port, community: 'ups_onbattery', intervalS: 3600, timeoutMs: 1000, retries: 1 },
+    });
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    const polled = await until('the UPS polled', async () => {
+      const t = (await (await c.request('GET', `/api/v1/sites/power/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, string>;
+      return t.lastPollAt ? t : undefined;
+    });
+    expect(polled).toMatchObject({ lastResult: 'ok', hostname: 'ups-room-1' });
+    const tickets = (await (await c.request('GET', '/api/v1/tickets?site=power&status=active', { token: engineer })).json()) as { device: string; subject: string; symptom: string }[];
+    expect(tickets).toContainEqual(expect.objectContaining({ device: 'ups-room-1', subject: 'SXKR-004', symptom: expect.stringMatching(/battery\(5\)/) }));
+    const month = polled.lastPollAt!.slice(0, 7);
+    const record = (await (await c.request('GET', `/api/v1/sites/power/inspections/${month}`, { token: engineer })).json()) as { rows: { device: string; check: string; verdict: string }[] };
+    expect(record.rows.find((r) => r.device === 'ups-room-1' && r.check === 'SXKR-004')).toMatchObject({ verdict: 'abnormal' });
+    await c.request('DELETE', `/api/v1/sites/power/snmp-targets/${id}`, { token: engineer });
+  });
+
   it('keeps credentials out of the database file in clear', async () => {
     c.db.pragma('wal_checkpoint(TRUNCATE)');
     for (const file of [c.dbPath, `${c.dbPath}-wal`].filter(existsSync)) {
