@@ -7,7 +7,7 @@ import type { CheckResult, CollectorConfig, Report } from '../schemas/index.js';
 import type { IngestHooks } from './ingest/hooks.js';
 import { TokensRepository } from './repositories/index.js';
 import { dbPathOf, startCollector, type RunningCollector } from './server.js';
-import { firstBindableSyslogPort } from './syslog/index.js';
+import { firstBindableSyslogPort, syslogNotice } from './syslog/index.js';
 import { UsersRepository, createUser } from './users/index.js';
 
 /**
@@ -53,19 +53,6 @@ async function withSyslogPort(config: CollectorConfig, ports: readonly number[])
   const host = '0.0.0.0';
   const port = (await firstBindableSyslogPort(ports, host)) ?? 0;
   return { ...config, syslog: { port, host, flushSeconds: 5, maxQueue: 10_000 } };
-}
-
-/** What the terminal says about syslog, from what the receiver actually bound. */
-function syslogLine(collector: RunningCollector, config: CollectorConfig, tried: readonly number[]): string {
-  const wanted = config.syslog?.port ?? 0;
-  const bound = collector.app.syslog?.ports().udp ?? 0;
-  if (bound) {
-    const instead = bound !== tried[0] && tried.includes(bound) ? ` (port ${tried[0]} needs root or CAP_NET_BIND_SERVICE, or is taken)` : '';
-    return `syslog receiver on UDP and TCP port ${bound}${instead}: point devices' logging at this machine:${bound}; syslog.port in a configuration file changes it`;
-  }
-  if (wanted === 0 && tried.length) return `syslog receiver off: none of the ports ${tried.join(', ')} could be bound; set syslog.port in a configuration file (-c) to receive device logs`;
-  if (wanted === 0) return 'syslog receiver off (syslog.port 0)';
-  return `syslog receiver NOT listening on port ${wanted} (see the error above); set syslog.port to a free port or 0`;
 }
 
 /** The agent token for this host: reused while the database still knows it, else made anew. */
@@ -120,7 +107,7 @@ export async function startQuickstart(config: CollectorConfig, options: Quicksta
       agent,
       ...(firstAdmin ? { firstAdmin } : {}),
       agentConfigPath,
-      syslog: syslogLine(collector, effective, tried),
+      syslog: syslogNotice(collector.app.syslog?.ports().udp ?? 0, effective.syslog?.port ?? 0, tried),
       async close() {
         await agent.stop();
         await collector.close();

@@ -3,7 +3,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { SyslogReceiver } from './receiver.js';
 
 export { SyslogReceiver, type SyslogOptions } from './receiver.js';
-export { canBindSyslog, firstBindableSyslogPort } from './port.js';
+export { canBindSyslog, firstBindableSyslogPort, syslogNotice } from './port.js';
 export { parseSyslog, TcpFramer, SEVERITIES, ERROR_OR_WORSE, type SyslogMessage } from './parse.js';
 
 declare module 'fastify' {

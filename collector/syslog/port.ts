@@ -30,3 +30,18 @@ export async function firstBindableSyslogPort(ports: readonly number[], host: st
   for (const port of ports) if (await canBindSyslog(port, host)) return port;
   return undefined;
 }
+
+/**
+ * The one terminal line about syslog (`xunjian start`): where the receiver listens, or that it is
+ * off and why. `bound` = the port actually bound (0: none), `wanted` = the configured port,
+ * `tried` = the ports probed when none was configured (empty when one was).
+ */
+export function syslogNotice(bound: number, wanted: number, tried: readonly number[]): string {
+  if (bound) {
+    const instead = bound !== tried[0] && tried.includes(bound) ? ` (port ${tried[0]} needs root or CAP_NET_BIND_SERVICE, or is taken)` : '';
+    return `syslog receiver on UDP and TCP port ${bound}${instead}: point devices' logging at this machine:${bound}; syslog.port in a configuration file changes it`;
+  }
+  if (wanted === 0 && tried.length) return `syslog receiver off: none of the ports ${tried.join(', ')} could be bound; set syslog.port in a configuration file (-c) to receive device logs`;
+  if (wanted === 0) return 'syslog receiver off (syslog.port 0)';
+  return `syslog receiver NOT listening on port ${wanted} (see the error above); set syslog.port to a free port or 0`;
+}
