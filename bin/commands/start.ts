@@ -31,6 +31,7 @@ export function registerStartCommand(program: Command): void {
         process.stdout.write(
           [
             `collector listening on ${started.collector.url} — dashboard ${started.collector.url}/ · API docs ${started.collector.url}/docs`,
+            started.syslog,
             ...(started.firstAdmin ? [`dashboard log-in (shown once): user ${started.firstAdmin.name}, password ${started.firstAdmin.password}`] : []),
             `agent inspecting this machine for site "${flags.site}": first inspection in ${flags.firstWindow}, then every ${flags.cadence} (config ${started.agentConfigPath})`,
             'Ctrl-C stops both.',
