@@ -57,6 +57,10 @@ const DEFAULT_LOG_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 /** At most this much of a syslog file is read (its end): a month of errors fits easily. */
 const SYSLOG_TAIL_BYTES = 16 * 1024 * 1024;
 const IPMI_DEVICES = ['/dev/ipmi0', '/dev/ipmi/0', '/dev/ipmidev/0'];
+const SYSTEMD_RUNNING = '/run/systemd/system';
+/** Virtual disks smartctl could not read, remembered so the agent's cycles do not spawn it for nothing. */
+const noSmart = new Map<string, { at: number; gaps: Gap[] }>();
+const NO_SMART_RECHECK_MS = 3_600_000;
 /** Block devices that are not disks in a chassis. */
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -174,13 +178,20 @@ async function collectDisks(c: Collector): Promise<void> {
     }
     const args = ['-H', '-A', `/dev/${d.name}`];
     const command = commandLine('smartctl', args);
+    const virtual = /^x?vd[a-z]/.test(d.name) || /QEMU|VBOX|VMware|Virtual/i.test(`${d.vendor ?? ''} ${d.model ?? ''}`);
+    const known = virtual ? noSmart.get(d.name) : undefined;
+    if (known && Date.now() - known.at < NO_SMART_RECHECK_MS) {
+      for (const g of known.gaps) c.gap('SXKR-003', g.reason, g.component, g.command);
+      continue;
+    }
     try {
       const { stdout, stderr } = await runForOutput(smartctl, args, { timeoutMs: 20_000 });
       const r = parseSmartctl(`${stdout}\n${stderr}`, c.ctx(command), { component });
-      const virtual = /^x?vd[a-z]/.test(d.name) || /QEMU|VBOX|VMware|Virtual/i.test(`${d.vendor ?? ''} ${d.model ?? ''}`);
       for (const g of r.gaps) {
         if (virtual) g.reason = clip(`${g.reason} — virtual disk: the hypervisor exposes no SMART data; judge the host's disks`, 2000);
       }
+      // A virtual disk does not grow SMART: the agent asks again hourly, not every cycle.
+      if (virtual && r.measurements.length === 0 && r.gaps.length > 0) noSmart.set(d.name, { at: Date.now(), gaps: r.gaps });
       c.add(r);
     } catch (e) {
       c.gap('SXKR-003', `smartctl failed: ${errorText(e)}`, component, command);
@@ -193,6 +204,14 @@ async function collectServices(c: Collector, required: string[]): Promise<void> 
   if (!systemctl) {
     c.gap('SXKR-003', 'systemctl not found: this host does not run systemd; services not listed', 'systemd units', 'systemctl --failed');
     for (const u of required) c.gap('SXKR-003', 'systemctl not found: service state unknown', `service ${u}`);
+    return;
+  }
+  // sd_booted(3): without /run/systemd/system, systemd is not the init system (a container,
+  // another init) and systemctl can only say so — known without spawning it every cycle.
+  if (!(await exists(SYSTEMD_RUNNING))) {
+    const why = `systemd is not the init system here (no ${SYSTEMD_RUNNING}): systemctl cannot list units`;
+    c.gap('SXKR-003', `${why}; services not listed`, 'systemd units', 'systemctl --failed');
+    for (const u of required) c.gap('SXKR-003', `${why}; service state unknown`, `service ${u}`, `systemctl is-active ${u}`);
     return;
   }
   const failedArgs = ['--failed', '--no-legend', '--plain', '--no-pager'];
