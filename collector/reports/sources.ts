@@ -1,8 +1,8 @@
-import { overallVerdict, resolveThresholds } from '../../checks/index.js';
-import { CpuThresholds, MemoryThresholds, type CheckId, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
+import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js';
+import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
 import { InspectionsRepository } from '../inspections/index.js';
-import type { Repositories, SiteRow } from '../repositories/index.js';
+import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
 import { buildFaultsReport } from './builders/faults.js';
@@ -15,6 +15,7 @@ import { halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterP
 import { buildSummaryReport } from './builders/summary.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
 import { ReportQueries, type MetricAggregate } from './store.js';
+import { localiseRow, type AppliedThresholds } from './wording.js';
 
 /** What report loaders read: the core repositories plus the tickets and inspections aggregates. */
 export interface ReportSources {
@@ -61,6 +62,31 @@ function figure(rows: MetricAggregate[], metric: string): { avg: number | null; 
   return { avg: count ? sum / count : null, peak: top.max, peakAt: top.maxAt, count };
 }
 
+/**
+ * The rows of an inspection in `lang` (wording.ts): each row's expected text from the thresholds
+ * its result was judged against, or — with no result — the device's thresholds today.
+ */
+export function localisedRows(sources: ReportSources, site: SiteRow, rows: InspectionRow[], lang: Lang): InspectionRow[] {
+  const byReport = new Map<string, Map<string, AppliedThresholds>>();
+  const devices = new Map<string, DeviceRow | undefined>();
+  const current = (row: InspectionRow): AppliedThresholds | undefined => {
+    const check = CHECKS.find((c) => c.id === row.check);
+    if (!devices.has(row.device)) devices.set(row.device, sources.repos.devices.get(site.name, row.device));
+    const d = devices.get(row.device);
+    if (!check) return undefined;
+    const identity = { hostname: row.device, kind: d?.kind ?? row.deviceKind ?? 'server', addresses: [], ...(d?.role ? { role: d.role } : {}) };
+    return resolveThresholds(row.check, check.thresholds, site.thresholds, identity).applied;
+  };
+  return rows.map((row) => {
+    let applied: AppliedThresholds | undefined;
+    if (row.reportId) {
+      if (!byReport.has(row.reportId)) byReport.set(row.reportId, sources.queries.thresholdsOfReport(row.reportId));
+      applied = byReport.get(row.reportId)!.get(row.check);
+    }
+    return localiseRow(lang, row, applied ?? current(row));
+  });
+}
+
 function requireSite(sources: ReportSources, name: string): SiteRow {
   const site = sources.repos.sites.get(name);
   if (!site) throw notFound(`no site ${name}`);
@@ -89,7 +115,8 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
   switch (kind) {
     case 'inspection': {
       monthPeriod(month);
-      const inspection = sources.inspections.get(site.name, month);
+      const stored = sources.inspections.get(site.name, month);
+      const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
     case 'products':

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../storage/db.js';
+import type { AppliedThresholds } from './wording.js';
 
 /** One device × component × metric over a period: from raw measurements or hourly rollups. */
 export interface MetricAggregate {
@@ -31,6 +32,7 @@ export class ReportQueries {
   private readonly raw: Statement<[{ start: number; end: number; site: string }]>;
   private readonly hourly: Statement<[{ start: number; end: number; site: string }]>;
   private readonly seriesStmt: Statement<[{ device: number; start: number; end: number }]>;
+  private readonly thresholdsStmt: Statement<[{ report: string }], { check: string; threshold: string | null }>;
 
   constructor(db: Db) {
     // SQLite returns the bare column m.at from the row holding max(m.value): the peak's time.
@@ -56,6 +58,23 @@ export class ReportQueries {
          AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND typeof(m.value) IN ('integer', 'real')
        ORDER BY r.window_end`,
     );
+    // json_extract reads only the threshold out of each stored result, not the whole JSON.
+    this.thresholdsStmt = db.prepare(
+      `SELECT x.check_id AS "check", json_extract(x.result, '$.threshold') AS threshold
+       FROM reports r JOIN results x ON x.report_id = r.id WHERE r.report_id = @report
+       UNION ALL
+       SELECT json_extract(j.value, '$.check'), json_extract(j.value, '$.threshold')
+       FROM inspection_uploads u, json_each(u.form, '$.results') j WHERE u.report_id = @report`,
+    );
+  }
+
+  /** The thresholds each check of a report was judged against: of a received report, else of a field upload. */
+  thresholdsOfReport(reportId: string): Map<string, AppliedThresholds> {
+    const out = new Map<string, AppliedThresholds>();
+    for (const r of this.thresholdsStmt.all({ report: reportId })) {
+      if (r.threshold && !out.has(r.check)) out.set(r.check, JSON.parse(r.threshold) as AppliedThresholds);
+    }
+    return out;
   }
 
   /** Raw CPU, memory and temperature readings of one device over [start, end), by report window. */

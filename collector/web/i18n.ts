@@ -39,6 +39,8 @@ const T = {
   history: { zh: '历史', en: 'History' },
   expected: { zh: '期待结果', en: 'Expected' },
   actual: { zh: '实际结果', en: 'Actual' },
+  check: { zh: '检查项目', en: 'Check' },
+  at: { zh: '时间', en: 'At' },
   reason: { zh: '备注', en: 'Reason' },
   identity: { zh: '设备档案', en: 'Identity' },
   model: { zh: '型号', en: 'Model' },

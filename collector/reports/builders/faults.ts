@@ -1,6 +1,7 @@
 import type { Lang, Ticket } from '../../../schemas/index.js';
 import type { CellValue, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, word } from '../labels.js';
+import { symptomText } from '../wording.js';
 
 export interface FaultsReportInput {
   site: string;
@@ -50,7 +51,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
           t.deviceModel,
           checkName(lang, t.subject),
           t.priority,
-          t.symptom,
+          symptomText(lang, t.symptom),
           formatTime(t.openedAt),
           formatTime(t.recoveredAt ?? stamp(t, 'resolved')),
           formatTime(stamp(t, 'closed')),

@@ -6,7 +6,7 @@ import { CHECK_IDS, MaintenanceRequestInput as MaintenanceSchema, PartReplacemen
 import { ApiError, notFound } from '../../errors.js';
 import { InspectionsRepository } from '../../inspections/index.js';
 import { MaintenanceRepository } from '../../maintenance/index.js';
-import { ReportQueries } from '../../reports/store.js';
+import { localisedRows, reportSources } from '../../reports/index.js';
 import { monthOfTime, quarterOfTime } from '../../reports/period.js';
 import { STEPS, STEP_NAMES, TicketsRepository, type StepName } from '../../tickets/index.js';
 import { assertViewerSite, maySeeSite, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
@@ -30,7 +30,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const tickets = new TicketsRepository(app.db);
     const inspections = new InspectionsRepository(app.db);
     const maintenance = new MaintenanceRepository(app.db);
-    const queries = new ReportQueries(app.db);
+    const sources = reportSources(app.db, app.repos);
+    const queries = sources.queries;
 
     /** The page's viewer, or a redirect to the log-in form. */
     const viewerOr = (request: FastifyRequest, reply: FastifyReply): Viewer | null => {
@@ -115,7 +116,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const check = q.check as CheckId;
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
       const month = q.month ?? monthOfTime(app.clock().getTime());
-      const row = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
+      const recorded = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
+      const row = recorded && localisedRows(sources, app.repos.sites.get(site)!, [recorded], lang)[0];
       const device = app.repos.devices.get(site, q.device);
       const history = device ? app.repos.results.history(device.id, check, 12) : [];
       const report = row?.reportId ? app.repos.reports.get(row.reportId) : undefined;

@@ -1,5 +1,5 @@
 import { CHECK_IDS, type Inspection, type Lang, type MaintenanceRequest, type Ticket, type Verdict } from '../../../schemas/index.js';
-import { checkName, formatTime, verdictLabel } from '../../reports/index.js';
+import { catalogueText, checkName, expectedText, formatTime, symptomText, verdictLabel } from '../../reports/index.js';
 import type { DeviceRow, StoredResult } from '../../repositories/index.js';
 import { STEPS, STEP_NAMES } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
@@ -102,7 +102,7 @@ export function cellView(lang: Lang, d: CellDetail): string {
     .map((m) => `<tr><td>${h(m.component)}</td><td>${h(m.metric)}</td><td>${h(String(m.value))}${h(m.unit ?? '')}</td><td>${h(m.status ?? '')}</td><td><code>${h(m.command)}</code></td></tr>`)
     .join('');
   const hist = d.history
-    .map((x) => `<tr><td>${h(formatTime(x.at))}</td><td>${mark(lang, x.verdict)}</td><td>${h(x.result.actual)}</td></tr>`)
+    .map((x) => `<tr><td>${h(formatTime(x.at))}</td><td>${mark(lang, x.verdict)}</td><td>${h(catalogueText(lang, x.result.actual))}</td></tr>`)
     .join('');
   return `<section class="cell-detail" data-device="${h(d.device)}" data-check="${h(d.check)}">
 <h2>${h(d.device)} · ${h(d.check)} ${h(checkName(lang, d.check))}</h2>
@@ -125,14 +125,17 @@ export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: Sto
     .map(([k, v]) => `<tr><th>${h(k ?? '')}</th><td>${h(v ?? '')}</td></tr>`)
     .join('');
   const results = latest
-    .map((r) => `<tr><td>${r.check}</td><td>${h(checkName(lang, r.check))}</td><td>${mark(lang, r.verdict)}</td><td>${h(r.result.actual)}</td><td>${h(formatTime(r.at))}</td></tr>`)
+    .map(
+      (r) => `<tr data-check="${r.check}"><td>${r.check}</td><td>${h(checkName(lang, r.check))}</td><td>${mark(lang, r.verdict)}</td>
+<td class="expected">${h(expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected))}</td><td>${h(catalogueText(lang, r.result.actual))}</td><td>${h(formatTime(r.at))}</td></tr>`,
+    )
     .join('');
   return `<table class="grid identity" id="identity">${identity}</table>
 <h2>${t(lang, 'trends')}</h2><div class="charts">
 ${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu' })}
 ${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory' })}
 ${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.temperature, { unit: '°C', id: 'chart-temperature' })}</div>
-<h2>${t(lang, 'recentResults')}</h2><table class="grid"><tbody>${results}</tbody></table>
+<h2>${t(lang, 'recentResults')}</h2><table class="grid" id="results"><thead><tr><th>${t(lang, 'check')}</th><th></th><th>${t(lang, 'result')}</th><th>${t(lang, 'expected')}</th><th>${t(lang, 'actual')}</th><th>${t(lang, 'at')}</th></tr></thead><tbody>${results}</tbody></table>
 <h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date())}`;
 }
 
@@ -158,11 +161,11 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
       return `<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${h(tk.device)}</td><td>${h(checkName(lang, tk.subject))}</td><td>${tk.priority}</td><td>${h(tk.status)}</td><td>${h(tk.symptom)}</td><td>${h(formatTime(tk.openedAt))}</td>
+<td>${h(tk.device)}</td><td>${h(checkName(lang, tk.subject))}</td><td>${tk.priority}</td><td>${h(tk.status)}</td><td>${h(symptomText(lang, tk.symptom))}</td><td>${h(formatTime(tk.openedAt))}</td>
 <td>${next ? `<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${h(t(lang, 'overdue'))}" data-left="${h(t(lang, 'remaining'))}">${h(countdown(lang, next.due, now))}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
     })
     .join('\n');
-  return `<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'priority')}</th>
+  return `<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
 <th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
@@ -183,7 +186,7 @@ export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket,
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
   return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}
 <p id="ticket-status" data-status="${tk.status}">${h(tk.device)} · ${h(checkName(lang, tk.subject))} · ${tk.priority} · <b>${h(tk.status)}</b>${tk.overdue ? ` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
-<p>${h(tk.symptom)}${tk.suspectedCause ? ` — ${h(tk.suspectedCause)}` : ''}</p>
+<p>${h(symptomText(lang, tk.symptom))}${tk.suspectedCause ? ` — ${h(tk.suspectedCause)}` : ''}</p>
 <div class="actions">${steps}</div>
 <h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${lang === 'zh' ? '完成时间' : 'Met at'}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
 <h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>

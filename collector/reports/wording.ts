@@ -1,0 +1,71 @@
+import { Value } from '@sinclair/typebox/value';
+import { CHECKS } from '../../checks/index.js';
+import type { AppliedThreshold, CheckId, InspectionRow, Lang } from '../../schemas/index.js';
+
+/*
+ * Results keep the words of the language they were evaluated in (zh by default). A page or a report
+ * in another language re-derives what the check catalogue can say again: the expected text from the
+ * thresholds that were applied, and the catalogue's fixed phrases in actual results and reasons.
+ * Text a device or a person wrote (component names, log lines, notes) is shown as it came.
+ */
+
+export type AppliedThresholds = Record<string, AppliedThreshold>;
+
+/** 检查期待结果 of a check in `lang`, for the thresholds a result was judged against (defaults fill the rest). */
+export function expectedText(lang: Lang, check: CheckId | string, applied: AppliedThresholds | undefined): string | undefined {
+  const def = CHECKS.find((c) => c.id === check);
+  if (!def || !applied) return undefined;
+  const values = Value.Create(def.thresholds) as Record<string, unknown>;
+  for (const [key, a] of Object.entries(applied)) values[key] = a.value;
+  try {
+    return def.expected[lang](values);
+  } catch {
+    return undefined; // a stored threshold of an older shape: keep the stored text
+  }
+}
+
+/**
+ * The catalogue's fixed Chinese phrases (checks/define.ts, checks/levels.ts, checks/catalog/*) and
+ * their English words. Longest first, so "未测得任何数据" is not read as "未测得" + "任何数据".
+ */
+const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [/未测得任何数据/g, () => 'nothing was measured for this check'],
+  [/(\d+) 条新错误日志（已读 (\d+) 条）/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'} (${m[2]} read)`],
+  [/(\d+) 条新错误日志/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'}`],
+  [/无新错误日志/g, () => 'no new error entries'],
+  [/未测得/g, () => 'not measured'],
+  [/未报告/g, () => 'not reported'],
+  [/未安装/g, () => 'not present'],
+  [/无效数值/g, () => 'invalid value'],
+  [/设备阈值/g, () => 'device limit'],
+  [/阈值/g, () => 'limit'],
+  [/交换区/g, () => 'swap'],
+  [/已忽略/g, () => 'ignored'],
+  [/平均/g, () => 'avg'],
+  [/最大/g, () => 'max'],
+  [/状态/g, () => 'state'],
+];
+
+/** The catalogue's phrases of a stored text in `lang` (only Chinese → English is needed: zh is the stored default). */
+export function catalogueText(lang: Lang, text: string): string {
+  if (lang !== 'en' || !/[\u4e00-\u9fff]/.test(text)) return text;
+  let out = text;
+  for (const [pattern, to] of ZH_PHRASES) out = out.replace(pattern, (...args) => to(args.slice(0, -2) as unknown as RegExpExecArray));
+  return out;
+}
+
+/**
+ * One inspection row in `lang`: the expected text from its thresholds (`applied`: those of its
+ * result, else the device's current ones), actual and reason with the catalogue's phrases.
+ */
+export function localiseRow(lang: Lang, row: InspectionRow, applied: AppliedThresholds | undefined): InspectionRow {
+  const expected = expectedText(lang, row.check, applied) ?? catalogueText(lang, row.expected);
+  return { ...row, expected, actual: catalogueText(lang, row.actual), reason: row.reason === null ? null : catalogueText(lang, row.reason) };
+}
+
+/** A ticket's 故障现象 as the ingest wrote it ("SXKR-004 设备电源及风扇检查: …"): the check's name and phrases in `lang`. */
+export function symptomText(lang: Lang, symptom: string): string {
+  const check = CHECKS.find((c) => symptom.startsWith(`${c.id} ${c.name.zh}: `));
+  const text = check ? `${check.id} ${check.name[lang]}: ${symptom.slice(`${check.id} ${check.name.zh}: `.length)}` : symptom;
+  return catalogueText(lang, text);
+}
