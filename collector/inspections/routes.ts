@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { InspectionAmend, InspectionNotes, InspectionParams, InspectionQuery, InspectionUpload } from '../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
+import { redactorFor } from '../users/index.js';
 import { InspectionsRepository } from './repository.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -36,9 +37,12 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const { site, month } = request.params;
-      assertSite(principalOf(request), site);
+      const p = principalOf(request);
+      assertSite(p, site);
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
-      return inspections.get(site, month, revision);
+      const inspection = inspections.get(site, month, revision);
+      const shown = redactorFor(p.role);
+      return shown.showsConfiguration ? inspection : { ...inspection, rows: inspection.rows.map((r) => shown.row(r)) };
     },
   );
 

@@ -16,6 +16,7 @@ import { buildSummaryReport } from './builders/summary.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
 import { ReportQueries, type MetricAggregate } from './store.js';
 import { localiseRow, type AppliedThresholds } from './wording.js';
+import type { Redactor } from '../users/index.js';
 
 /** What report loaders read: the core repositories plus the tickets and inspections aggregates. */
 export interface ReportSources {
@@ -43,8 +44,8 @@ export interface ReportRequest {
   year?: string;
   /** One ticket's fault handling report. */
   ticket?: number;
-  /** Confidentiality: whether the reader may see IP addresses. */
-  showAddresses: boolean;
+  /** Confidentiality: what the reader's role may see (users/confidential.ts). */
+  shown: Redactor;
 }
 
 /** Names an aggregate component ("CPU", "system") rather than a core or a pool. */
@@ -116,13 +117,13 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
     case 'inspection': {
       monthPeriod(month);
       const stored = sources.inspections.get(site.name, month);
-      const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang) };
+      const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
     case 'products':
       return buildProductsReport({
         ...base,
-        showAddresses: req.showAddresses,
+        showAddresses: req.shown.showsConfiguration,
         devices: devices.map((d) => {
           const latest = sources.repos.results.latest(d.id);
           const state: Verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';

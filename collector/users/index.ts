@@ -18,3 +18,4 @@ export {
   type Viewer,
 } from './viewer.js';
 export { createUser } from './create.js';
+export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';

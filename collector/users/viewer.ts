@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { forbidden, unauthorized } from '../errors.js';
+import { maySeeConfiguration } from './confidential.js';
 import type { UserRole, UsersRepository } from './repository.js';
 
 /**
@@ -97,7 +98,7 @@ export function assertViewerSite(v: Viewer, site: string): void {
 }
 
 /** Confidentiality (3.4.5): IP addresses and configurations only for the service company's people. */
-export const maySeeAddresses = (v: Viewer): boolean => v.role === 'admin' || v.role === 'engineer';
+export const maySeeAddresses = (v: Viewer): boolean => maySeeConfiguration(v.role);
 
 /** Pages answer an anonymous visitor with the log-in form instead of a 401 body. */
 export function redirectToLogin(request: FastifyRequest, reply: FastifyReply) {

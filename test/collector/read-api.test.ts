@@ -135,11 +135,12 @@ describe('read API and the equipment record', () => {
     expect(web.effectiveIntervalS).toBe(600);
   });
 
+  // Addresses are for the service company's people: an engineer's list (a customer's: confidentiality.test.ts).
   it('exports the product list as JSON and as CSV', async () => {
-    const json = await get('/api/v1/sites/acme/products', customer);
+    const json = await get('/api/v1/sites/acme/products', engineer);
     expect(json.body.products).toHaveLength(2);
     expect(json.body.products[0]).toMatchObject({ hostname: 'db01', kind: 'server', role: 'core', vendor: 'HPE', model: 'ProLiant DL380 Gen10', serial: 'CZDB0101', version: '5.14.0-427', addresses: '10.1.2.3' });
-    const csv = await get('/api/v1/sites/acme/products?format=csv', customer);
+    const csv = await get('/api/v1/sites/acme/products?format=csv', engineer);
     expect(csv.res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = (csv.body as string).replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('设备名称 hostname,设备类型 kind,角色 role,厂商 vendor,型号 model,序列号 serial,操作系统 os,版本 version,地址 addresses,运行状态 state,首次发现 firstSeen,最近上报 lastSeen');

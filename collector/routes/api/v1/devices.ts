@@ -5,6 +5,7 @@ import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
 import { badRequest, notFound } from '../../../errors.js';
 import { decodeCursor, deviceJson, encodeCursor, reportJson, resultJson } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
+import { redactorFor } from '../../../users/index.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -22,10 +23,12 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site/devices',
     { config: { auth: { roles: READERS } }, schema: { tags: ['devices'], summary: 'Devices of a site with their overall verdict', params: SiteParams } },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
+      const shown = redactorFor(principal.role);
       const devices = app.repos.devices.listBySite(request.params.site).map((d) => {
         const latest = app.repos.results.latest(d.id);
-        return { ...deviceJson(d), verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
+        return { ...shown.device(deviceJson(d)), verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
       });
       return { site: request.params.site, devices };
     },
@@ -35,8 +38,9 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site/devices/:hostname',
     { config: { auth: { roles: READERS } }, schema: { tags: ['devices'], params: DeviceParams } },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
-      return deviceJson(requireDevice(request.params.site, request.params.hostname));
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
+      return redactorFor(principal.role).device(deviceJson(requireDevice(request.params.site, request.params.hostname)));
     },
   );
 
@@ -60,14 +64,16 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       schema: { tags: ['results'], summary: 'The latest result of each of the six checks', params: DeviceParams },
     },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
       const device = requireDevice(request.params.site, request.params.hostname);
       const latest = app.repos.results.latest(device.id);
+      const shown = redactorFor(principal.role);
       return {
         site: device.site,
         hostname: device.hostname,
         verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown',
-        results: latest.map(resultJson),
+        results: latest.map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
       };
     },
   );
@@ -84,14 +90,16 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
+      const shown = redactorFor(principal.role);
       const device = requireDevice(request.params.site, request.params.hostname);
       const cursor = request.query.cursor !== undefined ? decodeCursor(request.query.cursor) : undefined;
       if (request.query.cursor !== undefined && !cursor) throw badRequest('bad_cursor', 'cursor is not one this API returned');
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const page = app.repos.results.history(device.id, request.params.check, limit, cursor);
       const last = page[page.length - 1];
-      return { results: page.map(resultJson), next: page.length === limit && last ? encodeCursor(last) : null };
+      return { results: page.map((r) => ({ ...resultJson(r), result: shown.result(r.result) })), next: page.length === limit && last ? encodeCursor(last) : null };
     },
   );
 
@@ -102,14 +110,16 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       schema: { tags: ['reports'], summary: 'Reports of a device, newest window first', params: DeviceParams, querystring: PageQuery },
     },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
+      const shown = redactorFor(principal.role);
       const device = requireDevice(request.params.site, request.params.hostname);
       const before = request.query.cursor !== undefined ? Number(request.query.cursor) : undefined;
       if (before !== undefined && !Number.isSafeInteger(before)) throw badRequest('bad_cursor', 'cursor is not one this API returned');
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const page = app.repos.reports.listByDevice(device.id, limit, before);
       const last = page[page.length - 1];
-      return { reports: page.map(reportJson), next: page.length === limit && last ? String(last.windowEnd) : null };
+      return { reports: page.map((r) => shown.report(reportJson(r))), next: page.length === limit && last ? String(last.windowEnd) : null };
     },
   );
 };

@@ -4,6 +4,7 @@ import { assertSite, principalOf, READERS, REPORTERS } from '../../../auth.js';
 import { notFound } from '../../../errors.js';
 import { reportJson, resultJson } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
+import { redactorFor } from '../../../users/index.js';
 
 /** Ingest (POST /api/v1/reports) and reading one report back. */
 export const reportsRoutes: FastifyPluginAsync = async (plain) => {
@@ -58,11 +59,12 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       const { report, device } = loadReport(request.params.id, principal.site);
       assertSite(principal, device.site);
+      const shown = redactorFor(principal.role);
       return {
-        ...reportJson(report),
+        ...shown.report(reportJson(report)),
         site: device.site,
         hostname: device.hostname,
-        results: app.repos.results.forReport(report.id).map(resultJson),
+        results: app.repos.results.forReport(report.id).map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
       };
     },
   );
@@ -76,7 +78,8 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       const { report } = loadReport(request.params.id, principal.site);
-      return { id: report.reportId, pruned: report.measurementsPruned, measurements: app.repos.reports.measurements(report.id) };
+      const shown = redactorFor(principal.role);
+      return { id: report.reportId, pruned: report.measurementsPruned, measurements: app.repos.reports.measurements(report.id).map((m) => shown.measurement(m)) };
     },
   );
 };

@@ -6,6 +6,7 @@ import { notFound } from '../../../errors.js';
 import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
+import { redactorFor } from '../../../users/index.js';
 
 const PRODUCT_COLUMNS = [
   ['hostname', '设备名称'],
@@ -35,15 +36,17 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
   app.get('/api/v1/sites', { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], summary: 'Sites visible to the token' } }, async (request) => {
     const principal = principalOf(request);
     const sites = app.repos.sites.list().filter((s) => principal.site === null || s.name === principal.site);
-    return { sites: sites.map(siteJson) };
+    const shown = redactorFor(principal.role);
+    return { sites: sites.map((s) => shown.site(siteJson(s))) };
   });
 
   app.get(
     '/api/v1/sites/:site',
     { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], params: SiteParams } },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
-      return siteJson(requireSite(request.params.site));
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
+      return redactorFor(principal.role).site(siteJson(requireSite(request.params.site)));
     },
   );
 
@@ -93,18 +96,22 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request, reply) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
       requireSite(request.params.site);
-      const rows = app.repos.devices.listBySite(request.params.site).map(productRow);
+      const shown = redactorFor(principal.role);
+      const rows = app.repos.devices.listBySite(request.params.site).map((d) => productRow(shown.device(d)));
+      // Addresses are not blanked but left out: a customer's list has no 地址 column at all.
+      const columns = PRODUCT_COLUMNS.filter(([key]) => shown.showsConfiguration || key !== 'addresses');
       if (request.query.format === 'csv') {
-        const header = PRODUCT_COLUMNS.map(([en, zh]) => `${zh} ${en}`);
-        const csv = toCsv(header, rows.map((r) => PRODUCT_COLUMNS.map(([key]) => r[key])));
+        const header = columns.map(([en, zh]) => `${zh} ${en}`);
+        const csv = toCsv(header, rows.map((r) => columns.map(([key]) => r[key])));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="products-${encodeURIComponent(request.params.site)}.csv"`)
           .send(csv);
       }
-      return { site: request.params.site, products: rows };
+      return { site: request.params.site, products: shown.showsConfiguration ? rows : rows.map(({ addresses: _hidden, ...rest }) => rest) };
     },
   );
 };
