@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { InspectionAmend, InspectionNotes, InspectionParams, InspectionQuery, InspectionUpload } from '../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { redactorFor } from '../users/index.js';
+import { redactorFor, registerAudit } from '../users/index.js';
 import { InspectionsRepository } from './repository.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -14,6 +14,8 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   const inspections = new InspectionsRepository(app.db);
   const tags = ['inspections'];
   const base = '/api/v1/sites/:site/inspections/:month';
+  // Sign-offs, confirmations, notes, amendments and uploads are in the audit log (the dashboard writes the same).
+  registerAudit(app);
 
   app.get(
     '/api/v1/sites/:site/inspections',
@@ -49,7 +51,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     base,
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: { action: 'inspection.upload', createdOnly: true, detail: (_b, a) => `${(a.accepted as unknown[]).length} forms` } },
       schema: {
         tags,
         summary: 'Upload field inspections (the CLI’s InspectionForm[]), idempotent by report id',
@@ -69,7 +71,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
 
   app.put(
     `${base}/notes`,
-    { config: { auth: { roles: EDITORS } }, schema: { tags, summary: "The engineer's notes (draft only)", params: InspectionParams, body: InspectionNotes } },
+    { config: { auth: { roles: EDITORS }, audit: { action: 'inspection.notes', detail: () => null } }, schema: { tags, summary: "The engineer's notes (draft only)", params: InspectionParams, body: InspectionNotes } },
     async (request) => {
       const { site, month } = request.params;
       const p = principalOf(request);
@@ -80,7 +82,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
 
   app.post(
     `${base}/sign`,
-    { config: { auth: { roles: EDITORS } }, schema: { tags, summary: "The engineer's sign-off: freezes the rows", params: InspectionParams } },
+    { config: { auth: { roles: EDITORS }, audit: 'inspection.sign' }, schema: { tags, summary: "The engineer's sign-off: freezes the rows", params: InspectionParams } },
     async (request) => {
       const { site, month } = request.params;
       const p = principalOf(request);
@@ -91,7 +93,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
 
   app.post(
     `${base}/confirm`,
-    { config: { auth: { roles: ['customer'] } }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
+    { config: { auth: { roles: ['customer'] }, audit: 'inspection.confirm' }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
     async (request) => {
       const { site, month } = request.params;
       const p = principalOf(request);
@@ -103,7 +105,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     `${base}/amend`,
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: 'inspection.amend' },
       schema: { tags, summary: 'Amend a signed or confirmed record: starts revision n+1 as a draft', params: InspectionParams, body: InspectionAmend },
     },
     async (request, reply) => {

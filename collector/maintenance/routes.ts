@@ -11,17 +11,20 @@ import {
 import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { MaintenanceRepository } from './repository.js';
+import { registerAudit } from '../users/index.js';
 
 /** Maintenance requests (维护申请): filed by engineers ≥ 24 h ahead, approved in writing by the customer. */
 export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const requests = new MaintenanceRepository(app.db);
   const tags = ['maintenance'];
+  // Requests, changes and the customer's decisions are in the audit log (the dashboard writes the same).
+  registerAudit(app);
 
   app.post(
     '/api/v1/maintenance',
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: { action: 'maintenance.request', detail: (b) => String(b.purpose ?? '') } },
       schema: {
         tags,
         summary: 'File a maintenance request',
@@ -55,7 +58,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   app.patch(
     '/api/v1/maintenance/:id',
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: { action: 'maintenance.update', detail: () => null } },
       schema: { tags, summary: 'Change a request still awaiting approval (409 once decided)', params: IdParams, body: MaintenanceRequestPatch },
     },
     async (request) => {
@@ -73,7 +76,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   for (const d of decisions) {
     app.post(
       `/api/v1/maintenance/:id/${d.path}`,
-      { config: { auth: { roles: d.roles } }, preValidation: emptyBodyIsEmptyObject, schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision } },
+      { config: { auth: { roles: d.roles }, audit: `maintenance.${d.path}` }, preValidation: emptyBodyIsEmptyObject, schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision } },
       async (request) => {
         const id = Number(request.params.id);
         const p = principalOf(request);

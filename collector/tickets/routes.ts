@@ -12,6 +12,7 @@ import {
 } from '../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
 import { notFound } from '../errors.js';
+import { registerAudit } from '../users/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { STEP_NAMES, STEPS } from './lifecycle.js';
 import { priorityFor } from './priority.js';
@@ -42,6 +43,8 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const tickets = new TicketsRepository(app.db);
   const tags = ['tickets'];
+  // Every ticket step, service report and part is in the audit log, made here or in the dashboard.
+  registerAudit(app);
 
   app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open);
   app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue);
@@ -97,7 +100,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.post(
     '/api/v1/tickets',
     {
-      config: { auth: { roles: [...EDITORS, 'customer'] } },
+      config: { auth: { roles: [...EDITORS, 'customer'] }, audit: { action: 'ticket.open', createdOnly: true, detail: (b) => String(b.symptom ?? '') } },
       schema: {
         tags,
         summary: 'Report a fault by hand (phone, e-mail): site, device, symptom, suspected cause',
@@ -135,7 +138,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     app.post(
       `/api/v1/tickets/:id/${step}`,
       {
-        config: { auth: { roles: STEPS[step].roles } },
+        config: { auth: { roles: STEPS[step].roles }, audit: `ticket.${step}` },
         preValidation: emptyBodyIsEmptyObject,
         schema: {
           tags,
@@ -158,7 +161,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.post(
     '/api/v1/tickets/:id/service-reports',
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: { action: 'ticket.service-report', detail: (b) => String(b.result ?? '') } },
       schema: {
         tags,
         summary: '现场服务报告: arrival, work done, result, open issues, customer evaluation',
@@ -179,7 +182,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.post(
     '/api/v1/tickets/:id/parts',
     {
-      config: { auth: { roles: EDITORS } },
+      config: { auth: { roles: EDITORS }, audit: { action: 'ticket.part', detail: (b) => `${String(b.part)}: ${String(b.oldSerial)} → ${String(b.newSerial)}` } },
       schema: { tags, summary: 'A spare part replaced: part, old and new serial', params: IdParams, body: PartReplacementInput },
     },
     async (request, reply) => {
@@ -203,7 +206,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.put(
     '/api/v1/sites/:site/sla',
     {
-      config: { auth: { roles: ['admin'] } },
+      config: { auth: { roles: ['admin'] }, audit: { action: 'sla.set', detail: () => null } },
       schema: { tags, summary: "Set the site's SLA overrides (time limits, priority rules, missed reports)", params: SiteParams, body: SlaProfileInput },
     },
     async (request) => {

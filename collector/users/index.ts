@@ -19,3 +19,4 @@ export {
 } from './viewer.js';
 export { createUser } from './create.js';
 export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';
+export { registerAudit, type AuditRule } from './audit-hook.js';

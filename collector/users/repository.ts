@@ -135,11 +135,14 @@ export class AuditLog {
   private readonly insert: Statement<[number, string, string, string, string | null, string | null, string | null]>;
   private readonly bySite: Statement<[string, number], AuditEntry>;
   private readonly recentStmt: Statement<[number], AuditEntry>;
+  private readonly pageStmt: Statement<[string, number, number], AuditEntry>;
 
   constructor(db: Db) {
     this.insert = db.prepare('INSERT INTO audit_log (at, actor, role, action, site, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
     this.bySite = db.prepare('SELECT * FROM audit_log WHERE site = ? ORDER BY at DESC, id DESC LIMIT ?');
     this.recentStmt = db.prepare('SELECT * FROM audit_log ORDER BY at DESC, id DESC LIMIT ?');
+    // Pages follow the id (the order of writing), which a clock set back cannot reorder.
+    this.pageStmt = db.prepare('SELECT * FROM audit_log WHERE site = ? AND id < ? ORDER BY id DESC LIMIT ?');
   }
 
   record(e: { at: number; actor: string; role: string; action: string; site?: string | null; subject?: string | null; detail?: string | null }): void {
@@ -148,6 +151,11 @@ export class AuditLog {
 
   forSite(site: string, limit = 200): AuditEntry[] {
     return this.bySite.all(site, limit);
+  }
+
+  /** Newest first; `before` is the id of the last entry of the previous page. */
+  page(site: string, limit: number, before = Number.MAX_SAFE_INTEGER): AuditEntry[] {
+    return this.pageStmt.all(site, before, limit);
   }
 
   recent(limit = 200): AuditEntry[] {

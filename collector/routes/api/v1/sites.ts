@@ -7,6 +7,7 @@ import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
 import { redactorFor } from '../../../users/index.js';
+import { auditRoutes } from './audit.js';
 
 const PRODUCT_COLUMNS = [
   ['hostname', '设备名称'],
@@ -26,6 +27,8 @@ const PRODUCT_COLUMNS = [
 /** Sites, their settings, and the equipment record exported as the contract's product list. */
 export const sitesRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
+  // The site's audit log lives beside it (the route list in app.ts names URL families, not sub-resources).
+  await app.register(auditRoutes);
 
   const requireSite = (name: string) => {
     const site = app.repos.sites.get(name);
