@@ -109,6 +109,16 @@ describe('confidentiality: addresses and configuration only for engineers and ad
     expect(json.gaps[0]!.command).toBe('GET sysDescr.0 sysObjectID.0 ([hidden])');
   });
 
+  it('dashboard pages (read with the token) hide the address and the gap command from a customer only', async () => {
+    const cell = '/sites/acme/cell?month=2026-11&device=db01&check=SXKR-006&fragment=1';
+    const customerCell = await bodyOf(cell, tokens.customer);
+    expect(customerCell).toContain('GET sysDescr.0 sysObjectID.0 ([hidden])');
+    expect(customerCell).not.toContain(TARGET_IP);
+    expect(await bodyOf(cell, tokens.engineer)).toContain(TARGET_IP);
+    expect(await bodyOf('/sites/acme/devices/db01', tokens.customer)).not.toContain(DEVICE_IP);
+    expect(await bodyOf('/sites/acme/devices/db01', tokens.engineer)).toContain(DEVICE_IP);
+  });
+
   it('SNMP targets (hosts and credentials) are refused to a customer', async () => {
     const res = await c.request('GET', '/api/v1/sites/acme/snmp-targets', { token: tokens.customer });
     expect(res.status).toBe(403);
