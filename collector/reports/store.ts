@@ -58,10 +58,12 @@ export class ReportQueries {
          AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND typeof(m.value) IN ('integer', 'real')
        ORDER BY r.window_end`,
     );
-    // json_extract reads only the threshold out of each stored result, not the whole JSON.
+    // json_extract reads only the threshold out of each stored result, not the whole JSON. results has
+    // no index on report_id: the device (and window end) lead to the rows through results_device_check_at.
     this.thresholdsStmt = db.prepare(
       `SELECT x.check_id AS "check", json_extract(x.result, '$.threshold') AS threshold
-       FROM reports r JOIN results x ON x.report_id = r.id WHERE r.report_id = @report
+       FROM reports r JOIN results x ON x.device_id = r.device_id AND x.at = r.window_end AND x.report_id = r.id
+       WHERE r.report_id = @report
        UNION ALL
        SELECT json_extract(j.value, '$.check'), json_extract(j.value, '$.threshold')
        FROM inspection_uploads u, json_each(u.form, '$.results') j WHERE u.report_id = @report`,
