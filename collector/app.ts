@@ -1,10 +1,12 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyPluginAsync, type FastifyServerOptions } from 'fastify';
+import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { CollectorConfig, ValidationError, type Lang } from '../schemas/index.js';
-import { registerAuth } from './auth.js';
+import { registerAuth, type RouteAuth } from './auth.js';
 import { ApiError } from './errors.js';
+import { parseJsonBody } from './json-body.js';
 import type { IngestHooks } from './ingest/hooks.js';
 import { createBatchedIngest } from './ingest/ingest.js';
 import { coreMetrics, MetricsRegistry, type CoreMetrics } from './metrics.js';
@@ -62,6 +64,16 @@ const HOOK_FACTORIES: ((ctx: HookContext) => IngestHooks)[] = [
   (ctx) => new TicketsIngestHook(ctx.db),
 ];
 
+/** One registered route, as the route list test and the OpenAPI check enumerate them. */
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** The route's access rule (`config.auth`); absent: public or the dashboard's own viewer check. */
+  auth?: RouteAuth | false;
+  /** The route's body schema (TypeBox), if it declares one. */
+  body?: TSchema;
+}
+
 export interface AppOptions {
   db: Db;
   /** Defaults filled for whatever is missing. */
@@ -88,6 +100,8 @@ declare module 'fastify' {
     /** Evaluate and store one report; resolves after its transaction committed. */
     ingest: ReturnType<typeof createBatchedIngest>;
     clock: () => Date;
+    /** Every route registered, in order (the HEAD twins fastify adds for GETs left out). */
+    routeTable: readonly RouteEntry[];
   }
 }
 
@@ -135,6 +149,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(typeboxValidatorCompiler);
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  // Our own JSON parser: strict UTF-8 and bounded nesting, each refused with a 400 naming why.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
+    try {
+      done(null, parseJsonBody(body as Buffer));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
 
   const repos = createRepositories(options.db);
   const metrics = new MetricsRegistry();
@@ -180,6 +203,17 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerAuth(app, repos.tokens);
+
+  // Recorded before any route plugin registers, so every route (children included) is listed:
+  // tests derive "every write route refuses bad bodies" and "every API route is documented" from it.
+  const routeTable: RouteEntry[] = [];
+  app.decorate('routeTable', routeTable);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      if (method === 'HEAD') continue; // the automatic twin of a GET
+      routeTable.push({ method, url: route.url, auth: route.config?.auth, ...(route.schema?.body ? { body: route.schema.body as TSchema } : {}) });
+    }
+  });
 
   await app.register(swagger, {
     openapi: {
