@@ -4,11 +4,9 @@ import { XunjianError, type CollectorConfig } from '../schemas/index.js';
 import { buildApp, configWithDefaults, type AppOptions } from './app.js';
 import { dbPathOf } from './config.js';
 import { openDatabase, type Db } from './storage/db.js';
+import { scheduleRetention, type RetentionSchedule } from './storage/retention.js';
 
 export { dbPathOf };
-
-const RETENTION_EVERY_MS = 60 * 60 * 1000;
-const DAY_MS = 86_400_000;
 
 export interface RunningCollector {
   app: FastifyInstance;
@@ -16,6 +14,8 @@ export interface RunningCollector {
   /** e.g. http://127.0.0.1:8470 */
   url: string;
   port: number;
+  /** Retention of raw measurements (runs at start and hourly; `runNow` for tests and tools). */
+  retention: RetentionSchedule;
   close(): Promise<void>;
 }
 
@@ -28,33 +28,27 @@ function readTls(config: CollectorConfig): { cert: Buffer; key: Buffer } | undef
   }
 }
 
+export interface StartOptions extends Omit<AppOptions, 'db' | 'config' | 'https'> {
+  /** How often retention runs after the run at start (default hourly; tests shorten it). */
+  retentionEveryMs?: number;
+}
+
 /** Opens the database, builds the app and listens; retention runs at start and hourly. */
-export async function startCollector(
-  partial: Partial<CollectorConfig>,
-  extra: Omit<AppOptions, 'db' | 'config' | 'https'> = {},
-): Promise<RunningCollector> {
+export async function startCollector(partial: Partial<CollectorConfig>, extra: StartOptions = {}): Promise<RunningCollector> {
   const config = configWithDefaults(partial);
   const db = openDatabase(dbPathOf(config), { durability: config.durability });
   const https = readTls(config);
-  const app = await buildApp({ ...extra, db, config, ...(https ? { https } : {}) });
-
-  const prune = () => {
-    if (config.retention.rawDays <= 0) return;
-    try {
-      const { reports } = app.repos.reports.pruneBefore(Date.now() - config.retention.rawDays * DAY_MS);
-      if (reports > 0) app.log.info({ reports }, 'retention: raw measurements folded into hourly rollups');
-    } catch (err) {
-      app.log.error({ err }, 'retention failed');
-    }
-  };
-  prune();
-  const timer = setInterval(prune, RETENTION_EVERY_MS);
-  timer.unref();
+  const { retentionEveryMs, ...appOptions } = extra;
+  const app = await buildApp({ ...appOptions, db, config, ...(https ? { https } : {}) });
+  const retention = scheduleRetention(
+    { reports: app.repos.reports, clock: app.clock, log: app.log, metrics: app.metrics },
+    { rawDays: config.retention.rawDays, ...(retentionEveryMs ? { everyMs: retentionEveryMs } : {}) },
+  );
 
   try {
     await app.listen({ host: config.listen.host, port: config.listen.port });
   } catch (err) {
-    clearInterval(timer);
+    await retention.stop();
     await app.close();
     db.close();
     throw err;
@@ -68,8 +62,9 @@ export async function startCollector(
     db,
     port,
     url: `${https ? 'https' : 'http'}://${shownHost}:${port}`,
+    retention,
     async close() {
-      clearInterval(timer);
+      await retention.stop();
       await app.close();
       db.close();
     },

@@ -255,18 +255,23 @@ export class ReportsRepository {
   pruneBefore(cutoff: number, batch = 200): { reports: number } {
     let total = 0;
     for (;;) {
-      const done = this.db.transaction(() => {
-        const ids = this.oldUnpruned.all(cutoff, batch);
-        for (const { id } of ids) {
-          this.rollup.run(id);
-          this.deleteMeasurements.run(id);
-          this.markPruned.run(id);
-        }
-        return ids.length;
-      })();
+      const done = this.pruneBatch(cutoff, batch);
       total += done;
       if (done < batch) return { reports: total };
     }
+  }
+
+  /** One batch of `pruneBefore` in its own transaction: how many reports it folded (< batch: none left). */
+  pruneBatch(cutoff: number, batch = 200): number {
+    return this.db.transaction(() => {
+      const ids = this.oldUnpruned.all(cutoff, batch);
+      for (const { id } of ids) {
+        this.rollup.run(id);
+        this.deleteMeasurements.run(id);
+        this.markPruned.run(id);
+      }
+      return ids.length;
+    })();
   }
 
   hourly(deviceId: number, from: number, to: number): HourlyPoint[] {
