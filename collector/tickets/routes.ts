@@ -194,11 +194,17 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     },
   );
 
+  // Sites register from their first report; an SLA for any other name would be stored for nothing.
+  const knownSite = (site: string) => {
+    if (!app.repos.sites.get(site)) throw notFound(`no site ${site}`);
+  };
+
   app.get(
     '/api/v1/sites/:site/sla',
     { config: { auth: { roles: READERS } }, schema: { tags, summary: "The site's SLA profile (effective) and its overrides", params: SiteParams } },
     async (request) => {
       assertSite(principalOf(request), request.params.site);
+      knownSite(request.params.site);
       return { profile: tickets.sla(request.params.site), overrides: tickets.slaOverrides(request.params.site) };
     },
   );
@@ -211,6 +217,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     },
     async (request) => {
       assertSite(principalOf(request), request.params.site);
+      knownSite(request.params.site);
       const profile = tickets.setSla(request.params.site, request.body, actorOf(request), app.clock().getTime());
       return { profile, overrides: request.body };
     },

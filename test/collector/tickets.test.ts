@@ -237,6 +237,10 @@ describe('tickets from abnormal checks', () => {
     expect(put.status).toBe(200);
     expect(put.body.profile).toMatchObject({ responseHours: 0.25, onSiteHours: 2, recoveryHours: { P1: 2, P2: 4, P3: 12, P4: null } });
     expect((await json<any>('PUT', '/api/v1/sites/acme/sla', tokens.admin, { responseHours: -2 })).status).toBe(400);
+    // A site that never reported has no SLA to read or set (nothing stored under a mistyped name).
+    const unknown = await json<any>('PUT', '/api/v1/sites/acme-typo/sla', tokens.admin, { responseHours: 1 });
+    expect(unknown).toEqual({ status: 404, body: { error: 'not_found', message: 'no site acme-typo' } });
+    expect((await json('GET', '/api/v1/sites/acme-typo/sla', tokens.admin)).status).toBe(404);
     minutes(1);
     const sent = await send({ hostname: 'app01', cpuAvg: 60 });
     expect(sent.verdicts['SXKR-001']).toBe('abnormal');
