@@ -2,6 +2,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../collector/app.js';
 import type { TokenRole } from '../../collector/index.js';
+import { answersJson, pathWith, roleFor } from './fixtures/routes.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 /**
@@ -12,33 +13,6 @@ import { realisticReport, startTestCollector, type TestCollector } from '../help
  */
 
 const BODY_LIMIT = 128 * 1024;
-
-/** A value for each path parameter, naming things the set-up creates. A new parameter fails loudly. */
-const PARAM_SAMPLES: Record<string, string> = {
-  site: 'acme',
-  hostname: 'db01',
-  host: 'db01',
-  id: '1',
-  month: '2026-11',
-  check: 'SXKR-004',
-  step: 'respond',
-  kind: 'inspection',
-};
-
-function concretePath(url: string): string {
-  return url.replace(/:(\w+)/g, (_m, name: string) => {
-    const sample = PARAM_SAMPLES[name];
-    if (sample === undefined) throw new Error(`no sample value for path parameter :${name} of ${url}: add one to PARAM_SAMPLES`);
-    return encodeURIComponent(sample);
-  });
-}
-
-/** The role most likely to get past the access rule to the body (so the body is what is judged). */
-function roleFor(route: RouteEntry): TokenRole {
-  const roles: readonly TokenRole[] = route.auth ? route.auth.roles : /\/(confirm|approve|reject)$/.test(route.url) ? ['customer'] : ['engineer'];
-  for (const r of ['engineer', 'customer', 'agent', 'admin'] as const) if (roles.includes(r)) return r;
-  return roles[0]!;
-}
 
 /** A value of a type the schema does not allow. */
 function wrongValueFor(schema: TSchema): unknown {
@@ -193,12 +167,12 @@ describe('malformed bodies at every write route', () => {
       const body = bad.body(route);
       const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(roleFor(route))}` };
       if (bad.type) headers['content-type'] = bad.type;
-      const res = await fetch(`${c.url}${concretePath(route.url)}`, {
+      const res = await fetch(`${c.url}${pathWith(route.url)}`, {
         method: route.method, headers, body, redirect: 'manual', ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);
       const text = await res.text();
       const where = `${route.method} ${route.url} → ${res.status} ${text.slice(0, 200)}`;
-      const isApi = route.url.startsWith('/api/') || route.url === '/login';
+      const isApi = answersJson(route);
       if (res.status >= 500) { failures.push(where); continue; }
       if (!isApi && res.status === 303) {
         // A dashboard form: the error travels in the redirect for the page to show.
