@@ -184,6 +184,11 @@ export class TicketsRepository {
     return r && { id: r.id, recoveredAt: r.recovered_at };
   }
 
+  /** Whether a ticket for this device and subject was opened at or after `since` (closed or not). */
+  openedSince(deviceId: number, subject: TicketSubject, since: number): boolean {
+    return this.db.prepare('SELECT 1 FROM tickets WHERE device_id = ? AND subject = ? AND opened_at >= ? LIMIT 1').get(deviceId, subject, since) !== undefined;
+  }
+
   open(t: NewTicket): number {
     const { id } = this.s.insert.get({
       deviceId: t.deviceId,

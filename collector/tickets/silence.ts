@@ -14,6 +14,7 @@ interface Watched {
   first_seen: number;
   missed_reports: number | null;
   state: 'up' | 'down' | null;
+  down_since: number | null;
 }
 
 export interface SilenceOutcome {
@@ -41,7 +42,7 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
               coalesce(d.expected_interval_s, s.expected_interval_s) AS interval_s,
               max(coalesce(CASE WHEN l.device_id IS NULL THEN d.last_report_at ELSE l.last_alive_at END, 0),
                   coalesce(d.last_heartbeat_at, 0)) AS last_at,
-              d.first_seen, l.missed_reports, l.state
+              d.first_seen, l.missed_reports, l.state, l.down_since
        FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
        WHERE d.expected_interval_s IS NOT NULL
           -- The site's default interval applies to devices that report on their own (agent, SNMP
@@ -64,12 +65,18 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
       const silentFor = nowMs - lastAt;
       const isDown = silentFor > d.interval_s * 1000 * missed;
       const wasDown = d.state === 'down';
+      const symptom = () =>
+        `down: no report or heartbeat since ${new Date(lastAt).toISOString()} (expected every ${d.interval_s} s; ${missed} missed) / 设备无响应`;
       if (isDown && !wasDown) {
         setState.run(d.id, 'down', nowMs);
-        const since = new Date(lastAt).toISOString();
-        const symptom = `down: no report or heartbeat since ${since} (expected every ${d.interval_s} s; ${missed} missed) / 设备无响应`;
-        const ticket = faults.fault(d, 'down', symptom, nowMs, nowMs);
+        const ticket = faults.fault(d, 'down', symptom(), nowMs, nowMs);
         changed.push({ site: d.site, hostname: d.hostname, state: 'down', ticket });
+      } else if (isDown && wasDown && d.down_since !== null && !faults.tickets.active(d.id, 'down') && !faults.tickets.openedSince(d.id, 'down', d.down_since)) {
+        // Down since a scan inside an approved maintenance window, which held the ticket back: once
+        // the window is over, a device still silent gets its ticket (the window postpones, not
+        // cancels). A ticket a person closed since the device went down is not reopened.
+        const ticket = faults.fault(d, 'down', symptom(), nowMs, nowMs);
+        if (ticket.action !== 'suppressed') changed.push({ site: d.site, hostname: d.hostname, state: 'down', ticket });
       } else if (!isDown && wasDown) {
         // Heard from again (a heartbeat; a report already did this in the ingest hook).
         setState.run(d.id, 'up', null);
