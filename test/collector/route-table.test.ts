@@ -6,8 +6,8 @@ import { answersJson, pathWith, roleFor } from './fixtures/routes.js';
 
 /**
  * Properties of every route, read from the app's own route table so that a route added later is
- * held to them too: each API route is in the OpenAPI description at /docs, and no path parameter
- * or query string, however malformed, gets a 5xx.
+ * held to them too: each API route is in the OpenAPI description at /docs, every write and every
+ * API read needs a token, and no path parameter or query string, however malformed, gets a 5xx.
  */
 describe('every route', () => {
   let c: TestCollector;
@@ -37,6 +37,22 @@ describe('every route', () => {
     expect(missing).toEqual([]);
     // The page itself is served without a token.
     expect((await c.request('GET', '/docs')).status).toBeLessThan(400);
+  });
+
+  it('refuses a request without a token with 401 at every write route and every API route', async () => {
+    // Log-in and log-out are how a browser gets and drops its session; they need none.
+    const open = new Set(['POST /login', 'POST /logout']);
+    const guarded = routes.filter((r) => (r.method !== 'GET' || r.url.startsWith('/api/')) && !open.has(`${r.method} ${r.url}`));
+    expect(guarded.length).toBeGreaterThan(50);
+    const answered: string[] = [];
+    for (const route of guarded) {
+      const writes = route.method !== 'GET' && route.method !== 'DELETE';
+      const res = await fetch(`${c.url}${pathWith(route.url)}`, {
+        method: route.method, redirect: 'manual', ...(writes ? { headers: { 'content-type': 'application/json' }, body: '{}' } : {}),
+      });
+      if (res.status !== 401) answered.push(`${route.method} ${route.url} → ${res.status}`);
+    }
+    expect(answered).toEqual([]);
   });
 
   const BAD_PARAMS: [string, string][] = [
