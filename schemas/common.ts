@@ -22,6 +22,7 @@ export type ReportSource = Static<typeof ReportSource>;
 
 /** ISO-8601 timestamp with time zone, e.g. 2026-11-28T12:00:00.000Z. */
 export const Timestamp = Type.String({ format: 'date-time', maxLength: 40 });
+export type Timestamp = Static<typeof Timestamp>;
 
 /** A short human-readable label: component names, hostnames, metric names. */
 export const Label = (maxLength = 200) => Type.String({ minLength: 1, maxLength });

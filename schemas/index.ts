@@ -20,3 +20,4 @@ export * from './snmp-profile.js';
 export * from './reports.js';
 export * from './user.js';
 export * from './poller.js';
+export * from './json-schema.js';

@@ -74,3 +74,9 @@ export const InspectionQuery = Type.Object(
   { additionalProperties: false },
 );
 export const InspectionUpload = Type.Array(InspectionForm, { minItems: 1, maxItems: 1000 });
+
+export type InspectionMonth = Static<typeof InspectionMonth>;
+export type InspectionNotes = Static<typeof InspectionNotes>;
+export type InspectionAmend = Static<typeof InspectionAmend>;
+export type InspectionQuery = Static<typeof InspectionQuery>;
+export type InspectionUpload = Static<typeof InspectionUpload>;

@@ -65,3 +65,5 @@ export const SnmpTargetView = Type.Object({
 export type SnmpTargetView = Static<typeof SnmpTargetView>;
 
 export const SnmpTargetParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), id: Type.String({ pattern: '^[1-9][0-9]{0,11}$' }) });
+
+export type SnmpTargetParams = Static<typeof SnmpTargetParams>;

@@ -1,5 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { CpuThresholds, Report, ThresholdOverrides, ValidationError, parseDuration, parseWithDefaults, validate } from './index.js';
+import {
+  CheckResult,
+  CpuThresholds,
+  DeviceIdentity,
+  Measurement,
+  Report,
+  ThresholdOverrides,
+  ValidationError,
+  parseDuration,
+  parseWithDefaults,
+  schemaIssues,
+  validate,
+} from './index.js';
 
 const good = () => ({
   id: 'rep-2026-11-28-0001',
@@ -56,6 +68,67 @@ describe('Report schema', () => {
   it('refuses non-objects', () => {
     expect(issuesOf(null)).toContain('');
     expect(issuesOf('report')).toContain('');
+  });
+});
+
+describe('readable messages', () => {
+  const messageOf = (schema: Parameters<typeof validate>[0], value: unknown) => {
+    try {
+      validate(schema, value, 'input');
+    } catch (e) {
+      return (e as ValidationError).message;
+    }
+    throw new Error('expected a validation error');
+  };
+
+  it('a union of literals lists its choices instead of "Expected union value"', () => {
+    const r: any = good();
+    r.identity.kind = 'toaster';
+    expect(messageOf(Report, r)).toBe('invalid input: /identity/kind: expected one of: server, switch, router, firewall, ups, room');
+  });
+
+  it('a missing field is said once, not also as "expected string"', () => {
+    const r: any = good();
+    delete r.id;
+    expect(schemaIssues(Report, r)).toEqual([{ path: '/id', message: 'required field is missing' }]);
+  });
+
+  it('a bad time shows the expected form; an unknown field is named as such', () => {
+    const m = { ...good().measurements[0], at: '28/11/2026 10:00', colour: 'red' };
+    expect(schemaIssues(Measurement, m)).toEqual([
+      { path: '/colour', message: 'unknown field (not allowed here)' },
+      { path: '/at', message: 'expected an ISO-8601 time with its zone, e.g. 2026-11-28T10:00:00Z' },
+    ]);
+  });
+
+  it('never echoes the refused value (a body may carry a password)', () => {
+    const issues = schemaIssues(DeviceIdentity, { hostname: 'db01', kind: 's3cret-passw0rd', addresses: [] });
+    expect(JSON.stringify(issues)).not.toContain('s3cret');
+  });
+
+  const result = () => ({
+    check: 'SXKR-001',
+    verdict: 'normal',
+    actual: 'CPU: avg 10.0 %, max 20.0 %',
+    expected: 'CPU average ≤ 50 % and maximum ≤ 70 % over the window',
+    threshold: { avgMax: { value: 50, from: 'default' } },
+    commands: ['cat /proc/stat'],
+    components: [{ component: 'CPU', verdict: 'normal', actual: 'avg 10.0 %' }],
+    evaluatedAt: '2026-11-28T10:00:00.000Z',
+  });
+
+  it.each([
+    ['a good result', CheckResult, result(), undefined],
+    ['an unknown verdict', CheckResult, { ...result(), verdict: 'fine' }, '/verdict: expected one of: normal, abnormal, unknown'],
+    ['a threshold level that does not exist', CheckResult, { ...result(), threshold: { avgMax: { value: 50, from: 'boss' } } }, '/threshold/avgMax/from: expected one of: default, site, kind, role, device, device-limit'],
+    ['a component without verdict', CheckResult, { ...result(), components: [{ component: 'CPU', actual: 'x' }] }, '/components/0/verdict: required field is missing'],
+    ['an empty hostname', DeviceIdentity, { hostname: '', kind: 'server', addresses: [] }, '/hostname: Expected string length greater or equal to 1'],
+    ['an override for a check that does not exist', ThresholdOverrides, { roles: { db: { 'SXKR-009': {} } } }, '/roles/db/SXKR-009: unknown field (not allowed here)'],
+    ['a temperature limit as text', ThresholdOverrides, { site: { 'SXKR-005': { inlet: 'warm' } } }, '/site/SXKR-005/inlet: Expected number'],
+    ['a log severity below warning', ThresholdOverrides, { kinds: { switch: { 'SXKR-006': { minSeverity: 'info' } } } }, '/kinds/switch/SXKR-006/minSeverity: expected one of: emergency, alert, critical, error, warning'],
+  ] as const)('%s', (_name, schema, value, expected) => {
+    if (expected === undefined) expect(() => validate(schema, value, 'input')).not.toThrow();
+    else expect(messageOf(schema, value)).toContain(expected);
   });
 });
 

@@ -2,6 +2,7 @@ import type { Static, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { ValidationError, type FieldIssue } from './errors.js';
 
 // TypeBox knows no string formats by itself; these are the ones our schemas use.
@@ -20,11 +21,39 @@ function compile<T extends TSchema>(schema: T): TypeCheck<T> {
   return check as TypeCheck<T>;
 }
 
-/** Every mismatch of `value` against `schema`, each naming its field path. */
+const MAX_LISTED_CHOICES = 12;
+const FORMAT_HINTS: Record<string, string> = {
+  'date-time': 'expected an ISO-8601 time with its zone, e.g. 2026-11-28T10:00:00Z',
+};
+
+/**
+ * TypeBox's messages in words an operator can act on: a union of literals lists its choices
+ * ("Expected union value" names none), a missing field says so. Values are never echoed: a
+ * refused body may carry a password.
+ */
+function readable(e: ValueError): string {
+  const choices = (e.schema.anyOf as TSchema[] | undefined)?.map((s) => s.const);
+  if (e.type === ValueErrorType.Union && choices?.length && choices.every((c) => typeof c === 'string' || typeof c === 'number')) {
+    const shown = choices.slice(0, MAX_LISTED_CHOICES).join(', ');
+    return `expected one of: ${shown}${choices.length > MAX_LISTED_CHOICES ? ', …' : ''}`;
+  }
+  if (e.type === ValueErrorType.ObjectRequiredProperty) return 'required field is missing';
+  if (e.type === ValueErrorType.ObjectAdditionalProperties) return 'unknown field (not allowed here)';
+  if (e.type === ValueErrorType.StringFormat) return FORMAT_HINTS[e.schema.format as string] ?? e.message;
+  return e.message;
+}
+
+/**
+ * Every mismatch of `value` against `schema`, each naming its field path. One issue per path:
+ * a missing field is not also reported as "expected string".
+ */
 export function schemaIssues(schema: TSchema, value: unknown, limit = 20): FieldIssue[] {
   const issues: FieldIssue[] = [];
+  const seen = new Set<string>();
   for (const e of compile(schema).Errors(value)) {
-    issues.push({ path: e.path, message: e.message });
+    if (seen.has(e.path)) continue;
+    seen.add(e.path);
+    issues.push({ path: e.path, message: readable(e) });
     if (issues.length >= limit) break;
   }
   return issues;
