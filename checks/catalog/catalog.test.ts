@@ -23,6 +23,12 @@ describe('the catalogue', () => {
     expect(exitCodeFor(results.map((r) => r.verdict))).toBe(3);
   });
 
+  it.each(CHECK_IDS)('%s: measurements of metrics it does not judge are still "nothing measured" → unknown', (id) => {
+    const r = evaluateReport(reportOf([measure(id, 'box', 'vendor.private', 1)])).find((x) => x.check === id)!;
+    expect(r).toMatchObject({ verdict: 'unknown', reason: 'nothing was measured for this check' });
+    expect(r.commands).toEqual(['test vendor.private']);
+  });
+
   it('carries a gap reason into the unknown result and its component', () => {
     const results = evaluateReport(reportOf([], [{ check: 'SXKR-004', reason: 'no IPMI device', command: 'ls /dev/ipmi0' }]));
     const power = results[3]!;

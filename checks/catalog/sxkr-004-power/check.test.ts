@@ -29,4 +29,17 @@ describe('SXKR-004 power and fans', () => {
   it('a state without a normalised status cannot be judged', () => {
     expect(judge([measure('SXKR-004', 'PSU 1', 'psu.state', '7')]).verdict).toBe('unknown');
   });
+
+  it('ignored components are not judged; ignoring every one leaves nothing measured', () => {
+    const failed = measure('SXKR-004', 'PSU 2', 'psu.state', 'failed', { status: 'fault' });
+    const ok = measure('SXKR-004', 'PSU 1', 'psu.state', 'ok', { status: 'ok' });
+    const report = reportOf([ok, failed], [], { kind: 'switch', hostname: 'sw1' });
+    expect(evaluateReport(report, { devices: { sw1: { 'SXKR-004': { ignore: ['PSU 2'] } } } })[3]!.verdict).toBe('normal');
+    const none = evaluateReport(report, { kinds: { switch: { 'SXKR-004': { ignore: ['PSU 1', 'PSU 2'] } } } })[3]!;
+    expect(none).toMatchObject({ verdict: 'unknown', reason: 'nothing was measured for this check' });
+  });
+
+  it('fan and UPS states count like PSUs: a warning is abnormal, not normal', () => {
+    expect(judge([measure('SXKR-004', 'Fan 2', 'fan.state', '0 RPM', { status: 'warning', detail: 'not turning' })]).reason).toBe('Fan 2 is 0 RPM (not turning)');
+  });
 });
