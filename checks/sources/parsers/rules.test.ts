@@ -2,10 +2,13 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
+import { evaluateReport } from '../../index.js';
+import { reportOf } from '../../testing.js';
 import {
   classifySelEvent,
   classifySyslogMessage,
   linkMeasurementStatus,
+  parseMdstat,
   isJudgedLink,
   parseJournalJson,
   parseMeminfo,
@@ -39,6 +42,26 @@ describe('meminfo', () => {
   });
   test('no MemTotal is a gap', () => {
     expect(parseMeminfo('garbage', ctx).gaps[0]?.check).toBe('SXKR-002');
+  });
+});
+
+describe('mdstat', () => {
+  const modules = (fixtureName: string) => evaluateReport(reportOf(parseMdstat(fixture(fixtureName), ctx).measurements))[2]!;
+  test.each([
+    ['mdstat-raid6-degraded', 'md0 is active raid6 [6/4] [UUUU__] recovery=19.6%'],
+    ['mdstat-raid10-missing', 'md127 is active raid10 [22/20] [UUUUUUUUUUUUUUUUU_U_UU]'],
+    ['mdstat-raid1-failed-members', 'md3 is active raid1 [2/2] [U_]'],
+    ['mdstat-inactive-spare', 'md127 is inactive'],
+  ])('%s makes SXKR-003 abnormal, naming the array', (name, reason) => {
+    const r = modules(name);
+    expect(r.verdict).toBe('abnormal');
+    expect(r.reason).toContain(reason);
+  });
+  test('a healthy array is normal; a routine check (scrub) is not a rebuild', () => {
+    expect(modules('mdstat-raid0').verdict).toBe('normal');
+    // real output, posted in https://github.com/netdata/netdata/issues/1478
+    const scrub = 'md2 : active raid1 sde1[1] sdd1[0]\n      3906886464 blocks super 1.2 [2/2] [UU]\n      [====>................]  check = 22.9% (896960896/3906886464) finish=2628.5min speed=19084K/sec\n';
+    expect(parseMdstat(scrub, ctx).measurements[0]).toMatchObject({ status: 'ok', value: 'active raid1 [2/2] [UU] check=22.9%' });
   });
 });
 

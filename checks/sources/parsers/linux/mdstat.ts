@@ -64,9 +64,12 @@ export function parseMdstat(text: string, ctx: ParseContext): ParseResult {
       status = 'fault';
       notes.push('array inactive');
     }
-    if (a.slots && (a.slots.working < a.slots.wanted || a.map?.includes('_'))) {
+    // Right after a failure the kernel's count can still read [2/2] while the map shows [U_]:
+    // the map, one letter per slot, is the one to believe.
+    const working = a.map ? [...a.map].filter((c) => c === 'U').length : a.slots?.working;
+    if (a.slots && working !== undefined && working < a.slots.wanted) {
       status = worse(status, 'fault');
-      notes.push(`degraded: ${a.slots.working} of ${a.slots.wanted} devices working`);
+      notes.push(`degraded: ${working} of ${a.slots.wanted} devices working`);
     }
     if (a.failedMembers.length > 0) {
       status = worse(status, 'fault');
