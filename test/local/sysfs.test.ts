@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Measurement, validate } from '../../schemas/index.js';
+import { evaluateReport } from '../../checks/index.js';
+import { reportOf } from '../../checks/testing.js';
 import { readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
 
 /**
@@ -49,6 +51,44 @@ describe('sysfs readers', () => {
     });
     const [zone] = await readThermalZones('2026-11-28T12:00:00.000Z', join(root, 'thermal'));
     expect(zone).toMatchObject({ component: 'thermal_zone0 acpitz', value: 27.8, kind: 'board', limits: { high: 105 } });
+  });
+
+  test('hwmon: attributes in hwmonN/device (older kernels) are read like the class directory', async () => {
+    files(join(root, 'old-hwmon', 'hwmon0', 'device'), {
+      name: 'coretemp', temp2_input: '52000', temp2_label: 'Core 0', temp2_crit: '98000', temp2_crit_alarm: '0',
+    });
+    files(join(root, 'old-hwmon', 'hwmon1', 'device'), { name: 'it8718', fan1_input: '2280', fan1_alarm: '0' });
+    // a class directory with its own attributes is read there, not in device/
+    files(join(root, 'old-hwmon', 'hwmon2'), { name: 'acpitz', temp1_input: '40000', temp1_crit: '105000' });
+    files(join(root, 'old-hwmon', 'hwmon2', 'device'), { temp9_input: '1000' });
+    const r = await readHwmon('2026-11-28T12:00:00.000Z', join(root, 'old-hwmon'));
+    expect(r.temperatures.map((t) => [t.component, t.value, t.limits?.high, t.command])).toEqual([
+      ['coretemp Core 0', 52, 98, join(root, 'old-hwmon', 'hwmon0', 'device', 'temp2_input')],
+      ['acpitz temp1', 40, 105, join(root, 'old-hwmon', 'hwmon2', 'temp1_input')],
+    ]);
+    expect(r.fans.map((f) => [f.component, f.status])).toEqual([['it8718 fan1', 'ok']]);
+  });
+
+  test('hwmon readings judged: a critical alarm or a stopped fan is abnormal, the chip limit is used', async () => {
+    files(join(root, 'judged', 'hwmon0'), { name: 'coretemp', temp1_input: '101000', temp1_crit: '100000', temp1_crit_alarm: '1' });
+    files(join(root, 'judged', 'hwmon1'), { name: 'nct6775', fan1_input: '0', temp1_input: '38000' });
+    const hw = await readHwmon('2026-11-28T12:00:00.000Z', join(root, 'judged'));
+    const [, , , power, temperature] = evaluateReport(reportOf([...hw.temperatures, ...hw.fans]));
+    expect(power).toMatchObject({ verdict: 'abnormal', reason: 'nct6775 fan1 is 0 RPM (not turning)' });
+    expect(temperature!.verdict).toBe('abnormal');
+    expect(temperature!.components.map((c) => [c.component, c.verdict, c.actual])).toEqual([
+      ['coretemp temp1', 'abnormal', '101.0 °C (device limit 100.0 °C)'],
+      ['nct6775 temp1', 'normal', '38.0 °C (limit (other) 70.0 °C)'],
+    ]);
+  });
+
+  test('thermal zones: without a critical trip point the default of the sensor kind applies (x86_pkg_temp is the CPU)', async () => {
+    files(join(root, 'thermal2', 'thermal_zone0'), { type: 'x86_pkg_temp', temp: '61000', trip_point_0_type: 'passive', trip_point_0_temp: '95000' });
+    const zones = await readThermalZones('2026-11-28T12:00:00.000Z', join(root, 'thermal2'));
+    expect(zones[0]).toMatchObject({ component: 'thermal_zone0 x86_pkg_temp', value: 61, kind: 'cpu' });
+    expect(zones[0]!.limits).toBeUndefined();
+    // the CPU package runs hotter than the catch-all 70 °C: judged against the CPU default
+    expect(evaluateReport(reportOf(zones))[4]!.actual).toBe('thermal_zone0 x86_pkg_temp: 61.0 °C (limit (cpu) 85.0 °C)');
   });
 
   test('net: the real /sys/class/net of this host has lo (loopback) and at least one other interface', async () => {

@@ -29,12 +29,28 @@ async function list(dir: string): Promise<string[]> {
 /** hwmon chip names → SXKR-005 sensor kind (the kernel driver says what it measures). */
 export function hwmonKind(chip: string, label: string): string {
   const s = `${chip} ${label}`.toLowerCase();
-  if (/coretemp|k10temp|k8temp|zenpower|cpu|package id|tctl|tdie|core \d/.test(s)) return 'cpu';
+  // x86_pkg_temp: the thermal zone of Intel's package sensor (drivers/thermal/intel/x86_pkg_temp_thermal.c)
+  if (/coretemp|k10temp|k8temp|zenpower|cpu|package id|x86_pkg_temp|tctl|tdie|core \d/.test(s)) return 'cpu';
   if (/nvme|drivetemp|\bhdd|\bssd|composite/.test(s)) return 'disk';
   if (/inlet|ambient/.test(s)) return 'inlet';
   if (/acpitz|pch|board|mainboard|systin|chipset/.test(s)) return 'board';
   if (/psu|power supply/.test(s)) return 'psu';
   return 'other';
+}
+
+const SENSOR_FILE = /^(temp|fan)\d+_input$/;
+
+/**
+ * Where a chip's attributes live: today in the hwmon class directory, but drivers of older kernels
+ * (the 2.6.32 of RHEL/CentOS 6, for one) put them in the "physical" device directory, reached as
+ * hwmonN/device — libsensors reads both (Documentation/hwmon/sysfs-interface.rst).
+ */
+async function attributeDir(classDir: string): Promise<{ dir: string; files: string[] }> {
+  const files = await list(classDir);
+  if (files.some((f) => SENSOR_FILE.test(f))) return { dir: classDir, files };
+  const device = join(classDir, 'device');
+  const deviceFiles = await list(device);
+  return deviceFiles.some((f) => SENSOR_FILE.test(f)) ? { dir: device, files: deviceFiles } : { dir: classDir, files };
 }
 
 export interface HwmonReadings {
@@ -43,16 +59,15 @@ export interface HwmonReadings {
 }
 
 /**
- * /sys/class/hwmon/hwmon*: temp*_input (m°C) with temp*_crit, else temp*_max, as the device's own
+ * /sys/class/hwmon/hwmon* (or its device/ directory): temp*_input (m°C) with temp*_crit, else temp*_max, as the device's own
  * limit; fan*_input (RPM) with fan*_alarm / fan*_fault. A fan with its alarm or fault flag set is a
  * fault; a fan reading 0 RPM without one is a warning (stopped, or a header with nothing on it).
  */
 export async function readHwmon(at: string, root = '/sys/class/hwmon'): Promise<HwmonReadings> {
   const out: HwmonReadings = { temperatures: [], fans: [] };
   for (const dev of await list(root)) {
-    const dir = join(root, dev);
-    const chip = (await readText(join(dir, 'name'))) ?? dev;
-    const files = await list(dir);
+    const { dir, files } = await attributeDir(join(root, dev));
+    const chip = (await readText(join(dir, 'name'))) ?? (await readText(join(root, dev, 'name'))) ?? dev;
     for (const f of files) {
       const t = /^temp(\d+)_input$/.exec(f);
       if (t) {
