@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { CHECK_IDS, Report, validate, type Measurement } from '../../schemas/index.js';
+import { existsSync } from 'node:fs';
+import { CHECK_IDS, InspectionForm, Report, validate, type Measurement } from '../../schemas/index.js';
+import { evaluateReport } from '../../checks/index.js';
 import { collectLocal, createCpuSampler, run, CommandError } from '../../checks/sources/local/index.js';
 import { parseDf } from '../../checks/sources/parsers/index.js';
 
@@ -54,6 +56,36 @@ describe('collectLocal on this machine', () => {
       for (const g of gaps) expect(g.reason.length, `${check} gap without reason`).toBeGreaterThan(5);
     }
     for (const m of result.report.measurements) expect(m.command.length).toBeGreaterThan(0);
+  });
+
+  test('evaluated, it gives all six checks; a check this host could not measure is unknown with the reason, never normal', () => {
+    const results = evaluateReport(result.report);
+    expect(results.map((r) => r.check)).toEqual([...CHECK_IDS]);
+    validate(InspectionForm, { report: result.report, results }, 'inspect --json output');
+    for (const r of results) {
+      const measured = result.report.measurements.some((m) => m.check === r.check);
+      if (!measured) {
+        expect(r.verdict, r.check).toBe('unknown');
+        const gapReasons = result.report.gaps.filter((g) => g.check === r.check).map((g) => g.reason);
+        expect(gapReasons.length, r.check).toBeGreaterThan(0);
+        for (const reason of gapReasons) expect(r.reason, r.check).toContain(reason);
+      }
+      if (r.verdict !== 'normal') expect(r.reason?.length, r.check).toBeGreaterThan(5);
+    }
+    // CPU and memory are always readable from /proc on Linux: judged, not unknown.
+    expect(results[0]!.verdict).not.toBe('unknown');
+    expect(results[1]!.verdict).not.toBe('unknown');
+  });
+
+  test('power supplies come from IPMI or are a gap naming the missing IPMI device', () => {
+    const power = evaluateReport(result.report)[3]!;
+    const ipmi = ['/dev/ipmi0', '/dev/ipmi/0', '/dev/ipmidev/0'].some((d) => existsSync(d));
+    if (ipmi) {
+      expect(power.commands).toContain('ipmitool sdr elist');
+    } else {
+      expect(power.verdict).not.toBe('normal');
+      expect(power.reason).toMatch(/IPMI/);
+    }
   });
 
   test('two collections get distinct report ids', async () => {
