@@ -149,6 +149,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.setValidatorCompiler(typeboxValidatorCompiler);
   // Only JSON bodies: anything else is a 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
+  // Bodies are read as sent: a compressed one would otherwise reach the parser as "not UTF-8".
+  // preParsing: after authentication (onRequest), before the body is read.
+  app.addHook('preParsing', async (request) => {
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
+      throw new ApiError(415, 'unsupported_media_type', `content-encoding ${encoding} is not supported: send the body uncompressed`);
+    }
+  });
   // Our own JSON parser: strict UTF-8 and bounded nesting, each refused with a 400 naming why.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {

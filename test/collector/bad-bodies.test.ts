@@ -1,4 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouteEntry } from '../../collector/app.js';
 import type { TokenRole } from '../../collector/index.js';
@@ -47,6 +48,8 @@ interface Malformed {
   /** Raw bytes or text, and its content type (none: no header). */
   body: (route: RouteEntry) => string | Buffer | ReadableStream<Uint8Array>;
   type?: string;
+  /** A content-encoding header. */
+  encoding?: string;
   /** Only where it is malformed: e.g. a bare number is a fine body for a route that takes none. */
   appliesTo?: (route: RouteEntry) => boolean;
   /** The exact status and code, where the body is refused before any route sees it (parsing). */
@@ -72,6 +75,10 @@ const MALFORMED: Malformed[] = [
   {
     name: 'a UTF-16 body labelled JSON', type: 'application/json', status: 400, error: 'invalid_utf8',
     body: () => Buffer.from('\ufeff{"note": "x"}', 'utf16le'),
+  },
+  {
+    name: 'a gzip-compressed body', type: 'application/json', encoding: 'gzip', status: 415, error: 'unsupported_media_type',
+    body: (r) => gzipSync(JSON.stringify(bodyWith(r.body, () => 'x'))),
   },
   { name: 'text/plain', type: 'text/plain', body: () => '{"note": "x"}', status: 415, error: 'unsupported_media_type' },
   { name: 'XML', type: 'application/xml', body: () => '<note>x</note>', status: 415, error: 'unsupported_media_type' },
@@ -167,6 +174,7 @@ describe('malformed bodies at every write route', () => {
       const body = bad.body(route);
       const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(roleFor(route))}` };
       if (bad.type) headers['content-type'] = bad.type;
+      if (bad.encoding) headers['content-encoding'] = bad.encoding;
       const res = await fetch(`${c.url}${pathWith(route.url)}`, {
         method: route.method, headers, body, redirect: 'manual', ...(body instanceof ReadableStream ? { duplex: 'half' } : {}),
       } as RequestInit);

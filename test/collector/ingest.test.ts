@@ -140,6 +140,14 @@ describe('report ingest', () => {
         send: () => post(JSON.stringify(realisticReport()), agent, { 'content-type': 'text/plain' }),
       },
       {
+        name: 'a gzip-compressed body', status: 415, error: 'unsupported_media_type', message: /content-encoding gzip is not supported/,
+        send: () => c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport(), headers: { 'content-encoding': 'gzip' } }),
+      },
+      {
+        name: 'no token and a gzip body (authentication comes first)', status: 401, error: 'unauthorized', message: /bearer token/,
+        send: () => c.request('POST', '/api/v1/reports', { body: realisticReport(), headers: { 'content-encoding': 'gzip' } }),
+      },
+      {
         name: 'a form post', status: 415, error: 'unsupported_media_type', message: /Unsupported Media Type/,
         send: () => post('id=1', agent, { 'content-type': 'application/x-www-form-urlencoded' }),
       },
