@@ -47,7 +47,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
 
   app.get(
     '/api/v1/maintenance/:id',
-    { config: { auth: { roles: READERS } }, schema: { tags, params: IdParams } },
+    { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One maintenance request with its decision', params: IdParams } },
     async (request) => {
       const r = requests.get(Number(request.params.id));
       assertSite(principalOf(request), r.site);
