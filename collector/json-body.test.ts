@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH, nestsDeeperThan, parseJsonBody } from './json-body.js';
 
-const bytes = (text: string) => Buffer.from(text, 'utf8');
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
 const codeOf = (body: Buffer): string | undefined => {
   try {
     parseJsonBody(body);
@@ -17,14 +17,19 @@ describe('nestsDeeperThan', () => {
     ['[[[1]]]', 2, true],
     ['{"a": {"b": [1]}}', 3, false],
     ['{"a": {"b": [[1]]}}', 3, true],
-    // Brackets inside strings, and escaped quotes that do not end the string, are not nesting.
+    // Brackets inside strings are not nesting.
     ['["[[[[", "{{{{"]', 1, false],
-    ['["\\"[[[[\\"", 1]', 1, false],
-    ['["\\\\", [[1]]]', 2, true],
-    // Siblings do not add up.
+    // Siblings do not add up; the deepest branch counts wherever it is.
     ['[[1], [2], [3], {"a": 1}]', 2, false],
+    ['[[1], [2], {"a": [{"b": 1}]}]', 3, true],
+    ['42', 0, false],
   ])('%s deeper than %i: %s', (text, max, deeper) => {
-    expect(nestsDeeperThan(bytes(text), max)).toBe(deeper);
+    expect(nestsDeeperThan(JSON.parse(text), max)).toBe(deeper);
+  });
+
+  it('walks a million levels without overflowing the stack', () => {
+    const deep = JSON.parse(`${'['.repeat(1_000_000)}${']'.repeat(1_000_000)}`);
+    expect(nestsDeeperThan(deep, MAX_JSON_DEPTH)).toBe(true);
   });
 });
 
