@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComponentStatus, Measurement } from '../../../schemas/index.js';
 import { measurement, round1 } from '../parsers/index.js';
+import { hwmonKind } from '../parsers/linux/sensor-kind.js';
 
 async function readText(path: string): Promise<string | undefined> {
   try {
@@ -26,17 +27,7 @@ async function list(dir: string): Promise<string[]> {
   }
 }
 
-/** hwmon chip names → SXKR-005 sensor kind (the kernel driver says what it measures). */
-export function hwmonKind(chip: string, label: string): string {
-  const s = `${chip} ${label}`.toLowerCase();
-  // x86_pkg_temp: the thermal zone of Intel's package sensor (drivers/thermal/intel/x86_pkg_temp_thermal.c)
-  if (/coretemp|k10temp|k8temp|zenpower|cpu|package id|x86_pkg_temp|tctl|tdie|core \d/.test(s)) return 'cpu';
-  if (/nvme|drivetemp|\bhdd|\bssd|composite/.test(s)) return 'disk';
-  if (/inlet|ambient/.test(s)) return 'inlet';
-  if (/acpitz|pch|board|mainboard|systin|chipset/.test(s)) return 'board';
-  if (/psu|power supply/.test(s)) return 'psu';
-  return 'other';
-}
+export { hwmonKind };
 
 const SENSOR_FILE = /^(temp|fan)\d+_input$/;
 

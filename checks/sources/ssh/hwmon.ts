@@ -1,3 +1,4 @@
+import { hwmonKind } from '../parsers/linux/sensor-kind.js';
 import { emptyResult, lines, measurement, round1, type ParseContext, type ParseResult } from '../parsers/types.js';
 
 /**
@@ -5,17 +6,11 @@ import { emptyResult, lines, measurement, round1, type ParseContext, type ParseR
  * `input-file|millidegrees|crit|max|label|chip`. Empty fields are files the driver does not offer.
  */
 export const HWMON_COMMAND =
-  'for f in /sys/class/hwmon/hwmon*/temp*_input; do [ -r "$f" ] || continue; b=${f%_input}; ' +
-  'd=$(dirname "$f"); echo "$f|$(cat "$f" 2>/dev/null)|$(cat ${b}_crit 2>/dev/null)|$(cat ${b}_max 2>/dev/null)|' +
-  '$(cat ${b}_label 2>/dev/null)|$(cat $d/name 2>/dev/null)"; done';
-
-/** hwmon chip names → the SXKR-005 sensor kind. */
-function kindOf(chip: string, label: string): string {
-  if (/coretemp|k10temp|zenpower|cpu/i.test(chip) || /^(package|core|tctl|tdie)/i.test(label)) return 'cpu';
-  if (/nvme|drivetemp/i.test(chip)) return 'disk';
-  if (/acpitz|pch|board/i.test(chip)) return 'board';
-  return 'other';
-}
+  // Older kernels (2.6.32: RHEL/CentOS 6) keep a chip's files in hwmonN/device, as libsensors knows.
+  'for h in /sys/class/hwmon/hwmon*; do d=$h; ls $h/temp*_input >/dev/null 2>&1 || d=$h/device; ' +
+  'for f in $d/temp*_input; do [ -r "$f" ] || continue; b=${f%_input}; ' +
+  'echo "$f|$(cat "$f" 2>/dev/null)|$(cat ${b}_crit 2>/dev/null)|$(cat ${b}_max 2>/dev/null)|' +
+  '$(cat ${b}_label 2>/dev/null)|$(cat $d/name 2>/dev/null || cat $h/name 2>/dev/null)"; done; done';
 
 /** Output of HWMON_COMMAND → SXKR-005 temperatures, with the driver's crit (else max) as the limit. */
 export function parseHwmon(text: string, ctx: ParseContext): ParseResult {
@@ -31,7 +26,7 @@ export function parseHwmon(text: string, ctx: ParseContext): ParseResult {
     result.measurements.push(
       measurement({ ...ctx, command: `${ctx.command}` }, 'SXKR-005', name, 'temperature', celsius, {
         unit: '°C',
-        kind: kindOf(chip ?? '', label ?? ''),
+        kind: hwmonKind(chip ?? '', label ?? ''),
         limits: high !== undefined ? { high, source: limitFile } : undefined,
         detail: file,
       }),
