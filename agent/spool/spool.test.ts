@@ -75,6 +75,19 @@ describe('Spool', () => {
     expect(spool.list().at(-1)!.meta.id).toBe('r-size0005');
   });
 
+  it('never lets the files on disk exceed the size bound, not even while a write evicts', () => {
+    const onDisk = () => readdirSync(dir).filter((n) => n.endsWith('.rpt')).reduce((n, f) => n + readFileSync(join(dir, f)).length, 0);
+    const seen: number[] = [];
+    const spool = open({ maxBytes: 3000, onEvent: () => seen.push(onDisk()) });
+    // A larger report last: it needs two evictions, and the disk is watched between them.
+    for (let i = 0; i < 6; i += 1) {
+      spool.write(body(`r-disk000${i}`, i === 5 ? 1900 : 900), { id: `r-disk000${i}` });
+      seen.push(onDisk());
+    }
+    expect(seen.length).toBeGreaterThan(7); // evictions happened and were watched
+    expect(Math.max(...seen)).toBeLessThanOrEqual(3000);
+  });
+
   it('evicts entries older than the age bound', () => {
     let now = 1_800_000_000_000;
     const events: SpoolEvent[] = [];

@@ -182,6 +182,9 @@ export class Spool {
     } finally {
       closeSync(fd);
     }
+    // Make room before the new file appears, so the spool on disk never exceeds its bound,
+    // not even for the moment between the rename and the eviction.
+    this.makeRoomFor(bytes.length);
     const file = join(this.dir, name);
     renameSync(tmp, file);
     fsyncDir(this.dir);
@@ -190,6 +193,14 @@ export class Spool {
     this.totalBytes += entry.bytes;
     this.enforceLimits();
     return entry;
+  }
+
+  private makeRoomFor(incoming: number): void {
+    while (this.entries.length > 0 && this.totalBytes + incoming > this.o.maxBytes) {
+      const oldest = this.entries[0]!;
+      this.drop(oldest);
+      this.o.onEvent?.({ kind: 'evicted', entry: oldest, reason: 'size' });
+    }
   }
 
   /** Evicts oldest first while over the size bound, and every entry older than the age bound. */
