@@ -58,8 +58,8 @@ export class ReportQueries {
          AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND typeof(m.value) IN ('integer', 'real')
        ORDER BY r.window_end`,
     );
-    // json_extract reads only the threshold out of each stored result, not the whole JSON. results has
-    // no index on report_id: the device (and window end) lead to the rows through results_device_check_at.
+    // json_extract reads only the threshold out of each stored result, not the whole JSON; the device
+    // and window end lead to the rows through results_device_check_at.
     this.thresholdsStmt = db.prepare(
       `SELECT x.check_id AS "check", json_extract(x.result, '$.threshold') AS threshold
        FROM reports r JOIN results x ON x.device_id = r.device_id AND x.at = r.window_end AND x.report_id = r.id

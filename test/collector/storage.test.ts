@@ -39,6 +39,15 @@ describe('storage', () => {
     db.close();
   });
 
+  it('adds an index released later to a database that already has the newer steps', () => {
+    const db = openDatabase(join(dir, 'gap.db'));
+    db.exec("DROP INDEX results_report; DELETE FROM schema_migrations WHERE version = 2");
+    expect(migrate(db)).toEqual([2]);
+    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT x.result FROM results x WHERE x.report_id = ?').all(1) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/USING (COVERING )?INDEX results_report/);
+    db.close();
+  });
+
   it('refuses a database written by a newer collector', () => {
     const db = openDatabase(join(dir, 'newer.db'));
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(999, 'future', new Date().toISOString());
