@@ -8,6 +8,7 @@ import type {
   Verdict,
 } from '../schemas/index.js';
 import { resolveThresholds } from './levels.js';
+import { reason as reasonIn } from './reasons.js';
 import type { CheckDefinition, CheckContext } from './types.js';
 
 /** Declares a check once; the type parameter ties `expected` and `evaluate` to its threshold schema. */
@@ -72,7 +73,7 @@ export function runCheck<S extends TSchema>(
   let reason: string | undefined;
   if (verdict !== 'normal') {
     const reasons = unique(components.filter((c) => c.verdict === verdict).map((c) => c.reason));
-    reason = reasons.join('; ') || (lang === 'zh' ? '未测得任何数据' : 'nothing was measured for this check');
+    reason = reasons.join('; ') || reasonIn(lang, 'nothingMeasured');
   }
 
   return {

@@ -12,6 +12,7 @@ import type {
   ThresholdOverrides,
   ThresholdSet,
 } from '../schemas/index.js';
+import { reason } from './reasons.js';
 
 /**
  * Threshold resolution and the shared wording of results. Every check words its findings through
@@ -94,7 +95,7 @@ export function invalidComponent(m: Measurement, lang: Lang): ComponentResult {
     component: m.component,
     verdict: 'unknown',
     actual: `${phrase(lang, 'invalid')}: ${String(m.value)}`,
-    reason: `${m.metric} of ${m.component} is not a usable number (${String(m.value)})`,
+    reason: reason(lang, 'invalid', m.metric, m.component, String(m.value)),
     command: m.command,
   };
 }
@@ -111,8 +112,8 @@ export function judgeState(m: Measurement, lang: Lang): ComponentResult {
       return { ...base, verdict: 'normal', actual: `${raw} (${phrase(lang, 'absent')})` };
     case 'warning':
     case 'fault':
-      return { ...base, verdict: 'abnormal', actual: raw, reason: `${m.component} is ${raw}${m.detail ? ` (${m.detail})` : ''}` };
+      return { ...base, verdict: 'abnormal', actual: raw, reason: reason(lang, 'stateBad', m.component, raw, m.detail) };
     default:
-      return { ...base, verdict: 'unknown', actual: raw, reason: `${m.component}: state ${raw} cannot be judged` };
+      return { ...base, verdict: 'unknown', actual: raw, reason: reason(lang, 'of', m.component, reason(lang, 'stateUnjudged', raw)) };
   }
 }

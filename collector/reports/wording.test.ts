@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../checks/index.js';
-import type { InspectionRow, Report } from '../../schemas/index.js';
+import { measure, reportOf } from '../../checks/testing.js';
+import type { CheckId, Gap, InspectionRow, Measurement, Report, ThresholdOverrides } from '../../schemas/index.js';
 import { realisticReport } from '../../test/helpers/collector.js';
 import { catalogueText, expectedText, localiseRow, symptomText } from './wording.js';
 
@@ -80,5 +81,68 @@ describe('results stored in Chinese, shown in English', () => {
     expect(localiseRow('zh', row, r.threshold).expected).toBe(r.expected);
     expect(symptomText('en', 'SXKR-004 设备电源及风扇检查: PSU 2 is Power Supply AC lost')).toBe('SXKR-004 Power supplies and fans: PSU 2 is Power Supply AC lost');
     expect(symptomText('zh', 'SXKR-004 设备电源及风扇检查: x')).toBe('SXKR-004 设备电源及风扇检查: x');
+  });
+});
+
+/**
+ * Every reason the catalogue writes, abnormal and unknown, for all six checks: evaluated in Chinese
+ * it has no English words of the catalogue left, and it reads back as exactly the English evaluation.
+ * Values, component names, metric names, device states and source reasons (gaps) are the same text in both.
+ */
+const ENGLISH_WORDS = /average|maximum|memory used|file system|\sused\b|limit|reports the sensor|entry at|not measured|nothing was measured|required service|not reported|usable number|cannot be judged|\bis\b|\bstate\b/;
+
+const cpu = (component: string, avg?: unknown, max?: unknown) => [
+  ...(avg === undefined ? [] : [measure('SXKR-001', component, 'cpu.avg', avg as number, { unit: '%' })]),
+  ...(max === undefined ? [] : [measure('SXKR-001', component, 'cpu.max', max as number, { unit: '%' })]),
+];
+const state = (check: CheckId, component: string, value: string, status?: Measurement['status'], detail?: string) =>
+  measure(check, component, check === 'SXKR-003' ? 'module.state' : 'psu.state', value, { ...(status ? { status } : {}), ...(detail ? { detail } : {}) });
+const temp = (value: number, extra: Partial<Measurement> = {}) => measure('SXKR-005', 'inlet', 'temperature', value, { unit: '°C', ...extra });
+const entry = (severity: Measurement['severity']) => measure('SXKR-006', 'journald', 'log.entry', 'EXT4-fs error (device sda1)', { severity, at: '2026-11-27T03:00:00.000Z' });
+
+const REASON_CASES: [name: string, check: CheckId, measurements: Measurement[], zh: string, extra?: { gaps?: Gap[]; overrides?: ThresholdOverrides }][] = [
+  ['CPU average and maximum over', 'SXKR-001', cpu('CPU', 55, 90), 'CPU：平均 55.0 % > 50 %，最大 90.0 % > 70 %'],
+  ['two processors, one figure over each', 'SXKR-001', [...cpu('core 0', 60, 20), ...cpu('core 1', 10, 95)], 'core 0：平均 60.0 % > 50 %; core 1：最大 95.0 % > 70 %'],
+  ['CPU maximum missing', 'SXKR-001', cpu('CPU', 20), 'CPU：未测得最大利用率'],
+  ['CPU average missing', 'SXKR-001', cpu('CPU', undefined, 20), 'CPU：未测得平均利用率'],
+  ['CPU value unusable', 'SXKR-001', cpu('CPU', Number.NaN, 20), 'cpu.avg（CPU）的数值 NaN 不可用'],
+  ['memory over', 'SXKR-002', [measure('SXKR-002', 'I/O', 'memory.used', 85)], 'I/O：内存使用率 85.0 % > 80 %'],
+  ['memory value unusable', 'SXKR-002', [measure('SXKR-002', 'system', 'memory.used', 101)], 'memory.used（system）的数值 101 不可用'],
+  ['file system over', 'SXKR-003', [measure('SXKR-003', '/var', 'fs.used', 91)], '文件系统 /var 已用 91.0 % > 85 %'],
+  ['degraded array and a failed module', 'SXKR-003', [state('SXKR-003', 'md0', '[U_]', 'fault'), state('SXKR-003', 'module 2', 'failed', 'warning', 'PSU input lost')], 'md0 状态为 [U_]; module 2 状态为 failed (PSU input lost)'],
+  ['module state without a status', 'SXKR-003', [state('SXKR-003', 'module 2', '7')], 'module 2：状态 7 无法判定'],
+  ['required service not reported', 'SXKR-003', [state('SXKR-003', 'service sshd', 'active', 'ok')], '必需服务 oracle 未上报', { overrides: { site: { 'SXKR-003': { requiredServices: ['sshd', 'oracle'] } } } }],
+  ['UPS on battery', 'SXKR-004', [state('SXKR-004', 'UPS output source', 'battery(5)', 'fault', 'running on battery')], 'UPS output source 状态为 battery(5) (running on battery)'],
+  ['PSU state without a status', 'SXKR-004', [state('SXKR-004', 'PSU 1', '7')], 'PSU 1：状态 7 无法判定'],
+  ['every PSU ignored', 'SXKR-004', [state('SXKR-004', 'PSU 1', 'ok', 'ok')], '未测得任何数据', { overrides: { site: { 'SXKR-004': { ignore: ['PSU 1'] } } } }],
+  ['at the device limit', 'SXKR-005', [temp(56, { limits: { high: 56 } })], 'inlet 温度 56.0 °C ≥ 设备阈值 56.0 °C'],
+  ['over the default limit', 'SXKR-005', [temp(41, { kind: 'inlet' })], 'inlet 温度 41.0 °C ≥ 默认阈值 40.0 °C'],
+  ['under the low limit, sensor warning', 'SXKR-005', [temp(2, { limits: { high: 60, low: 5 }, status: 'warning' })], 'inlet 温度 2.0 °C ≤ 设备下限 5.0 °C，inlet：设备报告传感器告警'],
+  ['over the limit, sensor fault', 'SXKR-005', [temp(-5, { limits: { high: -10 }, status: 'fault' })], 'inlet 温度 -5.0 °C ≥ 设备阈值 -10.0 °C，inlet：设备报告传感器故障'],
+  ['implausible temperature', 'SXKR-005', [temp(500)], 'temperature（inlet）的数值 500 不可用'],
+  ['error and critical entries', 'SXKR-006', [entry('error'), entry('critical')], 'journald：2026-11-27T03:00:00.000Z 出现错误级日志; journald：2026-11-27T03:00:00.000Z 出现严重级日志'],
+  ['a warning entry at the warning threshold', 'SXKR-006', [entry('warning')], 'journald：2026-11-27T03:00:00.000Z 出现警告级日志', { overrides: { site: { 'SXKR-006': { minSeverity: 'warning' } } } }],
+  ['a source gap keeps its own words', 'SXKR-006', [], 'journalctl: permission denied', { gaps: [{ check: 'SXKR-006', reason: 'journalctl: permission denied' }] }],
+];
+
+describe('the catalogue’s reasons in Chinese', () => {
+  it.each(REASON_CASES)('%s', (_name, check, measurements, zhReason, extra = {}) => {
+    const report = reportOf(measurements, extra.gaps ?? []);
+    const inZh = evaluateReport(report, extra.overrides, { lang: 'zh' }).find((r) => r.check === check)!;
+    const inEn = evaluateReport(report, extra.overrides, { lang: 'en' }).find((r) => r.check === check)!;
+    expect(inZh.verdict).not.toBe('normal');
+    expect(inZh.reason).toBe(zhReason);
+    const reasons = [[inZh.reason, inEn.reason], ...inZh.components.map((c, i) => [c.reason, inEn.components[i]!.reason])] as [string | undefined, string | undefined][];
+    for (const [zh, en] of reasons) {
+      expect(zh ?? '').not.toMatch(ENGLISH_WORDS);
+      expect(catalogueText('en', zh ?? ''), zh).toBe(en ?? '');
+    }
+  });
+
+  it('the English test words would be caught: the English reasons hold them', () => {
+    for (const [, check, measurements, , extra = {}] of REASON_CASES.slice(0, -1)) {
+      const inEn = evaluateReport(reportOf(measurements, extra.gaps ?? []), extra.overrides, { lang: 'en' }).find((r) => r.check === check)!;
+      expect(inEn.reason).toMatch(ENGLISH_WORDS);
+    }
   });
 });

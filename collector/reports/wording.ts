@@ -1,5 +1,5 @@
 import { Value } from '@sinclair/typebox/value';
-import { CHECKS } from '../../checks/index.js';
+import { CHECKS, CPU_FIGURE_ZH, SENSOR_STATE_ZH, SEVERITY_ZH } from '../../checks/index.js';
 import type { AppliedThreshold, CheckId, InspectionRow, Lang } from '../../schemas/index.js';
 
 /*
@@ -24,12 +24,36 @@ export function expectedText(lang: Lang, check: CheckId | string, applied: Appli
   }
 }
 
+/** The English word of a Chinese one in a table of the catalogue's words (checks/reasons.ts). */
+const english = <K extends string>(words: Record<K, string>) => (zh: string | undefined): K => (Object.keys(words) as K[]).find((k) => words[k] === zh)!;
+const either = (words: Record<string, string>) => Object.values(words).join('|');
+const figure = english(CPU_FIGURE_ZH);
+const NUM = String.raw`-?\d+(?:\.\d+)?`;
+const FIGURES = either(CPU_FIGURE_ZH);
+const SEVERITIES = either(SEVERITY_ZH);
+
 /**
- * The catalogue's fixed Chinese phrases (checks/define.ts, checks/levels.ts, checks/catalog/*) and
- * their English words. Longest first, so "未测得任何数据" is not read as "未测得" + "任何数据".
+ * The catalogue's fixed Chinese phrases (checks/define.ts, checks/levels.ts, checks/reasons.ts,
+ * checks/catalog/*) and their English words. Reasons keep the English order of their values, so only
+ * the words around them change. The separators of a reason ("…，最大 …", "CPU：…") come first, while
+ * the phrases they precede are still Chinese; then longest first, so "未测得任何数据" is not read as
+ * "未测得" + "任何数据".
  */
 const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
+  [new RegExp(`，(?=[^，;]*?(?:(?:${FIGURES}) ${NUM} % > | 温度 ${NUM} °C [≥≤] |：设备报告传感器))`, 'g'), () => ', '],
+  [new RegExp(`：(?=(?:${FIGURES}) ${NUM} % > |未测得(?:${FIGURES})利用率|内存使用率 |状态 .*? 无法判定|设备报告传感器|\\S+ 出现(?:${SEVERITIES})级日志)`, 'g'), () => ': '],
   [/未测得任何数据/g, () => 'nothing was measured for this check'],
+  [new RegExp(`未测得(${FIGURES})利用率`, 'g'), (m) => `${figure(m[1])} CPU not measured`],
+  [new RegExp(`(${FIGURES}) (${NUM} %) > `, 'g'), (m) => `${figure(m[1])} ${m[2]} > `],
+  [new RegExp(`内存使用率 (${NUM} %) > `, 'g'), (m) => `memory used ${m[1]} > `],
+  [new RegExp(`文件系统 (.+?) 已用 (${NUM} %) > `, 'g'), (m) => `file system ${m[1]} ${m[2]} used > `],
+  [/必需服务 (.+?) 未上报/g, (m) => `required service ${m[1]} was not reported by the source`],
+  [/（([^（）]+)）的数值 (.*?) 不可用/g, (m) => ` of ${m[1]} is not a usable number (${m[2]})`],
+  [/状态 (.*?) 无法判定/g, (m) => `state ${m[1]} cannot be judged`],
+  [/ 状态为 /g, () => ' is '],
+  [new RegExp(` 温度 (${NUM} °C) ([≥≤]) `, 'g'), (m) => ` ${m[1]} ${m[2]} `],
+  [new RegExp(`设备报告传感器(${either(SENSOR_STATE_ZH)})`, 'g'), (m) => `the device reports the sensor as ${english(SENSOR_STATE_ZH)(m[1])}`],
+  [new RegExp(`(\\S+) 出现(${SEVERITIES})级日志`, 'g'), (m) => `${english(SEVERITY_ZH)(m[2])} entry at ${m[1]}`],
   [/(\d+) 条新错误日志（已读 (\d+) 条）/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'} (${m[2]} read)`],
   [/(\d+) 条新错误日志/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'}`],
   [/无新错误日志/g, () => 'no new error entries'],
@@ -37,7 +61,9 @@ const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/未报告/g, () => 'not reported'],
   [/未安装/g, () => 'not present'],
   [/无效数值/g, () => 'invalid value'],
+  [/设备下限/g, () => 'device low limit'],
   [/设备阈值/g, () => 'device limit'],
+  [/默认阈值/g, () => 'default limit'],
   [/阈值/g, () => 'limit'],
   [/交换区/g, () => 'swap'],
   [/已忽略/g, () => 'ignored'],

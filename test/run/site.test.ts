@@ -143,7 +143,7 @@ describe('inspect a site over SSH', () => {
     expect(verdicts('srv19')['SXKR-002']).toBe('abnormal');
     expect(verdicts('srv19')['SXKR-003']).toBe('normal');
     expect(verdicts('srv20')['SXKR-003']).toBe('abnormal');
-    expect(device('srv20').results.find((r) => r.check === 'SXKR-003')!.reason).toMatch(/file system \//);
+    expect(device('srv20').results.find((r) => r.check === 'SXKR-003')!.reason).toMatch(/文件系统 \//);
   });
 
   it('makes every check unknown with the reason when a host cannot be inspected, and goes on', () => {

@@ -1,6 +1,7 @@
 import { CpuThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
+import { reason, type CpuFigure } from '../../reasons.js';
 import { byComponent, latest } from '../group.js';
 
 export const cpuCheck = defineCheck({
@@ -29,12 +30,12 @@ export const cpuCheck = defineCheck({
         max !== undefined ? `${phrase(lang, 'max')} ${formatValue(max, '%')}` : undefined,
       ].filter(Boolean).join(', ');
       const reasons: string[] = [];
-      if (avg !== undefined && judgeAtMost(avg, t.avgMax) === 'abnormal') reasons.push(`average ${formatValue(avg, '%')} > ${t.avgMax} %`);
-      if (max !== undefined && judgeAtMost(max, t.peakMax) === 'abnormal') reasons.push(`maximum ${formatValue(max, '%')} > ${t.peakMax} %`);
-      const missing = avg === undefined ? 'average' : max === undefined ? 'maximum' : undefined;
+      if (avg !== undefined && judgeAtMost(avg, t.avgMax) === 'abnormal') reasons.push(reason(lang, 'cpuOver', 'average', formatValue(avg, '%'), t.avgMax));
+      if (max !== undefined && judgeAtMost(max, t.peakMax) === 'abnormal') reasons.push(reason(lang, 'cpuOver', 'maximum', formatValue(max, '%'), t.peakMax));
+      const missing: CpuFigure | undefined = avg === undefined ? 'average' : max === undefined ? 'maximum' : undefined;
       const command = (avgM ?? maxM)!.command;
-      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, reason: `${component}: ${reasons.join(', ')}`, command });
-      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, reason: `${component}: ${missing} CPU not measured`, command });
+      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, reason: reason(lang, 'of', component, reason(lang, 'list', reasons)), command });
+      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, reason: reason(lang, 'of', component, reason(lang, 'cpuMissing', missing)), command });
       else components.push({ component, verdict: 'normal', actual: shown, command });
     }
     return { components };

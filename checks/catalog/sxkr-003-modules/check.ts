@@ -1,6 +1,7 @@
 import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, formatValue, invalidComponent, judgeAtMost, judgeState, readNumber } from '../../levels.js';
+import { reason } from '../../reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
 export const serviceComponent = (name: string) => `service ${name}`;
@@ -23,7 +24,7 @@ export const modulesCheck = defineCheck({
         const used = readNumber(m, PERCENT);
         if (used === undefined) components.push(invalidComponent(m, lang));
         else if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
-          components.push({ component: m.component, verdict: 'abnormal', actual: `${formatValue(used, '%')} used`, reason: `file system ${m.component} ${formatValue(used, '%')} used > ${t.fsUsedMax} %`, command: m.command });
+          components.push({ component: m.component, verdict: 'abnormal', actual: `${formatValue(used, '%')} used`, reason: reason(lang, 'fsOver', m.component, formatValue(used, '%'), t.fsUsedMax), command: m.command });
         else components.push({ component: m.component, verdict: 'normal', actual: `${formatValue(used, '%')} used`, command: m.command });
       }
     }
@@ -32,7 +33,7 @@ export const modulesCheck = defineCheck({
     for (const name of t.requiredServices) {
       const component = serviceComponent(name);
       if (!reported.has(component) && !ignored.has(component))
-        components.push({ component, verdict: 'unknown', actual: lang === 'zh' ? '未报告' : 'not reported', reason: `required service ${name} was not reported by the source` });
+        components.push({ component, verdict: 'unknown', actual: lang === 'zh' ? '未报告' : 'not reported', reason: reason(lang, 'serviceMissing', name) });
     }
     return { components };
   },

@@ -1,6 +1,7 @@
 import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds as T } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { formatValue, invalidComponent, phrase, readNumber } from '../../levels.js';
+import { reason } from '../../reasons.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */
 const PLAUSIBLE = { min: -60, max: 200 } as const;
@@ -31,12 +32,12 @@ export const temperatureCheck = defineCheck({
       const from = deviceHigh !== undefined ? phrase(lang, 'device') : `${phrase(lang, 'limit')} (${m.kind ?? 'other'})`;
       const actual = `${formatValue(value, '°C')} (${from} ${formatValue(high, '°C')})`;
       const reasons: string[] = [];
-      if (value >= high) reasons.push(`${m.component} ${formatValue(value, '°C')} ≥ ${deviceHigh !== undefined ? 'device limit' : 'default limit'} ${formatValue(high, '°C')}`);
-      if (m.limits?.low !== undefined && value <= m.limits.low) reasons.push(`${m.component} ${formatValue(value, '°C')} ≤ device low limit ${formatValue(m.limits.low, '°C')}`);
-      if (m.status === 'warning' || m.status === 'fault') reasons.push(`${m.component}: the device reports the sensor as ${m.status}`);
+      if (value >= high) reasons.push(reason(lang, 'tempHigh', m.component, formatValue(value, '°C'), deviceHigh !== undefined, formatValue(high, '°C')));
+      if (m.limits?.low !== undefined && value <= m.limits.low) reasons.push(reason(lang, 'tempLow', m.component, formatValue(value, '°C'), formatValue(m.limits.low, '°C')));
+      if (m.status === 'warning' || m.status === 'fault') reasons.push(reason(lang, 'of', m.component, reason(lang, 'sensorState', m.status)));
       components.push(
         reasons.length
-          ? { component: m.component, verdict: 'abnormal', actual, reason: reasons.join(', '), command: m.command }
+          ? { component: m.component, verdict: 'abnormal', actual, reason: reason(lang, 'list', reasons), command: m.command }
           : { component: m.component, verdict: 'normal', actual, command: m.command },
       );
     }

@@ -1,15 +1,15 @@
 import { LogThresholds, type ComponentResult, type Severity } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
+import { SEVERITY_ZH, reason } from '../../reasons.js';
 
 /** syslog order: a lower rank is more severe. */
 const RANK: Record<Severity, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
-const SEVERITY_ZH: Record<string, string> = { emergency: '紧急', alert: '警报', critical: '严重', error: '错误', warning: '警告' };
 
 export const logCheck = defineCheck({
   id: 'SXKR-006',
   name: { zh: '设备系统LOG日志检查', en: 'System error log' },
   expected: {
-    zh: (t) => `自上次巡检以来无新的${SEVERITY_ZH[t.minSeverity] ?? t.minSeverity}级及以上日志`,
+    zh: (t) => `自上次巡检以来无新的${SEVERITY_ZH[t.minSeverity as Severity] ?? t.minSeverity}级及以上日志`,
     en: (t) => `no new entries of severity ${t.minSeverity} or worse since the last inspection`,
   },
   thresholds: LogThresholds,
@@ -30,7 +30,7 @@ export const logCheck = defineCheck({
         continue;
       }
       counted++;
-      components.push({ component: e.component, verdict: 'abnormal', actual, reason: `${e.component}: ${severity} entry at ${e.at}`, command: e.command });
+      components.push({ component: e.component, verdict: 'abnormal', actual, reason: reason(lang, 'of', e.component, reason(lang, 'logEntry', severity, e.at)), command: e.command });
     }
     if (scanned.length === 0 && entries.length === 0) return { components };
     const total = scanned.reduce((n, m) => n + (typeof m.value === 'number' ? m.value : 0), 0);

@@ -1,0 +1,75 @@
+import type { Lang, Severity } from '../schemas/index.js';
+
+/**
+ * The reasons the catalogue writes (why a component or a check is abnormal or unknown), in both
+ * languages. Values, component names and states are the same text in both; only the words around
+ * them change, and in the same order, so a reason stored in Chinese reads back as the English one
+ * (collector/reports/wording.ts). Reasons from sources (gaps) and text a device wrote are not here.
+ */
+
+type Wording<A extends unknown[]> = { [L in Lang]: (...args: A) => string };
+const both = <A extends unknown[]>(zh: (...args: A) => string, en: (...args: A) => string): Wording<A> => ({ zh, en });
+
+/** Severity words: the log check's expected text and its reasons. */
+export const SEVERITY_ZH: Record<Severity, string> = {
+  emergency: '紧急',
+  alert: '警报',
+  critical: '严重',
+  error: '错误',
+  warning: '警告',
+  notice: '通知',
+  info: '信息',
+  debug: '调试',
+};
+
+/** How a CPU figure is named: the en word, and its zh word in reasons. */
+export const CPU_FIGURE_ZH = { average: '平均', maximum: '最大' } as const;
+export type CpuFigure = keyof typeof CPU_FIGURE_ZH;
+
+/** How a temperature sensor's own state is named in zh. */
+export const SENSOR_STATE_ZH = { warning: '告警', fault: '故障' } as const;
+
+const REASONS = {
+  /** "CPU: …" — a component and what is wrong with it. */
+  of: both<[component: string, text: string]>((c, text) => `${c}：${text}`, (c, text) => `${c}: ${text}`),
+  /** Several findings about one component. */
+  list: both<[parts: string[]]>((parts) => parts.join('，'), (parts) => parts.join(', ')),
+  nothingMeasured: both<[]>(() => '未测得任何数据', () => 'nothing was measured for this check'),
+  invalid: both<[metric: string, component: string, value: string]>(
+    (metric, c, value) => `${metric}（${c}）的数值 ${value} 不可用`,
+    (metric, c, value) => `${metric} of ${c} is not a usable number (${value})`,
+  ),
+  stateBad: both<[component: string, raw: string, detail?: string]>(
+    (c, raw, detail) => `${c} 状态为 ${raw}${detail ? ` (${detail})` : ''}`,
+    (c, raw, detail) => `${c} is ${raw}${detail ? ` (${detail})` : ''}`,
+  ),
+  stateUnjudged: both<[raw: string]>((raw) => `状态 ${raw} 无法判定`, (raw) => `state ${raw} cannot be judged`),
+  cpuOver: both<[figure: CpuFigure, value: string, limit: number]>(
+    (figure, value, limit) => `${CPU_FIGURE_ZH[figure]} ${value} > ${limit} %`,
+    (figure, value, limit) => `${figure} ${value} > ${limit} %`,
+  ),
+  cpuMissing: both<[figure: CpuFigure]>((figure) => `未测得${CPU_FIGURE_ZH[figure]}利用率`, (figure) => `${figure} CPU not measured`),
+  memoryOver: both<[value: string, limit: number]>((value, limit) => `内存使用率 ${value} > ${limit} %`, (value, limit) => `memory used ${value} > ${limit} %`),
+  fsOver: both<[mount: string, value: string, limit: number]>(
+    (mount, value, limit) => `文件系统 ${mount} 已用 ${value} > ${limit} %`,
+    (mount, value, limit) => `file system ${mount} ${value} used > ${limit} %`,
+  ),
+  serviceMissing: both<[name: string]>((name) => `必需服务 ${name} 未上报`, (name) => `required service ${name} was not reported by the source`),
+  tempHigh: both<[component: string, value: string, fromDevice: boolean, limit: string]>(
+    (c, value, fromDevice, limit) => `${c} 温度 ${value} ≥ ${fromDevice ? '设备阈值' : '默认阈值'} ${limit}`,
+    (c, value, fromDevice, limit) => `${c} ${value} ≥ ${fromDevice ? 'device limit' : 'default limit'} ${limit}`,
+  ),
+  tempLow: both<[component: string, value: string, low: string]>(
+    (c, value, low) => `${c} 温度 ${value} ≤ 设备下限 ${low}`,
+    (c, value, low) => `${c} ${value} ≤ device low limit ${low}`,
+  ),
+  sensorState: both<[state: keyof typeof SENSOR_STATE_ZH]>((state) => `设备报告传感器${SENSOR_STATE_ZH[state]}`, (state) => `the device reports the sensor as ${state}`),
+  logEntry: both<[severity: Severity, at: string]>((severity, at) => `${at} 出现${SEVERITY_ZH[severity]}级日志`, (severity, at) => `${severity} entry at ${at}`),
+};
+
+export type Reason = keyof typeof REASONS;
+
+/** A reason in `lang`: `reason('zh', 'memoryOver', '85.0 %', 80)` → "内存使用率 85.0 % > 80 %". */
+export function reason<K extends Reason>(lang: Lang, key: K, ...args: Parameters<(typeof REASONS)[K]['en']>): string {
+  return (REASONS[key][lang] as (...a: typeof args) => string)(...args);
+}
