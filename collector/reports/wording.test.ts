@@ -137,6 +137,10 @@ describe('the catalogue’s reasons in Chinese', () => {
       expect(zh ?? '').not.toMatch(ENGLISH_WORDS);
       expect(catalogueText('en', zh ?? ''), zh).toBe(en ?? '');
     }
+    for (const [i, c] of inZh.components.entries()) {
+      expect(c.actual).not.toMatch(ENGLISH_WORDS);
+      expect(catalogueText('en', c.actual), c.actual).toBe(inEn.components[i]!.actual);
+    }
   });
 
   it('the English test words would be caught: the English reasons hold them', () => {

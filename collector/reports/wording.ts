@@ -47,6 +47,7 @@ const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [new RegExp(`(${FIGURES}) (${NUM} %) > `, 'g'), (m) => `${figure(m[1])} ${m[2]} > `],
   [new RegExp(`内存使用率 (${NUM} %) > `, 'g'), (m) => `memory used ${m[1]} > `],
   [new RegExp(`文件系统 (.+?) 已用 (${NUM} %) > `, 'g'), (m) => `file system ${m[1]} ${m[2]} used > `],
+  [new RegExp(`已用 (${NUM} %)`, 'g'), (m) => `${m[1]} used`],
   [/必需服务 (.+?) 未上报/g, (m) => `required service ${m[1]} was not reported by the source`],
   [/（([^（）]+)）的数值 (.*?) 不可用/g, (m) => ` of ${m[1]} is not a usable number (${m[2]})`],
   [/状态 (.*?) 无法判定/g, (m) => `state ${m[1]} cannot be judged`],

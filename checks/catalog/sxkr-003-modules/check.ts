@@ -23,9 +23,12 @@ export const modulesCheck = defineCheck({
       else if (m.metric === 'fs.used') {
         const used = readNumber(m, PERCENT);
         if (used === undefined) components.push(invalidComponent(m, lang));
-        else if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
-          components.push({ component: m.component, verdict: 'abnormal', actual: `${formatValue(used, '%')} used`, reason: reason(lang, 'fsOver', m.component, formatValue(used, '%'), t.fsUsedMax), command: m.command });
-        else components.push({ component: m.component, verdict: 'normal', actual: `${formatValue(used, '%')} used`, command: m.command });
+        else {
+          const actual = lang === 'zh' ? `已用 ${formatValue(used, '%')}` : `${formatValue(used, '%')} used`;
+          if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
+            components.push({ component: m.component, verdict: 'abnormal', actual, reason: reason(lang, 'fsOver', m.component, formatValue(used, '%'), t.fsUsedMax), command: m.command });
+          else components.push({ component: m.component, verdict: 'normal', actual, command: m.command });
+        }
       }
     }
     // A required service the source did not report at all cannot be called normal.
