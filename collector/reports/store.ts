@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../storage/db.js';
+import { SIX_CHECKS } from '../repositories/results.js';
 import type { AppliedThresholds } from './wording.js';
 
 /** One device × component × metric over a period: from raw measurements or hourly rollups. */
@@ -58,11 +59,12 @@ export class ReportQueries {
          AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND typeof(m.value) IN ('integer', 'real')
        ORDER BY r.window_end`,
     );
-    // json_extract reads only the threshold out of each stored result, not the whole JSON; the device
-    // and window end lead to the rows through results_device_check_at.
+    // json_extract reads only the threshold out of each stored result, not the whole JSON; the device,
+    // each check and the window end lead to the rows through results_device_check_at.
     this.thresholdsStmt = db.prepare(
       `SELECT x.check_id AS "check", json_extract(x.result, '$.threshold') AS threshold
-       FROM reports r JOIN results x ON x.device_id = r.device_id AND x.at = r.window_end AND x.report_id = r.id
+       FROM reports r JOIN results x
+         ON x.device_id = r.device_id AND x.check_id IN ${SIX_CHECKS} AND x.at = r.window_end AND x.report_id = r.id
        WHERE r.report_id = @report
        UNION ALL
        SELECT json_extract(j.value, '$.check'), json_extract(j.value, '$.threshold')

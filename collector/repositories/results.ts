@@ -40,12 +40,22 @@ export function resultJson(r: StoredResult) {
 
 const SELECT = 'SELECT x.id, p.report_id, x.device_id, x.check_id, x.verdict, x.at, x.result FROM results x JOIN reports p ON p.id = x.report_id';
 
+/** The six check ids as an SQL list (constants), so a query on results can seek the device's index per check. */
+export const SIX_CHECKS = `(${CHECK_IDS.map((c) => `'${c}'`).join(', ')})`;
+
+/**
+ * A report's results, found through results_device_check_at (device, each of the six checks, the
+ * report's window end) — six index seeks — rather than an index of their own on report_id, which
+ * every ingest would pay for; `x.report_id = ?` singles out the report among others of the same window.
+ */
+export const RESULTS_OF_REPORT = `${SELECT} WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at = ? AND x.report_id = ? ORDER BY x.check_id`;
+
 /** The six check results of every report. */
 export class ResultsRepository {
   private readonly insertStmt: Statement<[number, number, string, string, number, string]>;
   private readonly latestStmt: Statement<[number, string], RawResult>;
   private readonly historyStmt: Statement<[number, string, number, number, number, number], RawResult>;
-  private readonly ofReport: Statement<[number], RawResult>;
+  private readonly ofReport: Statement<[number, number, number], RawResult>;
 
   constructor(db: Db) {
     this.insertStmt = db.prepare('INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES (?, ?, ?, ?, ?, ?)');
@@ -54,7 +64,7 @@ export class ResultsRepository {
       `${SELECT} WHERE x.device_id = ? AND x.check_id = ? AND (x.at < ? OR (x.at = ? AND x.id < ?))
        ORDER BY x.at DESC, x.id DESC LIMIT ?`,
     );
-    this.ofReport = db.prepare(`${SELECT} WHERE x.report_id = ? ORDER BY x.check_id`);
+    this.ofReport = db.prepare(RESULTS_OF_REPORT);
   }
 
   insertAll(reportRowId: number, deviceId: number, at: number, results: CheckResult[]): void {
@@ -78,8 +88,9 @@ export class ResultsRepository {
     return this.historyStmt.all(deviceId, check, at, at, id, limit).map(fromRaw);
   }
 
-  forReport(reportRowId: number): StoredResult[] {
-    return this.ofReport.all(reportRowId).map(fromRaw);
+  /** The results of one stored report (its row id, device and window end, as in StoredReport). */
+  forReport(report: { id: number; deviceId: number; windowEnd: number }): StoredResult[] {
+    return this.ofReport.all(report.deviceId, report.windowEnd, report.id).map(fromRaw);
   }
 }
 

@@ -8,8 +8,11 @@ import {
   migrate,
   MIGRATIONS,
   openDatabase,
+  RESULTS_OF_REPORT,
   schemaVersion,
 } from '../../collector/index.js';
+import { evaluateReport } from '../../checks/index.js';
+import { CHECK_IDS } from '../../schemas/index.js';
 import { realisticReport, tempDir } from '../helpers/collector.js';
 
 /** The database file: pragmas, versioned migrations, repositories and retention, on a real file. */
@@ -39,12 +42,26 @@ describe('storage', () => {
     db.close();
   });
 
-  it('adds an index released later to a database that already has the newer steps', () => {
-    const db = openDatabase(join(dir, 'gap.db'));
-    db.exec("DROP INDEX results_report; DELETE FROM schema_migrations WHERE version = 2");
-    expect(migrate(db)).toEqual([2]);
-    const plan = db.prepare('EXPLAIN QUERY PLAN SELECT x.result FROM results x WHERE x.report_id = ?').all(1) as { detail: string }[];
-    expect(plan.map((p) => p.detail).join(' | ')).toMatch(/USING (COVERING )?INDEX results_report/);
+  it("finds a report's results through the device's index, among reports of the same window", () => {
+    const db = openDatabase(join(dir, 'of-report.db'));
+    const repos = createRepositories(db);
+    const site = repos.sites.seenAt('acme', 0);
+    const at = new Date(Date.UTC(2026, 10, 1, 10));
+    const reports = ['rpt-agent-1', 'rpt-ssh-1'].map((id) => realisticReport({ id, at }));
+    const rows = reports.map((r, i) => {
+      const device = repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const rowId = repos.reports.insert(r, device.id, null, at.getTime());
+      const results = evaluateReport(r).map((x) => (i === 0 ? x : { ...x, reason: 'from the second report' }));
+      repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), results);
+      return repos.reports.get(r.id)!;
+    });
+    const first = repos.results.forReport(rows[0]!);
+    expect(first.map((r) => r.check)).toEqual([...CHECK_IDS]);
+    expect(first.every((r) => r.reportId === 'rpt-agent-1' && r.result.reason !== 'from the second report')).toBe(true);
+    expect(repos.results.forReport(rows[1]!).every((r) => r.result.reason === 'from the second report')).toBe(true);
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${RESULTS_OF_REPORT}`).all(1, 2, 3) as { detail: string }[];
+    const onResults = plan.map((p) => p.detail).filter((d) => /\bx\b/.test(d));
+    expect(onResults).toEqual([expect.stringMatching(/^SEARCH x USING INDEX results_device_check_at \(device_id=\? AND check_id=\? AND at=\?\)/)]);
     db.close();
   });
 

@@ -1,5 +1,4 @@
 import { migration001 } from './001-core.js';
-import { migration002 } from './002-results-by-report.js';
 import type { Migration } from './types.js';
 import { migration020 } from '../../users/migration.js';
 import { migration010, migration013 } from '../../tickets/migration.js';
@@ -15,7 +14,6 @@ export type { Migration } from './types.js';
  */
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
-  migration002,
   // --- versions 10+ (tickets, inspections, maintenance) go here ---
   migration010,
   migration011,

@@ -64,7 +64,7 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
         ...shown.report(reportJson(report)),
         site: device.site,
         hostname: device.hostname,
-        results: app.repos.results.forReport(report.id).map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
+        results: app.repos.results.forReport(report).map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
       };
     },
   );
