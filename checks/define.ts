@@ -7,7 +7,7 @@ import type {
   ThresholdOverrides,
   Verdict,
 } from '../schemas/index.js';
-import { resolveThresholds } from './levels.js';
+import { phrase, resolveThresholds } from './levels.js';
 import { reason as reasonIn } from './reasons.js';
 import type { CheckDefinition, CheckContext } from './types.js';
 
@@ -61,7 +61,7 @@ export function runCheck<S extends TSchema>(
   const gapComponents: ComponentResult[] = gaps.map((g) => ({
     component: g.component ?? '',
     verdict: 'unknown',
-    actual: lang === 'zh' ? '未测得' : 'not measured',
+    actual: phrase(lang, 'notMeasured'),
     reason: g.reason,
     ...(g.command ? { command: g.command } : {}),
   }));
@@ -79,7 +79,7 @@ export function runCheck<S extends TSchema>(
   return {
     check: check.id,
     verdict,
-    actual: evaluation.actual ?? (summarise(components, verdict) || (lang === 'zh' ? '未测得' : 'not measured')),
+    actual: evaluation.actual ?? (summarise(components, verdict) || phrase(lang, 'notMeasured')),
     expected: check.expected[lang](values),
     threshold: applied,
     ...(reason ? { reason } : {}),
