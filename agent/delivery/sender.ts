@@ -183,13 +183,18 @@ export class Sender {
     }
     this.state.attempts += 1;
     let answer: CollectorAnswer;
+    // Held while the collector has it: a collection that fills the spool meanwhile evicts the next
+    // oldest instead, so a report is never both delivered and counted as lost.
+    spool.hold(entry);
     try {
       answer = await postJson(`${this.o.collectorUrl}/api/v1/reports`, token, body, this.o.timeoutMs, this.o.userAgent);
     } catch (e) {
+      spool.release(entry);
       this.fail('network', `collector unreachable (${(e as Error).message}); reports stay in the spool`);
       await this.sleep(this.delay(), 'timer');
       return;
     }
+    spool.release(entry);
     if (answer.status >= 200 && answer.status < 300) {
       spool.remove(entry);
       if (this.state.auth !== 'ok' || this.refusedToken) this.authAccepted();

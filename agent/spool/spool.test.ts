@@ -88,6 +88,24 @@ describe('Spool', () => {
     expect(Math.max(...seen)).toBeLessThanOrEqual(3000);
   });
 
+  it('passes over an entry being sent: the next oldest is evicted, and the held one only once released', () => {
+    let now = 1_800_000_000_000;
+    const events: SpoolEvent[] = [];
+    const spool = open({ maxBytes: 3200, maxAgeMs: 60_000, now: () => now }, events); // three entries fit
+    const sending = spool.write(body('r-send0001', 900), { id: 'r-send0001' });
+    spool.write(body('r-next0001', 900), { id: 'r-next0001' });
+    spool.hold(sending);
+    spool.write(body('r-new00001', 900), { id: 'r-new00001' });
+    spool.write(body('r-new00002', 900), { id: 'r-new00002' });
+    const evicted = () => events.flatMap((e) => (e.kind === 'evicted' ? [e.entry.meta.id] : []));
+    expect(evicted()).toEqual(['r-next0001']);
+    expect(spool.list().map((e) => e.meta.id)).toEqual(['r-send0001', 'r-new00001', 'r-new00002']);
+    now += 120_000; // every entry is now past the age bound; the held one is still passed over
+    expect(spool.enforceLimits().map((e) => e.meta.id)).toEqual(['r-new00001', 'r-new00002']);
+    spool.release(sending);
+    expect(spool.enforceLimits().map((e) => e.meta.id)).toEqual(['r-send0001']);
+  });
+
   it('evicts entries older than the age bound', () => {
     let now = 1_800_000_000_000;
     const events: SpoolEvent[] = [];

@@ -117,6 +117,8 @@ export class Spool {
   readonly rejectedDir: string;
   private readonly entries: SpoolEntry[] = [];
   private totalBytes = 0;
+  /** Entries the sender has out to the collector right now (see hold). */
+  private readonly sending = new Set<SpoolEntry>();
   private lastSeq: number;
   private readonly o: SpoolOptions;
   private readonly now: () => number;
@@ -196,32 +198,48 @@ export class Spool {
   }
 
   private makeRoomFor(incoming: number): void {
-    while (this.entries.length > 0 && this.totalBytes + incoming > this.o.maxBytes) {
-      const oldest = this.entries[0]!;
-      this.drop(oldest);
-      this.o.onEvent?.({ kind: 'evicted', entry: oldest, reason: 'size' });
-    }
+    this.evictOldest(() => (this.totalBytes + incoming > this.o.maxBytes ? 'size' : undefined));
   }
 
   /** Evicts oldest first while over the size bound, and every entry older than the age bound. */
   enforceLimits(): SpoolEntry[] {
-    const evicted: SpoolEntry[] = [];
     const oldestAllowed = this.now() - this.o.maxAgeMs;
-    while (this.entries.length > 0) {
-      const oldest = this.entries[0]!;
-      const reason = this.totalBytes > this.o.maxBytes ? 'size' : oldest.meta.createdAt < oldestAllowed ? 'age' : undefined;
+    return this.evictOldest((e) => (this.totalBytes > this.o.maxBytes ? 'size' : e.meta.createdAt < oldestAllowed ? 'age' : undefined));
+  }
+
+  /**
+   * Evicts entries oldest first while `reasonFor` gives a reason, passing over the entries being
+   * sent: the collector may be storing one right now, and a report it stores was not lost. Only
+   * when those are all that is left can the spool hold more than its bound, by the reports in flight.
+   */
+  private evictOldest(reasonFor: (oldest: SpoolEntry) => 'size' | 'age' | undefined): SpoolEntry[] {
+    const evicted: SpoolEntry[] = [];
+    for (const entry of [...this.entries]) {
+      if (this.sending.has(entry)) continue;
+      const reason = reasonFor(entry);
       if (!reason) break;
-      this.drop(oldest);
-      evicted.push(oldest);
-      this.o.onEvent?.({ kind: 'evicted', entry: oldest, reason });
+      this.drop(entry);
+      evicted.push(entry);
+      this.o.onEvent?.({ kind: 'evicted', entry, reason });
     }
     return evicted;
+  }
+
+  /** The sender holds an entry while the collector has it, so no eviction takes it meanwhile. */
+  hold(entry: SpoolEntry): void {
+    if (this.entries.includes(entry)) this.sending.add(entry);
+  }
+
+  /** The attempt is over (delivered, refused or failed): the entry may be evicted again. */
+  release(entry: SpoolEntry): void {
+    this.sending.delete(entry);
   }
 
   private drop(entry: SpoolEntry): void {
     const i = this.entries.indexOf(entry);
     if (i < 0) return;
     this.entries.splice(i, 1);
+    this.sending.delete(entry);
     this.totalBytes -= entry.bytes;
     try {
       unlinkSync(entry.file);
