@@ -68,7 +68,9 @@ describe('dashboard in Chromium', () => {
     expect(await page.locator('#matrix tbody tr').count()).toBe(4);
     expect(await page.locator('#matrix td.cell.abnormal').count()).toBe(2);
     expect(await page.locator('#matrix td.cell.unknown').count()).toBe(1);
-    await page.click('a[data-cell="db02|SXKR-004"]');
+    const cellLink = page.locator('#matrix a[href$="device=db02&check=SXKR-004"]');
+    expect(await cellLink.evaluate((a) => (a as HTMLAnchorElement).pathname)).toBe('/sites/acme/cell'); // works without script too
+    await cellLink.click();
     const dialog = page.locator('dialog#cell');
     await expect.poll(() => dialog.isVisible()).toBe(true);
     const detail = await dialog.textContent();
