@@ -63,6 +63,7 @@ const PHRASES = {
   device: { zh: '设备阈值', en: 'device limit' },
   absent: { zh: '未安装', en: 'not present' },
   notMeasured: { zh: '未测得', en: 'not measured' },
+  notReported: { zh: '未报告', en: 'not reported' },
   invalid: { zh: '无效数值', en: 'invalid value' },
   state: { zh: '状态', en: 'state' },
 } as const;

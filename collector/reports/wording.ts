@@ -28,6 +28,8 @@ export function expectedText(lang: Lang, check: CheckId | string, applied: Appli
 const english = <K extends string>(words: Record<K, string>) => (zh: string | undefined): K => (Object.keys(words) as K[]).find((k) => words[k] === zh)!;
 const either = (words: Record<string, string>) => Object.values(words).join('|');
 const figure = english(CPU_FIGURE_ZH);
+const severity = english(SEVERITY_ZH);
+const sensorState = english(SENSOR_STATE_ZH);
 const NUM = String.raw`-?\d+(?:\.\d+)?`;
 const FIGURES = either(CPU_FIGURE_ZH);
 const SEVERITIES = either(SEVERITY_ZH);
@@ -53,8 +55,8 @@ const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [/状态 (.*?) 无法判定/g, (m) => `state ${m[1]} cannot be judged`],
   [/ 状态为 /g, () => ' is '],
   [new RegExp(` 温度 (${NUM} °C) ([≥≤]) `, 'g'), (m) => ` ${m[1]} ${m[2]} `],
-  [new RegExp(`设备报告传感器(${either(SENSOR_STATE_ZH)})`, 'g'), (m) => `the device reports the sensor as ${english(SENSOR_STATE_ZH)(m[1])}`],
-  [new RegExp(`(\\S+) 出现(${SEVERITIES})级日志`, 'g'), (m) => `${english(SEVERITY_ZH)(m[2])} entry at ${m[1]}`],
+  [new RegExp(`设备报告传感器(${either(SENSOR_STATE_ZH)})`, 'g'), (m) => `the device reports the sensor as ${sensorState(m[1])}`],
+  [new RegExp(`(\\S+) 出现(${SEVERITIES})级日志`, 'g'), (m) => `${severity(m[2])} entry at ${m[1]}`],
   [/(\d+) 条新错误日志（已读 (\d+) 条）/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'} (${m[2]} read)`],
   [/(\d+) 条新错误日志/g, (m) => `${m[1]} new error entr${m[1] === '1' ? 'y' : 'ies'}`],
   [/无新错误日志/g, () => 'no new error entries'],

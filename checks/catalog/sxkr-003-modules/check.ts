@@ -1,6 +1,6 @@
 import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, formatValue, invalidComponent, judgeAtMost, judgeState, readNumber } from '../../levels.js';
+import { PERCENT, formatValue, invalidComponent, judgeAtMost, judgeState, phrase, readNumber } from '../../levels.js';
 import { reason } from '../../reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
@@ -36,7 +36,7 @@ export const modulesCheck = defineCheck({
     for (const name of t.requiredServices) {
       const component = serviceComponent(name);
       if (!reported.has(component) && !ignored.has(component))
-        components.push({ component, verdict: 'unknown', actual: lang === 'zh' ? '未报告' : 'not reported', reason: reason(lang, 'serviceMissing', name) });
+        components.push({ component, verdict: 'unknown', actual: phrase(lang, 'notReported'), reason: reason(lang, 'serviceMissing', name) });
     }
     return { components };
   },
