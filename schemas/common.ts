@@ -17,6 +17,8 @@ export const ReportSource = Type.Union([
   Type.Literal('ssh'),
   Type.Literal('snmp'),
   Type.Literal('local'),
+  /** A management controller (Redfish or IPMI over LAN), alone or combined with SSH. */
+  Type.Literal('bmc'),
 ]);
 export type ReportSource = Static<typeof ReportSource>;
 

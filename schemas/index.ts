@@ -17,6 +17,7 @@ export * from './collector-api.js';
 export * from './site-file.js';
 export * from './site-inspection.js';
 export * from './snmp-profile.js';
+export * from './redfish-profile.js';
 export * from './reports.js';
 export * from './user.js';
 export * from './poller.js';
