@@ -7,13 +7,18 @@ import { Command, Option } from 'commander';
 import { evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
 import { collectLocal } from '../checks/sources/local/index.js';
 import { collectSnmp, type SnmpTarget } from '../checks/sources/snmp/index.js';
-import { runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
+import { collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
 import { XunjianError, parseDuration, type Lang, type Report } from '../schemas/index.js';
 import { EXIT, runMain } from './exit.js';
 
 interface InspectOptions {
   local?: boolean;
   snmp?: string;
+  redfish?: string;
+  bmcUser?: string;
+  bmcAuth: 'session' | 'basic';
+  bmcTimeout: string;
+  pins?: string;
   site?: string;
   window?: string;
   lang: Lang;
@@ -86,8 +91,8 @@ const io = () => ({
 });
 
 async function inspect(o: InspectOptions): Promise<number> {
-  const modes = [o.local, o.snmp, o.site].filter(Boolean).length;
-  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, --snmp HOST, or --site FILE (write one with: inspect init)');
+  const modes = [o.local, o.snmp, o.redfish, o.site].filter(Boolean).length;
+  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, --snmp HOST, --redfish HOST, or --site FILE (write one with: inspect init)');
   if (o.site) {
     return runSiteInspection(
       {
@@ -109,6 +114,15 @@ async function inspect(o: InspectOptions): Promise<number> {
   let report: Report;
   if (o.local) {
     report = (await collectLocal({ windowMs, requiredServices: o.requireService })).report;
+  } else if (o.redfish) {
+    report = await collectRedfishFromFlags(o.redfish, {
+      ...(o.bmcUser ? { user: o.bmcUser } : {}),
+      auth: o.bmcAuth,
+      acceptNew: o.acceptNew ?? false,
+      ...(o.pins ? { pins: o.pins } : {}),
+      timeoutMs: parseDuration(o.bmcTimeout, '--bmc-timeout'),
+      env: process.env,
+    });
   } else {
     report = await collectSnmp(snmpTarget(o.snmp!, o), { windowMs });
   }
@@ -122,6 +136,11 @@ const program = new Command('inspect')
   .description('Inspect a device and print the SXKR-001…006 inspection form (巡检表)')
   .option('--local', 'inspect the machine this runs on')
   .option('--snmp <host[:port]>', 'inspect one network device or UPS over SNMP')
+  .option('--redfish <host[:port]>', "inspect one server's management controller (iLO, XCC, iDRAC…) over Redfish; password from XUNJIAN_BMC_PASSWORD")
+  .option('--bmc-user <user>', '--redfish: BMC user (or XUNJIAN_BMC_USER)')
+  .addOption(new Option('--bmc-auth <mode>', '--redfish: session (log in and out) or basic').choices(['session', 'basic']).default('session'))
+  .option('--bmc-timeout <duration>', '--redfish: timeout per request', '10s')
+  .option('--pins <file>', '--redfish: pinned BMC certificates (default ~/.ssh/known_bmc_certs)')
   .option('--site <file>', 'inspect a whole site from its inventory (hq → hq.yaml, sites/hq.yaml)')
   .option('--window <duration>', 'CPU sampling window per device (default 10s; 5s with --site)')
   .addOption(new Option('--lang <lang>', 'language of the form').choices(['zh', 'en']).default('zh'))
@@ -136,7 +155,7 @@ const program = new Command('inspect')
   .option('--timeout <duration>', 'SNMP timeout per request', '2s')
   .option('--retries <n>', 'SNMP retries per request', '1')
   .option('--concurrency <n>', '--site: devices inspected at once', '16')
-  .option('--accept-new', '--site: trust and record host keys seen for the first time (known_hosts)')
+  .option('--accept-new', '--site, --redfish: trust and record host keys and BMC certificates seen for the first time')
   .option('--group <name>', '--site: only the devices of this group (repeatable)', collect, [])
   .option('--out <dir>', '--site: folder for the report files', 'inspections')
   .option('--no-save', '--site: do not write the report files')
@@ -183,6 +202,7 @@ Examples:
   inspect --local --window 10s
   inspect --local --lang en --json > form.json
   inspect --snmp 10.0.0.2 --community public
+  XUNJIAN_BMC_PASSWORD=… inspect --redfish 10.0.0.50 --bmc-user admin --accept-new
   inspect init hq.yaml
   inspect --site hq --accept-new
   XUNJIAN_TOKEN=… inspect --site hq --collector https://collector:8443

@@ -29,6 +29,26 @@ export const SshAuth = Type.Object(
 );
 export type SshAuth = Static<typeof SshAuth>;
 
+/**
+ * The server's management controller (iLO, XCC, iDRAC, iBMC, eBMC…), read over Redfish for power
+ * supplies, fans, temperatures, hardware modules and the hardware event log. The password is
+ * named by the environment variable holding it, never written here.
+ */
+export const BmcAccess = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Optional(Port),
+    protocol: Type.Optional(Type.Literal('redfish')),
+    user: Type.String({ minLength: 1, maxLength: 100 }),
+    password_env: EnvName,
+    /** `session` (default): one log-in and log-out per inspection; `basic`: credentials on every request. */
+    auth: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('basic')])),
+    timeout_s: Type.Optional(Type.Number({ minimum: 1, maximum: 600 })),
+  },
+  { additionalProperties: false },
+);
+export type BmcAccess = Static<typeof BmcAccess>;
+
 export const SiteServer = Type.Object(
   {
     /** The device's name in reports (its hostname); defaults to `host`. */
@@ -39,6 +59,8 @@ export const SiteServer = Type.Object(
     auth: Type.Optional(SshAuth),
     role: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     groups: Type.Optional(Type.Array(Name, { maxItems: 50 })),
+    /** Its management controller: hardware checks from there, CPU/memory/OS logs still over SSH. */
+    bmc: Type.Optional(BmcAccess),
   },
   { additionalProperties: false },
 );

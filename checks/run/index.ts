@@ -29,3 +29,6 @@ export { checkUploadTarget, readInspectionFile, uploadInspection, monthOf, type 
 export { createProgressDisplay, renderSiteSummary, type ProgressDisplay, type ProgressSink } from './terminal.js';
 export { terminalPasswordPrompt } from './prompt.js';
 export { runSiteInspection, runUpload, UPLOAD_FAILED, type FieldIo, type SiteRunOptions } from './field-command.js';
+export { combineReports } from './combine.js';
+export { bmcTargetOf, collectBmc, type BmcRun } from './bmc-adapter.js';
+export { collectRedfishFromFlags, redfishTargetFromFlags, type RedfishFlags } from './redfish-command.js';

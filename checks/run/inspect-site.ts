@@ -20,6 +20,8 @@ import { evaluateReport, overallVerdict, resolveThresholds } from '../index.js';
 import { allUnknownGaps, collectSsh, type SshTarget } from '../sources/ssh/index.js';
 import { loadSiteFile, type LoadedSite, type SiteDevice, type SiteServerTarget, type SiteSnmpTarget } from './site-file.js';
 import { collectSnmpDevice, type SnmpCollect } from './snmp-adapter.js';
+import { collectBmc } from './bmc-adapter.js';
+import { combineReports } from './combine.js';
 
 // The run's result is a file format (inspection.json), so its types live in schemas/.
 export type { DeviceInspection, SiteInspection, SiteSummary, SummaryItem };
@@ -186,8 +188,19 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
     let report: Report;
     try {
       if (d.kind === 'server') {
-        const target = await sshTargetOf(d as SiteServerTarget, loaded, opts, overrides);
-        report =
+        const server = d as SiteServerTarget;
+        const target = await sshTargetOf(server, loaded, opts, overrides);
+        // The controller is read while the OS is sampled: a combined device costs no extra time.
+        const bmc = server.bmc
+          ? collectBmc(server, identityOf(d), {
+              pinsPath: loaded.bmcPinsPath,
+              acceptNew: opts.acceptNew ?? false,
+              env: opts.env ?? process.env,
+              site: siteName,
+              ...(opts.logSince ? { logSince: opts.logSince } : {}),
+            })
+          : undefined;
+        const os =
           typeof target === 'string'
             ? unreachableReport(d, siteName, 'ssh', `${d.host}:${d.port}: ${target}`)
             : await collectSsh(target, {
@@ -195,6 +208,7 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
                 ...(opts.logSince ? { logSince: opts.logSince } : {}),
                 onConnected: () => emit(d, index, 'collecting'),
               });
+        report = bmc ? combineReports(os, (await bmc).report) : os;
       } else {
         report = await collectSnmpDevice(d as SiteSnmpTarget, siteName, {
           windowMs,

@@ -13,6 +13,7 @@ import {
   type DeviceKind,
   type SnmpCredentials,
   type SshAuth,
+  type BmcAccess,
 } from '../../schemas/index.js';
 import { Value } from '@sinclair/typebox/value';
 
@@ -53,6 +54,8 @@ export interface SiteServerTarget extends SiteDevice {
   kind: 'server';
   user: string;
   auth: SshAuth;
+  /** Its management controller, when the inventory names one. */
+  bmc?: BmcAccess;
 }
 
 export interface SiteSnmpTarget extends SiteDevice {
@@ -65,6 +68,8 @@ export interface LoadedSite {
   servers: SiteServerTarget[];
   snmpDevices: SiteSnmpTarget[];
   knownHostsPath: string;
+  /** Pinned BMC certificates, beside known_hosts. */
+  bmcPinsPath: string;
   connectTimeoutMs: number;
 }
 
@@ -172,6 +177,7 @@ export function parseSiteFile(text: string, file = 'site.yaml'): LoadedSite {
       auth: resolvedAuth,
       ...(s.role ? { role: s.role } : {}),
       groups: s.groups ?? [],
+      ...(s.bmc ? { bmc: s.bmc } : {}),
     };
   });
   more.push(...authIssues(site.ssh?.auth, '/ssh/auth'));
@@ -213,6 +219,7 @@ export function parseSiteFile(text: string, file = 'site.yaml'): LoadedSite {
     servers,
     snmpDevices,
     knownHostsPath: expandPath(site.ssh?.known_hosts ?? '~/.ssh/known_hosts', baseDir),
+    bmcPinsPath: join(dirname(expandPath(site.ssh?.known_hosts ?? '~/.ssh/known_hosts', baseDir)), 'known_bmc_certs'),
     connectTimeoutMs: (site.ssh?.timeout_s ?? 10) * 1000,
   };
 }
@@ -258,6 +265,10 @@ servers:
     host: 10.1.0.11
     role: db
     groups: [core]
+    bmc:                      # its management controller (iLO, XCC, iDRAC…) over Redfish:
+      host: 10.1.100.11       # PSUs, fans, temperatures, hardware modules and logs from there
+      user: inspect
+      password_env: DB01_BMC_PASSWORD   # certificates pinned in known_bmc_certs beside known_hosts
   - name: app01
     host: 10.1.0.21
     user: inspect
