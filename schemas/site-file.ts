@@ -38,12 +38,15 @@ export const BmcAccess = Type.Object(
   {
     host: Type.String({ minLength: 1, maxLength: 255 }),
     port: Type.Optional(Port),
-    protocol: Type.Optional(Type.Literal('redfish')),
+    /** `redfish` (default) over HTTPS; `ipmi`: IPMI 2.0 over the LAN (`ipmitool -I lanplus`) for older BMCs. */
+    protocol: Type.Optional(Type.Union([Type.Literal('redfish'), Type.Literal('ipmi')])),
     user: Type.String({ minLength: 1, maxLength: 100 }),
     password_env: EnvName,
     /** `session` (default): one log-in and log-out per inspection; `basic`: credentials on every request. */
     auth: Type.Optional(Type.Union([Type.Literal('session'), Type.Literal('basic')])),
     timeout_s: Type.Optional(Type.Number({ minimum: 1, maximum: 600 })),
+    /** ipmi: the RMCP+ cipher suite (`ipmitool -C`); default ipmitool's choice. */
+    cipher_suite: Type.Optional(Type.Integer({ minimum: 0, maximum: 17 })),
   },
   { additionalProperties: false },
 );

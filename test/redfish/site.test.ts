@@ -1,7 +1,8 @@
 /**
  * Combined sources in `inspect --site`: real sshd servers (ports 2370–2371 belong to this file)
  * for CPU, memory, file systems and OS logs, and the DMTF mockup over HTTPS as their management
- * controllers for power, fans, temperatures, hardware modules and hardware logs. Every value's
+ * controllers for power, fans, temperatures, hardware modules and hardware logs — or, for an older
+ * server, ipmi_sim over IPMI-over-LAN (UDP 9630–9632). Every value's
  * command says where it came from; a controller that cannot be read leaves its checks unknown
  * while the OS's checks are still measured. Skipped, saying so, without the shared mockup.
  */
@@ -12,6 +13,7 @@ import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inspectSite, parseSiteFile, SiteFileError, type SiteInspection } from '../../checks/run/index.js';
 import { mockupPresent, PUBLIC_RACKMOUNT, startRedfishMockup, type RedfishMockup } from '../helpers/redfish.js';
+import { startIpmiSim, type IpmiSim } from '../helpers/ipmisim.js';
 import { startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
 
 const present = mockupPresent();
@@ -20,13 +22,23 @@ if (!present) console.warn(`combined SSH + Redfish suite skipped: ${PUBLIC_RACKM
 describe.skipIf(!present)('a site whose servers have management controllers', () => {
   let fleet: SshdFleet;
   let bmc: RedfishMockup;
+  let ipmi: IpmiSim;
   let dir: string;
   let inspection: SiteInspection;
   const device = (name: string) => inspection.devices.find((d) => d.device.name === name)!;
   const result = (name: string, check: string) => device(name).results.find((r) => r.check === check)!;
 
   beforeAll(async () => {
-    [fleet, bmc] = await Promise.all([startSshdFleet([2370, 2371]), startRedfishMockup({ mockupDir: PUBLIC_RACKMOUNT, users: { admin: 'pw' } })]);
+    [fleet, bmc, ipmi] = await Promise.all([
+      startSshdFleet([2370, 2371]),
+      startRedfishMockup({ mockupDir: PUBLIC_RACKMOUNT, users: { admin: 'pw' } }),
+      startIpmiSim({
+        sdrs: readFileSync(join(import.meta.dirname, '../ipmi-lan/bmc.sdrs'), 'utf8'),
+        commands: ['sensor_add 0x20 0 1 0x01 0x01', 'sensor_set_value 0x20 0 1 24 0', 'sensor_set_threshold 0x20 0 1 settable 111000 50 42 38 00 00 00', 'sensor_add 0x20 0 8 0x08 0x6f', 'sensor_set_bit_clr_rest 0x20 0 8 0 1 0', 'sensor_set_bit 0x20 0 8 1 1 0'],
+        ports: [9630, 9631, 9632],
+        password: 'ipmi-pw',
+      }),
+    ]);
     dir = mkdtempSync(join(tmpdir(), 'xunjian-site-bmc-'));
     const knownHosts = join(dir, 'known_hosts');
     writeFileSync(knownHosts, fleet.knownHosts());
@@ -37,6 +49,7 @@ describe.skipIf(!present)('a site whose servers have management controllers', ()
         { name: 'app01', host: '127.0.0.1', port: 2370, bmc: { host: '127.0.0.1', port: bmc.port, user: 'admin', password_env: 'XJ_TEST_BMC_PW' } },
         { name: 'app02', host: '127.0.0.1', port: 2371, bmc: { host: '127.0.0.1', port: 1, user: 'admin', password_env: 'XJ_TEST_BMC_PW', timeout_s: 2 } },
         { name: 'app03', host: '127.0.0.1', port: 2371, bmc: { host: '127.0.0.1', port: bmc.port, user: 'admin', password_env: 'XJ_TEST_BMC_UNSET' } },
+        { name: 'old01', host: '127.0.0.1', port: 2370, bmc: { protocol: 'ipmi', host: '127.0.0.1', port: ipmi.port, user: 'admin', password_env: 'XJ_TEST_IPMI_PW', cipher_suite: 3 } },
       ],
       thresholds: { site: { 'SXKR-001': { avgMax: 100, peakMax: 100 }, 'SXKR-002': { usedMax: 100 }, 'SXKR-003': { fsUsedMax: 100 } } },
     };
@@ -46,11 +59,11 @@ describe.skipIf(!present)('a site whose servers have management controllers', ()
       windowMs: 1000,
       acceptNew: true,
       lang: 'en',
-      env: { ...process.env, XJ_TEST_BMC_PW: 'pw' },
+      env: { ...process.env, XJ_TEST_BMC_PW: 'pw', XJ_TEST_IPMI_PW: 'ipmi-pw' },
     });
   }, 120_000);
   afterAll(async () => {
-    await Promise.all([fleet?.stop(), bmc?.stop()]);
+    await Promise.all([fleet?.stop(), bmc?.stop(), ipmi?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -87,6 +100,14 @@ describe.skipIf(!present)('a site whose servers have management controllers', ()
   it('a password variable that is not set: the hardware checks say which', () => {
     expect(result('app03', 'SXKR-005').reason).toContain('environment variable XJ_TEST_BMC_UNSET (password of admin on BMC 127.0.0.1) is not set');
     expect(result('app03', 'SXKR-002').verdict).toBe('normal');
+  });
+
+  it('an older server over IPMI on the LAN: its failed PSU from ipmitool, CPU from SSH', () => {
+    expect(result('old01', 'SXKR-004').verdict).toBe('abnormal');
+    expect(result('old01', 'SXKR-004').components.find((c) => c.verdict === 'abnormal')).toMatchObject({ component: 'PS1 Status' });
+    expect(result('old01', 'SXKR-004').commands.join(' ')).toContain(`ipmitool -I lanplus -H 127.0.0.1 -p ${ipmi.port} -U admin sdr elist`);
+    expect(result('old01', 'SXKR-005').verdict).toBe('normal');
+    expect(result('old01', 'SXKR-001').verdict).toBe('normal');
   });
 
   it('refuses a BMC password written into the site file', () => {
