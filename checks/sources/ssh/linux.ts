@@ -10,7 +10,7 @@ import { parseMeminfo } from '../parsers/linux/meminfo.js';
 import { parseProcStat } from '../parsers/linux/proc-stat.js';
 import { parseSyslog } from '../parsers/linux/syslog.js';
 import { parseSystemctlFailed, parseSystemctlIsActive } from '../parsers/linux/systemctl.js';
-import { measurement, type ParseResult } from '../parsers/types.js';
+import { LOG_LINE, measurement, unrecognisedLog, type ParseResult } from '../parsers/types.js';
 import { parseIpmiSdr, parseIpmiSel, parseSmartctl } from '../parsers/index.js';
 import { parseDmesg } from './dmesg.js';
 import { HWMON_COMMAND, parseHwmon } from './hwmon.js';
@@ -19,15 +19,6 @@ import { addParsed, addRequired, emptyCollection, failedGaps, firstError, runChe
 /** smartctl's exit status is a bit mask: bits 0–1 (bad command line, device not opened) mean no answer. */
 const SMARTCTL_ANSWERED = Array.from({ length: 256 }, (_, c) => c).filter((c) => (c & 3) === 0);
 
-/**
- * Output of a log query that has lines but none in the query's format is no answer (a wrapper
- * printing a banner, a changed format): counted as "0 entries" it would read as a clean log.
- */
-function logNotRecognised(text: string, entryLine: RegExp): string | undefined {
-  const shown = text.split('\n').filter((l) => l.trim());
-  if (shown.length === 0 || shown.some((l) => entryLine.test(l))) return undefined;
-  return `output not recognised as log entries (first line: "${shown[0]!.trim().slice(0, 120)}")`;
-}
 
 /** `grep '^cpu ' /proc/stat` every interval across the window: avg over the window, max per interval. */
 export function cpuSamplingCommand(windowMs: number): string {
@@ -69,6 +60,9 @@ async function memory(ctx: OsContext, out: OsCollection): Promise<void> {
   if (r) addRequired(out, parseMeminfo(r.result.stdout, r.parse), ['SXKR-002'], r);
 }
 
+/** What the systemd probe prints on a host that was not booted with systemd. */
+const NO_SYSTEMD = 'not booted with systemd (no /run/systemd/system)';
+
 async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
   // Issued together: they travel in one batch, each command framed on its own.
   const [df, md, link, failed] = await Promise.all([
@@ -77,8 +71,9 @@ async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
     // No /proc/mdstat means no md driver loaded: no software RAID to judge, not a gap.
     runFor(ctx, out, ['SXKR-003'], 'if [ -e /proc/mdstat ]; then cat /proc/mdstat; else echo "no md driver"; fi'),
     runChecked(ctx, out, ['SXKR-003'], 'ip -o link', { component: 'network interfaces' }),
-    // With its legend ("N loaded units listed."), so that no output at all is no answer.
-    runFor(ctx, out, ['SXKR-003'], 'systemctl --failed --plain --no-pager'),
+    // sd_booted(3) first: a host without systemd (SysV init, a container) has no units to list and
+    // says so; on a systemd host the legend ("N loaded units listed.") makes empty output no answer.
+    runFor(ctx, out, ['SXKR-003'], `if [ -d /run/systemd/system ]; then systemctl --failed --plain --no-pager; else echo '${NO_SYSTEMD}'; fi`),
   ]);
   if (df) addRequired(out, parseDf(df.result.stdout, df.parse), ['SXKR-003'], df, 'file systems');
   if (md) {
@@ -95,9 +90,10 @@ async function modules(ctx: OsContext, out: OsCollection): Promise<void> {
     if (readIpLink(link.result.stdout).length > 0) addParsed(out, parsed);
     else addRequired(out, parsed, ['SXKR-003'], link, 'network interfaces');
   }
+  const noSystemd = failed !== undefined && failed.result.code === 0 && failed.result.stdout.trim() === NO_SYSTEMD;
   const systemd = failed !== undefined && failed.result.code === 0 && /\d+ loaded units? listed/.test(failed.result.stdout);
   if (failed && systemd) addParsed(out, parseSystemctlFailed(failed.result.stdout, failed.parse));
-  else if (failed) {
+  else if (failed && !noSystemd) {
     const why = failed.result.code === 0 ? `output not recognised (no "N loaded units listed" legend)` : `exit ${failed.result.code}: ${firstError(failed.result)}`;
     failedGaps(out, ['SXKR-003'], failed.parse.command, `${why}; systemd units not listed`, 'systemd units');
   }
@@ -159,7 +155,7 @@ async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
   }
   // The BMC's event log holds hardware failures (PSU lost, fan failed) since the last inspection.
   if (sel) {
-    const why = sel.result.code !== 0 ? `exit ${sel.result.code}: ${firstError(sel.result)}` : !sel.result.stdout.trim() ? 'printed nothing' : logNotRecognised(sel.result.stdout, /\||no entries/i);
+    const why = sel.result.code !== 0 ? `exit ${sel.result.code}: ${firstError(sel.result)}` : !sel.result.stdout.trim() ? 'printed nothing' : unrecognisedLog(sel.result.stdout, LOG_LINE.ipmiSel);
     if (why) failedGaps(out, ['SXKR-006'], sel.parse.command, why, 'IPMI SEL');
     else addParsed(out, parseIpmiSel(sel.result.stdout, sel.parse, { since: ctx.logSince }));
   }
@@ -196,7 +192,7 @@ async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
     `journalctl -o json --no-pager -p err --since @${sinceEpoch}`;
   const j = await runFor(ctx, out, ['SXKR-006'], jc, { timeoutMs: 60_000 });
   if (j && j.result.code === 0 && !/No journal files/i.test(j.result.stderr)) {
-    addLog(out, parseJournalJson(j.result.stdout, j.parse), j.result.stdout, /^\{/, j.parse.command);
+    addLog(out, parseJournalJson(j.result.stdout, j.parse), j.result.stdout, LOG_LINE.journalJson, j.parse.command);
     return;
   }
   // Then the classic syslog file of the distribution (RHEL/SUSE: messages, Debian: syslog).
@@ -205,14 +201,14 @@ async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
   if (s && s.result.code === 0) {
     const [file, ...rest] = s.result.stdout.split('\n');
     const command = `tail -n 200000 ${file}`;
-    addLog(out, parseSyslog(rest.join('\n'), { command, at: s.parse.at }, { since: ctx.logSince }), rest.join('\n'), /^(\w{3}\s+\d+\s+\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d)/, command);
+    addLog(out, parseSyslog(rest.join('\n'), { command, at: s.parse.at }, { since: ctx.logSince }), rest.join('\n'), LOG_LINE.syslog, command);
     return;
   }
   // Last the kernel ring buffer: it holds hardware and driver errors since boot.
   const dc = 'dmesg -x --time-format iso';
   const d = await runFor(ctx, out, ['SXKR-006'], dc, { timeoutMs: 60_000 });
   if (d && d.result.code === 0) {
-    addLog(out, parseDmesg(d.result.stdout, d.parse, { since: ctx.logSince }), d.result.stdout, /\d{4}-\d\d-\d\dT\d\d:\d\d/, dc);
+    addLog(out, parseDmesg(d.result.stdout, d.parse, { since: ctx.logSince }), d.result.stdout, LOG_LINE.dmesgIso, dc);
     return;
   }
   if (d) out.gaps.push({ check: 'SXKR-006', reason: `no readable log: journald has no journal, no /var/log/messages or /var/log/syslog, dmesg: ${firstError(d.result)}`, command: dc });
@@ -220,7 +216,7 @@ async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
 
 /** A log's entries, unless its output is lines in no entry's format: then a gap, not a clean log. */
 function addLog(out: OsCollection, parsed: ParseResult, text: string, entryLine: RegExp, command: string): void {
-  const why = logNotRecognised(text, entryLine);
+  const why = unrecognisedLog(text, entryLine);
   if (why) failedGaps(out, ['SXKR-006'], command, why);
   else addParsed(out, parsed);
 }

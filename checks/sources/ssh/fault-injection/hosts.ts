@@ -79,7 +79,7 @@ export const LINUX: RecordedHost = {
     'df -P -T': { stdout: fixture(PARSER_CASES, 'df-host') },
     'if [ -e /proc/mdstat ]*': { stdout: fixture(PARSER_CASES, 'mdstat-raid0') },
     'ip -o link': { stdout: fixture(PARSER_CASES, 'ip-link-host') },
-    'systemctl --failed --plain --no-pager': { stdout: '  UNIT LOAD ACTIVE SUB DESCRIPTION\n\n0 loaded units listed.' },
+    'if [ -d /run/systemd/system ]*': { stdout: '  UNIT LOAD ACTIVE SUB DESCRIPTION\n\n0 loaded units listed.' },
     "systemctl is-active 'sshd' 'cron'": { stdout: 'active\nactive', code: 0 },
     'test -e /dev/ipmi0*': { stdout: '/usr/bin/ipmitool' },
     'for h in /sys/class/hwmon/*': { stdout: '' },
