@@ -241,7 +241,7 @@ export function parseWinVolumes(text: string, ctx: ParseContext): ParseResult {
     const health = str(v.HealthStatus);
     const status = health ? HEALTH[health.toLowerCase()] : undefined;
     if (health && status !== 'ok') {
-      result.measurements.push(measurement(ctx, 'SXKR-003', `volume ${component}`, 'module.state', health, { status: status ?? 'unknown', detail: 'Get-Volume HealthStatus' }));
+      result.measurements.push(measurement(ctx, 'SXKR-003', letter ? `volume ${component}` : component, 'module.state', health, { status: status ?? 'unknown', detail: 'Get-Volume HealthStatus' }));
     }
   }
   return result;
