@@ -4,7 +4,7 @@
  */
 import type { Severity } from '../../../schemas/index.js';
 import { emptyResult, gap, lines, measurement, round1, type ParseContext, type ParseResult } from '../parsers/types.js';
-import { addRequired, emptyCollection, runChecked, type OsCollection, type OsContext } from './os-context.js';
+import { addRequired, emptyCollection, offsetMinutes, runChecked, type OsCollection, type OsContext } from './os-context.js';
 
 /**
  * `vmstat <interval> <count>`: one line per interval; busy % = us + sy (wa is idle time spent
@@ -235,11 +235,7 @@ export function parseErrpt(text: string, ctx: ParseContext, opts: ErrptOptions =
   return result;
 }
 
-/** `date +%z` → minutes east of UTC, or undefined when it printed something else. */
-export function offsetMinutes(z: string): number | undefined {
-  const m = /^([+-])(\d\d)(\d\d)$/.exec(z.trim());
-  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : undefined;
-}
+export { offsetMinutes } from './os-context.js';
 
 function errptStamp(d: Date, offsetMin: number): string {
   const local = new Date(d.getTime() + offsetMin * 60_000);

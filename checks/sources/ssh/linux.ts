@@ -14,7 +14,7 @@ import { LOG_LINE, measurement, unrecognisedLog, type ParseResult } from '../par
 import { parseIpmiSdr, parseIpmiSel, parseSmartctl } from '../parsers/index.js';
 import { parseDmesg } from './dmesg.js';
 import { HWMON_COMMAND, parseHwmon } from './hwmon.js';
-import { addParsed, addRequired, emptyCollection, failedGaps, firstError, runChecked, runFor, shellQuote, type OsCollection, type OsContext } from './os-context.js';
+import { addParsed, addRequired, emptyCollection, failedGaps, firstError, offsetMinutes, runChecked, runFor, shellQuote, type OsCollection, type OsContext } from './os-context.js';
 
 /** smartctl's exit status is a bit mask: bits 0–1 (bad command line, device not opened) mean no answer. */
 const SMARTCTL_ANSWERED = Array.from({ length: 256 }, (_, c) => c).filter((c) => (c & 3) === 0);
@@ -197,11 +197,16 @@ async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
   }
   // Then the classic syslog file of the distribution (RHEL/SUSE: messages, Debian: syslog).
   const sc = 'for f in /var/log/messages /var/log/syslog; do if [ -r "$f" ]; then echo "$f"; tail -n 200000 "$f"; exit 0; fi; done; exit 1';
-  const s = await runFor(ctx, out, ['SXKR-006'], sc, { timeoutMs: 60_000 });
+  // Syslog lines carry the host's local time without a zone: its UTC offset is read, never assumed.
+  const [s, zone] = await Promise.all([runFor(ctx, out, ['SXKR-006'], sc, { timeoutMs: 60_000 }), runFor(ctx, out, [], 'date +%z')]);
   if (s && s.result.code === 0) {
     const [file, ...rest] = s.result.stdout.split('\n');
     const command = `tail -n 200000 ${file}`;
-    addLog(out, parseSyslog(rest.join('\n'), { command, at: s.parse.at }, { since: ctx.logSince }), rest.join('\n'), LOG_LINE.syslog, command);
+    const offset = zone && zone.result.code === 0 ? offsetMinutes(zone.result.stdout) : undefined;
+    if (offset === undefined) {
+      failedGaps(out, ['SXKR-006'], 'date +%z', `the host's UTC offset could not be read (${zone ? firstError(zone.result) || zone.result.stdout.trim() : 'no result'}): syslog times cannot be placed`, 'entry times');
+    }
+    addLog(out, parseSyslog(rest.join('\n'), { command, at: s.parse.at }, { since: ctx.logSince, utcOffsetMinutes: offset ?? 0 }), rest.join('\n'), LOG_LINE.syslog, command);
     return;
   }
   // Last the kernel ring buffer: it holds hardware and driver errors since boot.

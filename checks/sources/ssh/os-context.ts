@@ -124,6 +124,12 @@ export function firstError(r: CommandResult): string {
   return line ? clip(line.trim(), 300) : `exit code ${r.code}`;
 }
 
+/** `date +%z` → minutes east of UTC, or undefined when it printed something else. */
+export function offsetMinutes(z: string): number | undefined {
+  const m = /^([+-])(\d\d)(\d\d)$/.exec(z.trim());
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : undefined;
+}
+
 /** Single-quotes a word for a POSIX shell. */
 export function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
