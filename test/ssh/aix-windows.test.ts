@@ -20,6 +20,9 @@ const BROKEN_AIX = 2241;
 const FAILING_AIX = 2242;
 const WINDOWS_HOST = 2243;
 const START = new Date('2026-11-28T12:00:00.000Z');
+// Each inspection is five or more sshd sessions (a shell each): on a loaded 2-core machine one can
+// take seconds, so the bound is generous; no test asserts a duration.
+const SLOW = { timeout: 240_000 };
 
 let fleet: SshdFleet;
 let dir: string;
@@ -94,7 +97,7 @@ beforeAll(async () => {
   windowsHost(bins.get(WINDOWS_HOST)!);
   fleet = await startSshdFleet([HEALTHY_AIX, BROKEN_AIX, FAILING_AIX, WINDOWS_HOST], { sessionEnv: (port) => ({ PATH: `${bins.get(port)}:/usr/bin:/bin` }) });
   writeFileSync(join(dir, 'known_hosts'), fleet.knownHosts());
-});
+}, 120_000);
 afterAll(async () => {
   await fleet?.stop();
 });
@@ -109,7 +112,7 @@ async function inspect(port: number, hostname: string): Promise<{ report: Report
 }
 const verdict = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!;
 
-describe('AIX over SSH (recorded commands on PATH)', () => {
+describe('AIX over SSH (recorded commands on PATH)', SLOW, () => {
   it('reads identity, memory with paging space, disks, volume groups, file systems and errpt from framed commands', async () => {
     const { report, results } = await inspect(HEALTHY_AIX, 'p570');
     expect(report.identity).toMatchObject({ vendor: 'IBM', model: '9117-MMA', serial: '10ACFDE', version: '7200-05-03-2148' });
@@ -145,7 +148,7 @@ describe('AIX over SSH (recorded commands on PATH)', () => {
   });
 });
 
-describe('Windows over SSH (PowerShell answering -EncodedCommand)', () => {
+describe('Windows over SSH (PowerShell answering -EncodedCommand)', SLOW, () => {
   it('reads identity, CPU, memory, disks, volumes, services and events as JSON', async () => {
     const { report, results } = await inspect(WINDOWS_HOST, 'win01');
     expect(report.identity).toMatchObject({ vendor: 'Dell Inc.', model: 'PowerEdge R740', serial: '7XK2Q53', version: '10.0.17763' });
