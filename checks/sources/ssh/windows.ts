@@ -10,8 +10,11 @@ import type { DeviceIdentity, Severity } from '../../../schemas/index.js';
 import { emptyResult, gap, measurement, round1, type ParseContext, type ParseResult } from '../parsers/types.js';
 import { addRequired, emptyCollection, runChecked, type OsCollection, type OsContext } from './os-context.js';
 
-/** Every script: errors stop it (non-zero exit → a gap), output in UTF-8, no progress bars. */
-const PREAMBLE = "$ErrorActionPreference='Stop'; $ProgressPreference='SilentlyContinue'; [Console]::OutputEncoding=[Text.Encoding]::UTF8; ";
+/**
+ * Every script: output in UTF-8 where the session has a console to set it on (a session without
+ * one refuses, harmlessly), then errors stop it (non-zero exit → a gap), no progress bars.
+ */
+const PREAMBLE = "try { [Console]::OutputEncoding = [Text.Encoding]::UTF8 } catch { }; $ErrorActionPreference='Stop'; $ProgressPreference='SilentlyContinue'; ";
 
 /**
  * A PowerShell script as one command line. `-EncodedCommand` (UTF-16LE, base64) reads the same
