@@ -76,14 +76,24 @@ export function formatValue(value: number, unit = ''): string {
   return unit ? `${text} ${unit}` : text;
 }
 
-/** A usable percentage or reading; NaN, ±Infinity, non-numbers and (for percentages) values outside 0–100 are not. */
+/** A usable percentage or reading; NaN, ±Infinity, non-numbers and values outside `range` are not. */
 export function readNumber(m: Measurement, range?: { min: number; max: number }): number | undefined {
   if (typeof m.value !== 'number' || !Number.isFinite(m.value)) return undefined;
   if (range && (m.value < range.min || m.value > range.max)) return undefined;
   return m.value;
 }
 
-export const PERCENT = { min: 0, max: 100 } as const;
+/**
+ * A utilisation: only what no source can produce (negative, NaN) is invalid. Above 100 % is a
+ * real reading — AIX computational pages beyond real memory (over-commit, paging), SNMP pools
+ * that count shared memory twice — and is judged as measured, never dropped.
+ */
+export const PERCENT = { min: 0, max: Number.POSITIVE_INFINITY } as const;
+
+/** " (above 100 %: why)" after a utilisation the source reported above 100 %, else "". */
+export function beyondFull(value: number, m: Measurement, lang: Lang): string {
+  return value > 100 ? ` (${reason(lang, 'beyondFull', m.detail)})` : '';
+}
 
 /** Judges `value` against an upper limit (inclusive: exactly at the limit is still normal). */
 export function judgeAtMost(value: number, limit: number): 'normal' | 'abnormal' {

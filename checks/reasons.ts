@@ -39,6 +39,10 @@ const REASONS = {
     (metric, c, value) => `${metric}（${c}）的数值 ${value} 不可用`,
     (metric, c, value) => `${metric} of ${c} is not a usable number (${value})`,
   ),
+  beyondFull: both<[detail?: string]>(
+    (detail) => `超过100%，按实测判定${detail ? `：${detail}` : ''}`,
+    (detail) => `above 100 %, judged as measured${detail ? `: ${detail}` : ''}`,
+  ),
   stateBad: both<[component: string, raw: string, detail?: string]>(
     (c, raw, detail) => `${c} 状态为 ${raw}${detail ? ` (${detail})` : ''}`,
     (c, raw, detail) => `${c} is ${raw}${detail ? ` (${detail})` : ''}`,

@@ -233,7 +233,12 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
       durationMs: Date.now() - t0,
     };
     if (failed) emit(d, index, 'failed', { verdict, reason: report.gaps[0]?.reason ?? 'not inspected' });
-    else emit(d, index, 'done', { verdict });
+    else if (verdict === 'normal') emit(d, index, 'done', { verdict });
+    else {
+      // A device that ends abnormal or unknown says why on its progress line: the first such check.
+      const first = results.find((r) => r.verdict === verdict);
+      emit(d, index, 'done', { verdict, reason: `${first?.check}: ${first?.reason ?? first?.actual ?? verdict}` });
+    }
     return inspection;
   });
   const finished = Date.now();

@@ -44,6 +44,22 @@ describe('site file', () => {
     expect(e.message).toMatch(/^hq\.yaml:6: \/servers\/1\/port: /);
   });
 
+  it('says the naming rules in words, never as a regular expression', () => {
+    const text = 'site: "h q"\nssh: { user: root, auth: { password_env: "1X" } }\nservers:\n  - { name: "db 01", host: 10.0.0.1 }\n';
+    const err = (() => {
+      try {
+        parseSiteFile(text);
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err?.message).toContain('site.yaml:4: /servers/0/name: a name is one word: no spaces, slashes or backslashes');
+    expect(err?.message).toContain('site.yaml:1: /site: a site name starts with a letter or digit');
+    expect(err?.message).toContain('/ssh/auth/password_env: an environment variable name holds only letters, digits and "_"');
+    expect(err?.message).not.toMatch(/Expected string to match|\^\[/);
+  });
+
   it('refuses a password written in the file and says what to do instead', () => {
     const e = errorOf(['site: hq', 'servers:', '  - host: a', '    user: root', '    auth:', '      password: hunter2', ''].join('\n'));
     expect(e.issues[0]).toMatchObject({ path: '/servers/0/auth/password', line: 6 });

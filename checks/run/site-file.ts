@@ -93,7 +93,16 @@ function lineOf(doc: Document, lc: LineCounter, path: string): number | undefine
 
 const SECRET_FIELDS = /\/(password|passphrase|community|auth_key|priv_key|secret)$/;
 
+/** The rules of the file's name patterns in words: a raw regular expression tells a person nothing. */
+const PATTERN_RULES: [pattern: string, rule: string][] = [
+  ['^[^\\s/\\\\]+$', 'a name is one word: no spaces, slashes or backslashes (e.g. db-01 or core_sw.2)'],
+  ['^[A-Za-z0-9][A-Za-z0-9._-]*$', 'a site name starts with a letter or digit and holds only letters, digits, ".", "_" and "-" (e.g. hq or plant-2)'],
+  ['^[A-Za-z_][A-Za-z0-9_]*$', 'an environment variable name holds only letters, digits and "_", and does not start with a digit (e.g. DB01_PASSWORD)'],
+];
+
 function friendlier(issue: SiteFileIssue): SiteFileIssue {
+  const rule = PATTERN_RULES.find(([pattern]) => issue.message === `Expected string to match '${pattern}'`);
+  if (rule) return { ...issue, message: rule[1] };
   if (SECRET_FIELDS.test(issue.path)) {
     const field = issue.path.split('/').pop();
     return { ...issue, message: `secrets are never stored in the site file: name the environment variable (${field}_env)${field === 'password' ? ' or set password_prompt: true' : ''}` };

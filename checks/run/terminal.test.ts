@@ -23,18 +23,18 @@ const ev = (device: string, state: ProgressEvent['state'], s: number, extra: Par
 });
 
 describe('progress display', () => {
-  it('without a terminal: one plain line per finished device, with its time and the reason it failed', () => {
+  it('without a terminal: one plain line per finished device, with its time and the reason it is not normal', () => {
     const out = recorder();
     const d = createProgressDisplay(out, { tty: false, lang: 'en' });
     d.onProgress(ev('web01', 'queued', 0));
     d.onProgress(ev('db-primary', 'queued', 0));
     d.onProgress(ev('web01', 'connecting', 0));
     d.onProgress(ev('db-primary', 'connecting', 1));
-    d.onProgress(ev('web01', 'done', 3, { verdict: 'abnormal' }));
+    d.onProgress(ev('web01', 'done', 3, { verdict: 'abnormal', reason: 'SXKR-003: /usr: file system /usr 97.0 % used > 85 %' }));
     d.onProgress(ev('db-primary', 'failed', 11, { verdict: 'unknown', reason: 'authentication failed' }));
     d.finish();
     expect(out.text()).toBe(
-      '[1/2] ✗ web01       abnormal   3.0 s\n' + '[2/2] ? db-primary  unknown   10.0 s  authentication failed\n',
+      '[1/2] ✗ web01       abnormal   3.0 s  SXKR-003: /usr: file system /usr 97.0 % used > 85 %\n' + '[2/2] ? db-primary  unknown   10.0 s  authentication failed\n',
     );
   });
 

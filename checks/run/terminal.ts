@@ -72,7 +72,7 @@ export function createProgressDisplay(sink: ProgressSink, opts: { tty: boolean; 
         counts[verdict]++;
         const took = Date.parse(e.at) - (started.get(e.device) ?? Date.parse(e.at));
         const position = `[${String(finished).padStart(String(total).length)}/${total}]`;
-        const why = e.state === 'failed' && e.reason ? `  ${e.reason}` : '';
+        const why = e.reason ? `  ${e.reason}` : '';
         clear();
         sink.write(`${position} ${MARK[verdict]} ${pad(e.device, nameWidth)}  ${pad(VERDICT_LABELS[verdict][lang], verdictWidth)} ${seconds(took).padStart(7)}${why}\n`);
       }

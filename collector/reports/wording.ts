@@ -44,6 +44,7 @@ const SEVERITIES = either(SEVERITY_ZH);
 const ZH_PHRASES: [RegExp, (m: RegExpExecArray) => string][] = [
   [new RegExp(`，(?=[^，;]*?(?:(?:${FIGURES}) ${NUM} % > | 温度 ${NUM} °C [≥≤] |：设备报告传感器))`, 'g'), () => ', '],
   [new RegExp(`：(?=(?:${FIGURES}) ${NUM} % > |未测得(?:${FIGURES})利用率|内存使用率 |状态 .*? 无法判定|设备报告传感器|\\S+ 出现(?:${SEVERITIES})级日志)`, 'g'), () => ': '],
+  [/超过100%，按实测判定(：)?/g, (m) => `above 100 %, judged as measured${m[1] ? ': ' : ''}`],
   [/未测得任何数据/g, () => 'nothing was measured for this check'],
   [new RegExp(`未测得(${FIGURES})利用率`, 'g'), (m) => `${figure(m[1])} CPU not measured`],
   [new RegExp(`(${FIGURES}) (${NUM} %) > `, 'g'), (m) => `${figure(m[1])} ${m[2]} > `],

@@ -65,7 +65,15 @@ function waitForBanner(port: number, child: ChildProcess, deadlineMs = 20_000): 
   });
 }
 
-export async function startSshdFleet(ports: number[]): Promise<SshdFleet> {
+export interface SshdFleetOptions {
+  /**
+   * Environment of a host's sessions (sshd_config `SetEnv`), e.g. a PATH whose first directory
+   * holds scripts answering as `lsvg` or `powershell` would: how a test stands in for AIX or Windows.
+   */
+  sessionEnv?: (port: number) => Record<string, string> | undefined;
+}
+
+export async function startSshdFleet(ports: number[], options: SshdFleetOptions = {}): Promise<SshdFleet> {
   const dir = mkdtempSync(join(tmpdir(), 'xunjian-sshd-'));
   // sshd insists on its privilege separation directory even when started by hand.
   mkdirSync('/run/sshd', { recursive: true, mode: 0o755 });
@@ -99,6 +107,7 @@ export async function startSshdFleet(ports: number[]): Promise<SshdFleet> {
         'MaxSessions 32',
         'MaxStartups 200',
         'LogLevel ERROR',
+        ...Object.entries(options.sessionEnv?.(port) ?? {}).map(([k, v]) => `SetEnv ${k}=${v}`),
         '',
       ].join('\n'),
     );

@@ -195,6 +195,9 @@ describe('inspect a site over SSH', () => {
       expect(states[1], d.device.name).toBe('connecting');
       expect(states.at(-1), d.device.name).toBe(end);
       if (!d.failed) expect(states).toContain('collecting');
+      // Every line that does not end normal says why.
+      const last = events.filter((e) => e.device === d.device.name).at(-1)!;
+      if (d.verdict !== 'normal') expect(last.reason, d.device.name).toMatch(/\S/);
     }
     expect(events.filter((e) => e.state === 'done' || e.state === 'failed')).toHaveLength(inspection.devices.length);
   });

@@ -7,6 +7,7 @@ import { startSshdFleet, closedPort, type SshdFleet } from '../helpers/sshd.js';
 import {
   openSshSession,
   SshAuthError,
+  SshConfigError,
   SshHostKeyError,
   SshTimeoutError,
   SshUnreachableError,
@@ -102,6 +103,19 @@ describe('SSH session', () => {
       knownHostsPath: known('kh2', fleet.knownHosts()),
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SshAuthError);
+  });
+
+  it('names the key file that does not exist', async () => {
+    const missing = join(dir, 'no-such-key');
+    const err = await openSshSession({
+      host: '127.0.0.1',
+      port: fleet.hosts[0]!.port,
+      user: fleet.user,
+      privateKeyPath: missing,
+      knownHostsPath: known('kh-key', fleet.knownHosts()),
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SshConfigError);
+    expect((err as Error).message).toBe(`127.0.0.1:${fleet.hosts[0]!.port}: private key file ${missing} does not exist`);
   });
 
   it('reports a refused connection as unreachable', async () => {

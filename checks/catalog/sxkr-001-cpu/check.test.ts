@@ -32,13 +32,18 @@ describe('SXKR-001 CPU', () => {
   it.each([
     ['NaN', Number.NaN],
     ['negative', -3],
-    ['over 100', 140],
     ['a string', 'high'],
     ['null', null],
   ])('an unusable value (%s) is unknown, never normal', (_name, bad) => {
     const r = judge(bad, 20);
     expect(r.verdict).toBe('unknown');
     expect(r.reason).toMatch(/cpu\.avg of CPU is not a usable number/);
+  });
+
+  it('a reading above 100 % is judged as measured, not dropped', () => {
+    const r = judge(104.5, 20);
+    expect(r.verdict).toBe('abnormal');
+    expect(r.actual).toContain('104.5 % (above 100 %, judged as measured');
   });
 
   it('an empty window (no samples) is unknown with the reason', () => {

@@ -1,6 +1,6 @@
 import { CpuThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
 import { reason, type CpuFigure } from '../../reasons.js';
 import { byComponent, latest } from '../group.js';
 
@@ -26,8 +26,8 @@ export const cpuCheck = defineCheck({
         continue;
       }
       const shown = [
-        avg !== undefined ? `${phrase(lang, 'avg')} ${formatValue(avg, '%')}` : undefined,
-        max !== undefined ? `${phrase(lang, 'max')} ${formatValue(max, '%')}` : undefined,
+        avg !== undefined ? `${phrase(lang, 'avg')} ${formatValue(avg, '%')}${beyondFull(avg, avgM!, lang)}` : undefined,
+        max !== undefined ? `${phrase(lang, 'max')} ${formatValue(max, '%')}${beyondFull(max, maxM!, lang)}` : undefined,
       ].filter(Boolean).join(', ');
       const reasons: string[] = [];
       if (avg !== undefined && judgeAtMost(avg, t.avgMax) === 'abnormal') reasons.push(reason(lang, 'cpuOver', 'average', formatValue(avg, '%'), t.avgMax));

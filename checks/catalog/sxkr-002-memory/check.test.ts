@@ -29,7 +29,24 @@ describe('SXKR-002 memory', () => {
     expect(r.reason).toBe('I/O: memory used 85.0 % > 80 %');
   });
 
-  it.each([[Number.NaN], [-1], [101]])('an unusable value %s is unknown', (v) => {
+  it.each([[Number.NaN], [-1]])('a value no source can produce (%s) is unknown', (v) => {
     expect(judge(['SXKR-002', 'system', 'memory.used', v]).verdict).toBe('unknown');
+  });
+
+  it('judges an over-committed AIX LPAR (computational pages above real memory) as measured, with the reason', () => {
+    const m = measure('SXKR-002', 'system', 'memory.used', 146.3);
+    m.detail = 'computational 1534566 of 1048576 4 KB pages: over-committed, the excess lives in paging space';
+    const r = evaluateReport(reportOf([m]), undefined)[1]!;
+    expect(r.verdict).toBe('abnormal');
+    expect(r.actual).toContain('146.3 % (above 100 %, judged as measured: computational 1534566 of 1048576');
+    expect(r.reason).toBe('system: memory used 146.3 % > 80 %');
+    const zh = evaluateReport(reportOf([m]), undefined, { lang: 'zh' })[1]!;
+    expect(zh.actual).toContain('超过100%，按实测判定：computational');
+  });
+
+  it('judges a paging space of its own against the memory limit', () => {
+    const r = judge(['SXKR-002', 'system', 'memory.used', 40], ['SXKR-002', 'paging space', 'paging.used', 91]);
+    expect(r.verdict).toBe('abnormal');
+    expect(r.reason).toBe('paging space: memory used 91.0 % > 80 %');
   });
 });

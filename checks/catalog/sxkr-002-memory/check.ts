@@ -1,6 +1,6 @@
 import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
 import { reason } from '../../reasons.js';
 import { byComponent, latest } from '../group.js';
 
@@ -15,7 +15,8 @@ export const memoryCheck = defineCheck({
   evaluate(measurements, t, { lang }) {
     const components: ComponentResult[] = [];
     for (const [component, list] of byComponent(measurements)) {
-      const usedM = latest(list, 'memory.used');
+      // A paging space of its own (AIX `lsps -s`) is judged like memory: a full one kills processes.
+      const usedM = latest(list, 'memory.used') ?? latest(list, 'paging.used');
       const swapM = latest(list, 'swap.used');
       const swap = swapM && readNumber(swapM, PERCENT);
       const swapText = swap !== undefined ? ` (${lang === 'zh' ? '交换区' : 'swap'} ${formatValue(swap, '%')})` : '';
@@ -25,7 +26,7 @@ export const memoryCheck = defineCheck({
         components.push(invalidComponent(usedM, lang));
         continue;
       }
-      const actual = `${formatValue(used, '%')}${swapText}`;
+      const actual = `${formatValue(used, '%')}${beyondFull(used, usedM, lang)}${swapText}`;
       if (judgeAtMost(used, t.usedMax) === 'abnormal') {
         components.push({ component, verdict: 'abnormal', actual, reason: reason(lang, 'of', component, reason(lang, 'memoryOver', formatValue(used, '%'), t.usedMax)), command: usedM.command });
       } else {

@@ -22,6 +22,8 @@ import {
   parseSystemctlIsActive,
   type ParseContext,
   type ParseResult,
+  LOG_LINE,
+  unrecognisedLog,
 } from '../parsers/index.js';
 import type { CpuSummary } from './cpu-sampler.js';
 import { commandLine, exists, run, runForOutput, which } from './exec.js';
@@ -138,7 +140,16 @@ async function collectFileSystems(c: Collector): Promise<void> {
 
 async function collectRaid(c: Collector): Promise<void> {
   if (!(await exists('/proc/mdstat'))) return; // no md driver loaded: no software RAID to judge
-  c.add(parseMdstat(await readFile('/proc/mdstat', 'utf8'), c.ctx('cat /proc/mdstat')));
+  let text: string;
+  try {
+    text = await readFile('/proc/mdstat', 'utf8');
+  } catch (e) {
+    c.gap('SXKR-003', `cannot read /proc/mdstat: ${errorText(e)}`, 'md arrays', 'cat /proc/mdstat');
+    return;
+  }
+  // Without its "Personalities" line it is not mdstat: no array listed would read as none to judge.
+  if (!/^Personalities\s*:/m.test(text)) c.gap('SXKR-003', `/proc/mdstat not recognised (first line: "${clip(text.split('\n')[0] ?? '', 120)}")`, 'md arrays', 'cat /proc/mdstat');
+  else c.add(parseMdstat(text, c.ctx('cat /proc/mdstat')));
 }
 
 /** Link state from sysfs (no process to spawn, every cycle); `ip -o link` only where sysfs says nothing. */
@@ -214,10 +225,15 @@ async function collectServices(c: Collector, required: string[]): Promise<void> 
     for (const u of required) c.gap('SXKR-003', `${why}; service state unknown`, `service ${u}`, `systemctl is-active ${u}`);
     return;
   }
-  const failedArgs = ['--failed', '--no-legend', '--plain', '--no-pager'];
+  // With its legend ("N loaded units listed."): no output at all is then no answer, not "0 failed".
+  const failedArgs = ['--failed', '--plain', '--no-pager'];
   try {
-    const { stdout, stderr } = await runForOutput(systemctl, failedArgs);
-    c.add(parseSystemctlFailed(`${stdout}\n${stderr}`, c.ctx(commandLine('systemctl', failedArgs))));
+    const { stdout, stderr, exitCode } = await runForOutput(systemctl, failedArgs);
+    const parsed = parseSystemctlFailed(`${stdout}\n${stderr}`, c.ctx(commandLine('systemctl', failedArgs)));
+    if (parsed.gaps.length === 0 && (exitCode !== 0 || !/\d+ loaded units? listed/.test(stdout))) {
+      const why = exitCode !== 0 ? `exit code ${exitCode}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''}` : 'output not recognised (no "N loaded units listed" legend)';
+      c.gap('SXKR-003', `systemctl --failed: ${why}`, 'systemd units', commandLine('systemctl', failedArgs));
+    } else c.add(parsed);
   } catch (e) {
     c.gap('SXKR-003', `systemctl failed: ${errorText(e)}`, 'systemd units', commandLine('systemctl', failedArgs));
   }
@@ -320,7 +336,9 @@ async function collectSel(c: Collector, since: Date): Promise<void> {
   if (!ipmitool) return;
   try {
     const { stdout } = await run(ipmitool, ['sel', 'elist'], { timeoutMs: 60_000 });
-    c.add(parseIpmiSel(stdout, c.ctx('ipmitool sel elist'), { since }));
+    const why = stdout.trim() ? unrecognisedLog(stdout, LOG_LINE.ipmiSel) : 'printed nothing';
+    if (why) c.gap('SXKR-006', `ipmitool sel elist: ${why}`, 'IPMI SEL', 'ipmitool sel elist');
+    else c.add(parseIpmiSel(stdout, c.ctx('ipmitool sel elist'), { since }));
   } catch (e) {
     c.gap('SXKR-006', `ipmitool sel elist failed: ${errorText(e)}`, 'IPMI SEL', 'ipmitool sel elist');
   }
@@ -360,8 +378,12 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
     const command = commandLine('journalctl', args);
     try {
       const { stdout, stderr, exitCode } = await runForOutput(journalctl, args, { timeoutMs: 60_000, maxBuffer: 64 * 1024 * 1024 });
+      const garbled = unrecognisedLog(stdout, LOG_LINE.journalJson);
       if (exitCode !== 0 || (/No journal files were found|Failed to open/i.test(stderr) && !stdout.trim())) {
         journalWhy = `journalctl could not read the journal (exit code ${exitCode}${stderr.trim() ? `: ${stderr.trim().split('\n')[0]}` : ''})`;
+      } else if (garbled) {
+        c.gap('SXKR-006', `${command}: ${garbled}`, undefined, command);
+        return opts.logCursor;
       } else {
         const r = parseJournalJson(stdout, c.ctx(command));
         c.add(r);
@@ -376,7 +398,9 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
     if (!(await exists(file))) continue;
     try {
       const text = await readTail(file, SYSLOG_TAIL_BYTES);
-      c.add(parseSyslog(text, c.ctx(file), { since, utcOffsetMinutes: -started.getTimezoneOffset() }));
+      const garbled = unrecognisedLog(text, LOG_LINE.syslog);
+      if (garbled) c.gap('SXKR-006', `${file}: ${garbled}`, undefined, file);
+      else c.add(parseSyslog(text, c.ctx(file), { since, utcOffsetMinutes: -started.getTimezoneOffset() }));
       return undefined;
     } catch (e) {
       c.gap('SXKR-006', `cannot read ${file}: ${errorText(e)}`, undefined, file);

@@ -66,3 +66,22 @@ export function worse(a: ComponentStatus, b: ComponentStatus): ComponentStatus {
 export function lines(text: string): string[] {
   return text.split(/\r?\n/);
 }
+
+/**
+ * Why a log's output is no answer, or undefined when it is one: lines, but none in the format of
+ * the log's entries (a banner, a wrapper's error, a changed format). Counted as "0 entries" such
+ * output would read as a clean log. No lines at all is the log's own "nothing since".
+ */
+export function unrecognisedLog(text: string, entryLine: RegExp): string | undefined {
+  const shown = text.split('\n').filter((l) => l.trim());
+  if (shown.length === 0 || shown.some((l) => entryLine.test(l))) return undefined;
+  return `output not recognised as log entries (first line: "${clip(shown[0]!.trim(), 120)}")`;
+}
+
+/** Entry lines of the logs the sources read, for `unrecognisedLog`. */
+export const LOG_LINE = {
+  journalJson: /^\{|^-- cursor: /,
+  syslog: /^(\w{3}\s+\d+\s+\d\d:\d\d:\d\d|\d{4}-\d\d-\d\dT\d\d:\d\d)/,
+  dmesgIso: /\d{4}-\d\d-\d\dT\d\d:\d\d/,
+  ipmiSel: /\||no entries/i,
+} as const;

@@ -6,7 +6,7 @@ import { collectLinux } from './linux.js';
 import { batchingSession } from './batch.js';
 import { emptyCollection, type OsCollection, type OsContext } from './os-context.js';
 import { openSshSession, type SshConnectOptions, type SshSession } from './session.js';
-import { collectWindows } from './windows.js';
+import { collectWindows, psCommand } from './windows.js';
 
 export const PRODUCER = 'xunjian-inspect/0.1.0';
 
@@ -38,8 +38,10 @@ export async function detectOs(session: SshSession): Promise<{ os: DetectedOs; d
   if (uname.code === 0 && /^Linux$/i.test(name)) return { os: 'linux', detail: name, command: 'uname -s' };
   if (uname.code === 0 && /^AIX$/i.test(name)) return { os: 'aix', detail: name, command: 'uname -s' };
   if (uname.code === 0 && name) return { os: undefined, detail: `unsupported operating system: ${name}`, command: 'uname -s' };
-  const ps = await session.exec('powershell -NoProfile -Command $PSVersionTable.PSVersion.ToString()');
-  if (ps.code === 0 && /^\d+\.\d+/.test(ps.stdout.trim())) return { os: 'windows', detail: `PowerShell ${ps.stdout.trim()}`, command: 'powershell -NoProfile -Command $PSVersionTable' };
+  // Encoded, so that cmd.exe, PowerShell and a POSIX shell all pass it through untouched.
+  const version = psCommand('$PSVersionTable.PSVersion.ToString()');
+  const ps = await session.exec(version.command);
+  if (ps.code === 0 && /^\d+\.\d+/.test(ps.stdout.trim())) return { os: 'windows', detail: `PowerShell ${ps.stdout.trim()}`, command: version.shown };
   const ver = await session.exec('cmd /c ver');
   if (ver.code === 0 && /Windows/i.test(ver.stdout)) {
     return { os: undefined, detail: `Windows without PowerShell (${ver.stdout.trim()}): not supported`, command: 'cmd /c ver' };

@@ -1,3 +1,4 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { NodeSSH } from 'node-ssh';
 import {
   SshAuthError,
@@ -72,6 +73,22 @@ function classify(label: string, e: unknown, hostKeyFailure: SshHostKeyError | u
   return new SshError('SSH', label, msg, { cause: e });
 }
 
+/**
+ * The key file is named in the message a person acts on (node-ssh would only say
+ * "config.privateKeyPath does not exist at given fs path").
+ */
+function checkKeyFile(label: string, path: string): void {
+  try {
+    if (!statSync(path).isFile()) throw new SshConfigError(label, `private key file ${path} is not a file`);
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    if (e instanceof SshConfigError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read (${(e as Error).message})`;
+    throw new SshConfigError(label, `private key file ${path} ${why}`, { cause: e });
+  }
+}
+
 function withTimeout<T>(p: Promise<T>, ms: number, onTimeout: () => Error, cleanup?: () => void): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -95,6 +112,7 @@ export async function openSshSession(o: SshConnectOptions): Promise<SshSession> 
   if (!o.privateKeyPath && !o.agent && o.password === undefined) {
     throw new SshConfigError(label, 'no authentication configured (key file, ssh-agent or password)');
   }
+  if (o.privateKeyPath) checkKeyFile(label, o.privateKeyPath);
   let known;
   try {
     known = findKnownKeys(readKnownHosts(o.knownHostsPath), o.host, port);

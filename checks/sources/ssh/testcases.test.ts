@@ -2,13 +2,14 @@
  * Golden cases: real AIX and Windows command output published by IBM, Microsoft and
  * administrators (see testcases/SOURCE.md), parsed into measurements. Each folder holds
  * input.txt and expected.json: the parser, the command it came from, and the expected rows
- * [component, metric, value, status-or-severity?, at?].
+ * [component, metric, value, status-or-severity?, at?]. Regenerate with
+ * `UPDATE_GOLDEN=1 npx vitest run checks/sources/ssh/testcases.test.ts` and review the diff.
  */
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ParseContext, ParseResult } from '../parsers/types.js';
-import { parseAixDf, parseAixVmstat, parseErrpt, parseLsdev, parseLsvg, parseSvmonG } from './aix.js';
+import { parseAixDf, parseAixVmstat, parseErrpt, parseLsdev, parseLsps, parseLspv, parseLsvg, parseSvmonG } from './aix.js';
 import { PARSERS as WINDOWS_PARSERS } from './windows.js';
 
 const PARSERS: Record<string, (text: string, ctx: ParseContext) => ParseResult> = {
@@ -19,6 +20,8 @@ const PARSERS: Record<string, (text: string, ctx: ParseContext) => ParseResult> 
   'lsdev-disk': (t, c) => parseLsdev(t, c, 'disk'),
   lsvg: parseLsvg,
   'aix-df': parseAixDf,
+  lsps: parseLsps,
+  lspv: parseLspv,
   ...WINDOWS_PARSERS,
 };
 
@@ -49,6 +52,10 @@ describe('AIX and Windows parsers on real published output', () => {
       if (m.metric === 'log.entry') row.push(m.at);
       return row;
     });
+    if (process.env.UPDATE_GOLDEN) {
+      const body = rows.map((r) => `  ${JSON.stringify(r).replace(/,/g, ', ')}`).join(',\n');
+      writeFileSync(join(dir, name, 'expected.json'), `{ "parser": ${JSON.stringify(expected.parser)}, "command": ${JSON.stringify(expected.command)}, "rows": [\n${body} ] }\n`);
+    }
     expect(rows).toEqual(expected.rows);
     for (const m of result.measurements) expect(m.command).toBe(expected.command);
   });
