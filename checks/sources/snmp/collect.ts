@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as ReportT, type XunjianError } from '../../../schemas/index.js';
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
-import { builtinProfiles, detectProfile, detectionProbes, type ResolvedProfile } from './profiles.js';
+import { builtinProfiles, detect, detectionProbes, type Detection, type ResolvedProfile } from './profiles.js';
 import { SnmpSession, type SnmpTarget } from './session.js';
 import { addWalk, emptyWalked, profileColumns, sampleColumns, type Walked } from './walked.js';
 
@@ -128,6 +128,45 @@ async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Pr
   };
 }
 
+/**
+ * `xunjian-snmp/0.1.0 profile=cisco-ios by=enterprise:1.3.6.1.4.1.9`: the profile and how it was
+ * chosen (`by=match`; `by=enterprise:<prefix>` for a vendor's broadest profile; `by=default`;
+ * `by=unanswered:<prefix>` when the vendor's tables gave nothing), which the form prints.
+ */
+function producerOf(d: Detection): string {
+  const by = d.by === 'vendor' ? `enterprise:${d.enterprise}` : d.by === 'unanswered' ? `unanswered:${d.enterprise}` : d.by;
+  return `${PRODUCER} profile=${d.profile.name} by=${by}`.slice(0, 100);
+}
+
+/** The hardware checks a vendor profile must measure something for before it is kept. */
+const HARDWARE_CHECKS: CheckId[] = ['SXKR-001', 'SXKR-002', 'SXKR-004', 'SXKR-005'];
+
+interface ProfileRead {
+  walked: Walked;
+  /** The CPU sample passes across the window, the full walk last. */
+  samplePasses: Walked[];
+  answering: boolean;
+  /** The window the samples span (0: one reading). */
+  windowMs: number;
+}
+
+/** Walks what `profile` reads: the CPU sample columns across the window, then every column once. */
+async function readProfile(session: SnmpSession, profile: ResolvedProfile, o: { t0: number; windowMs: number; samples: number; concurrency: number }): Promise<ProfileRead> {
+  const sampleCols = sampleColumns(profile);
+  const samplePasses: Walked[] = [];
+  for (let k = 0; k < o.samples - 1; k++) {
+    await sleep(o.t0 + (k * o.windowMs) / (o.samples - 1) - Date.now());
+    const pass = emptyWalked();
+    await walkAll(session, sampleCols, pass, o.concurrency);
+    samplePasses.push(pass);
+  }
+  if (o.samples > 1) await sleep(o.t0 + o.windowMs - Date.now());
+  const walked = emptyWalked();
+  const answering = await walkAll(session, profileColumns(profile), walked, o.concurrency);
+  samplePasses.push(walked);
+  return { walked, samplePasses, answering, windowMs: o.samples > 1 ? o.windowMs : 0 };
+}
+
 /** Polls one device over SNMP and returns its report (source `snmp`). Rejects only for a malformed target. */
 export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {}): Promise<ReportT> {
   const now = opts.now ?? (() => new Date());
@@ -145,42 +184,53 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
       if (!(e instanceof SnmpError)) throw e;
       return unreachableReport(target, start, now(), e.message);
     }
-    const profile = detectProfile(sys, profiles);
-    if (!profile) return unreachableReport(target, start, now(), `no SNMP profile matches sysObjectID ${sys.sysObjectID} / sysDescr "${sys.sysDescr.slice(0, 80)}"`);
+    let detection = detect(sys, profiles);
+    if (!detection) return unreachableReport(target, start, now(), `no SNMP profile matches sysObjectID ${sys.sysObjectID} / sysDescr "${sys.sysDescr.slice(0, 80)}"`);
 
     const concurrency = opts.walkConcurrency ?? 4;
-    const sampleCols = sampleColumns(profile);
-    const samplePasses: Walked[] = [];
-    for (let k = 0; k < samples - 1; k++) {
-      await sleep(t0 + (k * windowMs) / (samples - 1) - Date.now());
-      const pass = emptyWalked();
-      await walkAll(session, sampleCols, pass, concurrency);
-      samplePasses.push(pass);
-    }
-    if (samples > 1) await sleep(t0 + windowMs - Date.now());
-    const walked = emptyWalked();
-    const answering = await walkAll(session, profileColumns(profile), walked, concurrency);
-    // sysUpTime read again with the walk, so log entry times are computed against the same instant
-    // (not from a device that fell silent: that would only add a timeout).
-    if (answering) {
-      try {
-        const [up] = await session.get([SYS.sysUpTime]);
-        if (typeof up === 'number') sys.sysUpTime = up;
-      } catch {
-        // keep the first reading
+    const readWith = async (d: Detection, window: { t0: number; windowMs: number; samples: number }) => {
+      const read = await readProfile(session, d.profile, { ...window, concurrency });
+      // sysUpTime read again with the walk, so log entry times are computed against the same
+      // instant (not from a device that fell silent: that would only add a timeout).
+      if (read.answering) {
+        try {
+          const [up] = await session.get([SYS.sysUpTime]);
+          if (typeof up === 'number') sys.sysUpTime = up;
+        } catch {
+          // keep the first reading
+        }
       }
+      const at = now();
+      const extracted = extract({
+        profile: d.profile,
+        walked: read.walked,
+        samples: read.samplePasses,
+        sys,
+        at: at.toISOString(),
+        windowMs: read.windowMs,
+        ...(opts.logSince ? { logSince: opts.logSince } : {}),
+        ...(d.by === 'vendor' ? { profileNote: d.why } : {}),
+      });
+      return { read, at, ...extracted };
+    };
+    let result = await readWith(detection, { t0, windowMs, samples });
+    // A device under a vendor's enterprise that answered, yet gave none of that vendor's hardware
+    // tables (an appliance on a general-purpose OS with the vendor's OID), is read with the
+    // catch-all profile's standard MIBs instead.
+    const catchAll = profiles.find((p) => Object.values(p.detect).every((v) => v === undefined));
+    if (
+      detection.by === 'vendor' &&
+      catchAll &&
+      result.read.answering &&
+      result.read.walked.failed.size === 0 &&
+      !result.measurements.some((m) => HARDWARE_CHECKS.includes(m.check))
+    ) {
+      detection = { ...detection, profile: catchAll, by: 'unanswered', why: `${detection.why}; it answered none of that profile's hardware tables: standard MIBs only` };
+      result = await readWith(detection, { t0: Date.now(), windowMs: 0, samples: 1 });
     }
-    samplePasses.push(walked);
-    const end = now();
-    const { measurements, gaps, inventory } = extract({
-      profile,
-      walked,
-      samples: samplePasses,
-      sys,
-      at: end.toISOString(),
-      windowMs: samples > 1 ? windowMs : 0,
-      ...(opts.logSince ? { logSince: opts.logSince } : {}),
-    });
+    const { profile } = detection;
+    const { measurements, gaps, inventory } = result;
+    const end = result.at;
     const report: ReportT = {
       id: reportId(target, end),
       source: 'snmp',
@@ -198,7 +248,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
       },
       measurements,
       gaps: gaps.slice(0, 1000),
-      producer: `${PRODUCER} profile=${profile.name}`.slice(0, 100),
+      producer: producerOf(detection),
     };
     return validate(Report, report, `SNMP report for ${session.address}`);
   } finally {
@@ -206,7 +256,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
   }
 }
 
-/** The profile `collectSnmp` would choose, from a report's producer field. */
+/** The profile `collectSnmp` chose, from a report's producer field. */
 export function profileOf(report: ReportT): string | undefined {
   return /profile=([a-z0-9-]+)/.exec(report.producer ?? '')?.[1];
 }
