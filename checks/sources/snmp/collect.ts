@@ -8,7 +8,8 @@ import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as Rep
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
 import { builtinProfiles, detect, detectionProbes, type Detection, type ResolvedProfile } from './profiles.js';
-import { SnmpSession, type SnmpTarget } from './session.js';
+import { SnmpSession, type SnmpTarget, type SnmpValue } from './session.js';
+import { walkTogether } from './walker.js';
 import { addWalk, emptyWalked, profileColumns, sampleColumns, type Walked } from './walked.js';
 
 export const PRODUCER = 'xunjian-snmp/0.1.0';
@@ -81,9 +82,9 @@ export const MAX_SILENT_TABLES = 8;
  * the device answers nothing at all, or MAX_SILENT_TABLES have timed out, the remaining columns are
  * marked failed without waiting. Resolves true when the device answered to the end.
  */
-async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<boolean> {
+async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number, priorTimeouts = 0): Promise<boolean> {
   let next = 0;
-  let timeouts = 0;
+  let timeouts = priorTimeouts;
   let givenUp: string | undefined;
   const worker = async () => {
     while (next < columns.length) {
@@ -107,18 +108,45 @@ async function walkAll(session: SnmpSession, columns: string[], walked: Walked, 
   return givenUp === undefined;
 }
 
+/**
+ * Walks `columns` several to a request (walker.ts); the columns of a request that failed are then
+ * walked one by one by walkAll, which tells one silent table from a dead device — unless the
+ * device no longer answers a GET at all, when they are failed at once. v1 has no GETBULK: walkAll.
+ */
+async function walkColumns(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<boolean> {
+  if (session.target.version === '1' || columns.length <= 1) return walkAll(session, columns, walked, concurrency);
+  const r = await walkTogether(session, columns, walked, concurrency);
+  if (r.unread.length === 0) return true;
+  if (r.timeouts > 0 && !(await stillAnswers(session))) {
+    for (const c of r.unread) walked.failed.set(c, `not read: the device stopped answering (${r.timeoutMessage})`);
+    return false;
+  }
+  return walkAll(session, r.unread, walked, concurrency, r.timeouts);
+}
+
 async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Promise<SystemFacts & { answered: Set<string> }> {
-  const [descr, objectId, upTime, name] = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName]);
+  const probes = detectionProbes(profiles);
   const answered = new Set<string>();
-  for (const probe of detectionProbes(profiles)) {
-    try {
-      const [v] = await session.get([probe]);
-      if (v !== undefined) answered.add(probe);
-    } catch (e) {
-      if (e instanceof SnmpTimeoutError) throw e;
-      // v1 answers a missing object with noSuchName: the probe is simply not there.
+  let system: (SnmpValue | undefined)[];
+  try {
+    // One request: v2c/v3 answer a missing probe with noSuchObject in its own varbind.
+    system = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName, ...probes]);
+    probes.forEach((probe, i) => system[4 + i] !== undefined && answered.add(probe));
+  } catch (e) {
+    if (e instanceof SnmpTimeoutError || probes.length === 0) throw e;
+    // v1 refuses the whole GET with noSuchName when one object is missing: ask one by one.
+    system = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName]);
+    for (const probe of probes) {
+      try {
+        const [v] = await session.get([probe]);
+        if (v !== undefined) answered.add(probe);
+      } catch (e2) {
+        if (e2 instanceof SnmpTimeoutError) throw e2;
+        // noSuchName: the probe is simply not there.
+      }
     }
   }
+  const [descr, objectId, upTime, name] = system;
   return {
     sysDescr: descr === undefined ? '' : String(descr),
     sysObjectID: objectId === undefined ? '' : String(objectId).replace(/^\./, ''),
@@ -136,6 +164,10 @@ async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Pr
 function producerOf(d: Detection): string {
   const by = d.by === 'vendor' ? `enterprise:${d.enterprise}` : d.by === 'unanswered' ? `unanswered:${d.enterprise}` : d.by;
   return `${PRODUCER} profile=${d.profile.name} by=${by}`.slice(0, 100);
+}
+
+function hasLogEntries(profile: ResolvedProfile, walked: Walked): boolean {
+  return (profile.log ?? []).some((s) => (walked.columns.get(s.severity.oid)?.size ?? 0) > 0);
 }
 
 /** The hardware checks a vendor profile must measure something for before it is kept. */
@@ -157,12 +189,12 @@ async function readProfile(session: SnmpSession, profile: ResolvedProfile, o: { 
   for (let k = 0; k < o.samples - 1; k++) {
     await sleep(o.t0 + (k * o.windowMs) / (o.samples - 1) - Date.now());
     const pass = emptyWalked();
-    await walkAll(session, sampleCols, pass, o.concurrency);
+    await walkColumns(session, sampleCols, pass, o.concurrency);
     samplePasses.push(pass);
   }
   if (o.samples > 1) await sleep(o.t0 + o.windowMs - Date.now());
   const walked = emptyWalked();
-  const answering = await walkAll(session, profileColumns(profile), walked, o.concurrency);
+  const answering = await walkColumns(session, profileColumns(profile), walked, o.concurrency);
   samplePasses.push(walked);
   return { walked, samplePasses, answering, windowMs: o.samples > 1 ? o.windowMs : 0 };
 }
@@ -191,8 +223,9 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
     const readWith = async (d: Detection, window: { t0: number; windowMs: number; samples: number }) => {
       const read = await readProfile(session, d.profile, { ...window, concurrency });
       // sysUpTime read again with the walk, so log entry times are computed against the same
-      // instant (not from a device that fell silent: that would only add a timeout).
-      if (read.answering) {
+      // instant — only when there are entries to time (and not from a device that fell silent:
+      // that would only add a timeout).
+      if (read.answering && hasLogEntries(d.profile, read.walked)) {
         try {
           const [up] = await session.get([SYS.sysUpTime]);
           if (typeof up === 'number') sys.sysUpTime = up;
