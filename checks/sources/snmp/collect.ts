@@ -10,7 +10,7 @@ import { extract, type SystemFacts } from './extract.js';
 import { builtinProfiles, detect, detectionProbes, type Detection, type ResolvedProfile } from './profiles.js';
 import { SnmpSession, type SnmpTarget, type SnmpValue } from './session.js';
 import { walkTogether } from './walker.js';
-import { addWalk, emptyWalked, profileColumns, sampleColumns, type Walked } from './walked.js';
+import { addWalk, emptyWalked, ENT_PHYSICAL_CLASS, inventoryOnlyColumns, profileColumns, sampleColumns, type Walked } from './walked.js';
 
 export const PRODUCER = 'xunjian-snmp/0.1.0';
 
@@ -173,6 +173,37 @@ function hasLogEntries(profile: ResolvedProfile, walked: Walked): boolean {
 /** The hardware checks a vendor profile must measure something for before it is kept. */
 const HARDWARE_CHECKS: CheckId[] = ['SXKR-001', 'SXKR-002', 'SXKR-004', 'SXKR-005'];
 
+/** Entities whose serial and model a poll asks for: the chassis (entPhysicalClass 3), then the profile's own. */
+function inventoryIndexes(profile: ResolvedProfile, walked: Walked): string[] {
+  const chassis = [...(walked.columns.get(ENT_PHYSICAL_CLASS) ?? [])].filter(([, v]) => v === 3).map(([k]) => k);
+  return [...new Set([...chassis.slice(0, 4), ...(profile.inventory?.entityIndexes ?? []).map(String), '0'])].slice(0, 8);
+}
+
+/**
+ * Serial, model and firmware by GET at the entities that carry them (one request); a column none
+ * of those answers is walked whole, so the first entity that has one is still found.
+ */
+async function readInventory(session: SnmpSession, profile: ResolvedProfile, columns: string[], walked: Walked, concurrency: number): Promise<void> {
+  const indexes = inventoryIndexes(profile, walked);
+  const oids = columns.flatMap((c) => indexes.map((i) => `${c}.${i}`));
+  let values: (SnmpValue | undefined)[] = [];
+  try {
+    values = await session.get(oids);
+  } catch {
+    // v1 refuses a GET with any missing object (noSuchName): walk instead.
+  }
+  const unanswered: string[] = [];
+  columns.forEach((column, k) => {
+    const rows = indexes.flatMap((index, j) => {
+      const v = values[k * indexes.length + j];
+      return v !== undefined && String(v).trim() ? [{ oid: `${column}.${index}`, value: v }] : [];
+    });
+    if (rows.length > 0) addWalk(walked, column, rows);
+    else unanswered.push(column);
+  });
+  if (unanswered.length > 0) await walkColumns(session, unanswered, walked, concurrency);
+}
+
 interface ProfileRead {
   walked: Walked;
   /** The CPU sample passes across the window, the full walk last. */
@@ -194,7 +225,9 @@ async function readProfile(session: SnmpSession, profile: ResolvedProfile, o: { 
   }
   if (o.samples > 1) await sleep(o.t0 + o.windowMs - Date.now());
   const walked = emptyWalked();
-  const answering = await walkColumns(session, profileColumns(profile), walked, o.concurrency);
+  const inventory = new Set(inventoryOnlyColumns(profile));
+  const answering = await walkColumns(session, profileColumns(profile).filter((c) => !inventory.has(c)), walked, o.concurrency);
+  if (answering && inventory.size > 0) await readInventory(session, profile, [...inventory], walked, o.concurrency);
   samplePasses.push(walked);
   return { walked, samplePasses, answering, windowMs: o.samples > 1 ? o.windowMs : 0 };
 }
