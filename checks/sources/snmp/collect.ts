@@ -3,7 +3,7 @@
  * short-term columns sampled across the window), extract measurements, and return a Report.
  * An unreachable device, or one that stops answering part-way, gives gaps — never a fake normal.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as ReportT, type XunjianError } from '../../../schemas/index.js';
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
@@ -40,7 +40,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
 
 function reportId(target: SnmpTarget, at: Date): string {
   const host = `${target.host}-${target.port ?? 161}`.replace(/[^A-Za-z0-9.-]/g, '_');
-  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomBytes(3).toString('hex')}`.slice(0, 100);
+  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomUUID().slice(0, 6)}`.slice(0, 100);
 }
 
 function baseIdentity(target: SnmpTarget) {
