@@ -9,10 +9,15 @@
  * 200 community names (symlinks dev_000 … dev_199 in a temp data dir). For snmp_exporter an
  * snmp.yml is written with one module per device (0.21 keeps the community in the module) walking
  * exactly the columns our profile for that device walks, plus the system group we GET.
- * Prints devices/s and total time for both, and the ratio. Nothing is asserted.
+ * Both poll through a UDP relay in its own process (bench/udp-counter.ts) that counts the SNMP
+ * requests and responses and their bytes. Prints per device, for both: poller CPU-seconds
+ * (ours: process.cpuUsage() of this process around the poll; snmp_exporter: utime + stime from
+ * /proc/<pid>/stat around its scrapes), requests and packets; then wall time and the ratios.
+ * CPU and packets are what to read on a loaded machine: load stretches wall time, not those.
+ * Nothing is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,6 +59,40 @@ async function pool<T>(items: T[], concurrency: number, run: (item: T) => Promis
   );
 }
 
+interface Counts {
+  requests: number;
+  responses: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
+/** The packet-counting relay (bench/udp-counter.ts) in its own process. */
+async function startCounter(host: string, port: number): Promise<{ port: number; counts: () => Promise<Counts>; stop: () => void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'bench/udp-counter.ts'), host, String(port)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const listen = await new Promise<number>((res, rej) => {
+    child.once('message', (m) => res((m as { port: number }).port));
+    child.once('exit', (code) => rej(new Error(`udp-counter exited ${code}`)));
+  });
+  return {
+    port: listen,
+    counts: () =>
+      new Promise<Counts>((res) => {
+        child.once('message', (m) => res((m as { counts: Counts }).counts));
+        child.send('counts');
+      }),
+    stop: () => {
+      if (child.connected) child.send('stop');
+    },
+  };
+}
+
+/** CPU-seconds (user + system) a process has used, from /proc/<pid>/stat. */
+function processCpuS(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
 async function main() {
   if (!existsSync(RECORDINGS)) {
     console.log(`snmp-poll: ${RECORDINGS} is not here; nothing to measure`);
@@ -65,6 +104,7 @@ async function main() {
   for (const c of communities) addRecording(dataDir, join(RECORDINGS, `${modelOf(c)}.snmprec`), c, 'symlink');
 
   let exporter: ChildProcess | undefined;
+  let stopCounter: (() => void) | undefined;
   const work = mkdtempSync(join(tmpdir(), 'xunjian-bench-exporter-'));
   console.log(`snmp-poll: starting snmpsimd with ${DEVICES} communities (indexing ${DEVICES} recordings)…`);
   const sim = await startSnmpsim({ dataDir, probeCommunity: communities[0]!, ports: Array.from({ length: 100 }, (_, i) => 16100 + i), readyTimeoutMs: 600_000 });
@@ -95,10 +135,19 @@ async function main() {
       s.close();
     });
 
+    const counter = await startCounter(sim.host, sim.port);
+    stopCounter = counter.stop;
+    const counted = (c: string): SnmpTarget => ({ ...target(c), port: counter.port });
+
     // ---- ours: collectSnmpMany with the full profile
+    await counter.counts();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
-    const outcomes = await collectSnmpMany(communities.map(target), { concurrency: CONCURRENCY });
+    const outcomes = await collectSnmpMany(communities.map(counted), { concurrency: CONCURRENCY });
     const oursMs = performance.now() - t0;
+    const cpuUsed = process.cpuUsage(cpu0);
+    const oursCpuS = (cpuUsed.user + cpuUsed.system) / 1e6;
+    const oursPackets = await counter.counts();
     const measured = outcomes.reduce((n, o) => n + (o.report?.measurements.length ?? 0), 0);
     const failedOurs = outcomes.filter((o) => !o.report || o.report.gaps.some((g) => /no SNMP answer|failed/.test(g.reason))).length;
 
@@ -140,11 +189,13 @@ async function main() {
       await new Promise((r) => setTimeout(r, 50));
     }
     const scrape = async (c: string) => {
-      const res = await fetch(`${base}/snmp?target=${sim.host}:${sim.port}&module=${c}`);
+      const res = await fetch(`${base}/snmp?target=${sim.host}:${counter.port}&module=${c}`);
       return { ok: res.ok, text: await res.text() };
     };
     let samples = 0;
     let failedExporter = 0;
+    await counter.counts();
+    const exporterCpu0 = processCpuS(exporter.pid!);
     const t1 = performance.now();
     await pool(communities, CONCURRENCY, async (c) => {
       const { ok, text } = await scrape(c);
@@ -152,14 +203,27 @@ async function main() {
       samples += text.split('\n').filter((l) => l.startsWith('c_') || l.startsWith('sys_')).length;
     });
     const exporterMs = performance.now() - t1;
+    const exporterCpuS = processCpuS(exporter.pid!) - exporterCpu0;
+    const exporterPackets = await counter.counts();
 
     const rate = (ms: number) => (DEVICES / (ms / 1000)).toFixed(1);
     console.log(`\nsnmp-poll: ${DEVICES} devices (${MODELS.join(', ')} in turn), concurrency ${CONCURRENCY}, one snmpsimd (127.0.0.1:${sim.port})`);
     console.log(`  xunjian collectSnmpMany   ${(oursMs / 1000).toFixed(2)} s   ${rate(oursMs)} devices/s   ${measured} measurements, ${failedOurs} devices with failed walks`);
     console.log(`  snmp_exporter 0.21 (deb)  ${(exporterMs / 1000).toFixed(2)} s   ${rate(exporterMs)} devices/s   ${samples} samples, ${failedExporter} failed scrapes`);
-    console.log(`  ratio (exporter time / ours): ${(exporterMs / oursMs).toFixed(2)}×  (≥ 1 means we are not slower)`);
+    console.log(`  ratio (exporter time / ours): ${(exporterMs / oursMs).toFixed(2)}×  (≥ 1 means we are not slower; wall time, distorted by load)`);
+    const perDevice = (name: string, cpuS: number, c: Counts) =>
+      console.log(
+        `  ${name.padEnd(26)}${((cpuS / DEVICES) * 1000).toFixed(2).padStart(8)} ms CPU   ${(c.requests / DEVICES).toFixed(1).padStart(6)} requests   ${((c.requests + c.responses) / DEVICES).toFixed(1).padStart(6)} packets   ${((c.requestBytes + c.responseBytes) / DEVICES / 1024).toFixed(1).padStart(6)} KiB`,
+      );
+    console.log(`\n  per device (CPU-seconds of the poller process; packets both ways at the relay):`);
+    perDevice('xunjian', oursCpuS, oursPackets);
+    perDevice('snmp_exporter 0.21 (deb)', exporterCpuS, exporterPackets);
+    console.log(
+      `  ours / exporter: CPU ${(oursCpuS / exporterCpuS).toFixed(2)}×, packets ${((oursPackets.requests + oursPackets.responses) / (exporterPackets.requests + exporterPackets.responses)).toFixed(2)}×, bytes ${((oursPackets.requestBytes + oursPackets.responseBytes) / (exporterPackets.requestBytes + exporterPackets.responseBytes)).toFixed(2)}×  (goal ≤ 0.5)`,
+    );
   } finally {
     if (exporter && exporter.exitCode === null) exporter.kill('SIGTERM');
+    stopCounter?.();
     await sim.stop();
     rmSync(dataDir, { recursive: true, force: true });
     rmSync(work, { recursive: true, force: true });

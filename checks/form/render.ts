@@ -18,6 +18,35 @@ function commandsCell(result: CheckResult): string {
   return shown.join('\n');
 }
 
+/**
+ * Which SNMP profile read the device and why, from the producer the SNMP source writes
+ * (`… profile=cisco-ios by=enterprise:1.3.6.1.4.1.9`): an engineer must see that a device was read
+ * with its vendor's broadest profile because its sysDescr names no OS we know.
+ */
+function profileLine(report: Report, lang: Lang): string | undefined {
+  const m = /profile=([a-z0-9-]+)(?: by=(match|default|enterprise|unanswered)(?::([0-9.]+))?)?/.exec(report.producer ?? '');
+  if (!m) return undefined;
+  const [, name, by, enterprise] = m;
+  const why = by === 'unanswered'
+    ? lang === 'zh'
+      ? `sysObjectID 属于厂商企业号 ${enterprise}，但设备未应答该厂商模板的任何硬件表，只读标准 MIB`
+      : `the sysObjectID is under enterprise ${enterprise}, but the device answered none of that vendor's hardware tables: standard MIBs only`
+    : by === 'enterprise'
+    ? lang === 'zh'
+      ? `sysDescr 未写明已知的操作系统，按 sysObjectID 所属厂商企业号 ${enterprise} 选用该厂商最全的模板`
+      : `the sysDescr names no OS a profile knows; the broadest profile of the vendor whose enterprise ${enterprise} the sysObjectID is under`
+    : by === 'default'
+      ? lang === 'zh'
+        ? '无厂商模板匹配，只读标准 MIB'
+        : 'no vendor profile matches: standard MIBs only'
+      : by === 'match'
+        ? lang === 'zh'
+          ? '按 sysObjectID / sysDescr 匹配'
+          : 'matched on sysObjectID / sysDescr'
+        : undefined;
+  return `${lang === 'zh' ? 'SNMP 模板' : 'SNMP profile'}: ${name}${why ? ` (${why})` : ''}`;
+}
+
 /** One row per check; for an abnormal or unknown check, the components that explain it beneath. */
 export function renderForm(report: Report, results: CheckResult[], lang: Lang): string {
   const id = report.identity;
@@ -25,6 +54,8 @@ export function renderForm(report: Report, results: CheckResult[], lang: Lang): 
     `${lang === 'zh' ? '设备' : 'Device'}: ${id.hostname} (${id.kind}${id.model ? `, ${id.model}` : ''}${id.serial ? `, S/N ${id.serial}` : ''})`,
     `${lang === 'zh' ? '巡检时段' : 'Window'}: ${report.window.start} → ${report.window.end} · ${lang === 'zh' ? '来源' : 'source'} ${report.source}`,
   ];
+  const profile = profileLine(report, lang);
+  if (profile) title.push(profile);
   const rows: string[][] = [];
   for (const r of results) {
     const check = CHECKS.find((c) => c.id === r.check);

@@ -3,15 +3,20 @@
  * ../shared/testdata/snmp/recordings, and every device's extracted CPU, memory, temperatures (with
  * only the device's own limits), fan and PSU states, module power states, serial and profile are compared with the
  * independently derived values in ../shared/testdata/snmp/expected/*.json, matched by OID.
+ * Each device is also served a second time with its sysDescr replaced by a bare model and serial
+ * (as industrial and some newer switches answer): it must be read with its vendor's broadest
+ * profile — chosen by the sysObjectID's enterprise — and give the same values, and the form must say
+ * which profile and why.
  * The recordings are not ours to commit: when the folder is absent this suite says so and skips.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateReport, renderForm } from '../../checks/index.js';
 import { collectSnmp, profileOf } from '../../checks/sources/snmp/index.js';
 import type { Measurement, Report } from '../../schemas/index.js';
-import { startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
+import { addRecording, makeDataDir, startSnmpsim, writeVariant, type Snmpsim } from '../helpers/snmpsim.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SHARED_SNMP = resolve(repoRoot, '../shared/testdata/snmp');
@@ -29,6 +34,31 @@ const PROFILES: Record<string, string> = {
   comware_1: 'comware5',
   comware_h3c: 'comware5',
 };
+
+/**
+ * With a bare sysDescr: the vendor's broadest profile. Cisco's OS profiles all need an OS name in
+ * sysDescr, so the enterprise (1.3.6.1.4.1.9) picks cisco-ios, which the others build on; Comware's
+ * base profile already matches on the H3C enterprise alone.
+ */
+const BARE_PROFILES: Record<string, { profile: string; by: string }> = {
+  ios_2960x: { profile: 'cisco-ios', by: 'enterprise:1.3.6.1.4.1.9' },
+  ios_c3560: { profile: 'cisco-ios', by: 'enterprise:1.3.6.1.4.1.9' },
+  iosxe_c9400: { profile: 'cisco-ios', by: 'enterprise:1.3.6.1.4.1.9' },
+  'nxos_n3k-3064pq': { profile: 'cisco-ios', by: 'enterprise:1.3.6.1.4.1.9' },
+  comware_hpe5900: { profile: 'comware5', by: 'match' },
+  comware_a5500: { profile: 'comware5', by: 'match' },
+  comware_1: { profile: 'comware5', by: 'match' },
+  comware_h3c: { profile: 'comware5', by: 'match' },
+};
+
+/** A bare model and serial, the way an IE-3400 or a newer Catalyst answers sysDescr.0. */
+function bareDescr(e: Expected): string {
+  const d = e.system.librenms_derived;
+  const model = (d?.hardware ?? e.device).split(' ')[0]!;
+  const serial = d?.serial && !/[<>]/.test(d.serial) ? ` ${d.serial}` : '';
+  return `${model}${serial}`;
+}
+const BARE = '-bare';
 
 interface ExpectedState { descr: string; oid: string; state: string; severity: string }
 interface ExpectedTemp { descr: string; oid: string; value_c: number; high_limit: number | null; high_limit_source: string | null; low_limit: number | null; low_limit_source: string | null }
@@ -65,12 +95,25 @@ describe.skipIf(!present)('real-device recordings (../shared/testdata/snmp)', ()
   let sim: Snmpsim;
   const reports = new Map<string, Report>();
 
+  let dataDir: string;
+
   beforeAll(async () => {
-    sim = await startSnmpsim({ dataDir: join(SHARED_SNMP, 'recordings'), probeCommunity: 'ios_2960x' });
+    // The recordings as they are, and a copy of each with a bare sysDescr (community <name>-bare).
+    dataDir = makeDataDir('xunjian-conformance-');
+    for (const e of expectations) {
+      const source = join(SHARED_SNMP, 'recordings', `${e.device}.snmprec`);
+      addRecording(dataDir, source, e.device, 'symlink');
+      writeVariant(dataDir, source, `${e.device}${BARE}`, { '1.3.6.1.2.1.1.1.0': `4|${bareDescr(e)}` });
+    }
+    sim = await startSnmpsim({ dataDir, probeCommunity: 'ios_2960x' });
     for (const e of expectations)
-      reports.set(e.device, await collectSnmp({ host: sim.host, port: sim.port, version: '2c', community: e.device, timeoutMs: 3000, retries: 1 }));
-  }, 180_000);
-  afterAll(async () => sim?.stop());
+      for (const community of [e.device, `${e.device}${BARE}`])
+        reports.set(community, await collectSnmp({ host: sim.host, port: sim.port, version: '2c', community, timeoutMs: 3000, retries: 1 }));
+  }, 240_000);
+  afterAll(async () => {
+    await sim?.stop();
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('has an expectation for every recording and a profile for every one', () => {
     const recordings = readdirSync(join(SHARED_SNMP, 'recordings')).filter((f) => f.endsWith('.snmprec')).map((f) => f.replace(/\.snmprec$/, '')).sort();
@@ -78,11 +121,42 @@ describe.skipIf(!present)('real-device recordings (../shared/testdata/snmp)', ()
     expect(expectations.map((e) => e.device).sort()).toEqual(recordings);
   });
 
+  describe.each(expectations.map((e) => [`${e.device}${BARE}`, e] as const))('%s (sysDescr a bare model)', (community, e) => {
+    const report = () => reports.get(community)!;
+    const expected = BARE_PROFILES[e.device]!;
+
+    it(`is read with ${expected.profile} (${expected.by}), and the form says so`, () => {
+      expect(report().identity.os).toBe(bareDescr(e));
+      expect(profileOf(report())).toBe(expected.profile);
+      expect(report().producer).toContain(`by=${expected.by}`);
+      expect(report().gaps.filter((g) => /failed|no SNMP answer/.test(g.reason))).toEqual([]);
+      const form = renderForm(report(), evaluateReport(report()), 'en');
+      expect(form).toContain(`SNMP profile: ${expected.profile}`);
+      if (expected.by.startsWith('enterprise:')) {
+        expect(form).toMatch(/sysDescr names no OS a profile knows; the broadest profile of the vendor whose enterprise 1\.3\.6\.1\.4\.1\.9 /);
+        expect(renderForm(report(), evaluateReport(report(), undefined, { lang: 'zh' }), 'zh')).toContain('按 sysObjectID 所属厂商企业号 1.3.6.1.4.1.9 选用该厂商最全的模板');
+      }
+    });
+
+    it('the same values as with its full sysDescr, and no hardware check unknown that was measured there', () => {
+      const full = reports.get(e.device)!;
+      const key = (r: Report) => r.measurements.filter((m) => m.check !== 'SXKR-006').map((m) => [m.check, m.component, m.metric, m.value, m.status ?? null, m.limits ?? null]);
+      expect(key(report())).toEqual(key(full));
+      expect(report().identity.serial).toBe(full.identity.serial);
+      // The model from ENTITY-MIB, else the bare sysDescr's first word (5900AF-48G-4XG-2QSFP+ of '…+ Switch').
+      expect(report().identity.model).toBeTruthy();
+      if (full.identity.model) expect(full.identity.model).toContain(report().identity.model);
+      const verdicts = (r: Report) => evaluateReport(r).filter((x) => x.check !== 'SXKR-006').map((x) => [x.check, x.verdict]);
+      expect(verdicts(report())).toEqual(verdicts(full));
+    });
+  });
+
   describe.each(expectations.map((e) => [e.device, e] as const))('%s', (device, e) => {
     const report = () => reports.get(device)!;
 
     it(`is detected as ${PROFILES[device]}`, () => {
       expect(profileOf(report())).toBe(PROFILES[device]);
+      expect(report().producer).toContain('by=match');
       expect(report().gaps.filter((g) => /failed|no SNMP answer/.test(g.reason))).toEqual([]);
     });
 

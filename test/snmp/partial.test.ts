@@ -11,7 +11,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../checks/index.js';
-import { collectSnmp, MAX_SILENT_TABLES, profileOf, type SnmpTarget } from '../../checks/sources/snmp/index.js';
+import { builtinProfiles, collectSnmp, MAX_SILENT_TABLES, profileOf, type SnmpTarget } from '../../checks/sources/snmp/index.js';
+import { profileColumns } from '../../checks/sources/snmp/walked.js';
 import type { Report } from '../../schemas/index.js';
 import { addRecording, makeDataDir, simTarget, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 
@@ -55,7 +56,7 @@ function pduType(msg: Buffer): number {
 }
 
 /** A UDP relay in front of snmpsimd that drops the requests `drop` chooses (and counts them). */
-async function relay(drop: (msg: Buffer, forwarded: number) => boolean): Promise<{ port: number; dropped: () => number; close: () => void }> {
+async function relay(drop: (msg: Buffer, forwarded: number) => boolean): Promise<{ port: number; dropped: () => number; forwarded: () => number; close: () => void }> {
   const front = createSocket('udp4');
   const clients = new Map<number, { back: Socket; client: RemoteInfo }>();
   let forwarded = 0;
@@ -76,12 +77,30 @@ async function relay(drop: (msg: Buffer, forwarded: number) => boolean): Promise
   return {
     port: front.address().port,
     dropped: () => dropped,
+    forwarded: () => forwarded,
     close: () => {
       for (const { back } of clients.values()) back.close();
       front.close();
     },
   };
 }
+
+describe('request economy', () => {
+  it('a full poll asks several columns per GETBULK: a handful of requests for the profile\'s sixty-odd columns', async () => {
+    const proxy = await relay(() => false);
+    try {
+      const r = await collectSnmp(target('cisco_log', { port: proxy.port }));
+      expect(profileOf(r)).toBe('cisco-ios');
+      expect(r.gaps.filter((g) => /failed/.test(g.reason))).toEqual([]);
+      const columns = profileColumns(builtinProfiles().find((p) => p.name === 'cisco-ios')!).length;
+      expect(columns).toBeGreaterThan(50);
+      // One system GET, the first round (21 columns a request), a few later rounds, the log's sysUpTime.
+      expect(proxy.forwarded()).toBeLessThanOrEqual(Math.ceil(columns / 21) + 6);
+    } finally {
+      proxy.close();
+    }
+  });
+});
 
 const others = <T extends { check: string }>(list: T[]) => list.filter((x) => x.check !== 'SXKR-005');
 

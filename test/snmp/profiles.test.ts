@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../checks/index.js';
-import { builtinProfiles, detectProfile, extract, loadProfiles, parseProfile, PROFILE_DIR, ProfileError } from '../../checks/sources/snmp/index.js';
+import { builtinProfiles, detect, detectProfile, extract, loadProfiles, parseProfile, PROFILE_DIR, ProfileError } from '../../checks/sources/snmp/index.js';
 import { SnmpProfile, validate, type Report } from '../../schemas/index.js';
 import { addWalk, emptyWalked } from '../../checks/sources/snmp/walked.js';
 import { renderLabel } from '../../checks/sources/snmp/template.js';
@@ -84,6 +84,62 @@ describe('detection', () => {
 
   it('a sysObjectID prefix matches whole arcs only (1.3.6.1.4.1.90 is not Cisco)', () => {
     expect(detectProfile(sys('Cisco IOS Software, fake', '1.3.6.1.4.1.90.1'))?.name).toBe('generic');
+  });
+});
+
+describe('a device whose sysDescr names no OS: its vendor\'s broadest profile, by enterprise', () => {
+  const sys = (sysDescr: string, sysObjectID: string, answered: string[] = []) => ({ sysDescr, sysObjectID, answered: new Set(answered) });
+
+  it.each([
+    ['IE-3400-8T2S FOC2233X0AB', '1.3.6.1.4.1.9.1.2694', 'cisco-ios', 'vendor'],
+    ['C9300-48P', '.1.3.6.1.4.1.9.1.2494', 'cisco-ios', 'vendor'],
+    ['N9K-C93180YC-FX', '1.3.6.1.4.1.9.12.3.1.3.1812', 'cisco-ios', 'vendor'],
+    ['', '1.3.6.1.4.1.9.1.1208', 'cisco-ios', 'vendor'],
+    // H3C's base profile already matches on the enterprise alone.
+    ['S5130S-28S-EI', '1.3.6.1.4.1.25506.11.1.239', 'comware5', 'match'],
+    ['IE-3400-8T2S', '1.3.6.1.4.1.8072.3.2.10', 'generic', 'default'],
+    ['IE-3400-8T2S', '1.3.6.1.4.1.90.1', 'generic', 'default'],
+  ])('%s (%s) → %s by %s', (descr, oid, name, by) => {
+    const d = detect(sys(descr, oid))!;
+    expect([d.profile.name, d.by]).toEqual([name, by]);
+  });
+
+  it('says why: the enterprise, the sysDescr, the profile chosen', () => {
+    const d = detect(sys('IE-3400-8T2S FOC2233X0AB', '1.3.6.1.4.1.9.1.2694'))!;
+    expect(d.enterprise).toBe('1.3.6.1.4.1.9');
+    expect(d.why).toMatch(/^sysObjectID 1\.3\.6\.1\.4\.1\.9\.1\.2694 is under Cisco's enterprise 1\.3\.6\.1\.4\.1\.9, but sysDescr "IE-3400-8T2S FOC2233X0AB" names no OS a Cisco profile knows: read with cisco-ios, the broadest Cisco profile \(\d+ columns\)$/);
+    expect(detect(sys('Cisco IOS Software, C2960X Software, Version 15.0(2a)EX5', '1.3.6.1.4.1.9.1.1208'))!.why).toMatch(/sysObjectID .* is under 1\.3\.6\.1\.4\.1\.9, sysDescr "Cisco IOS Software.*" matches/);
+  });
+
+  it('a sysDescr a vendor profile recognises and excludes (UCS) stays generic, saying so', () => {
+    const d = detect(sys('Cisco NX-OS(tm) ucs, Software (ucs-6100-k9-system)', '1.3.6.1.4.1.9.12.3.1.3.1062'))!;
+    expect([d.profile.name, d.by]).toEqual(['generic', 'default']);
+    expect(d.why).toMatch(/excluded by cisco-nxos/);
+  });
+
+  it('any vendor with profiles: the one reading the most columns; a probe that did not answer rules a profile out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'xunjian-vendor-'));
+    try {
+      const generic = readFileSync(join(PROFILE_DIR, 'generic.yaml'), 'utf8');
+      const vendor = (name: string, priority: number, extra: string, states: number) =>
+        `name: ${name}\ndescription: test\nkind: switch\npriority: ${priority}\ndetect:\n  sysObjectID: ['1.3.6.1.4.1.99999']\n${extra}` +
+        `inventory: { vendor: Acme }\nstates:\n` +
+        Array.from({ length: states }, (_, i) => `  - { name: s${i}, metric: fan.state, state: [{ oid: 1.3.6.1.4.1.99999.1.${i}, name: s${i} }], enum: { '1': ok }, status: { ok: [1] }, label: ['fan {index}'] }\n`).join('');
+      writeFileSync(join(dir, 'generic.yaml'), generic);
+      writeFileSync(join(dir, 'acme-os1.yaml'), vendor('acme-os1', 50, "  sysDescr: 'AcmeOS 1'\n", 2));
+      writeFileSync(join(dir, 'acme-os2.yaml'), vendor('acme-os2', 60, "  sysDescr: 'AcmeOS 2'\n", 5));
+      writeFileSync(join(dir, 'acme-probe.yaml'), vendor('acme-probe', 10, '  probe: 1.3.6.1.4.1.99999.9.0\n', 9));
+      const profiles = loadProfiles(dir);
+      expect(detect(sys('AcmeOS 1.2', '1.3.6.1.4.1.99999.3'), profiles)!.profile.name).toBe('acme-os1');
+      const bare = detect(sys('ACME-24X', '1.3.6.1.4.1.99999.3'), profiles)!;
+      expect([bare.profile.name, bare.by, bare.enterprise]).toEqual(['acme-os2', 'vendor', '1.3.6.1.4.1.99999']);
+      expect(bare.why).toMatch(/Acme's enterprise 1\.3\.6\.1\.4\.1\.99999/);
+      // The probe answering makes acme-probe a match of its own (priority 10 beats generic's 0).
+      expect(detect(sys('ACME-24X', '1.3.6.1.4.1.99999.3', ['1.3.6.1.4.1.99999.9.0']), profiles)!.profile.name).toBe('acme-probe');
+      expect(detect(sys('ACME-24X', '1.3.6.1.4.1.9999.3'), profiles)!.profile.name).toBe('generic');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

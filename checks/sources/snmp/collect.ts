@@ -3,13 +3,14 @@
  * short-term columns sampled across the window), extract measurements, and return a Report.
  * An unreachable device, or one that stops answering part-way, gives gaps — never a fake normal.
  */
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as ReportT, type XunjianError } from '../../../schemas/index.js';
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
-import { builtinProfiles, detectProfile, detectionProbes, type ResolvedProfile } from './profiles.js';
-import { SnmpSession, type SnmpTarget } from './session.js';
-import { addWalk, emptyWalked, profileColumns, sampleColumns, type Walked } from './walked.js';
+import { builtinProfiles, detect, detectionProbes, type Detection, type ResolvedProfile } from './profiles.js';
+import { SnmpSession, type SnmpTarget, type SnmpValue } from './session.js';
+import { walkTogether } from './walker.js';
+import { addWalk, emptyWalked, ENT_PHYSICAL_CLASS, inventoryOnlyColumns, profileColumns, sampleColumns, type Walked } from './walked.js';
 
 export const PRODUCER = 'xunjian-snmp/0.1.0';
 
@@ -39,7 +40,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0,
 
 function reportId(target: SnmpTarget, at: Date): string {
   const host = `${target.host}-${target.port ?? 161}`.replace(/[^A-Za-z0-9.-]/g, '_');
-  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomBytes(3).toString('hex')}`.slice(0, 100);
+  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomUUID().slice(0, 6)}`.slice(0, 100);
 }
 
 function baseIdentity(target: SnmpTarget) {
@@ -81,9 +82,9 @@ export const MAX_SILENT_TABLES = 8;
  * the device answers nothing at all, or MAX_SILENT_TABLES have timed out, the remaining columns are
  * marked failed without waiting. Resolves true when the device answered to the end.
  */
-async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<boolean> {
+async function walkAll(session: SnmpSession, columns: string[], walked: Walked, concurrency: number, priorTimeouts = 0): Promise<boolean> {
   let next = 0;
-  let timeouts = 0;
+  let timeouts = priorTimeouts;
   let givenUp: string | undefined;
   const worker = async () => {
     while (next < columns.length) {
@@ -107,18 +108,45 @@ async function walkAll(session: SnmpSession, columns: string[], walked: Walked, 
   return givenUp === undefined;
 }
 
+/**
+ * Walks `columns` several to a request (walker.ts); the columns of a request that failed are then
+ * walked one by one by walkAll, which tells one silent table from a dead device — unless the
+ * device no longer answers a GET at all, when they are failed at once. v1 has no GETBULK: walkAll.
+ */
+async function walkColumns(session: SnmpSession, columns: string[], walked: Walked, concurrency: number): Promise<boolean> {
+  if (session.target.version === '1' || columns.length <= 1) return walkAll(session, columns, walked, concurrency);
+  const r = await walkTogether(session, columns, walked, concurrency);
+  if (r.unread.length === 0) return true;
+  if (r.timeouts > 0 && !(await stillAnswers(session))) {
+    for (const c of r.unread) walked.failed.set(c, `not read: the device stopped answering (${r.timeoutMessage})`);
+    return false;
+  }
+  return walkAll(session, r.unread, walked, concurrency, r.timeouts);
+}
+
 async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Promise<SystemFacts & { answered: Set<string> }> {
-  const [descr, objectId, upTime, name] = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName]);
+  const probes = detectionProbes(profiles);
   const answered = new Set<string>();
-  for (const probe of detectionProbes(profiles)) {
-    try {
-      const [v] = await session.get([probe]);
-      if (v !== undefined) answered.add(probe);
-    } catch (e) {
-      if (e instanceof SnmpTimeoutError) throw e;
-      // v1 answers a missing object with noSuchName: the probe is simply not there.
+  let system: (SnmpValue | undefined)[];
+  try {
+    // One request: v2c/v3 answer a missing probe with noSuchObject in its own varbind.
+    system = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName, ...probes]);
+    probes.forEach((probe, i) => system[4 + i] !== undefined && answered.add(probe));
+  } catch (e) {
+    if (e instanceof SnmpTimeoutError || probes.length === 0) throw e;
+    // v1 refuses the whole GET with noSuchName when one object is missing: ask one by one.
+    system = await session.get([SYS.sysDescr, SYS.sysObjectID, SYS.sysUpTime, SYS.sysName]);
+    for (const probe of probes) {
+      try {
+        const [v] = await session.get([probe]);
+        if (v !== undefined) answered.add(probe);
+      } catch (e2) {
+        if (e2 instanceof SnmpTimeoutError) throw e2;
+        // noSuchName: the probe is simply not there.
+      }
     }
   }
+  const [descr, objectId, upTime, name] = system;
   return {
     sysDescr: descr === undefined ? '' : String(descr),
     sysObjectID: objectId === undefined ? '' : String(objectId).replace(/^\./, ''),
@@ -126,6 +154,82 @@ async function readSystem(session: SnmpSession, profiles: ResolvedProfile[]): Pr
     ...(name !== undefined && String(name).trim() ? { sysName: String(name).trim() } : {}),
     answered,
   };
+}
+
+/**
+ * `xunjian-snmp/0.1.0 profile=cisco-ios by=enterprise:1.3.6.1.4.1.9`: the profile and how it was
+ * chosen (`by=match`; `by=enterprise:<prefix>` for a vendor's broadest profile; `by=default`;
+ * `by=unanswered:<prefix>` when the vendor's tables gave nothing), which the form prints.
+ */
+function producerOf(d: Detection): string {
+  const by = d.by === 'vendor' ? `enterprise:${d.enterprise}` : d.by === 'unanswered' ? `unanswered:${d.enterprise}` : d.by;
+  return `${PRODUCER} profile=${d.profile.name} by=${by}`.slice(0, 100);
+}
+
+function hasLogEntries(profile: ResolvedProfile, walked: Walked): boolean {
+  return (profile.log ?? []).some((s) => (walked.columns.get(s.severity.oid)?.size ?? 0) > 0);
+}
+
+/** The hardware checks a vendor profile must measure something for before it is kept. */
+const HARDWARE_CHECKS: CheckId[] = ['SXKR-001', 'SXKR-002', 'SXKR-004', 'SXKR-005'];
+
+/** Entities whose serial and model a poll asks for: the chassis (entPhysicalClass 3), then the profile's own. */
+function inventoryIndexes(profile: ResolvedProfile, walked: Walked): string[] {
+  const chassis = [...(walked.columns.get(ENT_PHYSICAL_CLASS) ?? [])].filter(([, v]) => v === 3).map(([k]) => k);
+  return [...new Set([...chassis.slice(0, 4), ...(profile.inventory?.entityIndexes ?? []).map(String), '0'])].slice(0, 8);
+}
+
+/**
+ * Serial, model and firmware by GET at the entities that carry them (one request); a column none
+ * of those answers is walked whole, so the first entity that has one is still found.
+ */
+async function readInventory(session: SnmpSession, profile: ResolvedProfile, columns: string[], walked: Walked, concurrency: number): Promise<void> {
+  const indexes = inventoryIndexes(profile, walked);
+  const oids = columns.flatMap((c) => indexes.map((i) => `${c}.${i}`));
+  let values: (SnmpValue | undefined)[] = [];
+  try {
+    values = await session.get(oids);
+  } catch {
+    // v1 refuses a GET with any missing object (noSuchName): walk instead.
+  }
+  const unanswered: string[] = [];
+  columns.forEach((column, k) => {
+    const rows = indexes.flatMap((index, j) => {
+      const v = values[k * indexes.length + j];
+      return v !== undefined && String(v).trim() ? [{ oid: `${column}.${index}`, value: v }] : [];
+    });
+    if (rows.length > 0) addWalk(walked, column, rows);
+    else unanswered.push(column);
+  });
+  if (unanswered.length > 0) await walkColumns(session, unanswered, walked, concurrency);
+}
+
+interface ProfileRead {
+  walked: Walked;
+  /** The CPU sample passes across the window, the full walk last. */
+  samplePasses: Walked[];
+  answering: boolean;
+  /** The window the samples span (0: one reading). */
+  windowMs: number;
+}
+
+/** Walks what `profile` reads: the CPU sample columns across the window, then every column once. */
+async function readProfile(session: SnmpSession, profile: ResolvedProfile, o: { t0: number; windowMs: number; samples: number; concurrency: number }): Promise<ProfileRead> {
+  const sampleCols = sampleColumns(profile);
+  const samplePasses: Walked[] = [];
+  for (let k = 0; k < o.samples - 1; k++) {
+    await sleep(o.t0 + (k * o.windowMs) / (o.samples - 1) - Date.now());
+    const pass = emptyWalked();
+    await walkColumns(session, sampleCols, pass, o.concurrency);
+    samplePasses.push(pass);
+  }
+  if (o.samples > 1) await sleep(o.t0 + o.windowMs - Date.now());
+  const walked = emptyWalked();
+  const inventory = new Set(inventoryOnlyColumns(profile));
+  const answering = await walkColumns(session, profileColumns(profile).filter((c) => !inventory.has(c)), walked, o.concurrency);
+  if (answering && inventory.size > 0) await readInventory(session, profile, [...inventory], walked, o.concurrency);
+  samplePasses.push(walked);
+  return { walked, samplePasses, answering, windowMs: o.samples > 1 ? o.windowMs : 0 };
 }
 
 /** Polls one device over SNMP and returns its report (source `snmp`). Rejects only for a malformed target. */
@@ -145,42 +249,54 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
       if (!(e instanceof SnmpError)) throw e;
       return unreachableReport(target, start, now(), e.message);
     }
-    const profile = detectProfile(sys, profiles);
-    if (!profile) return unreachableReport(target, start, now(), `no SNMP profile matches sysObjectID ${sys.sysObjectID} / sysDescr "${sys.sysDescr.slice(0, 80)}"`);
+    let detection = detect(sys, profiles);
+    if (!detection) return unreachableReport(target, start, now(), `no SNMP profile matches sysObjectID ${sys.sysObjectID} / sysDescr "${sys.sysDescr.slice(0, 80)}"`);
 
     const concurrency = opts.walkConcurrency ?? 4;
-    const sampleCols = sampleColumns(profile);
-    const samplePasses: Walked[] = [];
-    for (let k = 0; k < samples - 1; k++) {
-      await sleep(t0 + (k * windowMs) / (samples - 1) - Date.now());
-      const pass = emptyWalked();
-      await walkAll(session, sampleCols, pass, concurrency);
-      samplePasses.push(pass);
-    }
-    if (samples > 1) await sleep(t0 + windowMs - Date.now());
-    const walked = emptyWalked();
-    const answering = await walkAll(session, profileColumns(profile), walked, concurrency);
-    // sysUpTime read again with the walk, so log entry times are computed against the same instant
-    // (not from a device that fell silent: that would only add a timeout).
-    if (answering) {
-      try {
-        const [up] = await session.get([SYS.sysUpTime]);
-        if (typeof up === 'number') sys.sysUpTime = up;
-      } catch {
-        // keep the first reading
+    const readWith = async (d: Detection, window: { t0: number; windowMs: number; samples: number }) => {
+      const read = await readProfile(session, d.profile, { ...window, concurrency });
+      // sysUpTime read again with the walk, so log entry times are computed against the same
+      // instant — only when there are entries to time (and not from a device that fell silent:
+      // that would only add a timeout).
+      if (read.answering && hasLogEntries(d.profile, read.walked)) {
+        try {
+          const [up] = await session.get([SYS.sysUpTime]);
+          if (typeof up === 'number') sys.sysUpTime = up;
+        } catch {
+          // keep the first reading
+        }
       }
+      const at = now();
+      const extracted = extract({
+        profile: d.profile,
+        walked: read.walked,
+        samples: read.samplePasses,
+        sys,
+        at: at.toISOString(),
+        windowMs: read.windowMs,
+        ...(opts.logSince ? { logSince: opts.logSince } : {}),
+        ...(d.by === 'vendor' ? { profileNote: d.why } : {}),
+      });
+      return { read, at, ...extracted };
+    };
+    let result = await readWith(detection, { t0, windowMs, samples });
+    // A device under a vendor's enterprise that answered, yet gave none of that vendor's hardware
+    // tables (an appliance on a general-purpose OS with the vendor's OID), is read with the
+    // catch-all profile's standard MIBs instead.
+    const catchAll = profiles.find((p) => Object.values(p.detect).every((v) => v === undefined));
+    if (
+      detection.by === 'vendor' &&
+      catchAll &&
+      result.read.answering &&
+      result.read.walked.failed.size === 0 &&
+      !result.measurements.some((m) => HARDWARE_CHECKS.includes(m.check))
+    ) {
+      detection = { ...detection, profile: catchAll, by: 'unanswered', why: `${detection.why}; it answered none of that profile's hardware tables: standard MIBs only` };
+      result = await readWith(detection, { t0: Date.now(), windowMs: 0, samples: 1 });
     }
-    samplePasses.push(walked);
-    const end = now();
-    const { measurements, gaps, inventory } = extract({
-      profile,
-      walked,
-      samples: samplePasses,
-      sys,
-      at: end.toISOString(),
-      windowMs: samples > 1 ? windowMs : 0,
-      ...(opts.logSince ? { logSince: opts.logSince } : {}),
-    });
+    const { profile } = detection;
+    const { measurements, gaps, inventory } = result;
+    const end = result.at;
     const report: ReportT = {
       id: reportId(target, end),
       source: 'snmp',
@@ -198,7 +314,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
       },
       measurements,
       gaps: gaps.slice(0, 1000),
-      producer: `${PRODUCER} profile=${profile.name}`.slice(0, 100),
+      producer: producerOf(detection),
     };
     return validate(Report, report, `SNMP report for ${session.address}`);
   } finally {
@@ -206,7 +322,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
   }
 }
 
-/** The profile `collectSnmp` would choose, from a report's producer field. */
+/** The profile `collectSnmp` chose, from a report's producer field. */
 export function profileOf(report: ReportT): string | undefined {
   return /profile=([a-z0-9-]+)/.exec(report.producer ?? '')?.[1];
 }

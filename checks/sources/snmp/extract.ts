@@ -45,6 +45,8 @@ export interface ExtractInput {
   windowMs: number;
   /** When the log was read last; entries before it are not reported. */
   logSince?: Date;
+  /** Why the profile was chosen, when that is not plain detection: said where a check found nothing. */
+  profileNote?: string;
 }
 
 export interface Inventory {
@@ -235,7 +237,7 @@ export function extract(input: ExtractInput): Extracted {
     gaps.push({
       check,
       reason: names.length
-        ? `the device answered but reported none of ${names.join(', ')} (profile ${profile.name})`
+        ? `the device answered but reported none of ${names.join(', ')} (profile ${profile.name}${input.profileNote ? `: ${input.profileNote}` : ''})`
         : `profile ${profile.name} reads nothing for this check`,
       ...(names.length ? { command: columns.map((c) => `${c.name} (${c.oid})`).join(', ').slice(0, 1000) } : {}),
     });
@@ -499,12 +501,22 @@ function extractInventory(input: ExtractInput): Inventory {
   };
   const fromDescr = (re: string | undefined) => (re ? new RegExp(re).exec(sys.sysDescr)?.[1]?.trim() : undefined);
   const serial = pick(inv.serial);
-  const model = pick(inv.model) ?? fromDescr(inv.modelFromDescr);
+  const model = pick(inv.model) ?? fromDescr(inv.modelFromDescr) ?? bareModel(sys.sysDescr);
   const version = fromDescr(inv.versionFromDescr) ?? pick(inv.firmware);
   if (serial) out.serial = serial;
   if (model) out.model = model.slice(0, 200);
   if (version) out.version = version.slice(0, 200);
   return out;
+}
+
+/**
+ * The model when sysDescr is nothing but a model and perhaps a serial (`IE-3400-8T2S FOC2233X0AB`),
+ * as industrial and some newer switches answer; a banner naming software is not a model.
+ */
+function bareModel(sysDescr: string): string | undefined {
+  const words = sysDescr.trim().split(/\s+/);
+  if (words.length > 2 || /software|version|release|\bos\b/i.test(sysDescr)) return undefined;
+  return /^[A-Za-z0-9][A-Za-z0-9+._/-]{2,}$/.test(words[0]!) ? words[0] : undefined;
 }
 
 /** Index order: 2 before 10, 7.1 before 7.10. */

@@ -6,5 +6,5 @@
 export { collectSnmp, collectSnmpMany, profileOf, MAX_SILENT_TABLES, PRODUCER, type CollectOptions, type PollOutcome } from './collect.js';
 export { SnmpSession, type SnmpTarget, type SnmpValue } from './session.js';
 export { SnmpError, SnmpTimeoutError, SnmpAuthError, SnmpResponseError, ProfileError } from './errors.js';
-export { builtinProfiles, loadProfiles, parseProfile, detectProfile, PROFILE_DIR, type ResolvedProfile, type SystemInfo } from './profiles.js';
+export { builtinProfiles, loadProfiles, parseProfile, detect, detectProfile, PROFILE_DIR, type Detection, type ResolvedProfile, type SystemInfo } from './profiles.js';
 export { extract, type Extracted, type Inventory } from './extract.js';

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { SnmpProfile, ValidationError, validate } from '../../../schemas/index.js';
 import { ProfileError } from './errors.js';
 import { templatePlaceholders } from './template.js';
+import { profileColumns } from './walked.js';
 
 export const PROFILE_DIR = join(dirname(fileURLToPath(import.meta.url)), 'profiles');
 
@@ -143,10 +144,80 @@ export function matches(p: SnmpProfile, sys: SystemInfo): boolean {
   return true;
 }
 
-/** The matching profile with the highest priority (ties: the more specific detection, then name). */
-export function detectProfile(sys: SystemInfo, profiles = builtinProfiles()): ResolvedProfile | undefined {
+/**
+ * How a profile was chosen: an OS profile matched, the vendor's broadest one, or the catch-all —
+ * `unanswered` when the vendor's broadest profile was tried and the device answered none of its
+ * hardware tables (collect.ts decides that after the walk).
+ */
+export type DetectedBy = 'match' | 'vendor' | 'unanswered' | 'default';
+
+export interface Detection {
+  profile: ResolvedProfile;
+  by: DetectedBy;
+  /** For the form: which facts chose the profile. */
+  why: string;
+  /** For `by: 'vendor'` and `'unanswered'`: the enterprise prefix the sysObjectID is under. */
+  enterprise?: string;
+}
+
+const hasCriteria = (p: SnmpProfile) => Object.values(p.detect).some((v) => v !== undefined);
+const under = (oid: string, prefix: string) => oid === prefix || oid.startsWith(`${prefix}.`);
+const quoted = (text: string) => JSON.stringify(text.replace(/\s+/g, ' ').trim().slice(0, 60));
+
+function matchedBecause(p: SnmpProfile, sys: SystemInfo, oid: string): string {
+  const d = p.detect;
+  const parts: string[] = [];
+  const prefix = d.sysObjectID?.find((x) => under(oid, x));
+  if (prefix) parts.push(`sysObjectID ${oid} is under ${prefix}`);
+  if (d.sysDescr) parts.push(`sysDescr ${quoted(sys.sysDescr)} matches /${d.sysDescr}/`);
+  if (d.probe) parts.push(`${d.probe} answers`);
+  return parts.join(', ');
+}
+
+/**
+ * The profile for a device. The highest-priority match wins (ties: the more specific detection,
+ * then name). When only the catch-all matches but the sysObjectID lies under an enterprise some
+ * vendor profile claims, and the sysDescr names no OS those profiles know (industrial and newer
+ * switches answer a bare model and serial), the device is read with that vendor's broadest profile
+ * — the one reading the most columns; ties go to the lower priority, the base the others include —
+ * since it answers the vendor's tables whatever its sysDescr says. A sysDescr a vendor profile
+ * recognises and deliberately excludes (sysDescrNot, e.g. UCS fabric interconnects) stays generic.
+ */
+export function detect(sys: SystemInfo, profiles = builtinProfiles()): Detection | undefined {
+  const oid = sys.sysObjectID.replace(/^\./, '');
   const specificity = (p: SnmpProfile) => Object.values(p.detect).filter((v) => v !== undefined).length;
-  return profiles
+  const best = profiles
     .filter((p) => matches(p, sys))
     .sort((a, b) => b.priority - a.priority || specificity(b) - specificity(a) || a.name.localeCompare(b.name))[0];
+  if (best && hasCriteria(best)) return { profile: best, by: 'match', why: matchedBecause(best, sys, oid) };
+
+  const vendorProfiles = profiles.filter((p) => p.detect.sysObjectID?.some((prefix) => under(oid, prefix)));
+  const excludedBy = vendorProfiles.find(
+    (p) => p.detect.sysDescr && new RegExp(p.detect.sysDescr).test(sys.sysDescr) && p.detect.sysDescrNot && new RegExp(p.detect.sysDescrNot).test(sys.sysDescr),
+  );
+  const eligible = vendorProfiles.filter((p) => !p.detect.probe || sys.answered.has(p.detect.probe));
+  if (!excludedBy && eligible.length > 0) {
+    const width = new Map(eligible.map((p) => [p, profileColumns(p).length]));
+    const broadest = [...eligible].sort((a, b) => width.get(b)! - width.get(a)! || a.priority - b.priority || a.name.localeCompare(b.name))[0]!;
+    const enterprise = broadest.detect.sysObjectID!.filter((prefix) => under(oid, prefix)).sort((a, b) => b.length - a.length)[0]!;
+    const vendor = broadest.inventory?.vendor ?? `enterprise ${enterprise}`;
+    return {
+      profile: broadest,
+      by: 'vendor',
+      enterprise,
+      why:
+        `sysObjectID ${oid} is under ${vendor}'s enterprise ${enterprise}, but sysDescr ${quoted(sys.sysDescr)} names no OS ` +
+        `a ${vendor} profile knows: read with ${broadest.name}, the broadest ${vendor} profile (${width.get(broadest)} columns)`,
+    };
+  }
+  if (!best) return undefined;
+  const why = excludedBy
+    ? `sysDescr ${quoted(sys.sysDescr)} is excluded by ${excludedBy.name} (/${excludedBy.detect.sysDescrNot}/): standard MIBs only`
+    : `no vendor profile claims sysObjectID ${oid || '(none)'}: standard MIBs only`;
+  return { profile: best, by: 'default', why };
+}
+
+/** The profile `detect` chooses. */
+export function detectProfile(sys: SystemInfo, profiles = builtinProfiles()): ResolvedProfile | undefined {
+  return detect(sys, profiles)?.profile;
 }

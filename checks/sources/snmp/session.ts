@@ -191,6 +191,21 @@ export class SnmpSession {
     }
   }
 
+  /**
+   * One GETBULK carrying several columns: for each cursor, the objects that follow it (up to
+   * `repetitions`; fewer when the agent truncates a large answer). `end` marks endOfMibView.
+   */
+  async bulkNext(cursors: string[], repetitions: number): Promise<{ oid: string; value: SnmpValue | undefined; end: boolean }[][]> {
+    const answer = await this.request<(Varbind | Varbind[])[]>(`GETBULK ${cursors.length === 1 ? cursors[0] : `${cursors[0]} … (${cursors.length} columns)`}`, (cb) =>
+      this.session.getBulk(cursors, 0, repetitions, cb),
+    );
+    return cursors.map((_, i) => {
+      const column = answer[i];
+      const list = column === undefined ? [] : Array.isArray(column) ? column : [column];
+      return list.map((vb) => ({ oid: vb.oid, value: varbindValue(vb), end: vb.type === T.EndOfMibView }));
+    });
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

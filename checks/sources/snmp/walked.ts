@@ -45,6 +45,18 @@ export function num(v: SnmpValue | undefined): number | undefined {
 const cols = (list: SnmpColumn[] | undefined) => (list ?? []).map((c) => c.oid);
 const labelCols = (labels: string[]) => labels.flatMap(templateColumns);
 
+/**
+ * The inventory columns (serial, model, firmware) that nothing else in the profile reads: a poll
+ * GETs them at the chassis and the profile's entity indexes instead of walking every entity's
+ * (hundreds on a stack or a modular chassis), and walks them only if none of those has a value.
+ */
+export function inventoryOnlyColumns(p: SnmpProfile): string[] {
+  const inv = p.inventory;
+  if (!inv) return [];
+  const own = new Set(profileColumns({ ...p, inventory: undefined }));
+  return dedupe([...cols(inv.serial), ...cols(inv.model), ...cols(inv.firmware)].filter((c) => !own.has(c)));
+}
+
 /** Every column the full profile reads once per poll. */
 export function profileColumns(p: SnmpProfile): string[] {
   const out: string[] = [];
