@@ -4,6 +4,7 @@ import { CpuThresholds, MemoryThresholds, type CheckId, type MaintenanceRequestI
 import { validate, ValidationError } from '../../../schemas/index.js';
 import { CHECK_IDS, MaintenanceRequestInput as MaintenanceSchema, PartReplacementInput as PartSchema, ServiceReportInput as ServiceSchema } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
+import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionsRepository } from '../../inspections/index.js';
 import { MaintenanceRepository } from '../../maintenance/index.js';
 import { localisedRows, reportSources } from '../../reports/index.js';
@@ -41,7 +42,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       }
       return request.viewer;
     };
-    const page = (reply: FastifyReply, html: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
     const siteParam = (request: FastifyRequest, v: Viewer) => {
       const site = (request.params as { site: string }).site;
       assertViewerSite(v, site);
@@ -124,9 +125,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const report = row?.reportId ? app.repos.reports.get(row.reportId) : undefined;
       const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
       const stored = row?.reportId ? history.find((x) => x.reportId === row.reportId) : history[0];
-      const html = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
-      if (q.fragment) return page(reply, html);
-      return page(reply, layout(lang, `${q.device} · ${check}`, html, v, site));
+      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
+      if (q.fragment) return page(reply, detail);
+      return page(reply, layout(lang, `${q.device} · ${check}`, detail, v, site));
     });
 
     const reviewBase = (site: string, month: string) => `/sites/${encodeURIComponent(site)}/review?month=${month}`;
@@ -186,7 +187,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const now = app.clock();
       const active = tickets.list({ site, status: 'active', limit: 500 }, now);
       const closed = tickets.list({ site, status: 'closed', limit: 50 }, now);
-      const body = `${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
+      const body = html`${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 
@@ -301,11 +302,11 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const month = (request.query as { month?: string }).month ?? monthOfTime(now);
       const entries = v.role === 'customer' ? [] : audit.forSite(site, 50);
       const log = entries.length
-        ? `<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries
-            .map((e) => `<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`.replace(/<td>([^<]*)<\/td>/g, (_m, x: string) => `<td>${x.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</td>`))
-            .join('')}</tbody></table>`
+        ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
+            (e) => html`<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+          )}</tbody></table>`
         : '';
-      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, reportsView(lang, site, month, quarterOfTime(now)) + log, v, site));
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now))}${log}`, v, site));
     });
   };
 }
