@@ -21,3 +21,4 @@ export {
 export { createUser } from './create.js';
 export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';
 export { registerAudit, type AuditRule } from './audit-hook.js';
+export { actorOf, assertRole, assertActorSite, auditedChange, type Actor, type ActionContext } from './actor.js';
