@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,6 +67,28 @@ describe('dashboard safety', () => {
     expect(await page.title()).not.toBe('xss');
     await page.screenshot({ path: join(ARTIFACTS, 'safety-audit-actor.png'), fullPage: true });
     await context.close();
+  });
+
+  it('a page of another origin cannot log the browser in (log-in CSRF): its form post is refused', async () => {
+    // The attacker's page, served from another port, posts the attacker's own credentials to /login.
+    const evil = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<form id="f" method="post" action="${s.collector.url}/login"><input name="name" value="wang"><input name="password" value="${PASSWORD.wang}"></form><script>document.getElementById('f').submit()</script>`);
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+    const context = await browser.newContext();
+    try {
+      const page = await context.newPage();
+      // the victim has visited the collector before (the log-in page set its CSRF cookie)
+      await page.goto(`${s.collector.url}/login`);
+      const answer = page.waitForResponse((r) => r.url() === `${s.collector.url}/login` && r.request().method() === 'POST');
+      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
+      expect((await answer).status()).toBe(403);
+      expect((await context.cookies()).some((c) => c.name === 'xj_session')).toBe(false);
+    } finally {
+      await context.close();
+      await new Promise((r) => evil.close(r));
+    }
   });
 
   it('a customer cannot sign a month through the API nor through the page: one rule, one message', async () => {
