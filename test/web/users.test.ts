@@ -95,7 +95,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
     // 30 failures from one address over many names close that address (the per-source step)…
     for (let i = 0; i < 30; i++) {
-      const res = await form({ name: `nobody-${i}`, password: 'x' }, '127.0.0.3', );
+      const res = await form({ name: `nobody-${i}`, password: 'x' }, '127.0.0.3');
       expect(res.status).toBe(401);
     }
     expect((await form({ name: 'wu', password: 'another long secret' }, '127.0.0.3')).status).toBe(429);
@@ -103,7 +103,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     const forged = await postLoginForm(c.url, { name: 'wu', password: 'another long secret' }, { from: '127.0.0.3', headers: { 'x-forwarded-for': '198.51.100.7' } });
     expect(forged.status).toBe(429);
     expect((await form({ name: 'wu', password: 'another long secret' }, '127.0.0.4')).status).toBe(303);
-  });
+  }, 240_000); // 32 scrypt verifications: minutes on a loaded 2-core machine
 
   it('behind a TLS proxy (trustProxy): the forwarded address is the source and the cookies are Secure', async () => {
     const proxied = await startTestCollector({ silenceScanSeconds: 0, trustProxy: '127.0.0.1' });
@@ -137,5 +137,5 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     const generated = run(['create', '--name', 'admin1', '--role', 'admin']);
     expect(generated.stdout).toMatch(/password: [\w-]{16}/);
     expect(COLLECTOR_CLI).toBeTruthy();
-  });
+  }, 240_000); // four CLI processes, each compiling TypeScript on start
 });
