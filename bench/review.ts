@@ -46,7 +46,7 @@ console.log(`seeded ${DEVICES} devices × ${DAYS} days = ${reports} reports (${r
 new UsersRepository(c.db).create({ name: 'bench-engineer', role: 'engineer', passwordHash: await hashPassword('bench-password'), sites: [] });
 const token = c.token('engineer', 'bench');
 const login = await fetch(`${c.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-engineer', password: 'bench-password' }) });
-const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+const cookie = login.headers.getSetCookie().find((c) => c.startsWith('xj_session='))!.split(';')[0]!;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 async function time(label: string, fn: () => Promise<number | void>): Promise<number> {

@@ -130,6 +130,8 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
   FST_ERR_CTP_EMPTY_JSON_BODY: 'empty_body',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_content_length',
+  FST_CSRF_MISSING_SECRET: 'csrf',
+  FST_CSRF_INVALID_TOKEN: 'csrf',
 };
 
 export function configWithDefaults(partial: Partial<CollectorConfig> = {}): CollectorConfig {
@@ -142,6 +144,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serverOptions: FastifyServerOptions & { https?: { cert: Buffer; key: Buffer } } = {
     logger: options.logger ?? { level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } },
     bodyLimit: config.bodyLimit,
+    // request.ip and request.protocol (Secure cookies, the log-in throttle) from a trusted proxy's headers.
+    trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     ...(options.https ? { https: options.https } : {}),
   };
   const app = Fastify(serverOptions as FastifyServerOptions).withTypeProvider<TypeBoxProvider>();
@@ -211,6 +215,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   registerAuth(app, repos.tokens);
+  // Every answer may carry site data (API, pages, reports, and errors naming a site): no browser
+  // or proxy keeps a copy. A route whose answer is public and fixed (the dashboard's stylesheet and
+  // script) sets its own Cache-Control.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
 
   // Recorded before any route plugin registers, so every route (children included) is listed:
   // tests derive "every write route refuses bad bodies" and "every API route is documented" from it.

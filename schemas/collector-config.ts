@@ -22,6 +22,14 @@ export const CollectorConfig = Type.Object(
     durability: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),
     /** Largest accepted request body in bytes (413 above). */
     bodyLimit: Type.Integer({ minimum: 1024, maximum: 1024 * 1024 * 1024, default: 16 * 1024 * 1024 }),
+    /**
+     * Behind a TLS-terminating reverse proxy: which proxies to believe about the client's address
+     * (X-Forwarded-For) and scheme (X-Forwarded-Proto) — `true` (every hop: only when nothing but the
+     * proxy can reach the collector), a comma-separated list of proxy addresses or CIDRs, or a hop
+     * count. Off by default: the socket's address is the client, and cookies are Secure only when
+     * the collector itself serves TLS.
+     */
+    trustProxy: Type.Union([Type.Boolean(), Type.String({ minLength: 1, maxLength: 2000 }), Type.Integer({ minimum: 1, maximum: 16 })], { default: false }),
     tls: Type.Optional(
       Type.Object(
         { cert: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) },

@@ -7,6 +7,8 @@ export const LoginBody = Type.Object(
     password: Type.String({ minLength: 1, maxLength: 1000 }),
     /** Where to go after a form log-in (a path on this collector). */
     next: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** The log-in form's CSRF token (required for a form post, checked by the dashboard). */
+    _csrf: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { additionalProperties: false },
 );

@@ -3,3 +3,4 @@ export { InspectionsRepository } from './repository.js';
 export { inspectionsRoutes } from './routes.js';
 export { monthBounds, monthOf } from './month.js';
 export { migration012 } from './migration.js';
+export { InspectionActions, INSPECTION_ROLES } from './actions.js';

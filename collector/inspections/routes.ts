@@ -1,21 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { InspectionAmend, InspectionNotes, InspectionParams, InspectionQuery, InspectionUpload } from '../../schemas/index.js';
-import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
+import { assertSite, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { redactorFor, registerAudit } from '../users/index.js';
-import { InspectionsRepository } from './repository.js';
+import { actorOf, redactorFor } from '../users/index.js';
+import { InspectionActions, INSPECTION_ROLES } from './actions.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
 
 /** Monthly inspection records (巡检记录): assembled or uploaded, signed, confirmed, locked, amended. */
 export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const inspections = new InspectionsRepository(app.db);
+  // Every change goes through the action layer the dashboard uses too (role, site, validation, audit).
+  const actions = new InspectionActions(app);
+  const inspections = actions.inspections;
   const tags = ['inspections'];
   const base = '/api/v1/sites/:site/inspections/:month';
-  // Sign-offs, confirmations, notes, amendments and uploads are in the audit log (the dashboard writes the same).
-  registerAudit(app);
 
   app.get(
     '/api/v1/sites/:site/inspections',
@@ -51,7 +51,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     base,
     {
-      config: { auth: { roles: EDITORS }, audit: { action: 'inspection.upload', createdOnly: true, detail: (_b, a) => `${(a.accepted as unknown[]).length} forms` } },
+      config: { auth: { roles: INSPECTION_ROLES.upload } },
       schema: {
         tags,
         summary: 'Upload field inspections (the CLI’s InspectionForm[]), idempotent by report id',
@@ -61,58 +61,35 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request, reply) => {
-      const { site, month } = request.params;
-      const p = principalOf(request);
-      assertSite(p, site);
-      const outcome = inspections.upload(site, month, request.body, p.name, app.clock().getTime());
+      const outcome = actions.upload(actorOf(request), request.params.site, request.params.month, request.body);
       return reply.status(outcome.accepted.length > 0 ? 201 : 200).send(outcome);
     },
   );
 
   app.put(
     `${base}/notes`,
-    { config: { auth: { roles: EDITORS }, audit: { action: 'inspection.notes', detail: () => null } }, schema: { tags, summary: "The engineer's notes (draft only)", params: InspectionParams, body: InspectionNotes } },
-    async (request) => {
-      const { site, month } = request.params;
-      const p = principalOf(request);
-      assertSite(p, site);
-      return inspections.setNotes(site, month, request.body.notes, p.name, app.clock().getTime());
-    },
+    { config: { auth: { roles: INSPECTION_ROLES.notes } }, schema: { tags, summary: "The engineer's notes (draft only)", params: InspectionParams, body: InspectionNotes } },
+    async (request) => actions.setNotes(actorOf(request), request.params.site, request.params.month, request.body),
   );
 
   app.post(
     `${base}/sign`,
-    { config: { auth: { roles: EDITORS }, audit: 'inspection.sign' }, schema: { tags, summary: "The engineer's sign-off: freezes the rows", params: InspectionParams } },
-    async (request) => {
-      const { site, month } = request.params;
-      const p = principalOf(request);
-      assertSite(p, site);
-      return inspections.sign(site, month, p.name, app.clock().getTime());
-    },
+    { config: { auth: { roles: INSPECTION_ROLES.sign } }, schema: { tags, summary: "The engineer's sign-off: freezes the rows", params: InspectionParams } },
+    async (request) => actions.sign(actorOf(request), request.params.site, request.params.month),
   );
 
   app.post(
     `${base}/confirm`,
-    { config: { auth: { roles: ['customer'] }, audit: 'inspection.confirm' }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
-    async (request) => {
-      const { site, month } = request.params;
-      const p = principalOf(request);
-      assertSite(p, site);
-      return inspections.confirm(site, month, p.name, app.clock().getTime());
-    },
+    { config: { auth: { roles: INSPECTION_ROLES.confirm } }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
+    async (request) => actions.confirm(actorOf(request), request.params.site, request.params.month),
   );
 
   app.post(
     `${base}/amend`,
     {
-      config: { auth: { roles: EDITORS }, audit: 'inspection.amend' },
+      config: { auth: { roles: INSPECTION_ROLES.amend } },
       schema: { tags, summary: 'Amend a signed or confirmed record: starts revision n+1 as a draft', params: InspectionParams, body: InspectionAmend },
     },
-    async (request, reply) => {
-      const { site, month } = request.params;
-      const p = principalOf(request);
-      assertSite(p, site);
-      return reply.status(201).send(inspections.amend(site, month, request.body.reason, p.name, app.clock().getTime()));
-    },
+    async (request, reply) => reply.status(201).send(actions.amend(actorOf(request), request.params.site, request.params.month, request.body)),
   );
 };

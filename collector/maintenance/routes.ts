@@ -6,37 +6,32 @@ import {
   MaintenanceQuery,
   MaintenanceRequestInput,
   MaintenanceRequestPatch,
-  type MaintenanceStatus,
 } from '../../schemas/index.js';
-import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
+import { assertSite, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { MaintenanceRepository } from './repository.js';
-import { registerAudit } from '../users/index.js';
+import { actorOf } from '../users/index.js';
+import { MaintenanceActions, MAINTENANCE_ROLES, type MaintenanceDecisionName } from './actions.js';
 
 /** Maintenance requests (维护申请): filed by engineers ≥ 24 h ahead, approved in writing by the customer. */
 export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const requests = new MaintenanceRepository(app.db);
+  // Every change goes through the action layer the dashboard uses too (role, site, validation, audit).
+  const actions = new MaintenanceActions(app);
+  const requests = actions.requests;
   const tags = ['maintenance'];
-  // Requests, changes and the customer's decisions are in the audit log (the dashboard writes the same).
-  registerAudit(app);
 
   app.post(
     '/api/v1/maintenance',
     {
-      config: { auth: { roles: EDITORS }, audit: { action: 'maintenance.request', detail: (b) => String(b.purpose ?? '') } },
+      config: { auth: { roles: MAINTENANCE_ROLES.request } },
       schema: {
         tags,
         summary: 'File a maintenance request',
-        description: '400 with the reason when asked less than 24 h before its window, unless `emergency`.',
+        description: '400 with the reason when asked less than 24 h before its window, unless `emergency`; 400 `unknown_devices` listing devices the site does not have.',
         body: MaintenanceRequestInput,
       },
     },
-    async (request, reply) => {
-      const p = principalOf(request);
-      assertSite(p, request.body.site);
-      return reply.status(201).send(requests.create(request.body, p.name, app.clock()));
-    },
+    async (request, reply) => reply.status(201).send(actions.request(actorOf(request), request.body)),
   );
 
   app.get(
@@ -58,31 +53,26 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   app.patch(
     '/api/v1/maintenance/:id',
     {
-      config: { auth: { roles: EDITORS }, audit: { action: 'maintenance.update', detail: () => null } },
+      config: { auth: { roles: MAINTENANCE_ROLES.update } },
       schema: { tags, summary: 'Change a request still awaiting approval (409 once decided)', params: IdParams, body: MaintenanceRequestPatch },
     },
-    async (request) => {
-      const id = Number(request.params.id);
-      assertSite(principalOf(request), requests.get(id).site);
-      return requests.update(id, request.body, app.clock());
-    },
+    async (request) => actions.update(actorOf(request), Number(request.params.id), request.body),
   );
 
-  const decisions: { path: string; status: Exclude<MaintenanceStatus, 'requested'>; roles: readonly ('customer' | 'engineer' | 'admin')[]; summary: string }[] = [
-    { path: 'approve', status: 'approved', roles: ['customer'], summary: "The customer's written approval: its window then suppresses new tickets (customer role only)" },
-    { path: 'reject', status: 'rejected', roles: ['customer'], summary: 'The customer refuses the request (customer role only)' },
-    { path: 'cancel', status: 'cancelled', roles: EDITORS as ('engineer' | 'admin')[], summary: 'Withdraw a request (the record is kept)' },
+  const decisions: { path: MaintenanceDecisionName; summary: string }[] = [
+    { path: 'approve', summary: "The customer's written approval: its window then suppresses new tickets (customer role only)" },
+    { path: 'reject', summary: 'The customer refuses the request (customer role only)' },
+    { path: 'cancel', summary: 'Withdraw a request (the record is kept)' },
   ];
   for (const d of decisions) {
     app.post(
       `/api/v1/maintenance/:id/${d.path}`,
-      { config: { auth: { roles: d.roles }, audit: `maintenance.${d.path}` }, preValidation: emptyBodyIsEmptyObject, schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision } },
-      async (request) => {
-        const id = Number(request.params.id);
-        const p = principalOf(request);
-        assertSite(p, requests.get(id).site);
-        return requests.decide(id, d.status, p.name, app.clock(), request.body?.note);
+      {
+        config: { auth: { roles: MAINTENANCE_ROLES[d.path] } },
+        preValidation: emptyBodyIsEmptyObject,
+        schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision },
       },
+      async (request) => actions.decide(actorOf(request), Number(request.params.id), d.path, request.body?.note),
     );
   }
 };

@@ -10,7 +10,7 @@ export { buildPerformanceReport, type PerformanceRow } from './builders/performa
 export { buildFaultsReport, isHardwareFault } from './builders/faults.js';
 export { buildSummaryReport, type SummaryReportInput } from './builders/summary.js';
 export { buildHealthReport, availability, downtimeOf, slaFigures } from './builders/health.js';
-export { renderHtml, escapeHtml, tableHtml, REPORT_CSS } from './render/html.js';
+export { renderHtml, tableHtml, REPORT_CSS } from './render/html.js';
 export { renderPdf, CJK_FONT } from './render/pdf.js';
 export { renderCsv, renderCsvAll } from './render/csv.js';
 export { renderXlsx } from './render/xlsx.js';

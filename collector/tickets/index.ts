@@ -8,3 +8,4 @@ export { TicketsIngestHook, symptomOf } from './hook.js';
 export { detectSilence, type SilenceOutcome } from './silence.js';
 export { ticketsRoutes, type TicketsRoutesOptions } from './routes.js';
 export { migration010, migration013 } from './migration.js';
+export { TicketActions, TICKET_ROLES } from './actions.js';

@@ -1,9 +1,10 @@
-/** Dashboard users: scrypt passwords, sessions with CSRF tokens, log-in rate limit, audit log, CLI. */
+/** Dashboard users: scrypt passwords, sessions with CSRF tokens, log-in throttle, audit log, CLI. */
 export { migration020 } from './migration.js';
 export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.js';
 export { UsersRepository, AuditLog, USER_ROLES, type UserRole, type UserRow, type AuditEntry } from './repository.js';
-export { LoginLimiter } from './limiter.js';
+export { LoginThrottle, LOGIN_THROTTLE, type ThrottleSettings, type ThrottleStep } from './throttle.js';
 export { authenticate, badLogin } from './login.js';
+export { collectorKey, migration045 } from './keys.js';
 export {
   registerViewer,
   requireViewer,
@@ -11,8 +12,8 @@ export {
   assertViewerSite,
   maySeeAddresses,
   redirectToLogin,
-  sessionCookie,
-  parseCookies,
+  sessionCookieOptions,
+  csrfUserInfo,
   SESSION_COOKIE,
   SESSION_TTL_MS,
   type Viewer,
@@ -20,3 +21,4 @@ export {
 export { createUser } from './create.js';
 export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';
 export { registerAudit, type AuditRule } from './audit-hook.js';
+export { actorOf, assertRole, assertActorSite, auditedChange, type Actor, type ActionContext } from './actor.js';

@@ -1,28 +1,28 @@
+import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../errors.js';
-import type { LoginLimiter } from './limiter.js';
 import { verifyPassword } from './password.js';
 import type { UserRow, UsersRepository } from './repository.js';
+import type { LoginThrottle } from './throttle.js';
 
 /** A refused log-in; the message never says whether the name or the password was wrong. */
 export const badLogin = () => new ApiError(401, 'bad_login', 'wrong user name or password');
 export const tooManyAttempts = (seconds: number) =>
-  Object.assign(new ApiError(429, 'too_many_attempts', `too many failed log-ins; try again in ${seconds} s`), { retryAfter: seconds });
+  Object.assign(new ApiError(429, 'too_many_attempts', `too many failed log-ins from this address; try again in ${seconds} s`), { retryAfter: seconds });
 
 /**
- * Checks a name and password under the rate limit (per client address and per name). A wrong
- * name costs the same scrypt time as a wrong password, so timing does not reveal valid names.
+ * Checks a name and password under the log-in throttle (per user and source address, and per
+ * source address). A wrong name costs the same scrypt time as a wrong password, so timing does
+ * not reveal valid names.
  */
-export async function authenticate(users: UsersRepository, limiter: LoginLimiter, name: string, password: string, ip: string, now = Date.now()): Promise<UserRow> {
-  const keys = [`ip:${ip}`, `name:${name}`];
-  const wait = limiter.retryAfter(keys, now);
+export async function authenticate(users: UsersRepository, throttle: LoginThrottle, request: FastifyRequest, name: string, password: string): Promise<UserRow> {
+  const wait = await throttle.retryAfter(request);
   if (wait > 0) throw tooManyAttempts(wait);
   const found = users.credentials(name);
   const ok = await verifyPassword(password, found?.hash ?? DUMMY_HASH);
   if (!found || !ok) {
-    limiter.fail(keys, now);
+    await throttle.failed(request);
     throw badLogin();
   }
-  limiter.succeed(keys);
   return found.user;
 }
 

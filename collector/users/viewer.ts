@@ -28,59 +28,49 @@ declare module 'fastify' {
   }
 }
 
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const part of (header ?? '').split(';')) {
-    const i = part.indexOf('=');
-    if (i < 0) continue;
-    const name = part.slice(0, i).trim();
-    try {
-      out.set(name, decodeURIComponent(part.slice(i + 1).trim()));
-    } catch {
-      // a malformed cookie is ignored, not an error
-    }
-  }
-  return out;
-}
-
-/** Secure when the collector speaks HTTPS (configured TLS) — a Secure cookie is never sent over plain HTTP. */
-export function sessionCookie(value: string, secure: boolean, maxAgeS: number): string {
-  return `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
-}
+/** The session cookie: HttpOnly, SameSite=Strict, Secure whenever the request came over HTTPS (itself or through a trusted proxy). */
+export const sessionCookieOptions = (maxAgeS: number) =>
+  ({ path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: maxAgeS }) as const;
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const FORM = 'application/x-www-form-urlencoded';
+/** What a CSRF token is bound to: the session's own random value, or "anonymous" before log-in. */
+const csrfBinding = new WeakMap<FastifyRequest, string>();
+export const csrfUserInfo = (request: FastifyRequest): string => csrfBinding.get(request) ?? 'anonymous';
 
 /**
  * Adds `request.viewer` to the routes of the calling plugin: from the bearer token the core
- * auth hook already verified, else from the session cookie. Unsafe requests made with a session
- * must carry its CSRF token (header x-csrf-token, or the form field _csrf) — a cross-site form
- * cannot read it. Routes named in `csrfExempt` (the log-in form) are not checked.
+ * auth hook already verified, else from the session cookie (`@fastify/cookie` parses it). Unsafe
+ * requests made with a session must carry a CSRF token (header x-csrf-token, or the form field
+ * _csrf), and so must the log-in form (`loginForm`): `@fastify/csrf-protection` checks it against
+ * the secret in the `xj_csrf` cookie and the session it was made for, which a cross-site form
+ * cannot read. The calling plugin registers @fastify/cookie and @fastify/csrf-protection first.
  */
-export function registerViewer(app: FastifyInstance, users: UsersRepository, csrfExempt: ReadonlySet<string> = new Set()): void {
+export function registerViewer(app: FastifyInstance, users: UsersRepository, loginForm: string): void {
   app.decorateRequest('viewer', null);
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const p = request.principal;
     if (p) {
       if (p.role === 'agent') return;
       request.viewer = { name: p.name, role: p.role, sites: p.site === null ? null : [p.site], via: 'token', csrf: null, userId: null, tokenId: p.tokenId };
       return;
     }
-    const cookie = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+    const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return;
     const s = users.session(cookie);
     if (!s) return;
     const u = s.user;
     const sites = u.role === 'admin' || (u.role === 'engineer' && u.sites.length === 0) ? null : u.sites;
-    request.viewer = { name: u.name, role: u.role, sites, via: 'session', csrf: s.csrf, userId: u.id, tokenId: null };
+    csrfBinding.set(request, s.csrf);
+    request.viewer = { name: u.name, role: u.role, sites, via: 'session', csrf: reply.generateCsrf({ userInfo: s.csrf }), userId: u.id, tokenId: null };
   });
-  app.addHook('preHandler', async (request) => {
-    const v = request.viewer;
-    if (!v || v.via !== 'session' || !UNSAFE.has(request.method)) return;
-    if (csrfExempt.has(request.routeOptions.url ?? '')) return;
-    const header = request.headers['x-csrf-token'];
-    const body = request.body as Record<string, unknown> | undefined;
-    const sent = typeof header === 'string' ? header : typeof body?._csrf === 'string' ? body._csrf : undefined;
-    if (sent !== v.csrf) throw forbidden('missing or wrong CSRF token: reload the page and try again');
+  app.addHook('preHandler', (request, reply, done) => {
+    const isLogin = request.routeOptions.url === loginForm;
+    const needs = isLogin
+      ? request.method === 'POST' && (request.headers['content-type'] ?? '').startsWith(FORM)
+      : request.viewer?.via === 'session' && UNSAFE.has(request.method);
+    if (!needs) return done();
+    app.csrfProtection(request, reply, done);
   });
 }
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { LoginBody } from '../../schemas/user.js';
 import { reportRoutes } from '../reports/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { AuditLog, authenticate, LoginLimiter, requireViewer, SESSION_COOKIE, SESSION_TTL_MS, parseCookies, sessionCookie, type UsersRepository } from '../users/index.js';
+import { AuditLog, authenticate, csrfUserInfo, requireViewer, SESSION_COOKIE, SESSION_TTL_MS, sessionCookieOptions, type LoginThrottle, type UsersRepository } from '../users/index.js';
 import { ApiError } from '../errors.js';
 import { loginPage } from './pages/login.js';
 import { langOf } from './i18n.js';
@@ -11,37 +11,40 @@ import { langOf } from './i18n.js';
 export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : '/');
 
 /** Log-in, log-out and "who am I" (JSON for scripts, forms for the browser). */
-export function authRoutes(users: UsersRepository, audit: AuditLog, limiter: LoginLimiter): FastifyPluginAsync {
+export function authRoutes(users: UsersRepository, audit: AuditLog, throttle: LoginThrottle): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxProvider>();
-    const secure = Boolean(app.config.tls);
 
-    app.get('/login', async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage(langOf(request), { next: (request.query as { next?: string }).next })));
+    app.get('/login', async (request, reply) =>
+      reply
+        .type('text/html; charset=utf-8')
+        .send(loginPage(langOf(request), { next: (request.query as { next?: string }).next, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup),
+    );
 
-    app.post('/login', { schema: { tags: ['dashboard'], summary: 'Log in (form or JSON); sets the session cookie', body: LoginBody } }, async (request, reply) => {
+    app.post('/login', { schema: { tags: ['dashboard'], summary: 'Log in (form with its CSRF token, or JSON); sets the session cookie', body: LoginBody } }, async (request, reply) => {
       const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;
       const { name, password, next } = request.body;
       try {
-        const user = await authenticate(users, limiter, name, password, request.ip);
+        const user = await authenticate(users, throttle, request, name, password);
         const { cookie, csrf } = users.openSession(user.id, SESSION_TTL_MS);
         audit.record({ at: app.clock().getTime(), actor: user.name, role: user.role, action: 'login', detail: request.ip });
-        reply.header('set-cookie', sessionCookie(cookie, secure, SESSION_TTL_MS / 1000));
+        reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(SESSION_TTL_MS / 1000));
         if (form) return reply.redirect(safeNext(next), 303);
-        return { name: user.name, role: user.role, sites: user.sites, csrf };
+        return { name: user.name, role: user.role, sites: user.sites, csrf: reply.generateCsrf({ userInfo: csrf }) };
       } catch (err) {
+        if ('retryAfter' in (err as object)) reply.header('retry-after', String((err as { retryAfter: number }).retryAfter));
         if (!form || !(err instanceof ApiError)) throw err;
-        if ('retryAfter' in err) reply.header('retry-after', String((err as { retryAfter: number }).retryAfter));
         return reply
           .status(err.statusCode)
           .type('text/html; charset=utf-8')
-          .send(loginPage(langOf(request), { next, error: err.message, name }));
+          .send(loginPage(langOf(request), { next, error: err.message, name, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup);
       }
     });
 
     app.post('/logout', async (request, reply) => {
-      const cookie = parseCookies(request.headers.cookie).get(SESSION_COOKIE);
+      const cookie = request.cookies[SESSION_COOKIE];
       if (cookie) users.closeSession(cookie);
-      reply.header('set-cookie', sessionCookie('', secure, 0));
+      reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions(0));
       return reply.redirect('/login', 303);
     });
 

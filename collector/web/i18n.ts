@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
 import type { Lang } from '../../schemas/index.js';
-import { parseCookies } from '../users/index.js';
 
 /** The dashboard's words in Chinese and English; a missing translation is a type error. */
 const T = {
@@ -99,7 +98,7 @@ export const t = (lang: Lang, key: Term): string => T[key][lang];
 export function langOf(request: FastifyRequest): Lang {
   const q = (request.query as { lang?: string } | undefined)?.lang;
   if (q === 'zh' || q === 'en') return q;
-  const c = parseCookies(request.headers.cookie).get('xj_lang');
+  const c = request.cookies?.xj_lang;
   if (c === 'zh' || c === 'en') return c;
   const accept = request.headers['accept-language'] ?? '';
   return /^\s*en/i.test(accept) ? 'en' : 'zh';

@@ -1,23 +1,66 @@
-import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import csrfProtection from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { AuditLog, LoginLimiter, registerViewer, UsersRepository } from '../users/index.js';
+import { AuditLog, collectorKey, csrfUserInfo, LoginThrottle, registerViewer, UsersRepository } from '../users/index.js';
 import { authRoutes } from './auth-routes.js';
 import { pageRoutes } from './pages/routes.js';
 
-const STATIC: Record<string, { type: string; body: string }> = {
-  'app.css': { type: 'text/css; charset=utf-8', body: readFileSync(new URL('./static/app.css', import.meta.url), 'utf8') },
-  'app.js': { type: 'text/javascript; charset=utf-8', body: readFileSync(new URL('./static/app.js', import.meta.url), 'utf8') },
-};
-
 /**
  * The dashboard: log-in and sessions, the server-rendered pages, and the reports API. One plugin
- * so that its session hook, CSRF check and form parser apply to its own routes only; the rest of
- * the API keeps bearer tokens.
+ * so that its session hook, CSRF check, security headers and form parser apply to its own routes
+ * only; the rest of the API keeps bearer tokens. The plumbing is the fastify ecosystem's:
+ * @fastify/cookie, @fastify/csrf-protection, @fastify/rate-limit (the log-in throttle),
+ * @fastify/helmet and @fastify/static.
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
   const users = new UsersRepository(app.db);
   const audit = new AuditLog(app.db);
-  const limiter = new LoginLimiter();
+
+  await app.register(cookie);
+  await app.register(csrfProtection, {
+    cookieKey: 'xj_csrf',
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: 'auto' },
+    // Tokens are bound to the session (or to "anonymous" on the log-in form): a token seen by one
+    // user is worthless in another's session. The HMAC key is kept in the database across restarts.
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: collectorKey(app.db, 'csrf-hmac').toString('base64') },
+  });
+  // Only the log-in throttle uses it (createRateLimit); no route is limited by default.
+  await app.register(rateLimit, { global: false, cache: 10_000 });
+  // Pages load only their own stylesheet and script, and cannot be framed (a framed sign-off
+  // button could be clicked by a victim unawares). Reports set their own, stricter policy.
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'same-origin' },
+    // HSTS only means something over HTTPS; the collector may well be plain HTTP on a LAN.
+    strictTransportSecurity: Boolean(app.config.tls) || app.config.trustProxy !== false,
+  });
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('./static/', import.meta.url)),
+    prefix: '/static/',
+    decorateReply: false,
+    index: false,
+    list: false,
+    wildcard: false,
+    // The stylesheet and script carry no site data and change only with a release.
+    cacheControl: true,
+    maxAge: 300_000,
+  });
 
   // HTML forms post application/x-www-form-urlencoded; repeated fields become arrays.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1_000_000 }, (_req, body, done) => {
@@ -28,27 +71,9 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     }
     done(null, out);
   });
-  registerViewer(app, users, new Set(['/login']));
-  // Pages load only their own stylesheet and script, and cannot be framed (a framed sign-off
-  // button could be clicked by a victim unawares).
-  app.addHook('onSend', async (_request, reply, payload) => {
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (type.startsWith('text/html') && !reply.hasHeader('content-security-policy')) {
-      reply.header('content-security-policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
-    }
-    reply.header('x-frame-options', 'DENY');
-    reply.header('x-content-type-options', 'nosniff');
-    reply.header('referrer-policy', 'same-origin');
-    return payload;
-  });
+  registerViewer(app, users, '/login');
 
-  app.get('/static/:file', async (request, reply) => {
-    const file = STATIC[(request.params as { file: string }).file];
-    if (!file) return reply.status(404).send({ error: 'not_found', message: 'no such file' });
-    return reply.type(file.type).header('cache-control', 'public, max-age=300').send(file.body);
-  });
-
-  await app.register(authRoutes(users, audit, limiter));
+  await app.register(authRoutes(users, audit, new LoginThrottle(app)));
   await app.register(pageRoutes(audit));
 };
 

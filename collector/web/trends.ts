@@ -1,3 +1,4 @@
+import { html, type SafeHtml } from '../html/index.js';
 import type { HourlyPoint } from '../repositories/index.js';
 import type { SeriesReading } from '../reports/store.js';
 
@@ -50,13 +51,13 @@ export function trendsOf(readings: SeriesReading[], hourly: HourlyPoint[]): Tren
 }
 
 /** An inline SVG line chart (no library): the series, its min/max labels and an optional limit line. */
-export function lineChart(title: string, points: Point[], o: { unit: string; min?: number; max?: number; limit?: number; id: string }): string {
+export function lineChart(title: string, points: Point[], o: { unit: string; min?: number; max?: number; limit?: number; id: string }): SafeHtml {
   const W = 640;
   const H = 170;
   const L = 40;
   const B = 20;
   const T = 18;
-  if (!points.length) return `<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption><p class="muted">—</p></figure>`;
+  if (!points.length) return html`<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption><p class="muted">—</p></figure>`;
   const values = points.map((p) => p.value);
   const lo = o.min ?? Math.floor(Math.min(...values) - 5);
   const hi = o.max ?? Math.ceil(Math.max(...values, o.limit ?? -Infinity) + 5);
@@ -67,13 +68,13 @@ export function lineChart(title: string, points: Point[], o: { unit: string; min
   const path = points.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const peak = points.reduce((a, b) => (b.value > a.value ? b : a));
   const day = (t: number) => new Date(t).toISOString().slice(5, 10);
-  const limit = o.limit !== undefined ? `<line x1="${L}" x2="${W - 8}" y1="${y(o.limit)}" y2="${y(o.limit)}" class="limit"/><text x="${W - 8}" y="${y(o.limit) - 3}" text-anchor="end" class="limit">${o.limit}${o.unit}</text>` : '';
-  return `<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption>
+  const limit = o.limit !== undefined ? html`<line x1="${L}" x2="${W - 8}" y1="${y(o.limit)}" y2="${y(o.limit)}" class="limit"/><text x="${W - 8}" y="${y(o.limit) - 3}" text-anchor="end" class="limit">${o.limit}${o.unit}</text>` : '';
+  return html`<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption>
 <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}" data-points="${points.length}" data-peak="${peak.value.toFixed(1)}">
 <line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" class="axis"/><line x1="${L}" x2="${W - 8}" y1="${H - B}" y2="${H - B}" class="axis"/>
 <text x="${L - 4}" y="${T + 4}" text-anchor="end">${hi}</text><text x="${L - 4}" y="${H - B}" text-anchor="end">${lo}</text>
 <text x="${L}" y="${H - 4}">${day(t0)}</text><text x="${W - 8}" y="${H - 4}" text-anchor="end">${day(t1)}</text>
-${limit}<polyline points="${path}" class="line"/>${points.length === 1 ? `<circle cx="${x(t0)}" cy="${y(points[0]!.value)}" r="3" class="dot"/>` : ''}
+${limit}<polyline points="${path}" class="line"/>${points.length === 1 ? html`<circle cx="${x(t0)}" cy="${y(points[0]!.value)}" r="3" class="dot"/>` : ''}
 <text x="${x(peak.at)}" y="${y(peak.value) - 4}" text-anchor="middle" class="peak">${peak.value.toFixed(1)}${o.unit}</text>
 </svg></figure>`;
 }

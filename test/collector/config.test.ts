@@ -17,6 +17,8 @@ describe('collector configuration', () => {
       dataDir: './data',
       durability: 'full',
       bodyLimit: 16 * 1024 * 1024,
+      // behind a TLS proxy only when told: otherwise X-Forwarded-For would let a client pick its address
+      trustProxy: false,
       retention: { rawDays: 90 },
       logLevel: 'info',
     });

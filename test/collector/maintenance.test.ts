@@ -15,6 +15,11 @@ beforeAll(async () => {
   t.customer = c.token('customer', 'acme', 'Customer rep');
   t.admin = c.token('admin', null);
   t.otherCustomer = c.token('customer', 'other');
+  // A request names devices of its site's equipment record: each has reported once, normal.
+  for (const hostname of ['db01', 'db02', 'db03', 'db04', 'web01']) {
+    const res = await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname, at: new Date('2026-11-01T00:00:00.000Z') }) });
+    expect(res.status).toBe(201);
+  }
 });
 afterAll(async () => c?.stop());
 

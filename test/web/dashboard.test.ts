@@ -1,31 +1,20 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditLog, hashPassword, UsersRepository } from '../../collector/users/index.js';
-import { seedSite, type SeededSite } from '../reports/seed.js';
+import { AuditLog } from '../../collector/users/index.js';
+import type { SeededSite } from '../reports/seed.js';
+import { ARTIFACTS, PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
 
 /**
  * End to end in headless Chromium (Debian's chromium through playwright-core): an engineer reviews
  * and signs November, the customer confirms it, a fault ticket goes from open to closed through
  * the pages, and a customer cannot open another customer's site. Screenshots: test-artifacts/web/.
  */
-const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web');
-const PASSWORD = { wang: 'engineer-pass-1', li: 'customer-pass-1' };
 let s: SeededSite;
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
-  s = await seedSite();
-  const users = new UsersRepository(s.collector.db);
-  users.create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD.wang), sites: ['acme'] });
-  users.create({ name: 'li', role: 'customer', passwordHash: await hashPassword(PASSWORD.li), sites: ['acme'] });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    // playwright gives every launch a fresh temporary user-data-dir (it refuses --user-data-dir here)
-  });
+  ({ site: s, browser } = await seededDashboard());
 }, 90_000);
 
 afterAll(async () => {

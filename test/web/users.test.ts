@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword, LoginLimiter, UsersRepository, verifyPassword } from '../../collector/users/index.js';
+import { hashPassword, UsersRepository, verifyPassword } from '../../collector/users/index.js';
 import { COLLECTOR_CLI, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { CookieJar, postLoginForm, requestFrom } from '../helpers/http.js';
 
 let c: TestCollector;
 beforeAll(async () => {
@@ -16,8 +17,7 @@ afterAll(async () => {
 /** fetch without following redirects, so a 303 and its Location can be checked. */
 const raw = (method: string, path: string, init: { body?: string; headers?: Record<string, string> } = {}) =>
   fetch(`${c.url}${path}`, { method, redirect: 'manual', ...init });
-const form = (body: Record<string, string>) =>
-  raw('POST', '/login', { body: new URLSearchParams(body).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+const form = (body: Record<string, string>, from?: string) => postLoginForm(c.url, body, { from });
 
 describe('users, sessions, CSRF and the log-in rate limit', () => {
   it('hashes with scrypt and verifies only the right password', async () => {
@@ -32,18 +32,38 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   it('a JSON log-in sets an HttpOnly SameSite session cookie; unsafe requests need its CSRF token', async () => {
     const res = await c.request('POST', '/login', { body: { name: 'zhang', password: 'correct horse battery' } });
     expect(res.status).toBe(200);
-    const cookie = res.headers.get('set-cookie')!;
-    expect(cookie).toMatch(/^xj_session=[\w-]{40,}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=43200$/);
+    const cookies = res.headers.getSetCookie();
+    const session = cookies.find((x) => x.startsWith('xj_session='))!;
+    expect(session).toMatch(/^xj_session=[\w-]{40,};/);
+    expect(session.split('; ').slice(1).sort()).toEqual(['HttpOnly', 'Max-Age=43200', 'Path=/', 'SameSite=Strict']);
+    const secret = cookies.find((x) => x.startsWith('xj_csrf='))!;
+    expect(secret).toContain('HttpOnly');
+    expect(secret).toContain('SameSite=Strict');
     const { csrf } = (await res.json()) as { csrf: string };
-    const session = cookie.split(';')[0]!;
-    const me = (await (await c.request('GET', '/api/v1/me', { headers: { cookie: session } })).json()) as { name: string; via: string };
+    const jar = cookies.map((x) => x.split(';')[0]).join('; ');
+    const me = (await (await c.request('GET', '/api/v1/me', { headers: { cookie: jar } })).json()) as { name: string; via: string };
     expect(me).toMatchObject({ name: 'zhang', via: 'session' });
     // no token → 403, right token → the action runs (log-out redirects and ends the session)
-    expect((await c.request('POST', '/logout', { headers: { cookie: session } })).status).toBe(403);
-    expect((await c.request('POST', '/logout', { headers: { cookie: session, 'x-csrf-token': 'wrong' } })).status).toBe(403);
-    const out = await raw('POST', '/logout', { headers: { cookie: session, 'x-csrf-token': csrf } });
+    expect((await c.request('POST', '/logout', { headers: { cookie: jar } })).status).toBe(403);
+    expect((await c.request('POST', '/logout', { headers: { cookie: jar, 'x-csrf-token': 'wrong' } })).status).toBe(403);
+    // a token made for another session (here: the anonymous log-in form's) is refused too
+    const anonymous = await requestFrom(`${c.url}/login`);
+    const foreign = /name="_csrf" value="([^"]*)"/.exec(anonymous.body)![1]!;
+    expect((await c.request('POST', '/logout', { headers: { cookie: jar, 'x-csrf-token': foreign } })).status).toBe(403);
+    const out = await raw('POST', '/logout', { headers: { cookie: jar, 'x-csrf-token': csrf } });
     expect(out.status).toBe(303);
-    expect((await c.request('GET', '/api/v1/me', { headers: { cookie: session } })).status).toBe(401);
+    expect((await c.request('GET', '/api/v1/me', { headers: { cookie: jar } })).status).toBe(401);
+  });
+
+  it('the log-in form needs its CSRF token: a cross-site form posting a password is refused', async () => {
+    const without = await postLoginForm(c.url, { name: 'zhang', password: 'correct horse battery' }, { csrf: null });
+    expect(without.status).toBe(403);
+    expect(without.setCookies.some((x) => x.startsWith('xj_session='))).toBe(false);
+    const forged = await postLoginForm(c.url, { name: 'zhang', password: 'correct horse battery' }, { csrf: 'made-up' });
+    expect(forged.status).toBe(403);
+    const ok = await postLoginForm(c.url, { name: 'zhang', password: 'correct horse battery' });
+    expect(ok.status).toBe(303);
+    expect(ok.setCookies.some((x) => x.startsWith('xj_session='))).toBe(true);
   });
 
   it('pages send an anonymous visitor to the log-in form, and never redirect off-site', async () => {
@@ -55,19 +75,52 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     expect(res.headers.get('location')).toBe('/login?next=%2Fsites%2Facme%2Freview');
     const ok = await form({ name: 'zhang', password: 'correct horse battery', next: '//evil.example/' });
     expect(ok.status).toBe(303);
-    expect(ok.headers.get('location')).toBe('/');
+    expect(ok.headers.location).toBe('/');
   });
 
-  it('rate-limits failed log-ins: the sixth attempt within 15 minutes is a 429, even with the right password', async () => {
-    for (let i = 0; i < 5; i++) expect((await form({ name: 'zhang', password: `wrong ${i}` })).status).toBe(401);
-    const blocked = await form({ name: 'zhang', password: 'correct horse battery' });
+  it('throttles a guessing source only: the right password from another address still logs in', async () => {
+    // the stranger at 127.0.0.2 guesses zhang's password five times
+    for (let i = 0; i < 5; i++) expect((await form({ name: 'zhang', password: `wrong ${i}` }, '127.0.0.2')).status).toBe(401);
+    const blocked = await form({ name: 'zhang', password: 'correct horse battery' }, '127.0.0.2');
     expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    const limiter = new LoginLimiter(2, 1000);
-    limiter.fail(['k'], 0);
-    limiter.fail(['k'], 10);
-    expect(limiter.retryAfter(['k'], 500)).toBe(1);
-    expect(limiter.retryAfter(['k'], 1011)).toBe(0);
+    expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+    expect(blocked.body).toContain('too many failed log-ins');
+    // zhang at 127.0.0.1 is not locked out, and the stranger's other guesses stay refused
+    expect((await form({ name: 'zhang', password: 'correct horse battery' }, '127.0.0.1')).status).toBe(303);
+    expect((await form({ name: 'zhang', password: 'wrong again' }, '127.0.0.2')).status).toBe(429);
+  });
+
+  it('counts a source across user names, and X-Forwarded-For is ignored unless trustProxy says so', async () => {
+    const users = new UsersRepository(c.db);
+    users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
+    // 30 failures from one address over many names close that address (the per-source step)…
+    for (let i = 0; i < 30; i++) {
+      const res = await form({ name: `nobody-${i}`, password: 'x' }, '127.0.0.3');
+      expect(res.status).toBe(401);
+    }
+    expect((await form({ name: 'wu', password: 'another long secret' }, '127.0.0.3')).status).toBe(429);
+    // …and a forged X-Forwarded-For does not open it again (trustProxy is off by default)
+    const forged = await postLoginForm(c.url, { name: 'wu', password: 'another long secret' }, { from: '127.0.0.3', headers: { 'x-forwarded-for': '198.51.100.7' } });
+    expect(forged.status).toBe(429);
+    expect((await form({ name: 'wu', password: 'another long secret' }, '127.0.0.4')).status).toBe(303);
+  }, 240_000); // 32 scrypt verifications: minutes on a loaded 2-core machine
+
+  it('behind a TLS proxy (trustProxy): the forwarded address is the source and the cookies are Secure', async () => {
+    const proxied = await startTestCollector({ silenceScanSeconds: 0, trustProxy: '127.0.0.1' });
+    try {
+      new UsersRepository(proxied.db).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
+      const via = (client: string) => ({ 'x-forwarded-for': client, 'x-forwarded-proto': 'https' });
+      for (let i = 0; i < 5; i++) {
+        expect((await postLoginForm(proxied.url, { name: 'zhang', password: `wrong ${i}` }, { headers: via('203.0.113.9') })).status).toBe(401);
+      }
+      expect((await postLoginForm(proxied.url, { name: 'zhang', password: 'correct horse battery' }, { headers: via('203.0.113.9') })).status).toBe(429);
+      const ok = await postLoginForm(proxied.url, { name: 'zhang', password: 'correct horse battery' }, { headers: via('198.51.100.20') });
+      expect(ok.status).toBe(303);
+      const session = ok.setCookies.find((x) => x.startsWith('xj_session='))!;
+      expect(session).toContain('Secure');
+    } finally {
+      await proxied.stop();
+    }
   });
 
   it('`xunjian collector user create` makes a customer for their sites and refuses one without', () => {
@@ -84,5 +137,5 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     const generated = run(['create', '--name', 'admin1', '--role', 'admin']);
     expect(generated.stdout).toMatch(/password: [\w-]{16}/);
     expect(COLLECTOR_CLI).toBeTruthy();
-  });
+  }, 240_000); // four CLI processes, each compiling TypeScript on start
 });

@@ -1,9 +1,6 @@
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
+import { html, raw, type SafeHtml } from '../../html/index.js';
 import { formatTime, word } from '../labels.js';
-
-/** HTML-escapes text for element content and attribute values. */
-export const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -23,51 +20,32 @@ th{background:#eee} td.r,th.r{text-align:right}
 @media print{body{margin:0} thead{display:table-header-group} tr{page-break-inside:avoid} .noprint{display:none}}
 `;
 
-export function tableHtml(table: Table): string {
-  const head = table.columns.map((c) => `<th${c.align === 'right' ? ' class="r"' : ''}>${escapeHtml(c.label)}</th>`).join('');
-  const body = table.rows
-    .map((row) => {
-      const cells = row.map((cell, i) => {
-        const classes = [cellTone(cell), table.columns[i]?.align === 'right' ? 'r' : undefined].filter(Boolean).join(' ');
-        return `<td${classes ? ` class="${classes}"` : ''}>${escapeHtml(cellText(cell))}</td>`;
-      });
-      return `<tr>${cells.join('')}</tr>`;
-    })
-    .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+export function tableHtml(table: Table): SafeHtml {
+  const classOf = (classes: (string | undefined)[]) => {
+    const list = classes.filter(Boolean).join(' ');
+    return list ? html` class="${list}"` : '';
+  };
+  const head = table.columns.map((c) => html`<th${classOf([c.align === 'right' ? 'r' : undefined])}>${c.label}</th>`);
+  const body = table.rows.map(
+    (row) => html`<tr>${row.map((cell, i) => html`<td${classOf([cellTone(cell), table.columns[i]?.align === 'right' ? 'r' : undefined])}>${cellText(cell)}</td>`)}</tr>\n`,
+  );
+  return html`<table><thead><tr>${head}</tr></thead><tbody>\n${body}</tbody></table>`;
 }
 
 /** The report as a standalone printable page (no scripts, no external resources). */
 export function renderHtml(doc: ReportDocument): string {
   const lang = doc.lang;
-  const parts: string[] = [];
-  parts.push(`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">`);
-  parts.push(`<meta name="viewport" content="width=device-width, initial-scale=1">`);
-  parts.push(`<title>${escapeHtml(`${doc.title} · ${doc.site} · ${doc.period}`)}</title><style>${REPORT_CSS}</style></head>`);
-  parts.push(`<body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">`);
-  parts.push(`<h1>${escapeHtml(doc.title)}</h1>`);
-  parts.push(
-    `<div class="meta">${escapeHtml(word(lang, 'site'))}: ${escapeHtml(doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site)} · ` +
-      `${escapeHtml(word(lang, 'period'))}: ${escapeHtml(doc.period)} · ${escapeHtml(word(lang, 'generatedAt'))}: ${escapeHtml(formatTime(doc.generatedAt))}</div>`,
-  );
-  parts.push(
-    `<div class="facts">${doc.facts
-      .map((f) => `<div class="fact" data-key="${escapeHtml(f.key)}">${escapeHtml(f.label)}<b class="${f.tone ?? ''}">${escapeHtml(f.value)}</b></div>`)
-      .join('')}</div>`,
-  );
-  for (const s of doc.sections) {
-    parts.push(`<section${s.pageBreak ? ' class="break"' : ''}><h2>${escapeHtml(s.heading)}</h2>`);
-    for (const p of s.paragraphs ?? []) parts.push(`<p>${escapeHtml(p)}</p>`);
-    if (s.table) parts.push(tableHtml(s.table));
-    parts.push('</section>');
-  }
-  if (doc.signatures) {
-    parts.push(
-      `<div class="signatures">${doc.signatures
-        .map((g) => `<div>${escapeHtml(g.label)}: ${escapeHtml(g.name ?? '')}<br>${escapeHtml(g.at ?? '')}</div>`)
-        .join('')}</div>`,
-    );
-  }
-  parts.push('</body></html>');
-  return parts.join('\n');
+  return html`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${doc.title} · ${doc.site} · ${doc.period}</title><style>${raw(REPORT_CSS)}</style></head>
+<body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">
+<h1>${doc.title}</h1>
+<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt)}</div>
+<div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
+${doc.sections.map(
+  (s) => html`<section${s.pageBreak ? html` class="break"` : ''}><h2>${s.heading}</h2>
+${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}</section>
+`,
+)}${doc.signatures ? html`<div class="signatures">${doc.signatures.map((g) => html`<div>${g.label}: ${g.name ?? ''}<br>${g.at ?? ''}</div>`)}</div>` : ''}
+</body></html>`.markup;
 }

@@ -1,6 +1,7 @@
 import { migration001 } from './001-core.js';
 import type { Migration } from './types.js';
 import { migration020 } from '../../users/migration.js';
+import { migration045 } from '../../users/keys.js';
 import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
@@ -23,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration020,
   // --- versions 30–39: SNMP poller targets (collector/poller) ---
   migration030,
+  // --- versions 45–49: dashboard safety (collector/users: keys the collector keeps for itself) ---
+  migration045,
 ];

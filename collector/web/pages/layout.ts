@@ -1,31 +1,29 @@
 import type { Lang } from '../../../schemas/index.js';
-import { escapeHtml } from '../../reports/index.js';
+import { html, type SafeHtml } from '../../html/index.js';
 import type { Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 
-export const h = escapeHtml;
-
 /** The page frame: navigation, language switch, the CSRF token for scripts, one stylesheet and one script. */
-export function layout(lang: Lang, title: string, body: string, viewer: Viewer | null, site?: string): string {
+export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer | null, site?: string, csrf?: string): SafeHtml {
   const siteNav = site
-    ? `<a href="/sites/${encodeURIComponent(site)}/review">${t(lang, 'review')}</a>
+    ? html`<a href="/sites/${encodeURIComponent(site)}/review">${t(lang, 'review')}</a>
        <a href="/sites/${encodeURIComponent(site)}/tickets">${t(lang, 'tickets')}</a>
        <a href="/sites/${encodeURIComponent(site)}/maintenance">${t(lang, 'maintenance')}</a>
        <a href="/sites/${encodeURIComponent(site)}/reports">${t(lang, 'reports')}</a>`
     : '';
   const user = viewer
-    ? `<span class="who">${h(viewer.name)} · ${h(viewer.role)}</span>
-       <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${h(viewer.csrf ?? '')}"><button type="submit">${t(lang, 'logout')}</button></form>`
+    ? html`<span class="who">${viewer.name} · ${viewer.role}</span>
+       <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf ?? ''}"><button type="submit">${t(lang, 'logout')}</button></form>`
     : '';
   const other = lang === 'zh' ? 'en' : 'zh';
-  return `<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+  return html`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="csrf-token" content="${h(viewer?.csrf ?? '')}">
-<title>${h(title)} · ${t(lang, 'appName')}</title>
+<meta name="csrf-token" content="${viewer?.csrf ?? csrf ?? ''}">
+<title>${title} · ${t(lang, 'appName')}</title>
 <link rel="stylesheet" href="/static/app.css"></head>
 <body><header><nav><a href="/" class="brand">${t(lang, 'appName')}</a><a href="/">${t(lang, 'sites')}</a>${siteNav}</nav>
 <div class="right"><a href="?lang=${other}" class="lang" data-lang="${other}">${other === 'en' ? 'English' : '中文'}</a>${user}</div></header>
-<main><h1>${h(title)}</h1>
+<main><h1>${title}</h1>
 ${body}
 </main><script src="/static/app.js" defer></script></body></html>`;
 }

@@ -1,16 +1,19 @@
 import type { Lang } from '../../../schemas/index.js';
+import { html, type SafeHtml } from '../../html/index.js';
 import { t } from '../i18n.js';
-import { h, layout } from './layout.js';
+import { layout } from './layout.js';
 
-export function loginPage(lang: Lang, o: { next?: string | undefined; error?: string; name?: string }): string {
+/** The log-in form; `csrf` is the token the form must send back (a cross-site form cannot know it). */
+export function loginPage(lang: Lang, o: { next?: string | undefined; error?: string; name?: string; csrf: string }): SafeHtml {
   return layout(
     lang,
     t(lang, 'login'),
-    `<form method="post" action="/login" class="card login" id="login">
-  ${o.error ? `<p class="error" role="alert">${h(o.error)}</p>` : ''}
-  <label>${t(lang, 'userName')} <input name="name" autocomplete="username" required value="${h(o.name ?? '')}"></label>
+    html`<form method="post" action="/login" class="card login" id="login">
+  ${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
+  <input type="hidden" name="_csrf" value="${o.csrf}">
+  <label>${t(lang, 'userName')} <input name="name" autocomplete="username" required value="${o.name ?? ''}"></label>
   <label>${t(lang, 'password')} <input name="password" type="password" autocomplete="current-password" required></label>
-  <input type="hidden" name="next" value="${h(o.next ?? '/')}">
+  <input type="hidden" name="next" value="${o.next ?? '/'}">
   <button type="submit">${t(lang, 'login')}</button>
 </form>`,
     null,

@@ -1,15 +1,14 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { overallVerdict, resolveThresholds } from '../../../checks/index.js';
-import { CpuThresholds, MemoryThresholds, type CheckId, type MaintenanceRequestInput, type PartReplacementInput, type ServiceReportInput } from '../../../schemas/index.js';
-import { validate, ValidationError } from '../../../schemas/index.js';
-import { CHECK_IDS, MaintenanceRequestInput as MaintenanceSchema, PartReplacementInput as PartSchema, ServiceReportInput as ServiceSchema } from '../../../schemas/index.js';
+import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
-import { InspectionsRepository } from '../../inspections/index.js';
-import { MaintenanceRepository } from '../../maintenance/index.js';
+import { html, type SafeHtml } from '../../html/index.js';
+import { InspectionActions } from '../../inspections/index.js';
+import { MaintenanceActions } from '../../maintenance/index.js';
 import { localisedRows, reportSources } from '../../reports/index.js';
 import { monthOfTime, quarterOfTime } from '../../reports/period.js';
-import { STEPS, STEP_NAMES, TicketsRepository, type StepName } from '../../tickets/index.js';
-import { assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
+import { STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
+import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
 import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { layout } from './layout.js';
@@ -21,15 +20,27 @@ const one = (f: Form, k: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 /** datetime-local ("2026-11-28T10:00") is read as UTC, like every time the reports print. */
-const isoOf = (local: string | undefined): string | undefined => (local ? new Date(/Z|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`).toISOString() : undefined);
+const isoOf = (local: string | undefined): string | undefined => {
+  if (!local) return undefined;
+  const at = new Date(/Z|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`);
+  // Not a time: passed on as typed, for the action's validation to name the field (a 400, not a 500).
+  return Number.isNaN(at.getTime()) ? local : at.toISOString();
+};
 const errorParam = (request: FastifyRequest) => (request.query as { error?: string }).error;
 
-/** The dashboard's server-rendered pages and their form posts. */
+/**
+ * The dashboard's server-rendered pages and their form posts. A form post only turns the form's
+ * fields into the action's input: who may do it, validation and the audit entry are the action
+ * layer's (tickets/, inspections/, maintenance/ `actions.ts`), the same code the API calls.
+ */
 export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
   return async (app) => {
-    const tickets = new TicketsRepository(app.db);
-    const inspections = new InspectionsRepository(app.db);
-    const maintenance = new MaintenanceRepository(app.db);
+    const ticketActions = new TicketActions(app);
+    const inspectionActions = new InspectionActions(app);
+    const maintenanceActions = new MaintenanceActions(app);
+    const tickets = ticketActions.tickets;
+    const inspections = inspectionActions.inspections;
+    const maintenance = maintenanceActions.requests;
     const sources = reportSources(app.db, app.repos);
     const queries = sources.queries;
 
@@ -41,7 +52,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       }
       return request.viewer;
     };
-    const page = (reply: FastifyReply, html: string) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(html);
+    const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
     const siteParam = (request: FastifyRequest, v: Viewer) => {
       const site = (request.params as { site: string }).site;
       assertViewerSite(v, site);
@@ -58,8 +69,6 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         throw err;
       }
     };
-    const record = (v: Viewer, action: string, site: string, subject: string, detail?: string) =>
-      audit.record({ at: app.clock().getTime(), actor: v.name, role: v.role, action, site, subject, detail: detail ?? null });
 
     app.get('/', async (request, reply) => {
       const v = viewerOr(request, reply);
@@ -124,38 +133,30 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const report = row?.reportId ? app.repos.reports.get(row.reportId) : undefined;
       const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
       const stored = row?.reportId ? history.find((x) => x.reportId === row.reportId) : history[0];
-      const html = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
-      if (q.fragment) return page(reply, html);
-      return page(reply, layout(lang, `${q.device} · ${check}`, html, v, site));
+      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
+      if (q.fragment) return page(reply, detail);
+      return page(reply, layout(lang, `${q.device} · ${check}`, detail, v, site));
     });
 
-    const reviewBase = (site: string, month: string) => `/sites/${encodeURIComponent(site)}/review?month=${month}`;
+    const reviewBase = (site: string, month: string) => `/sites/${encodeURIComponent(site)}/review?month=${encodeURIComponent(month)}`;
+    const monthParam = (request: FastifyRequest) => (request.params as { month: string }).month;
     app.post('/sites/:site/review/:month/notes', async (request, reply) => {
-      const v = requireViewer(request, ['engineer', 'admin']);
+      const v = requireViewer(request);
       const site = siteParam(request, v);
-      const { month } = request.params as { month: string };
-      return act(reply, reviewBase(site, month), () => {
-        inspections.setNotes(site, month, one(request.body as Form, 'notes') ?? '', v.name, app.clock().getTime());
-        record(v, 'inspection.notes', site, month);
-      });
+      const month = monthParam(request);
+      return act(reply, reviewBase(site, month), () => void inspectionActions.setNotes(actorOf(request), site, month, { notes: one(request.body as Form, 'notes') ?? '' }));
     });
     app.post('/sites/:site/review/:month/sign', async (request, reply) => {
-      const v = requireViewer(request, ['engineer', 'admin']);
+      const v = requireViewer(request);
       const site = siteParam(request, v);
-      const { month } = request.params as { month: string };
-      return act(reply, reviewBase(site, month), () => {
-        const i = inspections.sign(site, month, v.name, app.clock().getTime());
-        record(v, 'inspection.sign', site, month, `revision ${i.revision}`);
-      });
+      const month = monthParam(request);
+      return act(reply, reviewBase(site, month), () => void inspectionActions.sign(actorOf(request), site, month));
     });
     app.post('/sites/:site/review/:month/confirm', async (request, reply) => {
-      const v = requireViewer(request, ['customer']);
+      const v = requireViewer(request);
       const site = siteParam(request, v);
-      const { month } = request.params as { month: string };
-      return act(reply, reviewBase(site, month), () => {
-        const i = inspections.confirm(site, month, v.name, app.clock().getTime());
-        record(v, 'inspection.confirm', site, month, `revision ${i.revision}`);
-      });
+      const month = monthParam(request);
+      return act(reply, reviewBase(site, month), () => void inspectionActions.confirm(actorOf(request), site, month));
     });
 
     app.get('/sites/:site/devices/:host', async (request, reply) => {
@@ -186,7 +187,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const now = app.clock();
       const active = tickets.list({ site, status: 'active', limit: 500 }, now);
       const closed = tickets.list({ site, status: 'closed', limit: 50 }, now);
-      const body = `${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
+      const body = html`${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 
@@ -212,38 +213,27 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const { site, id } = ticketOf(request, v);
       const step = (request.params as { step: string }).step as StepName;
       if (!STEP_NAMES.includes(step)) throw notFound(`no step ${step}`);
-      return act(reply, ticketBack(site, id), () => {
-        if (!(STEPS[step].roles as readonly string[]).includes(v.role)) throw new ApiError(403, 'forbidden', `${step} needs the role ${STEPS[step].roles.join(' or ')}`);
-        const note = one(request.body as Form, 'note') || undefined;
-        tickets.step(id, step, { name: v.name, tokenId: v.tokenId }, app.clock().getTime(), note);
-        record(v, `ticket.${step}`, site, `#${id}`, note);
-      });
+      return act(reply, ticketBack(site, id), () => void ticketActions.step(actorOf(request), id, step, one(request.body as Form, 'note')));
     });
     app.post('/sites/:site/tickets/:id/service-report', async (request, reply) => {
-      const v = requireViewer(request, ['engineer', 'admin']);
+      const v = requireViewer(request);
       const { site, id } = ticketOf(request, v);
       const f = request.body as Form;
       return act(reply, ticketBack(site, id), () => {
-        const input = validate(ServiceSchema, {
+        ticketActions.addServiceReport(actorOf(request), id, {
           arrivedAt: isoOf(one(f, 'arrivedAt')),
           workDone: one(f, 'workDone'),
           result: one(f, 'result'),
           ...(one(f, 'openIssues') ? { openIssues: one(f, 'openIssues') } : {}),
           ...(one(f, 'customerEvaluation') ? { customerEvaluation: one(f, 'customerEvaluation') } : {}),
-        }, 'service report') as ServiceReportInput;
-        tickets.addServiceReport(id, input, { name: v.name, tokenId: v.tokenId }, app.clock().getTime());
-        record(v, 'ticket.service-report', site, `#${id}`, input.result);
+        });
       });
     });
     app.post('/sites/:site/tickets/:id/parts', async (request, reply) => {
-      const v = requireViewer(request, ['engineer', 'admin']);
+      const v = requireViewer(request);
       const { site, id } = ticketOf(request, v);
       const f = request.body as Form;
-      return act(reply, ticketBack(site, id), () => {
-        const input = validate(PartSchema, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }, 'part') as PartReplacementInput;
-        tickets.addPart(id, input, { name: v.name, tokenId: v.tokenId }, app.clock().getTime());
-        record(v, 'ticket.part', site, `#${id}`, `${input.part}: ${input.oldSerial} → ${input.newSerial}`);
-      });
+      return act(reply, ticketBack(site, id), () => void ticketActions.addPart(actorOf(request), id, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }));
     });
 
     app.get('/sites/:site/maintenance', async (request, reply) => {
@@ -256,12 +246,12 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, errorParam(request)), v, site));
     });
     app.post('/sites/:site/maintenance', async (request, reply) => {
-      const v = requireViewer(request, ['engineer', 'admin']);
+      const v = requireViewer(request);
       const site = siteParam(request, v);
       const f = request.body as Form;
       const devices = f.devices === undefined ? [] : Array.isArray(f.devices) ? f.devices : [f.devices];
       return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
-        const input = validate(MaintenanceSchema, {
+        maintenanceActions.request(actorOf(request), {
           site,
           purpose: one(f, 'purpose'),
           engineer: one(f, 'engineer'),
@@ -274,20 +264,17 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
           windowEnd: isoOf(one(f, 'windowEnd')),
           devices,
           emergency: one(f, 'emergency') === 'true',
-        }, 'maintenance request') as MaintenanceRequestInput;
-        const m = maintenance.create(input, v.name, app.clock());
-        record(v, 'maintenance.request', site, `#${m.id}`, input.purpose);
+        });
       });
     });
     for (const d of ['approve', 'reject'] as const) {
       app.post(`/sites/:site/maintenance/:id/${d}`, async (request, reply) => {
-        const v = requireViewer(request, ['customer']);
+        const v = requireViewer(request);
         const site = siteParam(request, v);
         const id = Number((request.params as { id: string }).id);
         return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
           if (maintenance.get(id).site !== site) throw notFound(`no request ${id} at ${site}`);
-          maintenance.decide(id, d === 'approve' ? 'approved' : 'rejected', v.name, app.clock());
-          record(v, `maintenance.${d}`, site, `#${id}`);
+          maintenanceActions.decide(actorOf(request), id, d, one(request.body as Form, 'note'));
         });
       });
     }
@@ -301,11 +288,11 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const month = (request.query as { month?: string }).month ?? monthOfTime(now);
       const entries = v.role === 'customer' ? [] : audit.forSite(site, 50);
       const log = entries.length
-        ? `<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries
-            .map((e) => `<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`.replace(/<td>([^<]*)<\/td>/g, (_m, x: string) => `<td>${x.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)}</td>`))
-            .join('')}</tbody></table>`
+        ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
+            (e) => html`<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+          )}</tbody></table>`
         : '';
-      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, reportsView(lang, site, month, quarterOfTime(now)) + log, v, site));
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now))}${log}`, v, site));
     });
   };
 }

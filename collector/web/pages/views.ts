@@ -5,11 +5,11 @@ import { STEPS, STEP_NAMES } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
-import { h } from './layout.js';
+import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 
 const enc = encodeURIComponent;
-const mark = (lang: Lang, v: Verdict) => `<span class="v ${v}">${h(verdictLabel(lang, v))}</span>`;
-const csrfField = (v: Viewer) => `<input type="hidden" name="_csrf" value="${h(v.csrf ?? '')}">`;
+const mark = (lang: Lang, v: Verdict) => html`<span class="v ${v}">${verdictLabel(lang, v)}</span>`;
+const csrfField = (v: Viewer) => html`<input type="hidden" name="_csrf" value="${v.csrf ?? ''}">`;
 
 export interface SiteSummary {
   name: string;
@@ -22,23 +22,22 @@ export interface SiteSummary {
   lastInspection: { month: string; status: string } | null;
 }
 
-export function sitesView(lang: Lang, sites: SiteSummary[]): string {
-  if (!sites.length) return `<p class="muted">${t(lang, 'noData')}</p>`;
+export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
+  if (!sites.length) return html`<p class="muted">${t(lang, 'noData')}</p>`;
   const rows = sites
     .map(
-      (s) => `<tr data-site="${h(s.name)}"><td><a href="/sites/${enc(s.name)}/review">${h(s.title ? `${s.title} (${s.name})` : s.name)}</a></td>
+      (s) => html`<tr data-site="${s.name}"><td><a href="/sites/${enc(s.name)}/review">${s.title ? `${s.title} (${s.name})` : s.name}</a></td>
 <td class="r">${s.devices}</td><td class="r ${s.abnormal ? 'abnormal' : ''}">${s.abnormal}</td><td class="r ${s.unknown ? 'unknown' : ''}">${s.unknown}</td>
 <td class="r"><a href="/sites/${enc(s.name)}/tickets">${s.openTickets}</a></td><td class="r ${s.overdueTickets ? 'abnormal' : ''}">${s.overdueTickets}</td>
-<td>${s.lastInspection ? `${h(s.lastInspection.month)} · ${h(t(lang, s.lastInspection.status as 'draft'))}` : '—'}</td></tr>`,
-    )
-    .join('\n');
-  return `<table class="grid" id="sites"><thead><tr><th>${t(lang, 'site')}</th><th class="r">${t(lang, 'devices')}</th><th class="r">${t(lang, 'abnormal')}</th>
+<td>${s.lastInspection ? `${s.lastInspection.month} · ${t(lang, s.lastInspection.status as 'draft')}` : '—'}</td></tr>`,
+    );
+  return html`<table class="grid" id="sites"><thead><tr><th>${t(lang, 'site')}</th><th class="r">${t(lang, 'devices')}</th><th class="r">${t(lang, 'abnormal')}</th>
 <th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
 /** The device × SXKR-001…006 matrix; each cell links to its detail (opened in a dialog by app.js). */
-export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], error?: string): string {
+export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], error?: string): SafeHtml {
   const byDevice = new Map<string, Map<string, Inspection['rows'][number]>>();
   for (const r of insp.rows) {
     const m = byDevice.get(r.device) ?? new Map();
@@ -47,9 +46,9 @@ export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: V
   }
   const counts = { normal: 0, abnormal: 0, unknown: 0 };
   for (const r of insp.rows) counts[r.verdict]++;
-  const head = CHECK_IDS.map((c) => `<th title="${h(checkName(lang, c))}">${c}<br><small>${h(checkName(lang, c))}</small></th>`).join('');
-  const body: string[] = [];
-  const labels = { normal: h(verdictLabel(lang, 'normal')), abnormal: h(verdictLabel(lang, 'abnormal')), unknown: h(verdictLabel(lang, 'unknown')) };
+  const head = CHECK_IDS.map((c) => html`<th title="${checkName(lang, c)}">${c}<br><small>${checkName(lang, c)}</small></th>`);
+  const body: SafeHtml[] = [];
+  const labels = { normal: verdictLabel(lang, 'normal'), abnormal: verdictLabel(lang, 'abnormal'), unknown: verdictLabel(lang, 'unknown') };
   for (const [device, checks] of byDevice) {
     const cells = CHECK_IDS.map((c) => {
       const r = checks.get(c);
@@ -57,31 +56,31 @@ export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: V
       // Every byte here is paid 6,000 times at 1,000 devices: no tooltip (the dialog shows the detail),
       // no data attribute (app.js finds the cells by #matrix), and a link relative to /sites/:site/review,
       // the only address this page is served at.
-      return `<td class="cell ${v}"><a href="cell?month=${insp.month}&device=${enc(device)}&check=${c}">${labels[v]}</a></td>`;
-    }).join('');
-    body.push(`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${h(device)}</a></th>${cells}</tr>`);
+      return html`<td class="cell ${v}"><a href="cell?month=${insp.month}&device=${enc(device)}&check=${c}">${labels[v]}</a></td>`;
+    });
+    body.push(html`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${device}</a></th>${cells}</tr>`);
   }
-  const monthLinks = months.map((m) => `<a href="?month=${m}"${m === insp.month ? ' class="current"' : ''}>${m}</a>`).join(' ');
+  const monthLinks = months.map((m) => html`<a href="?month=${m}"${m === insp.month ? html` class="current"` : ''}>${m}</a>`);
   const canEdit = viewer.role !== 'customer';
-  const status = `<p id="status" data-status="${insp.status}">${t(lang, 'status')}: <b>${h(t(lang, insp.status))}</b> (rev. ${insp.revision})
-${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${h(insp.signedBy)} ${h(formatTime(insp.signedAt))}` : ''}
-${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${h(insp.confirmedBy)} ${h(formatTime(insp.confirmedAt))}` : ''}</p>`;
+  const status = html`<p id="status" data-status="${insp.status}">${t(lang, 'status')}: <b>${t(lang, insp.status)}</b> (rev. ${insp.revision})
+${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${insp.signedBy} ${formatTime(insp.signedAt)}` : ''}
+${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${insp.confirmedBy} ${formatTime(insp.confirmedAt)}` : ''}</p>`;
   const base = `/sites/${enc(site)}/review/${insp.month}`;
-  const actions: string[] = [];
+  const actions: SafeHtml[] = [];
   if (canEdit && insp.status === 'draft') {
-    actions.push(`<form method="post" action="${base}/notes" class="card">${csrfField(viewer)}<label>${t(lang, 'notes')}<textarea name="notes" rows="4">${h(insp.notes)}</textarea></label><button type="submit">${t(lang, 'saveNotes')}</button></form>`);
-    actions.push(`<form method="post" action="${base}/sign" class="inline">${csrfField(viewer)}<button type="submit" id="sign" class="primary">${t(lang, 'sign')}</button></form>`);
+    actions.push(html`<form method="post" action="${base}/notes" class="card">${csrfField(viewer)}<label>${t(lang, 'notes')}<textarea name="notes" rows="4">${insp.notes}</textarea></label><button type="submit">${t(lang, 'saveNotes')}</button></form>`);
+    actions.push(html`<form method="post" action="${base}/sign" class="inline">${csrfField(viewer)}<button type="submit" id="sign" class="primary">${t(lang, 'sign')}</button></form>`);
   } else {
-    actions.push(`<div class="card"><b>${t(lang, 'notes')}</b><p>${h(insp.notes || t(lang, 'none'))}</p></div>`);
+    actions.push(html`<div class="card"><b>${t(lang, 'notes')}</b><p>${insp.notes || t(lang, 'none')}</p></div>`);
   }
   if (viewer.role === 'customer' && insp.status === 'signed') {
-    actions.push(`<form method="post" action="${base}/confirm" class="inline">${csrfField(viewer)}<button type="submit" id="confirm" class="primary">${t(lang, 'confirm')}</button></form>`);
+    actions.push(html`<form method="post" action="${base}/confirm" class="inline">${csrfField(viewer)}<button type="submit" id="confirm" class="primary">${t(lang, 'confirm')}</button></form>`);
   }
-  const reportLinks = `<p class="links"><a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}">${t(lang, 'print')}</a> · <a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}&format=pdf">${t(lang, 'pdf')}</a></p>`;
-  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}<p class="months">${t(lang, 'month')}: ${monthLinks}</p>${status}
+  const reportLinks = html`<p class="links"><a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}">${t(lang, 'print')}</a> · <a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}&format=pdf">${t(lang, 'pdf')}</a></p>`;
+  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<p class="months">${t(lang, 'month')}: ${joinHtml(monthLinks, ' ')}</p>${status}
 <p class="summary">${mark(lang, 'normal')} ${counts.normal} · ${mark(lang, 'abnormal')} ${counts.abnormal} · ${mark(lang, 'unknown')} ${counts.unknown}</p>${reportLinks}
-<div class="scroll"><table class="grid matrix" id="matrix"><thead><tr><th>${t(lang, 'device')}</th>${head}</tr></thead><tbody>${body.join('\n')}</tbody></table></div>
-<div class="actions">${actions.join('\n')}</div>
+<div class="scroll"><table class="grid matrix" id="matrix"><thead><tr><th>${t(lang, 'device')}</th>${head}</tr></thead><tbody>${joinHtml(body, '\n')}</tbody></table></div>
+<div class="actions">${joinHtml(actions, '\n')}</div>
 <dialog id="cell"><div class="content"></div><form method="dialog"><button>${t(lang, 'closeCell')}</button></form></dialog>`;
 }
 
@@ -94,27 +93,24 @@ export interface CellDetail {
   history: StoredResult[];
 }
 
-export function cellView(lang: Lang, d: CellDetail): string {
+export function cellView(lang: Lang, d: CellDetail): SafeHtml {
   const r = d.row;
   const thresholds = Object.entries(d.threshold)
-    .map(([k, v]) => `<tr><td>${h(k)}</td><td>${h(JSON.stringify(v.value))}</td><td>${h(v.from)}</td></tr>`)
-    .join('');
+    .map(([k, v]) => html`<tr><td>${k}</td><td>${JSON.stringify(v.value)}</td><td>${v.from}</td></tr>`);
   const ms = d.measurements
-    .map((m) => `<tr><td>${h(m.component)}</td><td>${h(m.metric)}</td><td>${h(String(m.value))}${h(m.unit ?? '')}</td><td>${h(m.status ?? '')}</td><td><code>${h(m.command)}</code></td></tr>`)
-    .join('');
+    .map((m) => html`<tr><td>${m.component}</td><td>${m.metric}</td><td>${String(m.value)}${m.unit ?? ''}</td><td>${m.status ?? ''}</td><td><code>${m.command}</code></td></tr>`);
   const hist = d.history
-    .map((x) => `<tr><td>${h(formatTime(x.at))}</td><td>${mark(lang, x.verdict)}</td><td>${h(catalogueText(lang, x.result.actual))}</td></tr>`)
-    .join('');
-  return `<section class="cell-detail" data-device="${h(d.device)}" data-check="${h(d.check)}">
-<h2>${h(d.device)} · ${h(d.check)} ${h(checkName(lang, d.check))}</h2>
-${r ? `<p>${mark(lang, r.verdict)} ${h(r.actual)}</p><p><b>${t(lang, 'expected')}:</b> ${h(r.expected)}</p>${r.reason ? `<p><b>${t(lang, 'reason')}:</b> ${h(r.reason)}</p>` : ''}
-<p><b>${t(lang, 'command')}:</b> ${r.commands.map((c) => `<code>${h(c)}</code>`).join(' ')}</p>` : `<p class="muted">${t(lang, 'noData')}</p>`}
-<h3>${t(lang, 'threshold')}</h3><table class="grid"><tbody>${thresholds || `<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
-<h3>${t(lang, 'measurements')}</h3><table class="grid"><tbody>${ms || `<tr><td>${t(lang, 'noData')}</td></tr>`}</tbody></table>
+    .map((x) => html`<tr><td>${formatTime(x.at)}</td><td>${mark(lang, x.verdict)}</td><td>${catalogueText(lang, x.result.actual)}</td></tr>`);
+  return html`<section class="cell-detail" data-device="${d.device}" data-check="${d.check}">
+<h2>${d.device} · ${d.check} ${checkName(lang, d.check)}</h2>
+${r ? html`<p>${mark(lang, r.verdict)} ${r.actual}</p><p><b>${t(lang, 'expected')}:</b> ${r.expected}</p>${r.reason ? html`<p><b>${t(lang, 'reason')}:</b> ${r.reason}</p>` : ''}
+<p><b>${t(lang, 'command')}:</b> ${joinHtml(r.commands.map((c) => html`<code>${c}</code>`), ' ')}</p>` : html`<p class="muted">${t(lang, 'noData')}</p>`}
+<h3>${t(lang, 'threshold')}</h3><table class="grid"><tbody>${thresholds.length ? thresholds : html`<tr><td>${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h3>${t(lang, 'measurements')}</h3><table class="grid"><tbody>${ms.length ? ms : html`<tr><td>${t(lang, 'noData')}</td></tr>`}</tbody></table>
 <h3>${t(lang, 'history')}</h3><table class="grid"><tbody>${hist}</tbody></table></section>`;
 }
 
-export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }): string {
+export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }): SafeHtml {
   const show = maySeeAddresses(viewer);
   const identity = [
     [t(lang, 'kind'), d.kind],
@@ -123,15 +119,13 @@ export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: Sto
     [t(lang, 'version'), [d.os, d.version].filter(Boolean).join(' · ')],
     [t(lang, 'addresses'), show ? d.addresses.join(', ') : t(lang, 'hidden')],
   ]
-    .map(([k, v]) => `<tr><th>${h(k ?? '')}</th><td>${h(v ?? '')}</td></tr>`)
-    .join('');
+    .map(([k, v]) => html`<tr><th>${k ?? ''}</th><td>${v ?? ''}</td></tr>`);
   const results = latest
     .map(
-      (r) => `<tr data-check="${r.check}"><td>${r.check}</td><td>${h(checkName(lang, r.check))}</td><td>${mark(lang, r.verdict)}</td>
-<td class="expected">${h(expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected))}</td><td>${h(catalogueText(lang, r.result.actual))}</td><td>${h(formatTime(r.at))}</td></tr>`,
-    )
-    .join('');
-  return `<table class="grid identity" id="identity">${identity}</table>
+      (r) => html`<tr data-check="${r.check}"><td>${r.check}</td><td>${checkName(lang, r.check)}</td><td>${mark(lang, r.verdict)}</td>
+<td class="expected">${expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected)}</td><td>${catalogueText(lang, r.result.actual)}</td><td>${formatTime(r.at)}</td></tr>`,
+    );
+  return html`<table class="grid identity" id="identity">${identity}</table>
 <h2>${t(lang, 'trends')}</h2><div class="charts">
 ${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu' })}
 ${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory' })}
@@ -156,81 +150,77 @@ export function countdown(lang: Lang, due: string, now: Date): string {
   return ms < 0 ? `${t(lang, 'overdue')} ${text}` : `${text} ${t(lang, 'remaining')}`;
 }
 
-export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: Date): string {
-  if (!tickets.length) return `<p class="muted">${t(lang, 'none')}</p>`;
+export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: Date): SafeHtml {
+  if (!tickets.length) return html`<p class="muted">${t(lang, 'none')}</p>`;
   const rows = tickets
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
-      return `<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${h(tk.device)}</td><td>${h(checkName(lang, tk.subject))}</td><td>${tk.priority}</td><td>${h(tk.status)}</td><td>${h(symptomText(lang, tk.symptom))}</td><td>${h(formatTime(tk.openedAt))}</td>
-<td>${next ? `<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${h(t(lang, 'overdue'))}" data-left="${h(t(lang, 'remaining'))}">${h(countdown(lang, next.due, now))}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
-    })
-    .join('\n');
-  return `<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
+      return html`<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
+<td>${tk.device}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt)}</td>
+<td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
+    });
+  return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
 <th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, error?: string): string {
+export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, error?: string): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
   const steps = STEP_NAMES.filter((s) => STEPS[s].from === tk.status && (STEPS[s].roles as readonly string[]).includes(viewer.role))
-    .map((s) => `<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`)
-    .join('');
-  const events = tk.events.map((e) => `<tr><td>${h(formatTime(e.at))}</td><td>${h(e.event)}</td><td>${h(e.by)}</td><td>${h(e.note ?? '')}</td></tr>`).join('');
+    .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
+  const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery'] as const)
     .map((s) => {
       const d = tk.deadlines[s];
-      return `<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${h(formatTime(d.due))}</td><td>${h(formatTime(d.metAt))}</td><td>${d.due && !d.metAt ? h(countdown(lang, d.due, now)) : ''}</td></tr>`;
-    })
-    .join('');
-  const reports = tk.serviceReports.map((r) => `<tr><td>${h(formatTime(r.arrivedAt))}</td><td>${h(r.workDone)}</td><td>${h(r.result)}</td><td>${h(r.openIssues ?? '')}</td><td>${h(r.customerEvaluation ?? '')}</td><td>${h(r.by)}</td></tr>`).join('');
-  const parts = tk.parts.map((p) => `<tr><td>${h(p.part)}</td><td>${h(p.oldSerial)}</td><td>${h(p.newSerial)}</td><td>${h(formatTime(p.replacedAt ?? p.at))}</td><td>${h(p.by)}</td></tr>`).join('');
+      return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${formatTime(d.due)}</td><td>${formatTime(d.metAt)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
+    });
+  const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt)}</td><td>${r.workDone}</td><td>${r.result}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
+  const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at)}</td><td>${p.by}</td></tr>`);
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
-  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}
-<p id="ticket-status" data-status="${tk.status}">${h(tk.device)} · ${h(checkName(lang, tk.subject))} · ${tk.priority} · <b>${h(tk.status)}</b>${tk.overdue ? ` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
-<p>${h(symptomText(lang, tk.symptom))}${tk.suspectedCause ? ` — ${h(tk.suspectedCause)}` : ''}</p>
+  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
+<p id="ticket-status" data-status="${tk.status}">${tk.device} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${tk.status}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
+<p>${symptomText(lang, tk.symptom)}${tk.suspectedCause ? ` — ${tk.suspectedCause}` : ''}</p>
 <div class="actions">${steps}</div>
 <h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${lang === 'zh' ? '完成时间' : 'Met at'}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
 <h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
-<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports || `<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
-${editor ? `<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
+<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports.length ? reports : html`<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
+${editor ? html`<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
 <label>${t(lang, 'arrivedAt')} <input name="arrivedAt" type="datetime-local" required></label>
 <label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
 <label>${t(lang, 'result')} <select name="result"><option>fixed</option><option>partly_fixed</option><option>not_fixed</option></select></label>
 <label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
 <button type="submit">${t(lang, 'save')}</button></form>` : ''}
-<h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${lang === 'zh' ? '更换时间' : 'Replaced'}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${parts || `<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
-${editor ? `<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
+<h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${lang === 'zh' ? '更换时间' : 'Replaced'}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${parts.length ? parts : html`<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
+${editor ? html`<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
 <label>${t(lang, 'part')} <input name="part" required></label><label>${t(lang, 'oldSerial')} <input name="oldSerial" required></label>
 <label>${t(lang, 'newSerial')} <input name="newSerial" required></label><button type="submit">${t(lang, 'save')}</button></form>` : ''}
 <p><a href="/api/v1/sites/${enc(site)}/reports/faults?ticket=${tk.id}&format=pdf&lang=${lang}">${t(lang, 'pdf')}</a></p>`;
 }
 
-export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], error?: string): string {
+export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], error?: string): SafeHtml {
   const rows = list
     .map((m) => {
       const decide =
         viewer.role === 'customer' && m.status === 'requested'
-          ? ['approve', 'reject'].map((d) => `<form method="post" action="/sites/${enc(site)}/maintenance/${m.id}/${d}" class="inline">${csrfField(viewer)}<button type="submit" data-decide="${d}">${t(lang, d as 'approve')}</button></form>`).join('')
+          ? ['approve', 'reject'].map((d) => html`<form method="post" action="/sites/${enc(site)}/maintenance/${m.id}/${d}" class="inline">${csrfField(viewer)}<button type="submit" data-decide="${d}">${t(lang, d as 'approve')}</button></form>`)
           : '';
-      return `<tr data-request="${m.id}"><td>#${m.id}</td><td>${h(m.purpose)}</td><td>${h(m.engineer)}${m.recorder ? ` / ${h(m.recorder)}` : ''}</td>
-<td>${h(formatTime(m.windowStart))} → ${h(formatTime(m.windowEnd))}</td><td>${h(m.devices.join(', '))}</td><td>${h(m.status)}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
-    })
-    .join('\n');
+      return html`<tr data-request="${m.id}"><td>#${m.id}</td><td>${m.purpose}</td><td>${m.engineer}${m.recorder ? ` / ${m.recorder}` : ''}</td>
+<td>${formatTime(m.windowStart)} → ${formatTime(m.windowEnd)}</td><td>${m.devices.join(', ')}</td><td>${m.status}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
+    });
   const form =
     viewer.role !== 'customer'
-      ? `<form method="post" action="/sites/${enc(site)}/maintenance" class="card" id="maintenance-form">${csrfField(viewer)}
-<label>${t(lang, 'purpose')} <input name="purpose" required></label><label>${t(lang, 'engineer')} <input name="engineer" required value="${h(viewer.name)}"></label>
+      ? html`<form method="post" action="/sites/${enc(site)}/maintenance" class="card" id="maintenance-form">${csrfField(viewer)}
+<label>${t(lang, 'purpose')} <input name="purpose" required></label><label>${t(lang, 'engineer')} <input name="engineer" required value="${viewer.name}"></label>
 <label>${t(lang, 'recorder')} <input name="recorder"></label><label>${t(lang, 'steps')} <textarea name="steps" required></textarea></label>
 <label>${t(lang, 'hardwareChanges')} <input name="hardwareChanges"></label><label>${t(lang, 'softwareChanges')} <input name="softwareChanges"></label>
 <label>${t(lang, 'window')} <input name="windowStart" type="datetime-local" required> → <input name="windowEnd" type="datetime-local" required></label>
 <label>${t(lang, 'durationMin')} <input name="expectedDurationMinutes" type="number" min="1" required></label>
-<label>${t(lang, 'devices')} <select name="devices" multiple required>${devices.map((d) => `<option>${h(d)}</option>`).join('')}</select></label>
+<label>${t(lang, 'devices')} <select name="devices" multiple required>${devices.map((d) => html`<option>${d}</option>`)}</select></label>
 <label><input type="checkbox" name="emergency" value="true"> ${t(lang, 'emergency')}</label><button type="submit">${t(lang, 'request')}</button></form>`
       : '';
-  return `${error ? `<p class="error" role="alert">${h(error)}</p>` : ''}<table class="grid" id="maintenance"><thead><tr><th>#</th><th>${t(lang, 'purpose')}</th><th>${t(lang, 'engineer')}</th><th>${t(lang, 'window')}</th><th>${t(lang, 'devices')}</th><th>${t(lang, 'status')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>${form}`;
+  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<table class="grid" id="maintenance"><thead><tr><th>#</th><th>${t(lang, 'purpose')}</th><th>${t(lang, 'engineer')}</th><th>${t(lang, 'window')}</th><th>${t(lang, 'devices')}</th><th>${t(lang, 'status')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>${form}`;
 }
 
-export function reportsView(lang: Lang, site: string, month: string, quarter: string): string {
+export function reportsView(lang: Lang, site: string, month: string, quarter: string): SafeHtml {
   const base = `/api/v1/sites/${enc(site)}/reports`;
   const items: [string, string, string][] = [
     ['inspection', lang === 'zh' ? '月度巡检报告' : 'Monthly inspection report', `month=${month}`],
@@ -241,7 +231,6 @@ export function reportsView(lang: Lang, site: string, month: string, quarter: st
     ['summary', lang === 'zh' ? '半年维护总结' : 'Half-yearly summary', `half=${month.slice(0, 4)}-H${Number(month.slice(5, 7)) <= 6 ? 1 : 2}`],
     ['summary', lang === 'zh' ? '年度总结报告' : 'Annual summary', `year=${month.slice(0, 4)}`],
   ];
-  return `<ul class="reports">${items
-    .map(([k, label, q]) => `<li>${h(label)}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=xlsx">XLSX</a></li>`)
-    .join('')}</ul>`;
+  return html`<ul class="reports">${items
+    .map(([k, label, q]) => html`<li>${label}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=xlsx">XLSX</a></li>`)}</ul>`;
 }
