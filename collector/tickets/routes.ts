@@ -46,8 +46,9 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   // Every ticket step, service report and part is in the audit log, made here or in the dashboard.
   registerAudit(app);
 
-  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open);
-  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue);
+  // Customers' figures: shown to a global admin's scrape only (routes/metrics.ts).
+  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open, 'tenant');
+  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue, 'tenant');
 
   // Silence is a fault: scan on an interval from when the app is ready until it closes.
   const every = options.silenceScanMs ?? (app.config.silenceScanSeconds ?? 60) * 1000;

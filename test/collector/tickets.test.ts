@@ -101,10 +101,15 @@ describe('tickets from abnormal checks', () => {
     }
   });
 
-  it('shows the open and overdue counts in /metrics', async () => {
-    const text = await (await c.request('GET', '/metrics')).text();
+  it('shows the open and overdue counts in /metrics to a global admin token only', async () => {
+    const text = await (await c.request('GET', '/metrics', { token: tokens.admin })).text();
     expect(text).toMatch(/^xunjian_tickets_open 1$/m);
     expect(text).toMatch(/^xunjian_tickets_overdue 1$/m);
+    for (const token of [undefined, tokens.customer, tokens.engineer]) {
+      const other = await (await c.request('GET', '/metrics', { token })).text();
+      expect(other).toMatch(/^xunjian_reports_ingested_total \d+$/m);
+      expect(other).not.toMatch(/xunjian_tickets_/);
+    }
   });
 
   it('walks the lifecycle, refusing illegal steps (409) and wrong roles (403)', async () => {
