@@ -49,9 +49,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/maintenance/:id',
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One maintenance request with its decision', params: IdParams } },
     async (request) => {
-      const r = requests.get(Number(request.params.id));
-      assertSite(principalOf(request), r.site);
-      return r;
+      return requests.getFor(Number(request.params.id), principalOf(request).site);
     },
   );
 
@@ -63,7 +61,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const id = Number(request.params.id);
-      assertSite(principalOf(request), requests.get(id).site);
+      requests.getFor(id, principalOf(request).site);
       return requests.update(id, request.body, app.clock());
     },
   );
@@ -80,7 +78,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
       async (request) => {
         const id = Number(request.params.id);
         const p = principalOf(request);
-        assertSite(p, requests.get(id).site);
+        requests.getFor(id, p.site);
         return requests.decide(id, d.status, p.name, app.clock(), request.body?.note);
       },
     );

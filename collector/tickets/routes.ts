@@ -93,7 +93,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One ticket with its steps, service reports and parts', params: IdParams } },
     async (request) => {
       const id = Number(request.params.id);
-      assertSite(principalOf(request), tickets.siteOf(id));
+      tickets.siteFor(id, principalOf(request).site);
       return tickets.get(id, app.clock());
     },
   );
@@ -151,7 +151,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       },
       async (request) => {
         const id = Number(request.params.id);
-        assertSite(principalOf(request), tickets.siteOf(id));
+        tickets.siteFor(id, principalOf(request).site);
         const now = app.clock();
         tickets.step(id, step, actorOf(request), now.getTime(), request.body?.note);
         return tickets.get(id, now);
@@ -173,7 +173,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     },
     async (request, reply) => {
       const id = Number(request.params.id);
-      assertSite(principalOf(request), tickets.siteOf(id));
+      tickets.siteFor(id, principalOf(request).site);
       const now = app.clock();
       tickets.addServiceReport(id, request.body, actorOf(request), now.getTime());
       return reply.status(201).send(tickets.get(id, now));
@@ -188,7 +188,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     },
     async (request, reply) => {
       const id = Number(request.params.id);
-      assertSite(principalOf(request), tickets.siteOf(id));
+      tickets.siteFor(id, principalOf(request).site);
       const now = app.clock();
       tickets.addPart(id, request.body, actorOf(request), now.getTime());
       return reply.status(201).send(tickets.get(id, now));

@@ -193,7 +193,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const ticketOf = (request: FastifyRequest, v: Viewer) => {
       const site = siteParam(request, v);
       const id = Number((request.params as { id: string }).id);
-      if (!Number.isInteger(id) || id < 1 || tickets.siteOf(id) !== site) throw notFound(`no ticket ${id} at ${site}`);
+      if (!Number.isInteger(id) || id < 1) throw notFound(`no ticket ${id}`);
+      tickets.siteFor(id, site);
       return { site, id };
     };
 
@@ -285,7 +286,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         const site = siteParam(request, v);
         const id = Number((request.params as { id: string }).id);
         return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
-          if (maintenance.get(id).site !== site) throw notFound(`no request ${id} at ${site}`);
+          maintenance.getFor(id, site);
           maintenance.decide(id, d === 'approve' ? 'approved' : 'rejected', v.name, app.clock());
           record(v, `maintenance.${d}`, site, `#${id}`);
         });
