@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { InspectionAmend, InspectionNotes, InspectionParams, InspectionQuery, InspectionUpload } from '../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { redactorFor, registerAudit } from '../users/index.js';
+import { registerAudit } from '../users/index.js';
 import { InspectionsRepository } from './repository.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -43,7 +43,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       assertSite(p, site);
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
       const inspection = inspections.get(site, month, revision);
-      const shown = redactorFor(p.role);
+      const shown = app.redactorFor(p.role);
       return shown.showsConfiguration ? inspection : { ...inspection, rows: inspection.rows.map((r) => shown.row(r)) };
     },
   );

@@ -76,6 +76,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     async (request) => {
       const p = principalOf(request);
       const q = request.query;
+      const shown = app.redactorFor(p.role);
       return tickets.list(
         {
           ...q,
@@ -84,7 +85,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
           scopeSite: p.site,
         },
         app.clock(),
-      );
+      ).map((t) => shown.ticket(t));
     },
   );
 
@@ -93,8 +94,9 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One ticket with its steps, service reports and parts', params: IdParams } },
     async (request) => {
       const id = Number(request.params.id);
-      tickets.siteFor(id, principalOf(request).site);
-      return tickets.get(id, app.clock());
+      const p = principalOf(request);
+      tickets.siteFor(id, p.site);
+      return app.redactorFor(p.role).ticket(tickets.get(id, app.clock()));
     },
   );
 
@@ -151,10 +153,11 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       },
       async (request) => {
         const id = Number(request.params.id);
-        tickets.siteFor(id, principalOf(request).site);
+        const p = principalOf(request);
+        tickets.siteFor(id, p.site);
         const now = app.clock();
         tickets.step(id, step, actorOf(request), now.getTime(), request.body?.note);
-        return tickets.get(id, now);
+        return app.redactorFor(p.role).ticket(tickets.get(id, now));
       },
     );
   }

@@ -19,4 +19,5 @@ export {
 } from './viewer.js';
 export { createUser } from './create.js';
 export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';
+export { ReportAliases, OPAQUE_REPORT_ID, type ReportIdMap } from './report-aliases.js';
 export { registerAudit, type AuditRule } from './audit-hook.js';

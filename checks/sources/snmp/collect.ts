@@ -3,8 +3,8 @@
  * short-term columns sampled across the window), extract measurements, and return a Report.
  * An unreachable device, or one that stops answering part-way, gives gaps — never a fake normal.
  */
-import { randomBytes } from 'node:crypto';
 import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as ReportT, type XunjianError } from '../../../schemas/index.js';
+import { newReportId } from '../../report-id.js';
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
 import { builtinProfiles, detectProfile, detectionProbes, type ResolvedProfile } from './profiles.js';
@@ -37,11 +37,6 @@ export interface CollectOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
-function reportId(target: SnmpTarget, at: Date): string {
-  const host = `${target.host}-${target.port ?? 161}`.replace(/[^A-Za-z0-9.-]/g, '_');
-  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomBytes(3).toString('hex')}`.slice(0, 100);
-}
-
 function baseIdentity(target: SnmpTarget) {
   return { hostname: (target.name ?? target.host).slice(0, 255), kind: target.kind ?? ('switch' as const), addresses: [target.host] };
 }
@@ -49,7 +44,7 @@ function baseIdentity(target: SnmpTarget) {
 /** A report for a device that could not be polled at all: every check unknown with the reason. */
 function unreachableReport(target: SnmpTarget, start: Date, end: Date, reason: string): ReportT {
   return {
-    id: reportId(target, end),
+    id: newReportId('snmp'),
     source: 'snmp',
     ...(target.site ? { site: target.site } : {}),
     window: { start: start.toISOString(), end: end.toISOString() },
@@ -182,7 +177,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
       ...(opts.logSince ? { logSince: opts.logSince } : {}),
     });
     const report: ReportT = {
-      id: reportId(target, end),
+      id: newReportId('snmp'),
       source: 'snmp',
       ...(target.site ? { site: target.site } : {}),
       window: { start: start.toISOString(), end: end.toISOString() },
