@@ -108,7 +108,8 @@ describe('inspect --site', () => {
   let firstJson: string;
 
   it('inspects every device with progress, prints the forms and the summary, saves and uploads', async () => {
-    const run = await inspect(dir, ['--site', SITE, '--accept-new', '--window', '1s', '--lang', 'en', '--collector', collector.url, '--token', token]);
+    // --keep: the saved inspection stays after the upload (test/bin/field-data.test.ts: removed by default).
+    const run = await inspect(dir, ['--site', SITE, '--accept-new', '--window', '1s', '--lang', 'en', '--collector', collector.url, '--token', token, '--keep']);
     // One progress line per device, the unreachable one with its reason.
     expect(run.stderr.match(/^\[\d\/3\] /gm)).toHaveLength(3);
     expect(run.stderr).toMatch(/^\[\d\/3\] \? gone .*(ECONNREFUSED|refused)/m);
@@ -138,7 +139,7 @@ describe('inspect --site', () => {
 
   it('a resend with inspect upload stores nothing twice', async () => {
     const before = uploadsStored();
-    const run = await inspect(dir, ['upload', firstJson, '--collector', collector.url, '--lang', 'en'], { XUNJIAN_TOKEN: token });
+    const run = await inspect(dir, ['upload', firstJson, '--collector', collector.url, '--lang', 'en', '--keep'], { XUNJIAN_TOKEN: token });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/0 reports stored, 3 already there; inspection \d{4}-\d\d: 0 new, 3 already stored/);
     expect(uploadsStored()).toBe(before);
