@@ -6,38 +6,18 @@
  * it is removed unless --keep; the folder is 0700 and its files 0600; the printable reports meant
  * for the customer carry no address, not even in a reason or a command.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { closedPort, startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { inspect } from './inspect-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const SITE = 'bankfield';
 const ADDRESS = '127.0.0.1';
 const KEY = 'correct horse battery staple 巡检';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function inspect(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', tsx, join(root, 'bin/inspect.ts'), ...args],
-      { cwd, timeout: 120_000, env: { ...process.env, XUNJIAN_COLLECTOR_URL: '', XUNJIAN_TOKEN: '', XUNJIAN_FIELD_KEY: '', ...env } },
-      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let fleet: SshdFleet;
 let collector: TestCollector;
