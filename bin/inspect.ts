@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
 import { collectLocal } from '../checks/sources/local/index.js';
 import { collectSnmp, type SnmpTarget } from '../checks/sources/snmp/index.js';
-import { collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
+import { FIELD_KEY_ENV, collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
 import { XunjianError, parseDuration, type Lang, type Report } from '../schemas/index.js';
 import { EXIT, runMain } from './exit.js';
 
@@ -37,6 +37,7 @@ interface InspectOptions {
   group: string[];
   out: string;
   save: boolean;
+  keep?: boolean;
   collector?: string;
   token?: string;
 }
@@ -84,6 +85,12 @@ function uploadTarget(o: { collector?: string; token?: string }): UploadTarget |
   return { collector, token: o.token ?? process.env.XUNJIAN_TOKEN ?? '' };
 }
 
+/** The field key (sealing the saved inspection) from the environment, never a flag (it would show in ps). */
+const fieldKeep = (o: { keep?: boolean }) => {
+  const key = process.env[FIELD_KEY_ENV];
+  return { keep: o.keep ?? false, ...(key ? { fieldKey: key } : {}) };
+};
+
 const io = () => ({
   stdout: process.stdout,
   stderr: process.stderr,
@@ -106,6 +113,7 @@ async function inspect(o: InspectOptions): Promise<number> {
         json: o.json ?? false,
         out: o.save ? o.out : undefined,
         upload: uploadTarget(o),
+        ...fieldKeep(o),
       },
       io(),
     );
@@ -159,6 +167,7 @@ const program = new Command('inspect')
   .option('--group <name>', '--site: only the devices of this group (repeatable)', collect, [])
   .option('--out <dir>', '--site: folder for the report files', 'inspections')
   .option('--no-save', '--site: do not write the report files')
+  .option('--keep', '--site: keep the saved inspection after a successful upload (removed by default)')
   .option('--collector <url>', '--site: upload the inspection to this collector (or XUNJIAN_COLLECTOR_URL)')
   .option('--token <token>', 'collector token of an engineer (or XUNJIAN_TOKEN, which keeps it out of ps)')
   .enablePositionalOptions()
@@ -185,12 +194,13 @@ program
   .option('--collector <url>', 'the collector (or XUNJIAN_COLLECTOR_URL)')
   .option('--token <token>', 'collector token of an engineer (or XUNJIAN_TOKEN)')
   .option('--site <name>', 'the site, for forms that do not name one (inspect --local --json)')
+  .option('--keep', 'keep a saved inspection (inspection.json[.enc]) after it was uploaded')
   .addOption(new Option('--lang <lang>', 'language of the messages').choices(['zh', 'en']).default('zh'))
   .exitOverride()
-  .action(async (files: string[], o: { collector?: string; token?: string; site?: string; lang: Lang }) => {
+  .action(async (files: string[], o: { collector?: string; token?: string; site?: string; lang: Lang; keep?: boolean }) => {
     const upload = uploadTarget(o);
     if (!upload) throw new XunjianError('USAGE', 'say where to upload: --collector URL (or XUNJIAN_COLLECTOR_URL)');
-    process.exitCode = await runUpload(files, { ...(o.site ? { site: o.site } : {}), lang: o.lang, upload }, io());
+    process.exitCode = await runUpload(files, { ...(o.site ? { site: o.site } : {}), lang: o.lang, upload, ...fieldKeep(o) }, io());
   });
 
 program.addHelpText(

@@ -27,6 +27,8 @@ export function checkById(id: string) {
 }
 
 export { VERDICT_LABELS } from './labels.js';
+export { newReportId } from './report-id.js';
+export { scrubAddresses, HIDDEN } from './addresses.js';
 
 /** Exit codes of `inspect` (documented in README): 0 all normal, 1 any abnormal, 3 only unknowns besides normal. */
 export function exitCodeFor(verdicts: Verdict[]): 0 | 1 | 3 {

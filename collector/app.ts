@@ -25,6 +25,7 @@ import { maintenanceRoutes } from './maintenance/index.js';
 import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
 import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
+import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -102,6 +103,10 @@ declare module 'fastify' {
     clock: () => Date;
     /** Every route registered, in order (the HEAD twins fastify adds for GETs left out). */
     routeTable: readonly RouteEntry[];
+    /** What a role may see (users/confidential.ts), with this collector's report id aliases. */
+    redactorFor(role: string): Redactor;
+    /** Report ids as customers see them, and back (users/report-aliases.ts). */
+    reportIds: ReportIdMap;
   }
 }
 
@@ -182,6 +187,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('coreMetrics', core);
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
+  const reportIds = new ReportAliases(options.db);
+  app.decorate('reportIds', reportIds);
+  app.decorate('redactorFor', (role: string) => redactorFor(role, reportIds));
   app.decorate('ingest', createBatchedIngest(options.db, repos, { hooks, lang: options.lang ?? 'zh' }));
 
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError | Error, request, reply) => {

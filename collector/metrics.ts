@@ -69,13 +69,20 @@ export class Gauge implements Metric {
   }
 }
 
-export class MetricsRegistry {
-  private readonly metrics = new Map<string, Metric>();
+/**
+ * Who may read a figure. `collector`: about the collector's own work (ingest, latency, retention),
+ * shown to anyone. `tenant`: about customers' data (their tickets, their devices), shown only to a
+ * global admin token: anonymous /metrics must not tell one customer another's ticket counts.
+ */
+export type MetricAudience = 'collector' | 'tenant';
 
-  private add<M extends Metric>(name: string, metric: M): M {
+export class MetricsRegistry {
+  private readonly metrics = new Map<string, { metric: Metric; audience: MetricAudience }>();
+
+  private add<M extends Metric>(name: string, metric: M, audience: MetricAudience = 'collector'): M {
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(name)) throw new Error(`bad metric name ${name}`);
     if (this.metrics.has(name)) throw new Error(`metric ${name} registered twice`);
-    this.metrics.set(name, metric);
+    this.metrics.set(name, { metric, audience });
     return metric;
   }
 
@@ -85,14 +92,15 @@ export class MetricsRegistry {
   histogram(name: string, help: string, buckets: number[]): Histogram {
     return this.add(name, new Histogram(name, help, [...buckets].sort((a, b) => a - b)));
   }
-  /** A gauge computed when scraped (e.g. a COUNT query). */
-  gauge(name: string, help: string, read: () => GaugeReading): Gauge {
-    return this.add(name, new Gauge(name, help, read));
+  /** A gauge computed when scraped (e.g. a COUNT query); `tenant` when it counts customers' data. */
+  gauge(name: string, help: string, read: () => GaugeReading, audience: MetricAudience = 'collector'): Gauge {
+    return this.add(name, new Gauge(name, help, read), audience);
   }
 
-  render(): string {
+  /** The exposition text; tenant figures only when asked for (a global admin's scrape). */
+  render(options: { tenant?: boolean } = {}): string {
     const lines: string[] = [];
-    for (const m of this.metrics.values()) lines.push(...m.render());
+    for (const { metric, audience } of this.metrics.values()) if (audience === 'collector' || options.tenant) lines.push(...metric.render());
     return `${lines.join('\n')}\n`;
   }
 }

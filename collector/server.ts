@@ -4,6 +4,7 @@ import { XunjianError, type CollectorConfig } from '../schemas/index.js';
 import { buildApp, configWithDefaults, type AppOptions } from './app.js';
 import { dbPathOf } from './config.js';
 import { openDatabase, type Db } from './storage/db.js';
+import { privateDirectory } from './storage/private-files.js';
 import { scheduleRetention, type RetentionSchedule } from './storage/retention.js';
 
 export { dbPathOf };
@@ -36,6 +37,7 @@ export interface StartOptions extends Omit<AppOptions, 'db' | 'config' | 'https'
 /** Opens the database, builds the app and listens; retention runs at start and hourly. */
 export async function startCollector(partial: Partial<CollectorConfig>, extra: StartOptions = {}): Promise<RunningCollector> {
   const config = configWithDefaults(partial);
+  privateDirectory(config.dataDir);
   const db = openDatabase(dbPathOf(config), { durability: config.durability });
   const https = readTls(config);
   const { retentionEveryMs, ...appOptions } = extra;

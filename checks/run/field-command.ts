@@ -4,8 +4,11 @@
  * thin parser and this order can be read (and tested) in one place.
  *
  * Nothing is lost on the way: when the upload fails the files are written even under `--no-save`,
- * and the message says how to send them later.
+ * and the message says how to send them later. Nothing stays that need not: the saved inspection
+ * (the customer's addresses and configuration) is sealed under the field key when one is given,
+ * and removed once uploaded unless `--keep`; the printable reports carry no address.
  */
+import { rmSync } from 'node:fs';
 import { exitCodeFor, renderForm } from '../index.js';
 import { XunjianError, type Lang, type SiteInspection } from '../../schemas/index.js';
 import { inspectSite } from './inspect-site.js';
@@ -34,6 +37,10 @@ export interface SiteRunOptions {
   out: string | undefined;
   /** Upload to this collector when set. */
   upload: UploadTarget | undefined;
+  /** Seal the saved inspection under this key (XUNJIAN_FIELD_KEY); undefined: saved in clear. */
+  fieldKey?: string;
+  /** Keep the saved inspection after a successful upload. */
+  keep?: boolean;
 }
 
 /** Exit code when the inspection ran but could not be uploaded (README, "Exit codes"). */
@@ -78,8 +85,9 @@ export async function runSiteInspection(o: SiteRunOptions, io: FieldIo): Promise
 
   let files: InspectionFiles | undefined;
   const save = (dir: string) => {
-    files = writeInspectionFiles(inspection, dir);
+    files = writeInspectionFiles(inspection, dir, o.fieldKey);
     io.stderr.write(`${o.lang === 'zh' ? '已保存' : 'saved'}: ${files.json}\n  ${files.html.zh}\n  ${files.html.en}\n`);
+    if (!files.sealed) io.stderr.write(`${files.json} ${CLEAR_WARNING[o.lang]}\n`);
   };
   if (o.out !== undefined) save(o.out);
 
@@ -88,6 +96,7 @@ export async function runSiteInspection(o: SiteRunOptions, io: FieldIo): Promise
   try {
     const outcome = await uploadInspection(o.upload, { site: inspection.site, forms: inspection.devices.map((d) => ({ report: d.report, results: d.results })) });
     io.stderr.write(`${describeUpload(outcome, o.lang)}\n`);
+    if (files && !o.keep) removeUploaded(files.json, o.lang, io);
     return exitCodeFor(verdicts);
   } catch (e) {
     if (!(e instanceof XunjianError) || e.code !== 'UPLOAD') throw e;
@@ -99,12 +108,27 @@ export async function runSiteInspection(o: SiteRunOptions, io: FieldIo): Promise
   }
 }
 
-/** `inspect upload FILE…`: each file in turn; the first failure stops (the rest are untouched). */
-export async function runUpload(files: string[], o: { site?: string; lang: Lang; upload: UploadTarget }, io: FieldIo): Promise<number> {
+const CLEAR_WARNING: Record<Lang, string> = {
+  zh: '含客户地址和配置（明文）：设置 XUNJIAN_FIELD_KEY 可加密保存；上传后删除（README“现场数据”）',
+  en: 'holds the customer’s addresses and configuration in clear: set XUNJIAN_FIELD_KEY to save it encrypted; it is removed once uploaded (README, "What stays on the laptop")',
+};
+
+/** The saved inspection is on the collector now: the laptop keeps no copy of the customer's data. */
+function removeUploaded(file: string, lang: Lang, io: FieldIo): void {
+  rmSync(file, { force: true });
+  io.stderr.write(`${lang === 'zh' ? '已上传，已删除' : 'uploaded, removed'}: ${file}\n`);
+}
+
+/**
+ * `inspect upload FILE…`: each file in turn; the first failure stops (the rest are untouched). A
+ * saved inspection (inspection.json[.enc]) is removed once uploaded unless `keep`.
+ */
+export async function runUpload(files: string[], o: { site?: string; lang: Lang; upload: UploadTarget; fieldKey?: string; keep?: boolean }, io: FieldIo): Promise<number> {
   for (const file of files) {
-    const forms = readInspectionFile(file, o.site);
+    const forms = readInspectionFile(file, o.site, o.fieldKey);
     try {
       io.stderr.write(`${file}: ${describeUpload(await uploadInspection(o.upload, forms), o.lang)}\n`);
+      if (forms.savedByInspect && !o.keep) removeUploaded(forms.file, o.lang, io);
     } catch (e) {
       if (!(e instanceof XunjianError) || e.code !== 'UPLOAD') throw e;
       io.stderr.write(`${file}: upload failed: ${e.message}\n`);

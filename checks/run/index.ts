@@ -28,6 +28,7 @@ export { snmpTargetOf, type SnmpCollect, type SnmpTargetSpec } from './snmp-adap
 export { checkUploadTarget, readInspectionFile, uploadInspection, monthOf, type FormsToUpload, type UploadOutcome, type UploadTarget } from './upload.js';
 export { createProgressDisplay, renderSiteSummary, type ProgressDisplay, type ProgressSink } from './terminal.js';
 export { terminalPasswordPrompt } from './prompt.js';
+export { FIELD_KEY_ENV, sealInspection, openSealed, isSealed } from './field-seal.js';
 export { runSiteInspection, runUpload, UPLOAD_FAILED, type FieldIo, type SiteRunOptions } from './field-command.js';
 export { combineReports } from './combine.js';
 export { bmcTargetOf, collectBmc, type BmcRun } from './bmc-adapter.js';

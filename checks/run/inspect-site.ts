@@ -16,7 +16,7 @@ import {
   type Verdict,
   XunjianError,
 } from '../../schemas/index.js';
-import { evaluateReport, overallVerdict, resolveThresholds } from '../index.js';
+import { evaluateReport, newReportId, overallVerdict, resolveThresholds } from '../index.js';
 import { allUnknownGaps, collectSsh, type SshTarget } from '../sources/ssh/index.js';
 import { loadSiteFile, type LoadedSite, type SiteDevice, type SiteServerTarget, type SiteSnmpTarget } from './site-file.js';
 import { collectSnmpDevice, type SnmpCollect } from './snmp-adapter.js';
@@ -69,7 +69,7 @@ function identityOf(d: SiteDevice): DeviceIdentity {
 export function unreachableReport(d: SiteDevice, site: string, source: Report['source'], reason: string, command?: string): Report {
   const now = new Date().toISOString();
   return {
-    id: `${source}-${d.name.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 50)}-${Date.now()}-${Math.random().toString(16).slice(2, 10)}`,
+    id: newReportId(source),
     source,
     site,
     window: { start: now, end: now },

@@ -1,17 +1,23 @@
 /**
  * The files a site inspection leaves behind, under ./inspections/<site>-<YYYY-MM-DD>/:
- * inspection.json (everything, for upload later) and a printable HTML report in Chinese and in
- * English: the site summary first, then the inspection form per device.
+ * inspection.json (everything, for upload later; sealed as inspection.json.enc when a field key is
+ * given, field-seal.ts) and a printable HTML report in Chinese and in English: the site summary
+ * first, then the inspection form per device. The printable reports are for the customer to sign
+ * and carry no address (service plan 3.4.5): no address column, and every address inside a
+ * command, result or reason reads [hidden]. Folder 0700, files 0600: it is the customer's data.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CheckResult, Lang, Verdict } from '../../schemas/index.js';
-import { CHECKS, FORM_COLUMNS, VERDICT_LABELS, evaluateReport } from '../index.js';
+import { CHECKS, FORM_COLUMNS, VERDICT_LABELS, evaluateReport, scrubAddresses } from '../index.js';
+import { sealInspection } from './field-seal.js';
 import type { DeviceInspection, SiteInspection } from './inspect-site.js';
 
 export interface InspectionFiles {
   dir: string;
+  /** inspection.json, or inspection.json.enc when sealed. */
   json: string;
+  sealed: boolean;
   html: Record<Lang, string>;
 }
 
@@ -26,8 +32,9 @@ export function inspectionDirName(inspection: SiteInspection): string {
   return `${inspection.site}-${localDate(inspection.startedAt)}`;
 }
 
+/** Escaped for HTML, and without addresses: everything printed here may reach the customer. */
 function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return scrubAddresses(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 const TEXT = {
@@ -43,7 +50,6 @@ const TEXT = {
     none: '全部正常',
     device: '设备',
     kind: '类型',
-    address: '地址',
     os: '系统',
     model: '型号',
     verdict: '结论',
@@ -61,7 +67,6 @@ const TEXT = {
     none: 'Everything normal',
     device: 'Device',
     kind: 'Kind',
-    address: 'Address',
     os: 'OS',
     model: 'Model',
     verdict: 'Verdict',
@@ -109,7 +114,6 @@ function deviceSection(d: DeviceInspection, results: CheckResult[], lang: Lang):
   const id = d.report.identity;
   const meta = [
     [t.kind, id.kind],
-    [t.address, `${d.device.host}:${d.device.port}`],
     [t.os, id.os ?? ''],
     [t.model, [id.vendor, id.model, id.serial ? `S/N ${id.serial}` : ''].filter(Boolean).join(' ')],
     [t.time, `${d.report.window.start} → ${d.report.window.end}`],
@@ -146,7 +150,7 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
     })
     .join('\n');
   const deviceRows = perDevice
-    .map(({ d }) => `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(d.device.kind)}</td><td>${esc(d.device.host)}</td>${verdictCell(d.verdict, lang)}</tr>`)
+    .map(({ d }) => `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(d.device.kind)}</td>${verdictCell(d.verdict, lang)}</tr>`)
     .join('\n');
   const itemsHead = [t.device, FORM_COLUMNS[lang][1], t.verdict, FORM_COLUMNS[lang][4], FORM_COLUMNS[lang][6]].map((h) => `<th>${esc(h!)}</th>`).join('');
   return `<!doctype html>
@@ -167,7 +171,7 @@ ${inspection.customer ? `<tr><td>${esc(t.customer)}</td><td>${esc(inspection.cus
 </tbody></table>
 <h2>${esc(t.items)}</h2>
 ${itemRows ? `<table><thead><tr>${itemsHead}</tr></thead><tbody>\n${itemRows}\n</tbody></table>` : `<p class="normal">${esc(t.none)}</p>`}
-<table><thead><tr><th>${esc(t.device)}</th><th>${esc(t.kind)}</th><th>${esc(t.address)}</th><th>${esc(t.verdict)}</th></tr></thead><tbody>
+<table><thead><tr><th>${esc(t.device)}</th><th>${esc(t.kind)}</th><th>${esc(t.verdict)}</th></tr></thead><tbody>
 ${deviceRows}
 </tbody></table>
 </section>
@@ -177,13 +181,24 @@ ${perDevice.map(({ d, results }) => deviceSection(d, results, lang)).join('\n')}
 `;
 }
 
-/** Writes inspection.json and report.zh.html / report.en.html; returns their paths. */
-export function writeInspectionFiles(inspection: SiteInspection, baseDir = 'inspections'): InspectionFiles {
+/** Only the engineer's account may read it, whatever the umask (an existing file is tightened too). */
+function writePrivate(file: string, text: string): void {
+  writeFileSync(file, text, { mode: 0o600 });
+  chmodSync(file, 0o600);
+}
+
+/**
+ * Writes the inspection (sealed under `fieldKey` as inspection.json.enc, else inspection.json in
+ * clear) and report.zh.html / report.en.html; returns their paths.
+ */
+export function writeInspectionFiles(inspection: SiteInspection, baseDir = 'inspections', fieldKey?: string): InspectionFiles {
   const dir = resolve(baseDir, inspectionDirName(inspection));
-  mkdirSync(dir, { recursive: true });
-  const json = join(dir, 'inspection.json');
-  writeFileSync(json, `${JSON.stringify(inspection, null, 2)}\n`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  chmodSync(dir, 0o700);
+  const text = `${JSON.stringify(inspection, null, 2)}\n`;
+  const json = join(dir, fieldKey ? 'inspection.json.enc' : 'inspection.json');
+  writePrivate(json, fieldKey ? sealInspection(text, fieldKey) : text);
   const html = { zh: join(dir, 'report.zh.html'), en: join(dir, 'report.en.html') };
-  for (const lang of ['zh', 'en'] as const) writeFileSync(html[lang], renderInspectionHtml(inspection, lang));
-  return { dir, json, html };
+  for (const lang of ['zh', 'en'] as const) writePrivate(html[lang], renderInspectionHtml(inspection, lang));
+  return { dir, json, html, sealed: fieldKey !== undefined };
 }

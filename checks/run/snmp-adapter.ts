@@ -3,6 +3,7 @@
  * credential references from the environment and turns every failure into an all-unknown report.
  */
 import type { Report } from '../../schemas/index.js';
+import { newReportId } from '../index.js';
 import { allUnknownGaps } from '../sources/ssh/index.js';
 import type { SiteSnmpTarget } from './site-file.js';
 
@@ -67,7 +68,7 @@ export function snmpTargetOf(d: SiteSnmpTarget, site: string, env: NodeJS.Proces
 function failedReport(d: SiteSnmpTarget, site: string, reason: string): Report {
   const now = new Date().toISOString();
   return {
-    id: `snmp-${d.name.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 50)}-${Date.now()}-${Math.random().toString(16).slice(2, 10)}`,
+    id: newReportId('snmp'),
     source: 'snmp',
     site,
     window: { start: now, end: now },

@@ -19,6 +19,7 @@ import {
   validate,
   type Report,
 } from '../../schemas/index.js';
+import { isSealed, openSealed } from './field-seal.js';
 
 export interface UploadTarget {
   /** The collector's base URL, e.g. `https://collector.example.com:8443`. */
@@ -48,30 +49,40 @@ const FormList = Type.Array(InspectionForm, { minItems: 1 });
 /** The collector takes at most this many forms per call (schemas/inspection.ts, InspectionUpload). */
 const FORMS_PER_CALL = 500;
 
+/** The saved inspection in a folder: sealed (inspection.json.enc) or in clear. */
+function savedIn(dir: string): string {
+  const sealed = join(dir, 'inspection.json.enc');
+  return existsSync(sealed) ? sealed : join(dir, 'inspection.json');
+}
+
 /**
- * Reads what `inspect` saved: a site inspection (`inspection.json`, or the folder holding it), one
- * `inspect --json` form, or an array of forms. `site` names the site when the file does not.
+ * Reads what `inspect` saved: a site inspection (`inspection.json` or the sealed
+ * `inspection.json.enc`, or the folder holding it), one `inspect --json` form, or an array of
+ * forms. `site` names the site when the file does not; `fieldKey` opens a sealed file.
  */
-export function readInspectionFile(path: string, site?: string): FormsToUpload {
-  const file = existsSync(path) && statSync(path).isDirectory() ? join(path, 'inspection.json') : path;
+export function readInspectionFile(path: string, site?: string, fieldKey?: string): FormsToUpload & { file: string; savedByInspect: boolean } {
+  const file = existsSync(path) && statSync(path).isDirectory() ? savedIn(path) : path;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     throw new XunjianError('USAGE', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (e) {
-    throw new XunjianError('VALIDATION', `${file} is not JSON (${(e as Error).message}): not an inspection file, or cut short`);
-  }
+  const parse = (t: string) => {
+    try {
+      return JSON.parse(t) as unknown;
+    } catch (e) {
+      throw new XunjianError('VALIDATION', `${file} is not JSON (${(e as Error).message}): not an inspection file, or cut short`);
+    }
+  };
+  let data = parse(text);
+  if (isSealed(data)) data = parse(openSealed(data, fieldKey, file));
   if (data !== null && typeof data === 'object' && !Array.isArray(data) && 'devices' in data) {
     const inspection = validate(SiteInspection, data, file);
     if (site !== undefined && site !== inspection.site) {
       throw new XunjianError('USAGE', `${file} is an inspection of site ${inspection.site}, not ${site}`);
     }
-    return { site: inspection.site, forms: inspection.devices.map((d) => ({ report: d.report, results: d.results })) };
+    return { site: inspection.site, forms: inspection.devices.map((d) => ({ report: d.report, results: d.results })), file, savedByInspect: true };
   }
   const forms = Array.isArray(data) ? validate(FormList, data, file) : [validate(InspectionForm, data, file)];
   const named = site ?? forms.find((f) => f.report.site)?.report.site;
@@ -81,7 +92,7 @@ export function readInspectionFile(path: string, site?: string): FormsToUpload {
       throw new XunjianError('VALIDATION', `${file}: form ${i} (${f.report.identity.hostname}) belongs to site ${f.report.site}, not ${named}`);
     }
   });
-  return { site: named, forms };
+  return { site: named, forms, file, savedByInspect: false };
 }
 
 /** `YYYY-MM` in UTC, the collector's inspection month. */

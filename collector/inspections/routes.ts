@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import { InspectionAmend, InspectionNotes, InspectionParams, InspectionQuery, InspectionUpload } from '../../schemas/index.js';
 import { assertSite, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { actorOf, redactorFor } from '../users/index.js';
+import { actorOf } from '../users/index.js';
 import { InspectionActions, INSPECTION_ROLES } from './actions.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
@@ -14,6 +14,11 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   // Every change goes through the action layer the dashboard uses too (role, site, validation, audit).
   const actions = new InspectionActions(app);
   const inspections = actions.inspections;
+  // A customer reads an inspection's rows through the one redactor: no address in ids, commands or reasons.
+  const shown = <T extends { rows: Parameters<ReturnType<typeof app.redactorFor>['row']>[0][] }>(role: string, inspection: T): T => {
+    const r = app.redactorFor(role);
+    return r.showsConfiguration ? inspection : { ...inspection, rows: inspection.rows.map((row) => r.row(row)) };
+  };
   const tags = ['inspections'];
   const base = '/api/v1/sites/:site/inspections/:month';
 
@@ -43,8 +48,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       assertSite(p, site);
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
       const inspection = inspections.get(site, month, revision);
-      const shown = redactorFor(p.role);
-      return shown.showsConfiguration ? inspection : { ...inspection, rows: inspection.rows.map((r) => shown.row(r)) };
+      return shown(p.role, inspection);
     },
   );
 
@@ -81,7 +85,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     `${base}/confirm`,
     { config: { auth: { roles: INSPECTION_ROLES.confirm } }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
-    async (request) => actions.confirm(actorOf(request), request.params.site, request.params.month),
+    async (request) => shown(principalOf(request).role, actions.confirm(actorOf(request), request.params.site, request.params.month)),
   );
 
   app.post(

@@ -6,9 +6,9 @@ import {
   type MaintenanceStatus,
 } from '../../schemas/index.js';
 import { EDITORS } from '../auth.js';
-import { badRequest } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
-import { assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
+import { actorSees, assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
 import { MaintenanceRepository } from './repository.js';
 
 export type MaintenanceDecisionName = 'approve' | 'reject' | 'cancel';
@@ -44,9 +44,10 @@ export class MaintenanceActions {
   }
 
   /** The request's site, after checking the actor may act there (404 for no such request). */
-  private siteFor(actor: Actor, id: number, what: string): string {
+  private siteFor(actor: Actor, id: number): string {
     const site = this.requests.get(id).site;
-    assertActorSite(actor, site, `${what} maintenance request ${id}`);
+    // Another site's request answers as a missing one: a 403 would say that it exists, and where.
+    if (!actorSees(actor, site)) throw notFound(`no maintenance request ${id}`);
     return site;
   }
 
@@ -66,14 +67,14 @@ export class MaintenanceActions {
   update(actor: Actor, id: number, body: unknown): MaintenanceRequest {
     assertRole(actor, MAINTENANCE_ROLES.update, 'changing a maintenance request');
     const patch = validate(MaintenanceRequestPatch, body, 'maintenance request');
-    const site = this.siteFor(actor, id, 'change');
+    const site = this.siteFor(actor, id);
     if (patch.devices) this.assertDevicesExist(site, patch.devices);
     return auditedChange(this.ctx, actor, () => this.requests.update(id, patch, this.ctx.clock()), () => ({ action: 'maintenance.update', site, subject: `#${id}` }));
   }
 
   decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): MaintenanceRequest {
     assertRole(actor, MAINTENANCE_ROLES[decision], `${decision} of a maintenance request`);
-    const site = this.siteFor(actor, id, decision);
+    const site = this.siteFor(actor, id);
     return auditedChange(
       this.ctx,
       actor,

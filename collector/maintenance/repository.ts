@@ -10,6 +10,8 @@ import { conflict, notFound } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { assertRequestable } from './rules.js';
 
+const noRequest = (id: number) => notFound(`no maintenance request ${id}`);
+
 interface RawRequest {
   id: number;
   site: string;
@@ -144,8 +146,18 @@ export class MaintenanceRepository {
 
   get(id: number): MaintenanceRequest {
     const r = this.s.byId.get(id);
-    if (!r) throw notFound(`no maintenance request ${id}`);
+    if (!r) throw noRequest(id);
     return this.view(r);
+  }
+
+  /**
+   * The request for a caller limited to `scope` (null: every site). Another site's request is
+   * answered exactly as a missing one, so the answer never names the site that owns it.
+   */
+  getFor(id: number, scope: string | null): MaintenanceRequest {
+    const r = this.get(id);
+    if (scope !== null && r.site !== scope) throw noRequest(id);
+    return r;
   }
 
   list(q: MaintenanceQuery & { scopeSite?: string | null }): MaintenanceRequest[] {

@@ -44,9 +44,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/maintenance/:id',
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One maintenance request with its decision', params: IdParams } },
     async (request) => {
-      const r = requests.get(Number(request.params.id));
-      assertSite(principalOf(request), r.site);
-      return r;
+      return requests.getFor(Number(request.params.id), principalOf(request).site);
     },
   );
 

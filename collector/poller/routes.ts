@@ -30,6 +30,7 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
   }
   app.metrics.gauge('xunjian_snmp_targets', 'SNMP targets registered', () =>
     (app.db.prepare('SELECT count(*) AS n FROM snmp_targets').get() as { n: number }).n,
+    'tenant',
   );
 
   const tags = ['snmp'];

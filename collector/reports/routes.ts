@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Lang } from '../../schemas/index.js';
-import { assertViewerSite, redactorFor, requireViewer } from '../users/index.js';
+import { assertViewerSite, requireViewer } from '../users/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { REPORT_KINDS, tablesOf, type ReportKind } from './document.js';
 import { renderCsv } from './render/csv.js';
@@ -71,7 +71,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
         ...(q.ticket ? { ticket: Number(q.ticket) } : {}),
         ...(q.half ? { half: q.half } : {}),
         ...(q.year ? { year: q.year } : {}),
-        shown: redactorFor(viewer.role),
+        shown: app.redactorFor(viewer.role),
       });
       const format = q.format ?? 'html';
       const filename = `${kind}-${site}-${doc.period}`.replace(/[^\w.-]+/g, '_');

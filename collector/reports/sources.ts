@@ -94,8 +94,8 @@ function requireSite(sources: ReportSources, name: string): SiteRow {
   return site;
 }
 
-/** Tickets of the site that were open at some time in the period (opened before its end, not closed before its start). */
-function ticketsDuring(sources: ReportSources, site: string, period: Period, now: Date): Ticket[] {
+/** Tickets of the site that were open at some time in the period (opened before its end, not closed before its start), as the reader may see them. */
+function ticketsDuring(sources: ReportSources, site: string, period: Period, now: Date, shown: Redactor): Ticket[] {
   return sources.tickets
     .list({ site, limit: 1_000_000 }, now)
     .filter((t) => {
@@ -103,7 +103,8 @@ function ticketsDuring(sources: ReportSources, site: string, period: Period, now
       const closed = t.events.find((e) => e.event === 'closed')?.at;
       return !closed || Date.parse(closed) >= period.start;
     })
-    .sort((a, b) => a.id - b.id);
+    .sort((a, b) => a.id - b.id)
+    .map((t) => shown.ticket(t));
 }
 
 /** Builds one report of one site from the database. */
@@ -164,12 +165,13 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
     }
     case 'faults': {
       if (req.ticket !== undefined) {
-        const t = sources.tickets.get(req.ticket, req.now);
-        if (t.site !== site.name) throw notFound(`no ticket ${req.ticket} at site ${site.name}`);
+        // Another site's ticket is answered as a missing one (tickets/repository.ts).
+        sources.tickets.siteFor(req.ticket, site.name);
+        const t = req.shown.ticket(sources.tickets.get(req.ticket, req.now));
         return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t] });
       }
       const period = monthPeriod(month);
-      return buildFaultsReport({ ...base, period: month, tickets: ticketsDuring(sources, site.name, period, req.now) });
+      return buildFaultsReport({ ...base, period: month, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
     case 'health': {
       const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime()));
@@ -180,7 +182,7 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
           kind: d.kind,
           latest: Object.fromEntries(sources.repos.results.latest(d.id).map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
         }));
-      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now) });
+      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
     case 'summary': {
       const now = req.now;
@@ -196,8 +198,11 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
             const latest = sources.repos.results.latest(d.id);
             return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
           }),
-        inspections: months.map((m) => sources.inspections.get(site.name, m)).filter((i) => i.rows.length > 0 || i.status !== 'draft'),
-        tickets: ticketsDuring(sources, site.name, period, now),
+        inspections: months
+          .map((m) => sources.inspections.get(site.name, m))
+          .filter((i) => i.rows.length > 0 || i.status !== 'draft')
+          .map((i) => ({ ...i, rows: i.rows.map((r) => req.shown.row(r)) })),
+        tickets: ticketsDuring(sources, site.name, period, now, req.shown),
         maintenance: sources.maintenance.list({ site: site.name }).filter((m) => Date.parse(m.windowStart) < period.end && Date.parse(m.windowEnd) >= period.start),
       });
     }

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { XunjianError } from '../../schemas/index.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+import { PRIVATE_DIR_MODE, privateDatabaseFiles } from './private-files.js';
 
 export type Db = Database.Database;
 
@@ -23,7 +24,12 @@ export interface OpenOptions {
 
 /** Opens (creating if needed) the collector's database file with its pragmas and migrations. */
 export function openDatabase(path: string, options: OpenOptions = {}): Db {
-  if (!options.readonly && path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  // A directory made here is private; an existing one may be shared (/tmp), so only the data
+  // directory itself is tightened (startCollector), and the database files always are.
+  if (!options.readonly && path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
+    privateDatabaseFiles(path);
+  }
   let db: Db;
   try {
     db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
@@ -95,7 +101,10 @@ export function integrityCheck(db: Db): string {
  * runs and writes. The copy is a self-contained file (no -wal needed).
  */
 export async function backupDatabase(db: Db, file: string): Promise<{ totalPages: number }> {
-  mkdirSync(dirname(file), { recursive: true });
+  mkdirSync(dirname(file), { recursive: true, mode: PRIVATE_DIR_MODE });
+  // Made 0600 before SQLite writes a page into it: a backup is the whole database.
+  privateDatabaseFiles(file);
   const result = await db.backup(file);
+  privateDatabaseFiles(file);
   return { totalPages: result.totalPages };
 }

@@ -11,7 +11,7 @@ import {
 import { EDITORS } from '../auth.js';
 import { notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
-import { assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
+import { actorSees, assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
 import { STEPS, type StepName } from './lifecycle.js';
 import { priorityFor } from './priority.js';
 import { TicketsRepository } from './repository.js';
@@ -44,7 +44,8 @@ export class TicketActions {
   /** The ticket's site, after checking the actor may act there (404 for no such ticket). */
   private siteFor(actor: Actor, id: number): string {
     const site = this.tickets.siteOf(id);
-    assertActorSite(actor, site, `act on ticket #${id}`);
+    // Another site's ticket answers as a missing one: a 403 would say that it exists, and where.
+    if (!actorSees(actor, site)) throw notFound(`no ticket ${id}`);
     return site;
   }
 

@@ -18,6 +18,8 @@ import type { Db } from '../storage/db.js';
 import { nextStatus, type StepName } from './lifecycle.js';
 import { anyOverdue, deadlines, slaProfile } from './sla.js';
 
+const noTicket = (id: number) => notFound(`no ticket ${id}`);
+
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
@@ -275,12 +277,23 @@ export class TicketsRepository {
 
   private raw(id: number): RawTicket {
     const t = this.s.byId.get(id);
-    if (!t) throw notFound(`no ticket ${id}`);
+    if (!t) throw noTicket(id);
     return t;
   }
 
   siteOf(id: number): string {
     return this.raw(id).site;
+  }
+
+  /**
+   * The ticket's site for a caller limited to `scope` (null: every site). Another site's ticket
+   * is answered exactly as a missing one (same 404, same message), so a customer learns neither
+   * that it exists nor which site it belongs to.
+   */
+  siteFor(id: number, scope: string | null): string {
+    const site = this.siteOf(id);
+    if (scope !== null && site !== scope) throw noTicket(id);
+    return site;
   }
 
   get(id: number, now: Date): Ticket {

@@ -39,8 +39,9 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   const tickets = actions.tickets;
   const tags = ['tickets'];
 
-  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open);
-  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue);
+  // Customers' figures: shown to a global admin's scrape only (routes/metrics.ts).
+  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open, 'tenant');
+  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue, 'tenant');
 
   // Silence is a fault: scan on an interval from when the app is ready until it closes.
   const every = options.silenceScanMs ?? (app.config.silenceScanSeconds ?? 60) * 1000;
@@ -68,6 +69,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     async (request) => {
       const p = principalOf(request);
       const q = request.query;
+      const shown = app.redactorFor(p.role);
       return tickets.list(
         {
           ...q,
@@ -76,7 +78,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
           scopeSite: p.site,
         },
         app.clock(),
-      );
+      ).map((t) => shown.ticket(t));
     },
   );
 
@@ -85,8 +87,9 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'One ticket with its steps, service reports and parts', params: IdParams } },
     async (request) => {
       const id = Number(request.params.id);
-      assertSite(principalOf(request), tickets.siteOf(id));
-      return tickets.get(id, app.clock());
+      const p = principalOf(request);
+      tickets.siteFor(id, p.site);
+      return app.redactorFor(p.role).ticket(tickets.get(id, app.clock()));
     },
   );
 
@@ -121,7 +124,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
           body: TicketStepInput,
         },
       },
-      async (request) => actions.step(actorOf(request), Number(request.params.id), step, request.body?.note),
+      async (request) => app.redactorFor(principalOf(request).role).ticket(actions.step(actorOf(request), Number(request.params.id), step, request.body?.note)),
     );
   }
 

@@ -31,8 +31,13 @@ export function assertRole(actor: Actor, roles: readonly TokenRole[], what: stri
 }
 
 /** 403 unless the actor may act at `site`. The message names only what the actor asked for. */
+/** Whether the actor's sites include this one (a global actor sees every site). */
+export function actorSees(actor: Actor, site: string): boolean {
+  return actor.sites === null || actor.sites.includes(site);
+}
+
 export function assertActorSite(actor: Actor, site: string, what: string): void {
-  if (actor.sites !== null && !actor.sites.includes(site)) throw forbidden(`${actor.name} may not ${what}`);
+  if (!actorSees(actor, site)) throw forbidden(`${actor.name} may not ${what}`);
 }
 
 /** What every action module is given: the database, the repositories and the app's clock. */

@@ -23,8 +23,32 @@ describe('redactorFor', () => {
     const device = { hostname: 'db01', addresses: ['10.1.2.3'], thresholds: { 'SXKR-001': { avgMax: 70 } } };
     expect(redactorFor('engineer').device(device)).toBe(device);
     expect(redactorFor('customer').device(device)).toEqual({ hostname: 'db01', addresses: [], thresholds: null });
-    const result = { commands: ['snmpwalk 10.0.0.9'], reason: 'timeout from 10.0.0.9', components: [{ command: 'GET (10.0.0.9:161)', reason: 'x' }] };
-    expect(redactorFor('customer').result(result)).toEqual({ commands: ['snmpwalk [hidden]'], reason: 'timeout from [hidden]', components: [{ command: 'GET ([hidden])', reason: 'x' }] });
-    expect(redactorFor('customer').row({ commands: [], reason: null })).toEqual({ commands: [], reason: null });
+    const result = {
+      actual: 'no answer from 10.0.0.9',
+      commands: ['snmpwalk 10.0.0.9'],
+      reason: 'timeout from 10.0.0.9',
+      components: [{ component: 'Vlan1 10.0.0.9', actual: 'down', command: 'GET (10.0.0.9:161)', reason: 'x' }],
+    };
+    expect(redactorFor('customer').result(result)).toEqual({
+      actual: 'no answer from [hidden]',
+      commands: ['snmpwalk [hidden]'],
+      reason: 'timeout from [hidden]',
+      components: [{ component: 'Vlan1 [hidden]', actual: 'down', command: 'GET ([hidden])', reason: 'x' }],
+    });
+    expect(redactorFor('customer').row({ actual: '', commands: [], reason: null, reportId: null })).toEqual({ actual: '', commands: [], reason: null, reportId: null });
+  });
+
+  it('shows a customer an opaque report id as it is, any other through the alias map, or [hidden] without one', () => {
+    const opaque = 'snmp-0b6f3c1e-8d2a-4f55-9c61-2e7d0f3a9b14';
+    const old = 'snmp-10.1.2.3-161-20261120T100000-ab12cd';
+    const ids = { shown: (id: string) => `report-alias-of-${id.length}`, stored: (id: string) => id };
+    expect(redactorFor('customer', ids).reportId(old)).toBe(`report-alias-of-${old.length}`);
+    expect(redactorFor('customer').reportId(opaque)).toBe(opaque);
+    expect(redactorFor('customer').reportId(old)).toBe('[hidden]');
+    expect(redactorFor('engineer', ids).reportId(old)).toBe(old);
+    const stored = { report: old, result: { actual: 'x', commands: [], components: [] } };
+    expect(redactorFor('customer', ids).storedResult(stored).report).toBe(`report-alias-of-${old.length}`);
+    const ticket = { symptom: 'SXKR-004: no answer from 10.1.2.3', suspectedCause: null };
+    expect(redactorFor('customer').ticket(ticket)).toEqual({ symptom: 'SXKR-004: no answer from [hidden]', suspectedCause: null });
   });
 });

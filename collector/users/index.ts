@@ -20,5 +20,6 @@ export {
 } from './viewer.js';
 export { createUser } from './create.js';
 export { maySeeConfiguration, redactorFor, scrubAddresses, HIDDEN, type Redactor } from './confidential.js';
+export { ReportAliases, OPAQUE_REPORT_ID, type ReportIdMap } from './report-aliases.js';
 export { registerAudit, type AuditRule } from './audit-hook.js';
-export { actorOf, assertRole, assertActorSite, auditedChange, type Actor, type ActionContext } from './actor.js';
+export { actorOf, actorSees, assertRole, assertActorSite, auditedChange, type Actor, type ActionContext } from './actor.js';

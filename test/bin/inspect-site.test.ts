@@ -3,11 +3,9 @@
  * (a child process), real sshd servers on loopback (ports 2300–2301 belong to this file), and a real
  * collector on a SQLite file. Upload, resend (stored once), and an offline run uploaded later.
  */
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -16,28 +14,9 @@ import { parseSiteFile } from '../../checks/run/index.js';
 import { SiteInspection, validate } from '../../schemas/index.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { closedPort, startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { inspect } from './inspect-cli.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 const SITE = 'fieldsite';
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The real `inspect` command, run from `cwd` (where ./inspections goes). */
-function inspect(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      ['--import', tsx, join(root, 'bin/inspect.ts'), ...args],
-      { cwd, timeout: 120_000, env: { ...process.env, XUNJIAN_COLLECTOR_URL: '', XUNJIAN_TOKEN: '', ...env } },
-      (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 let fleet: SshdFleet;
 let collector: TestCollector;
@@ -108,7 +87,8 @@ describe('inspect --site', () => {
   let firstJson: string;
 
   it('inspects every device with progress, prints the forms and the summary, saves and uploads', async () => {
-    const run = await inspect(dir, ['--site', SITE, '--accept-new', '--window', '1s', '--lang', 'en', '--collector', collector.url, '--token', token]);
+    // --keep: the saved inspection stays after the upload (test/bin/field-data.test.ts: removed by default).
+    const run = await inspect(dir, ['--site', SITE, '--accept-new', '--window', '1s', '--lang', 'en', '--collector', collector.url, '--token', token, '--keep']);
     // One progress line per device, the unreachable one with its reason.
     expect(run.stderr.match(/^\[\d\/3\] /gm)).toHaveLength(3);
     expect(run.stderr).toMatch(/^\[\d\/3\] \? gone .*(ECONNREFUSED|refused)/m);
@@ -138,7 +118,7 @@ describe('inspect --site', () => {
 
   it('a resend with inspect upload stores nothing twice', async () => {
     const before = uploadsStored();
-    const run = await inspect(dir, ['upload', firstJson, '--collector', collector.url, '--lang', 'en'], { XUNJIAN_TOKEN: token });
+    const run = await inspect(dir, ['upload', firstJson, '--collector', collector.url, '--lang', 'en', '--keep'], { XUNJIAN_TOKEN: token });
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/0 reports stored, 3 already there; inspection \d{4}-\d\d: 0 new, 3 already stored/);
     expect(uploadsStored()).toBe(before);

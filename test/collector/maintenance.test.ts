@@ -89,7 +89,7 @@ describe('maintenance requests', () => {
       const r = await call('POST', `/api/v1/maintenance/${id}/approve`, token, {});
       expect(r.status).toBe(403);
     }
-    expect((await call('POST', `/api/v1/maintenance/${id}/approve`, t.otherCustomer, {})).status).toBe(403);
+    expect((await call('POST', `/api/v1/maintenance/${id}/approve`, t.otherCustomer, {})).status).toBe(404);
     const ok = await call<MaintenanceRequest>('POST', `/api/v1/maintenance/${id}/approve`, t.customer, { note: '同意, 书面确认' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ status: 'approved', decidedBy: 'Customer rep', decidedAt: clock.toISOString(), decisionNote: '同意, 书面确认' });
@@ -136,7 +136,7 @@ describe('maintenance requests', () => {
     expect(all.body.map((r) => r.status).sort()).toEqual(['approved', 'cancelled', 'rejected', 'requested']);
     expect((await call<MaintenanceRequest[]>('GET', '/api/v1/maintenance?device=db04', t.customer)).body.map((r) => r.status)).toEqual(['rejected']);
     expect((await call<MaintenanceRequest[]>('GET', '/api/v1/maintenance', t.otherCustomer)).body).toEqual([]);
-    expect((await call('GET', `/api/v1/maintenance/${id}`, t.otherCustomer)).status).toBe(403);
+    expect((await call('GET', `/api/v1/maintenance/${id}`, t.otherCustomer)).status).toBe(404);
     expect((await call('GET', '/api/v1/maintenance/4242', t.admin)).status).toBe(404);
   });
 });

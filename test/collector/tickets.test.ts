@@ -101,10 +101,15 @@ describe('tickets from abnormal checks', () => {
     }
   });
 
-  it('shows the open and overdue counts in /metrics', async () => {
-    const text = await (await c.request('GET', '/metrics')).text();
+  it('shows the open and overdue counts in /metrics to a global admin token only', async () => {
+    const text = await (await c.request('GET', '/metrics', { token: tokens.admin })).text();
     expect(text).toMatch(/^xunjian_tickets_open 1$/m);
     expect(text).toMatch(/^xunjian_tickets_overdue 1$/m);
+    for (const token of [undefined, tokens.customer, tokens.engineer]) {
+      const other = await (await c.request('GET', '/metrics', { token })).text();
+      expect(other).toMatch(/^xunjian_reports_ingested_total \d+$/m);
+      expect(other).not.toMatch(/xunjian_tickets_/);
+    }
   });
 
   it('walks the lifecycle, refusing illegal steps (409) and wrong roles (403)', async () => {
@@ -116,10 +121,10 @@ describe('tickets from abnormal checks', () => {
 
     r = await step('respond', tokens.customer);
     expect(r.status).toBe(403);
+    // Another site's engineer is told what a missing ticket would tell: nothing of its site.
     r = await step('respond', tokens.otherEngineer);
-    expect(r.status).toBe(403);
-    expect(r.body.message).toMatch(/engineer-other-site may not act on ticket #\d+/);
-    expect(r.body.message).not.toContain('acme'); // the other site's name is not told
+    expect(r.status).toBe(404);
+    expect(r.body.message).toBe(`no ticket ${id}`);
 
     minutes(1);
     r = await step('respond');
@@ -209,8 +214,8 @@ describe('tickets from abnormal checks', () => {
     expect(await list('', tokens.otherEngineer)).toEqual([]);
     expect(await list('?site=acme', tokens.otherEngineer)).toEqual([]);
     expect((await list('?site=acme', tokens.admin)).length).toBe(2);
-    const forbidden = await json('GET', `/api/v1/tickets/${id}`, tokens.otherEngineer);
-    expect(forbidden.status).toBe(403);
+    const hidden = await json('GET', `/api/v1/tickets/${id}`, tokens.otherEngineer);
+    expect(hidden).toEqual({ status: 404, body: { error: 'not_found', message: `no ticket ${id}` } });
     expect((await json('GET', '/api/v1/tickets/99999', tokens.admin)).status).toBe(404);
     expect((await json('GET', '/api/v1/tickets?overdue=maybe', tokens.admin)).status).toBe(400);
     expect((await c.request('GET', '/api/v1/tickets')).status).toBe(401);

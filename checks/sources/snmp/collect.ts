@@ -3,8 +3,8 @@
  * short-term columns sampled across the window), extract measurements, and return a Report.
  * An unreachable device, or one that stops answering part-way, gives gaps — never a fake normal.
  */
-import { randomUUID } from 'node:crypto';
 import { CHECK_IDS, Report, validate, type CheckId, type Gap, type Report as ReportT, type XunjianError } from '../../../schemas/index.js';
+import { newReportId } from '../../report-id.js';
 import { SnmpError, SnmpTimeoutError } from './errors.js';
 import { extract, type SystemFacts } from './extract.js';
 import { builtinProfiles, detect, detectionProbes, type Detection, type ResolvedProfile } from './profiles.js';
@@ -38,11 +38,6 @@ export interface CollectOptions {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
 
-function reportId(target: SnmpTarget, at: Date): string {
-  const host = `${target.host}-${target.port ?? 161}`.replace(/[^A-Za-z0-9.-]/g, '_');
-  return `snmp-${host}-${at.toISOString().replace(/[^0-9T]/g, '')}-${randomUUID().slice(0, 6)}`.slice(0, 100);
-}
-
 function baseIdentity(target: SnmpTarget) {
   return { hostname: (target.name ?? target.host).slice(0, 255), kind: target.kind ?? ('switch' as const), addresses: [target.host] };
 }
@@ -50,7 +45,7 @@ function baseIdentity(target: SnmpTarget) {
 /** A report for a device that could not be polled at all: every check unknown with the reason. */
 function unreachableReport(target: SnmpTarget, start: Date, end: Date, reason: string): ReportT {
   return {
-    id: reportId(target, end),
+    id: newReportId('snmp'),
     source: 'snmp',
     ...(target.site ? { site: target.site } : {}),
     window: { start: start.toISOString(), end: end.toISOString() },
@@ -298,7 +293,7 @@ export async function collectSnmp(target: SnmpTarget, opts: CollectOptions = {})
     const { measurements, gaps, inventory } = result;
     const end = result.at;
     const report: ReportT = {
-      id: reportId(target, end),
+      id: newReportId('snmp'),
       source: 'snmp',
       ...(target.site ? { site: target.site } : {}),
       window: { start: start.toISOString(), end: end.toISOString() },

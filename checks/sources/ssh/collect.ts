@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { CHECK_IDS, type DeviceIdentity, type Gap, type Report } from '../../../schemas/index.js';
+import { newReportId } from '../../report-id.js';
 import { clip } from '../parsers/types.js';
 import { collectAix } from './aix.js';
 import { collectLinux } from './linux.js';
@@ -47,11 +47,6 @@ export async function detectOs(session: SshSession): Promise<{ os: DetectedOs; d
     return { os: undefined, detail: `Windows without PowerShell (${ver.stdout.trim()}): not supported`, command: 'cmd /c ver' };
   }
   return { os: undefined, detail: 'operating system not recognised (uname -s, powershell and cmd /c ver all failed)', command: 'uname -s' };
-}
-
-function reportId(hostname: string, start: Date): string {
-  const host = hostname.replace(/[^A-Za-z0-9.-]/g, '_').slice(0, 50);
-  return `ssh-${host}-${start.getTime()}-${randomBytes(4).toString('hex')}`;
 }
 
 /** Every check unknown with one reason: the host could not be inspected at all. */
@@ -107,7 +102,7 @@ export async function collectSsh(target: SshTarget, opts: CollectSshOptions): Pr
     if (v && !identity[key]) identity[key] = clip(v, key === 'os' ? 500 : 200);
   }
   return {
-    id: reportId(identity.hostname, start),
+    id: newReportId('ssh'),
     source: 'ssh',
     ...(target.site ? { site: target.site } : {}),
     window: { start: start.toISOString(), end: clock().toISOString() },

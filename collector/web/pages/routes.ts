@@ -111,7 +111,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const site = siteParam(request, v);
       const lang = langOf(request);
       const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime());
-      const insp = inspections.get(site, month);
+      const stored = inspections.get(site, month);
+      const shown = app.redactorFor(v.role);
+      const insp = shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
       const months = [...new Set([month, ...inspections.months(site).map((m) => m.month)])].sort().reverse().slice(0, 12);
       return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, errorParam(request)), v, site));
     });
@@ -126,14 +128,16 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
       const month = q.month ?? monthOfTime(app.clock().getTime());
       const recorded = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
-      const shown = redactorFor(v.role);
+      const shown = app.redactorFor(v.role);
       const row = recorded && shown.row(localisedRows(sources, app.repos.sites.get(site)!, [recorded], lang)[0]!);
       const device = app.repos.devices.get(site, q.device);
       const history = device ? app.repos.results.history(device.id, check, 12) : [];
-      const report = row?.reportId ? app.repos.reports.get(row.reportId) : undefined;
+      // Looked up by the stored id; what the page shows went through the redactor.
+      const reportId = recorded?.reportId;
+      const report = reportId ? app.repos.reports.get(reportId) : undefined;
       const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
-      const stored = row?.reportId ? history.find((x) => x.reportId === row.reportId) : history[0];
-      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history });
+      const stored = reportId ? history.find((x) => x.reportId === reportId) : history[0];
+      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history: history.map((x) => ({ ...x, reportId: shown.reportId(x.reportId), result: shown.result(x.result) })) });
       if (q.fragment) return page(reply, detail);
       return page(reply, layout(lang, `${q.device} · ${check}`, detail, v, site));
     });
@@ -166,6 +170,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const d = app.repos.devices.get(site, (request.params as { host: string }).host);
       if (!d) throw notFound('no such device');
+      const shown = app.redactorFor(v.role);
       const now = app.clock().getTime();
       const from = now - 31 * 86_400_000;
       const trends = trendsOf(queries.series(d.id, from, now + 1), app.repos.reports.hourly(d.id, from, now + 1));
@@ -175,8 +180,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         cpu: resolveThresholds('SXKR-001', CpuThresholds, siteRow?.thresholds, identity).values.peakMax,
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
-      const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock());
-      return page(reply, layout(lang, d.hostname, deviceView(lang, v, d, app.repos.results.latest(d.id), trends, list, limits), v, site));
+      const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock()).map((tk) => shown.ticket(tk));
+      return page(reply, layout(lang, d.hostname, deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits), v, site));
     });
 
     app.get('/sites/:site/tickets', async (request, reply) => {
@@ -185,8 +190,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const site = siteParam(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      const active = tickets.list({ site, status: 'active', limit: 500 }, now);
-      const closed = tickets.list({ site, status: 'closed', limit: 50 }, now);
+      const shown = app.redactorFor(v.role);
+      const active = tickets.list({ site, status: 'active', limit: 500 }, now).map((tk) => shown.ticket(tk));
+      const closed = tickets.list({ site, status: 'closed', limit: 50 }, now).map((tk) => shown.ticket(tk));
       const body = html`${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
@@ -194,7 +200,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const ticketOf = (request: FastifyRequest, v: Viewer) => {
       const site = siteParam(request, v);
       const id = Number((request.params as { id: string }).id);
-      if (!Number.isInteger(id) || id < 1 || tickets.siteOf(id) !== site) throw notFound(`no ticket ${id} at ${site}`);
+      if (!Number.isInteger(id) || id < 1) throw notFound(`no ticket ${id}`);
+      tickets.siteFor(id, site);
       return { site, id };
     };
 
@@ -204,7 +211,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const { site, id } = ticketOf(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, tickets.get(id, now), now, errorParam(request)), v, site));
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, errorParam(request)), v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;

@@ -5,7 +5,6 @@ import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
 import { badRequest, notFound } from '../../../errors.js';
 import { decodeCursor, deviceJson, encodeCursor, reportJson, resultJson } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
-import { redactorFor } from '../../../users/index.js';
 
 const DEFAULT_PAGE = 50;
 
@@ -25,7 +24,7 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       const devices = app.repos.devices.listBySite(request.params.site).map((d) => {
         const latest = app.repos.results.latest(d.id);
         return { ...shown.device(deviceJson(d)), verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
@@ -40,7 +39,7 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      return redactorFor(principal.role).device(deviceJson(requireDevice(request.params.site, request.params.hostname)));
+      return app.redactorFor(principal.role).device(deviceJson(requireDevice(request.params.site, request.params.hostname)));
     },
   );
 
@@ -68,12 +67,12 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       assertSite(principal, request.params.site);
       const device = requireDevice(request.params.site, request.params.hostname);
       const latest = app.repos.results.latest(device.id);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       return {
         site: device.site,
         hostname: device.hostname,
         verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown',
-        results: latest.map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
+        results: latest.map((r) => shown.storedResult(resultJson(r))),
       };
     },
   );
@@ -92,14 +91,14 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       const device = requireDevice(request.params.site, request.params.hostname);
       const cursor = request.query.cursor !== undefined ? decodeCursor(request.query.cursor) : undefined;
       if (request.query.cursor !== undefined && !cursor) throw badRequest('bad_cursor', 'cursor is not one this API returned');
       const limit = request.query.limit ?? DEFAULT_PAGE;
       const page = app.repos.results.history(device.id, request.params.check, limit, cursor);
       const last = page[page.length - 1];
-      return { results: page.map((r) => ({ ...resultJson(r), result: shown.result(r.result) })), next: page.length === limit && last ? encodeCursor(last) : null };
+      return { results: page.map((r) => shown.storedResult(resultJson(r))), next: page.length === limit && last ? encodeCursor(last) : null };
     },
   );
 
@@ -112,7 +111,7 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       const device = requireDevice(request.params.site, request.params.hostname);
       const before = request.query.cursor !== undefined ? Number(request.query.cursor) : undefined;
       if (before !== undefined && !Number.isSafeInteger(before)) throw badRequest('bad_cursor', 'cursor is not one this API returned');

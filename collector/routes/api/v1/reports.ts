@@ -4,7 +4,6 @@ import { assertSite, principalOf, READERS, REPORTERS } from '../../../auth.js';
 import { notFound } from '../../../errors.js';
 import { reportJson, resultJson } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
-import { redactorFor } from '../../../users/index.js';
 
 /** Ingest (POST /api/v1/reports) and reading one report back. */
 export const reportsRoutes: FastifyPluginAsync = async (plain) => {
@@ -44,8 +43,9 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     },
   );
 
+  // A customer asks by the alias it was shown (users/report-aliases.ts); anyone may ask by the id.
   const loadReport = (id: string, site: string | null) => {
-    const report = app.repos.reports.get(id);
+    const report = app.repos.reports.get(id) ?? app.repos.reports.get(app.reportIds.stored(id));
     const device = report && app.repos.devices.getById(report.deviceId);
     if (!report || !device) throw notFound(`no report ${id}`);
     if (site !== null && device.site !== site) throw notFound(`no report ${id}`);
@@ -59,12 +59,12 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       const { report, device } = loadReport(request.params.id, principal.site);
       assertSite(principal, device.site);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       return {
         ...shown.report(reportJson(report)),
         site: device.site,
         hostname: device.hostname,
-        results: app.repos.results.forReport(report).map((r) => ({ ...resultJson(r), result: shown.result(r.result) })),
+        results: app.repos.results.forReport(report).map((r) => shown.storedResult(resultJson(r))),
       };
     },
   );
@@ -78,8 +78,8 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       const { report } = loadReport(request.params.id, principal.site);
-      const shown = redactorFor(principal.role);
-      return { id: report.reportId, pruned: report.measurementsPruned, measurements: app.repos.reports.measurements(report.id).map((m) => shown.measurement(m)) };
+      const shown = app.redactorFor(principal.role);
+      return { id: shown.reportId(report.reportId), pruned: report.measurementsPruned, measurements: app.repos.reports.measurements(report.id).map((m) => shown.measurement(m)) };
     },
   );
 };

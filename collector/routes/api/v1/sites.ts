@@ -6,7 +6,6 @@ import { notFound } from '../../../errors.js';
 import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
-import { redactorFor } from '../../../users/index.js';
 import { auditRoutes } from './audit.js';
 
 const PRODUCT_COLUMNS = [
@@ -39,7 +38,7 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
   app.get('/api/v1/sites', { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], summary: 'Sites visible to the token' } }, async (request) => {
     const principal = principalOf(request);
     const sites = app.repos.sites.list().filter((s) => principal.site === null || s.name === principal.site);
-    const shown = redactorFor(principal.role);
+    const shown = app.redactorFor(principal.role);
     return { sites: sites.map((s) => shown.site(siteJson(s))) };
   });
 
@@ -49,7 +48,7 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      return redactorFor(principal.role).site(siteJson(requireSite(request.params.site)));
+      return app.redactorFor(principal.role).site(siteJson(requireSite(request.params.site)));
     },
   );
 
@@ -102,7 +101,7 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       requireSite(request.params.site);
-      const shown = redactorFor(principal.role);
+      const shown = app.redactorFor(principal.role);
       const rows = app.repos.devices.listBySite(request.params.site).map((d) => productRow(shown.device(d)));
       // Addresses are not blanked but left out: a customer's list has no 地址 column at all.
       const columns = PRODUCT_COLUMNS.filter(([key]) => shown.showsConfiguration || key !== 'addresses');
