@@ -280,7 +280,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         const site = siteParam(request, v);
         const id = Number((request.params as { id: string }).id);
         return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
-          if (maintenance.get(id).site !== site) throw notFound(`no request ${id} at ${site}`);
+          maintenance.getFor(id, site);
           maintenanceActions.decide(actorOf(request), id, d, one(request.body as Form, 'note'));
         });
       });
