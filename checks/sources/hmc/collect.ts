@@ -53,7 +53,10 @@ export function hmcReport(identity: DeviceIdentity, site: string | undefined, st
 
 /** The command's failure in one line, or undefined when it answered. */
 function failure(r: CommandResult): string | undefined {
-  const said = hmcError(r.stdout) ?? hmcError(r.stderr);
+  // An HMC message alone is a failure; beside records (public scripts filter `HSCL` lines out of
+  // lssyscfg's list) it concerns another system, and the parser skips it.
+  const records = r.stdout.split('\n').filter((l) => l.trim() && !hmcError(l));
+  const said = hmcError(r.stderr) ?? (records.length === 0 ? hmcError(r.stdout) : undefined);
   if (said) return said;
   if (r.code === 0) return undefined;
   const text = (r.stderr.trim() || r.stdout.trim()).split('\n')[0];

@@ -51,6 +51,9 @@ describe('HMC output forms', () => {
     expect(judgeSystemState('No Connection').blind).toMatch(/no working connection/);
     expect(findSystem(s, '9117-MMA*10ACFDE')?.name).toBe('Server-9117-MMA-SN10ACFDE');
     expect(parseManagedSystems('Server-1,8286-41A,Operating')).toEqual({ unparsed: 'Server-1,8286-41A,Operating' });
+    // A console message between the records is about another system, not a record.
+    const mixed = parseManagedSystems(`HSCLxxxx (any console message)\n${fixture('lssyscfg-sys-constructed')}`);
+    expect('systems' in mixed && mixed.systems.length).toBe(4);
   });
 
   it('maps power, fan and thermal events to SXKR-004/005 by their words, the rest to SXKR-006 only', () => {

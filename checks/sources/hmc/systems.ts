@@ -3,7 +3,7 @@
  * by the fields asked for (never by the position of a layout we did not choose).
  */
 import type { ComponentStatus } from '../../../schemas/index.js';
-import { fieldLine } from './records.js';
+import { fieldLine, hmcError } from './records.js';
 
 export const SYSTEM_FIELDS = ['name', 'type_model', 'serial_num', 'state'] as const;
 export const LSSYSCFG = `lssyscfg -r sys -F ${SYSTEM_FIELDS.join(',')}`;
@@ -19,7 +19,7 @@ export interface ManagedSystem {
 export function parseManagedSystems(text: string): { systems: ManagedSystem[] } | { unparsed: string } {
   const systems: ManagedSystem[] = [];
   for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
+    if (!line.trim() || hmcError(line)) continue; // a console message about another system
     const f = fieldLine(line, SYSTEM_FIELDS);
     if (!f || !f.get('name')) return { unparsed: line.trim() };
     systems.push({ name: f.get('name')!, typeModel: f.get('type_model')!, serial: f.get('serial_num')!, state: f.get('state')! });
