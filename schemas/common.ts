@@ -17,7 +17,7 @@ export const ReportSource = Type.Union([
   Type.Literal('ssh'),
   Type.Literal('snmp'),
   Type.Literal('local'),
-  /** A management controller (Redfish or IPMI over LAN), alone or combined with SSH. */
+  /** A management controller (Redfish, IPMI over LAN, an IBM Power HMC), alone or combined with SSH. */
   Type.Literal('bmc'),
 ]);
 export type ReportSource = Static<typeof ReportSource>;

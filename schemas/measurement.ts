@@ -10,7 +10,7 @@ export const METRICS = {
   'SXKR-002': ['memory.used', 'swap.used'],
   'SXKR-003': ['module.state', 'fs.used'],
   'SXKR-004': ['psu.state', 'fan.state', 'ups.state'],
-  'SXKR-005': ['temperature'],
+  'SXKR-005': ['temperature', 'thermal.state'],
   'SXKR-006': ['log.scanned', 'log.entry'],
 } as const;
 

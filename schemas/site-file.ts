@@ -52,6 +52,27 @@ export const BmcAccess = Type.Object(
 );
 export type BmcAccess = Static<typeof BmcAccess>;
 
+/**
+ * An IBM Power server's Hardware Management Console, over SSH: the managed system's state and the
+ * serviceable hardware events the HMC holds open for it (SXKR-003…006). Logged in to like any SSH
+ * server — host keys in the same known_hosts, credentials named, never written here.
+ */
+export const HmcAccess = Type.Object(
+  {
+    host: Type.String({ minLength: 1, maxLength: 255 }),
+    port: Type.Optional(Port),
+    /** The HMC user, e.g. hscroot or a viewer account (hmcviewer role is enough). */
+    user: Type.String({ minLength: 1, maxLength: 100 }),
+    /** The server's name on the HMC (lssyscfg -r sys -F name), or its `type-model*serial`. */
+    managed_system: Type.String({ minLength: 1, maxLength: 255 }),
+    /** How to log in to the HMC; default: the file's `ssh.auth`. */
+    auth: Type.Optional(SshAuth),
+    timeout_s: Type.Optional(Type.Number({ minimum: 1, maximum: 600 })),
+  },
+  { additionalProperties: false },
+);
+export type HmcAccess = Static<typeof HmcAccess>;
+
 export const SiteServer = Type.Object(
   {
     /** The device's name in reports (its hostname); defaults to `host`. */
@@ -64,6 +85,8 @@ export const SiteServer = Type.Object(
     groups: Type.Optional(Type.Array(Name, { maxItems: 50 })),
     /** Its management controller: hardware checks from there, CPU/memory/OS logs still over SSH. */
     bmc: Type.Optional(BmcAccess),
+    /** An IBM Power server's HMC: hardware state and events from there, the OS still over SSH. */
+    hmc: Type.Optional(HmcAccess),
   },
   { additionalProperties: false },
 );

@@ -22,6 +22,8 @@ import { loadSiteFile, type LoadedSite, type SiteDevice, type SiteServerTarget, 
 import { collectSnmpDevice, type SnmpCollect } from './snmp-adapter.js';
 import { collectBmc } from './bmc-adapter.js';
 import { combineReports } from './combine.js';
+import { collectHmcFor } from './hmc-adapter.js';
+import { resolveSshAuth } from './ssh-auth.js';
 
 // The run's result is a file format (inspection.json), so its types live in schemas/.
 export type { DeviceInspection, SiteInspection, SiteSummary, SummaryItem };
@@ -99,25 +101,9 @@ async function sshTargetOf(
     site: loaded.site.site,
     requiredServices: required,
   };
-  const a = s.auth;
-  if (a.key_file) {
-    target.privateKeyPath = a.key_file;
-    if (a.passphrase_env) {
-      const p = env[a.passphrase_env];
-      if (p === undefined) return `environment variable ${a.passphrase_env} (passphrase of ${a.key_file}) is not set`;
-      target.passphrase = p;
-    }
-  } else if (a.agent) {
-    if (!env.SSH_AUTH_SOCK) return 'auth: agent, but no ssh-agent is running (SSH_AUTH_SOCK is not set)';
-    target.agent = env.SSH_AUTH_SOCK;
-  } else if (a.password_env) {
-    const p = env[a.password_env];
-    if (p === undefined) return `environment variable ${a.password_env} (password of ${s.user}@${s.host}) is not set`;
-    target.password = p;
-  } else if (a.password_prompt) {
-    if (!opts.promptPassword) return 'password_prompt is set but this run cannot prompt (not a terminal)';
-    target.password = await opts.promptPassword(s);
-  }
+  const credentials = await resolveSshAuth(s.auth, s, { env, ...(opts.promptPassword ? { promptPassword: opts.promptPassword } : {}) });
+  if (typeof credentials === 'string') return credentials;
+  Object.assign(target, credentials);
   return target;
 }
 
@@ -200,6 +186,17 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
               ...(opts.logSince ? { logSince: opts.logSince } : {}),
             })
           : undefined;
+        const hmc = server.hmc
+          ? collectHmcFor(server, identityOf(d), {
+              knownHostsPath: loaded.knownHostsPath,
+              acceptNew: opts.acceptNew ?? false,
+              connectTimeoutMs: loaded.connectTimeoutMs,
+              env: opts.env ?? process.env,
+              site: siteName,
+              ...(opts.promptPassword ? { promptPassword: opts.promptPassword } : {}),
+              ...(opts.logSince ? { logSince: opts.logSince } : {}),
+            })
+          : undefined;
         const os =
           typeof target === 'string'
             ? unreachableReport(d, siteName, 'ssh', `${d.host}:${d.port}: ${target}`)
@@ -209,6 +206,7 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
                 onConnected: () => emit(d, index, 'collecting'),
               });
         report = bmc ? combineReports(os, (await bmc).report) : os;
+        if (hmc) report = combineReports(report, await hmc);
       } else {
         report = await collectSnmpDevice(d as SiteSnmpTarget, siteName, {
           windowMs,

@@ -15,6 +15,20 @@ function errorOf(text: string): SiteFileError {
 }
 
 describe('site file', () => {
+  it("a server's hmc: takes its own auth or the file's ssh.auth, never a password, and needs one", () => {
+    const base = `site: hq\nssh: { user: root, auth: { key_file: /keys/id } }\nservers:\n`;
+    const site = parseSiteFile(
+      `${base}  - { name: p1, host: 10.0.0.1, hmc: { host: 10.0.9.5, user: hmcviewer, managed_system: Server-9117-MMA-SN10ACFDE } }\n` +
+        `  - { name: p2, host: 10.0.0.2, hmc: { host: 10.0.9.5, user: hscroot, managed_system: 9117-MMA*10ACFDE, auth: { password_env: HMC_PW } } }\n`,
+      '/sites/hq.yaml',
+    );
+    expect(site.servers[0]!.hmc).toMatchObject({ user: 'hmcviewer', auth: { key_file: '/keys/id' } });
+    expect(site.servers[1]!.hmc).toMatchObject({ managed_system: '9117-MMA*10ACFDE', auth: { password_env: 'HMC_PW' } });
+    expect(errorOf(`${base}  - { host: h, hmc: { host: x, user: u, managed_system: m, auth: { password: secret } } }\n`).message).toMatch(/\/servers\/0\/hmc\/auth\/password: secrets are never stored/);
+    expect(errorOf(`${base}  - { host: h, hmc: { host: x, user: u } }\n`).message).toMatch(/managed_system/);
+    expect(errorOf(`site: hq\nservers:\n  - { host: h, user: u, auth: { agent: true }, hmc: { host: x, user: u, managed_system: m } }\n`).message).toMatch(/\/servers\/0\/hmc: no HMC authentication/);
+  });
+
   it('the example written by `inspect init` is a valid site', () => {
     const dir = mkdtempSync(join(tmpdir(), 'xunjian-site-'));
     const path = join(dir, 'hq.yaml');

@@ -14,6 +14,7 @@ import {
   type SnmpCredentials,
   type SshAuth,
   type BmcAccess,
+  type HmcAccess,
 } from '../../schemas/index.js';
 import { Value } from '@sinclair/typebox/value';
 
@@ -56,6 +57,8 @@ export interface SiteServerTarget extends SiteDevice {
   auth: SshAuth;
   /** Its management controller, when the inventory names one. */
   bmc?: BmcAccess;
+  /** Its HMC (IBM Power), with `auth` resolved from `ssh.auth` when not its own. */
+  hmc?: HmcAccess & { auth: SshAuth };
 }
 
 export interface SiteSnmpTarget extends SiteDevice {
@@ -177,6 +180,16 @@ export function parseSiteFile(text: string, file = 'site.yaml'): LoadedSite {
     if (!user) more.push({ path, message: 'no SSH user: set user here or ssh.user at the top' });
     const resolvedAuth: SshAuth = { ...(auth ?? {}) };
     if (resolvedAuth.key_file) resolvedAuth.key_file = expandPath(resolvedAuth.key_file, baseDir);
+    let hmc: SiteServerTarget['hmc'];
+    if (s.hmc) {
+      more.push(...authIssues(s.hmc.auth, `${path}/hmc/auth`));
+      const hmcAuth: SshAuth = { ...(s.hmc.auth ?? site.ssh?.auth ?? {}) };
+      if (!AUTH_METHODS.some((m) => hmcAuth[m] !== undefined && hmcAuth[m] !== false)) {
+        more.push({ path: `${path}/hmc`, message: 'no HMC authentication: set hmc.auth or ssh.auth at the top (key_file, agent, password_env or password_prompt)' });
+      }
+      if (hmcAuth.key_file) hmcAuth.key_file = expandPath(hmcAuth.key_file, baseDir);
+      hmc = { ...s.hmc, auth: hmcAuth };
+    }
     return {
       name,
       kind: 'server' as const,
@@ -187,6 +200,7 @@ export function parseSiteFile(text: string, file = 'site.yaml'): LoadedSite {
       ...(s.role ? { role: s.role } : {}),
       groups: s.groups ?? [],
       ...(s.bmc ? { bmc: s.bmc } : {}),
+      ...(hmc ? { hmc } : {}),
     };
   });
   more.push(...authIssues(site.ssh?.auth, '/ssh/auth'));
@@ -286,6 +300,12 @@ servers:
   - name: aix01               # AIX and Windows (OpenSSH + PowerShell) are detected automatically
     host: 10.1.0.31
     port: 2222
+    hmc:                      # an IBM Power server's HMC: system state and open hardware events
+      host: 10.1.100.5
+      user: hmcviewer
+      managed_system: Server-9117-MMA-SN10ACFDE   # its name in lssyscfg -r sys -F name
+      auth:
+        password_env: HQ_HMC_PASSWORD
 
 network:
   - name: core-sw1

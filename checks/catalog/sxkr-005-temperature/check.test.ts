@@ -25,6 +25,14 @@ describe('SXKR-005 temperature', () => {
     expect(judge([temp(45, { kind: 'inlet' })], { site: { 'SXKR-005': { inlet: 50 } } }).verdict).toBe('normal');
   });
 
+  it('a controller that reports only its thermal state is judged on it', () => {
+    const state = (status: Measurement['status'], value: string) => measure('SXKR-005', 'server thermal', 'thermal.state', value, { status });
+    expect(judge([state('ok', 'no open thermal event')])).toMatchObject({ verdict: 'normal' });
+    const r = judge([state('fault', 'problem 7 (open since 2026-11-30): ambient temperature out of range')]);
+    expect(r.verdict).toBe('abnormal');
+    expect(r.reason).toContain('ambient temperature out of range');
+  });
+
   it('a device low limit and a device-reported sensor fault are abnormal', () => {
     expect(judge([temp(2, { limits: { high: 60, low: 5 } })]).verdict).toBe('abnormal');
     expect(judge([temp(30, { status: 'warning' })]).verdict).toBe('abnormal');

@@ -1,6 +1,6 @@
 import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds as T } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { formatValue, invalidComponent, phrase, readNumber } from '../../levels.js';
+import { formatValue, invalidComponent, judgeState, phrase, readNumber } from '../../levels.js';
 import { reason } from '../../reasons.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */
@@ -21,6 +21,12 @@ export const temperatureCheck = defineCheck({
   evaluate(measurements, t, { lang }) {
     const components: ComponentResult[] = [];
     for (const m of measurements) {
+      // A controller that watches its sensors itself and reports only their state (an IBM Power
+      // service processor through the HMC: no open thermal event) is judged on that state.
+      if (m.metric === 'thermal.state') {
+        components.push(judgeState(m, lang));
+        continue;
+      }
       if (m.metric !== 'temperature') continue;
       const value = readNumber(m, PLAUSIBLE);
       if (value === undefined) {
