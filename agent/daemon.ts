@@ -18,6 +18,7 @@ import { AgentState, type AgentStatus, type EvictionLedger } from './state.js';
 export const AGENT_VERSION = '0.1.0';
 export const PRODUCER = `xunjian-agent/${AGENT_VERSION}`;
 const IDENTITY_REFRESH_MS = 3_600_000;
+const STATUS_DELAY_MS = 1000;
 
 export interface AgentHandle {
   stop(): Promise<void>;
@@ -169,8 +170,10 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
       log.warn(`cannot write the status file: ${(e as Error).message}`);
     }
   };
+  // A collection, its delivery and a heartbeat usually fall within a second: one status file
+  // (temp file, chmod, rename) for all of them instead of one each.
   function scheduleStatus(): void {
-    statusTimer ??= setTimeout(() => writeStatus(), 100);
+    statusTimer ??= setTimeout(() => writeStatus(), STATUS_DELAY_MS);
   }
 
   const token = () => readToken(config);

@@ -9,7 +9,8 @@
  * is not disturbed), started with the unit's command — node, AGENT_NODE_FLAGS and
  * dist/bin/xunjian-agent.js (agent/install.ts `agentCommand`) — not under tsx, not bundled.
  *
- *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30]
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--warmup 2]
+ *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2 --warmup 1   the default cadence: CPU per hour
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
  */
@@ -25,11 +26,13 @@ import { AGENT_NODE_FLAGS, agentCommand } from '../agent/install.js';
 import { startTestCollector } from '../test/helpers/collector.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const { values } = parseArgs({ options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' }, warmup: { type: 'string', default: '2' } },
+});
 const cycles = Number(values.cycles);
 const cadence = values.cadence!;
 const scrapes = Number(values.scrapes);
-const WARMUP_CYCLES = 2;
+const WARMUP_CYCLES = Number(values.warmup);
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -178,6 +181,11 @@ try {
   console.log(`| commands the agent ran (smartctl, systemctl, journalctl…), per cycle | ${ours.childrenPerCycle.toFixed(1)} ms | (separate processes) |`);
   console.log(`| prometheus-node-exporter, per scrape | ${theirs.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
   console.log(`\nCPU ratio agent/node_exporter: ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / theirs.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
+  const hourMs = 3_600_000;
+  const cadenceMs = Number(/^(\d+)s$/.exec(cadence)?.[1] ?? NaN) * 1000 || Number(/^(\d+)m$/.exec(cadence)?.[1] ?? NaN) * 60_000;
+  console.log(
+    `CPU per hour: agent at a ${cadence} cadence ${((ours.perCycle * hourMs) / cadenceMs / 1000).toFixed(2)} s; node_exporter scraped every 15 s ${((theirs.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s`,
+  );
   console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB): anonymous ${mb(ours.anon)} (heaps, code), file-backed ${mb(ours.file)} (the node binary's pages in use)`);
   console.log(`agent command: node ${ours.command} agent run  (unit flags: ${AGENT_NODE_FLAGS.join(' ')})`);
   console.log(`agent CPU per cycle by thread (ms): ${ours.threads}`);
