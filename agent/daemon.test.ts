@@ -15,14 +15,6 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-const until = async (probe: () => boolean, what: string) => {
-  for (let i = 0; i < 400; i += 1) {
-    if (probe()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-};
-
 describe('the log cursor', () => {
   it('moves only with a spooled report, and is recovered from the spool after a crash between the two', async () => {
     const spoolDir = join(dir, 'spool');
@@ -38,14 +30,18 @@ describe('the log cursor', () => {
     });
     const asked: (string | undefined)[] = [];
     let n = 2;
+    // The daemon's own cadence calls collect: the test waits for that event, not for a guessed time.
+    let thirdAsked!: () => void;
+    const threeCollections = new Promise<void>((r) => (thirdAsked = r));
     const collect = async (o: CollectLocalOptions): Promise<CollectLocalResult> => {
       asked.push(o.logCursor);
+      if (asked.length === 3) thirdAsked();
       n += 1;
       return { report: realisticReport({ site: 'lab', id: `report-${n}-${Date.now()}` }), logCursor: `s=c${n}` };
     };
     const lines: string[] = [];
     const agent = await startAgent(config, { collect, log: createLog('info', (l) => lines.push(l)) });
-    await until(() => asked.length >= 3, 'three collections');
+    await threeCollections;
     await agent.stop();
     expect(asked.slice(0, 3)).toEqual(['s=c2', 's=c3', 's=c4']);
     expect(lines.join('')).toMatch(/log cursor recovered from the spool/);

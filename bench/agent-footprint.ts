@@ -9,12 +9,13 @@
  * is not disturbed), started with the unit's command — node, AGENT_NODE_FLAGS and
  * dist/bin/xunjian-agent.js (agent/install.ts `agentCommand`) — not under tsx, not bundled.
  *
- *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30]
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--warmup 2]
+ *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2 --warmup 1   the default cadence: CPU per hour
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,11 +26,13 @@ import { AGENT_NODE_FLAGS, agentCommand } from '../agent/install.js';
 import { startTestCollector } from '../test/helpers/collector.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const { values } = parseArgs({ options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' } } });
+const { values } = parseArgs({
+  options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' }, warmup: { type: 'string', default: '2' } },
+});
 const cycles = Number(values.cycles);
 const cadence = values.cadence!;
 const scrapes = Number(values.scrapes);
-const WARMUP_CYCLES = 2;
+const WARMUP_CYCLES = Number(values.warmup);
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -47,10 +50,26 @@ function childrenCpuMs(pid: number): number {
   return (Number(f[13]) + Number(f[14])) * TICK_MS;
 }
 
-function memory(pid: number): { rss: number; hwm: number } {
+/** CPU per thread kind (main thread, V8's GC and compiler workers, libuv's pool…), by thread name. */
+function threadsCpuMs(pid: number): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === pid ? 'main thread' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replace(/\d+$/, '').trim();
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * TICK_MS);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+function memory(pid: number): { rss: number; hwm: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 const mb = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MB`;
@@ -67,7 +86,7 @@ function freePort(): Promise<number> {
   });
 }
 
-async function measureAgent(dir: string): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; cycles: number; collectMs: string[] }> {
+async function measureAgent(dir: string): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string }> {
   const dist = join(ROOT, 'node_modules/.cache/xunjian-bench-dist');
   rmSync(dist, { recursive: true, force: true });
   // tsc emits even when another engineer's file has a type error; the agent's files are what count.
@@ -109,15 +128,17 @@ async function measureAgent(dir: string): Promise<{ command: string; perCycle: n
     await waitCycle(WARMUP_CYCLES);
     const cpu0 = cpuMs(pid);
     const kids0 = childrenCpuMs(pid);
+    const threads0 = threadsCpuMs(pid);
     await waitCycle(WARMUP_CYCLES + cycles);
     const cpu1 = cpuMs(pid);
     const kids1 = childrenCpuMs(pid);
+    const threads = [...threadsCpuMs(pid)].map(([name, ms]) => `${name} ${((ms - (threads0.get(name) ?? 0)) / cycles).toFixed(1)}`).join(', ');
     const mem = memory(pid);
     const last = JSON.parse(readFileSync(join(stateDir, 'status.json'), 'utf8')).lastCollection as { durationMs: number; cpuMs: number } | undefined;
     const collectMs = last ? `${last.durationMs} ms wall, ${last.cpuMs} ms CPU in the agent process` : undefined;
     const delivered = (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     if (delivered < WARMUP_CYCLES + cycles - 1) throw new Error(`only ${delivered} reports reached the collector`);
-    return { command: args.join(' '), perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, rss: mem.rss, hwm: mem.hwm, cycles, collectMs: collectMs === undefined ? [] : [collectMs] };
+    return { command: args.join(' '), perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, ...mem, cycles, collectMs: collectMs === undefined ? [] : [collectMs], threads };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -160,8 +181,14 @@ try {
   console.log(`| commands the agent ran (smartctl, systemctl, journalctl…), per cycle | ${ours.childrenPerCycle.toFixed(1)} ms | (separate processes) |`);
   console.log(`| prometheus-node-exporter, per scrape | ${theirs.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
   console.log(`\nCPU ratio agent/node_exporter: ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / theirs.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
-  console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB)`);
+  const hourMs = 3_600_000;
+  const cadenceMs = Number(/^(\d+)s$/.exec(cadence)?.[1] ?? NaN) * 1000 || Number(/^(\d+)m$/.exec(cadence)?.[1] ?? NaN) * 60_000;
+  console.log(
+    `CPU per hour: agent at a ${cadence} cadence ${((ours.perCycle * hourMs) / cadenceMs / 1000).toFixed(2)} s; node_exporter scraped every 15 s ${((theirs.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s`,
+  );
+  console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB): anonymous ${mb(ours.anon)} (heaps, code), file-backed ${mb(ours.file)} (the node binary's pages in use)`);
   console.log(`agent command: node ${ours.command} agent run  (unit flags: ${AGENT_NODE_FLAGS.join(' ')})`);
+  console.log(`agent CPU per cycle by thread (ms): ${ours.threads}`);
   console.log(`last collection: ${ours.collectMs[0] ?? '?'}; node_exporter served ${(theirs.bytes / 1024).toFixed(0)} KiB per scrape; CPU clock tick ${TICK_MS} ms.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

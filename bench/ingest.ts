@@ -6,6 +6,8 @@
  *   npx tsx bench/ingest.ts [--clients 16] [--seconds 15] [--durability full|normal] [--profile DIR]
  *
  * --profile writes the collector's V8 CPU profile (.cpuprofile) into DIR.
+ * Beside each rate, measurements per CPU-second (the collector's utime+stime, the raw loop's
+ * process.cpuUsage): on a machine others load, that figure moves far less than the wall-clock rate.
  *
  * Baseline (issue 3): floor 20,000 measurements/s at p99 < 100 ms on 2 cores; goal 100,000.
  */
@@ -13,7 +15,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { MIGRATIONS, openDatabase } from '../collector/index.js';
+import { evaluateReport } from '../checks/index.js';
+import { buildApp, MIGRATIONS, openDatabase } from '../collector/index.js';
 import { createToken, realisticReport, spawnCollector, tempDir } from '../test/helpers/collector.js';
 
 const { values: args } = parseArgs({
@@ -41,11 +44,19 @@ function rssOf(pid: number): number {
   }
 }
 
+/** utime+stime of a process in ms (/proc/PID/stat): CPU time, which a loaded machine distorts far less than wall time. */
+const TICK_MS = 10; // CLK_TCK is 100 on Linux
+function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+}
+
 /** The ceiling: the same measurement rows inserted straight into the same schema. */
 function rawCeiling(dir: string) {
   const report = realisticReport();
   const rows = report.measurements;
-  const out: { label: string; perS: number }[] = [];
+  const out: { label: string; perS: number; perCpuS: number }[] = [];
   for (const [label, perTx, sync] of [
     ['raw insert, 1 transaction per 60 rows, synchronous=FULL', 60, 'full'],
     ['raw insert, 1 transaction per 60 rows, synchronous=NORMAL', 60, 'normal'],
@@ -71,15 +82,50 @@ function rawCeiling(dir: string) {
       }
     });
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     let done = 0;
     for (let b = 0; performance.now() - started < 3000; b++) {
       batch(perTx, b);
       done += perTx;
     }
-    out.push({ label, perS: (done / (performance.now() - started)) * 1000 });
+    const cpu = process.cpuUsage(cpu0);
+    out.push({ label, perS: (done / (performance.now() - started)) * 1000, perCpuS: done / ((cpu.user + cpu.system) / 1e6) });
     db.close();
   }
   return out;
+}
+
+/**
+ * Where a report's CPU goes, in this process (no sockets, so the load of the machine matters
+ * little): the whole route through fastify's inject (routing, auth, JSON parse, schema
+ * validation, ingest), the ingest alone (evaluation, storage, hooks, group commit), evaluation alone.
+ */
+async function stepsInProcess(dir: string, durability: 'full' | 'normal') {
+  const n = 1500;
+  const dbPath = join(dir, 'steps.db');
+  const token = createToken(dbPath, 'agent', 'bench');
+  const db = openDatabase(dbPath, { durability });
+  const app = await buildApp({ db, config: { dbPath, durability, silenceScanSeconds: 0 }, logger: false });
+  await app.ready();
+  const template = JSON.stringify(realisticReport({ id: 'bench-ID-PLACEHOLDER' }));
+  const cpu = async (run: (i: number) => Promise<unknown> | unknown, batch = 16) => {
+    for (let i = 0; i < 100; i++) await run(-1 - i); // warm-up
+    const t0 = process.cpuUsage();
+    // `batch` at once, as concurrent clients arrive: the group commit stores them in one transaction.
+    for (let i = 0; i < n; i += batch) await Promise.all(Array.from({ length: batch }, (_, k) => run(i + k)));
+    const t = process.cpuUsage(t0);
+    return (t.user + t.system) / n;
+  };
+  const route = await cpu((i) =>
+    app.inject({ method: 'POST', url: '/api/v1/reports', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: template.replace('bench-ID-PLACEHOLDER', `route-${i}`) }),
+  );
+  const principal = { tokenId: 1, name: 'bench', role: 'agent' as const, site: 'bench' };
+  const reports = Array.from({ length: n + 100 }, (_, i) => realisticReport({ id: `ingest-${i}`, site: 'bench' }));
+  const ingest = await cpu((i) => app.ingest(reports[i < 0 ? n - 1 - i : i]!, principal, new Date()));
+  const evaluation = await cpu((i) => evaluateReport(reports[Math.abs(i) % n]!));
+  await app.close();
+  db.close();
+  return { route, ingest, evaluation };
 }
 
 async function main() {
@@ -89,6 +135,7 @@ async function main() {
   console.log(`schema version ${MIGRATIONS[MIGRATIONS.length - 1]!.version}\n`);
 
   const ceiling = rawCeiling(dir);
+  const steps = await stepsInProcess(dir, DURABILITY);
 
   const dbPath = join(dir, 'xunjian.db');
   const token = createToken(dbPath, 'agent', 'bench');
@@ -137,8 +184,10 @@ async function main() {
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   measuring = true;
   const started = performance.now();
+  const collectorCpu0 = cpuMsOf(collector.child.pid!);
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
+  const collectorCpuMs = cpuMsOf(collector.child.pid!) - collectorCpu0;
   const elapsed = (performance.now() - started) / 1000;
   stop = true;
   await Promise.all(running);
@@ -152,10 +201,18 @@ async function main() {
   const p50 = pct(latencies, 50);
   const p99 = pct(latencies, 99);
   console.log('raw better-sqlite3 ceiling (same schema, same rows):');
-  for (const c of ceiling) console.log(`  ${c.label.padEnd(60)} ${fmt(c.perS).padStart(12)} measurements/s`);
+  for (const c of ceiling) console.log(`  ${c.label.padEnd(60)} ${fmt(c.perS).padStart(12)} measurements/s   ${fmt(c.perCpuS).padStart(10)} per CPU-second`);
+  const us = (n: number) => `${n.toFixed(0).padStart(6)} µs`;
+  console.log('\nCPU per report in-process (60 measurements; 16 at a time, group commit; process.cpuUsage):');
+  console.log(`  whole route (fastify inject: auth, JSON parse, validation, ingest) ${us(steps.route)}`);
+  console.log(`    of which ingest (evaluation, storage, hooks, commit)             ${us(steps.ingest)}`);
+  console.log(`      of which evaluation of the six checks                         ${us(steps.evaluation)}`);
+  console.log(`  → ${fmt((60 / steps.route) * 1e6)} measurements per CPU-second through the route`);
   console.log('\ncollector over HTTP (auth, JSON parse, schema validation, six-check evaluation, storage; group commit, one savepoint per report):');
   console.log(`  reports/s                 ${fmt(reports / elapsed).padStart(12)}`);
   console.log(`  measurements/s            ${fmt(mps).padStart(12)}   (floor 20,000 · goal 100,000)`);
+  // Reports answered while measuring, over the collector's CPU time meanwhile (a few in flight at either edge: ±CLIENTS/reports).
+  console.log(`  measurements/CPU-second   ${fmt((reports * perReport) / (collectorCpuMs / 1000)).padStart(12)}   (collector process utime+stime: ${fmt(collectorCpuMs)} ms; ${(((collectorCpuMs / 1000) / elapsed) * 100).toFixed(0)} % of a core)`);
   console.log(`  latency p50 / p99         ${p50.toFixed(1).padStart(8)} / ${p99.toFixed(1)} ms   (floor: p99 < 100 ms)`);
   console.log(`  collector peak RSS        ${(peakRss / 1024 / 1024).toFixed(0).padStart(12)} MiB`);
   console.log(`  non-201 answers           ${String(failures).padStart(12)}`);

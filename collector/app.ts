@@ -22,7 +22,7 @@ import type { Db } from './storage/db.js';
 import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.js';
 import { inspectionsRoutes } from './inspections/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
-import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
+import { silenceScanPlugin, TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
 import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
@@ -48,6 +48,7 @@ const ROUTES: FastifyPluginAsync[] = [
   devicesRoutes,
   // --- tickets, inspections, maintenance routes go here ---
   ticketsRoutes,
+  silenceScanPlugin,
   maintenanceRoutes,
   inspectionsRoutes,
   // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---

@@ -3,8 +3,27 @@
  * daemon). Resolves with the status whatever it is; rejects only when no answer came (refused,
  * reset, DNS, timeout): those are the retryable network errors.
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+
+/*
+ * One connection to the collector, kept between requests. Node's global agent closes an idle
+ * socket after 5 s, so every report and heartbeat paid a new TCP connection (and over HTTPS a
+ * full TLS handshake, far dearer than the report). Idle sockets now live up to 65 s — the
+ * heartbeat (60 s by default) keeps them warm — or less when the collector's `Keep-Alive:
+ * timeout=` says so (node closes a second before the server would). A socket the collector
+ * closed anyway fails that one request as a network error, which delivery retries and a
+ * heartbeat merely logs.
+ */
+const KEEP = { keepAlive: true, timeout: 65_000, maxSockets: 2, maxFreeSockets: 1 };
+const httpAgent = new HttpAgent(KEEP);
+const httpsAgent = new HttpsAgent(KEEP);
+
+/** Closes the kept connections (the daemon's stop). */
+export function closeConnections(): void {
+  httpAgent.destroy();
+  httpsAgent.destroy();
+}
 
 export interface CollectorAnswer {
   status: number;
@@ -23,11 +42,13 @@ export function postJson(url: string, token: string, body: Buffer | string, time
       return;
     }
     const payload = typeof body === 'string' ? Buffer.from(body) : body;
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const https = target.protocol === 'https:';
+    const send = https ? httpsRequest : httpRequest;
     const req = send(
       target,
       {
         method: 'POST',
+        agent: https ? httpsAgent : httpAgent,
         headers: {
           'content-type': 'application/json',
           'content-length': payload.length,

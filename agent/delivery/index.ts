@@ -1,3 +1,3 @@
 export { Sender, type DeliveryState, type SenderOptions } from './sender.js';
 export { backoffDelay } from './backoff.js';
-export { postJson, answerMessage, NetworkError, type CollectorAnswer } from './http.js';
+export { postJson, answerMessage, closeConnections, NetworkError, type CollectorAnswer } from './http.js';

@@ -235,7 +235,7 @@ export class Spool {
     this.sending.delete(entry);
   }
 
-  private drop(entry: SpoolEntry): void {
+  private drop(entry: SpoolEntry, durably = true): void {
     const i = this.entries.indexOf(entry);
     if (i < 0) return;
     this.entries.splice(i, 1);
@@ -246,7 +246,7 @@ export class Spool {
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
-    fsyncDir(this.dir);
+    if (durably) fsyncDir(this.dir);
   }
 
   /** Oldest entry still queued. */
@@ -268,9 +268,14 @@ export class Spool {
     return decodeEntry(readFileSync(entry.file)).body;
   }
 
-  /** Delivered (2xx): the entry leaves the spool. */
+  /**
+   * Delivered (2xx): the entry leaves the spool. Without an fsync of the directory: should a
+   * power cut undo the unlink, the report is sent again and the collector answers "duplicate"
+   * (the id makes a resend idempotent) — nothing is counted or lost. An eviction or a rejection,
+   * which the ledger counts, stays durable.
+   */
   remove(entry: SpoolEntry): void {
-    this.drop(entry);
+    this.drop(entry, false);
   }
 
   /** The collector refused it for good (400/413/415): keep it in rejected/ for a person, stop sending. */

@@ -24,6 +24,14 @@ export interface RetentionDeps {
 export interface RetentionSchedule {
   /** Runs now (or joins the run in progress): resolves to the reports folded by that run. */
   runNow(): Promise<number>;
+  /** The run at start: resolves to the reports it folded (0 with retention off). */
+  readonly atStart: Promise<number>;
+  /**
+   * Resolves to the reports folded by the next scheduled run that begins after this call, so it
+   * reads the app's clock as it is now. Tests wait on this event, never on a guessed time or on
+   * the last run's timestamp, which a frozen test clock cannot tell apart from an earlier run's.
+   */
+  nextRun(): Promise<number>;
   /** Stops the timer and waits for a run in progress to end at its next batch. */
   stop(): Promise<void>;
 }
@@ -45,6 +53,7 @@ export function scheduleRetention(deps: RetentionDeps, options: RetentionOptions
 
   let stopped = false;
   let running: Promise<number> | undefined;
+  let waiting: ((folded: number) => void)[] = [];
 
   const run = async (): Promise<number> => {
     const cutoff = deps.clock().getTime() - rawDays * DAY_MS;
@@ -73,16 +82,33 @@ export function scheduleRetention(deps: RetentionDeps, options: RetentionOptions
     return running;
   };
 
-  if (rawDays <= 0) return { runNow, stop: async () => {} };
-  void runNow();
-  const timer = setInterval(() => void runNow(), everyMs);
+  // A scheduled turn while a run is in progress joins it; its waiters, registered after that run
+  // read the clock, are kept for the next turn, which starts fresh.
+  const scheduled = (): Promise<number> => {
+    if (running) return running;
+    const told = waiting;
+    waiting = [];
+    return runNow().then((folded) => {
+      for (const resolve of told) resolve(folded);
+      return folded;
+    });
+  };
+  const nextRun = () => new Promise<number>((resolve) => waiting.push(resolve));
+
+  if (rawDays <= 0) return { runNow, atStart: Promise.resolve(0), nextRun: () => Promise.resolve(0), stop: async () => {} };
+  const atStart = runNow();
+  const timer = setInterval(() => void scheduled(), everyMs);
   timer.unref();
   return {
     runNow,
+    atStart,
+    nextRun,
     async stop() {
       stopped = true;
       clearInterval(timer);
       await running;
+      for (const resolve of waiting) resolve(0);
+      waiting = [];
     },
   };
 }

@@ -16,15 +16,11 @@ import { actorOf } from '../users/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { TicketActions, TICKET_ROLES } from './actions.js';
 import { STEP_NAMES, STEPS } from './lifecycle.js';
-import { detectSilence } from './silence.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
 const DeviceParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), hostname: Type.String({ minLength: 1, maxLength: 255 }) });
 
-export interface TicketsRoutesOptions {
-  /** How often the silence scan runs; 0 disables it. Default: the config's `silenceScanSeconds` (60). */
-  silenceScanMs?: number;
-}
+export type TicketsRoutesOptions = Record<never, never>;
 
 /** The `{ note }` of a step is optional, and so is sending a body at all. */
 export async function emptyBodyIsEmptyObject(request: FastifyRequest): Promise<void> {
@@ -32,7 +28,7 @@ export async function emptyBodyIsEmptyObject(request: FastifyRequest): Promise<v
 }
 
 /** Fault tickets: list and detail, manual reports, lifecycle steps, service reports, parts, SLA profiles, silence. */
-export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (plain, options) => {
+export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   // Every change goes through the action layer the dashboard uses too (role, site, validation, audit).
   const actions = new TicketActions(app);
@@ -43,22 +39,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open, 'tenant');
   app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue, 'tenant');
 
-  // Silence is a fault: scan on an interval from when the app is ready until it closes.
-  const every = options.silenceScanMs ?? (app.config.silenceScanSeconds ?? 60) * 1000;
-  let timer: NodeJS.Timeout | undefined;
-  if (every > 0) {
-    app.addHook('onReady', async () => {
-      timer = setInterval(() => {
-        try {
-          for (const change of detectSilence(app.db, app.clock())) app.log.warn({ silence: change }, `device ${change.site}/${change.hostname} is ${change.state}`);
-        } catch (err) {
-          app.log.error({ err }, 'silence scan failed');
-        }
-      }, every);
-      timer.unref();
-    });
-    app.addHook('onClose', async () => clearInterval(timer));
-  }
+  // The silence scan runs in silence-scan.ts (its own plugin: tests reach its schedule on the app).
 
   app.get(
     '/api/v1/tickets',

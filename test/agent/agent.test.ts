@@ -52,7 +52,9 @@ function expectEachStoredOnce(dbPath: string, ids: string[]): void {
   for (const r of stored) expect(r.rows).toBe(r.measurementCount);
 }
 
-describe('agent delivery (real agent process, real collector)', () => {
+// Real processes on a machine others load: each test's own waits (ceilings against hangs, up to
+// 90 s each) must fit in its timeout, or vitest's 60 s default cuts them short before they can say why.
+describe('agent delivery (real agent process, real collector)', { timeout: 240_000 }, () => {
   it('keeps 50 reports while the collector (a process) is down and delivers each exactly once when it is back', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
@@ -234,7 +236,7 @@ describe('agent delivery (real agent process, real collector)', () => {
     expect(status).toMatchObject({ auth: 'rejected', delivered: 0, lastError: { kind: 'auth' } });
     expect(status.lastError!.message).toMatch(/refused the agent token \(401/);
     expect(agent.log().match(/refused the agent token/g)!.length).toBe(1); // said once, not per retry
-    const shown = runAgentCli('status', '--config', files.configPath);
+    const shown = await runAgentCli('status', '--config', files.configPath);
     expect(shown.status).toBe(1); // needs attention
     expect(shown.stdout).toMatch(/^token: +REFUSED by the collector$/m);
     expect(shown.stdout).toMatch(/^! the collector refuses the agent token: collector refused the agent token \(401/m);

@@ -88,10 +88,22 @@ export interface AgentProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Runs one `agent …` command (status, enroll, install…) of the real entry to completion. */
-export function runAgentCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', AGENT_CLI, 'agent', ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+/**
+ * Runs one `agent …` command (status, enroll, install…) of the real entry to completion. Not
+ * spawnSync: the collector of a test runs in the test's own process, and a CLI that takes
+ * seconds to start on a loaded machine would freeze it — the agent's requests then time out and
+ * the test sees an "unreachable" collector it did not ask for.
+ */
+export function runAgentCli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CLI, 'agent', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /**

@@ -1,13 +1,14 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartOptions } from '../../collector/server.js';
-import { realisticReport, startTestCollector, tempDir, until, type TestCollector } from '../helpers/collector.js';
+import { realisticReport, startTestCollector, tempDir, type TestCollector } from '../helpers/collector.js';
 
 /**
  * Retention through a real collector on a real file, on the collector's own schedule: raw
  * measurements older than `retention.rawDays` (by the collector's clock) are folded into hourly
  * rollups and deleted — at start and on every interval — while reports, results, tickets and
- * inspections are kept.
+ * inspections are kept. The test moves the collector's clock and waits on the schedule's own
+ * events (`nextRun`, `atStart`), never on a guessed time.
  */
 const DAY = 86_400_000;
 const T0 = new Date('2026-11-03T10:00:00.000Z');
@@ -42,16 +43,17 @@ describe('retention on a schedule', () => {
 
   it('keeps raw measurements younger than rawDays through many scheduled runs', async () => {
     clock = new Date(T0.getTime() + 6 * DAY);
-    const runsBefore = await lastRun();
-    await until('a scheduled run after the clock moved', async () => ((await lastRun()) > runsBefore ? true : undefined));
+    // Several scheduled runs, each begun after the clock moved, fold nothing younger than 7 days.
+    for (let i = 0; i < 3; i++) expect(await c.retention.nextRun()).toBe(0);
+    expect(await lastRun()).toBe(clock.getTime() / 1000);
     expect(await pruned('rpt-old-0')).toBe(false);
     expect((await json('/api/v1/reports/rpt-old-0/measurements')).measurements).toHaveLength(60);
   });
 
   it('folds them into hourly min/avg/max once they are older, on its own', async () => {
     clock = new Date(T0.getTime() + 8 * DAY);
-    await until('the scheduled run to prune', async () => ((await pruned('rpt-old-2')) ? true : undefined));
-    for (const id of ['rpt-old-0', 'rpt-old-1']) expect(await pruned(id)).toBe(true);
+    expect(await c.retention.nextRun()).toBe(3);
+    for (const id of ['rpt-old-0', 'rpt-old-1', 'rpt-old-2']) expect(await pruned(id)).toBe(true);
     expect((await json('/api/v1/reports/rpt-old-0/measurements')).measurements).toEqual([]);
     const device = c.app.repos.devices.get('acme', 'db01')!;
     const cpu = c.app.repos.reports.hourly(device.id, T0.getTime() - 3_600_000, T0.getTime() + 3_600_000).find((p) => p.component === 'CPU' && p.metric === 'cpu.avg');
@@ -84,7 +86,8 @@ describe('retention on a schedule', () => {
     await c.stop({ keep: true });
     clock = new Date(T0.getTime() + 30 * DAY);
     c = await start(7); // the default hourly interval: only the run at start can do it
-    await until('the run at start', async () => ((await pruned('rpt-fresh')) ? true : undefined));
+    expect(await c.retention.atStart).toBe(1);
+    expect(await pruned('rpt-fresh')).toBe(true);
   });
 
   it('keeps everything with rawDays 0', async () => {

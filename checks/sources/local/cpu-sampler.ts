@@ -1,5 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { busyPercent, readCpuCounters, round1, type CpuCounters } from '../parsers/index.js';
+
+/** The aggregate "cpu " line is first and short (ten counters); the per-core lines after it are not needed. */
+const FIRST_LINE_BYTES = 512;
 
 /** CPU busy % over a window: what SXKR-001 needs, gathered cheaply between collections. */
 export interface CpuSummary {
@@ -18,6 +21,43 @@ export interface CpuSampler {
   summary(): CpuSummary | undefined;
   /** Starts a new window from the last sample (the agent calls it after each report). */
   reset(): void;
+  /** Closes the held descriptor (the next sample opens it again). */
+  close(): void;
+}
+
+/**
+ * Reads the first line of a /proc file through one descriptor held open: a read at offset 0
+ * makes the kernel regenerate a seq_file's content (fs/seq_file.c resets to the first record when
+ * asked for position 0), so every reading is current — without the open, fstat, read and close
+ * (and their promises) that readFile costs each time. /proc reads never wait on a disk, so a
+ * synchronous pread of a few hundred bytes blocks nothing. Any error closes the descriptor and
+ * the next reading opens it afresh.
+ */
+function firstLineReader(path: string) {
+  const buf = Buffer.allocUnsafe(FIRST_LINE_BYTES);
+  let fd: number | undefined;
+  return {
+    read(): string {
+      try {
+        fd ??= openSync(path, 'r');
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        const end = buf.indexOf(10);
+        return buf.toString('latin1', 0, end >= 0 && end < n ? end : n);
+      } catch (e) {
+        this.close();
+        throw e;
+      }
+    },
+    close(): void {
+      if (fd === undefined) return;
+      try {
+        closeSync(fd);
+      } catch {
+        // already gone
+      }
+      fd = undefined;
+    },
+  };
 }
 
 /**
@@ -26,6 +66,7 @@ export interface CpuSampler {
  */
 export function createCpuSampler(opts: { statPath?: string; now?: () => Date } = {}): CpuSampler {
   const statPath = opts.statPath ?? '/proc/stat';
+  const stat = firstLineReader(statPath);
   const now = opts.now ?? (() => new Date());
   let first: { counters: CpuCounters; at: Date } | undefined;
   let last: CpuCounters | undefined;
@@ -33,8 +74,7 @@ export function createCpuSampler(opts: { statPath?: string; now?: () => Date } =
   let samples = 0;
   return {
     async sample() {
-      const text = await readFile(statPath, 'utf8');
-      const counters = readCpuCounters(text)[0];
+      const counters = readCpuCounters(stat.read())[0];
       if (!counters) throw new Error(`no aggregate cpu line in ${statPath}`);
       if (!first) first = { counters, at: now() };
       if (last) {
@@ -56,5 +96,6 @@ export function createCpuSampler(opts: { statPath?: string; now?: () => Date } =
       max = 0;
       samples = 1;
     },
+    close: () => stat.close(),
   };
 }

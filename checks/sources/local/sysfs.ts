@@ -1,12 +1,19 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentStatus, Measurement } from '../../../schemas/index.js';
 import { measurement, round1 } from '../parsers/index.js';
 import { hwmonKind } from '../parsers/linux/sensor-kind.js';
 
+/*
+ * sysfs attributes are read synchronously: each is a page the kernel fills from memory (a hwmon
+ * driver may ask its chip, a millisecond at most, and most cache the reading), never a disk or a
+ * network file system. The agent reads a few dozen of them every cycle, and fs/promises' open,
+ * fstat, read and close — four thread-pool round trips and their promises per file — cost more
+ * CPU than the kernel's work. (File systems stay asynchronous: statfs on a hung NFS mount blocks.)
+ */
 async function readText(path: string): Promise<string | undefined> {
   try {
-    return (await readFile(path, 'utf8')).trim();
+    return readFileSync(path, 'utf8').trim();
   } catch {
     return undefined;
   }
@@ -19,9 +26,12 @@ async function readNumber(path: string): Promise<number | undefined> {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** hwmon2 before hwmon10; one collator instead of localeCompare building one per comparison. */
+const byNumber = new Intl.Collator('en', { numeric: true }).compare;
+
 async function list(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir)).sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return readdirSync(dir).sort(byNumber);
   } catch {
     return [];
   }

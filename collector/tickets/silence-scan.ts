@@ -1,0 +1,43 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { onInterval, type Interval } from '../schedule.js';
+import { detectSilence, type SilenceOutcome } from './silence.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The silence scan's schedule (tests move the app's clock, then wait on `nextRun()`); undefined when off. */
+    silenceScan: Pick<Interval<SilenceOutcome[]>, 'nextRun'> | undefined;
+  }
+}
+
+/**
+ * Silence is a fault: the scan runs every `silenceScanSeconds` (default 60; 0 turns it off) from
+ * when the app is ready until it closes, by the app's clock.
+ */
+export const silenceScanPlugin: FastifyPluginAsync = async (app) => {
+  const every = (app.config.silenceScanSeconds ?? 60) * 1000;
+  if (every <= 0) {
+    app.decorate('silenceScan', undefined);
+    return;
+  }
+  let scan: Interval<SilenceOutcome[]> | undefined;
+  const early: ((changes: SilenceOutcome[]) => void)[] = [];
+  app.decorate('silenceScan', {
+    nextRun: () => (scan ? scan.nextRun() : new Promise<SilenceOutcome[]>((resolve) => early.push(resolve))),
+  });
+  app.addHook('onReady', async () => {
+    scan = onInterval(every, () => {
+      try {
+        const changes = detectSilence(app.db, app.clock());
+        for (const change of changes) app.log.warn({ silence: change }, `device ${change.site}/${change.hostname} is ${change.state}`);
+        return changes;
+      } catch (err) {
+        app.log.error({ err }, 'silence scan failed');
+        return [];
+      }
+    });
+    for (const resolve of early.splice(0)) void scan.nextRun().then(resolve);
+  });
+  app.addHook('onClose', async () => scan?.stop());
+};
+// Not encapsulated: app.silenceScan is visible on the root instance (what fastify-plugin does).
+(silenceScanPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
