@@ -25,6 +25,7 @@ import { maintenanceRoutes } from './maintenance/index.js';
 import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
 import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
+import { tokenRoutes } from './identity/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -45,6 +46,7 @@ const ROUTES: FastifyPluginAsync[] = [
   heartbeatRoutes,
   sitesRoutes,
   devicesRoutes,
+  tokenRoutes,
   // --- tickets, inspections, maintenance routes go here ---
   ticketsRoutes,
   maintenanceRoutes,

@@ -5,6 +5,7 @@ import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
+import { migration040 } from '../../identity/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -23,4 +24,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration020,
   // --- versions 30–39: SNMP poller targets (collector/poller) ---
   migration030,
+  // --- versions 40–44: device identity of agent tokens (collector/identity) ---
+  migration040,
 ];
