@@ -8,7 +8,7 @@ import { loginPage } from './pages/login.js';
 import { langOf } from './i18n.js';
 
 /** A `next` that stays on this collector (no open redirect). */
-export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : '/');
+export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[!-[\]-~]*$/.test(next) ? next : '/');
 
 /** Log-in, log-out and "who am I" (JSON for scripts, forms for the browser). */
 export function authRoutes(users: UsersRepository, audit: AuditLog, limiter: LoginLimiter): FastifyPluginAsync {
@@ -16,7 +16,11 @@ export function authRoutes(users: UsersRepository, audit: AuditLog, limiter: Log
     const app = plain.withTypeProvider<TypeBoxProvider>();
     const secure = Boolean(app.config.tls);
 
-    app.get('/login', async (request, reply) => reply.type('text/html; charset=utf-8').send(loginPage(langOf(request), { next: (request.query as { next?: string }).next })));
+    app.get('/login', async (request, reply) => {
+      // `?next=a&next=b` arrives as an array: only a single string is a place to go back to.
+      const next = (request.query as { next?: unknown }).next;
+      return reply.type('text/html; charset=utf-8').send(loginPage(langOf(request), { next: typeof next === 'string' ? next : undefined }));
+    });
 
     app.post('/login', { schema: { tags: ['dashboard'], summary: 'Log in (form or JSON); sets the session cookie', body: LoginBody } }, async (request, reply) => {
       const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;

@@ -22,6 +22,12 @@ const one = (f: Form, k: string): string | undefined => {
 };
 /** datetime-local ("2026-11-28T10:00") is read as UTC, like every time the reports print. */
 const isoOf = (local: string | undefined): string | undefined => (local ? new Date(/Z|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`).toISOString() : undefined);
+/**
+ * A Location header holds printable ASCII only: a path parameter such as U+202E or a message with
+ * Chinese text is percent-encoded (a lone surrogate half as U+FFFD), never a 500 from Node's header check.
+ */
+const location = (text: string, unsafe = /[^\x21-\x7e]/): string =>
+  text.replace(/[\ud800-\udbff][\udc00-\udfff]|[^]/g, (ch) => (unsafe.test(ch) ? (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)) : ch));
 const errorParam = (request: FastifyRequest) => (request.query as { error?: string }).error;
 
 /** The dashboard's server-rendered pages and their form posts. */
@@ -31,6 +37,11 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const inspections = new InspectionsRepository(app.db);
     const maintenance = new MaintenanceRepository(app.db);
     const sources = reportSources(app.db, app.repos);
+    // A form post whose body is JSON null, an array, a bare value or nothing at all reads as an
+    // empty form: its action then refuses the missing fields like any other (found by the route fuzz test).
+    app.addHook('preValidation', async (request) => {
+      if (request.method === 'POST' && (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body))) request.body = {};
+    });
     const queries = sources.queries;
 
     /** The page's viewer, or a redirect to the log-in form. */
@@ -52,9 +63,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const act = async (reply: FastifyReply, back: string, fn: () => void | Promise<void>) => {
       try {
         await fn();
-        return reply.redirect(back, 303);
+        return reply.redirect(location(back), 303);
       } catch (err) {
-        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}error=${encodeURIComponent(err.message)}`, 303);
+        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(location(`${back}${back.includes('?') ? '&' : '?'}error=${location(err.message, /[^A-Za-z0-9_.!~*'()-]/)}`), 303);
         throw err;
       }
     };
