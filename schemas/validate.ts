@@ -38,6 +38,9 @@ function readable(e: ValueError): string {
     const shown = choices.slice(0, MAX_LISTED_CHOICES).join(', ');
     return `expected one of: ${shown}${choices.length > MAX_LISTED_CHOICES ? ', …' : ''}`;
   }
+  // `notes: text | null` given a string that breaks the text rule: say the rule, not "expected union value".
+  const patterned = (e.schema.anyOf as TSchema[] | undefined)?.map((s) => PATTERN_RULES.get(s.pattern as string)).find(Boolean);
+  if (e.type === ValueErrorType.Union && patterned && typeof e.value === 'string') return patterned;
   if (e.type === ValueErrorType.ObjectRequiredProperty) return 'required field is missing';
   if (e.type === ValueErrorType.ObjectAdditionalProperties) return 'unknown field (not allowed here)';
   if (e.type === ValueErrorType.StringPattern) return PATTERN_RULES.get(e.schema.pattern as string) ?? e.message;

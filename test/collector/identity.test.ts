@@ -13,7 +13,7 @@ const t = {} as Record<'engineer' | 'admin' | 'siteAdmin' | 'customer' | 'db01' 
 const month = '/api/v1/sites/bank-s/inspections/2026-11';
 
 beforeAll(async () => {
-  c = await startTestCollector({}, { now: () => clock });
+  c = await startTestCollector({ snmp: { credentialKey: Buffer.alloc(32, 7).toString('base64'), pollerEnabled: false, concurrency: 1 } }, { now: () => clock });
   t.engineer = c.token('engineer', 'bank-s', 'laptop-li');
   t.admin = c.token('admin', null, 'root-admin');
   t.siteAdmin = c.token('admin', 'other-site', 'other-admin');
@@ -121,6 +121,35 @@ describe('an agent token speaks for one device', () => {
     const res = await call('POST', '/api/v1/reports', t.fresh, realisticReport({ hostname: 'db01-new', at: at('2026-11-20T07:57:00.000Z') }));
     expect(res.status).toBe(403);
     expect(res.body.message).toContain('another agent token');
+  });
+});
+
+describe('the audit log', () => {
+  type Entry = { action: string; actor: string; role: string; subject: string; detail: string };
+  const entries = async () => (await call<{ entries: Entry[] }>('GET', '/api/v1/sites/bank-s/audit?limit=500', t.engineer)).body.entries;
+
+  it('records every change of thresholds (device and site) and of SNMP targets, never a secret', async () => {
+    const device = await call('PATCH', '/api/v1/sites/bank-s/devices/core-sw1', t.engineer, { thresholds: { 'SXKR-001': { avgMax: 65 } } });
+    expect(device.status).toBe(200);
+    const site = await call('PATCH', '/api/v1/sites/bank-s', t.engineer, { thresholds: { site: { 'SXKR-002': { usedMax: 85 } } } });
+    expect(site.status, JSON.stringify(site.body)).toBe(200);
+    const target = await call('POST', '/api/v1/sites/bank-s/snmp-targets', t.engineer, { host: '192.0.2.10', community: 's3cret-community', name: 'dist-sw1' });
+    expect(target.status, JSON.stringify(target.body)).toBe(201);
+    expect((await call('PATCH', `/api/v1/sites/bank-s/snmp-targets/${target.body.id}`, t.engineer, { community: 'n3w-secret', intervalS: 600 })).status).toBe(200);
+    expect((await c.request('DELETE', `/api/v1/sites/bank-s/snmp-targets/${target.body.id}`, { token: t.engineer })).status).toBe(204);
+    const log = await entries();
+    expect(log).toContainEqual(expect.objectContaining({ action: 'device.update', actor: 'laptop-li', role: 'engineer', subject: 'core-sw1', detail: 'thresholds: {"SXKR-001":{"avgMax":65}}' }));
+    expect(log).toContainEqual(expect.objectContaining({ action: 'site.update', subject: 'bank-s', detail: 'thresholds: {"site":{"SXKR-002":{"usedMax":85}}}' }));
+    expect(log).toContainEqual(expect.objectContaining({ action: 'snmp-target.create', subject: `snmp-target #${target.body.id}` }));
+    expect(log).toContainEqual(expect.objectContaining({ action: 'snmp-target.update', detail: 'community: (changed); intervalS: 600' }));
+    expect(log).toContainEqual(expect.objectContaining({ action: 'snmp-target.delete', subject: `snmp-target #${target.body.id}` }));
+    expect(JSON.stringify(log)).not.toMatch(/s3cret|n3w-secret/);
+  });
+
+  it('records a refused change nowhere', async () => {
+    const before = (await entries()).length;
+    expect((await call('PATCH', '/api/v1/sites/bank-s/devices/core-sw1', t.customer, { thresholds: {} })).status).toBe(403);
+    expect((await entries()).length).toBe(before);
   });
 });
 
