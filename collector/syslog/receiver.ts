@@ -5,12 +5,17 @@ import type { FastifyInstance } from 'fastify';
 import type { DeviceKind, Measurement, Report, ReportSource } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
 import { ERROR_OR_WORSE, SEVERITIES, TcpFramer, parseSyslog, type SyslogMessage } from './parse.js';
+import { RefusedSenders, SenderRate, SiteNetworks, type Claim, type Refusal } from './senders.js';
 
 export interface SyslogOptions {
   port: number;
   host: string;
   flushMs: number;
   maxQueue: number;
+  /** Per-site networks (CIDR): once declared, a sender matches only within a site holding its address. */
+  sites?: Record<string, { networks: string[] }>;
+  /** Messages per second per sender (burst 10×). */
+  ratePerSecond?: number;
 }
 
 /** Where a sender's entries go: a registered SNMP target or a device with that address. */
@@ -50,7 +55,11 @@ export class SyslogReceiver {
   private timer: NodeJS.Timeout | undefined;
   private readonly batches = new Map<string, Batch>();
   private queued = 0;
-  private addresses = new Map<string, Destination>();
+  private addresses = new Map<string, Claim<Destination>[]>();
+  private readonly networks: SiteNetworks;
+  private readonly rate: SenderRate;
+  /** Senders whose messages were attached to no device, for the admin (GET /api/v1/syslog/senders). */
+  readonly refused = new RefusedSenders();
   private addressesAt = 0;
   private readonly unknownLogged = new Set<string>();
   private readonly misses = new Map<string, number>();
@@ -62,11 +71,17 @@ export class SyslogReceiver {
     private readonly app: FastifyInstance,
     private readonly options: SyslogOptions,
   ) {
+    this.networks = new SiteNetworks(options.sites);
+    this.rate = new SenderRate(options.ratePerSecond ?? 200);
     const r = app.metrics;
     this.m = {
       received: r.counter('xunjian_syslog_messages_total', 'Syslog messages received, by transport'),
       unparsable: r.counter('xunjian_syslog_unparsable_total', 'Syslog messages without a valid <PRI>'),
       unknown: r.counter('xunjian_syslog_unknown_sender_total', 'Syslog messages from addresses that are no registered device (not stored)'),
+      refused: r.counter(
+        'xunjian_syslog_refused_total',
+        'Syslog messages attached to no device, by reason: unknown, ambiguous (claimed by two sites), outside_site_networks, rate_exceeded',
+      ),
       dropped: r.counter('xunjian_syslog_dropped_total', 'Syslog entries dropped because the queue was full'),
       stored: r.counter('xunjian_syslog_entries_stored_total', 'Error-or-worse syslog entries ingested'),
     };
@@ -163,15 +178,10 @@ export class SyslogReceiver {
   onText(text: string, rawAddress: string, transport: 'udp' | 'tcp'): void {
     this.m.received.inc({ transport });
     const address = normalise(rawAddress);
-    const dest = this.destination(address);
-    if (!dest) {
-      this.m.unknown.inc();
-      if (!this.unknownLogged.has(address) && this.unknownLogged.size < MAX_UNKNOWN_REMEMBERED) {
-        this.unknownLogged.add(address);
-        this.app.log.warn(`syslog from ${address}, which is no registered device or SNMP target: counted, not stored (logged once per address)`);
-      }
-      return;
-    }
+    if (!this.rate.allow(address, Date.now())) return this.refuse(address, 'rate_exceeded');
+    const chosen = this.networks.choose(address, this.claims(address));
+    if ('refused' in chosen) return this.refuse(address, chosen.refused);
+    const dest = chosen.dest;
     const msg = parseSyslog(text.trim(), this.app.clock());
     if (!msg) {
       this.m.unparsable.inc();
@@ -193,8 +203,18 @@ export class SyslogReceiver {
     this.queued++;
   }
 
-  /** Sender address → destination, from SNMP targets first, then device addresses (refreshed every 10 s). */
-  private destination(address: string): Destination | undefined {
+  /** Counted in /metrics, listed for the admin, logged once per address and reason; never attached. */
+  private refuse(address: string, reason: Refusal): void {
+    this.m.refused.inc({ reason });
+    if (reason === 'unknown') this.m.unknown.inc();
+    if (this.refused.note(address, reason, this.app.clock()) && this.unknownLogged.size < MAX_UNKNOWN_REMEMBERED) {
+      this.unknownLogged.add(`${reason} ${address}`);
+      this.app.log.warn(`syslog from ${address} attached to no device (${reason}): counted, listed at GET /api/v1/syslog/senders, not stored`);
+    }
+  }
+
+  /** Sender address → the sites' claims on it, SNMP targets first (refreshed every 10 s). */
+  private claims(address: string): Claim<Destination>[] {
     const now = Date.now();
     if (now - this.addressesAt > ADDRESS_TTL_MS) this.reloadAddresses(now);
     const found = this.addresses.get(address);
@@ -202,30 +222,34 @@ export class SyslogReceiver {
     // A device registered since the last load is picked up at once; an unknown address reloads
     // at most once per NEGATIVE_TTL_MS, so a flood from strangers does not hammer the database.
     const miss = this.misses.get(address);
-    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return undefined;
+    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return [];
     if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
     this.misses.set(address, now);
     this.reloadAddresses(now);
-    return this.addresses.get(address);
+    return this.addresses.get(address) ?? [];
   }
 
   private reloadAddresses(now: number): void {
-    const map = new Map<string, Destination>();
+    // Every site's claim is kept: the same private address at two customers is ambiguous, not
+    // "the first registered wins". Within a site, a registered target comes before a device
+    // whose report listed the address.
+    const map = new Map<string, Claim<Destination>[]>();
+    const claim = (address: string, c: Claim<Destination>, first: boolean) => {
+      const list = map.get(address) ?? [];
+      if (first) list.unshift(c);
+      else list.push(c);
+      map.set(address, list);
+    };
     for (const d of this.app.repos.devices.list()) {
       for (const a of d.addresses) {
-        if (!map.has(a)) map.set(a, { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null });
+        claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
     }
-    // A registered target wins over an address some report listed; of several targets at one
-    // address (the same private address at two sites) the first registered wins.
-    const taken = new Set<string>();
     for (const t of this.app.snmpTargets.all()) {
       const r = t.raw;
-      if (taken.has(r.host)) continue;
-      taken.add(r.host);
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = this.app.repos.devices.get(r.site, hostname);
-      map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id });
+      claim(r.host, { site: r.site, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;
     this.addressesAt = now;
