@@ -68,6 +68,11 @@ export const CollectorConfig = Type.Object(
         ))),
         /** Messages per second one sender may send (a burst of 10× is allowed); beyond, dropped and counted. */
         ratePerSecond: Type.Optional(Type.Number({ minimum: 1, maximum: 1_000_000, description: 'default 200' })),
+        /** RFC 5425 syslog over TLS (octet-counted frames) on its own port, conventionally 6514; PEM files. */
+        tls: Type.Optional(Type.Object(
+          { port: Type.Integer({ minimum: 0, maximum: 65535 }), cert: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) },
+          { additionalProperties: false },
+        )),
       },
       { additionalProperties: false },
     )),

@@ -18,9 +18,11 @@ declare module 'fastify' {
 
 /** Starts the receiver with the server (onReady) and stops it, flushing, on close. */
 export const syslogPlugin: FastifyPluginAsync = async (app) => {
-  const { port, host, flushSeconds, maxQueue, sites, ratePerSecond } = { port: 514, host: '0.0.0.0', flushSeconds: 5, maxQueue: 10_000, ...app.config.syslog };
+  const { port, host, flushSeconds, maxQueue, sites, ratePerSecond, tls } = { port: 514, host: '0.0.0.0', flushSeconds: 5, maxQueue: 10_000, ...app.config.syslog };
   const receiver =
-    port === 0 ? undefined : new SyslogReceiver(app, { port, host, flushMs: flushSeconds * 1000, maxQueue, ...(sites ? { sites } : {}), ...(ratePerSecond ? { ratePerSecond } : {}) });
+    port === 0
+      ? undefined
+      : new SyslogReceiver(app, { port, host, flushMs: flushSeconds * 1000, maxQueue, ...(sites ? { sites } : {}), ...(ratePerSecond ? { ratePerSecond } : {}), ...(tls ? { tls } : {}) });
   app.decorate('syslog', receiver);
   app.get(
     '/api/v1/syslog/senders',

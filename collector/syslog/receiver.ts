@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceKind, Measurement, Report, ReportSource } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
@@ -16,6 +18,8 @@ export interface SyslogOptions {
   sites?: Record<string, { networks: string[] }>;
   /** Messages per second per sender (burst 10×). */
   ratePerSecond?: number;
+  /** RFC 5425: syslog over TLS on its own port (6514 by convention), octet-counted frames. */
+  tls?: { port: number; cert: string; key: string };
 }
 
 /** Where a sender's entries go: a registered SNMP target or a device with that address. */
@@ -51,6 +55,7 @@ const MAX_UNKNOWN_REMEMBERED = 10_000;
 export class SyslogReceiver {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
+  private tls: TlsServer | undefined;
   private readonly sockets = new Set<TcpSocket>();
   private timer: NodeJS.Timeout | undefined;
   private readonly batches = new Map<string, Batch>();
@@ -90,9 +95,14 @@ export class SyslogReceiver {
   }
 
   /** The bound UDP and TCP ports (tests bind port 0). */
-  ports(): { udp: number; tcp: number } {
+  ports(): { udp: number; tcp: number; tls: number } {
     const tcpAddr = this.tcp?.address();
-    return { udp: this.udp?.address().port ?? 0, tcp: tcpAddr && typeof tcpAddr === 'object' ? tcpAddr.port : 0 };
+    const tlsAddr = this.tls?.address();
+    return {
+      udp: this.udp?.address().port ?? 0,
+      tcp: tcpAddr && typeof tcpAddr === 'object' ? tcpAddr.port : 0,
+      tls: tlsAddr && typeof tlsAddr === 'object' ? tlsAddr.port : 0,
+    };
   }
 
   /**
@@ -131,7 +141,17 @@ export class SyslogReceiver {
       this.udp!.once('error', reject);
       this.udp!.bind(port, host, () => resolve());
     });
-    this.app.log.info(`syslog receiver on ${host}:${port} (UDP and TCP)`);
+    if (this.options.tls) {
+      const { cert, key, port: tlsPort } = this.options.tls;
+      // The handshake fails for a client that does not speak TLS; its socket error is dropped with it.
+      this.tls = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (socket) => this.onConnection(socket, 'tls'));
+      this.tls.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve, reject) => {
+        this.tls!.once('error', reject);
+        this.tls!.listen(tlsPort, host, () => resolve());
+      });
+    }
+    this.app.log.info(`syslog receiver on ${host}:${port} (UDP and TCP)${this.tls ? `, TLS on ${this.ports().tls}` : ''}`);
   }
 
   async stop(): Promise<void> {
@@ -144,8 +164,10 @@ export class SyslogReceiver {
     for (const s of this.sockets) s.destroy();
     const udp = this.udp;
     const tcp = this.tcp;
+    const tls = this.tls;
     this.udp = undefined;
     this.tcp = undefined;
+    this.tls = undefined;
     this.listening = 0;
     await Promise.all([
       new Promise<void>((r) => {
@@ -157,25 +179,27 @@ export class SyslogReceiver {
         }
       }),
       new Promise<void>((r) => (tcp?.listening ? tcp.close(() => r()) : r())),
+      new Promise<void>((r) => (tls?.listening ? tls.close(() => r()) : r())),
     ]);
   }
 
-  private onConnection(socket: TcpSocket): void {
+  /** TCP (RFC 6587) and TLS (RFC 5425) streams: octet-counted frames, or LF/NUL-ended ones. */
+  private onConnection(socket: TcpSocket, transport: 'tcp' | 'tls' = 'tcp'): void {
     this.sockets.add(socket);
     const framer = new TcpFramer();
     const address = normalise(socket.remoteAddress ?? '');
     socket.on('data', (chunk) => {
-      for (const line of framer.push(chunk)) this.onText(line, address, 'tcp');
+      for (const line of framer.push(chunk)) this.onText(line, address, transport);
     });
     socket.on('end', () => {
-      for (const line of framer.end()) this.onText(line, address, 'tcp');
+      for (const line of framer.end()) this.onText(line, address, transport);
     });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }
 
   /** One message from one sender. */
-  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp'): void {
+  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp' | 'tls'): void {
     this.m.received.inc({ transport });
     const address = normalise(rawAddress);
     if (!this.rate.allow(address, Date.now())) return this.refuse(address, 'rate_exceeded');

@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { connect as netConnect } from 'node:net';
+import { join } from 'node:path';
+import { connect as tlsConnect } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { RefusedSender } from '../../collector/syslog/index.js';
-import { freeSyslogPort, realisticReport, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
+import { freeSyslogPort, realisticReport, startTestCollector, tempDir, until, type TestCollector } from '../helpers/collector.js';
 
 /*
  * Syslog that cannot be spoofed across customers, through a real collector and real UDP senders on
@@ -18,9 +23,11 @@ function sendUdp(text: string, from: string, port: number): Promise<void> {
 const running: TestCollector[] = [];
 afterAll(async () => Promise.all(running.map((c) => c.stop())));
 
-async function collector(sites?: Record<string, { networks: string[] }>, ratePerSecond?: number) {
+async function collector(sites?: Record<string, { networks: string[] }>, ratePerSecond?: number, tls?: { port: number; cert: string; key: string }) {
   const port = await freeSyslogPort();
-  const c = await startTestCollector({ syslog: { port, host: '0.0.0.0', flushSeconds: 0.1, maxQueue: 1000, ...(sites ? { sites } : {}), ...(ratePerSecond ? { ratePerSecond } : {}) } });
+  const c = await startTestCollector({
+    syslog: { port, host: '0.0.0.0', flushSeconds: 0.1, maxQueue: 1000, ...(sites ? { sites } : {}), ...(ratePerSecond ? { ratePerSecond } : {}), ...(tls ? { tls } : {}) },
+  });
   running.push(c);
   const admin = c.token('admin', null, 'root');
   /** A device of `site` whose report lists `address`. */
@@ -74,5 +81,34 @@ describe('syslog senders are matched within one site', () => {
     for (let i = 0; i < 15; i++) await sendUdp(`<14>Nov 28 10:00:${String(i).padStart(2, '0')} noisy app: info ${i}`, '127.0.0.7', k.port);
     const listed = await until('the rate-exceeded sender', async () => (await k.senders()).find((s) => s.reason === 'rate_exceeded' && s.messages >= 4));
     expect(listed.address).toBe('127.0.0.7');
+  });
+});
+
+describe('syslog over TLS (RFC 5425)', () => {
+  it('takes octet-counted messages over TLS from a known device', async () => {
+    const dir = tempDir('xunjian-syslog-tls-');
+    const cert = join(dir, 'cert.pem');
+    const key = join(dir, 'key.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert,
+      '-days', '1', '-subj', '/CN=xunjian-syslog-test', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const k = await collector(undefined, undefined, { port: 0, cert, key });
+    await k.device('bank-a', 'a-tls', '127.0.0.8');
+    const tlsPort = k.c.app.syslog!.ports().tls;
+    expect(tlsPort).toBeGreaterThan(0);
+    const msg = '<11>1 2026-11-28T10:00:00.000Z a-tls raid - - - array md0 degraded over tls';
+    await new Promise<void>((resolve, reject) => {
+      // From the device's own address: the TCP socket is bound there, then TLS runs over it.
+      const tcp = netConnect({ host: '127.0.0.1', port: tlsPort, localAddress: '127.0.0.8' });
+      const s = tlsConnect({ socket: tcp, host: '127.0.0.1', ca: readFileSync(cert) }, () => s.end(`${Buffer.byteLength(msg)} ${msg}`));
+      s.on('error', reject);
+      s.on('close', () => resolve());
+    });
+    const stored = await until('the TLS entry stored', async () => {
+      await k.c.app.syslog!.flush();
+      const n = (k.c.db.prepare("SELECT count(*) AS n FROM measurements WHERE value LIKE '%degraded over tls%'").get() as { n: number }).n;
+      return n > 0 ? n : undefined;
+    });
+    expect(stored).toBe(1);
+    expect(await (await k.c.request('GET', '/metrics')).text()).toMatch(/^xunjian_syslog_messages_total\{transport="tls"\} 1$/m);
   });
 });
