@@ -227,6 +227,12 @@ export class SyslogReceiver {
     this.queued++;
   }
 
+  /** Forgets the address map: the next message reloads it (after targets were added or removed). */
+  invalidate(): void {
+    this.addressesAt = 0;
+    this.misses.clear();
+  }
+
   /** Counted in /metrics, listed for the admin, logged once per address and reason; never attached. */
   private refuse(address: string, reason: Refusal): void {
     this.m.refused.inc({ reason });
@@ -242,11 +248,13 @@ export class SyslogReceiver {
     const now = Date.now();
     if (now - this.addressesAt > ADDRESS_TTL_MS) this.reloadAddresses(now);
     const found = this.addresses.get(address);
-    if (found) return found;
+    // One site's claim is settled; no claim or claims of several sites may have changed since the
+    // last load (a target removed, a device added): those reload, at most once per NEGATIVE_TTL_MS.
+    if (found && new Set(found.map((c) => c.site)).size === 1) return found;
     // A device registered since the last load is picked up at once; an unknown address reloads
     // at most once per NEGATIVE_TTL_MS, so a flood from strangers does not hammer the database.
     const miss = this.misses.get(address);
-    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return [];
+    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return found ?? [];
     if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
     this.misses.set(address, now);
     this.reloadAddresses(now);
@@ -273,7 +281,7 @@ export class SyslogReceiver {
       const r = t.raw;
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = this.app.repos.devices.get(r.site, hostname);
-      claim(r.host, { site: r.site, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
+      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;
     this.addressesAt = now;

@@ -7,13 +7,16 @@ export type Refusal = 'unknown' | 'ambiguous' | 'outside_site_networks' | 'rate_
 export interface Claim<T> {
   site: string;
   dest: T;
+  /** A person registered this address (an SNMP target): it outweighs addresses devices reported. */
+  registered?: boolean;
 }
 
 /**
  * Which site a syslog sender belongs to. UDP source addresses can be forged and two customers
  * often use the same private ranges, so an address alone never crosses customers: with declared
  * site networks a claim counts only when the site's network holds the address; an address claimed
- * by devices of two sites is ambiguous and attaches to neither.
+ * by two sites is ambiguous and attaches to neither. An address a person registered (an SNMP
+ * target) outweighs the addresses devices listed in their reports.
  */
 export class SiteNetworks {
   private readonly lists = new Map<string, BlockList>();
@@ -43,8 +46,10 @@ export class SiteNetworks {
   /** The one claim to attach to, or why none. Claims are in preference order (targets first). */
   choose<T>(address: string, claims: readonly Claim<T>[]): { dest: T } | { refused: Refusal } {
     if (claims.length === 0) return { refused: 'unknown' };
-    const allowed = this.declared ? claims.filter((c) => this.holds(c.site, address)) : claims;
-    if (allowed.length === 0) return { refused: 'outside_site_networks' };
+    const inside = this.declared ? claims.filter((c) => this.holds(c.site, address)) : claims;
+    if (inside.length === 0) return { refused: 'outside_site_networks' };
+    const registered = inside.filter((c) => c.registered);
+    const allowed = registered.length ? registered : inside;
     if (new Set(allowed.map((c) => c.site)).size > 1) return { refused: 'ambiguous' };
     return { dest: allowed[0]!.dest };
   }
