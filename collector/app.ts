@@ -26,6 +26,7 @@ import { silenceScanPlugin, TicketsIngestHook, ticketsRoutes } from './tickets/i
 import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
+import { tokenRoutes } from './identity/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -46,6 +47,7 @@ const ROUTES: FastifyPluginAsync[] = [
   heartbeatRoutes,
   sitesRoutes,
   devicesRoutes,
+  tokenRoutes,
   // --- tickets, inspections, maintenance routes go here ---
   ticketsRoutes,
   silenceScanPlugin,

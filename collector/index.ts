@@ -16,3 +16,4 @@ export type { TypeBoxProvider } from './type-provider.js';
 export { toCsv } from './routes/csv.js';
 export { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart.js';
 export { createUser, UsersRepository, USER_ROLES, type UserRole } from './users/index.js';
+export { auditCli, bindTokenAudited, changeDetail, createTokenAudited, revokeTokenAudited } from './identity/index.js';

@@ -113,6 +113,10 @@ export function coreMetrics(registry: MetricsRegistry) {
     measurementsIngested: registry.counter('xunjian_measurements_ingested_total', 'Measurements stored'),
     reportsRejected: registry.counter('xunjian_reports_rejected_total', 'Reports refused, by reason (error code)'),
     heartbeats: registry.counter('xunjian_heartbeats_total', 'Agent heartbeats received'),
+    deviceTextStripped: registry.counter(
+      'xunjian_device_text_stripped_total',
+      'Strings of stored reports from which control/bidi characters of the device output were removed (each flagged in the record)',
+    ),
     ingestSeconds: registry.histogram(
       'xunjian_ingest_duration_seconds',
       'Time to evaluate and commit one report',

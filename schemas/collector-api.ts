@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CHECK_IDS, Label } from './common.js';
+import { FreeText, HostName, SafeLabel, SiteName } from './names.js';
 import { ThresholdOverrides, ThresholdSet } from './thresholds.js';
 
 /** Bodies and parameters of the collector's HTTP API (the report itself is schemas/report.ts). */
@@ -7,8 +8,8 @@ import { ThresholdOverrides, ThresholdSet } from './thresholds.js';
 export const Heartbeat = Type.Object(
   {
     agentId: Label(100),
-    site: Type.Optional(Label(100)),
-    hostname: Label(255),
+    site: Type.Optional(SiteName()),
+    hostname: HostName(),
     version: Type.Optional(Type.String({ maxLength: 100 })),
   },
   { additionalProperties: false },
@@ -19,8 +20,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 
 export const SitePatch = Type.Object(
   {
-    title: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-    notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+    title: Type.Optional(Nullable(FreeText(200))),
+    notes: Type.Optional(Nullable(FreeText(10_000))),
     /** Replaces the site's overrides; `{}` clears them. */
     thresholds: Type.Optional(ThresholdOverrides),
     expectedIntervalS: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 90 * 86400 }))),
@@ -31,8 +32,8 @@ export type SitePatch = Static<typeof SitePatch>;
 
 export const DevicePatch = Type.Object(
   {
-    role: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 100 }))),
-    notes: Type.Optional(Nullable(Type.String({ maxLength: 10_000 }))),
+    role: Type.Optional(Nullable(SafeLabel(100))),
+    notes: Type.Optional(Nullable(FreeText(10_000))),
     /** Replaces the device's own thresholds; `{}` clears them. */
     thresholds: Type.Optional(ThresholdSet),
     expectedIntervalS: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 90 * 86400 }))),
@@ -41,13 +42,13 @@ export const DevicePatch = Type.Object(
 );
 export type DevicePatch = Static<typeof DevicePatch>;
 
-export const SiteParams = Type.Object({ site: Label(100) });
+export const SiteParams = Type.Object({ site: SiteName() });
 export type SiteParams = Static<typeof SiteParams>;
-export const DeviceParams = Type.Object({ site: Label(100), hostname: Label(255) });
+export const DeviceParams = Type.Object({ site: SiteName(), hostname: HostName() });
 export type DeviceParams = Static<typeof DeviceParams>;
 export const HistoryParams = Type.Object({
-  site: Label(100),
-  hostname: Label(255),
+  site: SiteName(),
+  hostname: HostName(),
   check: Type.Union(CHECK_IDS.map((id) => Type.Literal(id))),
 });
 export type HistoryParams = Static<typeof HistoryParams>;
@@ -67,3 +68,9 @@ export const ProductsQuery = Type.Object(
   { additionalProperties: false },
 );
 export type ProductsQuery = Static<typeof ProductsQuery>;
+
+/** PUT /api/v1/tokens/:id/device — an admin (re)binds an agent token to one device (a server renamed). */
+export const TokenBinding = Type.Object({ device: HostName() }, { additionalProperties: false });
+export type TokenBinding = Static<typeof TokenBinding>;
+export const TokenParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,11}$' }) });
+export type TokenParams = Static<typeof TokenParams>;

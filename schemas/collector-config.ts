@@ -65,6 +65,22 @@ export const CollectorConfig = Type.Object(
         flushSeconds: Type.Number({ minimum: 0.05, maximum: 3600, default: 5 }),
         /** Entries held awaiting a flush; beyond it they are dropped and counted. */
         maxQueue: Type.Integer({ minimum: 1, maximum: 10_000_000, default: 10_000 }),
+        /**
+         * The networks each site's devices send from (CIDR, IPv4 or IPv6). Once any site declares
+         * networks, a sender is matched only within a site whose network holds its address;
+         * without any, within the sites whose devices claim the address (one install, one customer).
+         */
+        sites: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Type.Object(
+          { networks: Type.Array(Type.String({ minLength: 2, maxLength: 50, pattern: '^[0-9A-Fa-f:.]+/[0-9]{1,3}$' }), { maxItems: 1000 }) },
+          { additionalProperties: false },
+        ))),
+        /** Messages per second one sender may send (a burst of 10× is allowed); beyond, dropped and counted. */
+        ratePerSecond: Type.Optional(Type.Number({ minimum: 1, maximum: 1_000_000, description: 'default 200' })),
+        /** RFC 5425 syslog over TLS (octet-counted frames) on its own port, conventionally 6514; PEM files. */
+        tls: Type.Optional(Type.Object(
+          { port: Type.Integer({ minimum: 0, maximum: 65535 }), cert: Type.String({ minLength: 1 }), key: Type.String({ minLength: 1 }) },
+          { additionalProperties: false },
+        )),
       },
       { additionalProperties: false },
     )),

@@ -1,10 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DeviceKind, Label } from './common.js';
+import { HostName } from './names.js';
+import { DeviceKind } from './common.js';
 
 export const DeviceIdentity = Type.Object(
   {
     /** hostname for servers, sysName for network gear: the device's key within its site. */
-    hostname: Label(255),
+    hostname: HostName(),
     kind: DeviceKind,
     /** Free-form role used by threshold overrides and ticket priority, e.g. `core`, `access`, `db`. */
     role: Type.Optional(Type.String({ maxLength: 100 })),

@@ -1,5 +1,6 @@
 /** The wire and file formats: TypeScript types and runtime schemas from one declaration. */
 export * from './common.js';
+export * from './names.js';
 export * from './measurement.js';
 export * from './device.js';
 export * from './report.js';

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { FreeText, SiteName } from './names.js';
 import { CheckId, DeviceKind, Timestamp, Verdict } from './common.js';
 import { InspectionForm } from './result.js';
 
@@ -54,11 +55,11 @@ export const Inspection = Type.Object(
 export type Inspection = Static<typeof Inspection>;
 
 export const InspectionNotes = Type.Object(
-  { notes: Type.String({ maxLength: 20_000 }) },
+  { notes: FreeText(20_000) },
   { additionalProperties: false },
 );
 export const InspectionAmend = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 4000 }) },
+  { reason: FreeText(4000, 1) },
   { additionalProperties: false },
 );
 export const InspectionUploadResult = Type.Object({
@@ -67,7 +68,7 @@ export const InspectionUploadResult = Type.Object({
 });
 export type InspectionUploadResult = Static<typeof InspectionUploadResult>;
 
-export const InspectionParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), month: InspectionMonth });
+export const InspectionParams = Type.Object({ site: SiteName(), month: InspectionMonth });
 export type InspectionParams = Static<typeof InspectionParams>;
 export const InspectionQuery = Type.Object(
   { revision: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })) },

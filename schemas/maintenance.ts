@@ -1,22 +1,23 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Label, Timestamp } from './common.js';
+import { FreeText, HostName, SafeLabel, SiteName } from './names.js';
+import { Timestamp } from './common.js';
 
 /** 维护申请 (service plan 5.3): a change asked ≥ 24 h ahead (unless emergency), approved by the customer. */
 export const MaintenanceRequestInput = Type.Object(
   {
-    site: Label(100),
-    purpose: Type.String({ minLength: 1, maxLength: 4000 }),
+    site: SiteName(),
+    purpose: FreeText(4000, 1),
     /** The engineer operating; `recorder` is the second person present, who records. */
-    engineer: Type.String({ minLength: 1, maxLength: 200 }),
-    recorder: Type.Optional(Type.String({ maxLength: 200 })),
-    steps: Type.Array(Type.String({ minLength: 1, maxLength: 2000 }), { minItems: 1, maxItems: 200 }),
-    hardwareChanges: Type.String({ maxLength: 8000, default: '' }),
-    softwareChanges: Type.String({ maxLength: 8000, default: '' }),
+    engineer: SafeLabel(200),
+    recorder: Type.Optional(SafeLabel(200, 0)),
+    steps: Type.Array(FreeText(2000, 1), { minItems: 1, maxItems: 200 }),
+    hardwareChanges: Type.String({ maxLength: 8000, pattern: FreeText(1).pattern, default: '' }),
+    softwareChanges: Type.String({ maxLength: 8000, pattern: FreeText(1).pattern, default: '' }),
     expectedDurationMinutes: Type.Integer({ minimum: 1, maximum: 60 * 24 * 14 }),
     windowStart: Timestamp,
     windowEnd: Timestamp,
     /** Hostnames of the devices the window covers. */
-    devices: Type.Array(Label(255), { minItems: 1, maxItems: 5000 }),
+    devices: Type.Array(HostName(), { minItems: 1, maxItems: 5000 }),
     emergency: Type.Boolean({ default: false }),
   },
   { additionalProperties: false },
@@ -60,7 +61,7 @@ export const MaintenanceRequest = Type.Object(
 export type MaintenanceRequest = Static<typeof MaintenanceRequest>;
 
 export const MaintenanceDecision = Type.Object(
-  { note: Type.Optional(Type.String({ maxLength: 4000 })) },
+  { note: Type.Optional(FreeText(4000)) },
   { additionalProperties: false },
 );
 export type MaintenanceDecision = Static<typeof MaintenanceDecision>;

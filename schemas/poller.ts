@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { HostName, SiteName } from './names.js';
 import { DeviceKind } from './common.js';
 
 /** SNMP targets the collector polls itself (collector/poller). Secrets are write-only. */
@@ -23,7 +24,7 @@ const TargetFields = {
   kind: Type.Optional(DeviceKind),
   role: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
   /** The device's name in the equipment record; else the sysName learnt at the first poll, else host. */
-  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
+  name: Type.Optional(HostName()),
 };
 
 export const SnmpTargetInput = Type.Object(TargetFields, { additionalProperties: false });
@@ -64,6 +65,6 @@ export const SnmpTargetView = Type.Object({
 });
 export type SnmpTargetView = Static<typeof SnmpTargetView>;
 
-export const SnmpTargetParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), id: Type.String({ pattern: '^[1-9][0-9]{0,11}$' }) });
+export const SnmpTargetParams = Type.Object({ site: SiteName(), id: Type.String({ pattern: '^[1-9][0-9]{0,11}$' }) });
 
 export type SnmpTargetParams = Static<typeof SnmpTargetParams>;

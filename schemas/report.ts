@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Label, ReportSource, Timestamp } from './common.js';
+import { SiteName } from './names.js';
+import { ReportSource, Timestamp } from './common.js';
 import { DeviceIdentity } from './device.js';
 import { Gap, Measurement } from './measurement.js';
 
@@ -10,7 +11,7 @@ export const Report = Type.Object(
   {
     id: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9._:-]+$' }),
     source: ReportSource,
-    site: Type.Optional(Label(100)),
+    site: Type.Optional(SiteName()),
     window: Type.Object(
       { start: Timestamp, end: Timestamp },
       { additionalProperties: false },

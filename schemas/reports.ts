@@ -1,11 +1,12 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SiteName } from './names.js';
 import { InspectionMonth } from './inspection.js';
 
 /** The reports the collector produces (collector/reports). */
 export const REPORT_KIND_NAMES = ['inspection', 'products', 'performance', 'faults', 'health', 'summary'] as const;
 
 export const ReportKindParams = Type.Object({
-  site: Type.String({ minLength: 1, maxLength: 100 }),
+  site: SiteName(),
   kind: Type.Union(REPORT_KIND_NAMES.map((k) => Type.Literal(k))),
 });
 export type ReportKindParams = Static<typeof ReportKindParams>;

@@ -4,6 +4,7 @@
  * declared here once and validated when read.
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { SiteName } from './names.js';
 import { CheckId, DeviceKind, Timestamp, Verdict } from './common.js';
 import { Report } from './report.js';
 import { CheckResult } from './result.js';
@@ -69,7 +70,7 @@ export type DeviceInspection = Static<typeof DeviceInspection>;
 
 export const SiteInspection = Type.Object(
   {
-    site: Type.String({ minLength: 1, maxLength: 100 }),
+    site: SiteName(),
     customer: Type.Optional(Type.String({ maxLength: 200 })),
     startedAt: Timestamp,
     finishedAt: Timestamp,

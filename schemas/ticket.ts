@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { CheckId, DeviceKind, Label, Timestamp } from './common.js';
+import { FreeText, HostName, SafeLabel, SiteName } from './names.js';
+import { CheckId, DeviceKind, Timestamp } from './common.js';
 
 /** The fault ticket's life (service plan 4.3): each step is stamped with who and when. */
 export const TICKET_STATUSES = ['open', 'responded', 'on_site', 'resolved', 'confirmed', 'closed'] as const;
@@ -35,10 +36,10 @@ export type TicketEvent = Static<typeof TicketEvent>;
 export const ServiceReportInput = Type.Object(
   {
     arrivedAt: Timestamp,
-    workDone: Type.String({ minLength: 1, maxLength: 8000 }),
+    workDone: FreeText(8000, 1),
     result: Type.Union([Type.Literal('fixed'), Type.Literal('not_fixed'), Type.Literal('partly_fixed')]),
-    openIssues: Type.Optional(Type.String({ maxLength: 8000 })),
-    customerEvaluation: Type.Optional(Type.String({ maxLength: 4000 })),
+    openIssues: Type.Optional(FreeText(8000)),
+    customerEvaluation: Type.Optional(FreeText(4000)),
   },
   { additionalProperties: false },
 );
@@ -53,9 +54,9 @@ export type ServiceReport = Static<typeof ServiceReport>;
 /** 备件更换: one part swapped during a hardware fault. */
 export const PartReplacementInput = Type.Object(
   {
-    part: Type.String({ minLength: 1, maxLength: 300 }),
-    oldSerial: Type.String({ minLength: 1, maxLength: 200 }),
-    newSerial: Type.String({ minLength: 1, maxLength: 200 }),
+    part: SafeLabel(300),
+    oldSerial: SafeLabel(200),
+    newSerial: SafeLabel(200),
     replacedAt: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
@@ -116,12 +117,12 @@ export type Ticket = Static<typeof Ticket>;
 /** A fault reported by a person (phone call, e-mail). */
 export const TicketCreate = Type.Object(
   {
-    site: Label(100),
-    device: Label(255),
+    site: SiteName(),
+    device: HostName(),
     subject: Type.Optional(TicketSubject),
-    symptom: Type.String({ minLength: 1, maxLength: 4000 }),
-    suspectedCause: Type.Optional(Type.String({ maxLength: 4000 })),
-    deviceModel: Type.Optional(Type.String({ maxLength: 200 })),
+    symptom: FreeText(4000, 1),
+    suspectedCause: Type.Optional(FreeText(4000)),
+    deviceModel: Type.Optional(SafeLabel(200)),
     priority: Type.Optional(Priority),
     emergency: Type.Optional(Type.Boolean()),
   },
@@ -130,7 +131,7 @@ export const TicketCreate = Type.Object(
 export type TicketCreate = Static<typeof TicketCreate>;
 
 export const TicketStepInput = Type.Object(
-  { note: Type.Optional(Type.String({ maxLength: 4000 })) },
+  { note: Type.Optional(FreeText(4000)) },
   { additionalProperties: false },
 );
 export type TicketStepInput = Static<typeof TicketStepInput>;

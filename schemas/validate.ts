@@ -4,6 +4,7 @@ import { FormatRegistry } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { ValidationError, type FieldIssue } from './errors.js';
+import { PATTERN_RULES } from './names.js';
 
 // TypeBox knows no string formats by itself; these are the ones our schemas use.
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -37,8 +38,12 @@ function readable(e: ValueError): string {
     const shown = choices.slice(0, MAX_LISTED_CHOICES).join(', ');
     return `expected one of: ${shown}${choices.length > MAX_LISTED_CHOICES ? ', …' : ''}`;
   }
+  // `notes: text | null` given a string that breaks the text rule: say the rule, not "expected union value".
+  const patterned = (e.schema.anyOf as TSchema[] | undefined)?.map((s) => PATTERN_RULES.get(s.pattern as string)).find(Boolean);
+  if (e.type === ValueErrorType.Union && patterned && typeof e.value === 'string') return patterned;
   if (e.type === ValueErrorType.ObjectRequiredProperty) return 'required field is missing';
   if (e.type === ValueErrorType.ObjectAdditionalProperties) return 'unknown field (not allowed here)';
+  if (e.type === ValueErrorType.StringPattern) return PATTERN_RULES.get(e.schema.pattern as string) ?? e.message;
   if (e.type === ValueErrorType.StringFormat) return FORMAT_HINTS[e.schema.format as string] ?? e.message;
   return e.message;
 }

@@ -10,6 +10,11 @@ import {
   startCollector,
   TOKEN_ROLES,
   TokensRepository,
+  auditCli,
+  bindTokenAudited,
+  changeDetail,
+  createTokenAudited,
+  revokeTokenAudited,
   createRepositories,
   iso,
   type CollectorFlags,
@@ -73,13 +78,15 @@ export function registerCollectorCommands(program: Command): void {
     .requiredOption('--name <name>', 'who or what uses it, e.g. agent-db01 or "Zhang Wei"')
     .addOption(new Option('--role <role>', 'what it may do').choices(TOKEN_ROLES).default('agent'))
     .option('--site <site>', 'the site it is limited to (required except for admin)')
-    .action((flags: CollectorFlags & { name: string; role: TokenRole; site?: string }) =>
+    .option('--device <hostname>', 'agent tokens: the one device it reports for (default: the first it reports for, audited)')
+    .action((flags: CollectorFlags & { name: string; role: TokenRole; site?: string; device?: string }) =>
       runMain('collector token create', async () => {
         if (!flags.site && flags.role !== 'admin') throw new XunjianError('USAGE', `--site is required for a ${flags.role} token`);
         const db = openDatabase(dbPath(flags));
         try {
-          const { token: secret, row } = new TokensRepository(db).create({ name: flags.name, role: flags.role, site: flags.site ?? null });
-          process.stderr.write(`token ${row.id} "${row.name}" (${row.role}, ${row.site ?? 'all sites'}) — shown once, store it now:\n`);
+          const { token: secret, row } = createTokenAudited(db, { name: flags.name, role: flags.role, site: flags.site ?? null, device: flags.device ?? null });
+          const device = row.role === 'agent' ? `, device ${row.device ?? 'bound at its first report'}` : '';
+          process.stderr.write(`token ${row.id} "${row.name}" (${row.role}, ${row.site ?? 'all sites'}${device}) — shown once, store it now:\n`);
           process.stdout.write(`${secret}\n`);
         } finally {
           db.close();
@@ -100,7 +107,8 @@ export function registerCollectorCommands(program: Command): void {
           }
           for (const r of rows) {
             const state = r.revokedAt ? `revoked ${iso(r.revokedAt)}` : `last used ${iso(r.lastUsedAt) ?? 'never'}`;
-            process.stdout.write(`${r.id}\t${r.role}\t${r.site ?? '*'}\t${r.name}\t${state}\n`);
+            const device = r.role === 'agent' ? r.device ?? '(unbound)' : '*';
+            process.stdout.write(`${r.id}\t${r.role}\t${r.site ?? '*'}\t${device}\t${r.name}\t${state}\n`);
           }
         } finally {
           db.close();
@@ -114,13 +122,32 @@ export function registerCollectorCommands(program: Command): void {
         if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
         const db = openExisting(flags);
         try {
-          if (!new TokensRepository(db).revoke(Number(id))) throw new XunjianError('USAGE', `no live token ${id}`);
+          if (!revokeTokenAudited(db, Number(id))) throw new XunjianError('USAGE', `no live token ${id}`);
           process.stdout.write(`token ${id} revoked\n`);
         } finally {
           db.close();
         }
       }),
     );
+
+  withStorageOptions(
+    token
+      .command('bind')
+      .description('bind an agent token to a device (a renamed server); audited')
+      .argument('<id>', 'token id from `token list`')
+      .requiredOption('--device <hostname>', 'the device it reports for from now on'),
+  ).action((id: string, flags: CollectorFlags & { device: string }) =>
+    runMain('collector token bind', async () => {
+      if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
+      const db = openExisting(flags);
+      try {
+        const row = bindTokenAudited(db, Number(id), flags.device);
+        process.stdout.write(`token ${row.id} "${row.name}" now reports for ${row.site}/${row.device}\n`);
+      } finally {
+        db.close();
+      }
+    }),
+  );
 
   const snmpCmd = collector.command('snmp').description('SNMP targets the collector polls (credentials sealed with snmp.credentialKey / XUNJIAN_SNMP_KEY)');
   const targetsOf = (flags: CollectorFlags) => {
@@ -177,6 +204,7 @@ export function registerCollectorCommands(program: Command): void {
           const now = Date.now();
           createRepositories(db).sites.ensure(flags.site, now);
           const t = targets.create(flags.site, input, null, now);
+          auditCli(db, { action: 'snmp-target.create', site: flags.site, subject: `snmp-target #${t.id}`, detail: changeDetail(input) }, now);
           process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\tevery ${t.intervalS} s\n`);
         } finally {
           db.close();
@@ -215,6 +243,7 @@ export function registerCollectorCommands(program: Command): void {
         const { db, targets } = targetsOf(flags);
         try {
           targets.remove(flags.site, Number(id));
+          auditCli(db, { action: 'snmp-target.delete', site: flags.site, subject: `snmp-target #${id}` });
           process.stdout.write(`SNMP target ${id} removed\n`);
         } finally {
           db.close();

@@ -5,13 +5,14 @@ import { badRequest } from '../errors.js';
 import { assertSite } from '../auth.js';
 import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
+import { assertSpeaksFor, cleanDeviceText } from '../identity/index.js';
 import { GroupCommit } from './batcher.js';
 import { coveredResults } from './coverage.js';
 import type { IngestHooks } from './hooks.js';
 
 export type IngestOutcome =
   | { duplicate: true; reportId: string }
-  | { duplicate: false; reportId: string; device: DeviceRow; results: CheckResult[] };
+  | { duplicate: false; reportId: string; device: DeviceRow; results: CheckResult[]; /** Device strings that carried control/bidi characters (removed, flagged). */ stripped: number };
 
 export interface IngestOptions {
   hooks?: readonly IngestHooks[];
@@ -44,11 +45,14 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
   const hooks = options.hooks ?? [];
   const lang = options.lang ?? 'zh';
 
-  const ingest = db.transaction((report: Report, principal: Principal, now: Date): IngestOutcome => {
+  const ingest = db.transaction((sent: Report, principal: Principal, now: Date): IngestOutcome => {
     // Site scope first: another site's token learns nothing, not even that an id exists.
-    const siteName = siteFor(principal, report.site);
-    if (repos.reports.findId(report.id) !== undefined) return { duplicate: true, reportId: report.id };
+    const siteName = siteFor(principal, sent.site);
     const nowMs = now.getTime();
+    // Then the device: a forged report is refused whatever its id, before anything is looked up.
+    assertSpeaksFor(db, repos, principal, siteName, sent.identity.hostname, nowMs);
+    if (repos.reports.findId(sent.id) !== undefined) return { duplicate: true, reportId: sent.id };
+    const { report, stripped } = cleanDeviceText(sent);
     const site = repos.sites.seenAt(siteName, nowMs);
     const device = repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
     // A role set by a person overrides the reported one for threshold levels (and ticket priority).
@@ -60,7 +64,7 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
     const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);
     repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
     for (const hook of hooks) hook.afterResults(db, device, results, report, now);
-    return { duplicate: false, reportId: report.id, device, results };
+    return { duplicate: false, reportId: report.id, device, results, stripped };
   });
 
   // Not .immediate: it runs as a savepoint inside the group commit's BEGIN IMMEDIATE (or alone in tests).
@@ -74,8 +78,9 @@ export function createBatchedIngest(db: Db, repos: Repositories, options: Ingest
 }
 
 /** An agent's sign of life; registers the host if it has not reported yet. */
-export function recordHeartbeat(repos: Repositories, beat: Heartbeat, principal: Principal, now: Date): DeviceRow {
+export function recordHeartbeat(db: Db, repos: Repositories, beat: Heartbeat, principal: Principal, now: Date): DeviceRow {
   const siteName = siteFor(principal, beat.site);
+  assertSpeaksFor(db, repos, principal, siteName, beat.hostname, now.getTime());
   const site = repos.sites.seenAt(siteName, now.getTime());
   return repos.devices.heartbeat(site.id, beat.hostname, beat.agentId, now.getTime());
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { SiteParams, SnmpTargetInput, SnmpTargetParams, SnmpTargetPatch } from '../../schemas/index.js';
 import { assertSite, EDITORS, principalOf } from '../auth.js';
+import { auditBy, changeDetail } from '../identity/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
 import { CredentialBox, parseCredentialKey } from './crypto.js';
 import { Poller } from './poller.js';
@@ -53,7 +54,11 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
       app.repos.sites.ensure(request.params.site, app.clock().getTime());
-      const created = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
+      const created = app.db.transaction(() => {
+        const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
+        auditBy(app.db, p, { action: 'snmp-target.create', site: request.params.site, subject: `snmp-target #${row.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
+        return row;
+      })();
       poller?.tick();
       return reply.status(201).send(created);
     },
@@ -73,14 +78,23 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     `${base}/:id`,
     { config: auth, schema: { tags, summary: 'Change a target (secrets: write-only)', params: SnmpTargetParams, body: SnmpTargetPatch } },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
-      return targets.update(request.params.site, Number(request.params.id), request.body);
+      const p = principalOf(request);
+      assertSite(p, request.params.site);
+      return app.db.transaction(() => {
+        const row = targets.update(request.params.site, Number(request.params.id), request.body);
+        auditBy(app.db, p, { action: 'snmp-target.update', site: request.params.site, subject: `snmp-target #${request.params.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
+        return row;
+      })();
     },
   );
 
   app.delete(`${base}/:id`, { config: auth, schema: { tags, params: SnmpTargetParams } }, async (request, reply) => {
-    assertSite(principalOf(request), request.params.site);
-    targets.remove(request.params.site, Number(request.params.id));
+    const p = principalOf(request);
+    assertSite(p, request.params.site);
+    app.db.transaction(() => {
+      targets.remove(request.params.site, Number(request.params.id));
+      auditBy(app.db, p, { action: 'snmp-target.delete', site: request.params.site, subject: `snmp-target #${request.params.id}` }, app.clock().getTime());
+    })();
     return reply.status(204).send();
   });
 };

@@ -1,16 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import type { FastifyInstance } from 'fastify';
 import type { DeviceKind, Measurement, Report, ReportSource } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
 import { ERROR_OR_WORSE, SEVERITIES, TcpFramer, parseSyslog, type SyslogMessage } from './parse.js';
+import { RefusedSenders, SenderRate, SiteNetworks, type Claim, type Refusal } from './senders.js';
 
 export interface SyslogOptions {
   port: number;
   host: string;
   flushMs: number;
   maxQueue: number;
+  /** Per-site networks (CIDR): once declared, a sender matches only within a site holding its address. */
+  sites?: Record<string, { networks: string[] }>;
+  /** Messages per second per sender (burst 10×). */
+  ratePerSecond?: number;
+  /** RFC 5425: syslog over TLS on its own port (6514 by convention), octet-counted frames. */
+  tls?: { port: number; cert: string; key: string };
 }
 
 /** Where a sender's entries go: a registered SNMP target or a device with that address. */
@@ -46,11 +55,16 @@ const MAX_UNKNOWN_REMEMBERED = 10_000;
 export class SyslogReceiver {
   private udp: Socket | undefined;
   private tcp: Server | undefined;
+  private tls: TlsServer | undefined;
   private readonly sockets = new Set<TcpSocket>();
   private timer: NodeJS.Timeout | undefined;
   private readonly batches = new Map<string, Batch>();
   private queued = 0;
-  private addresses = new Map<string, Destination>();
+  private addresses = new Map<string, Claim<Destination>[]>();
+  private readonly networks: SiteNetworks;
+  private readonly rate: SenderRate;
+  /** Senders whose messages were attached to no device, for the admin (GET /api/v1/syslog/senders). */
+  readonly refused = new RefusedSenders();
   private addressesAt = 0;
   private readonly unknownLogged = new Set<string>();
   private readonly misses = new Map<string, number>();
@@ -62,11 +76,17 @@ export class SyslogReceiver {
     private readonly app: FastifyInstance,
     private readonly options: SyslogOptions,
   ) {
+    this.networks = new SiteNetworks(options.sites);
+    this.rate = new SenderRate(options.ratePerSecond ?? 200);
     const r = app.metrics;
     this.m = {
       received: r.counter('xunjian_syslog_messages_total', 'Syslog messages received, by transport'),
       unparsable: r.counter('xunjian_syslog_unparsable_total', 'Syslog messages without a valid <PRI>'),
       unknown: r.counter('xunjian_syslog_unknown_sender_total', 'Syslog messages from addresses that are no registered device (not stored)'),
+      refused: r.counter(
+        'xunjian_syslog_refused_total',
+        'Syslog messages attached to no device, by reason: unknown, ambiguous (claimed by two sites), outside_site_networks, rate_exceeded',
+      ),
       dropped: r.counter('xunjian_syslog_dropped_total', 'Syslog entries dropped because the queue was full'),
       stored: r.counter('xunjian_syslog_entries_stored_total', 'Error-or-worse syslog entries ingested'),
     };
@@ -75,9 +95,14 @@ export class SyslogReceiver {
   }
 
   /** The bound UDP and TCP ports (tests bind port 0). */
-  ports(): { udp: number; tcp: number } {
+  ports(): { udp: number; tcp: number; tls: number } {
     const tcpAddr = this.tcp?.address();
-    return { udp: this.udp?.address().port ?? 0, tcp: tcpAddr && typeof tcpAddr === 'object' ? tcpAddr.port : 0 };
+    const tlsAddr = this.tls?.address();
+    return {
+      udp: this.udp?.address().port ?? 0,
+      tcp: tcpAddr && typeof tcpAddr === 'object' ? tcpAddr.port : 0,
+      tls: tlsAddr && typeof tlsAddr === 'object' ? tlsAddr.port : 0,
+    };
   }
 
   /**
@@ -116,7 +141,17 @@ export class SyslogReceiver {
       this.udp!.once('error', reject);
       this.udp!.bind(port, host, () => resolve());
     });
-    this.app.log.info(`syslog receiver on ${host}:${port} (UDP and TCP)`);
+    if (this.options.tls) {
+      const { cert, key, port: tlsPort } = this.options.tls;
+      // The handshake fails for a client that does not speak TLS; its socket error is dropped with it.
+      this.tls = createTlsServer({ cert: readFileSync(cert), key: readFileSync(key) }, (socket) => this.onConnection(socket, 'tls'));
+      this.tls.on('tlsClientError', () => undefined);
+      await new Promise<void>((resolve, reject) => {
+        this.tls!.once('error', reject);
+        this.tls!.listen(tlsPort, host, () => resolve());
+      });
+    }
+    this.app.log.info(`syslog receiver on ${host}:${port} (UDP and TCP)${this.tls ? `, TLS on ${this.ports().tls}` : ''}`);
   }
 
   async stop(): Promise<void> {
@@ -129,8 +164,10 @@ export class SyslogReceiver {
     for (const s of this.sockets) s.destroy();
     const udp = this.udp;
     const tcp = this.tcp;
+    const tls = this.tls;
     this.udp = undefined;
     this.tcp = undefined;
+    this.tls = undefined;
     this.listening = 0;
     await Promise.all([
       new Promise<void>((r) => {
@@ -142,36 +179,33 @@ export class SyslogReceiver {
         }
       }),
       new Promise<void>((r) => (tcp?.listening ? tcp.close(() => r()) : r())),
+      new Promise<void>((r) => (tls?.listening ? tls.close(() => r()) : r())),
     ]);
   }
 
-  private onConnection(socket: TcpSocket): void {
+  /** TCP (RFC 6587) and TLS (RFC 5425) streams: octet-counted frames, or LF/NUL-ended ones. */
+  private onConnection(socket: TcpSocket, transport: 'tcp' | 'tls' = 'tcp'): void {
     this.sockets.add(socket);
     const framer = new TcpFramer();
     const address = normalise(socket.remoteAddress ?? '');
     socket.on('data', (chunk) => {
-      for (const line of framer.push(chunk)) this.onText(line, address, 'tcp');
+      for (const line of framer.push(chunk)) this.onText(line, address, transport);
     });
     socket.on('end', () => {
-      for (const line of framer.end()) this.onText(line, address, 'tcp');
+      for (const line of framer.end()) this.onText(line, address, transport);
     });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }
 
   /** One message from one sender. */
-  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp'): void {
+  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp' | 'tls'): void {
     this.m.received.inc({ transport });
     const address = normalise(rawAddress);
-    const dest = this.destination(address);
-    if (!dest) {
-      this.m.unknown.inc();
-      if (!this.unknownLogged.has(address) && this.unknownLogged.size < MAX_UNKNOWN_REMEMBERED) {
-        this.unknownLogged.add(address);
-        this.app.log.warn(`syslog from ${address}, which is no registered device or SNMP target: counted, not stored (logged once per address)`);
-      }
-      return;
-    }
+    if (!this.rate.allow(address, Date.now())) return this.refuse(address, 'rate_exceeded');
+    const chosen = this.networks.choose(address, this.claims(address));
+    if ('refused' in chosen) return this.refuse(address, chosen.refused);
+    const dest = chosen.dest;
     const msg = parseSyslog(text.trim(), this.app.clock());
     if (!msg) {
       this.m.unparsable.inc();
@@ -193,39 +227,61 @@ export class SyslogReceiver {
     this.queued++;
   }
 
-  /** Sender address → destination, from SNMP targets first, then device addresses (refreshed every 10 s). */
-  private destination(address: string): Destination | undefined {
+  /** Forgets the address map: the next message reloads it (after targets were added or removed). */
+  invalidate(): void {
+    this.addressesAt = 0;
+    this.misses.clear();
+  }
+
+  /** Counted in /metrics, listed for the admin, logged once per address and reason; never attached. */
+  private refuse(address: string, reason: Refusal): void {
+    this.m.refused.inc({ reason });
+    if (reason === 'unknown') this.m.unknown.inc();
+    if (this.refused.note(address, reason, this.app.clock()) && this.unknownLogged.size < MAX_UNKNOWN_REMEMBERED) {
+      this.unknownLogged.add(`${reason} ${address}`);
+      this.app.log.warn(`syslog from ${address} attached to no device (${reason}): counted, listed at GET /api/v1/syslog/senders, not stored`);
+    }
+  }
+
+  /** Sender address → the sites' claims on it, SNMP targets first (refreshed every 10 s). */
+  private claims(address: string): Claim<Destination>[] {
     const now = Date.now();
     if (now - this.addressesAt > ADDRESS_TTL_MS) this.reloadAddresses(now);
     const found = this.addresses.get(address);
-    if (found) return found;
+    // One site's claim is settled; no claim or claims of several sites may have changed since the
+    // last load (a target removed, a device added): those reload, at most once per NEGATIVE_TTL_MS.
+    if (found && new Set(found.map((c) => c.site)).size === 1) return found;
     // A device registered since the last load is picked up at once; an unknown address reloads
     // at most once per NEGATIVE_TTL_MS, so a flood from strangers does not hammer the database.
     const miss = this.misses.get(address);
-    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return undefined;
+    if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return found ?? [];
     if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
     this.misses.set(address, now);
     this.reloadAddresses(now);
-    return this.addresses.get(address);
+    return this.addresses.get(address) ?? [];
   }
 
   private reloadAddresses(now: number): void {
-    const map = new Map<string, Destination>();
+    // Every site's claim is kept: the same private address at two customers is ambiguous, not
+    // "the first registered wins". Within a site, a registered target comes before a device
+    // whose report listed the address.
+    const map = new Map<string, Claim<Destination>[]>();
+    const claim = (address: string, c: Claim<Destination>, first: boolean) => {
+      const list = map.get(address) ?? [];
+      if (first) list.unshift(c);
+      else list.push(c);
+      map.set(address, list);
+    };
     for (const d of this.app.repos.devices.list()) {
       for (const a of d.addresses) {
-        if (!map.has(a)) map.set(a, { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null });
+        claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
     }
-    // A registered target wins over an address some report listed; of several targets at one
-    // address (the same private address at two sites) the first registered wins.
-    const taken = new Set<string>();
     for (const t of this.app.snmpTargets.all()) {
       const r = t.raw;
-      if (taken.has(r.host)) continue;
-      taken.add(r.host);
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = this.app.repos.devices.get(r.site, hostname);
-      map.set(r.host, { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id });
+      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;
     this.addressesAt = now;

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { XunjianError } from '../../schemas/index.js';
+import { auditCli } from '../identity/index.js';
 import { openDatabase } from '../storage/db.js';
 import { MIN_PASSWORD_LENGTH, hashPassword } from './password.js';
 import { UsersRepository, type UserRole } from './repository.js';
@@ -17,7 +18,13 @@ export async function createUser(dbPath: string, flags: { name: string; role: Us
   try {
     const users = new UsersRepository(db);
     if (users.get(flags.name)) throw new XunjianError('USAGE', `user ${flags.name} already exists`);
-    users.create({ name: flags.name, role: flags.role, passwordHash: await hashPassword(password), sites: flags.sites });
+    const passwordHash = await hashPassword(password);
+    db.transaction(() => {
+      users.create({ name: flags.name, role: flags.role, passwordHash, sites: flags.sites });
+      const detail = `${flags.role}${flags.sites.length ? `, sites ${flags.sites.join(', ')}` : ''}`;
+      // One entry per site the user may see, so each site's audit page shows who was given access.
+      for (const site of flags.sites.length ? flags.sites : [null]) auditCli(db, { action: 'user.create', site, subject: `user ${flags.name}`, detail });
+    })();
   } finally {
     db.close();
   }

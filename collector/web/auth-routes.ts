@@ -8,18 +8,20 @@ import { loginPage } from './pages/login.js';
 import { langOf } from './i18n.js';
 
 /** A `next` that stays on this collector (no open redirect). */
-export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[^\\\s]*$/.test(next) ? next : '/');
+export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[!-[\]-~]*$/.test(next) ? next : '/');
 
 /** Log-in, log-out and "who am I" (JSON for scripts, forms for the browser). */
 export function authRoutes(users: UsersRepository, audit: AuditLog, throttle: LoginThrottle): FastifyPluginAsync {
   return async (plain) => {
     const app = plain.withTypeProvider<TypeBoxProvider>();
 
-    app.get('/login', async (request, reply) =>
-      reply
+    app.get('/login', async (request, reply) => {
+      // `?next=a&next=b` arrives as an array: only a single string is a place to go back to.
+      const next = (request.query as { next?: unknown }).next;
+      return reply
         .type('text/html; charset=utf-8')
-        .send(loginPage(langOf(request), { next: (request.query as { next?: string }).next, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup),
-    );
+        .send(loginPage(langOf(request), { next: typeof next === 'string' ? next : undefined, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup);
+    });
 
     app.post('/login', { schema: { tags: ['dashboard'], summary: 'Log in (form with its CSRF token, or JSON); sets the session cookie', body: LoginBody } }, async (request, reply) => {
       const form = request.headers['content-type']?.startsWith('application/x-www-form-urlencoded') ?? false;

@@ -164,9 +164,9 @@ describe('agent delivery (real agent process, real collector)', { timeout: 240_0
     const { collector, token } = await collectorWithToken();
     const files = writeAgentConfig(dir, collector.url, token, { cadence: '1h', window: '1h' });
     const earlier = new Spool({ dir: files.spoolDir, maxBytes: 1e9, maxAgeMs: 1e12 });
-    const bad = { ...realisticReport({ site: 'lab' }), id: `spooled-bad-${Date.now()}`, window: { start: 'yesterday', end: 'today' } };
+    const bad = { ...realisticReport({ site: 'lab', hostname: 'agent-test-host' }), id: `spooled-bad-${Date.now()}`, window: { start: 'yesterday', end: 'today' } };
     earlier.write(JSON.stringify(bad), { id: bad.id });
-    const good = realisticReport({ site: 'lab', id: `spooled-after-bad-${Date.now()}` });
+    const good = realisticReport({ site: 'lab', hostname: 'agent-test-host', id: `spooled-after-bad-${Date.now()}` });
     earlier.write(JSON.stringify(good), { id: good.id });
 
     const agent = track(startAgentProcess(files.configPath));

@@ -25,7 +25,7 @@ describe('xunjian collector (CLI)', () => {
     expect(out.code).toBe(0);
     agentToken = out.stdout.trim();
     expect(agentToken).toMatch(/^xj_[A-Za-z0-9_-]{43}$/);
-    expect(out.stderr).toMatch(/token 1 "agent-db01" \(agent, acme\) — shown once/);
+    expect(out.stderr).toMatch(/token 1 "agent-db01" \(agent, acme, device bound at its first report\) — shown once/);
   });
 
   it('refuses a site-less agent token (exit code 2) and an unknown role (commander usage error)', async () => {
@@ -65,7 +65,7 @@ describe('xunjian collector (CLI)', () => {
 
     const list = await runCollectorCli(['token', 'list', '--db', db]);
     expect(list.code).toBe(0);
-    expect(list.stdout).toMatch(/^1\tagent\tacme\tagent-db01\tlast used 20\d\d-/m);
+    expect(list.stdout).toMatch(/^1\tagent\tacme\tdb01\tagent-db01\tlast used 20\d\d-/m);
     expect(list.stdout).not.toContain(agentToken);
     const revoke = await runCollectorCli(['token', 'revoke', '1', '--db', db]);
     expect(revoke.code).toBe(0);

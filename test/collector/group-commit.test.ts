@@ -24,11 +24,10 @@ describe('group commit', () => {
   afterAll(async () => c?.stop());
 
   it('rolls back only the failing report of a concurrent batch', async () => {
-    const token = c.token('agent', 'acme');
     const ids = Array.from({ length: 12 }, (_, i) => (i === 5 ? 'rpt-batch-poison' : `rpt-batch-${i}`));
     const answers = await Promise.all(
       ids.map(async (id, i) => {
-        const res = await c.request('POST', '/api/v1/reports', { token, body: realisticReport({ id, hostname: `h${i}` }) });
+        const res = await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', `h${i}`), body: realisticReport({ id, hostname: `h${i}` }) });
         return [id, res.status, await res.json()] as const;
       }),
     );
@@ -48,7 +47,7 @@ describe('group commit', () => {
     expect(c.db.prepare('SELECT count(*) AS n FROM results').get()).toEqual({ n: 11 * 6 });
     expect(seen).toHaveLength(12);
     // Resent after the problem is gone, it is stored (not a duplicate).
-    const again = await c.request('POST', '/api/v1/reports', { token, body: realisticReport({ id: 'rpt-batch-poison-fixed', hostname: 'h5' }) });
+    const again = await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', 'h5'), body: realisticReport({ id: 'rpt-batch-poison-fixed', hostname: 'h5' }) });
     expect(again.status).toBe(201);
   });
 });

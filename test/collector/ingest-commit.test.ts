@@ -10,12 +10,10 @@ import { realisticReport, startTestCollector, type TestCollector } from '../help
  */
 describe('ingest commits before it answers', () => {
   let c: TestCollector;
-  let agent: string;
   let reader: Database.Database;
 
   beforeAll(async () => {
     c = await startTestCollector();
-    agent = c.token('agent', 'acme');
     reader = new Database(c.dbPath, { readonly: true, fileMustExist: true });
   });
   afterAll(async () => {
@@ -40,7 +38,7 @@ describe('ingest commits before it answers', () => {
     const seen = await Promise.all(
       Array.from({ length: 24 }, async (_, i) => {
         const report = realisticReport({ id: `rpt-commit-${i}`, hostname: `srv${i}`, psuFault: true });
-        const res = await c.request('POST', '/api/v1/reports', { token: agent, body: report });
+        const res = await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', report.identity.hostname), body: report });
         // Read before anything else can run: what was committed when the answer arrived.
         const outside = seenFromOutside(report.id);
         return { status: res.status, outside };
@@ -56,7 +54,7 @@ describe('ingest commits before it answers', () => {
     const report = realisticReport({ id: 'rpt-race-0001', hostname: 'race01' });
     const answers = await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const res = await c.request('POST', '/api/v1/reports', { token: agent, body: report });
+        const res = await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', report.identity.hostname), body: report });
         return { status: res.status, body: await res.json() };
       }),
     );

@@ -190,21 +190,22 @@ describe('report ingest', () => {
 
   it('a revoked token is refused from then on', async () => {
     const token = c.token('agent', 'acme', 'soon-revoked');
-    expect((await post(realisticReport(), token)).status).toBe(201);
+    expect((await post(realisticReport({ hostname: 'db-revoked' }), token)).status).toBe(201);
     const row = c.app.repos.tokens.list().find((t) => t.name === 'soon-revoked')!;
     c.app.repos.tokens.revoke(row.id);
-    const res = await post(realisticReport(), token);
+    const res = await post(realisticReport({ hostname: 'db-revoked' }), token);
     expect(res.status).toBe(401);
   });
 
   it('records the heartbeat of an agent: last_seen moves without a report', async () => {
-    const res = await c.request('POST', '/api/v1/heartbeat', { token: agent, body: { agentId: 'agent-db02', hostname: 'db02' } });
+    const db02 = c.agentFor('acme', 'db02');
+    const res = await c.request('POST', '/api/v1/heartbeat', { token: db02, body: { agentId: 'agent-db02', hostname: 'db02' } });
     expect(res.status).toBe(200);
     const device = await (await c.request('GET', '/api/v1/sites/acme/devices/db02', { token: engineer })).json();
     expect(device.agentId).toBe('agent-db02');
     expect(device.lastHeartbeatAt).not.toBeNull();
     expect(device.lastReportAt).toBeNull();
-    const bad = await c.request('POST', '/api/v1/heartbeat', { token: agent, body: { hostname: 'db02' } });
+    const bad = await c.request('POST', '/api/v1/heartbeat', { token: db02, body: { hostname: 'db02' } });
     expect(bad.status).toBe(400);
     expect((await bad.json()).message).toMatch(/\/body\/agentId/);
     const wrongSite = await c.request('POST', '/api/v1/heartbeat', { token: otherAgent, body: { agentId: 'a', hostname: 'x', site: 'acme' } });

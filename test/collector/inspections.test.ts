@@ -1,7 +1,11 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateReport } from '../../checks/index.js';
 import type { Inspection, InspectionForm } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
 
 /** The monthly inspection record through a real collector: assembly, upload, sign, confirm, lock, amend. */
 let c: TestCollector;
@@ -24,7 +28,7 @@ async function call<T = any>(method: string, url: string, token: string, body?: 
   return { status: res.status, body: (await res.json()) as T };
 }
 async function send(hostname: string, at: string, extra: Parameters<typeof realisticReport>[0] = {}) {
-  const res = await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname, at: new Date(at), ...extra }) });
+  const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ hostname, at: new Date(at), ...extra })));
   expect(res.status).toBe(201);
 }
 function fieldForm(hostname: string, at: string, id: string, kind: 'server' | 'switch' = 'server'): InspectionForm {

@@ -1,7 +1,11 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
 
 /**
  * A device switched off inside an approved maintenance window is silent on purpose: no `down`
@@ -32,7 +36,7 @@ const downTickets = async (device: string): Promise<Ticket[]> =>
 
 async function reportAt(hostname: string, when: Date) {
   clock = when;
-  const res = await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname, at: when }) });
+  const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ hostname, at: when })));
   expect(res.status).toBe(201);
 }
 

@@ -1,6 +1,10 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MaintenanceRequest, Ticket } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
 
 /** Maintenance requests through a real collector: the 24 h rule, customer-only approval, suppression. */
 let c: TestCollector;
@@ -100,7 +104,7 @@ describe('maintenance requests', () => {
   it('an approved window suppresses new tickets for its devices; results are still stored', async () => {
     clock = new Date(Date.parse(hours(25.5))); // inside the window
     const report = realisticReport({ hostname: 'db01', psuFault: true, at: clock });
-    const sent = await c.request('POST', '/api/v1/reports', { token: t.agent, body: report });
+    const sent = await c.request('POST', '/api/v1/reports', asAgent(report));
     expect(sent.status).toBe(201);
     expect((await sent.json()).verdicts['SXKR-004']).toBe('abnormal');
     const tickets = await call<Ticket[]>('GET', '/api/v1/tickets?device=db01', t.engineer);
@@ -110,13 +114,13 @@ describe('maintenance requests', () => {
     expect(stored.body.results.find((r: { check: string }) => r.check === 'SXKR-004').verdict).toBe('abnormal');
 
     // Another device at the same moment is not covered.
-    await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname: 'db02', psuFault: true, at: clock }) });
+    await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ hostname: 'db02', psuFault: true, at: clock })));
     expect((await call<Ticket[]>('GET', '/api/v1/tickets?device=db02', t.engineer)).body).toHaveLength(1);
   });
 
   it('after the window, the fault opens its ticket', async () => {
     clock = new Date(Date.parse(hours(2))); // window ended
-    await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname: 'db01', psuFault: true, at: clock }) });
+    await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ hostname: 'db01', psuFault: true, at: clock })));
     const tickets = await call<Ticket[]>('GET', '/api/v1/tickets?device=db01', t.engineer);
     expect(tickets.body.map((x) => x.subject)).toEqual(['SXKR-004']);
   });
@@ -129,7 +133,7 @@ describe('maintenance requests', () => {
     expect(cancelled.body).toMatchObject({ status: 'cancelled' });
     clock = new Date(Date.parse(hours(35)));
     for (const hostname of ['db03', 'db04']) {
-      await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname, psuFault: true, at: clock }) });
+      await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ hostname, psuFault: true, at: clock })));
       expect((await call<Ticket[]>('GET', `/api/v1/tickets?device=${hostname}`, t.engineer)).body).toHaveLength(1);
     }
     const all = await call<MaintenanceRequest[]>('GET', '/api/v1/maintenance?site=acme', t.customer);

@@ -1,9 +1,12 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
 
 /** Sites, devices, latest results, history, reports, product list, docs, health and metrics. */
 describe('read API and the equipment record', () => {
   let c: TestCollector;
+  /** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+  const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
   let agent: string;
   let engineer: string;
   let customer: string;
@@ -25,8 +28,8 @@ describe('read API and the equipment record', () => {
       expect(res.status).toBe(201);
     }
     // A late spool flush: an older window arriving last must not become "latest".
-    expect((await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-db01-0', at: hour(0), psuFault: true }) })).status).toBe(201);
-    expect((await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-web01-1', hostname: 'web01', at: hour(1), logGap: true }) })).status).toBe(201);
+    expect((await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-db01-0', at: hour(0), psuFault: true })))).status).toBe(201);
+    expect((await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-web01-1', hostname: 'web01', at: hour(1), logGap: true })))).status).toBe(201);
   });
   afterAll(async () => c?.stop());
 
@@ -114,7 +117,7 @@ describe('read API and the equipment record', () => {
     });
     expect(patch.status).toBe(200);
     expect(await patch.json()).toMatchObject({ role: 'core', reportedRole: null, notes: 'rack A3, U12', expectedIntervalS: 300, effectiveIntervalS: 300 });
-    const res = await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-db01-6', at: hour(6), cpuAvg: 5 }) });
+    const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-db01-6', at: hour(6), cpuAvg: 5 })));
     expect((await res.json()).verdicts['SXKR-002']).toBe('abnormal');
     const memory = (await get('/api/v1/sites/acme/devices/db01/results')).body.results.find((r: { check: string }) => r.check === 'SXKR-002');
     expect(memory.result.threshold.usedMax).toEqual({ value: 50, from: 'device' });
@@ -133,7 +136,7 @@ describe('read API and the equipment record', () => {
     });
     expect(patch.status).toBe(200);
     expect((await patch.json()).title).toBe('ACME Bank, data centre 2');
-    const res = await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-db01-7', at: hour(7), cpuAvg: 5 }) });
+    const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-db01-7', at: hour(7), cpuAvg: 5 })));
     expect((await res.json()).verdicts['SXKR-001']).toBe('abnormal');
     const web = (await get('/api/v1/sites/acme/devices/web01')).body;
     expect(web.effectiveIntervalS).toBe(600);

@@ -1,3 +1,4 @@
+import type { Report } from '../../schemas/index.js';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartOptions } from '../../collector/server.js';
@@ -17,6 +18,8 @@ describe('retention on a schedule', () => {
   const dir = tempDir();
   let clock = T0;
   let c: TestCollector;
+  /** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+  const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
   let agent: string;
   let engineer: string;
   const start = (rawDays: number, options: StartOptions = {}) =>
@@ -32,7 +35,7 @@ describe('retention on a schedule', () => {
     engineer = c.token('engineer', 'acme');
     for (const [i, cpuAvg] of [10, 30, 50].entries()) {
       clock = new Date(T0.getTime() + i * 600_000);
-      const res = await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: `rpt-old-${i}`, at: clock, cpuAvg, psuFault: true }) });
+      const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: `rpt-old-${i}`, at: clock, cpuAvg, psuFault: true })));
       expect(res.status).toBe(201);
     }
   });
@@ -76,7 +79,7 @@ describe('retention on a schedule', () => {
   });
 
   it('leaves a report received since alone', async () => {
-    const res = await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-fresh', at: clock }) });
+    const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-fresh', at: clock })));
     expect(res.status).toBe(201);
     expect(await c.retention.runNow()).toBe(0);
     expect((await json('/api/v1/reports/rpt-fresh/measurements')).measurements).toHaveLength(60);
@@ -93,7 +96,7 @@ describe('retention on a schedule', () => {
   it('keeps everything with rawDays 0', async () => {
     await c.stop({ keep: true });
     c = await start(0, { retentionEveryMs: 50 });
-    const res = await c.request('POST', '/api/v1/reports', { token: agent, body: realisticReport({ id: 'rpt-kept', at: new Date(clock.getTime() - 400 * DAY) }) });
+    const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ id: 'rpt-kept', at: new Date(clock.getTime() - 400 * DAY) })));
     expect(res.status).toBe(201);
     clock = new Date(clock.getTime() + 1000 * DAY);
     expect(await c.retention.runNow()).toBe(0);

@@ -1,7 +1,11 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
 
 /**
  * Silence is a fault: a device that misses its expected reports is down and gets a ticket; when it
@@ -27,7 +31,7 @@ afterAll(async () => c?.stop());
 async function report(hostname: string, role?: string) {
   const r = realisticReport({ hostname, at: clock });
   if (role) r.identity.role = role;
-  const res = await c.request('POST', '/api/v1/reports', { token: agent, body: r });
+  const res = await c.request('POST', '/api/v1/reports', asAgent(r));
   expect(res.status).toBe(201);
 }
 const tickets = async (device: string): Promise<Ticket[]> =>
@@ -87,7 +91,7 @@ describe('silence → down → recovered', () => {
 
   it('a heartbeat also ends silence, found by the next scan', async () => {
     clock = at(6200);
-    const res = await c.request('POST', '/api/v1/heartbeat', { token: agent, body: { hostname: 'sw-core1', agentId: 'agent-sw-core1' } });
+    const res = await c.request('POST', '/api/v1/heartbeat', { token: c.agentFor('acme', 'sw-core1'), body: { hostname: 'sw-core1', agentId: 'agent-sw-core1' } });
     expect(res.status).toBeLessThan(300);
     expect(detectSilence(c.db, at(6210))).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'up' }]);
     const [t] = await tickets('sw-core1');
@@ -126,7 +130,7 @@ describe('a device that reports but cannot be reached', () => {
           check, reason: 'SNMP timeout after 3 retries (10.0.0.9:161)', command: 'snmpget 1.3.6.1.2.1.33.1.2.1.0',
         }));
       }
-      return c.request('POST', '/api/v1/reports', { token: agent, body: r });
+      return c.request('POST', '/api/v1/reports', asAgent(r));
     };
     expect((await ups(true)).status).toBe(201);
     await c.request('PUT', '/api/v1/sites/acme/devices/ups01/silence', { token: engineer, body: { expectedIntervalSeconds: 60, missedReports: 3 } });
@@ -153,7 +157,9 @@ describe("the site's default interval", () => {
     const byAgent = realisticReport({ hostname: 'br-db01', site, at: clock });
     const byField = realisticReport({ hostname: 'br-fs01', site, at: clock });
     byField.source = 'ssh';
-    for (const r of [byAgent, byField]) expect((await c.request('POST', '/api/v1/reports', { token: a, body: r })).status).toBe(201);
+    // The agent reports its own host; the field inspection comes from the engineer's laptop.
+    expect((await c.request('POST', '/api/v1/reports', { token: a, body: byAgent })).status).toBe(201);
+    expect((await c.request('POST', '/api/v1/reports', { token: e, body: byField })).status).toBe(201);
     const patch = await c.request('PATCH', `/api/v1/sites/${site}`, { token: e, body: { expectedIntervalS: 300 } });
     expect(patch.status).toBe(200);
     const changes = detectSilence(c.db, at(20_000 + 901)).filter((x) => x.site === site);

@@ -1,6 +1,10 @@
+import type { Report } from '../../schemas/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+
+/** Reports go in with the agent token of their own device (an agent token speaks for one device). */
+const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
 
 /**
  * Fault tickets through a real listening collector on a real SQLite file: reports go in through
@@ -22,7 +26,7 @@ beforeAll(async () => {
 afterAll(async () => c?.stop());
 
 async function send(options: Parameters<typeof realisticReport>[0]) {
-  const res = await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: realisticReport({ at: clock, ...options }) });
+  const res = await c.request('POST', '/api/v1/reports', asAgent(realisticReport({ at: clock, ...options })));
   expect(res.status).toBe(201);
   return res.json();
 }
@@ -262,11 +266,11 @@ describe('late reports', () => {
     const late = realisticReport({ hostname: 'late01', psuFault: true, at: base });
     const newer = realisticReport({ hostname: 'late01', at: new Date(base.getTime() + 60_000) });
     clock = new Date(base.getTime() + 120_000);
-    for (const r of [newer, late]) expect((await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: r })).status).toBe(201);
+    for (const r of [newer, late]) expect((await c.request('POST', '/api/v1/reports', asAgent(r))).status).toBe(201);
     expect(await list('?device=late01')).toEqual([]);
     // In order, the same fault does open a ticket.
     const inOrder = realisticReport({ hostname: 'late01', psuFault: true, at: new Date(base.getTime() + 90_000) });
-    expect((await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: inOrder })).status).toBe(201);
+    expect((await c.request('POST', '/api/v1/reports', asAgent(inOrder))).status).toBe(201);
     expect((await list('?device=late01')).map((t) => t.subject)).toEqual(['SXKR-004']);
   });
 });

@@ -30,8 +30,10 @@ export function tempDir(prefix = 'xunjian-collector-'): string {
 export interface TestCollector extends RunningCollector {
   dir: string;
   dbPath: string;
-  /** Creates a token directly in the database and returns its secret. */
-  token(role: TokenRole, site: string | null, name?: string): string;
+  /** Creates a token directly in the database and returns its secret; `device` binds an agent token. */
+  token(role: TokenRole, site: string | null, name?: string, device?: string): string;
+  /** The agent token of one device (made on first ask, bound to it): an agent token speaks for one device only. */
+  agentFor(site: string, hostname: string): string;
   /** fetch against the collector with an optional bearer token and JSON body. */
   request(method: string, path: string, options?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<Response>;
   /** Stops the server and deletes its directory (unless keep). */
@@ -95,11 +97,18 @@ export async function startTestCollector(
     { logger: false, ...extra },
   );
   const tokens = new TokensRepository(running.db);
+  const agents = new Map<string, string>();
   return {
     ...running,
     dir,
     dbPath,
-    token: (role, site, name) => tokens.create({ name: name ?? `${role}-${site ?? 'global'}`, role, site }).token,
+    token: (role, site, name, device) => tokens.create({ name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }).token,
+    agentFor: (site, hostname) => {
+      const key = `${site}\u0000${hostname}`;
+      let t = agents.get(key);
+      if (!t) agents.set(key, (t = tokens.create({ name: `agent-${hostname}`, role: 'agent', site, device: hostname }).token));
+      return t;
+    },
     request: requester(() => running.url),
     async stop(options = {}) {
       await running.close();

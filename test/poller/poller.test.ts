@@ -207,8 +207,15 @@ describe('SNMP targets and the poller', () => {
 
 describe('syslog receiver', () => {
   it('UDP RFC 3164 from the SNMP target → an SXKR-006 abnormal result listing the entry', async () => {
+    // 127.0.0.1 is also the address of the other sites' targets above (one simulator): a sender
+    // claimed by two sites is ambiguous and attaches to neither (issue 10), so they go first.
+    for (const site of ['branch', 'power', 'far']) {
+      const targets = (await (await c.request('GET', `/api/v1/sites/${site}/snmp-targets`, { token: engineer })).json()) as { id: number }[];
+      for (const t of targets) expect((await c.request('DELETE', `/api/v1/sites/${site}/snmp-targets/${t.id}`, { token: engineer })).status).toBe(204);
+    }
     await sendUdp('<187>Nov 28 10:15:02 acc-sw-07 %PLATFORM-3-ELEMENT_CRITICAL: power supply 2 failed', '127.0.0.1', syslogPort);
     await sendUdp('<190>Nov 28 10:15:03 acc-sw-07 %SYS-6-LOGGINGHOST: informational, not stored', '127.0.0.1', syslogPort);
+    c.app.syslog!.invalidate();
     const log = await until('the syslog batch', async () => {
       const r = (await latest('hq', 'acc-sw-07'))?.results.find((x) => x.check === 'SXKR-006');
       return r && JSON.stringify(r).includes('power supply 2 failed') ? r : undefined;

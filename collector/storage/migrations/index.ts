@@ -6,6 +6,7 @@ import { migration010, migration013 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
+import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
 
 export type { Migration } from './types.js';
@@ -25,6 +26,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration020,
   // --- versions 30–39: SNMP poller targets (collector/poller) ---
   migration030,
+  // --- versions 40–44: device identity of agent tokens (collector/identity) ---
+  migration040,
   // --- versions 45–49: dashboard safety (collector/users: keys the collector keeps for itself) ---
   migration045,
   // --- versions 50–54: confidentiality (collector/users) ---

@@ -26,6 +26,12 @@ const isoOf = (local: string | undefined): string | undefined => {
   // Not a time: passed on as typed, for the action's validation to name the field (a 400, not a 500).
   return Number.isNaN(at.getTime()) ? local : at.toISOString();
 };
+/**
+ * A Location header holds printable ASCII only: a path parameter such as U+202E or a message with
+ * Chinese text is percent-encoded (a lone surrogate half as U+FFFD), never a 500 from Node's header check.
+ */
+const location = (text: string, unsafe = /[^\x21-\x7e]/): string =>
+  text.replace(/[\ud800-\udbff][\udc00-\udfff]|[^]/g, (ch) => (unsafe.test(ch) ? (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)) : ch));
 const errorParam = (request: FastifyRequest) => (request.query as { error?: string }).error;
 
 /**
@@ -42,6 +48,11 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const inspections = inspectionActions.inspections;
     const maintenance = maintenanceActions.requests;
     const sources = reportSources(app.db, app.repos);
+    // A form post whose body is JSON null, an array, a bare value or nothing at all reads as an
+    // empty form: its action then refuses the missing fields like any other (found by the route fuzz test).
+    app.addHook('preValidation', async (request) => {
+      if (request.method === 'POST' && (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body))) request.body = {};
+    });
     const queries = sources.queries;
 
     /** The page's viewer, or a redirect to the log-in form. */
@@ -63,9 +74,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const act = async (reply: FastifyReply, back: string, fn: () => void | Promise<void>) => {
       try {
         await fn();
-        return reply.redirect(back, 303);
+        return reply.redirect(location(back), 303);
       } catch (err) {
-        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(`${back}${back.includes('?') ? '&' : '?'}error=${encodeURIComponent(err.message)}`, 303);
+        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(location(`${back}${back.includes('?') ? '&' : '?'}error=${location(err.message, /[^A-Za-z0-9_.!~*'()-]/)}`), 303);
         throw err;
       }
     };

@@ -4,6 +4,7 @@ import { DeviceParams, DevicePatch, HistoryParams, PageQuery, SiteParams } from 
 import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
 import { badRequest, notFound } from '../../../errors.js';
 import { decodeCursor, deviceJson, encodeCursor, reportJson, resultJson } from '../../../repositories/index.js';
+import { auditBy, changeDetail } from '../../../identity/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 
 const DEFAULT_PAGE = 50;
@@ -50,9 +51,15 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       schema: { tags: ['devices'], summary: 'Edit role, notes, expected report interval, thresholds', params: DeviceParams, body: DevicePatch },
     },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
       const device = requireDevice(request.params.site, request.params.hostname);
-      return deviceJson(app.repos.devices.update(device.id, request.body)!);
+      const updated = app.db.transaction(() => {
+        const row = app.repos.devices.update(device.id, request.body)!;
+        auditBy(app.db, principal, { action: 'device.update', site: device.site, subject: device.hostname, detail: changeDetail(request.body) }, app.clock().getTime());
+        return row;
+      })();
+      return deviceJson(updated);
     },
   );
 

@@ -34,6 +34,7 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
       core.ingestSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
       core.reportsIngested.inc();
       core.measurementsIngested.inc(undefined, request.body.measurements.length);
+      if (outcome.stripped) core.deviceTextStripped.inc(undefined, outcome.stripped);
       return reply.status(201).send({
         stored: true,
         id: outcome.reportId,

@@ -4,6 +4,7 @@ import { ProductsQuery, SitePatch, SiteParams } from '../../../../schemas/index.
 import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
 import { notFound } from '../../../errors.js';
 import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
+import { auditBy, changeDetail } from '../../../identity/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
 import { auditRoutes } from './audit.js';
@@ -59,10 +60,13 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
       schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval', params: SiteParams, body: SitePatch },
     },
     async (request) => {
-      assertSite(principalOf(request), request.params.site);
+      const principal = principalOf(request);
+      assertSite(principal, request.params.site);
       const site = app.db.transaction(() => {
         app.repos.sites.ensure(request.params.site, app.clock().getTime());
-        return app.repos.sites.update(request.params.site, request.body);
+        const row = app.repos.sites.update(request.params.site, request.body);
+        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(request.body) }, app.clock().getTime());
+        return row;
       })();
       return siteJson(site!);
     },

@@ -1,0 +1,61 @@
+import type { Principal } from '../auth.js';
+import { ApiError, forbidden } from '../errors.js';
+import type { Repositories } from '../repositories/index.js';
+import type { Db } from '../storage/db.js';
+import { AuditLog } from '../users/index.js';
+
+/** The command an admin runs to (re)bind a token, quoted in refusals so the fix is one paste away. */
+export const bindCommand = (tokenId: number, hostname: string) => `xunjian collector token bind ${tokenId} --device ${hostname}`;
+
+/** 403 with its own code: /metrics counts these apart (xunjian_reports_rejected_total{reason="wrong_device"}). */
+const wrongDevice = (message: string) => new ApiError(403, 'wrong_device', message);
+
+const audits = new WeakMap<Db, AuditLog>();
+const auditOf = (db: Db) => {
+  let log = audits.get(db);
+  if (!log) audits.set(db, (log = new AuditLog(db)));
+  return log;
+};
+
+/**
+ * An agent token speaks for one device only. Engineer tokens (the field CLI) report every device
+ * of their site and admin principals (the collector's own poller and syslog receiver, an admin's
+ * script) what they poll; both are scoped by `siteFor` alone. Runs inside the write's transaction
+ * and reads the binding from the database, not from the request's principal: the second of two
+ * first reports of one token in one group commit is judged against the binding the first made.
+ *
+ * An unbound agent token is bound to the first device it reports for (trust on first use,
+ * audited) — unless that device is already in the equipment record from another source (the
+ * core switch an engineer inspects, a server another agent reports for): then only an admin binds
+ * it, so a new token cannot take over a known device.
+ */
+export function assertSpeaksFor(db: Db, repos: Repositories, principal: Principal, site: string, hostname: string, nowMs: number): void {
+  if (principal.role !== 'agent') return;
+  const token = repos.tokens.get(principal.tokenId);
+  if (!token) throw forbidden(`token "${principal.name}" no longer exists`);
+  if (token.device !== null) {
+    if (token.device === hostname) return;
+    throw wrongDevice(
+      `token "${token.name}" is for device ${token.device}; it may not report for ${hostname} (a renamed server is re-bound by an admin: ${bindCommand(token.id, hostname)})`,
+    );
+  }
+  const known = repos.devices.get(site, hostname);
+  const others = repos.tokens.boundTo(site, hostname).filter((t) => t.id !== token.id);
+  if (others.length > 0 || (known && known.lastSource !== null && known.lastSource !== 'agent')) {
+    throw wrongDevice(
+      `token "${token.name}" is not bound to a device yet, and ${hostname} is already reported ${others.length ? 'by another agent token' : `over ${known!.lastSource}`}: ` +
+        `an admin binds it (${bindCommand(token.id, hostname)})`,
+    );
+  }
+  // One connection, inside the transaction: nothing binds it between the read and this write.
+  if (!repos.tokens.bindOnFirstUse(token.id, hostname, nowMs)) throw forbidden(`token "${token.name}" was revoked`);
+  auditOf(db).record({
+    at: nowMs,
+    actor: token.name,
+    role: token.role,
+    action: 'token.bind',
+    site,
+    subject: `token #${token.id}`,
+    detail: `bound to ${hostname} on first use`,
+  });
+}
