@@ -23,8 +23,9 @@ const MONTH = '2026-11';
 
 const clock = { now: new Date('2026-11-01T00:00:00Z') };
 const c = await startTestCollector({ silenceScanSeconds: 0, durability: 'normal' }, { now: () => clock.now });
-const agent = new TokensRepository(c.db).create({ name: 'bench-agent', role: 'agent', site: 'bench' }).row;
-const principal = { tokenId: agent.id, name: agent.name, role: 'agent' as const, site: 'bench' };
+// 1,000 devices through one token: the field CLI's engineer token (an agent token reports for one device).
+const engineer = new TokensRepository(c.db).create({ name: 'bench-engineer', role: 'engineer', site: 'bench' }).row;
+const principal = { tokenId: engineer.id, name: engineer.name, role: 'engineer' as const, site: 'bench' };
 
 const t0 = performance.now();
 for (let day = 0; day < DAYS; day++) {

@@ -19,7 +19,8 @@ describe('crash safety', () => {
   });
 
   it('keeps every acknowledged report across SIGKILL during ingest', async () => {
-    const token = createToken(dbPath, 'agent', 'acme');
+    // Many hosts through one token: the field CLI's engineer token (an agent token is bound to one device).
+    const token = createToken(dbPath, 'engineer', 'acme');
     const first = await spawnCollector(dbPath);
     children.push(first);
 

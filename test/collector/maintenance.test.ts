@@ -21,7 +21,7 @@ beforeAll(async () => {
   t.otherCustomer = c.token('customer', 'other');
   // A request names devices of its site's equipment record: each has reported once, normal.
   for (const hostname of ['db01', 'db02', 'db03', 'db04', 'web01']) {
-    const res = await c.request('POST', '/api/v1/reports', { token: t.agent, body: realisticReport({ hostname, at: new Date('2026-11-01T00:00:00.000Z') }) });
+    const res = await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', hostname), body: realisticReport({ hostname, at: new Date('2026-11-01T00:00:00.000Z') }) });
     expect(res.status).toBe(201);
   }
 });

@@ -38,12 +38,12 @@ export async function seedSite(): Promise<SeededSite> {
     clock.now = new Date(at);
     await ok(await collector.request('POST', '/api/v1/reports', { token, body: realisticReport({ at: new Date(at), ...options }) }), `report ${options?.hostname}`);
   };
-  await post(tokens.agent, '2026-11-05T10:00:00.000Z', { hostname: 'db01', cpuAvg: 24 });
-  await post(tokens.agent, '2026-11-20T10:00:00.000Z', { hostname: 'db01', cpuAvg: 30 });
-  await post(tokens.agent, '2026-11-20T10:05:00.000Z', { hostname: 'db02', psuFault: true });
-  await post(tokens.agent, '2026-11-20T10:10:00.000Z', { hostname: 'db03', logGap: true });
-  await post(tokens.agent, '2026-11-20T10:15:00.000Z', { hostname: 'app04', cpuAvg: 62 });
-  await post(tokens.otherAgent, '2026-11-20T10:20:00.000Z', { hostname: 'secret01' });
+  await post(collector.agentFor('acme', 'db01'), '2026-11-05T10:00:00.000Z', { hostname: 'db01', cpuAvg: 24 });
+  await post(collector.agentFor('acme', 'db01'), '2026-11-20T10:00:00.000Z', { hostname: 'db01', cpuAvg: 30 });
+  await post(collector.agentFor('acme', 'db02'), '2026-11-20T10:05:00.000Z', { hostname: 'db02', psuFault: true });
+  await post(collector.agentFor('acme', 'db03'), '2026-11-20T10:10:00.000Z', { hostname: 'db03', logGap: true });
+  await post(collector.agentFor('acme', 'app04'), '2026-11-20T10:15:00.000Z', { hostname: 'app04', cpuAvg: 62 });
+  await post(collector.agentFor('globex', 'secret01'), '2026-11-20T10:20:00.000Z', { hostname: 'secret01' });
 
   // db03 went down on 10 November for 12 hours: reported by phone, handled on site, part swapped.
   const step = async (id: number, name: string, at: string, token = tokens.engineer) => {

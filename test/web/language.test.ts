@@ -19,7 +19,7 @@ beforeAll(async () => {
   expect(patch.status).toBe(200);
   // db01 reports again after the change, so its CPU row was judged against 70 %.
   const { realisticReport } = await import('../helpers/collector.js');
-  const res = await s.collector.request('POST', '/api/v1/reports', { token: s.tokens.agent, body: realisticReport({ hostname: 'db01', at: new Date('2026-11-27T10:00:00.000Z') }) });
+  const res = await s.collector.request('POST', '/api/v1/reports', { token: s.collector.agentFor('acme', 'db01'), body: realisticReport({ hostname: 'db01', at: new Date('2026-11-27T10:00:00.000Z') }) });
   expect(res.status).toBe(201);
 }, 60_000);
 
