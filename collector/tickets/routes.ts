@@ -87,7 +87,8 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     },
     async (request, reply) => {
       const { ticket, created } = actions.open(actorOf(request), request.body);
-      return reply.status(created ? 201 : 200).send(ticket);
+      // A customer may report a fault; an existing ticket's symptom is often a device's reason: redacted.
+      return reply.status(created ? 201 : 200).send(app.redactorFor(principalOf(request).role).ticket(ticket));
     },
   );
 
