@@ -181,6 +181,22 @@ describe('no address of a seeded device reaches a customer', () => {
     readTheEssentials(read);
   }, 300_000);
 
+  it('a customer reporting a fault that is already open gets that ticket back without an address; an engineer gets it whole', async () => {
+    const all = (await (await c.request('GET', '/api/v1/tickets', { token: tokens.engineer })).json()) as { id: number; device: string; subject: string; symptom: string }[];
+    const open = all.find((t) => t.subject !== 'manual' && (t.symptom.includes(V4) || t.symptom.includes(V6)));
+    expect(open, 'an open ticket whose symptom names an address').toBeDefined();
+    const report = { site: 'acme', device: open!.device, subject: open!.subject, symptom: '机房告警灯亮' };
+    const asCustomer = await c.request('POST', '/api/v1/tickets', { token: tokens.customer, body: report });
+    const customerText = await asCustomer.text();
+    expect(asCustomer.status, customerText).toBe(200);
+    expect((JSON.parse(customerText) as { id: number }).id).toBe(open!.id);
+    for (const needle of [V4, V6]) expect(customerText).not.toContain(needle);
+    const asEngineer = await c.request('POST', '/api/v1/tickets', { token: tokens.engineer, body: report });
+    const engineerText = await asEngineer.text();
+    expect(asEngineer.status, engineerText).toBe(200);
+    expect([V4, V6].some((needle) => engineerText.includes(needle))).toBe(true);
+  });
+
   it('an engineer reading the same routes finds the addresses and the original ids (the walk can fail)', async () => {
     const { leaks, reportIds } = await walk({ authorization: `Bearer ${tokens.engineer}` });
     expect(reportIds).toEqual(expect.arrayContaining([SNMP_ID, SSH_ID, FIELD_ID]));
