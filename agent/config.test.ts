@@ -17,7 +17,7 @@ describe('loadAgentConfig', () => {
     writeFileSync(path, 'collector:\n  url: http://collector:8470/\n  token: t0k3n\nsite: bank-a\n');
     const c = loadAgentConfig(path, {});
     expect(c).toMatchObject({
-      collectorUrl: 'http://collector:8470',
+      collectorUrls: ['http://collector:8470'],
       token: 't0k3n',
       tokenFile: undefined,
       site: 'bank-a',
@@ -44,8 +44,19 @@ describe('loadAgentConfig', () => {
       XUNJIAN_AGENT_SPOOL_MAX_BYTES: '4096',
       XUNJIAN_AGENT_STATE_DIR: join(dir, 'state'),
     });
-    expect(c).toMatchObject({ collectorUrl: 'https://b:2', cadenceMs: 1000, checks: ['SXKR-001', 'SXKR-002'], requiredServices: ['sshd', 'cron'], spoolMaxBytes: 4096 });
+    expect(c).toMatchObject({ collectorUrls: ['https://b:2'], cadenceMs: 1000, checks: ['SXKR-001', 'SXKR-002'], requiredServices: ['sshd', 'cron'], spoolMaxBytes: 4096 });
     expect(c.tokenFile).toBe(join(dir, 'state', 'token'));
+  });
+
+  it('takes several collectors, as a YAML list or comma-separated in XUNJIAN_AGENT_COLLECTOR_URL', () => {
+    const path = join(dir, 'agent.yaml');
+    writeFileSync(path, 'collector:\n  url: [http://a:8470/, "https://b:8470"]\n');
+    expect(loadAgentConfig(path, {}).collectorUrls).toEqual(['http://a:8470', 'https://b:8470']);
+    expect(loadAgentConfig(path, { XUNJIAN_AGENT_COLLECTOR_URL: 'https://c:1, https://d:2' }).collectorUrls).toEqual(['https://c:1', 'https://d:2']);
+    writeFileSync(path, 'collector:\n  url: []\n');
+    expect(() => loadAgentConfig(path, {})).toThrow(/collector/);
+    writeFileSync(path, 'collector:\n  url: [http://a:8470, ftp://b]\n');
+    expect(() => loadAgentConfig(path, {})).toThrow(/collector/);
   });
 
   it.each([
@@ -76,6 +87,14 @@ describe('enroll', () => {
     expect(written).toEqual({ stateDir, cadence: '1m', collector: { url: 'http://c:8470', tokenFile: r.tokenFile }, site: 'bank-b' });
     const c = loadAgentConfig(configPath, {});
     expect(readToken(c)).toBe('sekret');
+  });
+
+  it('records several collectors given comma-separated as a list', () => {
+    const configPath = join(dir, 'agent.yaml');
+    enroll({ configPath, collectorUrl: 'http://c1:8470, http://c2:8470', token: 't', site: 's', tokenFile: join(dir, 'token') });
+    expect(parse(readFileSync(configPath, 'utf8')).collector.url).toEqual(['http://c1:8470', 'http://c2:8470']);
+    expect(loadAgentConfig(configPath, {}).collectorUrls).toEqual(['http://c1:8470', 'http://c2:8470']);
+    expect(() => enroll({ configPath, collectorUrl: 'http://c1:8470,c2:8470', token: 't', site: 's' })).toThrow(/c2:8470/);
   });
 
   it('refuses a URL that is not http(s)', () => {

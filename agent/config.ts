@@ -18,7 +18,8 @@ export const DEFAULT_CONFIG_PATH = '/etc/xunjian/agent.yaml';
 /** The configuration with durations in milliseconds: what the daemon works with. */
 export interface ResolvedAgentConfig {
   path: string | undefined;
-  collectorUrl: string;
+  /** The collectors to deliver to, in order of preference (one, or several sharing a database). */
+  collectorUrls: string[];
   token: string | undefined;
   tokenFile: string | undefined;
   requestTimeoutMs: number;
@@ -40,8 +41,8 @@ export interface ResolvedAgentConfig {
 }
 
 /** XUNJIAN_AGENT_* → where it goes in the file's shape. Lists are comma-separated. */
-const ENV: Record<string, { path: string[]; kind?: 'int' | 'list' }> = {
-  XUNJIAN_AGENT_COLLECTOR_URL: { path: ['collector', 'url'] },
+const ENV: Record<string, { path: string[]; kind?: 'int' | 'list' | 'urls' }> = {
+  XUNJIAN_AGENT_COLLECTOR_URL: { path: ['collector', 'url'], kind: 'urls' },
   XUNJIAN_AGENT_TOKEN: { path: ['collector', 'token'] },
   XUNJIAN_AGENT_TOKEN_FILE: { path: ['collector', 'tokenFile'] },
   XUNJIAN_AGENT_TIMEOUT: { path: ['collector', 'timeout'] },
@@ -74,6 +75,12 @@ function setPath(target: Record<string, unknown>, path: string[], value: unknown
   node[path[path.length - 1]!] = value;
 }
 
+/** "https://a:8470, https://b:8470" → a list; one URL stays a string (the file keeps its simple form). */
+export function collectorUrlsOf(text: string): string | string[] {
+  const urls = text.split(',').map((s) => s.trim()).filter(Boolean);
+  return urls.length === 1 ? urls[0]! : urls;
+}
+
 /** Reads the YAML file (missing is fine when the environment supplies the rest). */
 export function readConfigFile(path: string): Record<string, unknown> {
   if (!existsSync(path)) return {};
@@ -100,6 +107,8 @@ export function loadAgentConfig(path: string | undefined, env: NodeJS.ProcessEnv
       if (!Number.isInteger(value)) throw new XunjianError('CONFIG', `${name}="${text}": expected a whole number`);
     } else if (spec.kind === 'list') {
       value = text.split(',').map((s) => s.trim()).filter(Boolean);
+    } else if (spec.kind === 'urls') {
+      value = collectorUrlsOf(text);
     }
     setPath(raw, spec.path, value);
   }
@@ -122,7 +131,7 @@ export function loadAgentConfig(path: string | undefined, env: NodeJS.ProcessEnv
   const tokenFile = c.collector.tokenFile ?? (c.collector.token ? undefined : join(stateDir, 'token'));
   return {
     path: existsSync(file) ? file : undefined,
-    collectorUrl: c.collector.url.replace(/\/+$/, ''),
+    collectorUrls: [c.collector.url].flat().map((u) => u.replace(/\/+$/, '')),
     token: c.collector.token,
     tokenFile,
     requestTimeoutMs: d(c.collector.timeout, 'collector.timeout'),
@@ -179,14 +188,17 @@ export interface EnrollOptions {
  * collector URL, site and token file in the config file, keeping whatever else it holds.
  */
 export function enroll(o: EnrollOptions): { configPath: string; tokenFile: string } {
-  if (!/^https?:\/\//.test(o.collectorUrl)) throw new XunjianError('USAGE', `--collector must be an http(s) URL, got "${o.collectorUrl}"`);
+  const urls = collectorUrlsOf(o.collectorUrl);
+  for (const url of [urls].flat()) {
+    if (!/^https?:\/\//.test(url)) throw new XunjianError('USAGE', `--collector must be an http(s) URL (or several, comma-separated), got "${url}"`);
+  }
   if (!o.token.trim()) throw new XunjianError('USAGE', '--token is empty');
   const raw = readConfigFile(o.configPath);
   const stateDir = typeof raw.stateDir === 'string' ? raw.stateDir : '/var/lib/xunjian-agent';
   const collector = (typeof raw.collector === 'object' && raw.collector !== null ? raw.collector : {}) as Record<string, unknown>;
   const tokenFile = o.tokenFile ?? (typeof collector.tokenFile === 'string' ? collector.tokenFile : join(stateDir, 'token'));
   writeFileAtomic(tokenFile, `${o.token.trim()}\n`, 0o600);
-  collector.url = o.collectorUrl;
+  collector.url = urls;
   collector.tokenFile = tokenFile;
   delete collector.token;
   raw.collector = collector;

@@ -10,7 +10,7 @@ import { hostname as osHostname } from 'node:os';
 import { collectLocal, createCpuSampler, type CpuSampler } from '../checks/sources/local/index.js';
 import { Report, validate, ValidationError, type DeviceIdentity, type FieldIssue, type Gap, type Measurement } from '../schemas/index.js';
 import { readToken, type ResolvedAgentConfig } from './config.js';
-import { closeConnections, postJson, Sender } from './delivery/index.js';
+import { closeConnections, CollectorList, postJson, Sender } from './delivery/index.js';
 import { createLog, type AgentLog } from './log.js';
 import { Spool, type SpoolEvent } from './spool/index.js';
 import { AgentState, type AgentStatus, type EvictionLedger } from './state.js';
@@ -142,7 +142,7 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
       updatedAt: now().toISOString(),
       version: AGENT_VERSION,
       agentId,
-      collector: config.collectorUrl,
+      collector: collectors.current,
       ...(config.site ? { site: config.site } : {}),
       hostname: config.hostname ?? osHostname(),
       cadenceMs: config.cadenceMs,
@@ -177,9 +177,10 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   }
 
   const token = () => readToken(config);
+  const collectors = new CollectorList(config.collectorUrls);
   const sender = new Sender({
     spool,
-    collectorUrl: config.collectorUrl,
+    collectors,
     token,
     timeoutMs: config.requestTimeoutMs,
     initialMs: config.retryInitialMs,
@@ -295,7 +296,7 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
     if (!t || sender.isRefused(t)) return; // no busy loop on a refused token: delivery owns the retry
     const body = JSON.stringify({ agentId, hostname: config.hostname ?? osHostname(), version: AGENT_VERSION, ...(config.site ? { site: config.site } : {}) });
     try {
-      const a = await postJson(`${config.collectorUrl}/api/v1/heartbeat`, t, body, config.requestTimeoutMs, PRODUCER);
+      const a = await postJson(`${collectors.current}/api/v1/heartbeat`, t, body, config.requestTimeoutMs, PRODUCER);
       status.lastHeartbeat = { at: now().toISOString(), status: a.status };
       sender.noteAnswer(t, a, 'heartbeat');
       if (a.status < 300) sender.wake();
@@ -310,7 +311,7 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   beating = beat().finally(() => (beating = undefined));
 
   writeStatus();
-  log.info(`agent ${agentId} started: collector ${config.collectorUrl}, site ${config.site ?? '(from token)'}, cadence ${config.cadenceMs} ms, spool ${spool.dir}`);
+  log.info(`agent ${agentId} started: collector ${config.collectorUrls.join(', ')}, site ${config.site ?? '(from token)'}, cadence ${config.cadenceMs} ms, spool ${spool.dir}`);
 
   return {
     spool,

@@ -4,13 +4,19 @@ import { CHECK_IDS, CheckId, Label } from './common.js';
 /** A duration as written in the file: "5m", "10s", "250ms", "1h". Parsed with parseDuration. */
 const Duration = Type.String({ minLength: 1, maxLength: 20, pattern: '^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m|h|d)?\\s*$' });
 
+const CollectorUrl = Type.String({ minLength: 1, maxLength: 500, pattern: '^https?://' });
+
 /** The agent's configuration file (/etc/xunjian/agent.yaml); XUNJIAN_AGENT_* override it. */
 export const AgentConfig = Type.Object(
   {
     collector: Type.Object(
       {
-        /** Base URL of the collector, e.g. https://collector.example:8443 */
-        url: Type.String({ minLength: 1, maxLength: 500, pattern: '^https?://' }),
+        /**
+         * Base URL of the collector, e.g. https://collector.example:8443 — or a list of them
+         * (several collectors on one PostgreSQL): the agent delivers to one and moves to the next
+         * when it gets no answer or a 5xx, with the spool in between (agent/delivery/collectors.ts).
+         */
+        url: Type.Union([CollectorUrl, Type.Array(CollectorUrl, { minItems: 1, maxItems: 16 })]),
         /** The agent token inline (prefer tokenFile: it stays out of the config and of `ps`). */
         token: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
         /** File holding the token (mode 0600), written by `agent enroll`. Re-read on every attempt. */

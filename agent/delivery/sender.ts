@@ -7,10 +7,13 @@
  *                     re-read every second) or the backoff delay passes (the token may be re-enabled).
  *   anything else, network errors → retry after an exponential backoff with jitter.
  * Idempotent: the report id is in the body, so a resend after a lost answer is a duplicate.
+ * Several collectors (`collector.url` as a list): a network error or a 5xx moves to the next one
+ * at once, and only a whole round of failures backs off (collectors.ts).
  */
 import type { AgentLog } from '../log.js';
 import type { Spool, SpoolEntry } from '../spool/index.js';
 import { backoffDelay } from './backoff.js';
+import { CollectorList } from './collectors.js';
 import { answerMessage, postJson, type CollectorAnswer } from './http.js';
 
 const PERMANENT = new Set([400, 409, 413, 415, 422]);
@@ -30,7 +33,7 @@ export interface DeliveryState {
 
 export interface SenderOptions {
   spool: Spool;
-  collectorUrl: string;
+  collectors: CollectorList;
   token: () => string | undefined;
   timeoutMs: number;
   initialMs: number;
@@ -155,7 +158,10 @@ export class Sender {
   }
 
   private delay(): number {
-    const ms = backoffDelay(Math.max(0, this.state.consecutiveFailures - 1), this.o.initialMs, this.o.maxMs);
+    // With several collectors a failure of one is followed at once by the next; the backoff
+    // grows with whole rounds of failures, not with each collector's.
+    const rounds = this.o.collectors.urls.length > 1 ? this.o.collectors.failedRounds : this.state.consecutiveFailures;
+    const ms = backoffDelay(Math.max(0, rounds - 1), this.o.initialMs, this.o.maxMs);
     this.state.nextAttemptAt = new Date(Date.now() + ms).toISOString();
     this.changed();
     return ms;
@@ -186,15 +192,17 @@ export class Sender {
     // Held while the collector has it: a collection that fills the spool meanwhile evicts the next
     // oldest instead, so a report is never both delivered and counted as lost.
     spool.hold(entry);
+    const collector = this.o.collectors.current;
     try {
-      answer = await postJson(`${this.o.collectorUrl}/api/v1/reports`, token, body, this.o.timeoutMs, this.o.userAgent);
+      answer = await postJson(`${collector}/api/v1/reports`, token, body, this.o.timeoutMs, this.o.userAgent);
     } catch (e) {
       spool.release(entry);
-      this.fail('network', `collector unreachable (${(e as Error).message}); reports stay in the spool`);
-      await this.sleep(this.delay(), 'timer');
+      this.fail('network', `collector ${collector} unreachable (${(e as Error).message}); reports stay in the spool`);
+      await this.nextCollector();
       return;
     }
     spool.release(entry);
+    if (answer.status < 500) this.o.collectors.answered();
     if (answer.status >= 200 && answer.status < 300) {
       spool.remove(entry);
       if (this.state.auth !== 'ok' || this.refusedToken) this.authAccepted();
@@ -223,7 +231,19 @@ export class Sender {
       this.changed();
       return;
     }
-    this.fail('server', `collector answered ${answer.status} (${answerMessage(answer)}); will retry`);
+    this.fail('server', `collector ${collector} answered ${answer.status} (${answerMessage(answer)}); will retry`);
+    if (answer.status >= 500) await this.nextCollector();
+    else await this.sleep(this.delay(), 'timer');
+  }
+
+  /** The current collector failed: the next one at once if it has not failed too, else a backoff. */
+  private async nextCollector(): Promise<void> {
+    const { collectors, log } = this.o;
+    const failed = collectors.current;
+    if (collectors.failedOver()) {
+      log.warn(`delivering to collector ${collectors.current} (${failed} did not answer)`);
+      return;
+    }
     await this.sleep(this.delay(), 'timer');
   }
 }

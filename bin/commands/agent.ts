@@ -45,7 +45,7 @@ export function registerAgentCommands(program: Command): void {
 
   configOption(agent.command('enroll'))
     .description('store the agent token (0600) and the collector URL and site in the configuration')
-    .requiredOption('--collector <url>', 'collector base URL, e.g. https://collector:8470')
+    .requiredOption('--collector <url>', 'collector base URL, e.g. https://collector:8470 (several, comma-separated, for collectors sharing one database)')
     .requiredOption('--token <token>', 'agent token from `xunjian collector token create --role agent`')
     .requiredOption('--site <site>', 'site this host belongs to')
     .option('--token-file <file>', 'where to keep the token (default <stateDir>/token)')

@@ -22,7 +22,10 @@ import {
 import { isSealed, openSealed } from './field-seal.js';
 
 export interface UploadTarget {
-  /** The collector's base URL, e.g. `https://collector.example.com:8443`. */
+  /**
+   * The collector's base URL, e.g. `https://collector.example.com:8443`, or several separated by
+   * commas (collectors sharing one database): a network error, 429 or 5xx moves to the next one.
+   */
   collector: string;
   token: string;
   /** Attempts after the first for a network error, 429 or 5xx. Default 2. */
@@ -103,37 +106,54 @@ export function monthOf(report: Report): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** One JSON POST with retries for what may pass (network, 429, 5xx); anything else is final. */
-async function post(target: UploadTarget, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
-  const url = new URL(path, target.collector.endsWith('/') ? target.collector : `${target.collector}/`);
+/** The collectors of a target, and the one that answered last (an upload stays with it). */
+interface Collectors {
+  urls: string[];
+  current: number;
+}
+
+const collectorsOf = (target: UploadTarget): Collectors => ({ urls: target.collector.split(',').map((u) => u.trim()).filter(Boolean), current: 0 });
+
+/**
+ * One JSON POST with retries for what may pass (network, 429, 5xx) — on the next collector at
+ * once when there are several, with the delay only after each whole round; anything else is final.
+ * A resend is safe: the report ids are in the body.
+ */
+async function post(target: UploadTarget, collectors: Collectors, path: string, body: unknown): Promise<{ status: number; json: unknown }> {
   const retries = target.retries ?? 2;
   let delay = target.retryDelayMs ?? 1000;
+  const failures: string[] = [];
   for (let attempt = 0; ; attempt++) {
-    let failure: string;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
-      });
-      const text = await response.text();
-      let json: unknown = undefined;
+    for (let tried = 0; tried < collectors.urls.length; tried++) {
+      const base = collectors.urls[collectors.current]!;
+      const url = new URL(path, base.endsWith('/') ? base : `${base}/`);
       try {
-        json = text ? JSON.parse(text) : undefined;
-      } catch {
-        // A proxy's HTML error page: the status line says enough.
+        const response = await fetch(url, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+          signal: AbortSignal.timeout(target.timeoutMs ?? 30_000),
+        });
+        const text = await response.text();
+        let json: unknown = undefined;
+        try {
+          json = text ? JSON.parse(text) : undefined;
+        } catch {
+          // A proxy's HTML error page: the status line says enough.
+        }
+        if (response.ok) return { status: response.status, json };
+        const message = (json as { message?: string } | undefined)?.message ?? (text.slice(0, 200) || response.statusText);
+        const failure = `${response.status} from ${url.origin}${url.pathname}: ${message}`;
+        if (response.status !== 429 && response.status < 500) throw new XunjianError('UPLOAD', `the collector refused the upload: ${failure}`);
+        failures.push(failure);
+      } catch (e) {
+        if (e instanceof XunjianError) throw e;
+        const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+        failures.push(`cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`);
       }
-      if (response.ok) return { status: response.status, json };
-      const message = (json as { message?: string } | undefined)?.message ?? (text.slice(0, 200) || response.statusText);
-      failure = `${response.status} from ${url.pathname}: ${message}`;
-      if (response.status !== 429 && response.status < 500) throw new XunjianError('UPLOAD', `the collector refused the upload: ${failure}`);
-    } catch (e) {
-      if (e instanceof XunjianError) throw e;
-      const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-      failure = `cannot reach ${url.origin}: ${cause?.code ?? cause?.message ?? (e as Error).message}`;
+      collectors.current = (collectors.current + 1) % collectors.urls.length;
     }
-    if (attempt >= retries) throw new XunjianError('UPLOAD', failure);
+    if (attempt >= retries) throw new XunjianError('UPLOAD', failures.slice(-collectors.urls.length).join('; '));
     await sleep(delay);
     delay *= 2;
   }
@@ -141,22 +161,27 @@ async function post(target: UploadTarget, path: string, body: unknown): Promise<
 
 /** A usage error for a collector URL or token that cannot work, before anything is sent. */
 export function checkUploadTarget(target: UploadTarget): void {
-  let url: URL;
-  try {
-    url = new URL(target.collector);
-  } catch {
-    throw new XunjianError('USAGE', `--collector expects a URL such as https://collector:8443, got "${target.collector}"`);
+  const urls = collectorsOf(target).urls;
+  if (urls.length === 0) throw new XunjianError('USAGE', `--collector expects a URL such as https://collector:8443, got "${target.collector}"`);
+  for (const text of urls) {
+    let url: URL;
+    try {
+      url = new URL(text);
+    } catch {
+      throw new XunjianError('USAGE', `--collector expects a URL such as https://collector:8443 (or several, comma-separated), got "${text}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new XunjianError('USAGE', `--collector must be http:// or https://, got "${text}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new XunjianError('USAGE', `--collector must be http:// or https://, got "${target.collector}"`);
   if (!target.token) throw new XunjianError('USAGE', 'a token is needed to upload: --token or XUNJIAN_TOKEN');
 }
 
 /** Uploads a site's forms: the reports (central evaluation, tickets), then the monthly record. */
 export async function uploadInspection(target: UploadTarget, { site, forms }: FormsToUpload): Promise<UploadOutcome> {
   checkUploadTarget(target);
+  const collectors = collectorsOf(target);
   const outcome: UploadOutcome = { site, reports: { stored: 0, duplicates: 0 }, months: [] };
   for (const form of forms) {
-    const { status } = await post(target, 'api/v1/reports', { ...form.report, site });
+    const { status } = await post(target, collectors, 'api/v1/reports', { ...form.report, site });
     if (status === 201) outcome.reports.stored++;
     else outcome.reports.duplicates++;
   }
@@ -168,7 +193,7 @@ export async function uploadInspection(target: UploadTarget, { site, forms }: Fo
   for (const [month, monthForms] of [...byMonth].sort(([a], [b]) => a.localeCompare(b))) {
     const done = { month, accepted: 0, duplicates: 0 };
     for (let i = 0; i < monthForms.length; i += FORMS_PER_CALL) {
-      const { json } = await post(target, `api/v1/sites/${encodeURIComponent(site)}/inspections/${month}`, monthForms.slice(i, i + FORMS_PER_CALL));
+      const { json } = await post(target, collectors, `api/v1/sites/${encodeURIComponent(site)}/inspections/${month}`, monthForms.slice(i, i + FORMS_PER_CALL));
       const result = validate(InspectionUploadResult, json, 'the collector’s answer');
       done.accepted += result.accepted.length;
       done.duplicates += result.duplicates.length;

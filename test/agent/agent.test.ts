@@ -126,6 +126,43 @@ describe('agent delivery (real agent process, real collector)', { timeout: 240_0
     expect(stored.length + spoolFiles(files.spoolDir).length).toBe(new Set([...first.spooled(), ...second.spooled()]).size);
   });
 
+  it('two collectors on one database: killed -9 mid-send, the first is replaced by the second, nothing lost or stored twice', async () => {
+    const dir = tempDir();
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    const dbPath = join(dir, 'collector.db');
+    const token = createToken(dbPath, 'agent', 'lab', 'agent-test');
+    const first = await spawnCollector(dbPath);
+    cleanups.push(() => first.stop('SIGKILL'));
+    const second = await spawnCollector(dbPath);
+    cleanups.push(() => second.stop());
+    // The first collector stores a report and its answer is held back: the agent is mid-send.
+    const relay = await new Relay(() => first.url).start();
+    cleanups.push(() => relay.close());
+    relay.mode = 'hold';
+    const files = writeAgentConfig(dir, relay.url, token, { collector: { url: [relay.url, second.url], tokenFile: join(dir, 'token'), timeout: '30s' } });
+    const agent = track(startAgentProcess(files.configPath));
+    await waitFor(() => relay.held.length >= 1, 'a report stored by the first collector whose answer is held back');
+    const inFlight = relay.held[0]!;
+    await first.stop('SIGKILL');
+    await relay.close(); // the agent's connection breaks; the first collector's address answers no more
+
+    await waitFor(() => agent.log().includes(`delivering to collector ${second.url}`), 'the agent to move to the second collector');
+    await waitFor(() => agent.spooled().length >= 5, 'reports made after the move');
+    const produced = agent.spooled();
+    await waitFor(() => {
+      const stored = new Set(storedReports(dbPath).map((r) => r.reportId));
+      return produced.every((id) => stored.has(id));
+    }, 'every report to reach the second collector');
+    expect((await agent.stop()).code).toBe(0);
+    const stored = storedReports(dbPath).map((r) => r.reportId);
+    expectEachStoredOnce(dbPath, stored);
+    expect(stored).toContain(inFlight);
+    expect(stored.length + spoolFiles(files.spoolDir).length).toBe(new Set(agent.spooled()).size);
+    const status = readStatus(files.stateDir)!;
+    expect(status.collector).toBe(second.url);
+    expect(status.lastDelivery).toBeDefined();
+  });
+
   it('sets a torn and a corrupt spool entry aside at start and delivers the good ones', async () => {
     const dir = tempDir();
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -124,6 +124,20 @@ describe('inspect --site', () => {
     expect(uploadsStored()).toBe(before);
   });
 
+  it('several collectors: the upload moves past one that is down, and says why when none answers', async () => {
+    const before = uploadsStored();
+    const down = `http://127.0.0.1:${await closedPort()}`;
+    const run = await inspect(dir, ['upload', firstJson, '--collector', `${down},${collector.url}`, '--lang', 'en', '--keep'], { XUNJIAN_TOKEN: token });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/0 reports stored, 3 already there/);
+    expect(uploadsStored()).toBe(before);
+    const other = `http://127.0.0.1:${await closedPort()}`;
+    const none = await inspect(dir, ['upload', firstJson, '--collector', `${down}, ${other}`, '--lang', 'en', '--keep'], { XUNJIAN_TOKEN: token });
+    expect(none.code).toBe(5);
+    expect(none.stderr).toContain(`cannot reach ${down}`);
+    expect(none.stderr).toContain(`cannot reach ${other}`);
+  });
+
   it('--json prints the saved inspection format', async () => {
     const run = await inspect(dir, ['--site', siteFile, '--window', '1s', '--json', '--no-save', '--group', 'nonexistent']);
     expect(run.code).toBe(2);
