@@ -82,6 +82,8 @@ export async function startSshdFleet(ports: number[], options: SshdFleetOptions 
   const clientPub = keygen(clientKeyPath);
   writeFileSync(join(dir, 'authorized_keys'), `${clientPub}\n`, { mode: 0o600 });
   const strayHostKey = keygen(join(dir, 'stray_host_key'));
+  const home = join(dir, 'home');
+  mkdirSync(home, { mode: 0o700 });
 
   const hosts: SshdHost[] = [];
   const waits: Promise<void>[] = [];
@@ -107,7 +109,11 @@ export async function startSshdFleet(ports: number[], options: SshdFleetOptions 
         'MaxSessions 32',
         'MaxStartups 200',
         'LogLevel ERROR',
-        ...Object.entries(options.sessionEnv?.(port) ?? {}).map(([k, v]) => `SetEnv ${k}=${v}`),
+        // One SetEnv line: sshd keeps only the first. HOME is an empty folder, so a session's shell
+        // reads no rc file of the machine's user: root's ~/.bashrc on this kind of machine runs
+        // `pyenv init`, whose rehash takes a lock that twenty parallel sessions queued on for up to
+        // a minute — the "uname -s timed out after 30 s" of test/run/site.test.ts.
+        `SetEnv ${Object.entries({ HOME: home, ...options.sessionEnv?.(port) }).map(([k, v]) => `"${k}=${v}"`).join(' ')}`,
         '',
       ].join('\n'),
     );
