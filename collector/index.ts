@@ -14,6 +14,6 @@ export { ApiError, badRequest, conflict, forbidden, notFound, unauthorized } fro
 export { MetricsRegistry, type GaugeReading } from './metrics.js';
 export type { TypeBoxProvider } from './type-provider.js';
 export { toCsv } from './routes/csv.js';
-export { startQuickstart, type Quickstart, type QuickstartOptions } from './quickstart.js';
+export { firstBindableSyslogPort, syslogNotice } from './syslog/index.js';
 export { createUser, UsersRepository, USER_ROLES, type UserRole } from './users/index.js';
 export { auditCli, bindTokenAudited, changeDetail, createTokenAudited, revokeTokenAudited } from './identity/index.js';

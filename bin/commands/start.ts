@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { renderForm } from '../../checks/index.js';
-import { loadCollectorConfig, startQuickstart, type CollectorFlags } from '../../collector/index.js';
+import { loadCollectorConfig, type CollectorFlags } from '../../collector/index.js';
+import { startQuickstart } from '../quickstart.js';
 import { runMain } from '../exit.js';
 
 /** `xunjian start`: the collector on SQLite plus this host's agent — what `npm start` runs. */

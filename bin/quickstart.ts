@@ -4,15 +4,22 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { loadAgentConfig, startAgent, type AgentHandle } from '../agent/index.js';
 import type { CheckResult, CollectorConfig, Report } from '../schemas/index.js';
-import type { IngestHooks } from './ingest/hooks.js';
-import { TokensRepository } from './repositories/index.js';
-import { dbPathOf, startCollector, type RunningCollector } from './server.js';
-import { firstBindableSyslogPort, syslogNotice } from './syslog/index.js';
-import { UsersRepository, createUser } from './users/index.js';
+import {
+  TokensRepository,
+  UsersRepository,
+  createUser,
+  dbPathOf,
+  firstBindableSyslogPort,
+  startCollector,
+  syslogNotice,
+  type IngestHooks,
+  type RunningCollector,
+} from '../collector/index.js';
 
 /**
  * The single-machine start (`npm start`): the collector on its embedded SQLite, plus a real agent
- * on this host delivering to it through the same API every other agent uses. The first
+ * on this host delivering to it through the same API every other agent uses. A composition of the
+ * two programs, so it lives with the entry points rather than inside either of them. The first
  * inspection arrives after `firstWindow`, then one every `cadence`.
  */
 export interface QuickstartOptions {

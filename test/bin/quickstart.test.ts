@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TokensRepository, configWithDefaults, startQuickstart } from '../../collector/index.js';
+import { startQuickstart } from '../../bin/quickstart.js';
+import { TokensRepository, configWithDefaults } from '../../collector/index.js';
 import type { CheckResult, CollectorConfig, Report } from '../../schemas/index.js';
 import { freeSyslogPort } from '../helpers/collector.js';
 
