@@ -3,6 +3,7 @@ export { migration020 } from './migration.js';
 export { hashPassword, verifyPassword, MIN_PASSWORD_LENGTH } from './password.js';
 export { UsersRepository, AuditLog, USER_ROLES, type UserRole, type UserRow, type AuditEntry } from './repository.js';
 export { LoginThrottle, LOGIN_THROTTLE, type ThrottleSettings, type ThrottleStep } from './throttle.js';
+export { DatabaseThrottleStore, migration095 } from './throttle-store.js';
 export { authenticate, badLogin } from './login.js';
 export { collectorKey, migration045 } from './keys.js';
 export {

@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { AuditLog, collectorKey, csrfUserInfo, LoginThrottle, registerViewer, UsersRepository } from '../users/index.js';
+import { AuditLog, collectorKey, csrfUserInfo, DatabaseThrottleStore, LoginThrottle, registerViewer, UsersRepository } from '../users/index.js';
 import { authRoutes } from './auth-routes.js';
 import { pageRoutes } from './pages/routes.js';
 
@@ -29,8 +29,9 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     getUserInfo: csrfUserInfo,
     csrfOpts: { hmacKey: collectorKey(app.db, 'csrf-hmac').toString('base64') },
   });
-  // Only the log-in throttle uses it (createRateLimit); no route is limited by default.
-  await app.register(rateLimit, { global: false, cache: 10_000 });
+  // Only the log-in throttle uses it (createRateLimit); no route is limited by default. Its counters
+  // are in the database, shared by every collector on it and kept across restarts.
+  await app.register(rateLimit, { global: false, store: DatabaseThrottleStore.for(app.db) as never });
   // Pages load only their own stylesheet and script, and cannot be framed (a framed sign-off
   // button could be clicked by a victim unawares). Reports set their own, stricter policy.
   await app.register(helmet, {

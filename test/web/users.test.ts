@@ -90,6 +90,26 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     expect((await form({ name: 'zhang', password: 'wrong again' }, '127.0.0.2')).status).toBe(429);
   });
 
+  it('one count across every collector on the database, kept across a restart', async () => {
+    // A second collector on the same database file, as behind a load balancer.
+    const other = await startTestCollector({ silenceScanSeconds: 0, dbPath: c.dbPath });
+    try {
+      for (let i = 0; i < 3; i++) expect((await form({ name: 'zhang', password: `guess ${i}` }, '127.0.0.5')).status).toBe(401);
+      for (let i = 3; i < 5; i++) expect((await postLoginForm(other.url, { name: 'zhang', password: `guess ${i}` }, { from: '127.0.0.5' })).status).toBe(401);
+      expect((await postLoginForm(other.url, { name: 'zhang', password: 'correct horse battery' }, { from: '127.0.0.5' })).status).toBe(429);
+      expect((await form({ name: 'zhang', password: 'correct horse battery' }, '127.0.0.5')).status).toBe(429);
+    } finally {
+      await other.stop({ keep: true });
+    }
+    // A collector started afresh on the database still refuses that source.
+    const restarted = await startTestCollector({ silenceScanSeconds: 0, dbPath: c.dbPath });
+    try {
+      expect((await postLoginForm(restarted.url, { name: 'zhang', password: 'correct horse battery' }, { from: '127.0.0.5' })).status).toBe(429);
+    } finally {
+      await restarted.stop({ keep: true });
+    }
+  }, 120_000);
+
   it('counts a source across user names, and X-Forwarded-For is ignored unless trustProxy says so', async () => {
     const users = new UsersRepository(c.db);
     users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
