@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { overallVerdict } from '../../../../checks/index.js';
+import { canonicalTimeZone, overallVerdict } from '../../../../checks/index.js';
 import { ProductsQuery, SitePatch, SiteParams } from '../../../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
-import { notFound } from '../../../errors.js';
+import { badRequest, notFound } from '../../../errors.js';
 import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import { auditBy, changeDetail } from '../../../identity/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
@@ -23,6 +23,13 @@ const PRODUCT_COLUMNS = [
   ['firstSeen', '首次发现'],
   ['lastSeen', '最近上报'],
 ] as const;
+
+/** The canonical IANA name, or 400: a zone Intl does not know would misfile every month. */
+function siteTimeZone(name: string): string {
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw badRequest('bad_time_zone', `/body/timeZone: "${name}" is not an IANA time zone name Intl knows (e.g. Asia/Shanghai, Europe/London)`);
+  return zone;
+}
 
 /** Sites, their settings, and the equipment record exported as the contract's product list. */
 export const sitesRoutes: FastifyPluginAsync = async (plain) => {
@@ -57,15 +64,16 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site',
     {
       config: { auth: { roles: EDITORS } },
-      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval', params: SiteParams, body: SitePatch },
+      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval, time zone', params: SiteParams, body: SitePatch },
     },
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
+      const patch = { ...request.body, ...(request.body.timeZone !== undefined ? { timeZone: siteTimeZone(request.body.timeZone) } : {}) };
       const site = app.db.transaction(() => {
         app.repos.sites.ensure(request.params.site, app.clock().getTime());
-        const row = app.repos.sites.update(request.params.site, request.body);
-        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(request.body) }, app.clock().getTime());
+        const row = app.repos.sites.update(request.params.site, patch);
+        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(patch) }, app.clock().getTime());
         return row;
       })();
       return siteJson(site!);
