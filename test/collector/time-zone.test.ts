@@ -85,6 +85,14 @@ describe('site time zone', () => {
     if (format !== 'csv') expect(text).toContain('2026-12-01 01:30 +08:00'); // generated (the CSV is one table)
   });
 
+  it('the product list API: JSON keeps ISO instants, its CSV prints local time with the offset', async () => {
+    const json = await call<{ products: { hostname: string; lastSeen: string }[] }>('GET', '/api/v1/sites/acme/products', t.engineer);
+    expect(json.body.products.find((p) => p.hostname === 'db02')?.lastSeen).toBe('2026-11-30T16:00:00.000Z');
+    const csv = await (await c.request('GET', '/api/v1/sites/acme/products?format=csv', { token: t.engineer })).text();
+    expect(csv).toContain('2026-12-01 00:00 +08:00');
+    expect(csv).not.toContain('T16:00:00');
+  });
+
   it('refuses a zone Intl does not know with a 400 that names it, and changes nothing', async () => {
     for (const zone of ['Mars/Olympus', '+08:00', 'Asia/Shanghai\n']) {
       const res = await call('PATCH', '/api/v1/sites/acme', t.engineer, { timeZone: zone });

@@ -7,6 +7,7 @@ import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import { auditBy, changeDetail } from '../../../identity/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
+import { formatTime } from '../../../reports/index.js';
 import { auditRoutes } from './audit.js';
 
 const PRODUCT_COLUMNS = [
@@ -112,14 +113,16 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      requireSite(request.params.site);
+      const site = requireSite(request.params.site);
       const shown = app.redactorFor(principal.role);
       const rows = app.repos.devices.listBySite(request.params.site).map((d) => productRow(shown.device(d)));
       // Addresses are not blanked but left out: a customer's list has no 地址 column at all.
       const columns = PRODUCT_COLUMNS.filter(([key]) => shown.showsConfiguration || key !== 'addresses');
       if (request.query.format === 'csv') {
         const header = columns.map(([en, zh]) => `${zh} ${en}`);
-        const csv = toCsv(header, rows.map((r) => columns.map(([key]) => r[key])));
+        // A spreadsheet is read by a person: times local in the site's zone with the offset (the JSON keeps ISO instants).
+        const local = (r: (typeof rows)[number]) => ({ ...r, firstSeen: formatTime(r.firstSeen, site.timeZone), lastSeen: formatTime(r.lastSeen, site.timeZone) });
+        const csv = toCsv(header, rows.map(local).map((r) => columns.map(([key]) => r[key])));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="products-${encodeURIComponent(request.params.site)}.csv"`)
