@@ -59,10 +59,11 @@ export function localParts(ms: number, zone: string): LocalParts {
 
 /** The zone's offset from UTC at an instant, minutes (+480 for China). */
 export function offsetMinutes(ms: number, zone: string): number {
-  const p = localParts(ms, zone);
-  const whole = Math.floor(ms / 1000) * 1000;
-  return Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - whole) / 60_000);
+  return offsetOf(ms, localParts(ms, zone));
 }
+
+const offsetOf = (ms: number, p: LocalParts): number =>
+  Math.round((Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - Math.floor(ms / 1000) * 1000) / 60_000);
 
 /**
  * The instant a wall-clock reading names in a zone (month index 0-based and allowed to overflow,
@@ -87,7 +88,8 @@ export function formatOffset(minutes: number): string {
 /** `2026-12-01 01:30 +08:00`: what every page, PDF, spreadsheet and form prints. */
 export function formatLocalTime(ms: number, zone: string): string {
   const p = localParts(ms, zone);
-  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)} ${formatOffset(offsetMinutes(ms, zone))}`;
+  // One Intl call per time: the offset comes from the same wall-clock reading.
+  return `${p.year}-${pad(p.month)}-${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)} ${formatOffset(offsetOf(ms, p))}`;
 }
 
 /** `YYYY-MM-DD` of an instant in the zone. */
