@@ -38,3 +38,16 @@ export function exitCodeFor(verdicts: Verdict[]): 0 | 1 | 3 {
 
 export { renderForm, FORM_COLUMNS } from './form/render.js';
 export { displayWidth } from './form/width.js';
+export {
+  DEFAULT_TIME_ZONE,
+  canonicalTimeZone,
+  formatLocalTime,
+  formatOffset,
+  localDay,
+  localHalf,
+  localMonth,
+  localParts,
+  localQuarter,
+  offsetMinutes,
+  zonedInstant,
+} from './calendar.js';

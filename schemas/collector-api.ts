@@ -25,6 +25,8 @@ export const SitePatch = Type.Object(
     /** Replaces the site's overrides; `{}` clears them. */
     thresholds: Type.Optional(ThresholdOverrides),
     expectedIntervalS: Type.Optional(Nullable(Type.Integer({ minimum: 10, maximum: 90 * 86400 }))),
+    /** IANA time zone, e.g. `Asia/Shanghai` (the default) or `Europe/London`; checked against Intl's tz database. */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'IANA time zone name; months are cut and times printed in it' })),
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -129,6 +129,8 @@ export const SiteFile = Type.Object(
   {
     site: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
     customer: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The site's IANA time zone (default Asia/Shanghai): the printed forms show local time in it. */
+    time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** Defaults for every server: user, port, auth. */
     ssh: Type.Optional(
       Type.Object(

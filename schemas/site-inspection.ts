@@ -72,6 +72,8 @@ export const SiteInspection = Type.Object(
   {
     site: SiteName(),
     customer: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The site's IANA time zone the forms print in (absent in files written before it existed: Asia/Shanghai). */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     startedAt: Timestamp,
     finishedAt: Timestamp,
     durationMs: Type.Integer({ minimum: 0 }),

@@ -16,7 +16,7 @@ import {
   type Verdict,
   XunjianError,
 } from '../../schemas/index.js';
-import { evaluateReport, newReportId, overallVerdict, resolveThresholds } from '../index.js';
+import { DEFAULT_TIME_ZONE, evaluateReport, newReportId, overallVerdict, resolveThresholds } from '../index.js';
 import { allUnknownGaps, collectSsh, type SshTarget } from '../sources/ssh/index.js';
 import { loadSiteFile, type LoadedSite, type SiteDevice, type SiteServerTarget, type SiteSnmpTarget } from './site-file.js';
 import { collectSnmpDevice, type SnmpCollect } from './snmp-adapter.js';
@@ -243,6 +243,7 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
   return {
     site: siteName,
     ...(loaded.site.customer ? { customer: loaded.site.customer } : {}),
+    timeZone: loaded.site.time_zone ?? DEFAULT_TIME_ZONE,
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(finished).toISOString(),
     durationMs: finished - started,

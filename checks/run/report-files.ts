@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CheckResult, Lang, Verdict } from '../../schemas/index.js';
-import { CHECKS, FORM_COLUMNS, VERDICT_LABELS, evaluateReport, scrubAddresses } from '../index.js';
+import { CHECKS, DEFAULT_TIME_ZONE, FORM_COLUMNS, VERDICT_LABELS, evaluateReport, formatLocalTime, localDay, scrubAddresses } from '../index.js';
 import { sealInspection } from './field-seal.js';
 import type { DeviceInspection, SiteInspection } from './inspect-site.js';
 
@@ -21,15 +21,19 @@ export interface InspectionFiles {
   html: Record<Lang, string>;
 }
 
-/** `YYYY-MM-DD` in the engineer's local time: the day the inspection was made on site. */
-export function localDate(iso: string): string {
-  const d = new Date(iso);
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+/** The site's zone: the inventory's `time_zone`, or the default for files written before it existed. */
+const zoneOf = (inspection: SiteInspection): string => inspection.timeZone ?? DEFAULT_TIME_ZONE;
+
+/** `YYYY-MM-DD` in the site's time zone: the day the inspection was made on site. */
+export function localDate(iso: string, zone: string): string {
+  return localDay(Date.parse(iso), zone);
 }
 
+/** A time printed on the form: local in the site's zone with its offset (`2026-12-01 01:30 +08:00`). */
+const printed = (iso: string, zone: string): string => formatLocalTime(Date.parse(iso), zone);
+
 export function inspectionDirName(inspection: SiteInspection): string {
-  return `${inspection.site}-${localDate(inspection.startedAt)}`;
+  return `${inspection.site}-${localDate(inspection.startedAt, zoneOf(inspection))}`;
 }
 
 /** Escaped for HTML, and without addresses: everything printed here may reach the customer. */
@@ -109,14 +113,14 @@ function formRows(results: CheckResult[], lang: Lang): string {
     .join('\n');
 }
 
-function deviceSection(d: DeviceInspection, results: CheckResult[], lang: Lang): string {
+function deviceSection(d: DeviceInspection, results: CheckResult[], lang: Lang, zone: string): string {
   const t = TEXT[lang];
   const id = d.report.identity;
   const meta = [
     [t.kind, id.kind],
     [t.os, id.os ?? ''],
     [t.model, [id.vendor, id.model, id.serial ? `S/N ${id.serial}` : ''].filter(Boolean).join(' ')],
-    [t.time, `${d.report.window.start} → ${d.report.window.end}`],
+    [t.time, `${printed(d.report.window.start, zone)} → ${printed(d.report.window.end, zone)}`],
   ]
     .filter(([, v]) => v)
     .map(([k, v]) => `<tr><td>${esc(k!)}</td><td>${esc(v!)}</td></tr>`)
@@ -155,13 +159,13 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
   const itemsHead = [t.device, FORM_COLUMNS[lang][1], t.verdict, FORM_COLUMNS[lang][4], FORM_COLUMNS[lang][6]].map((h) => `<th>${esc(h!)}</th>`).join('');
   return `<!doctype html>
 <html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
-<title>${esc(t.title)} — ${esc(inspection.site)} ${esc(localDate(inspection.startedAt))}</title>
+<title>${esc(t.title)} — ${esc(inspection.site)} ${esc(localDate(inspection.startedAt, zoneOf(inspection)))}</title>
 <style>${CSS}</style></head><body>
 <h1>${esc(t.title)}</h1>
 <table class="meta">
 <tr><td>${esc(t.site)}</td><td>${esc(inspection.site)}</td></tr>
 ${inspection.customer ? `<tr><td>${esc(t.customer)}</td><td>${esc(inspection.customer)}</td></tr>` : ''}
-<tr><td>${esc(t.time)}</td><td>${esc(inspection.startedAt)} → ${esc(inspection.finishedAt)}</td></tr>
+<tr><td>${esc(t.time)}</td><td>${esc(printed(inspection.startedAt, zoneOf(inspection)))} → ${esc(printed(inspection.finishedAt, zoneOf(inspection)))}</td></tr>
 </table>
 <section class="summary">
 <h2>${esc(t.summary)}</h2>
@@ -175,7 +179,7 @@ ${itemRows ? `<table><thead><tr>${itemsHead}</tr></thead><tbody>\n${itemRows}\n<
 ${deviceRows}
 </tbody></table>
 </section>
-${perDevice.map(({ d, results }) => deviceSection(d, results, lang)).join('\n')}
+${perDevice.map(({ d, results }) => deviceSection(d, results, lang, zoneOf(inspection))).join('\n')}
 <p class="sign">${esc(t.sign)}</p>
 </body></html>
 `;

@@ -52,6 +52,15 @@ describe('site file', () => {
     expect(() => writeExampleSiteFile(path)).toThrow(/already exists/);
   });
 
+  it("the site's time zone: an IANA name, spelled canonically; anything else names its line", () => {
+    const base = `site: hq\nssh: { user: root, auth: { agent: true } }\nservers:\n  - host: a\n`;
+    expect(parseSiteFile(`${base}time_zone: europe/london\n`, 'hq.yaml').site.time_zone).toBe('Europe/London');
+    expect(parseSiteFile(base, 'hq.yaml').site.time_zone).toBeUndefined();
+    const e = errorOf(`${base}time_zone: Mars/Olympus\n`);
+    expect(e.issues[0]).toMatchObject({ path: '/time_zone', line: 5 });
+    expect(e.message).toMatch(/"Mars\/Olympus" is not an IANA time zone name/);
+  });
+
   it('names the line and field of a wrong type', () => {
     const e = errorOf(['site: hq', 'ssh: { user: root, auth: { agent: true } }', 'servers:', '  - host: a', '  - host: b', '    port: nope', ''].join('\n'));
     expect(e.issues[0]).toMatchObject({ path: '/servers/1/port', line: 6 });

@@ -16,6 +16,7 @@ import {
   type BmcAccess,
   type HmcAccess,
 } from '../../schemas/index.js';
+import { canonicalTimeZone } from '../calendar.js';
 import { Value } from '@sinclair/typebox/value';
 
 export interface SiteFileIssue {
@@ -234,6 +235,11 @@ export function parseSiteFile(text: string, file = 'site.yaml'): LoadedSite {
   for (const device of Object.keys(site.thresholds?.devices ?? {})) {
     if (!seen.has(device)) more.push({ path: `/thresholds/devices/${device.replace(/~/g, '~0').replace(/\//g, '~1')}`, message: `no device named "${device}" in this site` });
   }
+  if (site.time_zone !== undefined) {
+    const zone = canonicalTimeZone(site.time_zone);
+    if (!zone) more.push({ path: '/time_zone', message: `"${site.time_zone}" is not an IANA time zone name (e.g. Asia/Shanghai, Europe/London)` });
+    else site.time_zone = zone;
+  }
   if (more.length > 0) throw new SiteFileError(file, more.map((i) => ({ ...i, line: lineOf(doc, lc, i.path) })));
 
   return {
@@ -270,6 +276,7 @@ export const EXAMPLE_SITE_FILE = `# Xunjian site inventory (巡检站点清单).
 # environment variable that holds them (*_env), or asked for (password_prompt: true).
 site: hq                      # short name: letters, digits, . _ -; used in report folder names
 customer: 示例客户 Example Customer Ltd.
+time_zone: Asia/Shanghai      # IANA name; the printed forms show local time in it (default Asia/Shanghai)
 
 ssh:                          # defaults for every server below
   user: root

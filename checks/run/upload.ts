@@ -19,6 +19,7 @@ import {
   validate,
   type Report,
 } from '../../schemas/index.js';
+import { canonicalTimeZone, DEFAULT_TIME_ZONE, localMonth } from '../calendar.js';
 import { isSealed, openSealed } from './field-seal.js';
 
 export interface UploadTarget {
@@ -98,10 +99,29 @@ export function readInspectionFile(path: string, site?: string, fieldKey?: strin
   return { site: named, forms, file, savedByInspect: false };
 }
 
-/** `YYYY-MM` in UTC, the collector's inspection month. */
-export function monthOf(report: Report): string {
-  // The window end may carry an offset (+08:00): the month is taken after converting to UTC.
-  return new Date(report.window.end).toISOString().slice(0, 7);
+/** `YYYY-MM` in the site's time zone: the collector's inspection month. */
+export function monthOf(report: Report, zone: string): string {
+  // The window end may carry any offset (+08:00): the instant is what counts, read in the site's zone.
+  return localMonth(Date.parse(report.window.end), zone);
+}
+
+/**
+ * The site's time zone on the collector, which cuts its months (the site exists: its reports were
+ * just stored). A collector from before site time zones answers without one: it cuts in UTC.
+ */
+async function siteZone(target: UploadTarget, collectors: Collectors, site: string): Promise<string> {
+  const base = collectors.urls[collectors.current]!;
+  const url = new URL(`api/v1/sites/${encodeURIComponent(site)}`, base.endsWith('/') ? base : `${base}/`);
+  try {
+    const response = await fetch(url, { headers: { authorization: `Bearer ${target.token}` }, signal: AbortSignal.timeout(target.timeoutMs ?? 30_000) });
+    if (!response.ok) return DEFAULT_TIME_ZONE;
+    const zone = ((await response.json()) as { timeZone?: unknown }).timeZone;
+    if (zone === undefined) return 'UTC';
+    return typeof zone === 'string' ? (canonicalTimeZone(zone) ?? DEFAULT_TIME_ZONE) : DEFAULT_TIME_ZONE;
+  } catch {
+    // Unreachable now though it just answered: the default; a wrong month is refused with a 400 that says so.
+    return DEFAULT_TIME_ZONE;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -185,9 +205,10 @@ export async function uploadInspection(target: UploadTarget, { site, forms }: Fo
     if (status === 201) outcome.reports.stored++;
     else outcome.reports.duplicates++;
   }
+  const zone = await siteZone(target, collectors, site);
   const byMonth = new Map<string, InspectionForm[]>();
   for (const form of forms) {
-    const month = monthOf(form.report);
+    const month = monthOf(form.report, zone);
     byMonth.set(month, [...(byMonth.get(month) ?? []), { ...form, report: { ...form.report, site } }]);
   }
   for (const [month, monthForms] of [...byMonth].sort(([a], [b]) => a.localeCompare(b))) {

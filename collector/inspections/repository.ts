@@ -12,6 +12,7 @@ import {
 } from '../../schemas/index.js';
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Db } from '../storage/db.js';
+import { DEFAULT_TIME_ZONE } from '../../checks/index.js';
 import { monthBounds, monthOf } from './month.js';
 
 interface RawInspection {
@@ -93,13 +94,19 @@ export class InspectionsRepository {
     };
   }
 
+  /** The site's time zone: its months are cut at local midnight (a site not yet on record: the default). */
+  private zoneOf(site: string): string {
+    const row = this.db.prepare('SELECT time_zone FROM sites WHERE name = ?').get(site) as { time_zone: string } | undefined;
+    return row?.time_zone ?? DEFAULT_TIME_ZONE;
+  }
+
   /**
    * The month's rows: for every device × check, the latest result whose report window ended in
    * the month — from reports the collector received or field inspections uploaded, whichever is
    * later. A device on record with no result for a check gets an `unknown` row saying so.
    */
   assemble(site: string, month: string): InspectionRow[] {
-    const { start, end } = monthBounds(month);
+    const { start, end } = monthBounds(month, this.zoneOf(site));
     const best = new Map<string, Candidate>();
     const offer = (c: Candidate) => {
       const key = `${c.row.device}\u0000${c.row.check}`;
@@ -136,7 +143,7 @@ export class InspectionsRepository {
 
   /** The latest revision (a draft not yet stored is revision 1), or revision `n`. */
   get(site: string, month: string, revision?: number): Inspection {
-    monthBounds(month);
+    monthBounds(month, this.zoneOf(site));
     const raw = revision === undefined ? this.s.latest.get(site, month) : this.s.revision.get(site, month, revision);
     if (!raw && revision !== undefined && revision !== 1) throw notFound(`no revision ${revision} of ${site} ${month}`);
     const revisions = this.s.revisions.all(site, month).map((r) => ({ revision: r.revision, status: r.status, confirmedAt: iso(r.confirmed_at) }));
@@ -179,7 +186,7 @@ export class InspectionsRepository {
 
   /** The draft to change: the latest revision when it is a draft (created on first use); 409 otherwise. */
   private draft(site: string, month: string, by: string, now: number, what: string): RawInspection {
-    monthBounds(month);
+    monthBounds(month, this.zoneOf(site));
     const latest = this.s.latest.get(site, month);
     if (!latest) return this.s.create.get(site, month, 1, '', null, now, by)!;
     if (latest.status === 'draft') return latest;
@@ -214,7 +221,7 @@ export class InspectionsRepository {
   /** The customer's confirmation: locks the revision. */
   confirm(site: string, month: string, by: string, now: number): Inspection {
     this.db.transaction(() => {
-      monthBounds(month);
+      monthBounds(month, this.zoneOf(site));
       const latest = this.s.latest.get(site, month);
       if (!latest || latest.status === 'draft') throw conflict(`cannot confirm ${site} ${month}: the engineer has not signed it`);
       if (latest.status === 'confirmed') throw conflict(`revision ${latest.revision} of ${site} ${month} is already confirmed`);
@@ -226,7 +233,7 @@ export class InspectionsRepository {
   /** An amendment: revision n+1, a draft with the notes carried over, after a sign-off. */
   amend(site: string, month: string, reason: string, by: string, now: number): Inspection {
     this.db.transaction(() => {
-      monthBounds(month);
+      monthBounds(month, this.zoneOf(site));
       const latest = this.s.latest.get(site, month);
       if (!latest || latest.status === 'draft') {
         throw conflict(`nothing to amend: ${site} ${month} is a draft (revision ${latest?.revision ?? 1}); change it directly`);
@@ -242,7 +249,7 @@ export class InspectionsRepository {
    * latest revision is signed or confirmed (resending what was already stored is fine).
    */
   upload(site: string, month: string, forms: InspectionForm[], by: string, now: number): InspectionUploadResult {
-    const { start, end } = monthBounds(month);
+    const { start, end } = monthBounds(month, this.zoneOf(site));
     return this.db.transaction(() => {
       const accepted: string[] = [];
       const duplicates: string[] = [];
@@ -252,7 +259,7 @@ export class InspectionsRepository {
         if (r.site !== undefined && r.site !== site) throw badRequest('wrong_site', `/body/${i}/report/site: ${r.site} is not ${site}`);
         const windowEnd = Date.parse(r.window.end);
         if (windowEnd < start || windowEnd >= end) {
-          throw badRequest('wrong_month', `/body/${i}/report/window/end: ${r.window.end} is in ${monthOf(windowEnd)}, not ${month}`);
+          throw badRequest('wrong_month', `/body/${i}/report/window/end: ${r.window.end} is in ${monthOf(windowEnd, this.zoneOf(site))}, not ${month}`);
         }
         if (this.s.uploadSeen.get(r.id) || fresh.some((f) => f.report.id === r.id)) duplicates.push(r.id);
         else fresh.push(form);

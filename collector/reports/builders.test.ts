@@ -22,7 +22,7 @@ describe('report builders (pure)', () => {
   it('inspection: figures from the rows, the form per device in catalogue order', () => {
     const rows = [row('a', 'SXKR-002', 'normal'), row('a', 'SXKR-001', 'abnormal'), row('b', 'SXKR-001', 'unknown'), row('b', 'SXKR-002', 'normal')];
     const doc = buildInspectionReport({
-      site: 's', siteTitle: null, lang: 'en', now: new Date('2026-12-01T00:00:00Z'), devices: [],
+      site: 's', siteTitle: null, timeZone: 'UTC', lang: 'en', now: new Date('2026-12-01T00:00:00Z'), devices: [],
       inspection: { month: '2026-11', revision: 1, status: 'draft', rows, notes: '', signedBy: null, signedAt: null, confirmedBy: null, confirmedAt: null },
     });
     const facts = Object.fromEntries(doc.facts.map((f) => [f.key, f.value]));
@@ -33,18 +33,18 @@ describe('report builders (pure)', () => {
   });
 
   it('availability: downtime clipped to the period, over devices × elapsed time', () => {
-    const q = quarterPeriod('2026-Q4');
+    const q = quarterPeriod('2026-Q4', 'UTC');
     const t = ticket({ openedAt: '2026-09-30T18:00:00.000Z' }); // 6 h before the quarter, resolved 06:00 on 10 Nov
     expect(downtimeOf(t, q, Date.parse('2026-12-01T00:00:00Z'))).toBe(Date.parse('2026-11-10T06:00:00Z') - Date.parse('2026-10-01T00:00:00Z'));
     expect(downtimeOf(ticket({ subject: 'SXKR-004' }), q, Date.now())).toBe(0);
-    const month = monthPeriod('2026-11');
+    const month = monthPeriod('2026-11', 'UTC');
     expect(availability(10, 3 * 86_400_000, month, month.end)).toBeCloseTo(99, 10);
     expect(availability(0, 0, month, month.end)).toBeNull();
   });
 
   it('health: SLA met and late counts and mean minutes per stage', () => {
     const doc = buildHealthReport({
-      site: 's', siteTitle: null, lang: 'en', now: new Date('2026-12-01T00:00:00Z'), period: monthPeriod('2026-11'),
+      site: 's', siteTitle: null, timeZone: 'UTC', lang: 'en', now: new Date('2026-12-01T00:00:00Z'), period: monthPeriod('2026-11', 'UTC'),
       devices: [{ hostname: 'd1', kind: 'server', latest: { 'SXKR-004': 'abnormal' } }], tickets: [ticket({})],
     });
     const sla = doc.sections.find((s) => s.heading.startsWith('Response and recovery'))!.table!.rows;
@@ -59,7 +59,7 @@ describe('report builders (pure)', () => {
 
   it('CSV cells that a spreadsheet would run as formulas are defused', () => {
     const doc = buildInspectionReport({
-      site: 's', siteTitle: null, lang: 'zh', now: new Date(), devices: [],
+      site: 's', siteTitle: null, timeZone: 'UTC', lang: 'zh', now: new Date(), devices: [],
       inspection: { month: '2026-11', revision: 1, status: 'draft', rows: [row('=cmd|calc', 'SXKR-001', 'abnormal')], notes: '', signedBy: null, signedAt: null, confirmedBy: null, confirmedAt: null },
     });
     expect(renderCsv(doc, 0)).toContain("'=cmd|calc");

@@ -55,6 +55,8 @@ export interface ReportDocument {
   title: string;
   site: string;
   siteTitle: string | null;
+  /** The site's IANA zone: every time in the document is printed local with its offset. */
+  timeZone: string;
   /** `2026-11`, `2026-Q4`, `2026-H2`, `2026`, or the snapshot date for the product list. */
   period: string;
   generatedAt: string;

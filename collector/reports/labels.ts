@@ -1,4 +1,4 @@
-import { CHECKS, VERDICT_LABELS } from '../../checks/index.js';
+import { CHECKS, formatLocalTime, VERDICT_LABELS } from '../../checks/index.js';
 import type { CheckId, Lang, Verdict } from '../../schemas/index.js';
 
 /** The words of the reports, in both languages; one table so a missing translation is a type error. */
@@ -127,9 +127,12 @@ export function checkName(lang: Lang, id: CheckId | string): string {
   return id;
 }
 
-/** Report times: UTC, minute precision, no "T" (printed forms). */
-export const formatTime = (iso: string | number | null | undefined): string => {
+/**
+ * Times a person reads: local in the site's zone, minute precision, with the offset
+ * (`2026-12-01 01:30 +08:00`). The zone is required so that a caller cannot forget it.
+ */
+export const formatTime = (iso: string | number | null | undefined, zone: string): string => {
   if (iso === null || iso === undefined) return '';
-  const d = typeof iso === 'number' ? new Date(iso) : new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const ms = typeof iso === 'number' ? iso : Date.parse(iso);
+  return Number.isNaN(ms) ? '' : formatLocalTime(ms, zone);
 };

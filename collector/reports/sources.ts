@@ -11,6 +11,7 @@ import { buildInspectionReport } from './builders/inspection.js';
 import { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
 import { buildProductsReport } from './builders/products.js';
 import type { ReportDocument, ReportKind } from './document.js';
+import { localHalf } from '../../checks/index.js';
 import { halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterPeriod, yearPeriod, type Period } from './period.js';
 import { buildSummaryReport } from './builders/summary.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
@@ -110,13 +111,14 @@ function ticketsDuring(sources: ReportSources, site: string, period: Period, now
 /** Builds one report of one site from the database. */
 export function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): ReportDocument {
   const site = requireSite(sources, req.site);
-  const base = { site: site.name, siteTitle: site.title, lang: req.lang, now: req.now };
-  const month = req.month ?? monthOfTime(req.now.getTime());
+  const zone = site.timeZone;
+  const base = { site: site.name, siteTitle: site.title, timeZone: zone, lang: req.lang, now: req.now };
+  const month = req.month ?? monthOfTime(req.now.getTime(), zone);
   const devices = sources.repos.devices.listBySite(site.name);
 
   switch (kind) {
     case 'inspection': {
-      monthPeriod(month);
+      monthPeriod(month, zone);
       const stored = sources.inspections.get(site.name, month);
       const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
@@ -132,7 +134,7 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
         }),
       });
     case 'performance': {
-      const period = monthPeriod(month);
+      const period = monthPeriod(month, zone);
       const byDevice = new Map<number, MetricAggregate[]>();
       for (const a of sources.queries.performance(site.name, period.start, period.end)) {
         const list = byDevice.get(a.deviceId) ?? [];
@@ -170,11 +172,11 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
         const t = req.shown.ticket(sources.tickets.get(req.ticket, req.now));
         return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t] });
       }
-      const period = monthPeriod(month);
+      const period = monthPeriod(month, zone);
       return buildFaultsReport({ ...base, period: month, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
     case 'health': {
-      const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime()));
+      const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime(), zone), zone);
       const healthDevices: HealthDevice[] = devices
         .filter((d) => d.firstSeen < period.end)
         .map((d) => ({
@@ -186,8 +188,8 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
     }
     case 'summary': {
       const now = req.now;
-      const period = req.year ? yearPeriod(req.year) : halfPeriod(req.half ?? `${now.getUTCFullYear()}-H${now.getUTCMonth() < 6 ? 1 : 2}`);
-      const months = monthsOf(period).filter((m) => monthPeriod(m).start <= now.getTime());
+      const period = req.year ? yearPeriod(req.year, zone) : halfPeriod(req.half ?? localHalf(now.getTime(), zone), zone);
+      const months = monthsOf(period, zone).filter((m) => monthPeriod(m, zone).start <= now.getTime());
       return buildSummaryReport({
         ...base,
         period,

@@ -10,6 +10,8 @@ export interface SiteRow {
   notes: string | null;
   thresholds: ThresholdOverrides | undefined;
   expectedIntervalS: number | null;
+  /** IANA name: months are cut and times printed in it. */
+  timeZone: string;
   createdAt: number;
   lastSeen: number | null;
 }
@@ -21,6 +23,7 @@ interface RawSite {
   notes: string | null;
   thresholds: string | null;
   expected_interval_s: number | null;
+  time_zone: string;
   created_at: number;
   last_seen: number | null;
 }
@@ -32,6 +35,7 @@ const fromRaw = (r: RawSite): SiteRow => ({
   notes: r.notes,
   thresholds: parseJson<ThresholdOverrides>(r.thresholds),
   expectedIntervalS: r.expected_interval_s,
+  timeZone: r.time_zone,
   createdAt: r.created_at,
   lastSeen: r.last_seen,
 });
@@ -41,6 +45,8 @@ export interface SitePatch {
   notes?: string | null;
   thresholds?: ThresholdOverrides;
   expectedIntervalS?: number | null;
+  /** Canonical IANA name (validated by the caller). */
+  timeZone?: string;
 }
 
 /** The API's view of a site. */
@@ -51,6 +57,7 @@ export function siteJson(s: SiteRow) {
     notes: s.notes,
     thresholds: s.thresholds ?? null,
     expectedIntervalS: s.expectedIntervalS,
+    timeZone: s.timeZone,
     createdAt: iso(s.createdAt),
     lastSeen: iso(s.lastSeen),
   };
@@ -75,7 +82,8 @@ export class SitesRepository {
          title = CASE WHEN @setTitle THEN @title ELSE title END,
          notes = CASE WHEN @setNotes THEN @notes ELSE notes END,
          thresholds = CASE WHEN @setThresholds THEN @thresholds ELSE thresholds END,
-         expected_interval_s = CASE WHEN @setInterval THEN @interval ELSE expected_interval_s END
+         expected_interval_s = CASE WHEN @setInterval THEN @interval ELSE expected_interval_s END,
+         time_zone = coalesce(@timeZone, time_zone)
        WHERE name = @name`,
     );
   }
@@ -110,6 +118,7 @@ export class SitesRepository {
       thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
       setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
       interval: patch.expectedIntervalS ?? null,
+      timeZone: patch.timeZone ?? null,
     });
     return this.get(name);
   }

@@ -1,3 +1,4 @@
+import { localDay } from '../../checks/index.js';
 import { html, type SafeHtml } from '../html/index.js';
 import type { HourlyPoint } from '../repositories/index.js';
 import type { SeriesReading } from '../reports/store.js';
@@ -51,7 +52,7 @@ export function trendsOf(readings: SeriesReading[], hourly: HourlyPoint[]): Tren
 }
 
 /** An inline SVG line chart (no library): the series, its min/max labels and an optional limit line. */
-export function lineChart(title: string, points: Point[], o: { unit: string; min?: number; max?: number; limit?: number; id: string }): SafeHtml {
+export function lineChart(title: string, points: Point[], o: { unit: string; min?: number; max?: number; limit?: number; id: string; zone: string }): SafeHtml {
   const W = 640;
   const H = 170;
   const L = 40;
@@ -67,7 +68,8 @@ export function lineChart(title: string, points: Point[], o: { unit: string; min
   const y = (v: number) => T + (1 - (v - lo) / (hi - lo || 1)) * (H - T - B);
   const path = points.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
   const peak = points.reduce((a, b) => (b.value > a.value ? b : a));
-  const day = (t: number) => new Date(t).toISOString().slice(5, 10);
+  // The site's calendar day: a sample at 01:00 China time belongs to that day, not UTC's previous one.
+  const day = (t: number) => localDay(t, o.zone).slice(5);
   const limit = o.limit !== undefined ? html`<line x1="${L}" x2="${W - 8}" y1="${y(o.limit)}" y2="${y(o.limit)}" class="limit"/><text x="${W - 8}" y="${y(o.limit) - 3}" text-anchor="end" class="limit">${o.limit}${o.unit}</text>` : '';
   return html`<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption>
 <svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}" data-points="${points.length}" data-peak="${peak.value.toFixed(1)}">

@@ -41,7 +41,7 @@ const row = (i: Inspection, device: string, check: string) => i.rows.find((r) =>
 
 describe('monthly inspection records', () => {
   it('assembles the latest result of every device × check in the month', async () => {
-    await send('db01', '2026-10-31T23:59:00.000Z', { cpuAvg: 60 }); // October: not in November's record
+    await send('db01', '2026-10-31T15:59:00.000Z', { cpuAvg: 60 }); // 23:59 on 31 October China time: not in November's record
     await send('db01', '2026-11-02T10:00:00.000Z', { cpuAvg: 60 });
     await send('db01', '2026-11-03T10:00:00.000Z', { psuFault: true });
     await send('web01', '2026-11-03T11:00:00.000Z', { logGap: true });
@@ -94,7 +94,7 @@ describe('monthly inspection records', () => {
     expect(signed.body).toMatchObject({ status: 'signed', signedBy: 'Zhang San', signedAt: '2026-11-30T17:00:00.000Z', locked: false });
 
     // A report arriving after the sign-off does not change the signed rows.
-    await send('db01', '2026-11-30T16:59:00.000Z', { cpuAvg: 60 });
+    await send('db01', '2026-11-30T15:30:00.000Z', { cpuAvg: 60 }); // 23:30 on 30 November China time: still November
     expect(row((await call<Inspection>('GET', path, t.customer)).body, 'db01', 'SXKR-001').verdict).toBe('normal');
     const notes = await call('PUT', `${path}/notes`, t.engineer, { notes: 'late change' });
     expect(notes.status).toBe(409);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { closedPort, startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
-import { inspectSite, parseSiteFile, writeInspectionFiles, type ProgressEvent, type SiteInspection } from '../../checks/run/index.js';
+import { inspectSite, parseSiteFile, renderInspectionHtml, writeInspectionFiles, type ProgressEvent, type SiteInspection } from '../../checks/run/index.js';
 
 const GOOD = Array.from({ length: 20 }, (_, i) => 2210 + i);
 const CHANGED_KEY_PORT = 2230;
@@ -223,5 +223,18 @@ describe('inspect a site over SSH', () => {
     expect(en).toContain('<th>Expected</th>');
     expect(en).toContain('abnormal');
     expect(en).toContain('HOST KEY HAS CHANGED');
+  });
+
+  it("prints the form's times local in the site's zone with the offset (default Asia/Shanghai)", () => {
+    expect(inspection.timeZone).toBe('Asia/Shanghai');
+    // The same real run, its start pinned so the printed text can be compared exactly.
+    const pinned = { ...inspection, startedAt: '2026-11-30T17:30:00.000Z', finishedAt: '2026-11-30T17:31:00.000Z' };
+    const zh = renderInspectionHtml(pinned, 'zh');
+    expect(zh).toContain('2026-12-01 01:30 +08:00 → 2026-12-01 01:31 +08:00');
+    // Each device's report window too: every 巡检时间 row is local with the offset, none ISO UTC.
+    const times = [...zh.matchAll(/巡检时间<\/td><td>([^<]*)/g)].map((m) => m[1]);
+    expect(times).toHaveLength(inspection.devices.length + 1);
+    for (const time of times) expect(time).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d \+08:00 → \d{4}-\d\d-\d\d \d\d:\d\d \+08:00$/);
+    expect(renderInspectionHtml({ ...pinned, timeZone: 'Europe/London' }, 'en')).toContain('2026-11-30 17:30 +00:00');
   });
 });

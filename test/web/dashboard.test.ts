@@ -151,7 +151,8 @@ describe('dashboard in Chromium', () => {
     await Promise.all([eng.waitForURL(/\/maintenance$/), eng.click('#maintenance-form button[type=submit]')]);
     const row = eng.locator('#maintenance tr', { hasText: '升级 db01 固件' });
     expect(await row.textContent()).toContain('requested');
-    expect(await row.textContent()).toContain('2026-12-01 14:00 UTC');
+    // The datetime-local input is read in the site's zone (Asia/Shanghai by default) and printed back with its offset.
+    expect(await row.textContent()).toContain('2026-12-01 14:00 +08:00');
     expect(await eng.locator('button[data-decide]').count()).toBe(0); // only the customer approves
     await eng.context().close();
 

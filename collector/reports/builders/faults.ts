@@ -6,6 +6,7 @@ import { symptomText } from '../wording.js';
 export interface FaultsReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   /** `2026-11`, or `ticket 12` for one ticket's report. */
@@ -52,9 +53,9 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
           checkName(lang, t.subject),
           t.priority,
           symptomText(lang, t.symptom),
-          formatTime(t.openedAt),
-          formatTime(t.recoveredAt ?? stamp(t, 'resolved')),
-          formatTime(stamp(t, 'closed')),
+          formatTime(t.openedAt, input.timeZone),
+          formatTime(t.recoveredAt ?? stamp(t, 'resolved'), input.timeZone),
+          formatTime(stamp(t, 'closed'), input.timeZone),
           { text: t.status, tone: t.status === 'closed' ? 'normal' : t.overdue ? 'abnormal' : 'unknown' },
         ]),
       },
@@ -73,7 +74,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
                 { label: w('replacedAt'), width: 1.3 },
                 { label: w('by'), width: 1 },
               ],
-              rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at), p.by]),
+              rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at, input.timeZone), p.by]),
             },
           }
         : { paragraphs: [w('none')] }),
@@ -97,7 +98,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
         rows: visits.map(({ t, r }): CellValue[] => [
           `#${t.id}`,
           t.device,
-          formatTime(r.arrivedAt),
+          formatTime(r.arrivedAt, input.timeZone),
           r.workDone,
           { text: resultLabel(lang, r.result), tone: r.result === 'fixed' ? 'normal' : 'abnormal' },
           r.openIssues ?? '',
@@ -113,6 +114,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
     title: w('faultsTitle'),
     site: input.site,
     siteTitle: input.siteTitle,
+    timeZone: input.timeZone,
     period: input.period,
     generatedAt: input.now.toISOString(),
     facts: [

@@ -15,6 +15,7 @@ export interface HealthDevice {
 export interface HealthReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   period: Period;
@@ -113,6 +114,7 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
     title: w('healthTitle'),
     site: input.site,
     siteTitle: input.siteTitle,
+    timeZone: input.timeZone,
     period: period.label,
     generatedAt: input.now.toISOString(),
     facts: [

@@ -13,6 +13,7 @@ export interface DeviceHeading {
 export interface InspectionReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   inspection: Pick<Inspection, 'month' | 'revision' | 'status' | 'rows' | 'notes' | 'signedBy' | 'signedAt' | 'confirmedBy' | 'confirmedAt'>;
@@ -119,13 +120,14 @@ export function buildInspectionReport(input: InspectionReportInput): ReportDocum
     title: w('inspectionTitle'),
     site: input.site,
     siteTitle: input.siteTitle,
+    timeZone: input.timeZone,
     period: inspection.month,
     generatedAt: input.now.toISOString(),
     facts,
     sections,
     signatures: [
-      { label: w('engineerSignature'), name: inspection.signedBy, at: inspection.signedAt ? formatTime(inspection.signedAt) : null },
-      { label: w('customerSignature'), name: inspection.confirmedBy, at: inspection.confirmedAt ? formatTime(inspection.confirmedAt) : null },
+      { label: w('engineerSignature'), name: inspection.signedBy, at: inspection.signedAt ? formatTime(inspection.signedAt, input.timeZone) : null },
+      { label: w('customerSignature'), name: inspection.confirmedBy, at: inspection.confirmedAt ? formatTime(inspection.confirmedAt, input.timeZone) : null },
     ],
     landscape: true,
   };

@@ -18,6 +18,7 @@ export interface PerformanceRow {
 export interface PerformanceReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   month: string;
@@ -52,10 +53,10 @@ export function buildPerformanceReport(input: PerformanceReportInput): ReportDoc
     d.kind,
     num(d.cpuAvg),
     tone(d.cpuPeak, limits.cpuPeak),
-    formatTime(d.cpuPeakAt),
+    formatTime(d.cpuPeakAt, input.timeZone),
     num(d.memAvg),
     tone(d.memPeak, limits.memory),
-    formatTime(d.memPeakAt),
+    formatTime(d.memPeakAt, input.timeZone),
     d.samples,
   ];
   const top = [...measured].filter((d) => d.cpuPeak !== null).sort((a, b) => b.cpuPeak! - a.cpuPeak!).slice(0, 10);
@@ -76,6 +77,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): ReportDoc
     title: w('performanceTitle'),
     site: input.site,
     siteTitle: input.siteTitle,
+    timeZone: input.timeZone,
     period: input.month,
     generatedAt: input.now.toISOString(),
     facts: [

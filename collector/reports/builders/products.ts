@@ -1,3 +1,4 @@
+import { localDay } from '../../../checks/index.js';
 import type { Lang, Verdict } from '../../../schemas/index.js';
 import type { CellValue, Column, ReportDocument } from '../document.js';
 import { formatTime, verdictLabel, word } from '../labels.js';
@@ -20,6 +21,7 @@ export interface ProductRow {
 export interface ProductsReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   devices: ProductRow[];
@@ -55,7 +57,7 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
     d.version,
     ...(input.showAddresses ? [d.addresses.join(' ')] : []),
     { text: verdictLabel(lang, d.state), tone: d.state },
-    formatTime(d.lastSeen),
+    formatTime(d.lastSeen, input.timeZone),
   ]);
   const byKind = new Map<string, number>();
   for (const d of input.devices) byKind.set(d.kind, (byKind.get(d.kind) ?? 0) + 1);
@@ -65,7 +67,8 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
     title: w('productsTitle'),
     site: input.site,
     siteTitle: input.siteTitle,
-    period: input.now.toISOString().slice(0, 10),
+    timeZone: input.timeZone,
+    period: localDay(input.now.getTime(), input.timeZone),
     generatedAt: input.now.toISOString(),
     facts: [
       { key: 'devices', label: w('deviceCount'), value: String(input.devices.length) },

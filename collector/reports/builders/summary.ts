@@ -9,6 +9,7 @@ import { availability, downtimeOf } from './health.js';
 export interface SummaryReportInput {
   site: string;
   siteTitle: string | null;
+  timeZone: string;
   lang: Lang;
   now: Date;
   period: Period;
@@ -45,6 +46,7 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
     title: input.scope === 'annual' ? (zh ? '年度总结报告' : 'Annual summary') : zh ? '半年维护总结' : 'Half-yearly maintenance summary',
     site: input.site,
     siteTitle: input.siteTitle,
+    timeZone: input.timeZone,
     period: period.label,
     generatedAt: input.now.toISOString(),
     facts: [
@@ -71,21 +73,21 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
         heading: w('ticketsList'),
         table: {
           columns: [{ label: w('ticket'), width: 0.6 }, { label: w('device') }, { label: w('subject'), width: 1.5 }, { label: w('priority'), width: 0.5 }, { label: w('openedAt') }, { label: w('closedAt') }, { label: w('ticketStatus'), width: 0.7 }],
-          rows: tickets.map((t): CellValue[] => [`#${t.id}`, t.device, checkName(lang, t.subject), t.priority, formatTime(t.openedAt), formatTime(t.events.find((e) => e.event === 'closed')?.at), t.status]),
+          rows: tickets.map((t): CellValue[] => [`#${t.id}`, t.device, checkName(lang, t.subject), t.priority, formatTime(t.openedAt, input.timeZone), formatTime(t.events.find((e) => e.event === 'closed')?.at, input.timeZone), t.status]),
         },
       },
       {
         heading: w('partsList'),
         table: {
           columns: [{ label: w('ticket'), width: 0.6 }, { label: w('device') }, { label: w('part'), width: 1.6 }, { label: w('oldSerial') }, { label: w('newSerial') }, { label: w('replacedAt') }],
-          rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at)]),
+          rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at, input.timeZone)]),
         },
       },
       {
         heading: zh ? '维护记录' : 'Maintenance',
         table: {
           columns: [{ label: '#', width: 0.4 }, { label: zh ? '目的' : 'Purpose', width: 2 }, { label: zh ? '工程师' : 'Engineer' }, { label: zh ? '维护窗口' : 'Window', width: 2 }, { label: w('status') }],
-          rows: input.maintenance.map((m): CellValue[] => [m.id, m.purpose, m.engineer, `${formatTime(m.windowStart)} → ${formatTime(m.windowEnd)}`, m.status]),
+          rows: input.maintenance.map((m): CellValue[] => [m.id, m.purpose, m.engineer, `${formatTime(m.windowStart, input.timeZone)} → ${formatTime(m.windowEnd, input.timeZone)}`, m.status]),
         },
       },
       {

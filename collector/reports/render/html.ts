@@ -40,7 +40,7 @@ export function renderHtml(doc: ReportDocument): string {
 <title>${doc.title} · ${doc.site} · ${doc.period}</title><style>${raw(REPORT_CSS)}</style></head>
 <body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">
 <h1>${doc.title}</h1>
-<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt)}</div>
+<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt, doc.timeZone)}</div>
 <div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
 ${doc.sections.map(
   (s) => html`<section${s.pageBreak ? html` class="break"` : ''}><h2>${s.heading}</h2>

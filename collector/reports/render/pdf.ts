@@ -124,7 +124,7 @@ export function renderPdf(doc: ReportDocument): Promise<Buffer> {
     .fontSize(9)
     .fillColor('#444')
     .text(
-      `${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site}    ${word(lang, 'period')}: ${doc.period}    ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt)}`,
+      `${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site}    ${word(lang, 'period')}: ${doc.period}    ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt, doc.timeZone)}`,
     )
     .fillColor('#111');
   pdf.moveDown(0.5);

@@ -28,7 +28,7 @@ export async function renderXlsx(doc: ReportDocument, maxSheets = 20): Promise<B
   summary.addRow([doc.title]).font = { bold: true, size: 14 };
   summary.addRow([word(doc.lang, 'site'), doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site]);
   summary.addRow([word(doc.lang, 'period'), doc.period]);
-  summary.addRow([word(doc.lang, 'generatedAt'), formatTime(doc.generatedAt)]);
+  summary.addRow([word(doc.lang, 'generatedAt'), formatTime(doc.generatedAt, doc.timeZone)]);
   summary.addRow([]);
   for (const f of doc.facts) {
     const row = summary.addRow([f.label, f.value]);

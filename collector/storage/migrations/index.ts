@@ -8,6 +8,7 @@ import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
 import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
+import { migration055 } from './055-site-time-zone.js';
 import { migration095 } from '../../users/throttle-store.js';
 
 export type { Migration } from './types.js';
@@ -33,6 +34,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration045,
   // --- versions 50–54: confidentiality (collector/users) ---
   migration050,
+  // --- versions 55–59: site time zone (collector/repositories/sites) ---
+  migration055,
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---
   migration095,
 ];

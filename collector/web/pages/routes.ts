@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { overallVerdict, resolveThresholds } from '../../../checks/index.js';
+import { DEFAULT_TIME_ZONE, overallVerdict, resolveThresholds, zonedInstant } from '../../../checks/index.js';
 import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionActions } from '../../inspections/index.js';
 import { MaintenanceActions } from '../../maintenance/index.js';
-import { localisedRows, reportSources } from '../../reports/index.js';
+import { formatTime, localisedRows, reportSources } from '../../reports/index.js';
 import { monthOfTime, quarterOfTime } from '../../reports/period.js';
 import { STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
@@ -19,10 +19,13 @@ const one = (f: Form, k: string): string | undefined => {
   const v = f[k];
   return Array.isArray(v) ? v[0] : v;
 };
-/** datetime-local ("2026-11-28T10:00") is read as UTC, like every time the reports print. */
-const isoOf = (local: string | undefined): string | undefined => {
+/** datetime-local ("2026-11-28T10:00") is read in the site's zone, like every time the pages print. */
+const isoOf = (local: string | undefined, zone: string): string | undefined => {
   if (!local) return undefined;
-  const at = new Date(/Z|[+-]\d\d:\d\d$/.test(local) ? local : `${local}Z`);
+  const wall = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(local);
+  const at = wall
+    ? new Date(zonedInstant(zone, Number(wall[1]), Number(wall[2]) - 1, Number(wall[3]), Number(wall[4]), Number(wall[5])) + Number(wall[6] ?? 0) * 1000)
+    : new Date(local);
   // Not a time: passed on as typed, for the action's validation to name the field (a 400, not a 500).
   return Number.isNaN(at.getTime()) ? local : at.toISOString();
 };
@@ -64,6 +67,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       return request.viewer;
     };
     const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
+    /** The site's time zone: the months its pages open on and every time they print. */
+    const zoneOf = (site: string) => app.repos.sites.get(site)?.timeZone ?? DEFAULT_TIME_ZONE;
     const siteParam = (request: FastifyRequest, v: Viewer) => {
       const site = (request.params as { site: string }).site;
       assertViewerSite(v, site);
@@ -121,12 +126,12 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!v) return reply;
       const site = siteParam(request, v);
       const lang = langOf(request);
-      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime());
+      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime(), zoneOf(site));
       const stored = inspections.get(site, month);
       const shown = app.redactorFor(v.role);
       const insp = shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
       const months = [...new Set([month, ...inspections.months(site).map((m) => m.month)])].sort().reverse().slice(0, 12);
-      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, errorParam(request)), v, site));
+      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, zoneOf(site), errorParam(request)), v, site));
     });
 
     app.get('/sites/:site/cell', async (request, reply) => {
@@ -137,7 +142,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const q = request.query as { month?: string; device?: string; check?: string; fragment?: string };
       const check = q.check as CheckId;
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
-      const month = q.month ?? monthOfTime(app.clock().getTime());
+      const month = q.month ?? monthOfTime(app.clock().getTime(), zoneOf(site));
       const recorded = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
       const shown = app.redactorFor(v.role);
       const row = recorded && shown.row(localisedRows(sources, app.repos.sites.get(site)!, [recorded], lang)[0]!);
@@ -148,7 +153,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const report = reportId ? app.repos.reports.get(reportId) : undefined;
       const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
       const stored = reportId ? history.find((x) => x.reportId === reportId) : history[0];
-      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history: history.map((x) => ({ ...x, reportId: shown.reportId(x.reportId), result: shown.result(x.result) })) });
+      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history: history.map((x) => ({ ...x, reportId: shown.reportId(x.reportId), result: shown.result(x.result) })) }, zoneOf(site));
       if (q.fragment) return page(reply, detail);
       return page(reply, layout(lang, `${q.device} · ${check}`, detail, v, site));
     });
@@ -192,7 +197,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
       const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock()).map((tk) => shown.ticket(tk));
-      return page(reply, layout(lang, d.hostname, deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits), v, site));
+      return page(reply, layout(lang, d.hostname, deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, zoneOf(site)), v, site));
     });
 
     app.get('/sites/:site/tickets', async (request, reply) => {
@@ -204,7 +209,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const shown = app.redactorFor(v.role);
       const active = tickets.list({ site, status: 'active', limit: 500 }, now).map((tk) => shown.ticket(tk));
       const closed = tickets.list({ site, status: 'closed', limit: 50 }, now).map((tk) => shown.ticket(tk));
-      const body = html`${ticketsTable(lang, site, active, now)}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now)}`;
+      const body = html`${ticketsTable(lang, site, active, now, zoneOf(site))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, zoneOf(site))}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 
@@ -222,7 +227,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const { site, id } = ticketOf(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, errorParam(request)), v, site));
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, zoneOf(site), errorParam(request)), v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;
@@ -239,7 +244,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const f = request.body as Form;
       return act(reply, ticketBack(site, id), () => {
         ticketActions.addServiceReport(actorOf(request), id, {
-          arrivedAt: isoOf(one(f, 'arrivedAt')),
+          arrivedAt: isoOf(one(f, 'arrivedAt'), zoneOf(site)),
           workDone: one(f, 'workDone'),
           result: one(f, 'result'),
           ...(one(f, 'openIssues') ? { openIssues: one(f, 'openIssues') } : {}),
@@ -261,7 +266,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const list = maintenance.list({ site });
       const devices = app.repos.devices.listBySite(site).map((d) => d.hostname);
-      return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, errorParam(request)), v, site));
+      return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, zoneOf(site), errorParam(request)), v, site));
     });
     app.post('/sites/:site/maintenance', async (request, reply) => {
       const v = requireViewer(request);
@@ -278,8 +283,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
           hardwareChanges: one(f, 'hardwareChanges') ?? '',
           softwareChanges: one(f, 'softwareChanges') ?? '',
           expectedDurationMinutes: Number(one(f, 'expectedDurationMinutes')),
-          windowStart: isoOf(one(f, 'windowStart')),
-          windowEnd: isoOf(one(f, 'windowEnd')),
+          windowStart: isoOf(one(f, 'windowStart'), zoneOf(site)),
+          windowEnd: isoOf(one(f, 'windowEnd'), zoneOf(site)),
           devices,
           emergency: one(f, 'emergency') === 'true',
         });
@@ -303,14 +308,14 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const site = siteParam(request, v);
       const lang = langOf(request);
       const now = app.clock().getTime();
-      const month = (request.query as { month?: string }).month ?? monthOfTime(now);
+      const month = (request.query as { month?: string }).month ?? monthOfTime(now, zoneOf(site));
       const entries = v.role === 'customer' ? [] : audit.forSite(site, 50);
       const log = entries.length
         ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
-            (e) => html`<tr><td>${new Date(e.at).toISOString().slice(0, 16).replace('T', ' ')}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+            (e) => html`<tr><td>${formatTime(e.at, zoneOf(site))}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
           )}</tbody></table>`
         : '';
-      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now))}${log}`, v, site));
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, zoneOf(site)))}${log}`, v, site));
     });
   };
 }

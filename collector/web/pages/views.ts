@@ -37,7 +37,7 @@ export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
 }
 
 /** The device × SXKR-001…006 matrix; each cell links to its detail (opened in a dialog by app.js). */
-export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], error?: string): SafeHtml {
+export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], zone: string, error?: string): SafeHtml {
   const byDevice = new Map<string, Map<string, Inspection['rows'][number]>>();
   for (const r of insp.rows) {
     const m = byDevice.get(r.device) ?? new Map();
@@ -63,8 +63,8 @@ export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: V
   const monthLinks = months.map((m) => html`<a href="?month=${m}"${m === insp.month ? html` class="current"` : ''}>${m}</a>`);
   const canEdit = viewer.role !== 'customer';
   const status = html`<p id="status" data-status="${insp.status}">${t(lang, 'status')}: <b>${t(lang, insp.status)}</b> (rev. ${insp.revision})
-${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${insp.signedBy} ${formatTime(insp.signedAt)}` : ''}
-${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${insp.confirmedBy} ${formatTime(insp.confirmedAt)}` : ''}</p>`;
+${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${insp.signedBy} ${formatTime(insp.signedAt, zone)}` : ''}
+${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${insp.confirmedBy} ${formatTime(insp.confirmedAt, zone)}` : ''}</p>`;
   const base = `/sites/${enc(site)}/review/${insp.month}`;
   const actions: SafeHtml[] = [];
   if (canEdit && insp.status === 'draft') {
@@ -93,14 +93,14 @@ export interface CellDetail {
   history: StoredResult[];
 }
 
-export function cellView(lang: Lang, d: CellDetail): SafeHtml {
+export function cellView(lang: Lang, d: CellDetail, zone: string): SafeHtml {
   const r = d.row;
   const thresholds = Object.entries(d.threshold)
     .map(([k, v]) => html`<tr><td>${k}</td><td>${JSON.stringify(v.value)}</td><td>${v.from}</td></tr>`);
   const ms = d.measurements
     .map((m) => html`<tr><td>${m.component}</td><td>${m.metric}</td><td>${String(m.value)}${m.unit ?? ''}</td><td>${m.status ?? ''}</td><td><code>${m.command}</code></td></tr>`);
   const hist = d.history
-    .map((x) => html`<tr><td>${formatTime(x.at)}</td><td>${mark(lang, x.verdict)}</td><td>${catalogueText(lang, x.result.actual)}</td></tr>`);
+    .map((x) => html`<tr><td>${formatTime(x.at, zone)}</td><td>${mark(lang, x.verdict)}</td><td>${catalogueText(lang, x.result.actual)}</td></tr>`);
   return html`<section class="cell-detail" data-device="${d.device}" data-check="${d.check}">
 <h2>${d.device} · ${d.check} ${checkName(lang, d.check)}</h2>
 ${r ? html`<p>${mark(lang, r.verdict)} ${r.actual}</p><p><b>${t(lang, 'expected')}:</b> ${r.expected}</p>${r.reason ? html`<p><b>${t(lang, 'reason')}:</b> ${r.reason}</p>` : ''}
@@ -110,7 +110,7 @@ ${r ? html`<p>${mark(lang, r.verdict)} ${r.actual}</p><p><b>${t(lang, 'expected'
 <h3>${t(lang, 'history')}</h3><table class="grid"><tbody>${hist}</tbody></table></section>`;
 }
 
-export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }): SafeHtml {
+export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }, zone: string): SafeHtml {
   const show = maySeeAddresses(viewer);
   const identity = [
     [t(lang, 'kind'), d.kind],
@@ -123,15 +123,15 @@ export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: Sto
   const results = latest
     .map(
       (r) => html`<tr data-check="${r.check}"><td>${r.check}</td><td>${checkName(lang, r.check)}</td><td>${mark(lang, r.verdict)}</td>
-<td class="expected">${expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected)}</td><td>${catalogueText(lang, r.result.actual)}</td><td>${formatTime(r.at)}</td></tr>`,
+<td class="expected">${expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected)}</td><td>${catalogueText(lang, r.result.actual)}</td><td>${formatTime(r.at, zone)}</td></tr>`,
     );
   return html`<table class="grid identity" id="identity">${identity}</table>
 <h2>${t(lang, 'trends')}</h2><div class="charts">
-${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu' })}
-${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory' })}
-${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.temperature, { unit: '°C', id: 'chart-temperature' })}</div>
+${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu', zone })}
+${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory', zone })}
+${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.temperature, { unit: '°C', id: 'chart-temperature', zone })}</div>
 <h2>${t(lang, 'recentResults')}</h2><table class="grid" id="results"><thead><tr><th>${t(lang, 'check')}</th><th></th><th>${t(lang, 'result')}</th><th>${t(lang, 'expected')}</th><th>${t(lang, 'actual')}</th><th>${t(lang, 'at')}</th></tr></thead><tbody>${results}</tbody></table>
-<h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date())}`;
+<h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date(), zone)}`;
 }
 
 /** The next deadline still pending (response, then on site, then recovery). */
@@ -150,31 +150,31 @@ export function countdown(lang: Lang, due: string, now: Date): string {
   return ms < 0 ? `${t(lang, 'overdue')} ${text}` : `${text} ${t(lang, 'remaining')}`;
 }
 
-export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: Date): SafeHtml {
+export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: Date, zone: string): SafeHtml {
   if (!tickets.length) return html`<p class="muted">${t(lang, 'none')}</p>`;
   const rows = tickets
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
       return html`<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${tk.device}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt)}</td>
+<td>${tk.device}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
 <td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
     });
   return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
 <th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, error?: string): SafeHtml {
+export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, zone: string, error?: string): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
   const steps = STEP_NAMES.filter((s) => STEPS[s].from === tk.status && (STEPS[s].roles as readonly string[]).includes(viewer.role))
     .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
-  const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
+  const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery'] as const)
     .map((s) => {
       const d = tk.deadlines[s];
-      return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${formatTime(d.due)}</td><td>${formatTime(d.metAt)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
+      return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${formatTime(d.due, zone)}</td><td>${formatTime(d.metAt, zone)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
     });
-  const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt)}</td><td>${r.workDone}</td><td>${r.result}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
-  const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at)}</td><td>${p.by}</td></tr>`);
+  const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt, zone)}</td><td>${r.workDone}</td><td>${r.result}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
+  const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at, zone)}</td><td>${p.by}</td></tr>`);
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
 <p id="ticket-status" data-status="${tk.status}">${tk.device} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${tk.status}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
@@ -196,7 +196,7 @@ ${editor ? html`<form method="post" action="${base}/parts" class="card">${csrfFi
 <p><a href="/api/v1/sites/${enc(site)}/reports/faults?ticket=${tk.id}&format=pdf&lang=${lang}">${t(lang, 'pdf')}</a></p>`;
 }
 
-export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], error?: string): SafeHtml {
+export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], zone: string, error?: string): SafeHtml {
   const rows = list
     .map((m) => {
       const decide =
@@ -204,7 +204,7 @@ export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: 
           ? ['approve', 'reject'].map((d) => html`<form method="post" action="/sites/${enc(site)}/maintenance/${m.id}/${d}" class="inline">${csrfField(viewer)}<button type="submit" data-decide="${d}">${t(lang, d as 'approve')}</button></form>`)
           : '';
       return html`<tr data-request="${m.id}"><td>#${m.id}</td><td>${m.purpose}</td><td>${m.engineer}${m.recorder ? ` / ${m.recorder}` : ''}</td>
-<td>${formatTime(m.windowStart)} → ${formatTime(m.windowEnd)}</td><td>${m.devices.join(', ')}</td><td>${m.status}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
+<td>${formatTime(m.windowStart, zone)} → ${formatTime(m.windowEnd, zone)}</td><td>${m.devices.join(', ')}</td><td>${m.status}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
     });
   const form =
     viewer.role !== 'customer'

@@ -1,12 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { overallVerdict } from '../../../../checks/index.js';
+import { canonicalTimeZone, overallVerdict } from '../../../../checks/index.js';
 import { ProductsQuery, SitePatch, SiteParams } from '../../../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
-import { notFound } from '../../../errors.js';
+import { badRequest, notFound } from '../../../errors.js';
 import { iso, siteJson, type DeviceRow } from '../../../repositories/index.js';
 import { auditBy, changeDetail } from '../../../identity/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 import { toCsv } from '../../csv.js';
+import { formatTime } from '../../../reports/index.js';
 import { auditRoutes } from './audit.js';
 
 const PRODUCT_COLUMNS = [
@@ -23,6 +24,13 @@ const PRODUCT_COLUMNS = [
   ['firstSeen', '首次发现'],
   ['lastSeen', '最近上报'],
 ] as const;
+
+/** The canonical IANA name, or 400: a zone Intl does not know would misfile every month. */
+function siteTimeZone(name: string): string {
+  const zone = canonicalTimeZone(name);
+  if (!zone) throw badRequest('bad_time_zone', `/body/timeZone: "${name}" is not an IANA time zone name Intl knows (e.g. Asia/Shanghai, Europe/London)`);
+  return zone;
+}
 
 /** Sites, their settings, and the equipment record exported as the contract's product list. */
 export const sitesRoutes: FastifyPluginAsync = async (plain) => {
@@ -57,15 +65,16 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site',
     {
       config: { auth: { roles: EDITORS } },
-      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval', params: SiteParams, body: SitePatch },
+      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval, time zone', params: SiteParams, body: SitePatch },
     },
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
+      const patch = { ...request.body, ...(request.body.timeZone !== undefined ? { timeZone: siteTimeZone(request.body.timeZone) } : {}) };
       const site = app.db.transaction(() => {
         app.repos.sites.ensure(request.params.site, app.clock().getTime());
-        const row = app.repos.sites.update(request.params.site, request.body);
-        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(request.body) }, app.clock().getTime());
+        const row = app.repos.sites.update(request.params.site, patch);
+        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(patch) }, app.clock().getTime());
         return row;
       })();
       return siteJson(site!);
@@ -104,14 +113,16 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      requireSite(request.params.site);
+      const site = requireSite(request.params.site);
       const shown = app.redactorFor(principal.role);
       const rows = app.repos.devices.listBySite(request.params.site).map((d) => productRow(shown.device(d)));
       // Addresses are not blanked but left out: a customer's list has no 地址 column at all.
       const columns = PRODUCT_COLUMNS.filter(([key]) => shown.showsConfiguration || key !== 'addresses');
       if (request.query.format === 'csv') {
         const header = columns.map(([en, zh]) => `${zh} ${en}`);
-        const csv = toCsv(header, rows.map((r) => columns.map(([key]) => r[key])));
+        // A spreadsheet is read by a person: times local in the site's zone with the offset (the JSON keeps ISO instants).
+        const local = (r: (typeof rows)[number]) => ({ ...r, firstSeen: formatTime(r.firstSeen, site.timeZone), lastSeen: formatTime(r.lastSeen, site.timeZone) });
+        const csv = toCsv(header, rows.map(local).map((r) => columns.map(([key]) => r[key])));
         return reply
           .type('text/csv; charset=utf-8')
           .header('content-disposition', `attachment; filename="products-${encodeURIComponent(request.params.site)}.csv"`)
