@@ -256,11 +256,19 @@ function stripUndefined<T extends object>(o: T): T {
 
 /** Numeric OID order: 1.3.6.1.10 comes after 1.3.6.1.9. */
 export function compareOids(a: string, b: string): number {
-  const pa = a.split('.');
-  const pb = b.split('.');
-  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
-    const d = Number(pa[i]) - Number(pb[i]);
-    if (d !== 0) return d;
+  // Called for every varbind a walk reads: compares sub-identifier by sub-identifier in place,
+  // without the two arrays and the numbers split('.') would allocate each time.
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    let x = 0;
+    let y = 0;
+    for (let c = a.charCodeAt(i); i < a.length && c !== 46; c = a.charCodeAt(++i)) x = x * 10 + (c - 48);
+    for (let c = b.charCodeAt(j); j < b.length && c !== 46; c = b.charCodeAt(++j)) y = y * 10 + (c - 48);
+    if (x !== y) return x - y;
+    i++;
+    j++;
   }
-  return pa.length - pb.length;
+  // One ran out first: the shorter OID (a prefix of the other) sorts first.
+  return (i < a.length ? 1 : 0) - (j < b.length ? 1 : 0);
 }
