@@ -1,7 +1,7 @@
 import { CHECK_IDS, type Inspection, type Lang, type MaintenanceRequest, type Ticket, type Verdict } from '../../../schemas/index.js';
 import { catalogueText, checkName, expectedText, formatTime, symptomText, verdictLabel } from '../../reports/index.js';
 import type { DeviceRow, StoredResult } from '../../repositories/index.js';
-import { STEPS, STEP_NAMES } from '../../tickets/index.js';
+import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
@@ -165,7 +165,7 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
 
 export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, error?: string): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
-  const steps = STEP_NAMES.filter((s) => STEPS[s].from === tk.status && (STEPS[s].roles as readonly string[]).includes(viewer.role))
+  const steps = STEP_NAMES.filter((s) => stepAllowed(tk.status, s) && (STEPS[s].roles as readonly string[]).includes(viewer.role))
     .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
   const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery'] as const)
