@@ -18,6 +18,7 @@ import { badRequest, notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
 import { actorSees, assertActorSite, assertRole, auditedChange, UsersRepository, type ActionContext, type Actor } from '../users/index.js';
 import { STEPS, type StepName } from './lifecycle.js';
+import { isSiteEngineer } from './people.js';
 import { priorityFor } from './priority.js';
 import { TicketsRepository } from './repository.js';
 import { isEmergency } from './sla.js';
@@ -63,12 +64,7 @@ export class TicketActions {
    * site (an engineer without sites sees every site). 400 otherwise, naming the person.
    */
   private assertPersonOfSite(name: string, site: string, what: string): void {
-    const user = new UsersRepository(this.ctx.db).get(name);
-    const ok =
-      user !== undefined &&
-      user.disabledAt === null &&
-      (user.role === 'admin' || (user.role === 'engineer' && (user.sites.length === 0 || user.sites.includes(site))));
-    if (!ok) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
+    if (!isSiteEngineer(new UsersRepository(this.ctx.db).get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
   }
 
   private assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): void {

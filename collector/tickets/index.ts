@@ -10,3 +10,4 @@ export { silenceScanPlugin } from './silence-scan.js';
 export { ticketsRoutes, type TicketsRoutesOptions } from './routes.js';
 export { migration010, migration013, migration014 } from './migration.js';
 export { TicketActions, TICKET_ROLES } from './actions.js';
+export { isSiteEngineer, siteEngineers } from './people.js';
