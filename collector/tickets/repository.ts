@@ -255,10 +255,12 @@ export class TicketsRepository {
       const t = this.raw(id);
       const to = nextStatus(t.status, step);
       this.s.setStatus.run(to, to === 'closed' ? now : null, id);
-      // Dispatching (or arriving without a dispatch) means a visit is needed: the on-site clock
-      // starts now unless the priority's rule already started it at opening. Never for P4.
+      // Dispatching means a visit is needed: the on-site clock starts now unless the priority's
+      // rule already started it at opening. Arriving without a dispatch step: the visit was
+      // decided when the engineer responded, so the clock runs from the response. Never for P4.
       if ((to === 'dispatched' || to === 'on_site') && t.visit_from === null && t.priority !== 'P4') {
-        this.db.prepare('UPDATE tickets SET visit_from = ? WHERE id = ?').run(now, id);
+        const responded = to === 'on_site' ? this.s.events.all(id).find((e) => e.event === 'responded')?.at : undefined;
+        this.db.prepare('UPDATE tickets SET visit_from = ? WHERE id = ?').run(responded ?? now, id);
       }
       this.s.event.run(id, to, by.name, by.tokenId, now, note ?? null);
     }).immediate();

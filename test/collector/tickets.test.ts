@@ -154,6 +154,8 @@ describe('tickets from abnormal checks', () => {
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('on_site');
     expect(r.body.deadlines.onSite).toMatchObject({ metAt: clock.toISOString(), overdue: false });
+    // On site without a dispatch step: the visit was decided at the response, the clock runs from it.
+    expect(r.body.deadlines.onSite.from).toBe(new Date(clock.getTime() - 30 * 60_000).toISOString());
   });
 
   it('records the service report; a first visit that did not fix it starts the emergency plan', async () => {
