@@ -94,6 +94,8 @@ export class TicketActions {
     if (input.device === undefined && subject !== 'manual') throw badRequest('device_required', `a ticket about ${subject} needs a device`);
     const existing = known && subject !== 'manual' ? this.tickets.active(known.id, subject) : undefined;
     if (existing) return { ticket: this.tickets.get(existing.id, this.ctx.clock()), created: false };
+    // A customer reports; who works on it is the service company's choice.
+    if (input.assignee || input.backup) assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
     this.assertPeople(input.site, input);
     const sla = this.tickets.sla(input.site);
     const now = this.ctx.clock();

@@ -217,6 +217,8 @@ describe('people', () => {
   it('a ticket opened with an assignee checks it too', async () => {
     expect((await open({ device: 'db01', assignee: 'zhao' })).status).toBe(400);
     expect((await open({ device: 'db01', assignee: 'wang' })).body.assignee).toBe('wang');
+    const byCustomer = await json<any>('POST', '/api/v1/tickets', tokens.customer, { site: 'acme', device: 'db01', symptom: 'x', assignee: 'wang' });
+    expect(byCustomer.status).toBe(403);
   });
 
   it('reclassification needs a reason (400 without); it is audited and in the events', async () => {
