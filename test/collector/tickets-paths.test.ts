@@ -257,5 +257,14 @@ describe('devices not on record and service requests', () => {
     const listed = (await json<Ticket[]>('GET', '/api/v1/tickets?status=open', tokens.engineer)).body.map((t) => t.id);
     expect(listed).toContain(r.body.id);
     expect((await open({ subject: 'SXKR-004' })).status).toBe(400);
+    // The dashboard shows it too: the site's list and its own page.
+    const login = await c.request('POST', '/login', { body: { name: 'wang', password: 'a long enough secret' } });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    for (const path of ['/sites/acme/tickets', `/sites/acme/tickets/${r.body.id}`]) {
+      const page = await c.request('GET', path, { headers: { cookie } });
+      expect(page.status, path).toBe(200);
+      expect(await page.text()).toContain('请协助迁移机房空调监控');
+    }
   });
 });
