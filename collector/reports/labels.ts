@@ -111,6 +111,14 @@ const WORDS = {
     zh: '硬件可用率 = 1 − 设备宕机时间之和 ÷ (设备数 × 报告期时长)；宕机时间取自"设备宕机"故障单，从报告到恢复(未恢复则到报告期末)。',
     en: 'Hardware availability = 1 − total device downtime ÷ (devices × period length); downtime comes from "device down" tickets, from report to recovery (or the end of the period when not recovered).',
   },
+  // Replaced parts: what became of the old part (更换硬盘交回).
+  disposition: { zh: '旧件处置', en: 'Old part' },
+  receivedBy: { zh: '接收人', en: 'Received by' },
+  returned_to_customer: { zh: '已交回客户', en: 'returned to the customer' },
+  kept_by_service_company: { zh: '服务商留存', en: 'kept by the service company' },
+  destroyed: { zh: '已销毁', en: 'destroyed' },
+  other: { zh: '其他', en: 'other' },
+  dispositionMissing: { zh: '未记录', en: 'not recorded' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Word = keyof typeof WORDS;

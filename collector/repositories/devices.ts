@@ -131,7 +131,7 @@ export class DevicesRepository {
   private readonly all: Statement<[], RawDevice>;
   private readonly patchStmt: Statement<Record<string, unknown>>;
 
-  constructor(db: Db) {
+  constructor(private readonly db: Db) {
     // A report refreshes the identity; fields the source did not send keep their last value.
     this.upsertReport = db.prepare(
       `INSERT INTO devices (site_id, hostname, kind, reported_role, vendor, model, serial, os, version, addresses,
@@ -191,6 +191,22 @@ export class DevicesRepository {
       source,
       now,
     })!;
+    return this.getById(id)!;
+  }
+
+  /**
+   * A device entered by a person (not yet reported by any source): e.g. the device of a fault
+   * reported by phone. Returns the existing row when the hostname is already on record.
+   * Minimal version for tickets; the equipment record's fuller one (branch equipment) replaces it.
+   */
+  createManual(site: string, entry: { hostname: string; kind: string; model?: string | null }): DeviceRow {
+    const existing = this.get(site, entry.hostname);
+    if (existing) return existing;
+    const siteRow = this.db.prepare('SELECT id FROM sites WHERE name = ?').get(site) as { id: number } | undefined;
+    if (!siteRow) throw new Error(`no site ${site}`);
+    const { id } = this.db
+      .prepare(`INSERT INTO devices (site_id, hostname, kind, model, addresses, first_seen) VALUES (?, ?, ?, ?, '[]', ?) RETURNING id`)
+      .get(siteRow.id, entry.hostname, entry.kind, entry.model ?? null, Date.now()) as { id: number };
     return this.getById(id)!;
   }
 

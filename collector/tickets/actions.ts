@@ -1,18 +1,24 @@
 import {
   DeviceSilenceInput,
+  EmergencyPlanInput,
+  PartDispositionInput,
+  PartNeededInput,
   PartReplacementInput,
   ServiceReportInput,
   SlaProfileInput,
+  TicketAssignInput,
   TicketCreate,
+  TicketReclassifyInput,
   validate,
   type SlaProfile,
   type Ticket,
 } from '../../schemas/index.js';
 import { EDITORS } from '../auth.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
-import { actorSees, assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
+import { actorSees, assertActorSite, assertRole, auditedChange, UsersRepository, type ActionContext, type Actor } from '../users/index.js';
 import { STEPS, type StepName } from './lifecycle.js';
+import { isSiteEngineer } from './people.js';
 import { priorityFor } from './priority.js';
 import { TicketsRepository } from './repository.js';
 import { isEmergency } from './sla.js';
@@ -27,6 +33,10 @@ export const TICKET_ROLES = {
   part: EDITORS,
   sla: ['admin'],
   silence: EDITORS,
+  assign: EDITORS,
+  reclassify: EDITORS,
+  emergencyPlan: EDITORS,
+  partNeeded: EDITORS,
 } as const satisfies Record<string, readonly TokenRole[]>;
 
 /**
@@ -39,6 +49,28 @@ export class TicketActions {
 
   constructor(private readonly ctx: ActionContext) {
     this.tickets = new TicketsRepository(ctx.db);
+  }
+
+  /**
+   * The one place every change to a ticket goes through: the change and its audit entry in one
+   * transaction. (A notification of the change is one line here.)
+   */
+  private change<T>(actor: Actor, site: string, id: number, action: string, make: () => T, detail: (result: T) => string | null): T {
+    return auditedChange(this.ctx, actor, make, (r) => ({ action: `ticket.${action}`, site, subject: `#${id}`, detail: detail(r) }));
+  }
+
+  /**
+   * A person a ticket may be given to: an engineer or admin, not disabled, who has access to the
+   * site (an engineer without sites sees every site). 400 otherwise, naming the person.
+   */
+  private assertPersonOfSite(name: string, site: string, what: string): void {
+    if (!isSiteEngineer(new UsersRepository(this.ctx.db).get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
+  }
+
+  private assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): void {
+    if (people.assignee) this.assertPersonOfSite(people.assignee, site, 'assignee');
+    if (people.backup) this.assertPersonOfSite(people.backup, site, 'backup engineer');
+    if (people.assignee && people.assignee === people.backup) throw badRequest('same_person', 'the backup engineer must be another person than the assignee');
   }
 
   /** The ticket's site, after checking the actor may act there (404 for no such ticket). */
@@ -54,32 +86,113 @@ export class TicketActions {
     assertRole(actor, TICKET_ROLES.open, 'reporting a fault');
     const input = validate(TicketCreate, body, 'ticket');
     assertActorSite(actor, input.site, `report a fault at site ${input.site}`);
-    const device = this.ctx.repos.devices.get(input.site, input.device);
-    if (!device) throw notFound(`no device ${input.device} at site ${input.site}`);
+    const site = this.ctx.repos.sites.get(input.site);
+    if (!site) throw notFound(`no site ${input.site}`);
     const subject = input.subject ?? 'manual';
-    const sla = this.tickets.sla(input.site);
-    const existing = subject === 'manual' ? undefined : this.tickets.active(device.id, subject);
+    // A device named but not on record is entered by hand now; no device at all is a service request.
+    const known = input.device === undefined ? undefined : this.ctx.repos.devices.get(input.site, input.device);
+    if (input.device === undefined && subject !== 'manual') throw badRequest('device_required', `a ticket about ${subject} needs a device`);
+    const existing = known && subject !== 'manual' ? this.tickets.active(known.id, subject) : undefined;
     if (existing) return { ticket: this.tickets.get(existing.id, this.ctx.clock()), created: false };
+    // A customer reports; who works on it is the service company's choice.
+    if (input.assignee || input.backup) assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
+    this.assertPeople(input.site, input);
+    const sla = this.tickets.sla(input.site);
     const now = this.ctx.clock();
-    const priority = input.priority ?? priorityFor({ subject, kind: device.kind, role: device.role }, sla.priorityRules);
-    const id = auditedChange(
+    const kind = known?.kind ?? input.deviceKind ?? 'server';
+    // A service request without a device is a non-fault request: P4 (SPEC) unless given.
+    const priority = input.priority ?? (input.device === undefined ? 'P4' : priorityFor({ subject, kind, role: known?.role ?? null }, sla.priorityRules));
+    const { id, created } = auditedChange(
       this.ctx,
       actor,
-      () =>
-        this.tickets.open({
-          deviceId: device.id,
+      () => {
+        const device = known ?? (input.device !== undefined ? this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind }) : undefined);
+        const ticketId = this.tickets.open({
+          siteId: site.id,
+          deviceId: device?.id ?? null,
           subject,
           priority,
           emergency: input.emergency ?? isEmergency(priority, sla),
           symptom: input.symptom,
           suspectedCause: input.suspectedCause ?? null,
-          deviceModel: input.deviceModel ?? device.model,
+          deviceModel: input.deviceModel ?? device?.model ?? null,
+          sla,
+          assignee: input.assignee ?? null,
+          backup: input.backup ?? null,
           by: actor,
           at: now.getTime(),
-        }),
-      (ticketId) => ({ action: 'ticket.open', site: input.site, subject: `#${ticketId}`, detail: input.symptom }),
+        });
+        return { id: ticketId, created: known === undefined && device !== undefined ? device.hostname : null };
+      },
+      (r) => ({
+        action: 'ticket.open',
+        site: input.site,
+        subject: `#${r.id}`,
+        detail: r.created ? `${input.symptom} (device ${r.created} entered by hand)` : input.symptom,
+      }),
     );
     return { ticket: this.tickets.get(id, now), created: true };
+  }
+
+  /** Assignee and backup engineer: users with access to the ticket's site (400 otherwise). Audited. */
+  assign(actor: Actor, id: number, body: unknown): Ticket {
+    assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
+    const input = validate(TicketAssignInput, body, 'assignment');
+    const site = this.siteFor(actor, id);
+    this.assertPeople(site, input);
+    const now = this.ctx.clock();
+    this.change(actor, site, id, 'assign', () => this.tickets.assign(id, input, actor, now.getTime()), (note) => note);
+    return this.tickets.get(id, now);
+  }
+
+  /** A new priority with a required reason, kept in the ticket's events and the audit log. */
+  reclassify(actor: Actor, id: number, body: unknown): Ticket {
+    assertRole(actor, TICKET_ROLES.reclassify, 'reclassifying a ticket');
+    const input = validate(TicketReclassifyInput, body, 'reclassification');
+    if (input.reason.trim() === '') throw badRequest('reason_required', 'reclassifying a ticket needs a reason');
+    const site = this.siteFor(actor, id);
+    const now = this.ctx.clock();
+    this.change(actor, site, id, 'reclassify', () => this.tickets.reclassify(id, input.priority, input.reason.trim(), actor, now.getTime()), (note) => note);
+    return this.tickets.get(id, now);
+  }
+
+  /** 启动应急预案: owner (a user of the site) and deadline; after an on-site visit (409 otherwise). */
+  startEmergencyPlan(actor: Actor, id: number, body: unknown): Ticket {
+    assertRole(actor, TICKET_ROLES.emergencyPlan, 'starting the emergency plan');
+    const input = validate(EmergencyPlanInput, body, 'emergency plan');
+    const site = this.siteFor(actor, id);
+    this.assertPersonOfSite(input.owner, site, 'emergency plan owner');
+    const now = this.ctx.clock();
+    this.change(actor, site, id, 'emergency-plan', () => this.tickets.startEmergencyPlan(id, input, actor, now.getTime()), () => `owner ${input.owner}, due ${input.due}`);
+    return this.tickets.get(id, now);
+  }
+
+  /** A spare part is needed: the part-replacement clock runs from arrival on site. */
+  partNeeded(actor: Actor, id: number, body: unknown): Ticket {
+    assertRole(actor, TICKET_ROLES.partNeeded, 'declaring a part needed');
+    const input = validate(PartNeededInput, body ?? {}, 'part needed');
+    const site = this.siteFor(actor, id);
+    const now = this.ctx.clock();
+    const note = [input.part, input.note].filter(Boolean).join(': ') || null;
+    this.change(actor, site, id, 'part-needed', () => this.tickets.partNeeded(id, note, actor, now.getTime()), () => note);
+    return this.tickets.get(id, now);
+  }
+
+  /** What became of a replaced part (returned to the customer, kept, destroyed, other), who received it and when. */
+  setPartDisposition(actor: Actor, id: number, partId: number, body: unknown): Ticket {
+    assertRole(actor, TICKET_ROLES.part, 'a part disposition');
+    const input = validate(PartDispositionInput, body, 'part disposition');
+    const site = this.siteFor(actor, id);
+    const now = this.ctx.clock();
+    this.change(
+      actor,
+      site,
+      id,
+      'part-disposition',
+      () => this.tickets.setPartDisposition(id, partId, input, now.getTime()),
+      () => `part ${partId}: ${input.disposition}${input.receivedBy ? `, received by ${input.receivedBy}` : ''}`,
+    );
+    return this.tickets.get(id, now);
   }
 
   /** A lifecycle step (respond, on-site, resolve, confirm, close); 409 from the wrong status. */
@@ -87,12 +200,7 @@ export class TicketActions {
     assertRole(actor, STEPS[step].roles, step);
     const site = this.siteFor(actor, id);
     const now = this.ctx.clock();
-    auditedChange(
-      this.ctx,
-      actor,
-      () => this.tickets.step(id, step, actor, now.getTime(), note || undefined),
-      () => ({ action: `ticket.${step}`, site, subject: `#${id}`, detail: note || null }),
-    );
+    this.change(actor, site, id, step, () => this.tickets.step(id, step, actor, now.getTime(), note || undefined), () => note || null);
     return this.tickets.get(id, now);
   }
 
@@ -102,12 +210,7 @@ export class TicketActions {
     const input = validate(ServiceReportInput, body, 'service report');
     const site = this.siteFor(actor, id);
     const now = this.ctx.clock();
-    auditedChange(
-      this.ctx,
-      actor,
-      () => this.tickets.addServiceReport(id, input, actor, now.getTime()),
-      () => ({ action: 'ticket.service-report', site, subject: `#${id}`, detail: input.result }),
-    );
+    this.change(actor, site, id, 'service-report', () => this.tickets.addServiceReport(id, input, actor, now.getTime()), () => input.result);
     return this.tickets.get(id, now);
   }
 
@@ -117,18 +220,14 @@ export class TicketActions {
     const input = validate(PartReplacementInput, body, 'part');
     const site = this.siteFor(actor, id);
     const now = this.ctx.clock();
-    auditedChange(
-      this.ctx,
-      actor,
-      () => this.tickets.addPart(id, input, actor, now.getTime()),
-      () => ({ action: 'ticket.part', site, subject: `#${id}`, detail: `${input.part}: ${input.oldSerial} → ${input.newSerial}` }),
-    );
+    this.change(actor, site, id, 'part', () => this.tickets.addPart(id, input, actor, now.getTime()), () => `${input.part}: ${input.oldSerial} → ${input.newSerial}${input.disposition ? ` (${input.disposition})` : ''}`);
     return this.tickets.get(id, now);
   }
 
   /**
    * The site's SLA overrides (time limits, priority rules, missed reports). The audit entry keeps
    * the overrides before and after, so a changed priority rule or time limit can be traced.
+   * Applies to tickets opened from now on: each ticket keeps the limits it was opened with.
    */
   setSla(actor: Actor, site: string, body: unknown): { profile: SlaProfile; overrides: SlaProfileInput } {
     assertRole(actor, TICKET_ROLES.sla, 'changing the SLA profile');

@@ -5,7 +5,12 @@ import { ApiError } from '../errors.js';
 
 const LEGAL: [TicketStatus, StepName, TicketStatus][] = [
   ['open', 'respond', 'responded'],
+  ['responded', 'dispatch', 'dispatched'],
   ['responded', 'on-site', 'on_site'],
+  ['dispatched', 'on-site', 'on_site'],
+  // Fixed remotely: resolved without a visit (the defect: resolve refused anything not on site).
+  ['responded', 'resolve', 'resolved'],
+  ['dispatched', 'resolve', 'resolved'],
   ['on_site', 'resolve', 'resolved'],
   ['resolved', 'confirm', 'confirmed'],
   ['confirmed', 'close', 'closed'],
@@ -20,7 +25,7 @@ describe('ticket lifecycle', () => {
   const illegal = TICKET_STATUSES.flatMap((status) =>
     STEP_NAMES.filter((step) => !LEGAL.some(([f, s]) => f === status && s === step)).map((step) => [status, step] as const),
   );
-  it('refuses 25 illegal steps', () => expect(illegal).toHaveLength(TICKET_STATUSES.length * STEP_NAMES.length - LEGAL.length));
+  it('refuses 32 illegal steps', () => expect(illegal).toHaveLength(TICKET_STATUSES.length * STEP_NAMES.length - LEGAL.length));
   it.each(illegal)('refuses %s --%s-->', (status, step) => {
     let error: unknown;
     try {
@@ -36,6 +41,7 @@ describe('ticket lifecycle', () => {
   it('names the next step in the refusal', () => {
     expect(() => nextStatus('open', 'resolve')).toThrow('the next step is respond');
     expect(() => nextStatus('closed', 'respond')).toThrow('it is closed');
+    expect(() => nextStatus('responded', 'respond')).toThrow('the next steps are dispatch, on-site or resolve');
   });
 
   it.each([

@@ -52,6 +52,7 @@ export class FaultTickets {
       emergency: isEmergency(priority, sla),
       symptom,
       deviceModel: device.model,
+      sla,
       by: SYSTEM,
       at: now,
     });

@@ -1,6 +1,8 @@
 import type { Statement } from 'better-sqlite3';
 import type {
   DeviceKind,
+  EmergencyPlanInput,
+  PartDispositionInput,
   PartReplacement,
   PartReplacementInput,
   Priority,
@@ -16,7 +18,7 @@ import type {
 import { conflict, notFound } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { nextStatus, type StepName } from './lifecycle.js';
-import { anyOverdue, deadlines, slaProfile } from './sla.js';
+import { alwaysOnSite, anyOverdue, deadlines, isEmergency, slaProfile, slaSnapshot } from './sla.js';
 
 const noTicket = (id: number) => notFound(`no ticket ${id}`);
 
@@ -41,20 +43,28 @@ export interface Actor {
 export const SYSTEM: Actor = { name: 'system', tokenId: null };
 
 export interface NewTicket {
-  deviceId: number;
+  /** Omitted: the device's site. */
+  siteId?: number;
+  /** null: a service request without a device. */
+  deviceId: number | null;
   subject: TicketSubject;
   priority: Priority;
   emergency: boolean;
   symptom: string;
   suspectedCause?: string | null;
   deviceModel?: string | null;
+  /** The site's profile at opening: the ticket keeps these limits (a later change applies to new tickets only). */
+  sla: SlaProfile;
+  assignee?: string | null;
+  backup?: string | null;
   by: Actor;
   at: number;
 }
 
 interface RawTicket {
   id: number;
-  device_id: number;
+  site_id: number;
+  device_id: number | null;
   subject: TicketSubject;
   priority: Priority;
   emergency: number;
@@ -67,9 +77,16 @@ interface RawTicket {
   recovered_at: number | null;
   emergency_plan_at: number | null;
   closed_at: number | null;
+  sla_profile: string;
+  visit_from: number | null;
+  assignee: string | null;
+  backup: string | null;
+  emergency_plan_owner: string | null;
+  emergency_plan_due: number | null;
+  part_needed_at: number | null;
   site: string;
-  hostname: string;
-  kind: DeviceKind;
+  hostname: string | null;
+  kind: DeviceKind | null;
   role: string | null;
   model: string | null;
 }
@@ -97,10 +114,14 @@ interface RawPart {
   replaced_at: number;
   by_name: string;
   at: number;
+  disposition: PartReplacement['disposition'] | null;
+  received_by: string | null;
+  received_at: number | null;
+  disposition_note: string | null;
 }
 
 const SELECT = `SELECT t.*, s.name AS site, d.hostname, d.kind, coalesce(d.role, d.reported_role) AS role, d.model
-  FROM tickets t JOIN devices d ON d.id = t.device_id JOIN sites s ON s.id = d.site_id`;
+  FROM tickets t JOIN sites s ON s.id = t.site_id LEFT JOIN devices d ON d.id = t.device_id`;
 
 /** The fault-ticket aggregate: tickets, their stamped events, service reports, parts, SLA profiles. */
 export class TicketsRepository {
@@ -123,8 +144,10 @@ export class TicketsRepository {
     this.s = {
       active: db.prepare(`SELECT id, recovered_at FROM tickets WHERE device_id = ? AND subject = ? AND status <> 'closed'`),
       insert: db.prepare(
-        `INSERT INTO tickets (device_id, subject, priority, emergency, status, symptom, suspected_cause, device_model, opened_at, opened_by)
-         VALUES (@deviceId, @subject, @priority, @emergency, 'open', @symptom, @suspectedCause, @deviceModel, @at, @by)
+        `INSERT INTO tickets (site_id, device_id, subject, priority, emergency, status, symptom, suspected_cause, device_model, opened_at, opened_by,
+                              sla_profile, visit_from, assignee, backup)
+         VALUES (coalesce(@siteId, (SELECT site_id FROM devices WHERE id = @deviceId)), @deviceId, @subject, @priority, @emergency, 'open', @symptom, @suspectedCause, @deviceModel, @at, @by,
+                 @slaProfile, @visitFrom, @assignee, @backup)
          RETURNING id`,
       ),
       event: db.prepare('INSERT INTO ticket_events (ticket_id, event, by_name, token_id, at, note) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -193,6 +216,7 @@ export class TicketsRepository {
 
   open(t: NewTicket): number {
     const { id } = this.s.insert.get({
+      siteId: t.siteId ?? null,
       deviceId: t.deviceId,
       subject: t.subject,
       priority: t.priority,
@@ -202,6 +226,11 @@ export class TicketsRepository {
       deviceModel: t.deviceModel ?? null,
       at: t.at,
       by: t.by.name,
+      slaProfile: JSON.stringify(slaSnapshot(t.sla)),
+      // The priority always needs a visit: the on-site clock runs from opening (never P4).
+      visitFrom: alwaysOnSite(t.priority, t.sla) ? t.at : null,
+      assignee: t.assignee ?? null,
+      backup: t.backup ?? null,
     })!;
     this.s.event.run(id, 'open', t.by.name, t.by.tokenId, t.at, null);
     return id;
@@ -226,8 +255,90 @@ export class TicketsRepository {
       const t = this.raw(id);
       const to = nextStatus(t.status, step);
       this.s.setStatus.run(to, to === 'closed' ? now : null, id);
+      // Dispatching means a visit is needed: the on-site clock starts now unless the priority's
+      // rule already started it at opening. Arriving without a dispatch step: the visit was
+      // decided when the engineer responded, so the clock runs from the response. Never for P4.
+      if ((to === 'dispatched' || to === 'on_site') && t.visit_from === null && t.priority !== 'P4') {
+        const responded = to === 'on_site' ? this.s.events.all(id).find((e) => e.event === 'responded')?.at : undefined;
+        this.db.prepare('UPDATE tickets SET visit_from = ? WHERE id = ?').run(responded ?? now, id);
+      }
       this.s.event.run(id, to, by.name, by.tokenId, now, note ?? null);
     }).immediate();
+  }
+
+  /** Assignee and backup engineer (undefined: unchanged, null: cleared); one `assigned` event saying what changed. */
+  assign(id: number, people: { assignee?: string | null; backup?: string | null }, by: Actor, now: number): string {
+    return this.db.transaction(() => {
+      const t = this.raw(id);
+      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
+      const assignee = people.assignee === undefined ? t.assignee : people.assignee;
+      const backup = people.backup === undefined ? t.backup : people.backup;
+      const note = [
+        assignee !== t.assignee ? `assignee: ${t.assignee ?? '—'} → ${assignee ?? '—'}` : null,
+        backup !== t.backup ? `backup: ${t.backup ?? '—'} → ${backup ?? '—'}` : null,
+      ].filter((x): x is string => x !== null).join('; ') || 'unchanged';
+      this.db.prepare('UPDATE tickets SET assignee = ?, backup = ? WHERE id = ?').run(assignee, backup, id);
+      this.s.event.run(id, 'assigned', by.name, by.tokenId, now, note);
+      return note;
+    }).immediate();
+  }
+
+  /**
+   * A new priority with its reason. The limits stay the ticket's snapshot; the emergency flag and
+   * the always-on-site rule follow the new priority (a P4 loses its on-site clock).
+   */
+  reclassify(id: number, priority: Priority, reason: string, by: Actor, now: number): string {
+    return this.db.transaction(() => {
+      const t = this.raw(id);
+      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
+      if (t.priority === priority) throw conflict(`ticket ${id} is already ${priority}`);
+      const sla = slaProfile(JSON.parse(t.sla_profile));
+      const visitFrom = priority === 'P4' ? null : (t.visit_from ?? (alwaysOnSite(priority, sla) ? now : null));
+      this.db
+        .prepare('UPDATE tickets SET priority = ?, emergency = ?, visit_from = ? WHERE id = ?')
+        .run(priority, isEmergency(priority, sla) ? 1 : 0, visitFrom, id);
+      const note = `${t.priority} → ${priority}: ${reason}`;
+      this.s.event.run(id, 'reclassified', by.name, by.tokenId, now, note);
+      return note;
+    }).immediate();
+  }
+
+  /**
+   * 启动应急预案 as its own step: an owner and the deadline under the plan. Only after a visit
+   * (on site): the plan is what follows a first visit that did not fix the fault.
+   */
+  startEmergencyPlan(id: number, input: EmergencyPlanInput, by: Actor, now: number): void {
+    this.db.transaction(() => {
+      const t = this.raw(id);
+      if (t.status !== 'on_site') throw conflict(`the emergency plan follows an on-site visit that did not fix the fault; ticket ${id} is ${t.status}`);
+      if (t.emergency_plan_owner !== null) throw conflict(`the emergency plan of ticket ${id} already has an owner (${t.emergency_plan_owner})`);
+      const due = Date.parse(input.due);
+      if (due <= now) throw conflict(`the emergency plan's deadline ${input.due} has already passed`);
+      this.db
+        .prepare('UPDATE tickets SET emergency_plan_at = coalesce(emergency_plan_at, ?), emergency_plan_owner = ?, emergency_plan_due = ? WHERE id = ?')
+        .run(now, input.owner, due, id);
+      const note = `owner ${input.owner}, due ${iso(due)}${input.note ? `: ${input.note}` : ''}`;
+      this.s.event.run(id, 'emergency_plan', by.name, by.tokenId, now, note);
+    }).immediate();
+  }
+
+  /** A spare part is needed: the part-replacement clock runs from arrival on site (stamped once). */
+  partNeeded(id: number, note: string | null, by: Actor, now: number): void {
+    this.db.transaction(() => {
+      const t = this.raw(id);
+      if (!['responded', 'dispatched', 'on_site'].includes(t.status)) throw conflict(`a part is needed while the fault is being worked on; ticket ${id} is ${t.status}`);
+      if (t.part_needed_at !== null) throw conflict(`ticket ${id} already needs a part since ${iso(t.part_needed_at)}`);
+      this.db.prepare('UPDATE tickets SET part_needed_at = ? WHERE id = ?').run(now, id);
+      this.s.event.run(id, 'part_needed', by.name, by.tokenId, now, note);
+    }).immediate();
+  }
+
+  /** The old part's disposition, who received it and when. */
+  setPartDisposition(id: number, partId: number, input: PartDispositionInput, now: number): void {
+    const r = this.db
+      .prepare('UPDATE ticket_parts SET disposition = ?, received_by = ?, received_at = ?, disposition_note = ? WHERE id = ? AND ticket_id = ?')
+      .run(input.disposition, input.receivedBy ?? null, input.receivedAt ? Date.parse(input.receivedAt) : now, input.dispositionNote ?? null, partId, id);
+    if (r.changes === 0) throw notFound(`no part ${partId} on ticket ${id}`);
   }
 
   /**
@@ -269,6 +380,9 @@ export class TicketsRepository {
            VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
         )
         .get(id, input.part, input.oldSerial, input.newSerial, replacedAt, by.name, by.tokenId, now) as { id: number };
+      // A part swapped was a part needed (the part clock then runs from arrival).
+      if (t.part_needed_at === null) this.db.prepare('UPDATE tickets SET part_needed_at = ? WHERE id = ?').run(replacedAt, id);
+      if (input.disposition) this.setPartDisposition(id, row.id, { ...input, disposition: input.disposition }, now);
       return row.id;
     }).immediate();
   }
@@ -332,8 +446,9 @@ export class TicketsRepository {
   }
 
   private view(t: RawTicket, now: Date, profiles: Map<string, SlaProfile>): Ticket {
-    let sla = profiles.get(t.site);
-    if (!sla) profiles.set(t.site, (sla = this.sla(t.site)));
+    // The limits the ticket was opened with (parsed once per distinct snapshot).
+    let sla = profiles.get(t.sla_profile);
+    if (!sla) profiles.set(t.sla_profile, (sla = slaProfile(JSON.parse(t.sla_profile))));
     const events: TicketEvent[] = this.s.events.all(t.id).map((e) => ({
       event: e.event,
       by: e.by_name,
@@ -341,7 +456,23 @@ export class TicketsRepository {
       ...(e.note !== null ? { note: e.note } : {}),
     }));
     const recoveredAt = isoOrNull(t.recovered_at);
-    const d = deadlines({ openedAt: iso(t.opened_at), priority: t.priority, emergency: t.emergency === 1, events, recoveredAt }, sla, now);
+    const rawParts = this.s.parts.all(t.id);
+    const d = deadlines(
+      {
+        openedAt: iso(t.opened_at),
+        priority: t.priority,
+        emergency: t.emergency === 1,
+        events,
+        recoveredAt,
+        visitFrom: isoOrNull(t.visit_from),
+        partNeededAt: isoOrNull(t.part_needed_at),
+        partReplacedAt: rawParts.length ? iso(Math.min(...rawParts.map((p) => p.replaced_at))) : null,
+        emergencyPlanAt: isoOrNull(t.emergency_plan_at),
+        emergencyPlanDue: isoOrNull(t.emergency_plan_due),
+      },
+      sla,
+      now,
+    );
     const serviceReports: ServiceReport[] = this.s.reports.all(t.id).map((r) => ({
       id: r.id,
       arrivedAt: iso(r.arrived_at),
@@ -352,12 +483,16 @@ export class TicketsRepository {
       by: r.by_name,
       at: iso(r.at),
     }));
-    const parts: PartReplacement[] = this.s.parts.all(t.id).map((p) => ({
+    const parts: PartReplacement[] = rawParts.map((p) => ({
       id: p.id,
       part: p.part,
       oldSerial: p.old_serial,
       newSerial: p.new_serial,
       replacedAt: iso(p.replaced_at),
+      ...(p.disposition !== null ? { disposition: p.disposition } : {}),
+      ...(p.received_by !== null ? { receivedBy: p.received_by } : {}),
+      ...(p.disposition !== null && p.received_at !== null ? { receivedAt: iso(p.received_at) } : {}),
+      ...(p.disposition_note !== null ? { dispositionNote: p.disposition_note } : {}),
       by: p.by_name,
       at: iso(p.at),
     }));
@@ -378,6 +513,11 @@ export class TicketsRepository {
       openedBy: t.opened_by,
       recoveredAt,
       emergencyPlanAt: isoOrNull(t.emergency_plan_at),
+      emergencyPlanOwner: t.emergency_plan_owner,
+      assignee: t.assignee,
+      backup: t.backup,
+      visitNeeded: t.visit_from !== null && t.priority !== 'P4',
+      sla: slaSnapshot(sla),
       // A closed ticket's deadlines are history; only the flags of what was late remain.
       deadlines: d,
       overdue: anyOverdue(d),

@@ -2,12 +2,17 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
   DeviceSilenceInput,
+  EmergencyPlanInput,
   IdParams,
+  PartDispositionInput,
+  PartNeededInput,
   PartReplacementInput,
   ServiceReportInput,
   SlaProfileInput,
+  TicketAssignInput,
   TicketCreate,
   TicketQuery,
+  TicketReclassifyInput,
   TicketStepInput,
 } from '../../schemas/index.js';
 import { assertSite, principalOf, READERS } from '../auth.js';
@@ -18,6 +23,7 @@ import { TicketActions, TICKET_ROLES } from './actions.js';
 import { STEP_NAMES, STEPS } from './lifecycle.js';
 
 const SiteParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }) });
+const PartParams = Type.Object({ id: IdParams.properties.id, part: IdParams.properties.id });
 const DeviceParams = Type.Object({ site: Type.String({ minLength: 1, maxLength: 100 }), hostname: Type.String({ minLength: 1, maxLength: 255 }) });
 
 export type TicketsRoutesOptions = Record<never, never>;
@@ -81,7 +87,10 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       schema: {
         tags,
         summary: 'Report a fault by hand (phone, e-mail): site, device, symptom, suspected cause',
-        description: 'Priority from the site mapping unless given. 404 for a device not on record.',
+        description:
+          'Priority from the site mapping unless given. A device not on record is entered by hand (a manual device, `deviceKind`, default server); ' +
+          'without `device` it is a service request (P4 unless given). `assignee`/`backup`: engineers with access to the site (400 otherwise). ' +
+          'The ticket keeps the SLA limits of the profile it was opened with. 404 for a site not on record.',
         body: TicketCreate,
       },
     },
@@ -100,8 +109,11 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         preValidation: emptyBodyIsEmptyObject,
         schema: {
           tags,
-          summary: `Step ${STEPS[step].from} → ${STEPS[step].to} (by ${STEPS[step].roles.join(' or ')})`,
-          description: '409 when the ticket is not in the status this step starts from; the message names the next step.',
+          summary: `Step ${STEPS[step].from.join(' | ')} → ${STEPS[step].to} (by ${STEPS[step].roles.join(' or ')})`,
+          description:
+            '409 when the ticket is not in a status this step starts from; the message names the next steps. ' +
+            'Remote path: respond → resolve; on-site path: respond → dispatch → on-site → resolve. ' +
+            'Dispatch (or arriving without one) starts the on-site clock unless the priority always needs a visit (`onSitePriorities`, clock from opening); never for P4.',
           params: IdParams,
           body: TicketStepInput,
         },
@@ -109,6 +121,82 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       async (request) => app.redactorFor(principalOf(request).role).ticket(actions.step(actorOf(request), Number(request.params.id), step, request.body?.note)),
     );
   }
+
+  app.put(
+    '/api/v1/tickets/:id/assignment',
+    {
+      config: { auth: { roles: TICKET_ROLES.assign } },
+      schema: {
+        tags,
+        summary: 'Assignee and backup engineer (user names with access to the site; null clears)',
+        description: '400 for a person who is not an engineer or admin of the site, or the same person twice. Audited as `ticket.assign`; an `assigned` event says what changed.',
+        params: IdParams,
+        body: TicketAssignInput,
+      },
+    },
+    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.assign(actorOf(request), Number(request.params.id), request.body)),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/reclassify',
+    {
+      config: { auth: { roles: TICKET_ROLES.reclassify } },
+      schema: {
+        tags,
+        summary: 'Change the priority, with the reason (required)',
+        description: 'The limits stay the snapshot the ticket was opened with; emergency and always-on-site follow the new priority (P4: no on-site clock). A `reclassified` event and `ticket.reclassify` audit entry keep old → new and the reason. 409 for a closed ticket or the same priority.',
+        params: IdParams,
+        body: TicketReclassifyInput,
+      },
+    },
+    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.reclassify(actorOf(request), Number(request.params.id), request.body)),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/emergency-plan',
+    {
+      config: { auth: { roles: TICKET_ROLES.emergencyPlan } },
+      schema: {
+        tags,
+        summary: '启动应急预案: start the emergency plan with its owner and deadline',
+        description: 'While on site (the first visit did not fix the fault; 409 otherwise). The owner must be an engineer of the site (400). The deadline is `deadlines.emergencyPlan`, met by resolution.',
+        params: IdParams,
+        body: EmergencyPlanInput,
+      },
+    },
+    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.startEmergencyPlan(actorOf(request), Number(request.params.id), request.body)),
+  );
+
+  app.post(
+    '/api/v1/tickets/:id/part-needed',
+    {
+      config: { auth: { roles: TICKET_ROLES.partNeeded } },
+      preValidation: emptyBodyIsEmptyObject,
+      schema: {
+        tags,
+        summary: 'A spare part is needed: the part-replacement clock (2 h by default) runs from arrival on site',
+        description: 'While responded, dispatched or on site (409 otherwise, or when already stamped). Met by the first part recorded.',
+        params: IdParams,
+        body: PartNeededInput,
+      },
+    },
+    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.partNeeded(actorOf(request), Number(request.params.id), request.body)),
+  );
+
+  app.put(
+    '/api/v1/tickets/:id/parts/:part/disposition',
+    {
+      config: { auth: { roles: TICKET_ROLES.part } },
+      schema: {
+        tags,
+        summary: "The replaced part's disposition: returned to the customer (更换硬盘交回), kept by the service company, destroyed, other",
+        description: 'With who received it and when (default now). Audited as `ticket.part-disposition`.',
+        params: PartParams,
+        body: PartDispositionInput,
+      },
+    },
+    async (request) => actions.setPartDisposition(actorOf(request), Number(request.params.id), Number(request.params.part), request.body),
+  );
 
   app.post(
     '/api/v1/tickets/:id/service-reports',
@@ -129,7 +217,13 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     '/api/v1/tickets/:id/parts',
     {
       config: { auth: { roles: TICKET_ROLES.part } },
-      schema: { tags, summary: 'A spare part replaced: part, old and new serial', params: IdParams, body: PartReplacementInput },
+      schema: {
+        tags,
+        summary: 'A spare part replaced: part, old and new serial, optionally the old part\'s disposition',
+        description: 'Recording a part marks a part as needed (the part clock from arrival on site is met by the first part).',
+        params: IdParams,
+        body: PartReplacementInput,
+      },
     },
     async (request, reply) => reply.status(201).send(actions.addPart(actorOf(request), Number(request.params.id), request.body)),
   );
@@ -152,7 +246,8 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       schema: {
         tags,
         summary: "Set the site's SLA overrides (time limits, priority rules, missed reports)",
-        description: 'Audited as `sla.set` with the overrides before and after.',
+        description:
+          'Audited as `sla.set` with the overrides before and after. Applies to tickets opened from now on: each ticket keeps the limits it was opened with (`sla` on the ticket).',
         params: SiteParams,
         body: SlaProfileInput,
       },

@@ -21,6 +21,11 @@ let session = { cookie: '', csrf: '' };
 const BODIES: Record<string, unknown> = {
   'service-reports': { arrivedAt: '2026-11-20T10:00:00.000Z', workDone: 'swapped PSU 2', result: 'fixed' },
   parts: { part: 'PSU', oldSerial: 'A1', newSerial: 'B2' },
+  // Valid bodies, so the answer comes from the ticket's site check (not from validation).
+  assignment: { assignee: null },
+  reclassify: { priority: 'P1', reason: 'outage' },
+  'emergency-plan': { owner: 'wang', due: '2027-01-01T00:00:00.000Z' },
+  disposition: { disposition: 'other' },
   ':id': { purpose: 'changed' },
 };
 

@@ -50,7 +50,9 @@ describe('tickets from abnormal checks', () => {
     expect(t.symptom).toMatch(/^SXKR-004 设备电源及风扇检查: .*PSU 2/);
     expect(t.deviceModel).toBe('ProLiant DL380 Gen10');
     expect(t.deadlines.response.due).toBe('2026-11-28T10:30:30.000Z');
-    expect(t.deadlines.onSite.due).toBe('2026-11-28T12:00:30.000Z');
+    // A P2 needs no visit until an engineer dispatches: no on-site clock yet (P1 always needs one).
+    expect(t.deadlines.onSite.due).toBeNull();
+    expect(t.visitNeeded).toBe(false);
     expect(t.deadlines.recovery.due).toBe('2026-11-28T14:00:30.000Z');
     expect(t.events.map((e) => e.event)).toEqual(['open']);
   });
@@ -138,7 +140,7 @@ describe('tickets from abnormal checks', () => {
 
     r = await step('respond');
     expect(r.status).toBe(409);
-    expect(r.body.message).toBe('cannot respond a ticket that is responded: the next step is on-site');
+    expect(r.body.message).toBe('cannot respond a ticket that is responded: the next steps are dispatch, on-site or resolve');
 
     r = await json('POST', `/api/v1/tickets/${id}/service-reports`, tokens.engineer, {
       arrivedAt: clock.toISOString(), workDone: 'x', result: 'fixed',
@@ -152,6 +154,8 @@ describe('tickets from abnormal checks', () => {
     expect(r.status).toBe(200);
     expect(r.body.status).toBe('on_site');
     expect(r.body.deadlines.onSite).toMatchObject({ metAt: clock.toISOString(), overdue: false });
+    // On site without a dispatch step: the visit was decided at the response, the clock runs from it.
+    expect(r.body.deadlines.onSite.from).toBe(new Date(clock.getTime() - 30 * 60_000).toISOString());
   });
 
   it('records the service report; a first visit that did not fix it starts the emergency plan', async () => {
@@ -235,7 +239,7 @@ describe('tickets from abnormal checks', () => {
     const p1 = await json<Ticket>('POST', '/api/v1/tickets', tokens.engineer, { site: 'acme', device: 'web01', symptom: 'outage', priority: 'P1' });
     expect(p1.body).toMatchObject({ priority: 'P1', emergency: true });
     expect(p1.body.deadlines.onSite.due).toBe(new Date(clock.getTime() + 3_600_000).toISOString());
-    expect((await json('POST', '/api/v1/tickets', tokens.engineer, { site: 'acme', device: 'nope', symptom: 'x' })).status).toBe(404);
+    expect((await json('POST', '/api/v1/tickets', tokens.admin, { site: 'acme-typo', device: 'web01', symptom: 'x' })).status).toBe(404);
   });
 
   it("uses the site's SLA profile and priority rules (admin only)", async () => {

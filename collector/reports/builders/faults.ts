@@ -73,8 +73,21 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
                 { label: w('newSerial'), width: 1.4 },
                 { label: w('replacedAt'), width: 1.3 },
                 { label: w('by'), width: 1 },
+                { label: w('disposition'), width: 1.4 },
+                { label: w('receivedBy'), width: 1.3 },
               ],
-              rows: parts.map(({ t, p }): CellValue[] => [`#${t.id}`, t.device, p.part, p.oldSerial, p.newSerial, formatTime(p.replacedAt ?? p.at, input.timeZone), p.by]),
+              rows: parts.map(({ t, p }): CellValue[] => [
+                `#${t.id}`,
+                t.device,
+                p.part,
+                p.oldSerial,
+                p.newSerial,
+                formatTime(p.replacedAt ?? p.at, input.timeZone),
+                p.by,
+                // Missing data is never normal: a part without a recorded disposition says so.
+                p.disposition ? w(p.disposition) : { text: w('dispositionMissing'), tone: 'unknown' },
+                p.disposition ? [p.receivedBy, formatTime(p.receivedAt, input.timeZone)].filter(Boolean).join(' · ') : '',
+              ]),
             },
           }
         : { paragraphs: [w('none')] }),

@@ -54,7 +54,8 @@ export function slaFigures(tickets: Ticket[], stage: Stage) {
   for (const t of tickets) {
     const d = t.deadlines[stage];
     if (d.metAt) {
-      sum += Date.parse(d.metAt) - Date.parse(t.openedAt);
+      // Each clock from its own start: the on-site clock from dispatch, the part clock from arrival.
+      sum += Date.parse(d.metAt) - Date.parse(d.from ?? t.openedAt);
       n++;
     }
     if (!d.due) continue;
@@ -74,18 +75,18 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
   const downtime = new Map<string, number>();
   for (const t of tickets) {
     const ms = downtimeOf(t, period, now);
-    if (ms > 0) downtime.set(t.device, (downtime.get(t.device) ?? 0) + ms);
+    if (ms > 0 && t.device) downtime.set(t.device, (downtime.get(t.device) ?? 0) + ms);
   }
   const totalDown = [...downtime.values()].reduce((s, x) => s + x, 0);
   const avail = availability(devices.length, totalDown, period, now);
 
   // Fault distribution: subject × device kind.
-  const kinds = [...new Set([...devices.map((d) => d.kind), ...tickets.map((t) => t.deviceKind ?? kindOf.get(t.device) ?? 'other')])].sort();
+  const kinds = [...new Set([...devices.map((d) => d.kind), ...tickets.map((t) => t.deviceKind ?? kindOf.get(t.device ?? '') ?? 'other')])].sort();
   const subjects = [...CHECK_IDS, 'down', 'manual'];
   const distribution = subjects
     .map((s) => {
       const mine = tickets.filter((t) => t.subject === s);
-      return [s, mine, kinds.map((k) => mine.filter((t) => (t.deviceKind ?? kindOf.get(t.device) ?? 'other') === k).length)] as const;
+      return [s, mine, kinds.map((k) => mine.filter((t) => (t.deviceKind ?? kindOf.get(t.device ?? '') ?? 'other') === k).length)] as const;
     })
     .filter(([, mine]) => mine.length > 0)
     .map(([s, mine, perKind]): CellValue[] => [checkName(lang, s), ...perKind, mine.length]);

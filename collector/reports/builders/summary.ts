@@ -36,7 +36,7 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
   const confirmed = input.inspections.filter((i) => i.status === 'confirmed').length;
   const state = (v: Verdict) => devices.filter((d) => d.state === v).length;
   const perDevice = new Map<string, number>();
-  for (const t of tickets) perDevice.set(t.device, (perDevice.get(t.device) ?? 0) + 1);
+  for (const t of tickets) if (t.device) perDevice.set(t.device, (perDevice.get(t.device) ?? 0) + 1);
   const repeated = [...perDevice].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]);
   const statusWord = (s: string) => (s === 'confirmed' ? w('confirmed') : s === 'signed' ? w('signed') : w('draft'));
 

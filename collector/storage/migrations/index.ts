@@ -2,7 +2,7 @@ import { migration001 } from './001-core.js';
 import type { Migration } from './types.js';
 import { migration020 } from '../../users/migration.js';
 import { migration045 } from '../../users/keys.js';
-import { migration010, migration013 } from '../../tickets/migration.js';
+import { migration010, migration013, migration014 } from '../../tickets/migration.js';
 import { migration011 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
@@ -24,6 +24,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration011,
   migration012,
   migration013,
+  // --- versions 14–19: tickets — two paths, SLA snapshot, people (collector/tickets) ---
+  migration014,
   // --- versions 20–29: dashboard users, sessions, audit log (collector/users) ---
   migration020,
   // --- versions 30–39: SNMP poller targets (collector/poller) ---

@@ -7,11 +7,12 @@ import { InspectionActions } from '../../inspections/index.js';
 import { MaintenanceActions } from '../../maintenance/index.js';
 import { formatTime, localisedRows, reportSources } from '../../reports/index.js';
 import { monthOfTime, quarterOfTime } from '../../reports/period.js';
-import { STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
+import { siteEngineers, STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
 import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { layout } from './layout.js';
+import { registerTicketForms } from './ticket-routes.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -227,7 +228,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const { site, id } = ticketOf(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, zoneOf(site), errorParam(request)), v, site));
+      const people = v.role === 'customer' ? [] : siteEngineers(app.db, site);
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, zoneOf(site), errorParam(request), people), v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;
@@ -258,6 +260,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const f = request.body as Form;
       return act(reply, ticketBack(site, id), () => void ticketActions.addPart(actorOf(request), id, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }));
     });
+    registerTicketForms(app, { actions: ticketActions, ticketOf, act, back: ticketBack, isoOf, zoneOf });
 
     app.get('/sites/:site/maintenance', async (request, reply) => {
       const v = viewerOr(request, reply);

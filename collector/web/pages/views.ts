@@ -1,10 +1,11 @@
 import { CHECK_IDS, type Inspection, type Lang, type MaintenanceRequest, type Ticket, type Verdict } from '../../../schemas/index.js';
 import { catalogueText, checkName, expectedText, formatTime, symptomText, verdictLabel } from '../../reports/index.js';
 import type { DeviceRow, StoredResult } from '../../repositories/index.js';
-import { STEPS, STEP_NAMES } from '../../tickets/index.js';
+import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
+import { partsDispositionView, ticketPeopleView } from './ticket-views.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 
 const enc = encodeURIComponent;
@@ -156,30 +157,32 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
       return html`<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${tk.device}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
+<td>${tk.device ?? '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
 <td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
     });
   return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
 <th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, zone: string, error?: string): SafeHtml {
+export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, zone: string, error?: string, people: string[] = []): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
-  const steps = STEP_NAMES.filter((s) => STEPS[s].from === tk.status && (STEPS[s].roles as readonly string[]).includes(viewer.role))
+  const steps = STEP_NAMES.filter((s) => stepAllowed(tk.status, s) && (STEPS[s].roles as readonly string[]).includes(viewer.role))
     .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
   const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
-  const dl = (['response', 'onSite', 'recovery'] as const)
+  const dl = (['response', 'onSite', 'recovery', 'partReplacement', 'emergencyPlan'] as const)
+    .filter((s) => tk.deadlines[s])
     .map((s) => {
-      const d = tk.deadlines[s];
+      const d = tk.deadlines[s]!;
       return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${formatTime(d.due, zone)}</td><td>${formatTime(d.metAt, zone)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
     });
   const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt, zone)}</td><td>${r.workDone}</td><td>${r.result}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
   const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at, zone)}</td><td>${p.by}</td></tr>`);
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<p id="ticket-status" data-status="${tk.status}">${tk.device} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${tk.status}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
+<p id="ticket-status" data-status="${tk.status}">${tk.device ?? '—'} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${tk.status}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
 <p>${symptomText(lang, tk.symptom)}${tk.suspectedCause ? ` — ${tk.suspectedCause}` : ''}</p>
 <div class="actions">${steps}</div>
+${ticketPeopleView(lang, viewer, base, tk, people, zone)}
 <h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${lang === 'zh' ? '完成时间' : 'Met at'}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
 <h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
 <h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports.length ? reports : html`<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
@@ -193,6 +196,7 @@ ${editor ? html`<form method="post" action="${base}/service-report" class="card"
 ${editor ? html`<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
 <label>${t(lang, 'part')} <input name="part" required></label><label>${t(lang, 'oldSerial')} <input name="oldSerial" required></label>
 <label>${t(lang, 'newSerial')} <input name="newSerial" required></label><button type="submit">${t(lang, 'save')}</button></form>` : ''}
+${partsDispositionView(lang, viewer, base, tk, zone)}
 <p><a href="/api/v1/sites/${enc(site)}/reports/faults?ticket=${tk.id}&format=pdf&lang=${lang}">${t(lang, 'pdf')}</a></p>`;
 }
 

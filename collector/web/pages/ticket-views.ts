@@ -1,0 +1,73 @@
+import { PART_DISPOSITIONS, PRIORITIES, type Lang, type Ticket } from '../../../schemas/index.js';
+import { formatTime } from '../../reports/index.js';
+import type { Viewer } from '../../users/index.js';
+import { html, type SafeHtml } from '../../html/index.js';
+
+/*
+ * The ticket page's people and process sections (issue 11): assignee and backup, reclassification
+ * with its reason, the emergency plan with owner and deadline, a part needed, the old parts'
+ * disposition. Dispatch is a lifecycle step: its button comes with the other steps.
+ */
+
+const csrfField = (v: Viewer) => html`<input type="hidden" name="_csrf" value="${v.csrf ?? ''}">`;
+const zh = (lang: Lang, zhText: string, en: string) => (lang === 'zh' ? zhText : en);
+
+const DISPOSITION_WORDS: Record<(typeof PART_DISPOSITIONS)[number], [string, string]> = {
+  returned_to_customer: ['已交回客户', 'returned to the customer'],
+  kept_by_service_company: ['服务商留存', 'kept by the service company'],
+  destroyed: ['已销毁', 'destroyed'],
+  other: ['其他', 'other'],
+};
+export const dispositionText = (lang: Lang, d: (typeof PART_DISPOSITIONS)[number] | undefined): string =>
+  d ? zh(lang, ...DISPOSITION_WORDS[d]) : zh(lang, '未记录', 'not recorded');
+
+function personSelect(name: string, people: string[], current: string | null | undefined, lang: Lang): SafeHtml {
+  const options = people.map((p) => html`<option value="${p}"${p === current ? html` selected` : ''}>${p}</option>`);
+  return html`<select name="${name}" id="${name}"><option value="">${zh(lang, '（无）', '(none)')}</option>${options}</select>`;
+}
+
+/** Who works on the ticket, the snapshot of its limits, and the forms an engineer uses. */
+export function ticketPeopleView(lang: Lang, viewer: Viewer, base: string, tk: Ticket, people: string[], zone: string): SafeHtml {
+  const editor = viewer.role !== 'customer' && tk.status !== 'closed';
+  const plan = tk.emergencyPlanOwner
+    ? html`<p id="emergency-plan">${zh(lang, '应急预案', 'Emergency plan')}: ${tk.emergencyPlanOwner} · ${zh(lang, '期限', 'due')} ${formatTime(tk.deadlines.emergencyPlan?.due ?? null, zone)}</p>`
+    : '';
+  const sla = tk.sla
+    ? html`<p class="muted" id="ticket-sla">${zh(lang, '本单时限（开单时的 SLA）', 'Limits of this ticket (the SLA it was opened with)')}: ${zh(lang, '响应', 'response')} ${tk.sla.responseHours} h · ${zh(lang, '到场', 'on site')} ${tk.emergency ? tk.sla.onSiteEmergencyHours : tk.sla.onSiteHours} h${tk.visitNeeded ? '' : zh(lang, '（派工后计时）', ' (from dispatch)')} · ${zh(lang, '恢复', 'recovery')} ${tk.sla.recoveryHours[tk.priority] ?? (tk.priority === 'P4' ? '—' : tk.sla.generalRecoveryHours)} h · ${zh(lang, '备件更换', 'part swap')} ${tk.sla.partReplacementHours} h</p>`
+    : '';
+  const people_ = html`<p id="ticket-people">${zh(lang, '负责工程师', 'Assignee')}: <b data-assignee="${tk.assignee ?? ''}">${tk.assignee ?? '—'}</b> · ${zh(lang, '后备工程师', 'Backup')}: <b data-backup="${tk.backup ?? ''}">${tk.backup ?? '—'}</b></p>`;
+  if (!editor) return html`${people_}${plan}${sla}`;
+  const priorities = PRIORITIES.filter((p) => p !== tk.priority).map((p) => html`<option>${p}</option>`);
+  return html`${people_}${plan}${sla}
+<form method="post" action="${base}/assign" class="card" id="assign-form">${csrfField(viewer)}
+<label>${zh(lang, '负责工程师', 'Assignee')} ${personSelect('assignee', people, tk.assignee, lang)}</label>
+<label>${zh(lang, '后备工程师', 'Backup')} ${personSelect('backup', people, tk.backup, lang)}</label>
+<button type="submit">${zh(lang, '保存', 'Save')}</button></form>
+<form method="post" action="${base}/reclassify" class="card" id="reclassify-form">${csrfField(viewer)}
+<label>${zh(lang, '调整优先级', 'Reclassify')} <select name="priority">${priorities}</select></label>
+<label>${zh(lang, '原因', 'Reason')} <input name="reason" required></label>
+<button type="submit">${zh(lang, '调整', 'Reclassify')}</button></form>
+${tk.status === 'on_site' && !tk.emergencyPlanOwner ? html`<form method="post" action="${base}/emergency-plan" class="card" id="emergency-plan-form">${csrfField(viewer)}
+<label>${zh(lang, '应急预案负责人', 'Emergency plan owner')} ${personSelect('owner', people, null, lang)}</label>
+<label>${zh(lang, '期限', 'Deadline')} <input name="due" type="datetime-local" required></label>
+<label>${zh(lang, '措施', 'Measures')} <input name="note"></label>
+<button type="submit">${zh(lang, '启动应急预案', 'Start the emergency plan')}</button></form>` : ''}
+${['responded', 'dispatched', 'on_site'].includes(tk.status) && !tk.deadlines.partReplacement ? html`<form method="post" action="${base}/part-needed" class="inline" id="part-needed-form">${csrfField(viewer)}
+<input name="neededPart" placeholder="${zh(lang, '所需备件', 'Part needed')}"><button type="submit">${zh(lang, '需要备件', 'Part needed')}</button></form>` : ''}`;
+}
+
+/** The old parts' disposition, and a form for each part still without one. */
+export function partsDispositionView(lang: Lang, viewer: Viewer, base: string, tk: Ticket, zone: string): SafeHtml {
+  if (!tk.parts.length) return html``;
+  const editor = viewer.role !== 'customer' && tk.status !== 'closed';
+  const rows = tk.parts.map((p) => {
+    const form = editor && !p.disposition
+      ? html`<form method="post" action="${base}/parts/${p.id}/disposition" class="inline">${csrfField(viewer)}
+<select name="disposition">${PART_DISPOSITIONS.map((d) => html`<option value="${d}">${dispositionText(lang, d)}</option>`)}</select>
+<input name="receivedBy" placeholder="${zh(lang, '接收人', 'Received by')}"><button type="submit">${zh(lang, '保存', 'Save')}</button></form>`
+      : '';
+    return html`<tr data-part="${p.id}"><td>${p.part}</td><td>${p.oldSerial}</td><td class="${p.disposition ? '' : 'unknown'}">${dispositionText(lang, p.disposition)}</td><td>${p.receivedBy ?? ''}</td><td>${formatTime(p.receivedAt ?? null, zone)}</td><td>${form}</td></tr>`;
+  });
+  return html`<h3>${zh(lang, '旧件处置', 'Old parts')}</h3><table class="grid" id="parts-disposition"><thead><tr><th>${zh(lang, '部件', 'Part')}</th><th>${zh(lang, '旧序列号', 'Old serial')}</th>
+<th>${zh(lang, '处置', 'Disposition')}</th><th>${zh(lang, '接收人', 'Received by')}</th><th>${zh(lang, '接收时间', 'Received')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+}
