@@ -132,7 +132,7 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
         devices: devices.map((d) => {
           const latest = sources.repos.results.latest(d.id);
           const state: Verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
-          return { ...d, state, differences: recordDifferences(d), upgrade: recommend(d, baselines) };
+          return { ...d, state, differences: recordDifferences(d), recommendation: recommend(d, baselines) };
         }),
       });
     }

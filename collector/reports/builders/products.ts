@@ -27,7 +27,7 @@ export interface ProductRow {
   location: string | null;
   warrantyUntil: string | null;
   contractUntil: string | null;
-  upgrade: UpgradeRecommendation;
+  recommendation: UpgradeRecommendation;
 }
 
 export interface ProductsReportInput {
@@ -76,7 +76,7 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
     d.location,
     d.warrantyUntil,
     d.contractUntil,
-    d.upgrade.status === 'none' ? null : recommendationText(lang, d.upgrade),
+    d.recommendation.status === 'none' ? null : recommendationText(lang, d.recommendation),
     ...(input.showAddresses ? [d.addresses.join(' ')] : []),
     state(d),
     formatTime(d.lastSeen),
@@ -98,7 +98,7 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
       { key: 'manual', label: e('manualDevices'), value: String(input.devices.filter((d) => d.manual).length) },
       { key: 'notMonitored', label: e('notMonitored'), value: String(input.devices.filter((d) => !d.monitored).length), tone: 'unknown' },
       { key: 'differences', label: e('differingDevices'), value: String(input.devices.filter((d) => d.differences.length > 0).length) },
-      { key: 'upgrade', label: e('upgradeDevices'), value: String(input.devices.filter((d) => d.upgrade.status === 'upgrade').length) },
+      { key: 'upgrade', label: e('upgradeDevices'), value: String(input.devices.filter((d) => d.recommendation.status === 'upgrade').length) },
     ],
     sections: [{ heading: w('productsTitle'), table: { columns, rows } }],
     landscape: true,
