@@ -110,6 +110,10 @@ export class EquipmentActions {
     return this.firmware.baselinesOf(site);
   }
 
+  devicesOf(site: string): DeviceRow[] {
+    return this.ctx.repos.devices.listBySite(site);
+  }
+
   /** The device's upgrade recommendation against its site's baselines. */
   recommendation(d: DeviceRow, baselines = this.firmware.baselinesOf(d.site)): UpgradeRecommendation {
     return recommend(d, baselines);
