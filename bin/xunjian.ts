@@ -5,6 +5,7 @@ import { registerAgentCommands } from './commands/agent.js';
 import { registerCollectorCommands } from './commands/collector.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerUserCommands } from './commands/users.js';
+import { registerDeviceCommands } from './commands/devices.js';
 import { runMain } from './exit.js';
 
 const program = new Command('xunjian')
@@ -16,6 +17,7 @@ const program = new Command('xunjian')
 registerStartCommand(program);
 registerCollectorCommands(program);
 registerUserCommands(program);
+registerDeviceCommands(program);
 registerAgentCommands(program);
 
 await runMain('xunjian', async () => {

@@ -27,6 +27,7 @@ import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
+import { equipmentRoutes } from './equipment/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -47,6 +48,7 @@ const ROUTES: FastifyPluginAsync[] = [
   heartbeatRoutes,
   sitesRoutes,
   devicesRoutes,
+  equipmentRoutes,
   tokenRoutes,
   // --- tickets, inspections, maintenance routes go here ---
   ticketsRoutes,

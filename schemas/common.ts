@@ -8,7 +8,8 @@ export type CheckId = Static<typeof CheckId>;
 export const Verdict = Type.Union([Type.Literal('normal'), Type.Literal('abnormal'), Type.Literal('unknown')]);
 export type Verdict = Static<typeof Verdict>;
 
-export const DEVICE_KINDS = ['server', 'switch', 'router', 'firewall', 'ups', 'room'] as const;
+/** storage arrays, tape libraries and air conditioning are usually entered by hand (collector/equipment). */
+export const DEVICE_KINDS = ['server', 'switch', 'router', 'firewall', 'ups', 'room', 'storage', 'tape', 'aircon'] as const;
 export const DeviceKind = Type.Union(DEVICE_KINDS.map((k) => Type.Literal(k)));
 export type DeviceKind = Static<typeof DeviceKind>;
 

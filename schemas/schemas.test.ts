@@ -84,7 +84,7 @@ describe('readable messages', () => {
   it('a union of literals lists its choices instead of "Expected union value"', () => {
     const r: any = good();
     r.identity.kind = 'toaster';
-    expect(messageOf(Report, r)).toBe('invalid input: /identity/kind: expected one of: server, switch, router, firewall, ups, room');
+    expect(messageOf(Report, r)).toBe('invalid input: /identity/kind: expected one of: server, switch, router, firewall, ups, room, storage, tape, aircon');
   });
 
   it('a missing field is said once, not also as "expected string"', () => {

@@ -2,7 +2,8 @@ import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js
 import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
 import { InspectionsRepository } from '../inspections/index.js';
-import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
+import { recordDifferences, type DeviceRow, type Repositories, type SiteRow } from '../repositories/index.js';
+import { FirmwareRepository, recommend } from '../equipment/index.js';
 import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
 import { buildFaultsReport } from './builders/faults.js';
@@ -26,10 +27,12 @@ export interface ReportSources {
   inspections: InspectionsRepository;
   queries: ReportQueries;
   maintenance: MaintenanceRepository;
+  /** Firmware baselines, for the product list's upgrade column. */
+  firmware: FirmwareRepository;
 }
 
 export function reportSources(db: Db, repos: Repositories): ReportSources {
-  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(db) };
+  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(db), firmware: new FirmwareRepository(db) };
 }
 
 export interface ReportRequest {
@@ -123,16 +126,18 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
       const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
-    case 'products':
+    case 'products': {
+      const baselines = sources.firmware.baselinesOf(site.name);
       return buildProductsReport({
         ...base,
         showAddresses: req.shown.showsConfiguration,
         devices: devices.map((d) => {
           const latest = sources.repos.results.latest(d.id);
           const state: Verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
-          return { ...d, state };
+          return { ...d, state, differences: recordDifferences(d), recommendation: recommend(d, baselines) };
         }),
       });
+    }
     case 'performance': {
       const period = monthPeriod(month, zone);
       const byDevice = new Map<number, MetricAggregate[]>();

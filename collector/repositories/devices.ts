@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
-import type { DeviceIdentity, DeviceKind, ThresholdSet } from '../../schemas/index.js';
+import { ManualDevice, validate, type DeviceIdentity, type DeviceKind, type DeviceRecordPatch, type ThresholdSet } from '../../schemas/index.js';
+import { conflict } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import { iso, parseJson } from './json.js';
 
@@ -13,11 +14,31 @@ export interface DeviceRow {
   /** The effective role: set by a person, else as reported. */
   role: string | null;
   reportedRole: string | null;
+  /** Vendor, model and serial as on record: a person's entry, else as reported (like role). */
   vendor: string | null;
   model: string | null;
   serial: string | null;
+  /** OS and its version as reported. */
   os: string | null;
   version: string | null;
+  /** Firmware as on record: a person's entry, else the reported version. */
+  firmware: string | null;
+  /** What the device (agent, SNMP, BMC, field CLI) reported, kept apart from a person's entry. */
+  reported: MeasuredIdentity;
+  /** What a person entered (设备档案 by hand); null fields were not entered. */
+  entered: EnteredIdentity;
+  /** Put on record by a person rather than by a report (it may never report). */
+  manual: boolean;
+  /** Something reports for it (a report or an agent's heartbeat): else it is not monitored. */
+  monitored: boolean;
+  location: string | null;
+  /** YYYY-MM-DD */
+  warrantyUntil: string | null;
+  contractUntil: string | null;
+  recordBy: string | null;
+  recordAt: number | null;
+  /** A person's upgrade verdict, if any. */
+  upgrade: UpgradeVerdict | null;
   addresses: string[];
   notes: string | null;
   /** Expected report interval in seconds as set on the device. */
@@ -31,6 +52,25 @@ export interface DeviceRow {
   lastSeen: number | null;
   lastReportAt: number | null;
   lastHeartbeatAt: number | null;
+}
+
+export interface MeasuredIdentity {
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  version: string | null;
+}
+export interface EnteredIdentity {
+  vendor: string | null;
+  model: string | null;
+  serial: string | null;
+  firmware: string | null;
+}
+export interface UpgradeVerdict {
+  needed: boolean;
+  reason: string | null;
+  by: string;
+  at: number;
 }
 
 interface RawDevice {
@@ -57,6 +97,20 @@ interface RawDevice {
   last_report_at: number | null;
   last_heartbeat_at: number | null;
   site_interval_s: number | null;
+  manual: number;
+  entered_vendor: string | null;
+  entered_model: string | null;
+  entered_serial: string | null;
+  entered_firmware: string | null;
+  location: string | null;
+  warranty_until: string | null;
+  contract_until: string | null;
+  record_by: string | null;
+  record_at: number | null;
+  upgrade_needed: number | null;
+  upgrade_reason: string | null;
+  upgrade_by: string | null;
+  upgrade_at: number | null;
 }
 
 const fromRaw = (r: RawDevice): DeviceRow => ({
@@ -67,11 +121,22 @@ const fromRaw = (r: RawDevice): DeviceRow => ({
   kind: r.kind as DeviceKind,
   role: r.role ?? r.reported_role,
   reportedRole: r.reported_role,
-  vendor: r.vendor,
-  model: r.model,
-  serial: r.serial,
+  vendor: r.entered_vendor ?? r.vendor,
+  model: r.entered_model ?? r.model,
+  serial: r.entered_serial ?? r.serial,
   os: r.os,
   version: r.version,
+  firmware: r.entered_firmware ?? r.version,
+  reported: { vendor: r.vendor, model: r.model, serial: r.serial, version: r.version },
+  entered: { vendor: r.entered_vendor, model: r.entered_model, serial: r.entered_serial, firmware: r.entered_firmware },
+  manual: r.manual === 1,
+  monitored: r.last_report_at !== null || r.last_heartbeat_at !== null,
+  location: r.location,
+  warrantyUntil: r.warranty_until,
+  contractUntil: r.contract_until,
+  recordBy: r.record_by,
+  recordAt: r.record_at,
+  upgrade: r.upgrade_needed === null ? null : { needed: r.upgrade_needed === 1, reason: r.upgrade_reason, by: r.upgrade_by ?? '', at: r.upgrade_at ?? 0 },
   addresses: JSON.parse(r.addresses) as string[],
   notes: r.notes,
   expectedIntervalS: r.expected_interval_s,
@@ -106,6 +171,19 @@ export function deviceJson(d: DeviceRow) {
     serial: d.serial,
     os: d.os,
     version: d.version,
+    firmware: d.firmware,
+    reported: d.reported,
+    entered: d.entered,
+    /** Fields where a person's entry and the measured value differ (both are shown, flagged). */
+    differences: recordDifferences(d),
+    manual: d.manual,
+    monitored: d.monitored,
+    location: d.location,
+    warrantyUntil: d.warrantyUntil,
+    contractUntil: d.contractUntil,
+    recordBy: d.recordBy,
+    recordAt: iso(d.recordAt),
+    upgrade: d.upgrade && { ...d.upgrade, at: iso(d.upgrade.at) },
     addresses: d.addresses,
     notes: d.notes,
     expectedIntervalS: d.expectedIntervalS,
@@ -120,6 +198,25 @@ export function deviceJson(d: DeviceRow) {
   };
 }
 
+/** Serials and models are compared as people read them: case, spaces and dashes aside. */
+const sameValue = (a: string, b: string): boolean => a.replace(/[\s-]+/g, '').toUpperCase() === b.replace(/[\s-]+/g, '').toUpperCase();
+
+export type RecordField = 'vendor' | 'model' | 'serial' | 'firmware';
+
+/** The fields where a person entered one value and the device reports another. */
+export function recordDifferences(d: Pick<DeviceRow, 'reported' | 'entered'>): RecordField[] {
+  const pairs: [RecordField, string | null, string | null][] = [
+    ['vendor', d.entered.vendor, d.reported.vendor],
+    ['model', d.entered.model, d.reported.model],
+    ['serial', d.entered.serial, d.reported.serial],
+    ['firmware', d.entered.firmware, d.reported.version],
+  ];
+  return pairs.filter(([, entered, measured]) => entered !== null && measured !== null && !sameValue(entered, measured)).map(([f]) => f);
+}
+
+/** What `createManual` takes: the tickets' "device not yet on record" gives hostname and kind only. */
+export type ManualDeviceEntry = ManualDevice & { by?: string };
+
 const SELECT = 'SELECT d.*, s.name AS site, s.expected_interval_s AS site_interval_s FROM devices d JOIN sites s ON s.id = d.site_id';
 
 export class DevicesRepository {
@@ -130,6 +227,11 @@ export class DevicesRepository {
   private readonly bySite: Statement<[string], RawDevice>;
   private readonly all: Statement<[], RawDevice>;
   private readonly patchStmt: Statement<Record<string, unknown>>;
+  private readonly insertManual: Statement<Record<string, unknown>, { id: number }>;
+  private readonly recordStmt: Statement<Record<string, unknown>>;
+  private readonly upgradeStmt: Statement<Record<string, unknown>>;
+  private readonly siteId: Statement<[string], { id: number }>;
+  private readonly addSite: Statement<[string, number], { id: number }>;
 
   constructor(private readonly db: Db) {
     // A report refreshes the identity; fields the source did not send keep their last value.
@@ -173,6 +275,107 @@ export class DevicesRepository {
          thresholds = CASE WHEN @setThresholds THEN @thresholds ELSE thresholds END
        WHERE id = @id`,
     );
+    this.siteId = db.prepare('SELECT id FROM sites WHERE name = ?');
+    this.addSite = db.prepare('INSERT INTO sites (name, created_at) VALUES (?, ?) RETURNING id');
+    this.insertManual = db.prepare(
+      `INSERT INTO devices (site_id, hostname, kind, role, entered_vendor, entered_model, entered_serial, entered_firmware,
+                            location, warranty_until, contract_until, notes, manual, record_by, record_at, first_seen)
+       VALUES (@siteId, @hostname, @kind, @role, @vendor, @model, @serial, @firmware,
+               @location, @warrantyUntil, @contractUntil, @notes, 1, @by, @now, @now)
+       RETURNING id`,
+    );
+    this.recordStmt = db.prepare(
+      `UPDATE devices SET
+         kind = CASE WHEN @setKind THEN @kind ELSE kind END,
+         entered_vendor = CASE WHEN @setVendor THEN @vendor ELSE entered_vendor END,
+         entered_model = CASE WHEN @setModel THEN @model ELSE entered_model END,
+         entered_serial = CASE WHEN @setSerial THEN @serial ELSE entered_serial END,
+         entered_firmware = CASE WHEN @setFirmware THEN @firmware ELSE entered_firmware END,
+         location = CASE WHEN @setLocation THEN @location ELSE location END,
+         warranty_until = CASE WHEN @setWarranty THEN @warrantyUntil ELSE warranty_until END,
+         contract_until = CASE WHEN @setContract THEN @contractUntil ELSE contract_until END,
+         record_by = @by,
+         record_at = @now
+       WHERE id = @id`,
+    );
+    this.upgradeStmt = db.prepare(
+      'UPDATE devices SET upgrade_needed = @needed, upgrade_reason = @reason, upgrade_by = @by, upgrade_at = @at WHERE id = @id',
+    );
+  }
+
+  /**
+   * Puts a device on record by hand (a storage array, a tape library, an air conditioner, a device
+   * with a fault but no agent yet). It has no measured values until something reports for it; a
+   * later report for the same hostname fills the measured columns and leaves the entered ones.
+   * The site is created if it has none yet. 409 when the hostname is already on record there.
+   */
+  createManual(site: string, entry: ManualDeviceEntry, now = Date.now()): DeviceRow {
+    const { by, ...fields } = entry;
+    const e = validate(ManualDevice, fields, 'device');
+    if (this.byName.get(site, e.hostname)) throw conflict(`device ${e.hostname} is already on record at site ${site}`);
+    const siteId = this.siteId.get(site)?.id ?? this.addSite.get(site, now)!.id;
+    const { id } = this.insertManual.get({
+      siteId,
+      hostname: e.hostname,
+      kind: e.kind,
+      role: e.role ?? null,
+      vendor: e.vendor ?? null,
+      model: e.model ?? null,
+      serial: e.serial ?? null,
+      firmware: e.firmware ?? null,
+      location: e.location ?? null,
+      warrantyUntil: e.warrantyUntil ?? null,
+      contractUntil: e.contractUntil ?? null,
+      notes: e.notes ?? null,
+      by: by ?? null,
+      now,
+    })!;
+    return this.getById(id)!;
+  }
+
+  /**
+   * A person's edit of the record: entered identity, location, dates, notes, role, and the
+   * settings `update` takes. Kind changes only on a device put on record by hand.
+   */
+  updateRecord(id: number, patch: DeviceRecordPatch, by: string, now: number): DeviceRow | undefined {
+    const device = this.getById(id);
+    if (!device) return undefined;
+    if (patch.kind !== undefined && patch.kind !== device.kind && !device.manual) {
+      throw conflict(`device ${device.hostname} reports its kind (${device.kind}); only a device put on record by hand changes kind`);
+    }
+    const set = (k: keyof DeviceRecordPatch) => (patch[k] !== undefined ? 1 : 0);
+    this.recordStmt.run({
+      id,
+      setKind: set('kind'),
+      kind: patch.kind ?? device.kind,
+      setVendor: set('vendor'),
+      vendor: patch.vendor ?? null,
+      setModel: set('model'),
+      model: patch.model ?? null,
+      setSerial: set('serial'),
+      serial: patch.serial ?? null,
+      setFirmware: set('firmware'),
+      firmware: patch.firmware ?? null,
+      setLocation: set('location'),
+      location: patch.location ?? null,
+      setWarranty: set('warrantyUntil'),
+      warrantyUntil: patch.warrantyUntil ?? null,
+      setContract: set('contractUntil'),
+      contractUntil: patch.contractUntil ?? null,
+      by,
+      now,
+    });
+    const { role, notes, thresholds, expectedIntervalS } = patch;
+    if (role !== undefined || notes !== undefined || thresholds !== undefined || expectedIntervalS !== undefined) {
+      this.update(id, { ...(role !== undefined ? { role } : {}), ...(notes !== undefined ? { notes } : {}), ...(thresholds !== undefined ? { thresholds } : {}), ...(expectedIntervalS !== undefined ? { expectedIntervalS } : {}) });
+    }
+    return this.getById(id);
+  }
+
+  /** A person's upgrade verdict; `needed: null` clears it. */
+  setUpgrade(id: number, needed: boolean | null, reason: string | null, by: string, now: number): DeviceRow | undefined {
+    this.upgradeStmt.run({ id, needed: needed === null ? null : needed ? 1 : 0, reason: needed === null ? null : reason, by: needed === null ? null : by, at: needed === null ? null : now });
+    return this.getById(id);
   }
 
   /** Registers or refreshes the device a report is about; returns its row. */
@@ -191,22 +394,6 @@ export class DevicesRepository {
       source,
       now,
     })!;
-    return this.getById(id)!;
-  }
-
-  /**
-   * A device entered by a person (not yet reported by any source): e.g. the device of a fault
-   * reported by phone. Returns the existing row when the hostname is already on record.
-   * Minimal version for tickets; the equipment record's fuller one (branch equipment) replaces it.
-   */
-  createManual(site: string, entry: { hostname: string; kind: string; model?: string | null }): DeviceRow {
-    const existing = this.get(site, entry.hostname);
-    if (existing) return existing;
-    const siteRow = this.db.prepare('SELECT id FROM sites WHERE name = ?').get(site) as { id: number } | undefined;
-    if (!siteRow) throw new Error(`no site ${site}`);
-    const { id } = this.db
-      .prepare(`INSERT INTO devices (site_id, hostname, kind, model, addresses, first_seen) VALUES (?, ?, ?, ?, '[]', ?) RETURNING id`)
-      .get(siteRow.id, entry.hostname, entry.kind, entry.model ?? null, Date.now()) as { id: number };
     return this.getById(id)!;
   }
 

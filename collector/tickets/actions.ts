@@ -106,7 +106,7 @@ export class TicketActions {
       this.ctx,
       actor,
       () => {
-        const device = known ?? (input.device !== undefined ? this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind }) : undefined);
+        const device = known ?? (input.device !== undefined ? this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind, by: actor.name }, now.getTime()) : undefined);
         const ticketId = this.tickets.open({
           siteId: site.id,
           deviceId: device?.id ?? null,

@@ -44,10 +44,12 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
                   coalesce(d.last_heartbeat_at, 0)) AS last_at,
               d.first_seen, l.missed_reports, l.state, l.down_since
        FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
-       WHERE d.expected_interval_s IS NOT NULL
+       WHERE (d.expected_interval_s IS NOT NULL
           -- The site's default interval applies to devices that report on their own (agent, SNMP
           -- poller); a device seen only in field inspections is not expected between visits.
-          OR (s.expected_interval_s IS NOT NULL AND (d.last_source IN ('agent', 'snmp') OR d.last_heartbeat_at IS NOT NULL))`,
+          OR (s.expected_interval_s IS NOT NULL AND (d.last_source IN ('agent', 'snmp') OR d.last_heartbeat_at IS NOT NULL)))
+          -- A device put on record by hand that nothing has ever reported for is not monitored: never silent.
+          AND (d.manual = 0 OR d.last_report_at IS NOT NULL OR d.last_heartbeat_at IS NOT NULL)`,
     )
     .all() as Watched[];
   const setState = db.prepare(

@@ -10,6 +10,7 @@ import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
 import { migration055 } from './055-site-time-zone.js';
 import { migration095 } from '../../users/throttle-store.js';
+import { migration070 } from '../../equipment/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -38,6 +39,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration050,
   // --- versions 55–59: site time zone (collector/repositories/sites) ---
   migration055,
+  // --- versions 70–74: the equipment record kept by hand, firmware history (collector/equipment) ---
+  migration070,
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---
   migration095,
 ];

@@ -9,7 +9,8 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
     ? html`<a href="/sites/${encodeURIComponent(site)}/review">${t(lang, 'review')}</a>
        <a href="/sites/${encodeURIComponent(site)}/tickets">${t(lang, 'tickets')}</a>
        <a href="/sites/${encodeURIComponent(site)}/maintenance">${t(lang, 'maintenance')}</a>
-       <a href="/sites/${encodeURIComponent(site)}/reports">${t(lang, 'reports')}</a>`
+       <a href="/sites/${encodeURIComponent(site)}/reports">${t(lang, 'reports')}</a>
+       <a href="/sites/${encodeURIComponent(site)}/equipment">${lang === 'zh' ? '设备档案' : 'Equipment'}</a>`
     : '';
   const user = viewer
     ? html`<span class="who">${viewer.name} · ${viewer.role}</span>

@@ -13,6 +13,7 @@ import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { layout } from './layout.js';
 import { registerTicketForms } from './ticket-routes.js';
+import { registerEquipmentPages } from './device-routes.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -86,6 +87,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         throw err;
       }
     };
+
+    const equipment = registerEquipmentPages(app, { viewerOr, page, siteParam, act });
 
     app.get('/', async (request, reply) => {
       const v = viewerOr(request, reply);
@@ -198,7 +201,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
       const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock()).map((tk) => shown.ticket(tk));
-      return page(reply, layout(lang, d.hostname, deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, zoneOf(site)), v, site));
+      const view = deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, zoneOf(site));
+      return page(reply, layout(lang, d.hostname, html`${view}${equipment.panel(request, v, d)}`, v, site));
     });
 
     app.get('/sites/:site/tickets', async (request, reply) => {

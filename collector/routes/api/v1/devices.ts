@@ -1,17 +1,21 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { overallVerdict } from '../../../../checks/index.js';
-import { DeviceParams, DevicePatch, HistoryParams, PageQuery, SiteParams } from '../../../../schemas/index.js';
+import { DeviceParams, DeviceRecordPatch, HistoryParams, PageQuery, SiteParams } from '../../../../schemas/index.js';
 import { assertSite, EDITORS, principalOf, READERS } from '../../../auth.js';
 import { badRequest, notFound } from '../../../errors.js';
 import { decodeCursor, deviceJson, encodeCursor, reportJson, resultJson } from '../../../repositories/index.js';
-import { auditBy, changeDetail } from '../../../identity/index.js';
+import { EquipmentActions } from '../../../equipment/index.js';
+import { actorOf } from '../../../users/index.js';
 import type { TypeBoxProvider } from '../../../type-provider.js';
 
 const DEFAULT_PAGE = 50;
+/** Why a device put on record by hand has no verdict: never normal, unknown with the reason. */
+const NOT_MONITORED = 'not monitored: nothing reports for this device (on record by hand)';
 
 /** Devices of a site (the equipment record), their latest results and history. */
 export const devicesRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
+  const equipment = new EquipmentActions(app);
 
   const requireDevice = (site: string, hostname: string) => {
     const device = app.repos.devices.get(site, hostname);
@@ -21,14 +25,25 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
 
   app.get(
     '/api/v1/sites/:site/devices',
-    { config: { auth: { roles: READERS } }, schema: { tags: ['devices'], summary: 'Devices of a site with their overall verdict', params: SiteParams } },
+    {
+      config: { auth: { roles: READERS } },
+      schema: {
+        tags: ['devices'],
+        summary: 'Devices of a site with their overall verdict',
+        description:
+          'A device without results is `unknown`; one nothing reports for (`monitored: false`, e.g. put on record by hand) says so in `reason`. ' +
+          "`entered` (a person's record) and `reported` (what the device says) are both kept; `differences` names the fields where they disagree.",
+        params: SiteParams,
+      },
+    },
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const shown = app.redactorFor(principal.role);
       const devices = app.repos.devices.listBySite(request.params.site).map((d) => {
         const latest = app.repos.results.latest(d.id);
-        return { ...shown.device(deviceJson(d)), verdict: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
+        const verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
+        return { ...shown.device(deviceJson(d)), verdict, ...(d.monitored ? {} : { reason: NOT_MONITORED }) };
       });
       return { site: request.params.site, devices };
     },
@@ -48,18 +63,20 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site/devices/:hostname',
     {
       config: { auth: { roles: EDITORS } },
-      schema: { tags: ['devices'], summary: 'Edit role, notes, expected report interval, thresholds', params: DeviceParams, body: DevicePatch },
+      schema: {
+        tags: ['devices'],
+        summary: 'Edit the record: model, serial, firmware, location, warranty/contract dates, notes, role, kind; report interval, thresholds',
+        description:
+          "Entered values are a person's and are kept beside what the device reports (a report never overwrites them); null clears one. " +
+          '`kind` changes only on a device put on record by hand (409 otherwise). Engineers and admins of the site; audited as `device.update`.',
+        params: DeviceParams,
+        body: DeviceRecordPatch,
+      },
     },
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const device = requireDevice(request.params.site, request.params.hostname);
-      const updated = app.db.transaction(() => {
-        const row = app.repos.devices.update(device.id, request.body)!;
-        auditBy(app.db, principal, { action: 'device.update', site: device.site, subject: device.hostname, detail: changeDetail(request.body) }, app.clock().getTime());
-        return row;
-      })();
-      return deviceJson(updated);
+      return deviceJson(equipment.edit(actorOf(request), request.params.site, request.params.hostname, request.body));
     },
   );
 
