@@ -2,5 +2,5 @@
 export { assertRequestable, suppresses, NOTICE_HOURS } from './rules.js';
 export { MaintenanceRepository } from './repository.js';
 export { maintenanceRoutes } from './routes.js';
-export { migration011 } from './migration.js';
+export { migration011, migration065 } from './migration.js';
 export { MaintenanceActions, MAINTENANCE_ROLES, type MaintenanceDecisionName } from './actions.js';

@@ -3,7 +3,7 @@ import type { Migration } from './types.js';
 import { migration020 } from '../../users/migration.js';
 import { migration045 } from '../../users/keys.js';
 import { migration010, migration013 } from '../../tickets/migration.js';
-import { migration011 } from '../../maintenance/migration.js';
+import { migration011, migration065 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
 import { migration040 } from '../../identity/migration.js';
@@ -32,4 +32,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration045,
   // --- versions 50–54: confidentiality (collector/users) ---
   migration050,
+  // --- versions 65–69: maintenance safeguards and execution (collector/maintenance) ---
+  migration065,
 ];
