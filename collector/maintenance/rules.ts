@@ -41,6 +41,9 @@ export function assertTwoPeople(req: Pick<MaintenanceRequestInput, 'engineer' | 
   }
 }
 
+/** The statuses of a request the customer approved: approved, and every status of its execution. */
+export const APPROVED_STATUSES: readonly MaintenanceStatus[] = ['approved', 'in_progress', 'completed', 'rolled_back'];
+
 /** Every step a request can take after it is filed, from which statuses, to which. */
 export const MAINTENANCE_STEPS = {
   approve: { from: ['requested'], to: 'approved' },

@@ -191,6 +191,15 @@ describe('the state machine, on the app\'s clock', () => {
   });
 });
 
+describe('the half-yearly maintenance summary', () => {
+  it('counts every request the customer approved, whatever became of its work', async () => {
+    const doc = (await call('GET', '/api/v1/sites/acme/reports/summary?half=2026-H2&format=json', t.engineer)).body;
+    const facts = doc.facts as { key: string; value: string }[];
+    // approved, in progress → completed, completed, rolled back; not the requested, rejected or cancelled ones
+    expect(facts.find((f) => f.key === 'maintenance')?.value).toBe('4');
+  });
+});
+
 describe('requests filed before migration 65', () => {
   it('keep their window, devices and decision, with the new fields empty', () => {
     const dir = tempDir();
