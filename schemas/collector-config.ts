@@ -84,6 +84,11 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false },
     )),
+    /**
+     * The day of the next month by which a month's inspection record is signed: from the day after,
+     * the sites overview flags the month as unsigned. Default 5 (collector/web/pages/overview.ts).
+     */
+    signOffDueDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, description: 'default 5' })),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },

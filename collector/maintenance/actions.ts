@@ -1,17 +1,21 @@
 import {
+  MaintenanceFinish,
   MaintenanceRequestInput,
   MaintenanceRequestPatch,
+  MaintenanceStart,
   validate,
   type MaintenanceRequest,
-  type MaintenanceStatus,
 } from '../../schemas/index.js';
 import { EDITORS } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
 import { actorSees, assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
 import { MaintenanceRepository } from './repository.js';
+import type { MaintenanceStep } from './rules.js';
 
 export type MaintenanceDecisionName = 'approve' | 'reject' | 'cancel';
+/** The steps of the execution, by the engineers. */
+export type MaintenanceExecutionName = 'start' | 'complete' | 'rollback';
 
 /** Who may file, change and decide maintenance requests — one declaration for the API and the dashboard. */
 export const MAINTENANCE_ROLES = {
@@ -21,9 +25,18 @@ export const MAINTENANCE_ROLES = {
   approve: ['customer'],
   reject: ['customer'],
   cancel: EDITORS,
-} as const satisfies Record<string, readonly TokenRole[]>;
+  start: EDITORS,
+  complete: EDITORS,
+  rollback: EDITORS,
+} as const satisfies Record<'request' | 'update' | MaintenanceStep, readonly TokenRole[]>;
 
-const STATUS_OF: Record<MaintenanceDecisionName, Exclude<MaintenanceStatus, 'requested'>> = { approve: 'approved', reject: 'rejected', cancel: 'cancelled' };
+/** A time a person gives for the work (`actualStart`/`actualEnd`), or now; never in the future. */
+function givenTime(given: string | undefined, now: Date, field: string): number {
+  if (given === undefined) return now.getTime();
+  const at = Date.parse(given);
+  if (at > now.getTime()) throw badRequest(`future_${field}`, `${field} (${given}) is in the future; record it when it has happened`);
+  return at;
+}
 
 /**
  * Every change to a maintenance request, as the API and the dashboard both make it: role, site,
@@ -73,13 +86,40 @@ export class MaintenanceActions {
   }
 
   decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): MaintenanceRequest {
-    assertRole(actor, MAINTENANCE_ROLES[decision], `${decision} of a maintenance request`);
+    // A refusal says why: the engineer reads it to file a better request.
+    if (decision === 'reject' && !note?.trim()) throw badRequest('note_required', 'a rejection needs a note saying why');
+    return this.step(actor, id, decision, note || null, (by, now) => this.requests.decide(id, decision, by, now, note || undefined));
+  }
+
+  /** The approved work begins (`actualStart`, default now). */
+  start(actor: Actor, id: number, body: unknown): MaintenanceRequest {
+    assertRole(actor, MAINTENANCE_ROLES.start, 'starting maintenance');
+    const input = validate(MaintenanceStart, body ?? {}, 'maintenance start');
+    return this.step(actor, id, 'start', input.note || null, (by, now) => this.requests.start(id, by, givenTime(input.actualStart, now, 'actualStart')));
+  }
+
+  /** The work ends: completed, or rolled back by the 应急方案 — with what was done and the outcome. */
+  finish(actor: Actor, id: number, how: 'complete' | 'rollback', body: unknown): MaintenanceRequest {
+    assertRole(actor, MAINTENANCE_ROLES[how], `${how} of maintenance`);
+    const input = validate(MaintenanceFinish, body, `maintenance ${how}`);
+    return this.step(actor, id, how, input.outcome, (by, now) =>
+      this.requests.finish(id, how, by, givenTime(input.actualEnd, now, 'actualEnd'), input.workDone, input.outcome),
+    );
+  }
+
+  /**
+   * The one place every status change passes (decisions and execution): role, site, the change
+   * and its audit entry `maintenance.<step>` in one transaction. Notifications of a change (one
+   * awaiting approval, its decision) belong here too, after the change.
+   */
+  private step(actor: Actor, id: number, step: MaintenanceStep, detail: string | null, change: (by: string, now: Date) => MaintenanceRequest): MaintenanceRequest {
+    assertRole(actor, MAINTENANCE_ROLES[step], `${step} of a maintenance request`);
     const site = this.siteFor(actor, id);
     return auditedChange(
       this.ctx,
       actor,
-      () => this.requests.decide(id, STATUS_OF[decision], actor.name, this.ctx.clock(), note || undefined),
-      () => ({ action: `maintenance.${decision}`, site, subject: `#${id}`, detail: note || null }),
+      () => change(actor.name, this.ctx.clock()),
+      () => ({ action: `maintenance.${step}`, site, subject: `#${id}`, detail }),
     );
   }
 }

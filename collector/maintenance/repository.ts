@@ -6,9 +6,9 @@ import type {
   MaintenanceRequestPatch,
   MaintenanceStatus,
 } from '../../schemas/index.js';
-import { conflict, notFound } from '../errors.js';
+import { badRequest, conflict, notFound } from '../errors.js';
 import type { Db } from '../storage/db.js';
-import { assertRequestable } from './rules.js';
+import { assertRequestable, assertStep, assertTwoPeople, MAINTENANCE_STEPS } from './rules.js';
 
 const noRequest = (id: number) => notFound(`no maintenance request ${id}`);
 
@@ -31,20 +31,32 @@ interface RawRequest {
   decided_by: string | null;
   decided_at: number | null;
   decision_note: string | null;
+  rollback_plan: string | null;
+  customer_representative: string | null;
+  removable_media: 'none' | 'virus-checked' | null;
+  started_by: string | null;
+  actual_start: number | null;
+  finished_by: string | null;
+  actual_end: number | null;
+  work_done: string | null;
+  outcome: string | null;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /** Maintenance requests and the question tickets ask: is this device in an approved window now? */
 export class MaintenanceRepository {
   private readonly s: {
     byId: Statement<[number], RawRequest>;
     devices: Statement<[number], { hostname: string }>;
-    covering: Statement<[string, string, number, number], { id: number }>;
+    covering: Statement<[string, string, { at: number }], { id: number }>;
     insert: Statement<Record<string, unknown>, { id: number }>;
     addDevice: Statement<[number, string, string]>;
     clearDevices: Statement<[number]>;
     decide: Statement<[string, string, number, string | null, number]>;
+    start: Statement<[string, number, number]>;
+    finish: Statement<[string, string, number, string, string, number]>;
   };
 
   constructor(private readonly db: Db) {
@@ -53,36 +65,45 @@ export class MaintenanceRepository {
       devices: db.prepare('SELECT hostname FROM maintenance_devices WHERE request_id = ? ORDER BY hostname'),
       covering: db.prepare(
         `SELECT r.id FROM maintenance_devices m JOIN maintenance_requests r ON r.id = m.request_id
-         WHERE m.site = ? AND m.hostname = ? AND r.status = 'approved' AND r.window_start <= ? AND r.window_end >= ?
+         WHERE m.site = ? AND m.hostname = ? AND r.window_start <= @at AND r.window_end >= @at
+           AND (r.status IN ('approved', 'in_progress') OR (r.status IN ('completed', 'rolled_back') AND r.actual_end >= @at))
          LIMIT 1`,
       ),
       insert: db.prepare(
         `INSERT INTO maintenance_requests (site, purpose, engineer, recorder, steps, hardware_changes, software_changes,
-           expected_duration_min, window_start, window_end, emergency, status, requested_by, requested_at)
+           expected_duration_min, window_start, window_end, emergency, status, requested_by, requested_at,
+           rollback_plan, customer_representative, removable_media)
          VALUES (@site, @purpose, @engineer, @recorder, @steps, @hardwareChanges, @softwareChanges,
-           @expectedDurationMinutes, @windowStart, @windowEnd, @emergency, 'requested', @by, @now)
+           @expectedDurationMinutes, @windowStart, @windowEnd, @emergency, 'requested', @by, @now,
+           @rollbackPlan, @customerRepresentative, @removableMedia)
          RETURNING id`,
       ),
       addDevice: db.prepare('INSERT OR IGNORE INTO maintenance_devices (request_id, site, hostname) VALUES (?, ?, ?)'),
       clearDevices: db.prepare('DELETE FROM maintenance_devices WHERE request_id = ?'),
       decide: db.prepare('UPDATE maintenance_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?'),
+      start: db.prepare("UPDATE maintenance_requests SET status = 'in_progress', started_by = ?, actual_start = ? WHERE id = ?"),
+      finish: db.prepare('UPDATE maintenance_requests SET status = ?, finished_by = ?, actual_end = ?, work_done = ?, outcome = ? WHERE id = ?'),
     };
   }
 
   /** The approved request whose window covers the device at `at`, if any. */
   covering(site: string, hostname: string, at: number): number | undefined {
-    return this.s.covering.get(site, hostname, at, at)?.id;
+    return this.s.covering.get(site, hostname, { at })?.id;
   }
 
-  /** Files a request; 400 when it is asked < 24 h ahead without being an emergency. */
+  /** Files a request; 400 when it is asked < 24 h ahead without being an emergency, or one person would be both engineer and recorder. */
   create(input: MaintenanceRequestInput, by: string, now: Date): MaintenanceRequest {
     assertRequestable(input, now);
+    assertTwoPeople(input);
     return this.db.transaction(() => {
       const { id } = this.s.insert.get({
         site: input.site,
         purpose: input.purpose,
         engineer: input.engineer,
-        recorder: input.recorder ?? null,
+        recorder: input.recorder,
+        rollbackPlan: input.rollbackPlan,
+        customerRepresentative: input.customerRepresentative,
+        removableMedia: input.removableMedia,
         steps: JSON.stringify(input.steps),
         hardwareChanges: input.hardwareChanges ?? '',
         softwareChanges: input.softwareChanges ?? '',
@@ -105,10 +126,15 @@ export class MaintenanceRepository {
       if (current.status !== 'requested') throw conflict(`maintenance request ${id} is ${current.status}; file a new request`);
       const merged = { ...current, ...patch, emergency: patch.emergency ?? current.emergency };
       assertRequestable(merged, now);
+      // A request filed before the safeguards (no rollback plan, no recorder) must gain them to change.
+      const missing = (['recorder', 'rollbackPlan', 'customerRepresentative', 'removableMedia'] as const).filter((k) => !merged[k]);
+      if (missing.length) throw badRequest('missing_safeguards', `maintenance request ${id} needs ${missing.join(', ')} (service plan 5.3)`);
+      assertTwoPeople({ engineer: merged.engineer, recorder: merged.recorder! });
       this.db
         .prepare(
           `UPDATE maintenance_requests SET purpose = ?, engineer = ?, recorder = ?, steps = ?, hardware_changes = ?,
-             software_changes = ?, expected_duration_min = ?, window_start = ?, window_end = ?, emergency = ? WHERE id = ?`,
+             software_changes = ?, expected_duration_min = ?, window_start = ?, window_end = ?, emergency = ?,
+             rollback_plan = ?, customer_representative = ?, removable_media = ? WHERE id = ?`,
         )
         .run(
           merged.purpose,
@@ -121,6 +147,9 @@ export class MaintenanceRepository {
           Date.parse(merged.windowStart),
           Date.parse(merged.windowEnd),
           merged.emergency ? 1 : 0,
+          merged.rollbackPlan,
+          merged.customerRepresentative,
+          merged.removableMedia,
           id,
         );
       if (patch.devices) {
@@ -131,15 +160,43 @@ export class MaintenanceRepository {
     }).immediate();
   }
 
-  /** approve / reject (the customer) or cancel (the requester); only from `requested`. */
-  decide(id: number, status: Exclude<MaintenanceStatus, 'requested'>, by: string, now: Date, note?: string): MaintenanceRequest {
+  /** approve / reject (the customer) from `requested`, or cancel (the requester) before the work starts; 409 from any other status. */
+  decide(id: number, step: 'approve' | 'reject' | 'cancel', by: string, now: Date, note?: string): MaintenanceRequest {
     return this.db.transaction(() => {
       const current = this.get(id);
-      if (current.status !== 'requested') throw conflict(`maintenance request ${id} is already ${current.status}`);
-      if (status === 'approved' && Date.parse(current.windowEnd) < now.getTime()) {
+      assertStep(id, current.status, step);
+      if (step === 'approve' && Date.parse(current.windowEnd) < now.getTime()) {
         throw conflict(`maintenance request ${id}: its window ended at ${current.windowEnd}`);
       }
-      this.s.decide.run(status, by, now.getTime(), note ?? null, id);
+      this.s.decide.run(MAINTENANCE_STEPS[step].to, by, now.getTime(), note ?? null, id);
+      return this.get(id);
+    }).immediate();
+  }
+
+  /**
+   * The approved work begins, at `at` (≤ now): 409 unless approved and `at` lies in the window the
+   * customer approved — work outside it was never agreed.
+   */
+  start(id: number, by: string, at: number): MaintenanceRequest {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      assertStep(id, current.status, 'start');
+      if (at < Date.parse(current.windowStart)) throw conflict(`maintenance request ${id} cannot start before its approved window opens at ${current.windowStart}`);
+      if (at > Date.parse(current.windowEnd)) throw conflict(`maintenance request ${id}: its approved window ended at ${current.windowEnd}; file a new request`);
+      this.s.start.run(by, at, id);
+      return this.get(id);
+    }).immediate();
+  }
+
+  /** The work ends — completed or rolled back — at `at` (not before it started), with what was done and the outcome. */
+  finish(id: number, step: 'complete' | 'rollback', by: string, at: number, workDone: string, outcome: string): MaintenanceRequest {
+    return this.db.transaction(() => {
+      const current = this.get(id);
+      assertStep(id, current.status, step);
+      if (current.actualStart && at < Date.parse(current.actualStart)) {
+        throw badRequest('bad_actual_end', `actualEnd (${iso(at)}) must not be before the work started (${current.actualStart})`);
+      }
+      this.s.finish.run(MAINTENANCE_STEPS[step].to, by, at, workDone, outcome, id);
       return this.get(id);
     }).immediate();
   }
@@ -193,6 +250,15 @@ export class MaintenanceRepository {
       decidedBy: r.decided_by,
       decidedAt: r.decided_at === null ? null : iso(r.decided_at),
       decisionNote: r.decision_note,
+      rollbackPlan: r.rollback_plan,
+      customerRepresentative: r.customer_representative,
+      removableMedia: r.removable_media,
+      startedBy: r.started_by,
+      actualStart: isoOrNull(r.actual_start),
+      finishedBy: r.finished_by,
+      actualEnd: isoOrNull(r.actual_end),
+      workDone: r.work_done,
+      outcome: r.outcome,
     };
   }
 }

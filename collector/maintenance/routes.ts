@@ -3,9 +3,11 @@ import { emptyBodyIsEmptyObject } from '../tickets/routes.js';
 import {
   IdParams,
   MaintenanceDecision,
+  MaintenanceFinish,
   MaintenanceQuery,
   MaintenanceRequestInput,
   MaintenanceRequestPatch,
+  MaintenanceStart,
 } from '../../schemas/index.js';
 import { assertSite, principalOf, READERS } from '../auth.js';
 import type { TypeBoxProvider } from '../type-provider.js';
@@ -27,7 +29,11 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
       schema: {
         tags,
         summary: 'File a maintenance request',
-        description: '400 with the reason when asked less than 24 h before its window, unless `emergency`; 400 `unknown_devices` listing devices the site does not have.',
+        description:
+          'The service plan\'s full content (5.3): purpose, steps, hardware and software changes, expected duration, the rollback/emergency plan (应急方案, required), ' +
+          'the customer\'s representative, the removable-media attestation, and two named people present — the engineer operating and a different recorder. ' +
+          '400 with the reason when asked less than 24 h before its window, unless `emergency`; 400 `same_person` when the recorder is the engineer; ' +
+          '400 `unknown_devices` listing devices the site does not have.',
         body: MaintenanceRequestInput,
       },
     },
@@ -58,9 +64,9 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
   );
 
   const decisions: { path: MaintenanceDecisionName; summary: string }[] = [
-    { path: 'approve', summary: "The customer's written approval: its window then suppresses new tickets (customer role only)" },
-    { path: 'reject', summary: 'The customer refuses the request (customer role only)' },
-    { path: 'cancel', summary: 'Withdraw a request (the record is kept)' },
+    { path: 'approve', summary: "The customer's written approval, optionally with a note: its window then suppresses new tickets (customer role only; 409 unless requested)" },
+    { path: 'reject', summary: 'The customer refuses the request; the note saying why is required (customer role only; 409 unless requested)' },
+    { path: 'cancel', summary: 'Withdraw a request before its work starts (the record is kept; 409 once in progress or final)' },
   ];
   for (const d of decisions) {
     app.post(
@@ -71,6 +77,43 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
         schema: { tags, summary: d.summary, params: IdParams, body: MaintenanceDecision },
       },
       async (request) => actions.decide(actorOf(request), Number(request.params.id), d.path, request.body?.note),
+    );
+  }
+
+  app.post(
+    '/api/v1/maintenance/:id/start',
+    {
+      config: { auth: { roles: MAINTENANCE_ROLES.start } },
+      preValidation: emptyBodyIsEmptyObject,
+      schema: {
+        tags,
+        summary: 'The approved work begins: approved → in_progress',
+        description: '`actualStart` defaults to now; 400 when it is in the future; 409 unless the request is approved and `actualStart` lies inside the approved window. The window keeps suppressing tickets while the work is in progress.',
+        params: IdParams,
+        body: MaintenanceStart,
+      },
+    },
+    async (request) => actions.start(actorOf(request), Number(request.params.id), request.body),
+  );
+
+  const endings: { path: 'complete' | 'rollback'; summary: string }[] = [
+    { path: 'complete', summary: 'The work is done: in_progress → completed, with what was done and the outcome' },
+    { path: 'rollback', summary: 'The change was undone by the rollback plan: in_progress → rolled_back, with what was done and the outcome' },
+  ];
+  for (const e of endings) {
+    app.post(
+      `/api/v1/maintenance/:id/${e.path}`,
+      {
+        config: { auth: { roles: MAINTENANCE_ROLES[e.path] } },
+        schema: {
+          tags,
+          summary: e.summary,
+          description: '`workDone` and `outcome` are required; `actualEnd` defaults to now (400 in the future or before the start); 409 unless in progress. Suppression ends at `actualEnd`.',
+          params: IdParams,
+          body: MaintenanceFinish,
+        },
+      },
+      async (request) => actions.finish(actorOf(request), Number(request.params.id), e.path, request.body),
     );
   }
 };

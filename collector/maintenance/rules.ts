@@ -1,5 +1,5 @@
-import type { MaintenanceRequest, MaintenanceRequestInput } from '../../schemas/index.js';
-import { badRequest } from '../errors.js';
+import type { MaintenanceRequest, MaintenanceRequestInput, MaintenanceStatus } from '../../schemas/index.js';
+import { badRequest, conflict } from '../errors.js';
 
 /** Changes are asked this far ahead unless they are emergencies (service plan 5.3). */
 export const NOTICE_HOURS = 24;
@@ -25,9 +25,57 @@ export function assertRequestable(req: Pick<MaintenanceRequestInput, 'windowStar
   }
 }
 
-/** Whether an approved request's window covers `device` at `at`. Pure. */
-export function suppresses(req: Pick<MaintenanceRequest, 'status' | 'windowStart' | 'windowEnd' | 'devices'>, device: string, at: Date): boolean {
-  if (req.status !== 'approved') return false;
+/** A name as people write it: case, width and spacing do not make a second person. */
+const person = (name: string) => name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase();
+
+/**
+ * The two-person rule (service plan 5.3): one operates, one records. 400 when the recorder is the
+ * engineer himself under any spelling. Pure.
+ */
+export function assertTwoPeople(req: Pick<MaintenanceRequestInput, 'engineer' | 'recorder'>): void {
+  if (person(req.engineer) === person(req.recorder)) {
+    throw badRequest(
+      'same_person',
+      `the recorder must be a second person present, not the engineer (${req.engineer}) himself: one operates, one records (service plan 5.3)`,
+    );
+  }
+}
+
+/** The statuses of a request the customer approved: approved, and every status of its execution. */
+export const APPROVED_STATUSES: readonly MaintenanceStatus[] = ['approved', 'in_progress', 'completed', 'rolled_back'];
+
+/** Every step a request can take after it is filed, from which statuses, to which. */
+export const MAINTENANCE_STEPS = {
+  approve: { from: ['requested'], to: 'approved' },
+  reject: { from: ['requested'], to: 'rejected' },
+  cancel: { from: ['requested', 'approved'], to: 'cancelled' },
+  start: { from: ['approved'], to: 'in_progress' },
+  complete: { from: ['in_progress'], to: 'completed' },
+  rollback: { from: ['in_progress'], to: 'rolled_back' },
+} as const satisfies Record<string, { from: readonly MaintenanceStatus[]; to: MaintenanceStatus }>;
+export type MaintenanceStep = keyof typeof MAINTENANCE_STEPS;
+
+/** 409 naming the status and what the step needs, when `step` is not allowed from `current`. Pure. */
+export function assertStep(id: number, current: MaintenanceStatus, step: MaintenanceStep): void {
+  const from: readonly MaintenanceStatus[] = MAINTENANCE_STEPS[step].from;
+  if (!from.includes(current)) {
+    throw conflict(`cannot ${step} maintenance request ${id}: it is ${current}, and ${step} needs it ${from.join(' or ')}`);
+  }
+}
+
+/**
+ * Whether a request's window covers `device` at `at`: approved or in progress, within the window
+ * the customer approved; once the work has ended, only up to its actual end (a fault seen after
+ * the change is finished is a real fault). Pure.
+ */
+export function suppresses(
+  req: Pick<MaintenanceRequest, 'status' | 'windowStart' | 'windowEnd' | 'devices'> & Partial<Pick<MaintenanceRequest, 'actualEnd'>>,
+  device: string,
+  at: Date,
+): boolean {
   const t = at.getTime();
-  return Date.parse(req.windowStart) <= t && t <= Date.parse(req.windowEnd) && req.devices.includes(device);
+  let end = Date.parse(req.windowEnd);
+  if (req.status === 'completed' || req.status === 'rolled_back') end = Math.min(end, req.actualEnd ? Date.parse(req.actualEnd) : -Infinity);
+  else if (req.status !== 'approved' && req.status !== 'in_progress') return false;
+  return Date.parse(req.windowStart) <= t && t <= end && req.devices.includes(device);
 }

@@ -104,7 +104,7 @@ describe('audit log of API actions', () => {
       '/api/v1/maintenance',
       tokens.engineer,
       {
-        site: 'acme', purpose: 'firmware update', engineer: 'Wang Gong', steps: ['update BIOS'], expectedDurationMinutes: 60,
+        site: 'acme', purpose: 'firmware update', engineer: 'Wang Gong', recorder: 'Zhao Liu', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['update BIOS'], expectedDurationMinutes: 60,
         windowStart: '2026-12-05T01:00:00.000Z', windowEnd: '2026-12-05T02:00:00.000Z', devices: ['db01'],
       },
       '2026-12-01T00:00:00.000Z',

@@ -143,7 +143,7 @@ describe('malformed bodies at every write route', () => {
     const maintenance = await c.request('POST', '/api/v1/maintenance', {
       token: tokens.get('engineer'),
       body: {
-        site: 'acme', devices: ['db01'], purpose: 'replace PSU 2', engineer: 'Li Wei', steps: ['swap the PSU'], expectedDurationMinutes: 60,
+        site: 'acme', devices: ['db01'], purpose: 'replace PSU 2', engineer: 'Li Wei', recorder: 'Zhao Liu', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['swap the PSU'], expectedDurationMinutes: 60,
         windowStart: new Date(start).toISOString(), windowEnd: new Date(start + 3_600_000).toISOString(),
       },
     });

@@ -43,7 +43,7 @@ beforeAll(async () => {
   const at = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
   const m = await c.request('POST', '/api/v1/maintenance', {
     token: foreignEngineer,
-    body: { site: FOREIGN, purpose: 'PSU swap', engineer: 'Zhang San', steps: ['swap'], hardwareChanges: 'PSU', softwareChanges: 'none', expectedDurationMinutes: 30, windowStart: at(30), windowEnd: at(31), devices: ['db09'] },
+    body: { site: FOREIGN, purpose: 'PSU swap', engineer: 'Zhang San', recorder: 'Li Si', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['swap'], hardwareChanges: 'PSU', softwareChanges: 'none', expectedDurationMinutes: 30, windowStart: at(30), windowEnd: at(31), devices: ['db09'] },
   });
   expect(m.status, await m.clone().text()).toBe(201);
   ids.maintenance = String(((await m.json()) as { id: number }).id);

@@ -47,7 +47,7 @@ describe('silence inside a maintenance window', () => {
       expect((await call('PUT', `/api/v1/sites/acme/devices/${host}/silence`, t.engineer, { expectedIntervalSeconds: 300 })).status).toBe(200);
     }
     const filed = await call('POST', '/api/v1/maintenance', t.engineer, {
-      site: 'acme', purpose: 'Replace the RAID controller', engineer: 'Zhang San', steps: ['Power off', 'Swap the controller', 'Power on'],
+      site: 'acme', purpose: 'Replace the RAID controller', engineer: 'Zhang San', recorder: 'Li Si', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['Power off', 'Swap the controller', 'Power on'],
       expectedDurationMinutes: 120, windowStart: at(48).toISOString(), windowEnd: at(50).toISOString(), devices: ['db01'],
     });
     expect(filed.status).toBe(201);
@@ -91,7 +91,7 @@ describe('silence inside a maintenance window', () => {
     await reportAt('db03', at(52));
     expect((await call('PUT', '/api/v1/sites/acme/devices/db03/silence', t.engineer, { expectedIntervalSeconds: 300 })).status).toBe(200);
     const filed = await call('POST', '/api/v1/maintenance', t.engineer, {
-      site: 'acme', purpose: 'Reboot after patching', engineer: 'Zhang San', steps: ['Reboot'], emergency: true,
+      site: 'acme', purpose: 'Reboot after patching', engineer: 'Zhang San', recorder: 'Li Si', rollbackPlan: 'boot the previous kernel', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['Reboot'], emergency: true,
       expectedDurationMinutes: 60, windowStart: at(52).toISOString(), windowEnd: at(54).toISOString(), devices: ['db03'],
     });
     expect((await call('POST', `/api/v1/maintenance/${filed.body.id}/approve`, t.customer)).status).toBe(200);

@@ -44,6 +44,9 @@ const request = (startH: number, endH: number, extra: Record<string, unknown> = 
   windowStart: hours(startH),
   windowEnd: hours(endH),
   devices: ['db01'],
+  rollbackPlan: 'Flash the previous firmware back from the vendor image and restore the configuration backup',
+  customerRepresentative: 'Customer rep',
+  removableMedia: 'virus-checked',
   ...extra,
 });
 

@@ -62,7 +62,7 @@ beforeAll(async () => {
   const at = (h: number) => new Date(NOW.getTime() + h * 3_600_000).toISOString();
   const m = await c.request('POST', '/api/v1/maintenance', {
     token: tokens.engineer,
-    body: { site: 'acme', purpose: 'swap PSU', engineer: 'Zhang San', steps: ['swap'], hardwareChanges: 'PSU', softwareChanges: 'none', expectedDurationMinutes: 30, windowStart: at(30), windowEnd: at(31), devices: ['db01'] },
+    body: { site: 'acme', purpose: 'swap PSU', engineer: 'Zhang San', recorder: 'Li Si', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['swap'], hardwareChanges: 'PSU', softwareChanges: 'none', expectedDurationMinutes: 30, windowStart: at(30), windowEnd: at(31), devices: ['db01'] },
   });
   ids.maintenance = [((await m.json()) as { id: number }).id];
   new UsersRepository(c.db).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });

@@ -143,6 +143,8 @@ describe('dashboard in Chromium', () => {
     const eng = await logIn('wang', '/sites/acme/maintenance');
     await eng.fill('input[name=purpose]', '升级 db01 固件');
     await eng.fill('input[name=recorder]', 'Zhao');
+    await eng.fill('input[name=customerRepresentative]', 'li');
+    await eng.fill('textarea[name=rollbackPlan]', '刷回原固件');
     await eng.fill('textarea[name=steps]', '备份配置\n升级固件\n重启并检查');
     await eng.fill('input[name=windowStart]', '2026-12-01T14:00');
     await eng.fill('input[name=windowEnd]', '2026-12-01T16:00');
@@ -157,7 +159,10 @@ describe('dashboard in Chromium', () => {
     await eng.context().close();
 
     const cust = await logIn('li', '/sites/acme/maintenance');
-    await Promise.all([cust.waitForURL(/\/maintenance$/), cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).locator('button[data-decide=approve]').click()]);
+    // The customer reads the whole request on its own page and approves it there.
+    await Promise.all([cust.waitForURL(/\/maintenance\/\d+$/), cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).locator('a[data-read]').click()]);
+    await Promise.all([cust.waitForURL(/\/maintenance\/\d+$/), cust.click('button[data-decide=approve]')]);
+    await cust.goto(`${s.collector.url}/sites/acme/maintenance`);
     expect(await cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).textContent()).toContain('approved');
     await shot(cust, '07-maintenance-approved');
     await cust.context().close();

@@ -122,7 +122,7 @@ describe('dashboard safety', () => {
 
   it('a maintenance request naming devices the site does not have is a 400 listing them, from the API and the page', async () => {
     const body = {
-      site: 'acme', purpose: 'Replace PSU 2', engineer: 'wang', steps: ['swap the PSU'], hardwareChanges: 'PSU', softwareChanges: '',
+      site: 'acme', purpose: 'Replace PSU 2', engineer: 'wang', recorder: 'zhao', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['swap the PSU'], hardwareChanges: 'PSU', softwareChanges: '',
       expectedDurationMinutes: 60, windowStart: '2026-12-05T10:00:00.000Z', windowEnd: '2026-12-05T11:00:00.000Z', devices: ['db01', 'ghost-1', 'ghost-2'],
     };
     const api = await s.collector.request('POST', '/api/v1/maintenance', { token: s.tokens.engineer, body });
@@ -130,7 +130,7 @@ describe('dashboard safety', () => {
     expect(await api.json()).toMatchObject({ error: 'unknown_devices', message: 'no such device at site acme: ghost-1, ghost-2' });
     const wang = await session('wang');
     const viaPage = await formPost(wang, '/sites/acme/maintenance', {
-      purpose: body.purpose, engineer: 'wang', steps: 'swap the PSU', expectedDurationMinutes: '60',
+      purpose: body.purpose, engineer: 'wang', recorder: 'zhao', rollbackPlan: body.rollbackPlan, customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: 'swap the PSU', expectedDurationMinutes: '60',
       windowStart: '2026-12-05T10:00', windowEnd: '2026-12-05T11:00', devices: ['db01', 'ghost-1', 'ghost-2'],
     });
     expect(errorOf(viaPage.headers.location)).toBe('no such device at site acme: ghost-1, ghost-2');

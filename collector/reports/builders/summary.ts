@@ -3,6 +3,7 @@ import type { CellValue, ReportDocument } from '../document.js';
 import { percent } from '../document.js';
 import { checkName, formatTime, verdictLabel, word } from '../labels.js';
 import type { Period } from '../period.js';
+import { APPROVED_STATUSES } from '../../maintenance/index.js';
 import { isHardwareFault } from './faults.js';
 import { availability, downtimeOf } from './health.js';
 
@@ -31,7 +32,8 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
   const downtime = tickets.reduce((s, t) => s + downtimeOf(t, period, now), 0);
   const avail = availability(devices.length, downtime, period, now);
   const parts = tickets.flatMap((t) => t.parts.map((p) => ({ t, p })));
-  const approved = input.maintenance.filter((m) => m.status === 'approved');
+  // Approved by the customer, whatever became of the work since (in progress, completed, rolled back).
+  const approved = input.maintenance.filter((m) => APPROVED_STATUSES.includes(m.status));
   const signed = input.inspections.filter((i) => i.status !== 'draft').length;
   const confirmed = input.inspections.filter((i) => i.status === 'confirmed').length;
   const state = (v: Verdict) => devices.filter((d) => d.state === v).length;

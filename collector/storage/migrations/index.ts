@@ -3,7 +3,7 @@ import type { Migration } from './types.js';
 import { migration020 } from '../../users/migration.js';
 import { migration045 } from '../../users/keys.js';
 import { migration010, migration013, migration014 } from '../../tickets/migration.js';
-import { migration011 } from '../../maintenance/migration.js';
+import { migration011, migration065 } from '../../maintenance/migration.js';
 import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
 import { migration040 } from '../../identity/migration.js';
@@ -39,6 +39,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration050,
   // --- versions 55–59: site time zone (collector/repositories/sites) ---
   migration055,
+  // --- versions 65–69: maintenance safeguards and execution (collector/maintenance) ---
+  migration065,
   // --- versions 70–74: the equipment record kept by hand, firmware history (collector/equipment) ---
   migration070,
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---

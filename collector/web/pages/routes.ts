@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_TIME_ZONE, overallVerdict, resolveThresholds, zonedInstant } from '../../../checks/index.js';
+import { DEFAULT_TIME_ZONE, resolveThresholds, zonedInstant } from '../../../checks/index.js';
 import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
@@ -14,6 +14,8 @@ import { trendsOf } from '../trends.js';
 import { layout } from './layout.js';
 import { registerTicketForms } from './ticket-routes.js';
 import { registerEquipmentPages } from './device-routes.js';
+import { maintenancePages } from './maintenance-pages.js';
+import { overviewPages, siteSummary } from './overview.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -99,29 +101,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const sites: SiteSummary[] = app.repos.sites
         .list()
         .filter((s) => maySeeSite(v, s.name))
-        .map((s) => {
-          const devices = app.repos.devices.listBySite(s.name);
-          let abnormal = 0;
-          let unknown = 0;
-          for (const d of devices) {
-            const latest = app.repos.results.latest(d.id);
-            const verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
-            if (verdict === 'abnormal') abnormal++;
-            else if (verdict === 'unknown') unknown++;
-          }
-          const mine = active.filter((tk) => tk.site === s.name);
-          const last = inspections.months(s.name)[0];
-          return {
-            name: s.name,
-            title: s.title,
-            devices: devices.length,
-            abnormal,
-            unknown,
-            openTickets: mine.length,
-            overdueTickets: mine.filter((tk) => tk.overdue).length,
-            lastInspection: last ? { month: last.month, status: last.status } : null,
-          };
-        });
+        .map((s) => siteSummary(app, inspections, s, active, now.getTime()));
       return page(reply, layout(lang, t(lang, 'sites'), sitesView(lang, sites), v));
     });
 
@@ -294,20 +274,15 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
           windowEnd: isoOf(one(f, 'windowEnd'), zoneOf(site)),
           devices,
           emergency: one(f, 'emergency') === 'true',
+          rollbackPlan: one(f, 'rollbackPlan'),
+          customerRepresentative: one(f, 'customerRepresentative'),
+          removableMedia: one(f, 'removableMedia'),
         });
       });
     });
-    for (const d of ['approve', 'reject'] as const) {
-      app.post(`/sites/:site/maintenance/:id/${d}`, async (request, reply) => {
-        const v = requireViewer(request);
-        const site = siteParam(request, v);
-        const id = Number((request.params as { id: string }).id);
-        return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
-          maintenance.getFor(id, site);
-          maintenanceActions.decide(actorOf(request), id, d, one(request.body as Form, 'note'));
-        });
-      });
-    }
+    // A request's own page and every step from it (approve, reject, cancel, start, complete, roll back).
+    maintenancePages(app, maintenanceActions, { viewerOr, page, siteParam, act, zoneOf });
+    overviewPages(app, { viewerOr, page, siteParam, act, zoneOf });
 
     app.get('/sites/:site/reports', async (request, reply) => {
       const v = viewerOr(request, reply);

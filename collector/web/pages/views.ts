@@ -6,6 +6,7 @@ import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
 import { partsDispositionView, ticketPeopleView } from './ticket-views.js';
+import { maintenanceWord } from './maintenance-views.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 
 const enc = encodeURIComponent;
@@ -21,6 +22,11 @@ export interface SiteSummary {
   openTickets: number;
   overdueTickets: number;
   lastInspection: { month: string; status: string } | null;
+  /** The previous month, when its record is still unsigned after the configured day (overview.ts). */
+  unsignedMonth?: string | null;
+  /** This month (`YYYY-MM`) and how many devices have no result in it yet. */
+  month?: string;
+  withoutResult?: number;
 }
 
 export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
@@ -30,10 +36,12 @@ export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
       (s) => html`<tr data-site="${s.name}"><td><a href="/sites/${enc(s.name)}/review">${s.title ? `${s.title} (${s.name})` : s.name}</a></td>
 <td class="r">${s.devices}</td><td class="r ${s.abnormal ? 'abnormal' : ''}">${s.abnormal}</td><td class="r ${s.unknown ? 'unknown' : ''}">${s.unknown}</td>
 <td class="r"><a href="/sites/${enc(s.name)}/tickets">${s.openTickets}</a></td><td class="r ${s.overdueTickets ? 'abnormal' : ''}">${s.overdueTickets}</td>
-<td>${s.lastInspection ? `${s.lastInspection.month} · ${t(lang, s.lastInspection.status as 'draft')}` : '—'}</td></tr>`,
+<td>${s.lastInspection ? `${s.lastInspection.month} · ${t(lang, s.lastInspection.status as 'draft')}` : '—'}</td>
+<td class="${s.unsignedMonth ? 'abnormal' : ''}" data-unsigned="${s.unsignedMonth ?? ''}">${s.unsignedMonth ? html`<a href="/sites/${enc(s.name)}/review?month=${s.unsignedMonth}">${s.unsignedMonth} · ${lang === 'zh' ? '未签字' : 'not signed'}</a>` : '—'}</td>
+<td class="r ${s.withoutResult ? 'unknown' : ''}" data-without-result="${s.withoutResult ?? 0}"><a href="/sites/${enc(s.name)}/unreported">${s.withoutResult ?? 0}</a></td></tr>`,
     );
   return html`<table class="grid" id="sites"><thead><tr><th>${t(lang, 'site')}</th><th class="r">${t(lang, 'devices')}</th><th class="r">${t(lang, 'abnormal')}</th>
-<th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th></tr></thead>
+<th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th><th>${lang === 'zh' ? '逾期未签字' : 'Unsigned, overdue'}</th><th class="r">${lang === 'zh' ? '本月无结果' : 'No result this month'}</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
@@ -203,22 +211,23 @@ ${partsDispositionView(lang, viewer, base, tk, zone)}
 export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: MaintenanceRequest[], devices: string[], zone: string, error?: string): SafeHtml {
   const rows = list
     .map((m) => {
-      const decide =
-        viewer.role === 'customer' && m.status === 'requested'
-          ? ['approve', 'reject'].map((d) => html`<form method="post" action="/sites/${enc(site)}/maintenance/${m.id}/${d}" class="inline">${csrfField(viewer)}<button type="submit" data-decide="${d}">${t(lang, d as 'approve')}</button></form>`)
-          : '';
-      return html`<tr data-request="${m.id}"><td>#${m.id}</td><td>${m.purpose}</td><td>${m.engineer}${m.recorder ? ` / ${m.recorder}` : ''}</td>
+      // The customer decides on the request's own page, having read all of it (maintenance-views.ts).
+      const detail = `/sites/${enc(site)}/maintenance/${m.id}`;
+      const decide = viewer.role === 'customer' && m.status === 'requested' ? html`<a href="${detail}" data-read="${m.id}">${maintenanceWord(lang, 'readAndDecide')}</a>` : '';
+      return html`<tr data-request="${m.id}"><td><a href="${detail}">#${m.id}</a></td><td>${m.purpose}</td><td>${m.engineer}${m.recorder ? ` / ${m.recorder}` : ''}</td>
 <td>${formatTime(m.windowStart, zone)} → ${formatTime(m.windowEnd, zone)}</td><td>${m.devices.join(', ')}</td><td>${m.status}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
     });
   const form =
     viewer.role !== 'customer'
       ? html`<form method="post" action="/sites/${enc(site)}/maintenance" class="card" id="maintenance-form">${csrfField(viewer)}
 <label>${t(lang, 'purpose')} <input name="purpose" required></label><label>${t(lang, 'engineer')} <input name="engineer" required value="${viewer.name}"></label>
-<label>${t(lang, 'recorder')} <input name="recorder"></label><label>${t(lang, 'steps')} <textarea name="steps" required></textarea></label>
+<label>${t(lang, 'recorder')} <input name="recorder" required></label><label>${maintenanceWord(lang, 'representative')} <input name="customerRepresentative" required></label><label>${t(lang, 'steps')} <textarea name="steps" required></textarea></label>
 <label>${t(lang, 'hardwareChanges')} <input name="hardwareChanges"></label><label>${t(lang, 'softwareChanges')} <input name="softwareChanges"></label>
 <label>${t(lang, 'window')} <input name="windowStart" type="datetime-local" required> → <input name="windowEnd" type="datetime-local" required></label>
 <label>${t(lang, 'durationMin')} <input name="expectedDurationMinutes" type="number" min="1" required></label>
 <label>${t(lang, 'devices')} <select name="devices" multiple required>${devices.map((d) => html`<option>${d}</option>`)}</select></label>
+<label>${maintenanceWord(lang, 'rollbackPlan')} <textarea name="rollbackPlan" required></textarea></label>
+<label>${maintenanceWord(lang, 'media')} <select name="removableMedia" required><option value="none">${maintenanceWord(lang, 'media.none')}</option><option value="virus-checked">${maintenanceWord(lang, 'media.virus-checked')}</option></select></label>
 <label><input type="checkbox" name="emergency" value="true"> ${t(lang, 'emergency')}</label><button type="submit">${t(lang, 'request')}</button></form>`
       : '';
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<table class="grid" id="maintenance"><thead><tr><th>#</th><th>${t(lang, 'purpose')}</th><th>${t(lang, 'engineer')}</th><th>${t(lang, 'window')}</th><th>${t(lang, 'devices')}</th><th>${t(lang, 'status')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>${form}`;
