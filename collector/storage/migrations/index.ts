@@ -8,6 +8,7 @@ import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
 import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
+import { migration060, migration061 } from '../../poller/bmc-migration.js';
 
 export type { Migration } from './types.js';
 
@@ -32,4 +33,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration045,
   // --- versions 50–54: confidentiality (collector/users) ---
   migration050,
+  // --- versions 60–64: out-of-band targets, BMC and HMC (collector/poller) ---
+  migration060,
+  migration061,
 ];

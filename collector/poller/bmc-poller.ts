@@ -1,0 +1,104 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import type { Report } from '../../schemas/index.js';
+import type { Principal } from '../auth.js';
+import { pollBmcTarget } from './bmc-collect.js';
+import type { BmcTargetsRepository } from './bmc-repository.js';
+
+/**
+ * Polls every out-of-band target (Redfish, IPMI over LAN, HMC) on its own interval, at most
+ * `concurrency` at once, and ingests each report as the device's `bmc` source through `app.ingest`
+ * — where it is judged together with the device's latest agent/SSH report (collector/ingest
+ * companion.ts), so neither source's gaps overwrite the other's results.
+ */
+export class BmcPoller {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly due = new Set<number>();
+  private readonly queued: number[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+  private readonly count: (result: string) => void;
+
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly targets: BmcTargetsRepository,
+    private readonly options: { concurrency: number; tickMs?: number },
+  ) {
+    const polls = app.metrics.counter('xunjian_bmc_polls_total', 'BMC/HMC polls by result (ok, unreachable, error)');
+    this.count = (result) => polls.inc({ result });
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.queued.length = 0;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Queues every target that is due and not already polling or queued. */
+  tick(): void {
+    if (this.stopped) return;
+    const now = this.app.clock().getTime();
+    for (const t of this.targets.all()) {
+      if (this.due.has(t.id)) continue;
+      if (t.last_poll_at !== null && now - t.last_poll_at < t.interval_s * 1000) continue;
+      this.due.add(t.id);
+      this.queued.push(t.id);
+    }
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.stopped && this.inFlight.size < this.options.concurrency && this.queued.length) {
+      const id = this.queued.shift()!;
+      const p: Promise<void> = this.pollOne(id)
+        .catch((e: unknown) => this.app.log.error({ err: e, target: id }, 'BMC poll failed'))
+        .finally(() => {
+          this.due.delete(id);
+          this.inFlight.delete(p);
+          this.drain();
+        });
+      this.inFlight.add(p);
+    }
+  }
+
+  /** Polls one target now. */
+  async pollOne(id: number): Promise<void> {
+    const t = this.targets.byId(id);
+    if (!t) return; // deleted meanwhile
+    const started = this.app.clock();
+    let report: Report;
+    try {
+      report = await pollBmcTarget(this.targets, t, { now: started, ...(t.last_success_at !== null ? { logSince: new Date(t.last_success_at) } : {}) });
+    } catch (e) {
+      // Only our side fails here (the sealed password cannot be opened): the controller's own failures are gaps.
+      const message = e instanceof Error ? e.message : String(e);
+      this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      this.count('error');
+      this.app.log.warn({ target: id, host: t.host }, `${t.protocol} poll of ${t.host}:${t.port} failed: ${message}`);
+      return;
+    }
+    const reached = report.measurements.length > 0;
+    report = { ...report, id: `bmc-${id}-${started.getTime().toString(36)}-${randomBytes(4).toString('hex')}`, site: t.site, source: 'bmc' };
+    const principal: Principal = { tokenId: t.token_id as number, name: `bmc-poller:${id}`, role: 'admin', site: t.site };
+    const outcome = await this.app.ingest(report, principal, this.app.clock());
+    if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {
+      // Watched for silence at the target's interval: a BMC that answers only with gaps is not alive.
+      this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s });
+    }
+    this.targets.recordPoll(id, {
+      at: started.getTime(),
+      result: reached ? 'ok' : 'unreachable',
+      ...(reached ? {} : { error: (report.gaps[0]?.reason ?? 'no measurement').slice(0, 500) }),
+      reportId: report.id,
+    });
+    this.count(reached ? 'ok' : 'unreachable');
+  }
+}
