@@ -38,6 +38,8 @@ CREATE TABLE bmc_targets (
 );
 -- One HMC serves many managed systems; a BMC one server.
 CREATE UNIQUE INDEX bmc_targets_address ON bmc_targets (site, protocol, host, port, coalesce(managed_system, ''));
+-- The silence scan asks whether a device has a polled BMC/HMC (collector/tickets/silence.ts).
+CREATE INDEX bmc_targets_device ON bmc_targets (site, hostname);
 `,
 };
 

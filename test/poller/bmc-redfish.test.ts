@@ -189,6 +189,22 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     expect(changes).toContainEqual(expect.objectContaining({ site: 'hq', hostname: 'dark-srv', state: 'down' }));
     // rack1 reported measurements (its agent, its BMC before it died) within its hour: not down.
     expect(changes.find((x) => x.hostname === 'rack1')).toBeUndefined();
+
+    // A site whose devices are expected every minute (the device has no interval of its own): a
+    // server known only through its BMC is watched at the site's interval like an agent's.
+    c.app.repos.sites.ensure('edge', Date.now());
+    expect((await c.request('PATCH', '/api/v1/sites/edge', { token: admin, body: { expectedIntervalS: 60 } })).status).toBe(200);
+    const edge = await c.request('POST', '/api/v1/sites/edge/bmc-targets', {
+      token: admin,
+      body: { host: '127.0.0.1', port: await closedPort(), user: 'admin', password: 'x', hostname: 'edge-srv', intervalS: 3600, timeoutMs: 1000 },
+    });
+    expect(edge.status).toBe(201);
+    const edgeId = ((await edge.json()) as { id: number }).id;
+    await until('the edge BMC polled', async () => ((await (await c.request('GET', `/api/v1/sites/edge/bmc-targets/${edgeId}`, { token: admin })).json()) as { lastPollAt?: string }).lastPollAt, 60_000);
+    const device = (await (await c.request('GET', '/api/v1/sites/edge/devices/edge-srv', { token: admin })).json()) as Record<string, unknown>;
+    expect(device.expectedIntervalS ?? null).toBeNull();
+    expect(detectSilence(c.db, new Date(Date.now() + 60_000 * 3 + 5_000))).toContainEqual(expect.objectContaining({ site: 'edge', hostname: 'edge-srv', state: 'down' }));
+
     expect((await c.request('DELETE', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(204);
     expect((await c.request('GET', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(404);
   });
