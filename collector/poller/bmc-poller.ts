@@ -4,6 +4,7 @@ import type { Report } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
 import { pollBmcTarget } from './bmc-collect.js';
 import type { BmcTargetsRepository } from './bmc-repository.js';
+import { PollQueue } from './queue.js';
 
 /**
  * Polls every out-of-band target (Redfish, IPMI over LAN, HMC) on its own interval, at most
@@ -12,61 +13,25 @@ import type { BmcTargetsRepository } from './bmc-repository.js';
  * companion.ts), so neither source's gaps overwrite the other's results.
  */
 export class BmcPoller {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly due = new Set<number>();
-  private readonly queued: number[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private stopped = false;
+  /** Its schedule: `start()` on ready, `stop()` on close, `tick()` after a target is added. */
+  readonly queue: PollQueue;
   private readonly count: (result: string) => void;
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly targets: BmcTargetsRepository,
-    private readonly options: { concurrency: number; tickMs?: number },
+    options: { concurrency: number; tickMs?: number },
   ) {
     const polls = app.metrics.counter('xunjian_bmc_polls_total', 'BMC/HMC polls by result (ok, unreachable, error)');
     this.count = (result) => polls.inc({ result });
-  }
-
-  start(): void {
-    this.stopped = false;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 1000);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.queued.length = 0;
-    await Promise.allSettled([...this.inFlight]);
-  }
-
-  /** Queues every target that is due and not already polling or queued. */
-  tick(): void {
-    if (this.stopped) return;
-    const now = this.app.clock().getTime();
-    for (const t of this.targets.all()) {
-      if (this.due.has(t.id)) continue;
-      if (t.last_poll_at !== null && now - t.last_poll_at < t.interval_s * 1000) continue;
-      this.due.add(t.id);
-      this.queued.push(t.id);
-    }
-    this.drain();
-  }
-
-  private drain(): void {
-    while (!this.stopped && this.inFlight.size < this.options.concurrency && this.queued.length) {
-      const id = this.queued.shift()!;
-      const p: Promise<void> = this.pollOne(id)
-        .catch((e: unknown) => this.app.log.error({ err: e, target: id }, 'BMC poll failed'))
-        .finally(() => {
-          this.due.delete(id);
-          this.inFlight.delete(p);
-          this.drain();
-        });
-      this.inFlight.add(p);
-    }
+    this.queue = new PollQueue({
+      concurrency: options.concurrency,
+      ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+      now: () => app.clock().getTime(),
+      targets: () => targets.all().map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
+      poll: (id) => this.pollOne(id),
+      failed: (e, id) => app.log.error({ err: e, target: id }, 'BMC poll failed'),
+    });
   }
 
   /** Polls one target now. */

@@ -2,7 +2,7 @@ import type { BmcTargetInput, BmcTargetPatch, BmcTargetView } from '../../schema
 import { badRequest, conflict, notFound } from '../errors.js';
 import type { Db } from '../storage/db.js';
 import type { CredentialBox } from './crypto.js';
-import type { PollRecord } from './repository.js';
+import { iso, opt, type PollRecord } from './repository.js';
 
 export interface RawBmcTarget {
   id: number;
@@ -33,8 +33,6 @@ export interface RawBmcTarget {
 
 const DEFAULT_PORT = { redfish: 443, ipmi: 623, hmc: 22 } as const;
 
-const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
-const opt = <K extends string, V>(key: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, V>));
 
 function view(r: RawBmcTarget): BmcTargetView {
   return {

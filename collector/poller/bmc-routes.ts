@@ -29,8 +29,8 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   plain.decorate('bmcTargets', targets);
   plain.decorate('bmcPoller', poller);
   if (poller) {
-    app.addHook('onReady', async () => poller.start());
-    app.addHook('onClose', async () => poller.stop());
+    app.addHook('onReady', async () => poller.queue.start());
+    app.addHook('onClose', async () => poller.queue.stop());
   }
 
   const tags = ['bmc'];
@@ -60,7 +60,7 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
         audit(p, request.params.site, 'create', row.id, changeDetail(request.body));
         return row;
       })();
-      poller?.tick();
+      poller?.queue.tick();
       return reply.status(201).send(created);
     },
   );
