@@ -52,6 +52,12 @@ export class BmcPoller {
     }
     const reached = report.measurements.length > 0;
     report = { ...report, id: `bmc-${id}-${started.getTime().toString(36)}-${randomBytes(4).toString('hex')}`, site: t.site, source: 'bmc' };
+    if (this.app.repos.devices.get(t.site, t.hostname)?.os) {
+      // The OS reports this server too: its version (the kernel, not the BMC firmware) and its
+      // addresses (syslog senders are matched by them, not the BMC's) stay the OS's.
+      const { version: _firmware, ...identity } = report.identity;
+      report = { ...report, identity: { ...identity, addresses: [] } };
+    }
     const principal: Principal = { tokenId: t.token_id as number, name: `bmc-poller:${id}`, role: 'admin', site: t.site };
     const outcome = await this.app.ingest(report, principal, this.app.clock());
     if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {

@@ -127,6 +127,9 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     expect(r['SXKR-002']!.report).toBe(agentReportId);
     expect(r['SXKR-004']!.report).not.toBe(agentReportId);
     expect(r['SXKR-003']!.result.commands).toContain('df -P');
+    // The equipment record keeps the OS's version and addresses; the BMC does not overwrite them.
+    const device = (await (await c.request('GET', '/api/v1/sites/hq/devices/rack1', { token: engineer })).json()) as Record<string, unknown>;
+    expect(device).toMatchObject({ version: '5.14.0-427', addresses: ['10.1.2.3'] });
     // One ticket per fault, not reopened and recovered at each source's turn.
     const tickets = c.db.prepare("SELECT subject AS check_id, recovered_at FROM tickets t JOIN devices d ON d.id = t.device_id WHERE d.hostname = 'rack1' ORDER BY subject").all() as { check_id: string; recovered_at: number | null }[];
     expect(tickets.map((t) => t.check_id)).toEqual(['SXKR-003', 'SXKR-004']);
