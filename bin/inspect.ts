@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * `inspect` — the engineer's command: the six-check inspection form of this machine (--local),
- * of one SNMP device (--snmp), or of a whole site from its inventory file (--site).
+ * of one SNMP device (--snmp), one BMC (--redfish), one IBM Power server through its HMC (--hmc), or of a whole site from its inventory file (--site).
  */
 import { Command, Option } from 'commander';
 import { evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
 import { collectLocal } from '../checks/sources/local/index.js';
 import { collectSnmp, type SnmpTarget } from '../checks/sources/snmp/index.js';
-import { FIELD_KEY_ENV, collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
+import { FIELD_KEY_ENV, collectHmcFromFlags, collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
 import { XunjianError, parseDuration, type Lang, type Report } from '../schemas/index.js';
 import { EXIT, runMain } from './exit.js';
 
@@ -19,6 +19,12 @@ interface InspectOptions {
   bmcAuth: 'session' | 'basic';
   bmcTimeout: string;
   pins?: string;
+  hmc?: string;
+  managedSystem?: string;
+  hmcUser?: string;
+  key?: string;
+  knownHosts?: string;
+  hostname?: string;
   site?: string;
   window?: string;
   lang: Lang;
@@ -98,8 +104,8 @@ const io = () => ({
 });
 
 async function inspect(o: InspectOptions): Promise<number> {
-  const modes = [o.local, o.snmp, o.redfish, o.site].filter(Boolean).length;
-  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, --snmp HOST, --redfish HOST, or --site FILE (write one with: inspect init)');
+  const modes = [o.local, o.snmp, o.redfish, o.hmc, o.site].filter(Boolean).length;
+  if (modes !== 1) throw new XunjianError('USAGE', 'say what to inspect: --local, --snmp HOST, --redfish HOST, --hmc HOST, or --site FILE (write one with: inspect init)');
   if (o.site) {
     return runSiteInspection(
       {
@@ -131,6 +137,17 @@ async function inspect(o: InspectOptions): Promise<number> {
       timeoutMs: parseDuration(o.bmcTimeout, '--bmc-timeout'),
       env: process.env,
     });
+  } else if (o.hmc) {
+    report = await collectHmcFromFlags(o.hmc, {
+      ...(o.managedSystem ? { managedSystem: o.managedSystem } : {}),
+      ...(o.hmcUser ? { user: o.hmcUser } : {}),
+      ...(o.key ? { key: o.key } : {}),
+      ...(o.knownHosts ? { knownHosts: o.knownHosts } : {}),
+      ...(o.hostname ? { hostname: o.hostname } : {}),
+      acceptNew: o.acceptNew ?? false,
+      timeoutMs: parseDuration(o.bmcTimeout, '--bmc-timeout'),
+      env: process.env,
+    });
   } else {
     report = await collectSnmp(snmpTarget(o.snmp!, o), { windowMs });
   }
@@ -147,8 +164,14 @@ const program = new Command('inspect')
   .option('--redfish <host[:port]>', "inspect one server's management controller (iLO, XCC, iDRAC…) over Redfish; password from XUNJIAN_BMC_PASSWORD")
   .option('--bmc-user <user>', '--redfish: BMC user (or XUNJIAN_BMC_USER)')
   .addOption(new Option('--bmc-auth <mode>', '--redfish: session (log in and out) or basic').choices(['session', 'basic']).default('session'))
-  .option('--bmc-timeout <duration>', '--redfish: timeout per request', '10s')
+  .option('--bmc-timeout <duration>', '--redfish: timeout per request; --hmc: per login and per command', '10s')
   .option('--pins <file>', '--redfish: pinned BMC certificates (default ~/.ssh/known_bmc_certs)')
+  .option('--hmc <host[:port]>', 'inspect one IBM Power server through its HMC over SSH (with --managed-system)')
+  .option('--managed-system <name>', "--hmc: the server's name on the HMC, or its type-model*serial")
+  .option('--hmc-user <user>', '--hmc: HMC user (or XUNJIAN_HMC_USER; default hscroot); password from XUNJIAN_HMC_PASSWORD')
+  .option('--key <file>', '--hmc: private key file (else the ssh-agent, else XUNJIAN_HMC_PASSWORD)')
+  .option('--known-hosts <file>', '--hmc: known_hosts file (default ~/.ssh/known_hosts)')
+  .option('--hostname <name>', "--hmc: the server's name in the form (default: the managed system's)")
   .option('--site <file>', 'inspect a whole site from its inventory (hq → hq.yaml, sites/hq.yaml)')
   .option('--window <duration>', 'CPU sampling window per device (default 10s; 5s with --site)')
   .addOption(new Option('--lang <lang>', 'language of the form').choices(['zh', 'en']).default('zh'))
@@ -163,7 +186,7 @@ const program = new Command('inspect')
   .option('--timeout <duration>', 'SNMP timeout per request', '2s')
   .option('--retries <n>', 'SNMP retries per request', '1')
   .option('--concurrency <n>', '--site: devices inspected at once', '16')
-  .option('--accept-new', '--site, --redfish: trust and record host keys and BMC certificates seen for the first time')
+  .option('--accept-new', '--site, --redfish, --hmc: trust and record host keys and BMC certificates seen for the first time')
   .option('--group <name>', '--site: only the devices of this group (repeatable)', collect, [])
   .option('--out <dir>', '--site: folder for the report files', 'inspections')
   .option('--no-save', '--site: do not write the report files')
@@ -213,6 +236,7 @@ Examples:
   inspect --local --lang en --json > form.json
   inspect --snmp 10.0.0.2 --community public
   XUNJIAN_BMC_PASSWORD=… inspect --redfish 10.0.0.50 --bmc-user admin --accept-new
+  inspect --hmc hmc01 --managed-system Server-9117-MMA-SN10ACFDE --key ~/.ssh/id_hmc --accept-new
   inspect init hq.yaml
   inspect --site hq --accept-new
   XUNJIAN_TOKEN=… inspect --site hq --collector https://collector:8443

@@ -23,7 +23,7 @@ import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.
 import { inspectionsRoutes } from './inspections/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
 import { silenceScanPlugin, TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
-import { pollerRoutes } from './poller/index.js';
+import { bmcTargetRoutes, pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
@@ -57,6 +57,7 @@ const ROUTES: FastifyPluginAsync[] = [
   inspectionsRoutes,
   // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---
   pollerRoutes,
+  bmcTargetRoutes,
   syslogPlugin,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,

@@ -24,3 +24,4 @@ export * from './user.js';
 export * from './poller.js';
 export * from './json-schema.js';
 export * from './equipment.js';
+export * from './bmc-target.js';

@@ -33,3 +33,4 @@ export { runSiteInspection, runUpload, UPLOAD_FAILED, type FieldIo, type SiteRun
 export { combineReports } from './combine.js';
 export { bmcTargetOf, collectBmc, type BmcRun } from './bmc-adapter.js';
 export { collectRedfishFromFlags, redfishTargetFromFlags, type RedfishFlags } from './redfish-command.js';
+export { collectHmcFromFlags, hmcTargetFromFlags, type HmcFlags } from './hmc-command.js';

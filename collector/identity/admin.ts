@@ -56,7 +56,7 @@ export function bindTokenAudited(db: Db, id: number, device: string): TokenRow {
   return tokens.get(id)!;
 }
 
-const SECRET_FIELDS = new Set(['community', 'authKey', 'privKey', 'password', 'token']);
+const SECRET_FIELDS = new Set(['community', 'authKey', 'privKey', 'password', 'privateKey', 'token']);
 const MAX_DETAIL = 2000;
 
 /**

@@ -8,6 +8,7 @@ import type { Db } from '../storage/db.js';
 import { assertSpeaksFor, cleanDeviceText } from '../identity/index.js';
 import { GroupCommit } from './batcher.js';
 import { coveredResults } from './coverage.js';
+import { companionJudge } from './companion.js';
 import type { IngestHooks } from './hooks.js';
 
 export type IngestOutcome =
@@ -44,6 +45,7 @@ export function overridesFor(site: SiteRow, device: DeviceRow): ThresholdOverrid
 export function createIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
   const hooks = options.hooks ?? [];
   const lang = options.lang ?? 'zh';
+  const withCompanion = companionJudge(db, repos);
 
   const ingest = db.transaction((sent: Report, principal: Principal, now: Date): IngestOutcome => {
     // Site scope first: another site's token learns nothing, not even that an id exists.
@@ -55,10 +57,12 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
     const { report, stripped } = cleanDeviceText(sent);
     const site = repos.sites.seenAt(siteName, nowMs);
     const device = repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
+    // Judged with the other side's latest report: agent/SSH beside the BMC (companion.ts).
+    const both = withCompanion(device, report, nowMs);
     // A role set by a person overrides the reported one for threshold levels (and ticket priority).
-    const judged = device.role && device.role !== report.identity.role
-      ? { ...report, identity: { ...report.identity, role: device.role } }
-      : report;
+    const judged = device.role && device.role !== both.identity.role
+      ? { ...both, identity: { ...both.identity, role: device.role } }
+      : both;
     // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
     const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang }));
     const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { collectSnmp } from '../../checks/sources/snmp/index.js';
 import { MAX_MEASUREMENTS_PER_REPORT, type Measurement, type Report } from '../../schemas/index.js';
 import type { Principal } from '../auth.js';
-import type { SnmpTargetsRepository, StoredTarget } from './repository.js';
+import { PollQueue } from './queue.js';
+import type { SnmpTargetsRepository } from './repository.js';
 
 /** Syslog entries held per target between polls. */
 const MAX_EXTRAS = 1000;
@@ -21,72 +22,42 @@ export interface PollerOptions {
  * goes through `app.ingest` exactly as a POSTed one (evaluation, tickets, silence, inspections).
  */
 export class Poller {
-  private timer: NodeJS.Timeout | undefined;
-  private readonly running = new Set<number>();
-  private readonly queued: number[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private active = 0;
-  private stopped = false;
+  private readonly queue: PollQueue;
   /** Measurements handed over by the syslog receiver, added to the target's next report. */
   private readonly extras = new Map<number, Measurement[]>();
 
   constructor(
     private readonly app: FastifyInstance,
     private readonly targets: SnmpTargetsRepository,
-    private readonly options: PollerOptions,
+    options: PollerOptions,
   ) {
     const polls = app.metrics.counter('xunjian_snmp_polls_total', 'SNMP polls by result (ok, unreachable, error)');
     this.count = (result) => polls.inc({ result });
+    this.queue = new PollQueue({
+      concurrency: options.concurrency,
+      ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
+      now: () => app.clock().getTime(),
+      targets: () => targets.all(),
+      poll: (id) => this.pollOne(id),
+      failed: (e, id) => app.log.error({ err: e, target: id }, 'SNMP poll failed'),
+      // Entries that arrived while this poll ran get a poll of their own.
+      again: (id) => this.extras.has(id),
+    });
   }
   private readonly count: (result: string) => void;
 
   start(): void {
-    this.stopped = false;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.options.tickMs ?? 1000);
-    this.timer.unref();
+    this.queue.start();
   }
 
   /** Stops scheduling and waits for the polls in flight. */
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.queued.length = 0;
-    await Promise.allSettled([...this.inFlight]);
+    await this.queue.stop();
   }
 
   /** Queues every target that is due and not already polling or queued. */
   tick(): void {
-    if (this.stopped) return;
-    const now = this.app.clock().getTime();
-    for (const t of this.targets.all()) {
-      if (this.running.has(t.id)) continue;
-      if (t.lastPollAt !== null && now - t.lastPollAt < t.intervalS * 1000) continue;
-      this.running.add(t.id);
-      this.queued.push(t.id);
-    }
-    this.drain();
-  }
-
-  private drain(): void {
-    while (!this.stopped && this.active < this.options.concurrency && this.queued.length) {
-      const id = this.queued.shift()!;
-      this.active++;
-      const p = this.pollOne(id)
-        .catch((e: unknown) => this.app.log.error({ err: e, target: id }, 'SNMP poll failed'))
-        .finally(() => {
-          this.active--;
-          this.running.delete(id);
-          this.inFlight.delete(p);
-          // Entries that arrived while this poll ran get a poll of their own.
-          if (this.extras.has(id) && !this.stopped) {
-            this.running.add(id);
-            this.queued.unshift(id);
-          }
-          this.drain();
-        });
-      this.inFlight.add(p);
-    }
+    this.queue.tick();
   }
 
   /**
@@ -98,10 +69,7 @@ export class Poller {
     const held = this.extras.get(id) ?? [];
     held.push(...measurements.slice(0, Math.max(0, MAX_EXTRAS - held.length)));
     this.extras.set(id, held);
-    if (this.stopped || this.running.has(id)) return;
-    this.running.add(id);
-    this.queued.unshift(id);
-    this.drain();
+    this.queue.soon(id);
   }
 
   /** Polls one target now (also used by tests and a future "poll now" route). */

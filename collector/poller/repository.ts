@@ -53,8 +53,10 @@ export interface PollRecord {
   hostname?: string;
 }
 
-const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
-const opt = <K extends string, V>(key: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, V>));
+/** A stored instant as the API shows it (also the BMC targets' view). */
+export const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
+/** `{ key: v }`, or nothing for a column that is NULL. */
+export const opt = <K extends string, V>(key: K, v: V | null | undefined) => (v === null || v === undefined ? {} : ({ [key]: v } as Record<K, V>));
 
 function view(r: RawTarget): SnmpTargetView {
   return {

@@ -47,7 +47,9 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
        WHERE (d.expected_interval_s IS NOT NULL
           -- The site's default interval applies to devices that report on their own (agent, SNMP
           -- poller); a device seen only in field inspections is not expected between visits.
-          OR (s.expected_interval_s IS NOT NULL AND (d.last_source IN ('agent', 'snmp') OR d.last_heartbeat_at IS NOT NULL)))
+          OR (s.expected_interval_s IS NOT NULL AND (d.last_source IN ('agent', 'snmp') OR d.last_heartbeat_at IS NOT NULL
+              -- a server whose BMC or HMC the collector polls (collector/poller) reports on its own too
+              OR EXISTS (SELECT 1 FROM bmc_targets b WHERE b.site = s.name AND b.hostname = d.hostname))))
           -- A device put on record by hand that nothing has ever reported for is not monitored: never silent.
           AND (d.manual = 0 OR d.last_report_at IS NOT NULL OR d.last_heartbeat_at IS NOT NULL)`,
     )

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { closedPort, startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { hmcFixture, hmcHost } from '../helpers/hmc.js';
 import { collectHmc, type HmcTarget } from '../../checks/sources/hmc/index.js';
 import { evaluateReport } from '../../checks/index.js';
 import { inspectSite, parseSiteFile } from '../../checks/run/index.js';
@@ -22,29 +23,11 @@ const HMC_FAILING = 2262;
 const LINUX_SERVER = 2263;
 const SINCE = new Date('2026-10-28T12:00:00.000Z');
 const SLOW = { timeout: 400_000 };
-const testcases = join(import.meta.dirname, '..', '..', 'checks', 'sources', 'hmc', 'testcases');
-const fixture = (name: string) => readFileSync(join(testcases, name), 'utf8');
+const fixture = hmcFixture;
 
 let fleet: SshdFleet;
 let dir: string;
 const bins = new Map<number, string>();
-
-function script(bin: string, name: string, body: string): void {
-  writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-}
-
-/** An HMC whose lssvcevents answers `events` (a file's text) or fails with `failure`. */
-function hmcHost(bin: string, answer: { events: string } | { failure: string }): void {
-  writeFileSync(join(bin, 'systems.out'), fixture('lssyscfg-sys-constructed'));
-  script(bin, 'lssyscfg', `[ "$*" = "-r sys -F name,type_model,serial_num,state" ] || { echo "HSCL350B The command syntax is not valid: $*"; exit 1; }\ncat ${join(bin, 'systems.out')}`);
-  if ('events' in answer) {
-    writeFileSync(join(bin, 'events.out'), answer.events);
-    script(bin, 'lssvcevents', `[ "$*" = "-t hardware --filter status=open" ] || { echo "HSCL350B The command syntax is not valid: $*"; exit 1; }\ncat ${join(bin, 'events.out')}`);
-  } else {
-    script(bin, 'lssvcevents', `echo "${answer.failure}"; exit 1`);
-  }
-  script(bin, 'date', `if [ "$1" = "+%z" ]; then echo +0800; else exec /usr/bin/date "$@"; fi`);
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'xunjian-hmc-'));

@@ -17,7 +17,8 @@ export interface RedfishConnection {
   password: string;
   /** `session` (default): one log-in, a token, a log-out. `basic`: credentials on every request. */
   auth?: 'session' | 'basic';
-  pins: PinPolicy;
+  /** A pin file, or a check of one's own (the collector keeps its pins in its database): throws to refuse. */
+  pins: PinPolicy | PinCheck;
   /** Per request. Default 10 s. */
   timeoutMs?: number;
 }
@@ -30,11 +31,14 @@ export interface RequestCounts {
 
 export type Json = Record<string, unknown>;
 
+/** Called with `host:port` and the certificate's sha256 fingerprint; throws RedfishCertificateError to refuse it. */
+export type PinCheck = (target: string, fingerprint: string) => void;
+
 /** Refuses the connection unless the certificate is the pinned one; the request waits for it. */
 class PinnedAgent extends Agent {
   constructor(
     private readonly target: string,
-    private readonly pins: PinPolicy,
+    private readonly pins: PinPolicy | PinCheck,
     opts: AgentOptions,
   ) {
     super(opts);
@@ -46,7 +50,9 @@ class PinnedAgent extends Agent {
     socket.once('secureConnect', () => {
       socket.removeListener('error', fail);
       try {
-        checkPin(this.pins, this.target, socket.getPeerCertificate().fingerprint256);
+        const fingerprint = socket.getPeerCertificate().fingerprint256;
+        if (typeof this.pins === 'function') this.pins(this.target, fingerprint);
+        else checkPin(this.pins, this.target, fingerprint);
       } catch (e) {
         socket.destroy();
         oncreate?.(e as Error, socket);

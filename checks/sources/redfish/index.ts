@@ -5,7 +5,7 @@
  * first use.
  */
 export { collectRedfish, inspectRedfish, BMC_CHECKS, type RedfishTarget, type CollectRedfishOptions, type RedfishInspection } from './collect.js';
-export { RedfishClient, type RedfishConnection, type RequestCounts } from './client.js';
+export { RedfishClient, type RedfishConnection, type RequestCounts, type PinCheck } from './client.js';
 export { checkPin, pinFileBeside, readPins, type PinPolicy } from './pins.js';
 export { builtinRedfishProfiles, detectRedfishProfile, parseRedfishProfile, REDFISH_PROFILE_DIR } from './profiles.js';
 export * from './errors.js';

@@ -11,6 +11,7 @@ import { migration050 } from '../../users/confidential-migration.js';
 import { migration055 } from './055-site-time-zone.js';
 import { migration095 } from '../../users/throttle-store.js';
 import { migration070 } from '../../equipment/migration.js';
+import { migration060, migration061 } from '../../poller/bmc-migration.js';
 
 export type { Migration } from './types.js';
 
@@ -39,6 +40,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration050,
   // --- versions 55–59: site time zone (collector/repositories/sites) ---
   migration055,
+  // --- versions 60–64: out-of-band targets, BMC and HMC (collector/poller) ---
+  migration060,
+  migration061,
   // --- versions 65–69: maintenance safeguards and execution (collector/maintenance) ---
   migration065,
   // --- versions 70–74: the equipment record kept by hand, firmware history (collector/equipment) ---

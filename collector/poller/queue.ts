@@ -1,0 +1,98 @@
+/**
+ * The pollers' schedule: every `tickMs` the targets are re-read and each one due (`intervalS`
+ * after its last poll started) is queued; at most `concurrency` polls run at once, each its own
+ * task, so a dead device holds one slot for its timeout and never another device's turn.
+ * Shared by the SNMP poller and the BMC/HMC poller.
+ */
+export interface Scheduled {
+  id: number;
+  lastPollAt: number | null;
+  intervalS: number;
+}
+
+export interface PollQueueOptions {
+  concurrency: number;
+  /** Default 1000 ms. */
+  tickMs?: number;
+  now: () => number;
+  targets: () => Scheduled[];
+  poll: (id: number) => Promise<void>;
+  /** A poll that threw (a bug, not a device's failure: those are results). */
+  failed: (e: unknown, id: number) => void;
+  /** After a poll: true to poll the target again at once (entries arrived meanwhile). */
+  again?: (id: number) => boolean;
+}
+
+export class PollQueue {
+  private timer: NodeJS.Timeout | undefined;
+  /** Queued or polling. */
+  private readonly running = new Set<number>();
+  private readonly queued: number[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly o: PollQueueOptions) {}
+
+  get isStopped(): boolean {
+    return this.stopped;
+  }
+
+  isRunning(id: number): boolean {
+    return this.running.has(id);
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+    this.timer.unref();
+  }
+
+  /** Stops scheduling and waits for the polls in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.queued.length = 0;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Queues every target that is due and not already polling or queued. */
+  tick(): void {
+    if (this.stopped) return;
+    const now = this.o.now();
+    for (const t of this.o.targets()) {
+      if (this.running.has(t.id)) continue;
+      if (t.lastPollAt !== null && now - t.lastPollAt < t.intervalS * 1000) continue;
+      this.running.add(t.id);
+      this.queued.push(t.id);
+    }
+    this.drain();
+  }
+
+  /** Polls `id` ahead of the others, unless it is already polling or queued. */
+  soon(id: number): void {
+    if (this.stopped || this.running.has(id)) return;
+    this.running.add(id);
+    this.queued.unshift(id);
+    this.drain();
+  }
+
+  private drain(): void {
+    while (!this.stopped && this.inFlight.size < this.o.concurrency && this.queued.length) {
+      const id = this.queued.shift()!;
+      const p: Promise<void> = this.o
+        .poll(id)
+        .catch((e: unknown) => this.o.failed(e, id))
+        .finally(() => {
+          this.running.delete(id);
+          this.inFlight.delete(p);
+          if (!this.stopped && this.o.again?.(id)) {
+            this.running.add(id);
+            this.queued.unshift(id);
+          }
+          this.drain();
+        });
+      this.inFlight.add(p);
+    }
+  }
+}
