@@ -27,6 +27,7 @@ import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
+import { channelRoutes } from './notify/channels/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -56,6 +57,8 @@ const ROUTES: FastifyPluginAsync[] = [
   // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---
   pollerRoutes,
   syslogPlugin,
+  // --- notification channels (collector/notify/channels) ---
+  channelRoutes,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,
 ];
@@ -130,6 +133,9 @@ export const REDACT = [
   '*.authKey',
   'privKey',
   '*.privKey',
+  // notification channel secrets (collector/notify/channels)
+  'secrets',
+  '*.secrets',
 ];
 
 const FASTIFY_CODES: Record<string, string> = {
