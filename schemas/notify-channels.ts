@@ -19,6 +19,7 @@ export const ChannelName = Type.String({
   pattern: '^[a-z0-9][a-z0-9._-]{0,63}$',
   description: 'lower-case letters, digits, dot, dash and underscore; at most 64; starts with a letter or digit',
 });
+export type ChannelName = Static<typeof ChannelName>;
 
 const Pem = Type.String({ minLength: 1, maxLength: 20_000, pattern: '-----BEGIN CERTIFICATE-----', description: 'PEM CA certificate(s) to trust besides the system ones (a private CA or a self-signed server)' });
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^\\s<>@]+@[^\\s<>@]+$', description: 'an e-mail address' });
@@ -41,17 +42,21 @@ export const EmailSettings = Type.Object(
   },
   { additionalProperties: false },
 );
+export type EmailSettings = Static<typeof EmailSettings>;
 export const EmailSecrets = Type.Object({ password: Type.Optional(Secret('SMTP password')) }, { additionalProperties: false });
+export type EmailSecrets = Static<typeof EmailSecrets>;
 
 const HttpSettings = Type.Object({ ca: Type.Optional(Pem) }, { additionalProperties: false });
 export const WebhookSecrets = Type.Object(
   { url: HttpsUrl, secret: Type.String({ minLength: 16, maxLength: 1000, description: 'HMAC-SHA256 signing secret (at least 16 characters)' }) },
   { additionalProperties: false },
 );
+export type WebhookSecrets = Static<typeof WebhookSecrets>;
 export const WecomSecrets = Type.Object(
   { url: Type.String({ ...HttpsUrl, pattern: '^https?://[^\\s]+[?&]key=[^&\\s]+', description: 'the robot webhook URL, with its key=' }) },
   { additionalProperties: false },
 );
+export type WecomSecrets = Static<typeof WecomSecrets>;
 export const DingtalkSecrets = Type.Object(
   {
     url: Type.String({ ...HttpsUrl, pattern: '^https?://[^\\s]+[?&]access_token=[^&\\s]+', description: 'the robot webhook URL, with its access_token=' }),
@@ -59,10 +64,12 @@ export const DingtalkSecrets = Type.Object(
   },
   { additionalProperties: false },
 );
+export type DingtalkSecrets = Static<typeof DingtalkSecrets>;
 export const FeishuSecrets = Type.Object(
   { url: HttpsUrl, secret: Type.Optional(Secret('签名校验 secret, when the robot checks signatures')) },
   { additionalProperties: false },
 );
+export type FeishuSecrets = Static<typeof FeishuSecrets>;
 
 /** Per kind: the schema of its settings (not secret) and of its secrets (sealed at rest). */
 export const CHANNEL_KIND_SCHEMAS: Record<ChannelKind, { settings: TSchema; secrets: TSchema }> = {
@@ -107,8 +114,10 @@ export const ChannelTestInput = Type.Object(
 export type ChannelTestInput = Static<typeof ChannelTestInput>;
 
 export const ChannelParams = Type.Object({ name: ChannelName });
+export type ChannelParams = Static<typeof ChannelParams>;
 
 export const DeliveryOutcome = Type.Union([Type.Literal('sent'), Type.Literal('retry'), Type.Literal('dead')]);
+export type DeliveryOutcome = Static<typeof DeliveryOutcome>;
 
 /** What the API shows: never a secret, only which are set; the target without its token. */
 export const ChannelView = Type.Object({

@@ -1,4 +1,5 @@
 import nodemailer from 'nodemailer';
+import type { EmailSettings } from '../../../schemas/index.js';
 import { redact } from './http.js';
 import { htmlOf, subjectOf, textOf } from './render.js';
 import type { Channel, DeliveryResult, OutgoingMessage } from './types.js';
@@ -10,15 +11,7 @@ import type { Channel, DeliveryResult, OutgoingMessage } from './types.js';
  * outbox id (Message-ID and X-Xunjian-Message-Id), so a resend after a crash is recognisable.
  */
 
-export interface EmailSettings {
-  host: string;
-  port: number;
-  security: 'starttls' | 'tls' | 'none';
-  user?: string;
-  from: string;
-  to?: string[];
-  ca?: string;
-}
+export type { EmailSettings };
 
 const TIMEOUT_MS = 15_000;
 
