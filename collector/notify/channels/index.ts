@@ -16,3 +16,4 @@ export { webhookSignature, webhookBody, WEBHOOK_TOLERANCE_S, type WebhookBody } 
 export { dingtalkSign } from './dingtalk.js';
 export { feishuSign } from './feishu.js';
 export { messageIdOf } from './email.js';
+export { testChannelFromCli, describeTest } from './cli.js';
