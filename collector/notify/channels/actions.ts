@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ChannelInput, ChannelPatch, ChannelTestInput, ChannelTestResult, ChannelView } from '../../../schemas/index.js';
+import { ChannelInput, ChannelPatch, validate, type ChannelTestInput, type ChannelTestResult, type ChannelView } from '../../../schemas/index.js';
 import { forbidden, notFound } from '../../errors.js';
 import { auditBy } from '../../identity/index.js';
 import type { Actor } from '../../users/index.js';
@@ -65,7 +65,10 @@ export class ChannelActions {
     return this.channels.get(name);
   }
 
+  /** `input` is checked here as well as at the API's edge: the dashboard's form posts come this way too. */
   create(a: Actor, input: ChannelInput): ChannelView {
+    this.assertRole(a);
+    validate(ChannelInput, input, 'channel');
     this.assertManage(a, input.site ?? null);
     const now = this.app.clock().getTime();
     return this.app.db.transaction(() => {
@@ -77,6 +80,7 @@ export class ChannelActions {
 
   update(a: Actor, name: string, patch: ChannelPatch): ChannelView {
     const site = this.visible(a, name);
+    validate(ChannelPatch, patch, 'channel change');
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
     return this.app.db.transaction(() => {

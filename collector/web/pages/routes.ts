@@ -12,6 +12,7 @@ import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, re
 import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { layout } from './layout.js';
+import { channelPages } from './channels.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -312,5 +313,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         : '';
       return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now))}${log}`, v, site));
     });
+
+    // Notification channels (collector/notify/channels): /notify/channels and its form posts.
+    channelPages(app, () => app.notifyChannels);
   };
 }
