@@ -46,7 +46,14 @@ export type EmailSettings = Static<typeof EmailSettings>;
 export const EmailSecrets = Type.Object({ password: Type.Optional(Secret('SMTP password')) }, { additionalProperties: false });
 export type EmailSecrets = Static<typeof EmailSecrets>;
 
-const HttpSettings = Type.Object({ ca: Type.Optional(Pem) }, { additionalProperties: false });
+const HttpSettings = Type.Object(
+  {
+    ca: Type.Optional(Pem),
+    /** How long to wait for the far end's answer before it counts as a timeout (retry); default 10 000. */
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 500, maximum: 60_000 })),
+  },
+  { additionalProperties: false },
+);
 export const WebhookSecrets = Type.Object(
   { url: HttpsUrl, secret: Type.String({ minLength: 16, maxLength: 1000, description: 'HMAC-SHA256 signing secret (at least 16 characters)' }) },
   { additionalProperties: false },

@@ -22,7 +22,7 @@ export function dingtalkSign(secret: string, timestampMs: number): string {
   return createHmac('sha256', secret).update(`${timestampMs}\n${secret}`, 'utf8').digest('base64');
 }
 
-export function dingtalkChannel(name: string, settings: { ca?: string }, secrets: { url: string; secret?: string }, now: () => number = Date.now): Channel {
+export function dingtalkChannel(name: string, settings: { ca?: string; timeoutMs?: number }, secrets: { url: string; secret?: string }, now: () => number = Date.now): Channel {
   const base = new URL(secrets.url);
   const what = `DingTalk robot at ${base.host}`;
   return httpChannel({
@@ -30,6 +30,7 @@ export function dingtalkChannel(name: string, settings: { ca?: string }, secrets
     kind: 'dingtalk',
     what,
     ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     secrets: [secrets.url, base.searchParams.get('access_token') ?? '', secrets.secret ?? ''],
     perMinute: DINGTALK_PER_MINUTE,
     minIntervalMs: 60_000 / DINGTALK_PER_MINUTE,

@@ -33,7 +33,7 @@ export function feishuCard(m: OutgoingMessage): Record<string, unknown> {
   };
 }
 
-export function feishuChannel(name: string, settings: { ca?: string }, secrets: { url: string; secret?: string }, now: () => number = Date.now): Channel {
+export function feishuChannel(name: string, settings: { ca?: string; timeoutMs?: number }, secrets: { url: string; secret?: string }, now: () => number = Date.now): Channel {
   const url = new URL(secrets.url);
   const what = `Feishu bot at ${url.host}`;
   return httpChannel({
@@ -41,6 +41,7 @@ export function feishuChannel(name: string, settings: { ca?: string }, secrets: 
     kind: 'feishu',
     what,
     ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     secrets: [secrets.url, url.pathname.split('/').pop() ?? '', secrets.secret ?? ''],
     perMinute: FEISHU_PER_MINUTE,
     minIntervalMs: FEISHU_MIN_INTERVAL_MS,

@@ -16,7 +16,7 @@ export interface ChannelConfig {
 
 /** Builds the live channel of a stored configuration (already validated against its kind's schema). */
 export function buildChannel(c: ChannelConfig): Channel {
-  const s = c.settings as { ca?: string };
+  const s = c.settings as { ca?: string; timeoutMs?: number };
   const x = c.secrets;
   switch (c.kind) {
     case 'email':

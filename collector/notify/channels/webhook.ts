@@ -44,7 +44,7 @@ export function webhookSignature(secret: string, timestampS: number, rawBody: st
   return `v1=${createHmac('sha256', secret).update(`${timestampS}.${rawBody}`, 'utf8').digest('hex')}`;
 }
 
-export function webhookChannel(name: string, settings: { ca?: string }, secrets: { url: string; secret: string }, now: () => number = Date.now): Channel {
+export function webhookChannel(name: string, settings: { ca?: string; timeoutMs?: number }, secrets: { url: string; secret: string }, now: () => number = Date.now): Channel {
   const url = new URL(secrets.url);
   const what = `webhook at ${url.host}`;
   return httpChannel({
@@ -52,6 +52,7 @@ export function webhookChannel(name: string, settings: { ca?: string }, secrets:
     kind: 'webhook',
     what,
     ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     secrets: [secrets.url, secrets.secret],
     backoffMs: 30_000,
     request: (m) => {

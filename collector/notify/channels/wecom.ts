@@ -14,7 +14,7 @@ import type { Channel } from './types.js';
 export const WECOM_PER_MINUTE = 20;
 export const WECOM_MAX_MARKDOWN_BYTES = 4096;
 
-export function wecomChannel(name: string, settings: { ca?: string }, secrets: { url: string }): Channel {
+export function wecomChannel(name: string, settings: { ca?: string; timeoutMs?: number }, secrets: { url: string }): Channel {
   const url = new URL(secrets.url);
   const what = `WeCom robot at ${url.host}`;
   const key = url.searchParams.get('key') ?? '';
@@ -23,6 +23,7 @@ export function wecomChannel(name: string, settings: { ca?: string }, secrets: {
     kind: 'wecom',
     what,
     ...(settings.ca ? { ca: settings.ca } : {}),
+    ...(settings.timeoutMs ? { timeoutMs: settings.timeoutMs } : {}),
     secrets: [secrets.url, key],
     perMinute: WECOM_PER_MINUTE,
     minIntervalMs: 60_000 / WECOM_PER_MINUTE,

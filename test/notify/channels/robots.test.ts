@@ -163,6 +163,14 @@ describe('generic webhook', () => {
     noSecret(r);
   });
 
+  it('no answer within the channel\'s timeoutMs is a retry naming the host, not the URL', async () => {
+    ep.stallNext('dingtalk', 5_000);
+    const r = await buildChannel({ name: 'd', kind: 'dingtalk', settings: { ...ca(), timeoutMs: 500 }, secrets: { url: ep.dingtalkUrl(DING_TOKEN), secret: DING_SECRET } }).send(message());
+    expect(r).toMatchObject({ outcome: 'retry' });
+    expect((r as { reason: string }).reason).toMatch(/no answer from 127\.0\.0\.1:\d+ within 500 ms/);
+    noSecret(r);
+  });
+
   it('a certificate nobody vouched for is dead (set ca); a refused connection is a retry', async () => {
     const untrusted = await hook(HOOK_SECRET, {}).send(message());
     expect(untrusted).toMatchObject({ outcome: 'dead' });
