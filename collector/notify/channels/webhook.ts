@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { markdownOf } from './render.js';
-import { short, statusResult } from './http.js';
+import { statusResult } from './http.js';
 import { httpChannel } from './robot.js';
 import type { Channel, OutgoingMessage } from './types.js';
 
@@ -60,7 +60,8 @@ export function webhookChannel(name: string, settings: { ca?: string; timeoutMs?
       const ts = Math.floor(now() / 1000);
       return { url, body, headers: { 'x-xunjian-delivery': m.id, 'x-xunjian-timestamp': String(ts), 'x-xunjian-signature': webhookSignature(secrets.secret, ts, body) } };
     },
-    // Any 2xx is accepted; 4xx will not change by resending (410 Gone included).
-    answer: (_json, answer) => statusResult(answer, what, 30_000) ?? { outcome: 'sent', detail: `${what} answered HTTP ${answer.status}${short(answer.body) ? `: ${short(answer.body)}` : ''}` },
+    // Any 2xx is accepted; 4xx will not change by resending (410 Gone included). The body of a 2xx
+    // is not repeated: "send test" must not make the collector a reader of arbitrary internal pages.
+    answer: (_json, answer) => statusResult(answer, what, 30_000) ?? { outcome: 'sent', detail: `${what} answered HTTP ${answer.status}` },
   });
 }
