@@ -28,6 +28,7 @@ import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
+import { channelRoutes } from './notify/channels/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -59,6 +60,8 @@ const ROUTES: FastifyPluginAsync[] = [
   pollerRoutes,
   bmcTargetRoutes,
   syslogPlugin,
+  // --- notification channels (collector/notify/channels) ---
+  channelRoutes,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,
 ];
@@ -133,6 +136,9 @@ export const REDACT = [
   '*.authKey',
   'privKey',
   '*.privKey',
+  // notification channel secrets (collector/notify/channels)
+  'secrets',
+  '*.secrets',
 ];
 
 const FASTIFY_CODES: Record<string, string> = {

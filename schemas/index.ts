@@ -25,3 +25,4 @@ export * from './poller.js';
 export * from './json-schema.js';
 export * from './equipment.js';
 export * from './bmc-target.js';
+export * from './notify-channels.js';

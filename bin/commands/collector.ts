@@ -23,9 +23,10 @@ import {
 import { CredentialBox, parseCredentialKey, SnmpTargetsRepository } from '../../collector/poller/index.js';
 import { parseWithDefaults, SnmpTargetInput, XunjianError } from '../../schemas/index.js';
 import { runMain } from '../exit.js';
+import { registerNotifyChannelCommands } from './notify-channels.js';
 
 /** Options every collector subcommand shares: where the configuration and the database are. */
-function withStorageOptions(cmd: Command): Command {
+export function withStorageOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'configuration file (YAML or JSON) [env XUNJIAN_CONFIG]')
     .option('--data-dir <dir>', 'data directory (default ./data) [env XUNJIAN_DATA_DIR]')
@@ -36,7 +37,7 @@ function dbPath(flags: CollectorFlags): string {
   return dbPathOf(loadCollectorConfig(flags));
 }
 
-function openExisting(flags: CollectorFlags) {
+export function openExisting(flags: CollectorFlags) {
   const path = dbPath(flags);
   if (!existsSync(path)) throw new XunjianError('USAGE', `no collector database at ${path} (start the collector once, or pass --db)`);
   return openDatabase(path);
@@ -250,6 +251,9 @@ export function registerCollectorCommands(program: Command): void {
         }
       }),
     );
+
+  const notifyCmd = collector.command('notify').description('notifications: channels (e-mail, webhook, WeCom/DingTalk/Feishu robots)');
+  registerNotifyChannelCommands(notifyCmd, withStorageOptions, openExisting);
 
   withStorageOptions(collector.command('backup').description('consistent online backup of the database, safe while the collector runs').argument('<file>', 'backup file to write'))
     .action((file: string, flags: CollectorFlags) =>

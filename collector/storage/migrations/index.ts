@@ -12,6 +12,7 @@ import { migration055 } from './055-site-time-zone.js';
 import { migration095 } from '../../users/throttle-store.js';
 import { migration070 } from '../../equipment/migration.js';
 import { migration060, migration061 } from '../../poller/bmc-migration.js';
+import { migration086 } from '../../notify/channels/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -47,6 +48,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration065,
   // --- versions 70–74: the equipment record kept by hand, firmware history (collector/equipment) ---
   migration070,
+  // --- versions 86–89: notification channels (collector/notify/channels) ---
+  migration086,
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---
   migration095,
 ];

@@ -16,6 +16,7 @@ import { registerTicketForms } from './ticket-routes.js';
 import { registerEquipmentPages } from './device-routes.js';
 import { maintenancePages } from './maintenance-pages.js';
 import { overviewPages, siteSummary } from './overview.js';
+import { channelPages } from './channels.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -299,5 +300,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         : '';
       return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, zoneOf(site)))}${log}`, v, site));
     });
+
+    // Notification channels (collector/notify/channels): /notify/channels and its form posts.
+    channelPages(app, () => app.notifyChannels);
   };
 }

@@ -1,0 +1,29 @@
+import { XunjianError, type ChannelTestResult, type CollectorConfig } from '../../../schemas/index.js';
+import type { Db } from '../../storage/db.js';
+import { sendTest } from './actions.js';
+import { channelDirectory } from './directory.js';
+import { ChannelsRepository } from './repository.js';
+import { channelBox } from './secrets.js';
+
+/**
+ * `xunjian collector notify test --channel NAME`: one test message through the channel as stored
+ * in the database (secrets opened with the configured key), its outcome recorded on the channel
+ * like the dashboard's button does. Runs beside a running collector: it only reads the channel and
+ * writes its last test.
+ */
+export async function testChannelFromCli(db: Db, config: Pick<CollectorConfig, 'snmp'>, name: string, options: { lang?: 'zh' | 'en'; to?: string[] } = {}, at = new Date()): Promise<ChannelTestResult> {
+  const box = channelBox(config);
+  const channels = new ChannelsRepository(db, box);
+  if (!channels.exists(name)) {
+    const known = channels.names();
+    throw new XunjianError('USAGE', `no channel ${name}${known.length ? ` (channels: ${known.join(', ')})` : ' (none is configured yet)'}`);
+  }
+  return sendTest(channels, channelDirectory(db, box), name, { ...(options.lang ? { lang: options.lang } : {}), ...(options.to?.length ? { to: options.to } : {}) }, at);
+}
+
+/** One line a person reads: what happened and, for a failure, why and when to try again. */
+export function describeTest(r: ChannelTestResult): string {
+  if (r.outcome === 'sent') return `sent: ${r.detail}`;
+  const after = r.afterMs !== undefined ? ` (try again in ${Math.ceil(r.afterMs / 1000)} s)` : '';
+  return `${r.outcome === 'retry' ? 'not delivered, temporary' : 'not delivered, refused'}: ${r.detail}${after}`;
+}
