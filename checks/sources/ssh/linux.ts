@@ -260,6 +260,11 @@ export async function readDmesg(ctx: OsContext, out: OsCollection): Promise<stri
   const d = await runFor(ctx, out, ['SXKR-006'], DMESG_COMMAND, { timeoutMs: 60_000 });
   if (!d) return undefined;
   if (d.result.code !== 0) return firstError(d.result);
+  // A running kernel's ring buffer always holds its boot messages: nothing printed is no answer.
+  if (!d.result.stdout.trim()) {
+    failedGaps(out, ['SXKR-006'], DMESG_COMMAND, failureOf(d.result) ?? 'printed nothing');
+    return undefined;
+  }
   addLog(out, parseDmesg(d.result.stdout, d.parse, { since: ctx.logSince }), d.result.stdout, LOG_LINE.dmesgIso, DMESG_COMMAND);
   return undefined;
 }
