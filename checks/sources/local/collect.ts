@@ -396,7 +396,13 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
       return undefined;
     }
   }
-  // Last the kernel ring buffer, as the Linux command set reads it over SSH.
+  if (journalctl && journalFiles) {
+    // The journal exists but could not be read: its failure is the answer, not the kernel's
+    // narrower log (dmesg holds no service's errors).
+    c.gap('SXKR-006', `${journalWhy}, and no /var/log/messages or /var/log/syslog`, undefined, 'journalctl -p 3; /var/log/messages; /var/log/syslog');
+    return undefined;
+  }
+  // No journal at all: the kernel ring buffer, as the Linux command set reads it over SSH.
   const dmesgWhy = await readDmesg(commandContext(c, since), c);
   if (dmesgWhy) c.gap('SXKR-006', `${journalWhy}, no /var/log/messages or /var/log/syslog, and dmesg: ${dmesgWhy}`, undefined, `journalctl -p 3; /var/log/messages; /var/log/syslog; ${DMESG_COMMAND}`);
   return undefined;
