@@ -21,6 +21,8 @@ import { emptyCollection, type OsContext } from '../../checks/sources/ssh/os-con
 import { openSshSession } from '../../checks/sources/ssh/index.js';
 import type { CheckId, Report } from '../../schemas/index.js';
 import { startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { kmsgLine, readKmsg } from '../../checks/sources/local/kmsg.js';
+import { parseDmesg } from '../../checks/sources/ssh/dmesg.js';
 
 // Port 2250 belongs to this file.
 const PORT = 2250;
@@ -221,5 +223,21 @@ describe('the AIX command set through the local executor (an agent on an AIX LPA
     for (const k of Object.keys(AIX_COMMANDS)) setAix(k, 'healthy');
     expect(tried).toBeGreaterThan(40);
     expect(wrong).toEqual([]);
+  });
+});
+
+describe('the agent reads the kernel log from /dev/kmsg, in dmesg’s format, for the same parser', () => {
+  it('every record of this host’s ring buffer becomes a dmesg -x --time-format iso line the parser counts', () => {
+    const text = readKmsg();
+    const lines = text.split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    const parsed = parseDmesg(text, { command: 'kmsg', at: START.toISOString() });
+    expect(parsed.measurements.find((m) => m.metric === 'log.scanned')?.value).toBe(lines.length);
+  });
+
+  it('formats a record as util-linux dmesg does (facility, level, ISO time from boot, message)', () => {
+    const bootMs = Date.parse('2026-12-04T20:38:50.000Z');
+    expect(kmsgLine('3,812,5250000,-;ata1.00: failed command: READ FPDMA QUEUED', bootMs)).toBe('kern  :err   : 2026-12-04T20:38:55,250000+00:00 ata1.00: failed command: READ FPDMA QUEUED');
+    expect(kmsgLine(' SUBSYSTEM=pci', bootMs)).toBeUndefined();
   });
 });
