@@ -23,6 +23,8 @@ export interface PollerOptions {
  */
 export class Poller {
   private readonly queue: PollQueue;
+  /** Who waits for a target's poll to be recorded (whenPolled). */
+  private readonly waiting = new Map<number, (() => void)[]>();
   /** Measurements handed over by the syslog receiver, added to the target's next report. */
   private readonly extras = new Map<number, Measurement[]>();
 
@@ -72,6 +74,22 @@ export class Poller {
     this.queue.soon(id);
   }
 
+  /**
+   * Resolves once the target has a recorded poll: at once if it has one, else when its next poll
+   * records its result. An event of the poller itself, so a test waits on it rather than asking
+   * the API against a wall-clock deadline that a loaded machine can miss.
+   */
+  whenPolled(id: number): Promise<void> {
+    if (this.targets.byId(id)?.lastPollAt != null) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.set(id, [...(this.waiting.get(id) ?? []), resolve]));
+  }
+
+  private recorded(id: number): void {
+    const told = this.waiting.get(id) ?? [];
+    this.waiting.delete(id);
+    for (const resolve of told) resolve();
+  }
+
   /** Polls one target now (also used by tests and a future "poll now" route). */
   async pollOne(id: number): Promise<void> {
     const t = this.targets.byId(id);
@@ -91,6 +109,7 @@ export class Poller {
       this.extras.delete(id);
       if (lost) this.app.log.warn(`${lost} syslog entries for SNMP target ${id} not stored: its poll failed`);
       this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      this.recorded(id);
       this.count('error');
       this.app.log.warn({ target: id, host: t.raw.host }, `SNMP poll of ${t.raw.host}:${t.raw.port} failed: ${message}`);
       return;
@@ -119,6 +138,7 @@ export class Poller {
       reportId: report.id,
       hostname: report.identity.hostname,
     });
+    this.recorded(id);
     this.count(reached ? 'ok' : 'unreachable');
   }
 }

@@ -103,10 +103,10 @@ describe('SNMP targets and the poller', () => {
     expect(created).toMatchObject({ hasCommunity: true, hasAuthKey: false, host: '127.0.0.1' });
     expect(JSON.stringify(created)).not.toContain(COMMUNITY);
 
-    const target = await until('the first poll', async () => {
-      const list = (await (await c.request('GET', '/api/v1/sites/hq/snmp-targets', { token: engineer })).json()) as Record<string, unknown>[];
-      return list[0]?.lastPollAt ? list[0] : undefined;
-    });
+    // The poller's own event, not a wall-clock poll of the API.
+    await c.app.poller!.whenPolled(created.id as number);
+    const list = (await (await c.request('GET', '/api/v1/sites/hq/snmp-targets', { token: engineer })).json()) as Record<string, unknown>[];
+    const target = list.find((t) => t.id === created.id)!;
     expect(target, sim.log()).toMatchObject({ lastResult: 'ok', hostname: 'acc-sw-07' });
     expect(JSON.stringify(target)).not.toContain(COMMUNITY);
 
@@ -127,10 +127,8 @@ describe('SNMP targets and the poller', () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    const polled = await until('the UPS polled', async () => {
-      const t = (await (await c.request('GET', `/api/v1/sites/power/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, string>;
-      return t.lastPollAt ? t : undefined;
-    });
+    await c.app.poller!.whenPolled(id);
+    const polled = (await (await c.request('GET', `/api/v1/sites/power/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, string>;
     expect(polled).toMatchObject({ lastResult: 'ok', hostname: 'ups-room-1' });
     const tickets = (await (await c.request('GET', '/api/v1/tickets?site=power&status=active', { token: engineer })).json()) as { device: string; subject: string; symptom: string }[];
     expect(tickets).toContainEqual(expect.objectContaining({ device: 'ups-room-1', subject: 'SXKR-004', symptom: expect.stringMatching(/battery\(5\)/) }));
@@ -156,10 +154,8 @@ describe('SNMP targets and the poller', () => {
     });
     expect(res.status).toBe(201);
     const { id } = (await res.json()) as { id: number };
-    const target = await until('the failed poll', async () => {
-      const t = (await (await c.request('GET', `/api/v1/sites/branch/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, unknown>;
-      return t.lastPollAt ? t : undefined;
-    });
+    await c.app.poller!.whenPolled(id);
+    const target = (await (await c.request('GET', `/api/v1/sites/branch/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, unknown>;
     expect(target).toMatchObject({ lastResult: 'unreachable', lastError: expect.stringMatching(/community|timed out|timeout/i) });
     const results = await latest('branch', 'edge-sw');
     expect(results?.results).toHaveLength(6);
@@ -181,7 +177,7 @@ describe('SNMP targets and the poller', () => {
       expect([dead.status, live.status]).toEqual([201, 201]);
       const [deadId, liveId] = [((await dead.json()) as { id: number }).id, ((await live.json()) as { id: number }).id];
       const get = async (id: number) => (await (await c.request('GET', `/api/v1/sites/far/snmp-targets/${id}`, { token: engineer })).json()) as Record<string, unknown>;
-      await until('the live device polled', async () => ((await get(liveId)).lastResult ? true : undefined));
+      await c.app.poller!.whenPolled(liveId);
       // The dead device's poll (registered first) cannot end before 4 s × 2 attempts: it is still running.
       expect(await get(liveId)).toMatchObject({ lastResult: 'ok' });
       expect((await get(deadId)).lastPollAt).toBeUndefined();

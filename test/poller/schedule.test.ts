@@ -76,7 +76,10 @@ describe('poller limits', () => {
     const patientId = await register('retries', patient!, { name: 'patient', timeoutMs: 100, retries: 3 });
     const hastyId = await register('retries', hasty!, { name: 'hasty', timeoutMs: 100, retries: 0 });
     const [p, h] = await Promise.all(
-      [patientId, hastyId].map((id) => until(`target ${id} polled`, async () => ((await target('retries', id)).lastPollAt ? target('retries', id) : undefined))),
+      [patientId, hastyId].map(async (id) => {
+        await c.app.poller!.whenPolled(id);
+        return target('retries', id);
+      }),
     );
     expect(p).toMatchObject({ lastResult: 'unreachable', lastError: expect.stringMatching(/within 100 ms after 3 retries/) });
     expect(h).toMatchObject({ lastResult: 'unreachable', lastError: expect.stringMatching(/within 100 ms after 0 retries/) });

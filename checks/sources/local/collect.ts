@@ -9,9 +9,6 @@ import {
   linkMeasurements,
   measurement,
   parseIpLink,
-  parseIpmiSdr,
-  parseIpmiSel,
-  parseIpmiSensor,
   parseJournalJson,
   parseMdstat,
   parseMeminfo,
@@ -29,6 +26,15 @@ import type { CpuSummary } from './cpu-sampler.js';
 import { commandLine, exists, run, runForOutput, which } from './exec.js';
 import { MOUNTS_COMMAND, readFileSystems } from './filesystems.js';
 import { readBlockDisks, readHwmon, readSysNet, readThermalZones } from './sysfs.js';
+import { localExecutor } from '../commands/local-executor.js';
+import { parseDmesg } from '../ssh/dmesg.js';
+import { readKmsg } from './kmsg.js';
+import { batchingSession } from '../ssh/batch.js';
+import { DMESG_COMMAND, readDmesg, readIpmi } from '../ssh/linux.js';
+import type { OsCollection, OsContext } from '../ssh/os-context.js';
+import type { DetectedOs } from '../commands/command-set.js';
+import type { Executor } from '../commands/executor.js';
+import { collectThroughCommandSet, platformOs } from './command-set.js';
 
 export interface CollectLocalOptions {
   /** CPU sampling window (ignored when `cpu` is given). */
@@ -46,6 +52,10 @@ export interface CollectLocalOptions {
   cpu?: CpuSummary;
   /** The identity already known (the agent caches it between collections): systeminformation is skipped. */
   identity?: DeviceIdentity;
+  /** Which OS's command set; default this host's. AIX and Windows run theirs through `executor`. */
+  os?: DetectedOs;
+  /** Where the AIX and Windows command sets run; default this host's shell (tests: recorded stand-ins first on PATH). */
+  executor?: Executor;
 }
 
 export interface CollectLocalResult {
@@ -67,10 +77,11 @@ const NO_SMART_RECHECK_MS = 3_600_000;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-class Collector {
+class Collector implements OsCollection {
   readonly measurements: Measurement[] = [];
   readonly gaps: Gap[] = [];
-  constructor(private readonly now: () => Date) {}
+  readonly identity: OsCollection['identity'] = {};
+  constructor(readonly now: () => Date) {}
   at(): string {
     return this.now().toISOString();
   }
@@ -87,6 +98,17 @@ class Collector {
     if (command) g.command = command;
     this.gaps.push(g);
   }
+}
+
+/** This host's shell, for the commands the Linux command set shares with SSH (IPMI, dmesg). */
+const shell = localExecutor();
+
+function commandContext(c: Collector, logSince: Date): OsContext {
+  return { session: batchingSession(shell), direct: shell, windowMs: 0, logSince, requiredServices: [], clock: c.now };
+}
+
+function logSinceOf(opts: CollectLocalOptions, started: Date): Date {
+  return opts.logSince ?? new Date(started.getTime() - DEFAULT_LOG_LOOKBACK_MS);
 }
 
 function errorText(e: unknown): string {
@@ -255,31 +277,16 @@ async function ipmiDevice(): Promise<string | undefined> {
   return undefined;
 }
 
-async function collectHardware(c: Collector): Promise<void> {
+async function collectHardware(c: Collector, since: Date): Promise<void> {
   const device = await ipmiDevice();
   const ipmitool = device ? await which('ipmitool') : undefined;
   let ipmiTemps = 0;
   let ipmiPowerFans = 0;
   if (device && ipmitool) {
-    try {
-      const { stdout } = await run(ipmitool, ['sdr', 'elist'], { timeoutMs: 60_000 });
-      const sdr = parseIpmiSdr(stdout, c.ctx('ipmitool sdr elist'));
-      let temps = sdr.measurements.filter((m) => m.check === 'SXKR-005');
-      try {
-        // `ipmitool sensor` carries the BMC's thresholds; prefer its temperatures when it has any
-        const { stdout: sensorOut } = await run(ipmitool, ['sensor'], { timeoutMs: 60_000 });
-        const withLimits = parseIpmiSensor(sensorOut, c.ctx('ipmitool sensor')).measurements.filter((m) => m.check === 'SXKR-005');
-        if (withLimits.length > 0) temps = withLimits;
-      } catch {
-        // keep the sdr temperatures (without limits)
-      }
-      const powerFans = sdr.measurements.filter((m) => m.check === 'SXKR-004');
-      c.measurements.push(...powerFans, ...temps);
-      ipmiTemps = temps.length;
-      ipmiPowerFans = powerFans.length;
-    } catch (e) {
-      c.gap('SXKR-004', `ipmitool sdr elist failed: ${errorText(e)}`, undefined, 'ipmitool sdr elist');
-    }
+    // The Linux command set's IPMI readings (sdr, sensor, sel), the same as over SSH.
+    const read = await readIpmi(commandContext(c, since), c);
+    ipmiTemps = read.temperatures;
+    ipmiPowerFans = read.powerFans;
   }
   const why = device
     ? ipmitool
@@ -329,21 +336,6 @@ async function readTail(path: string, bytes: number): Promise<string> {
   }
 }
 
-/** The BMC's System Event Log: hardware events the OS never sees (PSU lost, ECC, fan failure). */
-async function collectSel(c: Collector, since: Date): Promise<void> {
-  const device = await ipmiDevice();
-  const ipmitool = device ? await which('ipmitool') : undefined;
-  if (!ipmitool) return;
-  try {
-    const { stdout } = await run(ipmitool, ['sel', 'elist'], { timeoutMs: 60_000 });
-    const why = stdout.trim() ? unrecognisedLog(stdout, LOG_LINE.ipmiSel) : 'printed nothing';
-    if (why) c.gap('SXKR-006', `ipmitool sel elist: ${why}`, 'IPMI SEL', 'ipmitool sel elist');
-    else c.add(parseIpmiSel(stdout, c.ctx('ipmitool sel elist'), { since }));
-  } catch (e) {
-    c.gap('SXKR-006', `ipmitool sel elist failed: ${errorText(e)}`, 'IPMI SEL', 'ipmitool sel elist');
-  }
-}
-
 /** journald's own files (the default namespace: directories named by machine id, without a dot). */
 async function hasJournalFiles(): Promise<boolean> {
   for (const root of ['/var/log/journal', '/run/log/journal']) {
@@ -365,8 +357,7 @@ async function hasJournalFiles(): Promise<boolean> {
 }
 
 async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date): Promise<string | undefined> {
-  const since = opts.logSince ?? new Date(started.getTime() - DEFAULT_LOG_LOOKBACK_MS);
-  await collectSel(c, since);
+  const since = logSinceOf(opts, started);
   const journalctl = await which('journalctl');
   let journalWhy = 'journalctl not installed';
   const journalFiles = await hasJournalFiles();
@@ -407,8 +398,35 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
       return undefined;
     }
   }
-  c.gap('SXKR-006', `${journalWhy}, and no /var/log/messages or /var/log/syslog`, undefined, 'journalctl -p 3; /var/log/messages; /var/log/syslog');
+  if (journalctl && journalFiles) {
+    // The journal exists but could not be read: its failure is the answer, not the kernel's
+    // narrower log (dmesg holds no service's errors).
+    c.gap('SXKR-006', `${journalWhy}, and no /var/log/messages or /var/log/syslog`, undefined, 'journalctl -p 3; /var/log/messages; /var/log/syslog');
+    return undefined;
+  }
+  // No journal at all: the kernel ring buffer. /dev/kmsg in-process where it can be read (every
+  // agent cycle; a spawned dmesg cost ~15 ms CPU), else the command set's dmesg.
+  const kmsg = readKernelLog(c, since);
+  if (kmsg) return undefined;
+  const dmesgWhy = await readDmesg(commandContext(c, since), c);
+  if (dmesgWhy) c.gap('SXKR-006', `${journalWhy}, no /var/log/messages or /var/log/syslog, and dmesg: ${dmesgWhy}`, undefined, `journalctl -p 3; /var/log/messages; /var/log/syslog; ${DMESG_COMMAND}`);
   return undefined;
+}
+
+const KMSG_COMMAND = `/dev/kmsg (as ${DMESG_COMMAND})`;
+
+/** The kernel log from /dev/kmsg through the dmesg parser; false when /dev/kmsg cannot be read. */
+function readKernelLog(c: Collector, since: Date): boolean {
+  let text: string;
+  try {
+    text = readKmsg();
+  } catch {
+    return false; // not readable (dmesg_restrict, no permission): the command may still be
+  }
+  const why = text.trim() ? unrecognisedLog(text, LOG_LINE.dmesgIso) : 'printed nothing';
+  if (why) c.gap('SXKR-006', `${KMSG_COMMAND}: ${why}`, undefined, KMSG_COMMAND);
+  else c.add(parseDmesg(text, c.ctx(KMSG_COMMAND), { since }));
+  return true;
 }
 
 // ---------- identity ----------
@@ -447,15 +465,31 @@ export async function localIdentity(): Promise<DeviceIdentity> {
 export async function collectLocal(opts: CollectLocalOptions): Promise<CollectLocalResult> {
   const now = opts.now ?? (() => new Date());
   const started = now();
-  const c = new Collector(now);
   const identityP = opts.identity ? Promise.resolve(opts.identity) : localIdentity();
+  const os = opts.os ?? platformOs();
+  if (os !== 'linux') {
+    // No /proc or /sys to read in-process: the OS's command set, as the poller runs it over SSH.
+    const report = await collectThroughCommandSet({
+      os,
+      executor: opts.executor ?? shell,
+      windowMs: opts.windowMs,
+      logSince: logSinceOf(opts, started),
+      requiredServices: opts.requiredServices ?? [],
+      now,
+      ...(opts.cpu ? { cpu: opts.cpu } : {}),
+      identity: identityP,
+      producer: PRODUCER,
+    });
+    return { report };
+  }
+  const c = new Collector(now);
   await collectMemory(c);
   await collectFileSystems(c);
   await collectRaid(c);
   await collectLinks(c);
   await collectDisks(c);
   await collectServices(c, opts.requiredServices ?? []);
-  await collectHardware(c);
+  await collectHardware(c, logSinceOf(opts, started));
   const logCursor = await collectLog(c, opts, started);
   await collectCpu(c, opts);
   const identity = await identityP;

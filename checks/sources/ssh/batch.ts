@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { CommandResult, SshSession } from './session.js';
+import type { CommandResult, Executor } from '../commands/executor.js';
 
 /*
  * Every exec channel costs the server a session (a fork, a shell): ~0.1 s of sshd CPU each on a
@@ -33,8 +33,8 @@ export function splitBatch(stdout: string, commands: string[], token: string): C
   });
 }
 
-/** A session whose exec calls made in the same tick share one channel (POSIX shells only). */
-export function batchingSession(session: SshSession): SshSession {
+/** An executor whose exec calls made in the same tick share one channel, or one shell (POSIX shells only). */
+export function batchingSession(session: Executor): Executor {
   let queue: Pending[] = [];
   const flush = async () => {
     const batch = queue;

@@ -1,12 +1,9 @@
 import { CHECK_IDS, type DeviceIdentity, type Gap, type Report } from '../../../schemas/index.js';
 import { newReportId } from '../../report-id.js';
 import { clip } from '../parsers/types.js';
-import { collectAix } from './aix.js';
-import { collectLinux } from './linux.js';
-import { batchingSession } from './batch.js';
-import { emptyCollection, type OsCollection, type OsContext } from './os-context.js';
+import { detectOs, runCommandSet } from '../commands/command-set.js';
+import { emptyCollection, type OsCollection } from './os-context.js';
 import { openSshSession, type SshConnectOptions, type SshSession } from './session.js';
-import { collectWindows, psCommand } from './windows.js';
 
 export const PRODUCER = 'xunjian-inspect/0.1.0';
 
@@ -29,25 +26,7 @@ export interface CollectSshOptions {
   onConnected?: (os: string) => void;
 }
 
-export type DetectedOs = 'linux' | 'aix' | 'windows';
-
-/** `uname -s` on Unix; a Windows OpenSSH server (cmd.exe or PowerShell shell) fails it. */
-export async function detectOs(session: SshSession): Promise<{ os: DetectedOs; detail: string; command: string } | { os: undefined; detail: string; command: string }> {
-  const uname = await session.exec('uname -s');
-  const name = uname.stdout.trim();
-  if (uname.code === 0 && /^Linux$/i.test(name)) return { os: 'linux', detail: name, command: 'uname -s' };
-  if (uname.code === 0 && /^AIX$/i.test(name)) return { os: 'aix', detail: name, command: 'uname -s' };
-  if (uname.code === 0 && name) return { os: undefined, detail: `unsupported operating system: ${name}`, command: 'uname -s' };
-  // Encoded, so that cmd.exe, PowerShell and a POSIX shell all pass it through untouched.
-  const version = psCommand('$PSVersionTable.PSVersion.ToString()');
-  const ps = await session.exec(version.command);
-  if (ps.code === 0 && /^\d+\.\d+/.test(ps.stdout.trim())) return { os: 'windows', detail: `PowerShell ${ps.stdout.trim()}`, command: version.shown };
-  const ver = await session.exec('cmd /c ver');
-  if (ver.code === 0 && /Windows/i.test(ver.stdout)) {
-    return { os: undefined, detail: `Windows without PowerShell (${ver.stdout.trim()}): not supported`, command: 'cmd /c ver' };
-  }
-  return { os: undefined, detail: 'operating system not recognised (uname -s, powershell and cmd /c ver all failed)', command: 'uname -s' };
-}
+export { detectOs, type DetectedOs } from '../commands/command-set.js';
 
 /** Every check unknown with one reason: the host could not be inspected at all. */
 export function allUnknownGaps(reason: string, command?: string): Gap[] {
@@ -85,10 +64,7 @@ export async function collectSsh(target: SshTarget, opts: CollectSshOptions): Pr
       } else {
         opts.onConnected?.(detected.os);
         // POSIX shells get batched commands; Windows (cmd.exe) gets one channel per command.
-        const shared = detected.os === 'windows' ? session : batchingSession(session);
-        const ctx: OsContext = { session: shared, direct: session, windowMs: opts.windowMs, logSince, requiredServices: target.requiredServices ?? [], clock };
-        collection =
-          detected.os === 'linux' ? await collectLinux(ctx) : detected.os === 'aix' ? await collectAix(ctx) : await collectWindows(ctx);
+        collection = await runCommandSet(detected.os, session, { windowMs: opts.windowMs, logSince, requiredServices: target.requiredServices ?? [], clock });
       }
     } catch (e) {
       // The connection dropped while detecting: nothing trustworthy was read.

@@ -10,11 +10,11 @@ import { parseMeminfo } from '../parsers/linux/meminfo.js';
 import { parseProcStat } from '../parsers/linux/proc-stat.js';
 import { parseSyslog } from '../parsers/linux/syslog.js';
 import { parseSystemctlFailed, parseSystemctlIsActive } from '../parsers/linux/systemctl.js';
-import { LOG_LINE, measurement, unrecognisedLog, type ParseResult } from '../parsers/types.js';
-import { parseIpmiSdr, parseIpmiSel, parseSmartctl } from '../parsers/index.js';
+import { clip, LOG_LINE, measurement, unrecognisedLog, type ParseResult } from '../parsers/types.js';
+import { parseIpmiSdr, parseIpmiSel, parseIpmiSensor, parseSmartctl } from '../parsers/index.js';
 import { parseDmesg } from './dmesg.js';
 import { HWMON_COMMAND, parseHwmon } from './hwmon.js';
-import { addParsed, addRequired, emptyCollection, failedGaps, firstError, offsetMinutes, runChecked, runFor, shellQuote, type OsCollection, type OsContext } from './os-context.js';
+import { addParsed, addRequired, emptyCollection, failedGaps, failureOf, firstError, offsetMinutes, runChecked, runFor, shellQuote, type OsCollection, type OsContext } from './os-context.js';
 
 /** smartctl's exit status is a bit mask: bits 0–1 (bad command line, device not opened) mean no answer. */
 const SMARTCTL_ANSWERED = Array.from({ length: 256 }, (_, c) => c).filter((c) => (c & 3) === 0);
@@ -143,22 +143,57 @@ async function environment(ctx: OsContext, out: OsCollection): Promise<void> {
       out.gaps.push({ check: 'SXKR-005', reason: `${why} and no hwmon temperature sensor in /sys/class/hwmon (virtual machine?)`, command: HWMON_COMMAND });
     return;
   }
-  // IPMI present: the SDR lists PSUs, fans and temperatures with the BMC's own thresholds.
-  const [sdr, sel] = await Promise.all([
+  await readIpmi(ctx, out);
+}
+
+/** What an IPMI reading gave, so a caller can fall back (the local source's hwmon) for the rest. */
+export interface IpmiRead {
+  powerFans: number;
+  temperatures: number;
+}
+
+/**
+ * In-band IPMI, the same three commands over SSH and on this host (the agent): `sdr elist` for
+ * PSUs, fans and temperatures, `sensor` for the temperatures with the BMC's own limits (preferred
+ * when it lists any), `sel elist` for the BMC's event log since the last inspection. Each one's
+ * failure is a gap with its reason — unless another answered for the same readings: SDR
+ * temperatures stand in for a failed `sensor`, their detail saying why no BMC limit is shown.
+ */
+export async function readIpmi(ctx: OsContext, out: OsCollection): Promise<IpmiRead> {
+  const [sdr, sensor, sel] = await Promise.all([
     runFor(ctx, out, ['SXKR-004', 'SXKR-005'], 'ipmitool sdr elist', { timeoutMs: 60_000 }),
+    runFor(ctx, out, [], 'ipmitool sensor', { timeoutMs: 60_000 }),
     runFor(ctx, out, ['SXKR-006'], 'ipmitool sel elist', { timeoutMs: 60_000 }),
   ]);
-  if (sdr) {
-    const why = sdr.result.code !== 0 ? `exit ${sdr.result.code}: ${firstError(sdr.result)}` : !sdr.result.stdout.trim() ? 'printed nothing' : undefined;
-    if (why) failedGaps(out, ['SXKR-004', 'SXKR-005'], sdr.parse.command, why);
-    else addRequired(out, parseIpmiSdr(sdr.result.stdout, sdr.parse), ['SXKR-004', 'SXKR-005'], sdr);
+  let sensorTemps: ParseResult['measurements'] = [];
+  let sensorWhy = sensor ? failureOf(sensor.result) : 'did not run';
+  if (sensor && !sensorWhy) {
+    sensorTemps = parseIpmiSensor(sensor.result.stdout, sensor.parse).measurements.filter((m) => m.check === 'SXKR-005');
+    if (sensorTemps.length === 0) sensorWhy = `no temperature sensor recognised (first line: "${sensor.result.stdout.split('\n')[0]?.trim().slice(0, 120) ?? ''}")`;
   }
+  const read: IpmiRead = { powerFans: 0, temperatures: sensorTemps.length };
+  if (sdr) {
+    const why = failureOf(sdr.result);
+    if (why) failedGaps(out, sensorTemps.length > 0 ? ['SXKR-004'] : ['SXKR-004', 'SXKR-005'], sdr.parse.command, why);
+    else {
+      const parsed = parseIpmiSdr(sdr.result.stdout, sdr.parse);
+      const sdrTemps = parsed.measurements.filter((m) => m.check === 'SXKR-005');
+      const powerFans = parsed.measurements.filter((m) => m.check === 'SXKR-004');
+      read.powerFans = powerFans.length;
+      const temps = sensorTemps.length > 0 ? sensorTemps : sdrTemps.map((m) => ({ ...m, detail: clip(`${m.detail ? `${m.detail}; ` : ''}BMC limits not read (ipmitool sensor: ${sensorWhy})`, 2000) }));
+      read.temperatures = temps.length;
+      addRequired(out, { measurements: [...powerFans, ...temps], gaps: parsed.gaps }, sensorTemps.length > 0 ? ['SXKR-004'] : ['SXKR-004', 'SXKR-005'], sdr);
+    }
+  }
+  if (sensorTemps.length > 0 && (!sdr || failureOf(sdr.result))) out.measurements.push(...sensorTemps);
+  else if (sensorWhy && read.temperatures === 0 && sensor) failedGaps(out, ['SXKR-005'], sensor.parse.command, sensorWhy);
   // The BMC's event log holds hardware failures (PSU lost, fan failed) since the last inspection.
   if (sel) {
-    const why = sel.result.code !== 0 ? `exit ${sel.result.code}: ${firstError(sel.result)}` : !sel.result.stdout.trim() ? 'printed nothing' : unrecognisedLog(sel.result.stdout, LOG_LINE.ipmiSel);
+    const why = failureOf(sel.result) ?? unrecognisedLog(sel.result.stdout, LOG_LINE.ipmiSel);
     if (why) failedGaps(out, ['SXKR-006'], sel.parse.command, why, 'IPMI SEL');
     else addParsed(out, parseIpmiSel(sel.result.stdout, sel.parse, { since: ctx.logSince }));
   }
+  return read;
 }
 
 /**
@@ -210,13 +245,28 @@ async function logs(ctx: OsContext, out: OsCollection): Promise<void> {
     return;
   }
   // Last the kernel ring buffer: it holds hardware and driver errors since boot.
-  const dc = 'dmesg -x --time-format iso';
-  const d = await runFor(ctx, out, ['SXKR-006'], dc, { timeoutMs: 60_000 });
-  if (d && d.result.code === 0) {
-    addLog(out, parseDmesg(d.result.stdout, d.parse, { since: ctx.logSince }), d.result.stdout, LOG_LINE.dmesgIso, dc);
-    return;
+  const why = await readDmesg(ctx, out);
+  if (why) out.gaps.push({ check: 'SXKR-006', reason: `no readable log: journald has no journal, no /var/log/messages or /var/log/syslog, dmesg: ${why}`, command: DMESG_COMMAND });
+}
+
+export const DMESG_COMMAND = 'dmesg -x --time-format iso';
+
+/**
+ * The kernel ring buffer, the last log a Linux host has (no journal, no syslog file): hardware and
+ * driver errors since boot. Returns why it could not be read (the caller words the gap), or
+ * undefined when its entries (or a gap for unreadable output) were added.
+ */
+export async function readDmesg(ctx: OsContext, out: OsCollection): Promise<string | undefined> {
+  const d = await runFor(ctx, out, ['SXKR-006'], DMESG_COMMAND, { timeoutMs: 60_000 });
+  if (!d) return undefined;
+  if (d.result.code !== 0) return firstError(d.result);
+  // A running kernel's ring buffer always holds its boot messages: nothing printed is no answer.
+  if (!d.result.stdout.trim()) {
+    failedGaps(out, ['SXKR-006'], DMESG_COMMAND, failureOf(d.result) ?? 'printed nothing');
+    return undefined;
   }
-  if (d) out.gaps.push({ check: 'SXKR-006', reason: `no readable log: journald has no journal, no /var/log/messages or /var/log/syslog, dmesg: ${firstError(d.result)}`, command: dc });
+  addLog(out, parseDmesg(d.result.stdout, d.parse, { since: ctx.logSince }), d.result.stdout, LOG_LINE.dmesgIso, DMESG_COMMAND);
+  return undefined;
 }
 
 /** A log's entries, unless its output is lines in no entry's format: then a gap, not a clean log. */

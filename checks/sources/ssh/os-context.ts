@@ -1,13 +1,16 @@
 import type { CheckId, DeviceIdentity, Gap, Measurement } from '../../../schemas/index.js';
 import { clip, type ParseContext, type ParseResult } from '../parsers/types.js';
-import type { CommandResult, SshSession } from './session.js';
+import type { CommandResult, Executor } from '../commands/executor.js';
 
-/** What a per-OS command set needs: the logged-in session and the inspection's parameters. */
+/**
+ * What a per-OS command set needs: where its commands run (an SSH session or this host's shell,
+ * checks/sources/commands) and the inspection's parameters.
+ */
 export interface OsContext {
   /** Commands issued together share one channel (see batch.ts). */
-  session: SshSession;
-  /** The unbatched session, for the long CPU sampler that must not hold the others back. */
-  direct?: SshSession;
+  session: Executor;
+  /** The unbatched executor, for the long CPU sampler that must not hold the others back. */
+  direct?: Executor;
   windowMs: number;
   /** Log entries before this are from an earlier inspection. */
   logSince: Date;

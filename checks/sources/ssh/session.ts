@@ -9,6 +9,7 @@ import {
   SshUnreachableError,
 } from './errors.js';
 import { algorithmsFor, appendKnownHost, findKnownKeys, keyTypeOfBlob, readKnownHosts } from './known-hosts.js';
+import type { CommandResult, Executor } from '../commands/executor.js';
 
 /** How to reach and log in to one server. Secrets are resolved values, never stored in files. */
 export interface SshConnectOptions {
@@ -32,15 +33,10 @@ export interface SshConnectOptions {
   commandTimeoutMs?: number;
 }
 
-export interface CommandResult {
-  command: string;
-  stdout: string;
-  stderr: string;
-  code: number | null;
-}
+export type { CommandResult };
 
-/** One logged-in SSH connection whose calls all reject on error and on timeout. */
-export interface SshSession {
+/** One logged-in SSH connection whose calls all reject on error and on timeout: an executor of the OS command sets. */
+export interface SshSession extends Executor {
   readonly host: string;
   exec(command: string, opts?: { timeoutMs?: number }): Promise<CommandResult>;
   close(): void;

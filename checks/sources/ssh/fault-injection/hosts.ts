@@ -84,6 +84,7 @@ export const LINUX: RecordedHost = {
     'test -e /dev/ipmi0*': { stdout: '/usr/bin/ipmitool' },
     'for h in /sys/class/hwmon/*': { stdout: '' },
     'ipmitool sdr elist': { stdout: fixture(PARSER_CASES, 'ipmi-sdr-elist-hp-dl360-gen10') },
+    'ipmitool sensor': { stdout: fixture(PARSER_CASES, 'ipmi-sensor-nec-r120f') },
     'ipmitool sel elist': { stdout: 'SEL has no entries' },
     'command -v smartctl >/dev/null && smartctl --scan': { stdout: '/dev/sda -d sat # /dev/sda [SAT], ATA device' },
     'smartctl -H -d sat /dev/sda': { stdout: fixture(PARSER_CASES, 'smartctl-ata-passed-ssd') },
