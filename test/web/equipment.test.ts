@@ -72,7 +72,7 @@ describe('equipment record in Chromium', () => {
     const first = page.locator('#firmware-history tr').first();
     expect(await first.getAttribute('data-origin')).toBe('person');
     expect(await first.textContent()).toContain('wang');
-    expect(await first.textContent()).toContain('UTC'); // formatTime
+    expect(await first.textContent()).toContain('+08:00'); // formatTime, in the site's zone
     expect(await page.locator('#firmware-history tr[data-origin=report]').count()).toBeGreaterThan(0);
 
     // "Upgrade needed" without a reason is refused with its message.
