@@ -4,7 +4,7 @@
  * of one SNMP device (--snmp), one BMC (--redfish), one IBM Power server through its HMC (--hmc), or of a whole site from its inventory file (--site).
  */
 import { Command, Option } from 'commander';
-import { evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
+import { canonicalTimeZone, DEFAULT_TIME_ZONE, evaluateReport, exitCodeFor, renderForm } from '../checks/index.js';
 import { collectLocal } from '../checks/sources/local/index.js';
 import { collectSnmp, type SnmpTarget } from '../checks/sources/snmp/index.js';
 import { FIELD_KEY_ENV, collectHmcFromFlags, collectRedfishFromFlags, runSiteInspection, runUpload, terminalPasswordPrompt, writeExampleSiteFile, type UploadTarget } from '../checks/run/index.js';
@@ -28,6 +28,7 @@ interface InspectOptions {
   site?: string;
   window?: string;
   lang: Lang;
+  timeZone: string;
   json?: boolean;
   requireService: string[];
   community?: string;
@@ -152,8 +153,10 @@ async function inspect(o: InspectOptions): Promise<number> {
     report = await collectSnmp(snmpTarget(o.snmp!, o), { windowMs });
   }
   const overrides = o.requireService.length ? { site: { 'SXKR-003': { requiredServices: o.requireService } } } : undefined;
-  const results = evaluateReport(report, overrides, { lang: o.lang });
-  process.stdout.write(o.json ? `${JSON.stringify({ report, results }, null, 2)}\n` : `${renderForm(report, results, o.lang)}\n`);
+  const zone = canonicalTimeZone(o.timeZone);
+  if (!zone) throw new XunjianError('USAGE', `--time-zone must be an IANA time zone such as Asia/Shanghai, got "${o.timeZone}"`);
+  const results = evaluateReport(report, overrides, { lang: o.lang, timeZone: zone });
+  process.stdout.write(o.json ? `${JSON.stringify({ report, results }, null, 2)}\n` : `${renderForm(report, results, o.lang, zone)}\n`);
   return exitCodeFor(results.map((r) => r.verdict));
 }
 
@@ -175,6 +178,7 @@ const program = new Command('inspect')
   .option('--site <file>', 'inspect a whole site from its inventory (hq → hq.yaml, sites/hq.yaml)')
   .option('--window <duration>', 'CPU sampling window per device (default 10s; 5s with --site)')
   .addOption(new Option('--lang <lang>', 'language of the form').choices(['zh', 'en']).default('zh'))
+  .option('--time-zone <zone>', "one device: the IANA time zone its form's times print in (--site: the inventory's time_zone)", DEFAULT_TIME_ZONE)
   .option('--json', 'print the report and results as JSON (schemas InspectionForm)')
   .option('--require-service <name>', 'a service that must be running (repeatable)', collect, [])
   .option('--community <community>', 'SNMP v1/v2c community (or XUNJIAN_SNMP_COMMUNITY)')

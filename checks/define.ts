@@ -41,6 +41,8 @@ function unique(values: (string | undefined)[]): string[] {
 export interface EvaluateOptions {
   now?: Date;
   lang?: Lang;
+  /** The site's time zone: a time a check writes into its text (a log entry's) is local there. Absent: as the source gave it. */
+  timeZone?: string;
 }
 
 /** Runs one check over a report: its measurements, its gaps, the device's effective thresholds. */
@@ -55,7 +57,7 @@ export function runCheck<S extends TSchema>(
   const measurements = report.measurements.filter((m) => m.check === check.id);
   const gaps = (report.gaps ?? []).filter((g) => g.check === check.id);
   const { values, applied } = resolveThresholds(check.id, check.thresholds, overrides, report.identity);
-  const ctx: CheckContext = { now, identity: report.identity, gaps, lang };
+  const ctx: CheckContext = { now, identity: report.identity, gaps, lang, ...(options.timeZone ? { timeZone: options.timeZone } : {}) };
 
   // A gap about the check as a whole has no component name: the row itself is the component.
   const gapComponents: ComponentResult[] = gaps.map((g) => ({

@@ -8,6 +8,8 @@ export interface CheckContext {
   /** Gaps the source reported for this check. */
   gaps: Gap[];
   lang: Lang;
+  /** The site's time zone for times written into a result's text; absent: as the source gave them. */
+  timeZone?: string;
 }
 
 /** What a check's `evaluate` returns; `defineCheck` completes it into a CheckResult. */

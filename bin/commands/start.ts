@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { renderForm } from '../../checks/index.js';
+import { DEFAULT_TIME_ZONE, renderForm } from '../../checks/index.js';
 import { loadCollectorConfig, type CollectorFlags } from '../../collector/index.js';
 import { startQuickstart } from '../quickstart.js';
 import { runMain } from '../exit.js';
@@ -25,7 +25,7 @@ export function registerStartCommand(program: Command): void {
           firstWindow: flags.firstWindow,
           cadence: flags.cadence,
           onFirstInspection: (report, results) => {
-            process.stdout.write(`\nfirst inspection of ${report.identity.hostname} stored:\n${renderForm(report, results, 'zh')}\n`);
+            process.stdout.write(`\nfirst inspection of ${report.identity.hostname} stored:\n${renderForm(report, results, 'zh', DEFAULT_TIME_ZONE)}\n`);
             process.stdout.write(`\nreview it in the dashboard: ${started.collector.url}/sites/${flags.site}/review\n`);
           },
         });

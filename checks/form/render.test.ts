@@ -18,7 +18,7 @@ describe('the printed form', () => {
   );
 
   it('has the seven columns, one row per check, and the failing component beneath', () => {
-    const text = renderForm(report, evaluateReport(report, undefined, { lang: 'zh' }), 'zh');
+    const text = renderForm(report, evaluateReport(report, undefined, { lang: 'zh' }), 'zh', 'Asia/Shanghai');
     for (const header of ['编号', '检查项目', '检查命令', '检查期待结果', '实际结果', '检查结果', '备注']) expect(text).toContain(header);
     for (const id of ['SXKR-001', 'SXKR-002', 'SXKR-003', 'SXKR-004', 'SXKR-005', 'SXKR-006']) expect(text).toContain(id);
     expect(text).toContain('└ PSU 2');
@@ -28,8 +28,18 @@ describe('the printed form', () => {
     expect(text).toContain('S/N 06ABCDE');
   });
 
+  it("prints the window in the site's zone with its offset", () => {
+    const results = evaluateReport(report, undefined, { lang: 'en' });
+    const local = (iso: string, zone: string) => {
+      const text = renderForm({ ...report, window: { start: iso, end: iso } }, results, 'en', zone);
+      return /Window: (.*?) →/.exec(text)![1];
+    };
+    expect(local('2026-11-30T16:00:00.000Z', 'Asia/Shanghai')).toBe('2026-12-01 00:00 +08:00');
+    expect(local('2026-11-30T16:00:00.000Z', 'Europe/London')).toBe('2026-11-30 16:00 +00:00');
+  });
+
   it('aligns every line to the same display width, Chinese included', () => {
-    const text = renderForm(report, evaluateReport(report, undefined, { lang: 'zh' }), 'zh');
+    const text = renderForm(report, evaluateReport(report, undefined, { lang: 'zh' }), 'zh', 'Asia/Shanghai');
     const tableLines = text.split('\n').slice(2);
     const widths = new Set(tableLines.map(displayWidth));
     expect(widths.size).toBe(1);

@@ -1,5 +1,6 @@
 import type { CheckResult, Lang, Report } from '../../schemas/index.js';
 import { CHECKS } from '../catalog/index.js';
+import { formatLocalTime } from '../calendar.js';
 import { VERDICT_LABELS } from '../labels.js';
 import { renderTable, type Column } from './table.js';
 
@@ -48,11 +49,13 @@ function profileLine(report: Report, lang: Lang): string | undefined {
 }
 
 /** One row per check; for an abnormal or unknown check, the components that explain it beneath. */
-export function renderForm(report: Report, results: CheckResult[], lang: Lang): string {
+/** `zone`: the site's time zone; the window prints local with its offset. */
+export function renderForm(report: Report, results: CheckResult[], lang: Lang, zone: string): string {
+  const local = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : formatLocalTime(Date.parse(iso), zone));
   const id = report.identity;
   const title = [
     `${lang === 'zh' ? '设备' : 'Device'}: ${id.hostname} (${id.kind}${id.model ? `, ${id.model}` : ''}${id.serial ? `, S/N ${id.serial}` : ''})`,
-    `${lang === 'zh' ? '巡检时段' : 'Window'}: ${report.window.start} → ${report.window.end} · ${lang === 'zh' ? '来源' : 'source'} ${report.source}`,
+    `${lang === 'zh' ? '巡检时段' : 'Window'}: ${local(report.window.start)} → ${local(report.window.end)} · ${lang === 'zh' ? '来源' : 'source'} ${report.source}`,
   ];
   const profile = profileLine(report, lang);
   if (profile) title.push(profile);

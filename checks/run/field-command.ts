@@ -9,7 +9,7 @@
  * and removed once uploaded unless `--keep`; the printable reports carry no address.
  */
 import { rmSync } from 'node:fs';
-import { exitCodeFor, renderForm } from '../index.js';
+import { DEFAULT_TIME_ZONE, exitCodeFor, renderForm } from '../index.js';
 import { XunjianError, type Lang, type SiteInspection } from '../../schemas/index.js';
 import { inspectSite } from './inspect-site.js';
 import { writeInspectionFiles, type InspectionFiles } from './report-files.js';
@@ -79,7 +79,7 @@ export async function runSiteInspection(o: SiteRunOptions, io: FieldIo): Promise
 
   if (o.json) io.stdout.write(`${JSON.stringify(inspection, null, 2)}\n`);
   else {
-    for (const d of inspection.devices) io.stdout.write(`${renderForm(d.report, d.results, o.lang)}\n\n`);
+    for (const d of inspection.devices) io.stdout.write(`${renderForm(d.report, d.results, o.lang, inspection.timeZone ?? DEFAULT_TIME_ZONE)}\n\n`);
     io.stdout.write(`${renderSiteSummary(inspection, o.lang)}\n`);
   }
 

@@ -219,7 +219,7 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
       // A source that throws despite its contract still yields a report for this device.
       report = unreachableReport(d, siteName, d.kind === 'server' ? 'ssh' : 'snmp', (e as Error).message);
     }
-    const results = evaluateReport(report, overrides, { lang });
+    const results = evaluateReport(report, overrides, { lang, timeZone: loaded.site.time_zone ?? DEFAULT_TIME_ZONE });
     const verdict = overallVerdict(results);
     const failed = report.measurements.length === 0 && report.gaps.length > 0;
     const inspection: DeviceInspection = {

@@ -140,7 +140,7 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
   const t = TEXT[lang];
   const perDevice = inspection.devices.map((d) => ({
     d,
-    results: evaluateReport(d.report, inspection.thresholds, { lang, now: new Date(d.results[0]?.evaluatedAt ?? inspection.finishedAt) }),
+    results: evaluateReport(d.report, inspection.thresholds, { lang, now: new Date(d.results[0]?.evaluatedAt ?? inspection.finishedAt), timeZone: inspection.timeZone ?? DEFAULT_TIME_ZONE }),
   }));
   const s = inspection.summary;
   const counts = (c: Record<Verdict, number>) =>

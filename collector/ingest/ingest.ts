@@ -64,7 +64,7 @@ export function createIngest(db: Db, repos: Repositories, options: IngestOptions
       ? { ...both, identity: { ...both.identity, role: device.role } }
       : both;
     // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
-    const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang }));
+    const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang, timeZone: site.timeZone }));
     const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);
     repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
     for (const hook of hooks) hook.afterResults(db, device, results, report, now);

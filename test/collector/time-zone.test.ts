@@ -76,6 +76,20 @@ describe('site time zone', () => {
     expect(perf.body.period).toBe('2026-12');
   });
 
+  it("a log entry's time in SXKR-006's result reads local, with the offset", async () => {
+    const at = '2026-11-30T16:30:00.000Z'; // 00:30 on 1 December in China
+    // Its own site (default zone): the other tests count acme's devices.
+    const body: Report = realisticReport({ hostname: 'log01', at: new Date(at), site: 'logs' });
+    body.measurements.push({ check: 'SXKR-006', component: 'journal', metric: 'log.entry', value: 'kernel: EXT4-fs error', command: 'journalctl -p err', at, severity: 'error' });
+    const res = await c.request('POST', '/api/v1/reports', { token: c.agentFor('logs', 'log01'), body });
+    expect(res.status).toBe(201);
+    const stored = await call<{ results: { check: string; result: { components: { reason?: string; actual: string }[] } }[] }>('GET', '/api/v1/sites/logs/devices/log01/results', t.admin);
+    const log = stored.body.results.find((r) => r.check === 'SXKR-006')!.result.components.find((x) => x.reason)!;
+    expect(log.reason).toContain('2026-12-01T00:30+08:00');
+    expect(log.actual).toContain('2026-12-01T00:30+08:00 error: kernel: EXT4-fs error');
+    expect(JSON.stringify(log)).not.toContain('16:30');
+  });
+
   it.each(['html', 'pdf', 'csv', 'xlsx'] as const)('prints local time with its offset in %s', async (format) => {
     // A narrow PDF column wraps a time onto the next line, between its neighbours' lines: compare
     // with whitespace squeezed, and in the PDF let a few of the neighbours' words come between.

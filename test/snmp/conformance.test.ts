@@ -130,11 +130,11 @@ describe.skipIf(!present)('real-device recordings (../shared/testdata/snmp)', ()
       expect(profileOf(report())).toBe(expected.profile);
       expect(report().producer).toContain(`by=${expected.by}`);
       expect(report().gaps.filter((g) => /failed|no SNMP answer/.test(g.reason))).toEqual([]);
-      const form = renderForm(report(), evaluateReport(report()), 'en');
+      const form = renderForm(report(), evaluateReport(report()), 'en', 'Asia/Shanghai');
       expect(form).toContain(`SNMP profile: ${expected.profile}`);
       if (expected.by.startsWith('enterprise:')) {
         expect(form).toMatch(/sysDescr names no OS a profile knows; the broadest profile of the vendor whose enterprise 1\.3\.6\.1\.4\.1\.9 /);
-        expect(renderForm(report(), evaluateReport(report(), undefined, { lang: 'zh' }), 'zh')).toContain('按 sysObjectID 所属厂商企业号 1.3.6.1.4.1.9 选用该厂商最全的模板');
+        expect(renderForm(report(), evaluateReport(report(), undefined, { lang: 'zh' }), 'zh', 'Asia/Shanghai')).toContain('按 sysObjectID 所属厂商企业号 1.3.6.1.4.1.9 选用该厂商最全的模板');
       }
     });
 

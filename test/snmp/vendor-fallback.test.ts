@@ -53,6 +53,6 @@ describe('vendor enterprise, no OS in sysDescr', () => {
     expect(r.producer).toMatch(/by=unanswered:1\.3\.6\.1\.4\.1\.9$/);
     expect(r.measurements.some((m) => m.check === 'SXKR-001' && m.command.includes('hrProcessorLoad.196608'))).toBe(true);
     expect(r.measurements.some((m) => m.metric === 'memory.used')).toBe(true);
-    expect(renderForm(r, evaluateReport(r), 'en')).toContain("SNMP profile: generic (the sysObjectID is under enterprise 1.3.6.1.4.1.9, but the device answered none of that vendor's hardware tables: standard MIBs only)");
+    expect(renderForm(r, evaluateReport(r), 'en', 'Asia/Shanghai')).toContain("SNMP profile: generic (the sysObjectID is under enterprise 1.3.6.1.4.1.9, but the device answered none of that vendor's hardware tables: standard MIBs only)");
   });
 });

@@ -1,6 +1,15 @@
 import { LogThresholds, type ComponentResult, type Severity } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
+import { formatLocalTime } from '../../calendar.js';
 import { SEVERITY_ZH, reason } from '../../reasons.js';
+
+/** An entry's time as a person there reads it, in one token (ISO 8601 with the offset: 2026-12-05T07:32+08:00). */
+function localAt(at: string, zone: string | undefined): string {
+  const ms = Date.parse(at);
+  if (!zone || Number.isNaN(ms)) return at;
+  const [day, time, offset] = formatLocalTime(ms, zone).split(' ');
+  return `${day}T${time}${offset}`;
+}
 
 /** syslog order: a lower rank is more severe. */
 const RANK: Record<Severity, number> = { emergency: 0, alert: 1, critical: 2, error: 3, warning: 4, notice: 5, info: 6, debug: 7 };
@@ -13,7 +22,7 @@ export const logCheck = defineCheck({
     en: (t) => `no new entries of severity ${t.minSeverity} or worse since the last inspection`,
   },
   thresholds: LogThresholds,
-  evaluate(measurements, t, { lang }) {
+  evaluate(measurements, t, { lang, timeZone }) {
     const scanned = measurements.filter((m) => m.metric === 'log.scanned');
     const entries = measurements.filter((m) => m.metric === 'log.entry');
     const ignore = t.ignore.map((s) => s.toLowerCase());
@@ -24,13 +33,14 @@ export const logCheck = defineCheck({
       const severity = e.severity ?? 'error'; // an entry a source calls an error without a level is an error
       if (RANK[severity] > limit) continue;
       const text = String(e.value ?? '');
-      const actual = `${e.at} ${severity}: ${text}`;
+      const at = localAt(e.at, timeZone);
+      const actual = `${at} ${severity}: ${text}`;
       if (ignore.some((s) => text.toLowerCase().includes(s))) {
         components.push({ component: e.component, verdict: 'normal', actual: `${actual} (${lang === 'zh' ? '已忽略' : 'ignored'})`, command: e.command });
         continue;
       }
       counted++;
-      components.push({ component: e.component, verdict: 'abnormal', actual, reason: reason(lang, 'of', e.component, reason(lang, 'logEntry', severity, e.at)), command: e.command });
+      components.push({ component: e.component, verdict: 'abnormal', actual, reason: reason(lang, 'of', e.component, reason(lang, 'logEntry', severity, at)), command: e.command });
     }
     if (scanned.length === 0 && entries.length === 0) return { components };
     const total = scanned.reduce((n, m) => n + (typeof m.value === 'number' ? m.value : 0), 0);
