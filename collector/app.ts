@@ -27,6 +27,7 @@ import { pollerRoutes } from './poller/index.js';
 import { syslogPlugin } from './syslog/index.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
+import { notifyPlugin, notifyRoutes, type ChannelDirectory } from './notify/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -56,6 +57,9 @@ const ROUTES: FastifyPluginAsync[] = [
   // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---
   pollerRoutes,
   syslogPlugin,
+  // --- notifications: the outbox's schedule and its settings API (collector/notify) ---
+  notifyPlugin,
+  notifyRoutes,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,
 ];
@@ -92,6 +96,8 @@ export interface AppOptions {
   https?: { cert: Buffer; key: Buffer };
   /** Fixed clock for tests. */
   now?: () => Date;
+  /** The channels notifications go out through (collector/notify); tests pass their own. */
+  notifyChannels?: ChannelDirectory;
 }
 
 declare module 'fastify' {
@@ -190,6 +196,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('coreMetrics', core);
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
+  if (options.notifyChannels) app.decorate('notifyChannels', options.notifyChannels);
   const reportIds = new ReportAliases(options.db);
   app.decorate('reportIds', reportIds);
   app.decorate('redactorFor', (role: string) => redactorFor(role, reportIds));

@@ -23,3 +23,4 @@ export * from './reports.js';
 export * from './user.js';
 export * from './poller.js';
 export * from './json-schema.js';
+export * from './notify.js';

@@ -8,6 +8,7 @@ import { migration012 } from '../../inspections/migration.js';
 import { migration030 } from '../../poller/migration.js';
 import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
+import { migration080 } from '../../notify/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -32,4 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   migration045,
   // --- versions 50–54: confidentiality (collector/users) ---
   migration050,
+  // --- versions 80–85: notifications (collector/notify) ---
+  migration080,
 ];
