@@ -63,7 +63,7 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
   app.metrics.gauge('xunjian_notify_outbox', 'Outbox messages by state', () =>
     Object.entries(planner.repo.countByState()).map(([state, value]) => ({ labels: { state }, value })),
   );
-  const sender = new NotifySender(planner.repo, app.notifyChannels, app.clock, { concurrency: settings.concurrency, maxAttempts: settings.maxAttempts, sendTimeoutMs: 30_000 }, {
+  const sender = new NotifySender(planner.repo, app.notifyChannels, app.clock, { concurrency: settings.concurrency, maxAttempts: settings.maxAttempts, sendTimeoutMs: 30_000, roundWaitMs: 1000 }, {
     sent: (channel, seconds) => {
       m.sent.inc({ channel: KIND_OF(app, channel) });
       m.latency.observe(seconds);

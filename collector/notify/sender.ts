@@ -7,6 +7,8 @@ export interface SenderOptions {
   maxAttempts: number;
   /** A send taking longer than this counts as failed (retried). */
   sendTimeoutMs: number;
+  /** How long a round waits for its sends before the next round may start. */
+  roundWaitMs: number;
 }
 
 /** What one round of sending did (the schedule resolves `nextRun()` with it). */
@@ -58,7 +60,7 @@ export class NotifySender {
     const now = this.clock().getTime();
     const sends: Promise<void>[] = [];
     for (const row of this.repo.due(now, this.options.concurrency * 4)) {
-      if (sends.length >= this.options.concurrency) break;
+      if (this.inFlight.size >= this.options.concurrency) break;
       if (this.inFlight.has(row.id)) continue;
       const channel = this.channels.get(row.channel);
       if (!channel) {
@@ -77,7 +79,12 @@ export class NotifySender {
       this.inFlight.add(row.id);
       sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
     }
-    await Promise.all(sends);
+    // The round waits for its sends, but not for a slow relay: a send still going after
+    // `roundWaitMs` finishes in the background (its row stays `sending`, never claimed twice)
+    // and the next round starts on time for everything else.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sends), new Promise((resolve) => (timer = setTimeout(resolve, this.options.roundWaitMs)))]);
+    clearTimeout(timer);
     return result;
   }
 

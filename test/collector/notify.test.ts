@@ -13,6 +13,8 @@ describe('notifications', () => {
   let now = new Date('2026-11-28T10:01:00.000Z');
   const advance = (ms: number) => (now = new Date(now.getTime() + ms));
   const mailTo = (address: string) => smtp.received.filter((m) => m.parsed.to && JSON.stringify(m.parsed.to).includes(address));
+  /** At least `n` messages to `address` (a round does not wait for a slow relay: presence is awaited). */
+  const mailsTo = (address: string, n: number) => until(`${n} messages to ${address}`, () => (mailTo(address).length >= n ? mailTo(address) : undefined));
 
   beforeAll(async () => {
     smtp = await startSmtpServer();
@@ -74,8 +76,8 @@ describe('notifications', () => {
     await rounds(2);
     expect(mailTo('bob@example.test')).toHaveLength(0);
     advance(6 * 60_000); // 11 min after opening: step 1
+    const bob = await mailsTo('bob@example.test', 1);
     await rounds(2);
-    const bob = mailTo('bob@example.test');
     expect(bob).toHaveLength(1);
     expect(bob[0]!.parsed.subject).toBe(`[P1] Ticket #${ticket!.id} not responded to: escalated (step 1)`);
     expect(bob[0]!.parsed.headers.get('content-language')).toBe('en');
@@ -95,13 +97,14 @@ describe('notifications', () => {
     await post('/api/v1/sites/night/notify/settings', { quietHours: { start: '22:00', end: '07:00' } }, admin, 'PUT');
     await post('/api/v1/reports', realisticReport({ hostname: 'web01', site: 'night', cpuAvg: 97, at: now }), c.agentFor('night', 'web01'));
     await post('/api/v1/reports', realisticReport({ hostname: 'core01', site: 'night', psuFault: true, at: now }), c.agentFor('night', 'core01'));
+    await mailsTo('li@example.test', 1);
     await rounds(3);
     const night = mailTo('li@example.test');
     expect(night.map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^\[P1\] New ticket #\d+: core01/)]);
     const held = (await (await c.request('GET', '/api/v1/sites/night/notify/outbox?state=pending', { token: admin })).json()) as { priority: string; nextAt: string }[];
     expect(held.map((h) => [h.priority, h.nextAt])).toEqual([['P3', '2026-11-29T07:00:00.000Z']]);
     now = new Date('2026-11-29T07:00:30.000Z');
-    await rounds(2);
+    await until('the held P3 sent', () => (mailTo('li@example.test').some((m) => m.parsed.subject!.includes('web01')) ? true : undefined));
     // Eight hours later the P1's deadlines went by too (those messages are not counted here).
     const after = mailTo('li@example.test').map((m) => m.parsed.subject!).filter((s) => s.includes('New ticket'));
     expect(after).toHaveLength(2);
@@ -124,7 +127,8 @@ describe('notifications', () => {
     }
     await rounds(3);
     now = new Date('2026-11-30T12:02:00.000Z');
-    await rounds(3);
+    await until('the storm digests sent', () => ((c.db.prepare(`SELECT count(*) FROM notify_outbox WHERE site = 'storm' AND state <> 'sent'`).pluck().get() as number) === 0 ? true : undefined));
+    await rounds(2);
     const sent = mailTo('storm@example.test').length;
     expect(sent).toBeGreaterThan(0);
     expect(sent).toBeLessThanOrEqual(6);
