@@ -29,6 +29,7 @@ import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './u
 import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
 import { channelRoutes } from './notify/channels/index.js';
+import { notifyPlugin, notifyRoutes, type ChannelDirectory } from './notify/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -62,6 +63,9 @@ const ROUTES: FastifyPluginAsync[] = [
   syslogPlugin,
   // --- notification channels (collector/notify/channels) ---
   channelRoutes,
+  // --- notifications: the outbox's schedule and its settings API (collector/notify) ---
+  notifyPlugin,
+  notifyRoutes,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,
 ];
@@ -98,6 +102,8 @@ export interface AppOptions {
   https?: { cert: Buffer; key: Buffer };
   /** Fixed clock for tests. */
   now?: () => Date;
+  /** The channels notifications go out through (collector/notify); tests pass their own. */
+  notifyChannels?: ChannelDirectory;
 }
 
 declare module 'fastify' {
@@ -199,6 +205,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('coreMetrics', core);
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
+  if (options.notifyChannels) app.decorate('notifyDirectory', options.notifyChannels);
   const reportIds = new ReportAliases(options.db);
   app.decorate('reportIds', reportIds);
   app.decorate('redactorFor', (role: string) => redactorFor(role, reportIds));

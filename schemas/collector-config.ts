@@ -89,6 +89,20 @@ export const CollectorConfig = Type.Object(
      * the sites overview flags the month as unsigned. Default 5 (collector/web/pages/overview.ts).
      */
     signOffDueDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 28, description: 'default 5' })),
+    /** Notifications (collector/notify): the sender's pace and the dashboard address put in links. Absent: the defaults. */
+    notify: Type.Optional(Type.Object(
+      {
+        /** How often the sender plans new events and sends what is due (ms of the app's clock's timer). */
+        pollMs: Type.Integer({ minimum: 10, maximum: 60_000, default: 200 }),
+        /** The dashboard's address as people reach it, for the links in messages (default: the listen address). */
+        dashboardUrl: Type.Optional(Type.String({ minLength: 1, maxLength: 500, pattern: '^https?://' })),
+        /** Attempts before a message is a dead letter. */
+        maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
+        /** Messages sent at once. */
+        concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+      },
+      { additionalProperties: false },
+    )),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },

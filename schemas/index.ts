@@ -26,3 +26,4 @@ export * from './json-schema.js';
 export * from './equipment.js';
 export * from './bmc-target.js';
 export * from './notify-channels.js';
+export * from './notify.js';

@@ -13,6 +13,7 @@ import { migration095 } from '../../users/throttle-store.js';
 import { migration070 } from '../../equipment/migration.js';
 import { migration060, migration061 } from '../../poller/bmc-migration.js';
 import { migration086 } from '../../notify/channels/migration.js';
+import { migration080 } from '../../notify/migration.js';
 
 export type { Migration } from './types.js';
 
@@ -48,6 +49,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration065,
   // --- versions 70–74: the equipment record kept by hand, firmware history (collector/equipment) ---
   migration070,
+  // --- versions 80–85: notifications (collector/notify) ---
+  migration080,
   // --- versions 86–89: notification channels (collector/notify/channels) ---
   migration086,
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---

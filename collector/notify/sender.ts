@@ -1,0 +1,125 @@
+import type { Channel, ChannelDirectory, DeliveryResult, OutgoingMessage } from './channels/types.js';
+import { backoffMs, ChannelPacer } from './pacing.js';
+import type { NotifyRepository, OutboxRow } from './repository.js';
+
+export interface SenderOptions {
+  concurrency: number;
+  maxAttempts: number;
+  /** A send taking longer than this counts as failed (retried). */
+  sendTimeoutMs: number;
+  /** How long a round waits for its sends before the next round may start. */
+  roundWaitMs: number;
+}
+
+/** What one round of sending did (the schedule resolves `nextRun()` with it). */
+export interface SendResult {
+  sent: number;
+  retried: number;
+  dead: number;
+  deferred: number;
+}
+
+/** Hooks for /metrics, so the sender does not know the registry. */
+export interface SenderEvents {
+  sent(channel: string, latencySeconds: number): void;
+  failed(channel: string, outcome: 'retry' | 'dead'): void;
+}
+
+function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<DeliveryResult>((resolve) => {
+    timer = setTimeout(() => resolve({ outcome: 'retry', reason: `no answer within ${ms} ms` }), ms);
+  });
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Sends what the outbox holds due, at most `concurrency` at once, each channel at its vendor's
+ * pace. Exactly-once in the ordinary case, at-least-once at the edge:
+ *  1. claim: the row becomes `sending` (committed) before the channel is called;
+ *  2. the channel accepts → the row becomes `sent` at once, before the next claim;
+ *  3. a crash between 1 and 2 leaves it `sending`; at start every such row is sent again
+ *     (`releaseAbandoned`) with the SAME id — the only case of a second delivery, and the
+ *     receiver recognises it (e-mail Message-ID and the webhook's id are the outbox id).
+ * A retry waits 5 s doubling to 15 min (or the vendor's hint); after `maxAttempts` it is dead.
+ */
+export class NotifySender {
+  private readonly inFlight = new Set<number>();
+  private readonly pacer = new ChannelPacer();
+
+  constructor(
+    private readonly repo: NotifyRepository,
+    private readonly channels: ChannelDirectory,
+    private readonly clock: () => Date,
+    private readonly options: SenderOptions,
+    private readonly events: SenderEvents,
+  ) {}
+
+  async sendDue(): Promise<SendResult> {
+    const result: SendResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const now = this.clock().getTime();
+    const sends: Promise<void>[] = [];
+    for (const row of this.repo.due(now, this.options.concurrency * 4)) {
+      if (this.inFlight.size >= this.options.concurrency) break;
+      if (this.inFlight.has(row.id)) continue;
+      const channel = this.channels.get(row.channel);
+      if (!channel) {
+        this.repo.markDead(row.id, `no channel named ${row.channel}`);
+        this.events.failed(row.channel, 'dead');
+        result.dead++;
+        continue;
+      }
+      const wait = this.pacer.take(channel, now);
+      if (wait > 0) {
+        this.repo.defer(row.id, now + wait);
+        result.deferred++;
+        continue;
+      }
+      if (!this.repo.claim(row.id, now, this.options.sendTimeoutMs * 2)) continue;
+      this.inFlight.add(row.id);
+      sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
+    }
+    // The round waits for its sends, but not for a slow relay: a send still going after
+    // `roundWaitMs` finishes in the background (its row stays `sending`, never claimed twice)
+    // and the next round starts on time for everything else.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(sends), new Promise((resolve) => (timer = setTimeout(resolve, this.options.roundWaitMs)))]);
+    clearTimeout(timer);
+    return result;
+  }
+
+  private async sendOne(row: OutboxRow, channel: Channel, result: SendResult): Promise<void> {
+    const message: OutgoingMessage = {
+      id: String(row.id),
+      lang: row.lang,
+      title: row.message.title,
+      lines: row.message.lines,
+      link: row.message.link,
+      ...(row.priority ? { priority: row.priority } : {}),
+      ...(row.address ? { to: [row.address] } : {}),
+    };
+    let outcome: DeliveryResult;
+    try {
+      outcome = await withTimeout(channel.send(message), this.options.sendTimeoutMs);
+    } catch (err) {
+      // A channel should answer with an outcome; one that throws is treated as a transient failure.
+      outcome = { outcome: 'retry', reason: err instanceof Error ? err.message : String(err) };
+    }
+    const now = this.clock().getTime();
+    const attempts = row.attempts + 1;
+    if (outcome.outcome === 'sent') {
+      this.repo.markSent(row.id, now, outcome.detail);
+      this.events.sent(row.channel, Math.max(0, now - row.dueAt) / 1000);
+      result.sent++;
+    } else if (outcome.outcome === 'retry' && attempts < this.options.maxAttempts) {
+      this.repo.markRetry(row.id, now + backoffMs(attempts, outcome.afterMs), outcome.reason);
+      this.events.failed(row.channel, 'retry');
+      result.retried++;
+    } else {
+      const reason = outcome.outcome === 'retry' ? `${outcome.reason} (after ${attempts} attempts)` : outcome.reason;
+      this.repo.markDead(row.id, reason);
+      this.events.failed(row.channel, 'dead');
+      result.dead++;
+    }
+  }
+}
