@@ -19,7 +19,7 @@ export const notifyRoutes: FastifyPluginAsync = async (plain) => {
   app.get(base, { config, schema: { tags, summary: 'Settings, rules, rota and escalation chain of a site', params: SiteParams } }, async (request) =>
     actions.view(actorOf(request), request.params.site),
   );
-  app.put(`${base}/settings`, { config, preValidation: emptyBodyIsEmptyObject, schema: { tags, summary: 'Quiet hours, deadline fractions, grouping window, contract start (only what differs from the defaults)', params: SiteParams, body: NotifySettings } }, async (request) =>
+  app.put(`${base}/settings`, { config, schema: { tags, summary: 'Quiet hours, deadline fractions, grouping window, contract start (only what differs from the defaults)', params: SiteParams, body: NotifySettings } }, async (request) =>
     actions.setSettings(actorOf(request), request.params.site, request.body),
   );
   app.post(`${base}/rules`, { config, schema: { tags, summary: 'Add a routing rule (event × priority → channel, audience)', params: SiteParams, body: NotifyRuleInput } }, async (request, reply) =>
