@@ -100,6 +100,8 @@ export const CollectorConfig = Type.Object(
         maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
         /** Messages sent at once. */
         concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+        /** Messages per minute per channel, by kind, where a vendor's limit differs from the built-in one (collector/notify/pacing.ts). */
+        perMinute: Type.Optional(Type.Record(Type.Union(['email', 'webhook', 'wecom', 'dingtalk', 'feishu'].map((k) => Type.Literal(k))), Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
       },
       { additionalProperties: false },
     )),

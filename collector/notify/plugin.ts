@@ -4,6 +4,7 @@ import type { ChannelDirectory } from './channels/types.js';
 import { NotifyPlanner, type PlanResult } from './planner.js';
 import { NotifyScan } from './scan.js';
 import { NotifySender, type SendResult } from './sender.js';
+import { ChannelPacer, PER_MINUTE } from './pacing.js';
 
 /** One round of the notification schedule: scan (when due), plan, send. */
 export interface NotifyRound {
@@ -76,7 +77,7 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
       m.failed.inc(labels);
       (outcome === 'retry' ? m.retried : m.dead).inc(labels);
     },
-  });
+  }, new ChannelPacer((kind) => (settings.perMinute as Partial<Record<string, number>> | undefined)?.[kind] ?? PER_MINUTE[kind]));
 
   let lastScan = -Infinity;
   const run = async (): Promise<NotifyRound> => {
@@ -98,10 +99,17 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
         await new Promise((resolve) => setImmediate(resolve));
       }
       if (planned.unrouted > 0) m.unrouted.inc(undefined, planned.unrouted);
-      return { raised, planned, sent: await sender.sendDue() };
+      // A backlog drains batch after batch within the round (up to 1 s), not one batch per tick.
+      const sent = await sender.sendDue();
+      for (const started = Date.now(); sent.claimed >= settings.concurrency && Date.now() - started < 1000; ) {
+        const more = await sender.sendDue();
+        for (const k of Object.keys(sent) as (keyof SendResult)[]) sent[k] += more[k];
+        if (more.claimed < settings.concurrency) break;
+      }
+      return { raised, planned, sent };
     } catch (err) {
       app.log.error({ err }, 'notification round failed');
-      return { raised, planned: { events: 0, deliveries: 0, folded: 0, unrouted: 0 }, sent: { sent: 0, retried: 0, dead: 0, deferred: 0 } };
+      return { raised, planned: { events: 0, deliveries: 0, folded: 0, unrouted: 0 }, sent: { claimed: 0, sent: 0, retried: 0, dead: 0, deferred: 0 } };
     }
   };
   // One round at a time; a round asked for while one runs starts right after it (never skipped:

@@ -13,6 +13,8 @@ export interface SenderOptions {
 
 /** What one round of sending did (the schedule resolves `nextRun()` with it). */
 export interface SendResult {
+  /** Messages claimed for sending this round (= concurrency: more may be due). */
+  claimed: number;
   sent: number;
   retried: number;
   dead: number;
@@ -45,7 +47,6 @@ function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryRe
  */
 export class NotifySender {
   private readonly inFlight = new Set<number>();
-  private readonly pacer = new ChannelPacer();
 
   constructor(
     private readonly repo: NotifyRepository,
@@ -53,10 +54,11 @@ export class NotifySender {
     private readonly clock: () => Date,
     private readonly options: SenderOptions,
     private readonly events: SenderEvents,
+    private readonly pacer = new ChannelPacer(),
   ) {}
 
   async sendDue(): Promise<SendResult> {
-    const result: SendResult = { sent: 0, retried: 0, dead: 0, deferred: 0 };
+    const result: SendResult = { claimed: 0, sent: 0, retried: 0, dead: 0, deferred: 0 };
     const now = this.clock().getTime();
     const sends: Promise<void>[] = [];
     for (const row of this.repo.due(now, this.options.concurrency * 4)) {
@@ -77,6 +79,7 @@ export class NotifySender {
       }
       if (!this.repo.claim(row.id, now, this.options.sendTimeoutMs * 2)) continue;
       this.inFlight.add(row.id);
+      result.claimed++;
       sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
     }
     // The round waits for its sends, but not for a slow relay: a send still going after

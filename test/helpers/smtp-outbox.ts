@@ -52,6 +52,8 @@ export async function startSmtpServer(): Promise<TestSmtpServer> {
   const server = new SMTPServer({
     secure: false,
     disabledCommands: ['STARTTLS'],
+    // No reverse DNS of 127.0.0.1 per connection (the machine may have no resolver: each lookup waits for its timeout).
+    disableReverseLookup: true,
     allowInsecureAuth: true,
     logger: false,
     onAuth(auth, _session, callback) {
