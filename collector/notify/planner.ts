@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from '../../checks/index.js';
 import type { Lang, NotifyAudience, NotifyRule, NotifySettings, Priority } from '../../schemas/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
@@ -47,7 +48,7 @@ export class NotifyPlanner {
 
   constructor(
     private readonly db: Db,
-    repos: Repositories,
+    private readonly repos: Repositories,
     private readonly channels: ChannelDirectory,
   ) {
     this.repo = new NotifyRepository(db);
@@ -128,7 +129,7 @@ export class NotifyPlanner {
       groupKey: at.groupKey,
       message,
       createdAt: at.nowMs,
-      nextAt: releaseAt(settings, at.priority, at.nowMs),
+      nextAt: releaseAt(settings, at.priority, at.nowMs, this.repos.sites.get(e.site)?.timeZone ?? DEFAULT_TIME_ZONE),
     };
     if (to.undeliverable) {
       this.repo.markDead(this.repo.insertDelivery(row), to.undeliverable);

@@ -15,11 +15,16 @@ describe('quiet hours', () => {
     ['P3 at 07:00 is out of the quiet hours', 'P3', '2026-11-29T07:00:00Z', '2026-11-29T07:00:00Z'],
     ['P3 at 12:00 goes at once', 'P3', '2026-11-29T12:00:00Z', '2026-11-29T12:00:00Z'],
   ] as const)('%s', (_name, priority, when, expected) => {
-    expect(new Date(releaseAt(night, priority, at(when))).toISOString()).toBe(new Date(expected).toISOString());
+    expect(new Date(releaseAt(night, priority, at(when), 'UTC')).toISOString()).toBe(new Date(expected).toISOString());
+  });
+  it("reads the hours in the site's zone: 23:00 in Shanghai (15:00 UTC) waits for 07:00 there (23:00 UTC)", () => {
+    expect(new Date(releaseAt(night, 'P3', at('2026-11-28T15:00:00Z'), 'Asia/Shanghai')).toISOString()).toBe('2026-11-28T23:00:00.000Z');
+    expect(releaseAt(night, 'P3', at('2026-11-28T22:30:00Z'), 'Asia/Shanghai')).toBe(at('2026-11-28T23:00:00Z')); // 06:30 there
+    expect(releaseAt(night, 'P3', at('2026-11-29T04:00:00Z'), 'Asia/Shanghai')).toBe(at('2026-11-29T04:00:00Z')); // 12:00 there
   });
   it('holds within a daytime window too (12:00–13:00), and nothing without quiet hours', () => {
-    expect(releaseAt({ quietHours: { start: '12:00', end: '13:00' } }, 'P3', at('2026-11-29T12:30:00Z'))).toBe(at('2026-11-29T13:00:00Z'));
-    expect(releaseAt({}, 'P4', at('2026-11-29T03:00:00Z'))).toBe(at('2026-11-29T03:00:00Z'));
+    expect(releaseAt({ quietHours: { start: '12:00', end: '13:00' } }, 'P3', at('2026-11-29T12:30:00Z'), 'UTC')).toBe(at('2026-11-29T13:00:00Z'));
+    expect(releaseAt({}, 'P4', at('2026-11-29T03:00:00Z'), 'UTC')).toBe(at('2026-11-29T03:00:00Z'));
   });
 });
 

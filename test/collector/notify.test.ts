@@ -90,7 +90,7 @@ describe('notifications', () => {
   });
 
   it('quiet hours hold a P3 until they end but never a P1', async () => {
-    now = new Date('2026-11-28T23:00:00.000Z');
+    now = new Date('2026-11-28T15:00:00.000Z'); // 23:00 in the site's zone (Asia/Shanghai)
     await siteWith('night', ['web01'], false, false);
     await siteWith('night', ['core01']);
     await post('/api/v1/sites/night/notify/rota', { person: 'Li', email: 'li@example.test', lang: 'en', role: 'on_duty' });
@@ -102,8 +102,8 @@ describe('notifications', () => {
     const night = mailTo('li@example.test');
     expect(night.map((m) => m.parsed.subject)).toEqual([expect.stringMatching(/^\[P1\] New ticket #\d+: core01/)]);
     const held = (await (await c.request('GET', '/api/v1/sites/night/notify/outbox?state=pending', { token: admin })).json()) as { priority: string; nextAt: string }[];
-    expect(held.map((h) => [h.priority, h.nextAt])).toEqual([['P3', '2026-11-29T07:00:00.000Z']]);
-    now = new Date('2026-11-29T07:00:30.000Z');
+    expect(held.map((h) => [h.priority, h.nextAt])).toEqual([['P3', '2026-11-28T23:00:00.000Z']]); // 07:00 there
+    now = new Date('2026-11-28T23:00:30.000Z');
     await until('the held P3 sent', () => (mailTo('li@example.test').some((m) => m.parsed.subject!.includes('web01')) ? true : undefined));
     // Eight hours later the P1's deadlines went by too (those messages are not counted here).
     const after = mailTo('li@example.test').map((m) => m.parsed.subject!).filter((s) => s.includes('New ticket'));
