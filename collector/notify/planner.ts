@@ -1,4 +1,3 @@
-import { DEFAULT_TIME_ZONE } from '../../checks/index.js';
 import type { Lang, NotifyAudience, NotifyRule, NotifySettings, Priority } from '../../schemas/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Db } from '../storage/db.js';
@@ -129,7 +128,7 @@ export class NotifyPlanner {
       groupKey: at.groupKey,
       message,
       createdAt: at.nowMs,
-      nextAt: releaseAt(settings, at.priority, at.nowMs, this.repos.sites.get(e.site)?.timeZone ?? DEFAULT_TIME_ZONE),
+      nextAt: releaseAt(settings, at.priority, at.nowMs, this.repos.sites.timeZoneOf(e.site)),
     };
     if (to.undeliverable) {
       this.repo.markDead(this.repo.insertDelivery(row), to.undeliverable);

@@ -1,4 +1,5 @@
 import type { Statement } from 'better-sqlite3';
+import { DEFAULT_TIME_ZONE } from '../../checks/calendar.js';
 import type { ThresholdOverrides } from '../../schemas/index.js';
 import type { Db } from '../storage/db.js';
 import { iso, parseJson } from './json.js';
@@ -91,6 +92,11 @@ export class SitesRepository {
   get(name: string): SiteRow | undefined {
     const r = this.byName.get(name);
     return r && fromRaw(r);
+  }
+
+  /** The site's time zone, in which every time a person reads is printed; the default for a site not yet on record. */
+  timeZoneOf(name: string): string {
+    return this.byName.get(name)?.time_zone ?? DEFAULT_TIME_ZONE;
   }
 
   /** Registers the site on first sight and records that it was heard from. */

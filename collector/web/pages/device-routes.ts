@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_TIME_ZONE } from '../../../checks/index.js';
 import { EquipmentActions } from '../../equipment/index.js';
 import type { SafeHtml } from '../../html/index.js';
 import { recordDifferences, type DeviceRow } from '../../repositories/index.js';
@@ -93,7 +92,7 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
   return {
     /** The record panel of the device page (errors of its forms come back in `?error=`). */
     panel(request: FastifyRequest, v: Viewer, d: DeviceRow): SafeHtml {
-      return equipmentPanel(langOf(request), v, { device: d, history: actions.firmware.historyOf(d.id), recommendation: actions.recommendation(d), differences: recordDifferences(d), zone: app.repos.sites.get(d.site)?.timeZone ?? DEFAULT_TIME_ZONE }, (request.query as { error?: string }).error);
+      return equipmentPanel(langOf(request), v, { device: d, history: actions.firmware.historyOf(d.id), recommendation: actions.recommendation(d), differences: recordDifferences(d), zone: app.repos.sites.timeZoneOf(d.site) }, (request.query as { error?: string }).error);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_TIME_ZONE, overallVerdict } from '../../../checks/index.js';
+import { overallVerdict } from '../../../checks/index.js';
 import type { InspectionStatus } from '../../../schemas/index.js';
 import { monthBounds, monthOf, type InspectionsRepository } from '../../inspections/index.js';
 import type { DeviceRow } from '../../repositories/index.js';
@@ -85,7 +85,7 @@ export function overviewPages(app: FastifyInstance, kit: PageKit): void {
     const site = kit.siteParam(request, v);
     const lang = langOf(request);
     const now = app.clock().getTime();
-    const zone = app.repos.sites.get(site)?.timeZone ?? DEFAULT_TIME_ZONE;
+    const zone = app.repos.sites.timeZoneOf(site);
     const month = monthOf(now, zone);
     const missing = devicesWithoutResult(app, app.repos.devices.listBySite(site), now, zone).map((d) => {
       const last = Math.max(0, ...app.repos.results.latest(d.id).map((r) => r.at));

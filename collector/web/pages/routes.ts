@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { DEFAULT_TIME_ZONE, resolveThresholds, zonedInstant } from '../../../checks/index.js';
+import { resolveThresholds, zonedInstant } from '../../../checks/index.js';
 import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
@@ -73,7 +73,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     };
     const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
     /** The site's time zone: the months its pages open on and every time they print. */
-    const zoneOf = (site: string) => app.repos.sites.get(site)?.timeZone ?? DEFAULT_TIME_ZONE;
+    const zoneOf = (site: string) => app.repos.sites.timeZoneOf(site);
     const siteParam = (request: FastifyRequest, v: Viewer) => {
       const site = (request.params as { site: string }).site;
       assertViewerSite(v, site);
