@@ -19,6 +19,8 @@ import { sitesRoutes } from './routes/api/v1/sites.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import type { Db } from './storage/db.js';
+import type { Store } from './storage/store.js';
+import { sqliteStore } from './storage/sqlite-store.js';
 import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.js';
 import { inspectionsRoutes } from './inspections/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
@@ -34,6 +36,8 @@ import { notifyPlugin, notifyRoutes, type ChannelDirectory } from './notify/inde
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
   db: Db;
+  /** The storage both engines serve (collector/storage/store.ts); new code uses this, not db. */
+  store: Store;
   repos: Repositories;
   config: CollectorConfig;
 }
@@ -90,6 +94,8 @@ export interface RouteEntry {
 
 export interface AppOptions {
   db: Db;
+  /** The store over db (SQLite) or PostgreSQL; default: the store of db. */
+  store?: Store;
   /** Defaults filled for whatever is missing. */
   config?: Partial<CollectorConfig>;
   /** Extra hooks besides HOOK_FACTORIES (tests). */
@@ -109,6 +115,8 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** The storage layer over SQLite or PostgreSQL (collector/storage/store.ts). */
+    store: Store;
     repos: Repositories;
     metrics: MetricsRegistry;
     coreMetrics: CoreMetrics;
@@ -197,9 +205,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const repos = createRepositories(options.db);
   const metrics = new MetricsRegistry();
   const core = coreMetrics(metrics);
-  const hookContext: HookContext = { db: options.db, repos, config };
+  const store = options.store ?? sqliteStore(options.db);
+  const hookContext: HookContext = { db: options.db, store, repos, config };
   const hooks = [...HOOK_FACTORIES.map((f) => f(hookContext)), ...(options.hooks ?? [])];
   app.decorate('db', options.db);
+  app.decorate('store', store);
   app.decorate('repos', repos);
   app.decorate('metrics', metrics);
   app.decorate('coreMetrics', core);

@@ -1,0 +1,133 @@
+/**
+ * The Store over one better-sqlite3 connection. Queries run synchronously and resolve at once;
+ * a transaction holds the connection (an AsyncLock) until it commits, so a query from another
+ * request never lands inside it, and queries made within it (found through AsyncLocalStorage)
+ * run straight through. Statements are prepared once and kept.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type Database from 'better-sqlite3';
+import { AsyncLock } from './async-lock.js';
+import { SQLITE_DIALECT } from './sql-dialect.js';
+import type { Param, RunResult, Store } from './store.js';
+
+interface TxFrame {
+  depth: number;
+}
+
+const STORES = new WeakMap<Database.Database, SqliteStore>();
+
+/** The one store of a connection: every user of the handle shares its lock. */
+export function sqliteStore(db: Database.Database): SqliteStore {
+  let store = STORES.get(db);
+  if (!store) {
+    store = new SqliteStore(db);
+    STORES.set(db, store);
+  }
+  return store;
+}
+
+export class SqliteStore implements Store {
+  readonly engine = 'sqlite' as const;
+  readonly dialect = SQLITE_DIALECT;
+  private readonly lock = new AsyncLock();
+  private readonly context = new AsyncLocalStorage<TxFrame>();
+  private readonly statements = new Map<string, Database.Statement>();
+  private savepoints = 0;
+
+  constructor(readonly db: Database.Database) {}
+
+  get describe(): string {
+    return `sqlite:${this.db.name}`;
+  }
+
+  inTransaction(): boolean {
+    return this.context.getStore() !== undefined;
+  }
+
+  private statement(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      // Bounded: queries are fixed texts, but a caller building SQL per call must not grow this forever.
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs now when this context owns the connection or nobody holds it; else after the holder. */
+  private when<T>(fn: () => T): Promise<T> {
+    if (this.inTransaction() || !this.lock.held) {
+      try {
+        return Promise.resolve(fn());
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return this.lock.with(fn);
+  }
+
+  all<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+    return this.when(() => this.statement(sql).all(...params) as T[]);
+  }
+
+  get<T>(sql: string, params: readonly Param[] = []): Promise<T | undefined> {
+    return this.when(() => this.statement(sql).get(...params) as T | undefined);
+  }
+
+  run(sql: string, params: readonly Param[] = []): Promise<RunResult> {
+    return this.when(() => {
+      const statement = this.statement(sql);
+      // A SELECT (or RETURNING) run for its effect: better-sqlite3 refuses .run on statements returning rows.
+      if (statement.reader) return { changes: statement.all(...params).length };
+      return { changes: statement.run(...params).changes };
+    });
+  }
+
+  exec(sql: string): Promise<void> {
+    return this.when(() => {
+      this.db.exec(sql);
+    });
+  }
+
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const frame = this.context.getStore();
+    if (frame) return this.savepoint(frame, fn);
+    const release = await this.lock.acquire();
+    try {
+      this.db.exec('BEGIN IMMEDIATE');
+      try {
+        const value = await this.context.run({ depth: 1 }, fn);
+        this.db.exec('COMMIT');
+        return value;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    } finally {
+      release();
+    }
+  }
+
+  private async savepoint<T>(frame: TxFrame, fn: () => Promise<T>): Promise<T> {
+    const name = `sp_${++this.savepoints}`;
+    this.db.exec(`SAVEPOINT ${name}`);
+    try {
+      const value = await this.context.run({ depth: frame.depth + 1 }, fn);
+      this.db.exec(`RELEASE ${name}`);
+      return value;
+    } catch (error) {
+      if (this.db.inTransaction) {
+        this.db.exec(`ROLLBACK TO ${name}`);
+        this.db.exec(`RELEASE ${name}`);
+      }
+      throw error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.lock.with(() => {
+      if (this.db.open) this.db.close();
+    });
+  }
+}
