@@ -2,13 +2,25 @@
  * `?` placeholders → PostgreSQL's `$1, $2…`, skipping quoted text, quoted identifiers and comments,
  * so one SQL text serves both engines. Cached: each query's text is rewritten once.
  */
-const CACHE = new Map<string, string>();
+const CACHE = new Map<string, Numbered>();
+
+export interface Numbered {
+  text: string;
+  /** For `@name` placeholders: the names in $-number order (a name used twice gets one number). */
+  names: string[];
+}
 
 export function numberedPlaceholders(sql: string): string {
+  return numbered(sql).text;
+}
+
+/** The text with $-numbers, and for named placeholders the order in which to pass their values. */
+export function numbered(sql: string): Numbered {
   const cached = CACHE.get(sql);
   if (cached !== undefined) return cached;
   let out = '';
   let n = 0;
+  const names: string[] = [];
   let i = 0;
   while (i < sql.length) {
     const c = sql[i]!;
@@ -29,14 +41,22 @@ export function numberedPlaceholders(sql: string): string {
     } else if (c === '?') {
       out += `$${++n}`;
       i++;
+    } else if (c === '@' && /[A-Za-z_]/.test(sql[i + 1] ?? '')) {
+      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))![0];
+      let k = names.indexOf(name);
+      if (k === -1) k = names.push(name) - 1;
+      out += `$${k + 1}`;
+      i += name.length + 1;
     } else {
       out += c;
       i++;
     }
   }
+  if (n > 0 && names.length > 0) throw new Error('a query mixes ? and @name placeholders');
+  const result = { text: out, names };
   if (CACHE.size > 5000) CACHE.clear();
-  CACHE.set(sql, out);
-  return out;
+  CACHE.set(sql, result);
+  return result;
 }
 
 /** Index just past the quote that closes the one at `start` (a doubled quote is part of the text). */

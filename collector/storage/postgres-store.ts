@@ -6,9 +6,9 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import { numberedPlaceholders } from './placeholders.js';
+import { numbered } from './placeholders.js';
 import { POSTGRES_DIALECT } from './sql-dialect.js';
-import type { Param, RunResult, Store } from './store.js';
+import type { Param, Params, RunResult, Store } from './store.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -72,21 +72,32 @@ export class PostgresStore implements Store {
     return this.context.getStore() !== undefined;
   }
 
-  private async query(sql: string, params: readonly Param[]): Promise<pg.QueryResult> {
-    const text = params.length > 0 ? numberedPlaceholders(sql) : sql;
+  private async query(sql: string, params: Params): Promise<pg.QueryResult> {
     const target = this.context.getStore()?.client ?? this.pool;
-    return target.query(text, params as unknown[]);
+    if (Array.isArray(params)) {
+      if (params.length === 0) return target.query(sql);
+      return target.query(numbered(sql).text, params as unknown[]);
+    }
+    const { text, names } = numbered(sql);
+    const named = params as Readonly<Record<string, Param>>;
+    return target.query(
+      text,
+      names.map((name) => {
+        if (!(name in named)) throw new Error(`no value for @${name}`);
+        return named[name];
+      }),
+    );
   }
 
-  async all<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
+  async all<T>(sql: string, params: Params = []): Promise<T[]> {
     return (await this.query(sql, params)).rows as T[];
   }
 
-  async get<T>(sql: string, params: readonly Param[] = []): Promise<T | undefined> {
+  async get<T>(sql: string, params: Params = []): Promise<T | undefined> {
     return (await this.query(sql, params)).rows[0] as T | undefined;
   }
 
-  async run(sql: string, params: readonly Param[] = []): Promise<RunResult> {
+  async run(sql: string, params: Params = []): Promise<RunResult> {
     return { changes: (await this.query(sql, params)).rowCount ?? 0 };
   }
 

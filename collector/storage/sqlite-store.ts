@@ -8,10 +8,15 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { AsyncLock } from './async-lock.js';
 import { SQLITE_DIALECT } from './sql-dialect.js';
-import type { Param, RunResult, Store } from './store.js';
+import type { Params, RunResult, Store } from './store.js';
 
 interface TxFrame {
   depth: number;
+}
+
+/** better-sqlite3 takes positional values spread, named ones as one object. */
+function args(params: Params): unknown[] {
+  return Array.isArray(params) ? (params as unknown[]) : [params];
 }
 
 const STORES = new WeakMap<Database.Database, SqliteStore>();
@@ -67,20 +72,20 @@ export class SqliteStore implements Store {
     return this.lock.with(fn);
   }
 
-  all<T>(sql: string, params: readonly Param[] = []): Promise<T[]> {
-    return this.when(() => this.statement(sql).all(...params) as T[]);
+  all<T>(sql: string, params: Params = []): Promise<T[]> {
+    return this.when(() => this.statement(sql).all(...args(params)) as T[]);
   }
 
-  get<T>(sql: string, params: readonly Param[] = []): Promise<T | undefined> {
-    return this.when(() => this.statement(sql).get(...params) as T | undefined);
+  get<T>(sql: string, params: Params = []): Promise<T | undefined> {
+    return this.when(() => this.statement(sql).get(...args(params)) as T | undefined);
   }
 
-  run(sql: string, params: readonly Param[] = []): Promise<RunResult> {
+  run(sql: string, params: Params = []): Promise<RunResult> {
     return this.when(() => {
       const statement = this.statement(sql);
       // A SELECT (or RETURNING) run for its effect: better-sqlite3 refuses .run on statements returning rows.
-      if (statement.reader) return { changes: statement.all(...params).length };
-      return { changes: statement.run(...params).changes };
+      if (statement.reader) return { changes: statement.all(...args(params)).length };
+      return { changes: statement.run(...args(params)).changes };
     });
   }
 

@@ -9,6 +9,8 @@
  * A transaction begun inside another becomes a savepoint. Outside a transaction, SQLite queries
  * wait while another transaction holds the single connection (they would otherwise join it).
  *
+ * Placeholders: `?` with an array, or `@name` with an object (never both in one text).
+ *
  * Portable SQL rules (both engines run it):
  * - `INSERT … ON CONFLICT (…) DO NOTHING | DO UPDATE SET x = excluded.x`, never `INSERT OR …`;
  *   new ids with `RETURNING id`, never lastInsertRowid.
@@ -22,6 +24,8 @@ import type { Dialect } from './sql-dialect.js';
 
 export type Engine = 'sqlite' | 'postgres';
 export type Param = string | number | bigint | null | Buffer;
+/** Positional values for `?`, or named values for `@name` placeholders (keys without the @). */
+export type Params = readonly Param[] | Readonly<Record<string, Param>>;
 
 export interface RunResult {
   /** Rows inserted, updated or deleted. */
@@ -30,9 +34,9 @@ export interface RunResult {
 
 /** Where queries run: the store itself, or (implicitly) the transaction open in this context. */
 export interface Queryable {
-  all<T = Record<string, unknown>>(sql: string, params?: readonly Param[]): Promise<T[]>;
-  get<T = Record<string, unknown>>(sql: string, params?: readonly Param[]): Promise<T | undefined>;
-  run(sql: string, params?: readonly Param[]): Promise<RunResult>;
+  all<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T[]>;
+  get<T = Record<string, unknown>>(sql: string, params?: Params): Promise<T | undefined>;
+  run(sql: string, params?: Params): Promise<RunResult>;
   /** Several statements, no parameters (DDL). */
   exec(sql: string): Promise<void>;
 }

@@ -37,6 +37,11 @@ function contract(name: string, open: () => Promise<Store>, skip = false) {
       expect(await store.get(`SELECT ${store.dialect.greatest('CAST(? AS INTEGER)', 'CAST(? AS INTEGER)')} AS g`, [3, 7])).toEqual({ g: 7 });
     });
 
+    it('takes @name placeholders with an object, a name used twice passed once', async () => {
+      await store.run('INSERT INTO items (id, name, at) VALUES (@id, @name, @id)', { id: 5, name: 'named' });
+      expect(await store.get('SELECT at FROM items WHERE name = @name', { name: 'named' })).toEqual({ at: 5 });
+    });
+
     it('commits a transaction, and rolls one back whole when it throws', async () => {
       await store.transaction(async () => {
         await store.run('INSERT INTO items (id, name, at) VALUES (?, ?, ?)', [10, 'ten', 1]);
