@@ -24,7 +24,7 @@ const MONTH = '2026-11';
 const clock = { now: new Date('2026-11-01T00:00:00Z') };
 const c = await startTestCollector({ silenceScanSeconds: 0, durability: 'normal' }, { now: () => clock.now });
 // 1,000 devices through one token: the field CLI's engineer token (an agent token reports for one device).
-const engineer = new TokensRepository(c.db).create({ name: 'bench-engineer', role: 'engineer', site: 'bench' }).row;
+const engineer = (await new TokensRepository(c.app.store).create({ name: 'bench-engineer', role: 'engineer', site: 'bench' })).row;
 const principal = { tokenId: engineer.id, name: engineer.name, role: 'engineer' as const, site: 'bench' };
 
 const t0 = performance.now();
@@ -44,7 +44,7 @@ clock.now = new Date('2026-11-30T12:00:00Z');
 const reports = DEVICES * DAYS;
 console.log(`seeded ${DEVICES} devices × ${DAYS} days = ${reports} reports (${reports * 60} measurements) in ${seedS.toFixed(1)} s`);
 
-new UsersRepository(c.db).create({ name: 'bench-engineer', role: 'engineer', passwordHash: await hashPassword('bench-password'), sites: [] });
+await new UsersRepository(c.app.store).create({ name: 'bench-engineer', role: 'engineer', passwordHash: await hashPassword('bench-password'), sites: [] });
 const token = c.token('engineer', 'bench');
 const login = await fetch(`${c.url}/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench-engineer', password: 'bench-password' }) });
 const cookie = login.headers.getSetCookie().find((c) => c.startsWith('xj_session='))!.split(';')[0]!;

@@ -63,16 +63,16 @@ async function withSyslogPort(config: CollectorConfig, ports: readonly number[])
 }
 
 /** The agent token for this host: reused while the database still knows it, else made anew. */
-function selfToken(collector: RunningCollector, tokenFile: string, site: string): void {
-  const tokens = new TokensRepository(collector.db);
-  if (existsSync(tokenFile) && tokens.verify(readFileSync(tokenFile, 'utf8').trim())?.site === site) return;
-  const { token } = tokens.create({ name: `agent ${hostname()} (npm start)`, role: 'agent', site });
+async function selfToken(collector: RunningCollector, tokenFile: string, site: string): Promise<void> {
+  const tokens = new TokensRepository(collector.app.store);
+  if (existsSync(tokenFile) && (await tokens.verify(readFileSync(tokenFile, 'utf8').trim()))?.site === site) return;
+  const { token } = await tokens.create({ name: `agent ${hostname()} (npm start)`, role: 'agent', site });
   writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
 }
 
 /** A fresh database has nobody who can log in to the dashboard: make `admin` with a generated password. */
 async function firstAdminLogin(collector: RunningCollector): Promise<{ name: string; password: string } | undefined> {
-  if (new UsersRepository(collector.db).list().length > 0) return undefined;
+  if ((await new UsersRepository(collector.app.store).list()).length > 0) return undefined;
   const { generated } = await createUser(dbPathOf(collector.app.config), { name: 'admin', role: 'admin', sites: [] });
   return generated ? { name: 'admin', password: generated } : undefined;
 }
@@ -80,7 +80,7 @@ async function firstAdminLogin(collector: RunningCollector): Promise<{ name: str
 export async function startQuickstart(config: CollectorConfig, options: QuickstartOptions): Promise<Quickstart> {
   let told = false;
   const announce: IngestHooks = {
-    afterResults(_tx, _device, results, report) {
+    afterResults(_device, results, report) {
       if (told || report.source !== 'agent' || report.site !== options.site || !options.onFirstInspection) return;
       told = true;
       // Hooks run inside the ingest transaction and must not throw: report after it commits.
@@ -94,7 +94,7 @@ export async function startQuickstart(config: CollectorConfig, options: Quicksta
     const agentDir = resolve(config.dataDir, 'agent');
     mkdirSync(agentDir, { recursive: true, mode: 0o700 });
     const tokenFile = join(agentDir, 'token');
-    selfToken(collector, tokenFile, options.site);
+    await selfToken(collector, tokenFile, options.site);
     const agentConfigPath = join(agentDir, 'agent.yaml');
     writeFileSync(
       agentConfigPath,

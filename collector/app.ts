@@ -202,10 +202,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
   });
 
-  const repos = createRepositories(options.db);
+  const store = options.store ?? sqliteStore(options.db);
+  const repos = createRepositories(store);
   const metrics = new MetricsRegistry();
   const core = coreMetrics(metrics);
-  const store = options.store ?? sqliteStore(options.db);
   const hookContext: HookContext = { db: options.db, store, repos, config };
   const hooks = [...HOOK_FACTORIES.map((f) => f(hookContext)), ...(options.hooks ?? [])];
   app.decorate('db', options.db);
@@ -219,7 +219,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const reportIds = new ReportAliases(options.db);
   app.decorate('reportIds', reportIds);
   app.decorate('redactorFor', (role: string) => redactorFor(role, reportIds));
-  app.decorate('ingest', createBatchedIngest(options.db, repos, { hooks, lang: options.lang ?? 'zh' }));
+  app.decorate('ingest', createBatchedIngest(store, repos, { hooks, lang: options.lang ?? 'zh' }));
 
   app.setErrorHandler((error: FastifyError | ApiError | ValidationError | Error, request, reply) => {
     let status: number;

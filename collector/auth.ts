@@ -49,7 +49,7 @@ export function registerAuth(app: FastifyInstance, tokens: TokensRepository): vo
     const secret = bearer(request);
     if (secret === null) throw unauthorized('Authorization must be "Bearer <token>"');
     if (secret !== undefined) {
-      const row = tokens.verify(secret);
+      const row = await tokens.verify(secret);
       if (!row) throw unauthorized('unknown or revoked token');
       request.principal = { tokenId: row.id, name: row.name, role: row.role, site: row.site };
     }

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import {
@@ -85,7 +86,7 @@ export function registerCollectorCommands(program: Command): void {
         if (!flags.site && flags.role !== 'admin') throw new XunjianError('USAGE', `--site is required for a ${flags.role} token`);
         const db = openDatabase(dbPath(flags));
         try {
-          const { token: secret, row } = createTokenAudited(db, { name: flags.name, role: flags.role, site: flags.site ?? null, device: flags.device ?? null });
+          const { token: secret, row } = await createTokenAudited(sqliteStore(db), { name: flags.name, role: flags.role, site: flags.site ?? null, device: flags.device ?? null });
           const device = row.role === 'agent' ? `, device ${row.device ?? 'bound at its first report'}` : '';
           process.stderr.write(`token ${row.id} "${row.name}" (${row.role}, ${row.site ?? 'all sites'}${device}) — shown once, store it now:\n`);
           process.stdout.write(`${secret}\n`);
@@ -101,7 +102,7 @@ export function registerCollectorCommands(program: Command): void {
       runMain('collector token list', async () => {
         const db = openExisting(flags);
         try {
-          const rows = new TokensRepository(db).list();
+          const rows = await new TokensRepository(sqliteStore(db)).list();
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })), null, 2)}\n`);
             return;
@@ -123,7 +124,7 @@ export function registerCollectorCommands(program: Command): void {
         if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
         const db = openExisting(flags);
         try {
-          if (!revokeTokenAudited(db, Number(id))) throw new XunjianError('USAGE', `no live token ${id}`);
+          if (!(await revokeTokenAudited(sqliteStore(db), Number(id)))) throw new XunjianError('USAGE', `no live token ${id}`);
           process.stdout.write(`token ${id} revoked\n`);
         } finally {
           db.close();
@@ -142,7 +143,7 @@ export function registerCollectorCommands(program: Command): void {
       if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
       const db = openExisting(flags);
       try {
-        const row = bindTokenAudited(db, Number(id), flags.device);
+        const row = await bindTokenAudited(sqliteStore(db), Number(id), flags.device);
         process.stdout.write(`token ${row.id} "${row.name}" now reports for ${row.site}/${row.device}\n`);
       } finally {
         db.close();
@@ -203,9 +204,9 @@ export function registerCollectorCommands(program: Command): void {
         const { db, targets } = targetsOf(flags);
         try {
           const now = Date.now();
-          createRepositories(db).sites.ensure(flags.site, now);
+          await createRepositories(sqliteStore(db)).sites.ensure(flags.site, now);
           const t = targets.create(flags.site, input, null, now);
-          auditCli(db, { action: 'snmp-target.create', site: flags.site, subject: `snmp-target #${t.id}`, detail: changeDetail(input) }, now);
+          await auditCli(sqliteStore(db), { action: 'snmp-target.create', site: flags.site, subject: `snmp-target #${t.id}`, detail: changeDetail(input) }, now);
           process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\tevery ${t.intervalS} s\n`);
         } finally {
           db.close();
@@ -221,7 +222,7 @@ export function registerCollectorCommands(program: Command): void {
         const { db, targets } = targetsOf(flags);
         try {
           const sites = flags.site ? [flags.site] : [...new Set(targets.all().map((t) => t.site))];
-          const rows = sites.flatMap((s) => targets.list(s));
+          const rows = await sites.flatMap((s) => targets.list(s));
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
             return;
@@ -244,7 +245,7 @@ export function registerCollectorCommands(program: Command): void {
         const { db, targets } = targetsOf(flags);
         try {
           targets.remove(flags.site, Number(id));
-          auditCli(db, { action: 'snmp-target.delete', site: flags.site, subject: `snmp-target #${id}` });
+          await auditCli(sqliteStore(db), { action: 'snmp-target.delete', site: flags.site, subject: `snmp-target #${id}` });
           process.stdout.write(`SNMP target ${id} removed\n`);
         } finally {
           db.close();

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 import { Command, Option } from 'commander';
 import { createRepositories, dbPathOf, deviceJson, loadCollectorConfig, openDatabase, type CollectorFlags } from '../../collector/index.js';
 import { EquipmentActions } from '../../collector/equipment/index.js';
@@ -27,10 +28,11 @@ const recordOf = (flags: RecordFlags) =>
   Object.fromEntries(FIELDS.filter((k) => flags[k] !== undefined).map((k) => [k, flags[k] === '' ? null : flags[k]]));
 
 /** Runs an equipment action as the CLI's admin (the same validation and audit entry as the API). */
-function withActions<T>(flags: CollectorFlags, fn: (actions: EquipmentActions, actor: { name: string; role: 'admin'; sites: null; tokenId: null }) => T): T {
+async function withActions<T>(flags: CollectorFlags, fn: (actions: EquipmentActions, actor: { name: string; role: 'admin'; sites: null; tokenId: null }) => T | Promise<T>): Promise<T> {
   const db = openDatabase(dbPathOf(loadCollectorConfig(flags)));
   try {
-    return fn(new EquipmentActions({ db, repos: createRepositories(db), clock: () => new Date() }), { name: cliActor(), role: 'admin', sites: null, tokenId: null });
+    const store = sqliteStore(db);
+    return await fn(new EquipmentActions({ db, store, repos: createRepositories(store), clock: () => new Date() }), { name: cliActor(), role: 'admin', sites: null, tokenId: null });
   } finally {
     db.close();
   }
@@ -63,7 +65,7 @@ export function registerDeviceCommands(program: Command): void {
     .addOption(new Option('--kind <kind>', 'device kind').choices([...DEVICE_KINDS]).makeOptionMandatory())
     .action((flags: RecordFlags) =>
       runMain('collector device add', async () => {
-        const d = withActions(flags, (a, actor) => a.create(actor, flags.site, { hostname: flags.name, ...recordOf(flags) }));
+        const d = await withActions(flags, (a, actor) => a.create(actor, flags.site, { hostname: flags.name, ...recordOf(flags) }));
         process.stdout.write(`${d.site}\t${d.hostname}\t${d.kind}\ton record by hand\n`);
       }),
     );
@@ -72,7 +74,7 @@ export function registerDeviceCommands(program: Command): void {
     .addOption(new Option('--kind <kind>', 'device kind (only for a device put on record by hand)').choices([...DEVICE_KINDS]))
     .action((flags: RecordFlags) =>
       runMain('collector device edit', async () => {
-        const d = withActions(flags, (a, actor) => a.edit(actor, flags.site, flags.name, recordOf(flags)));
+        const d = await withActions(flags, (a, actor) => a.edit(actor, flags.site, flags.name, recordOf(flags)));
         const differs = deviceJson(d).differences;
         process.stdout.write(`${d.site}\t${d.hostname}\tsaved${differs.length ? `\t⚠ entered and measured differ: ${differs.join(', ')}` : ''}\n`);
       }),
@@ -81,8 +83,8 @@ export function registerDeviceCommands(program: Command): void {
   storage(device.command('list').description("a site's equipment record").requiredOption('--site <site>', 'site name').option('--json', 'JSON lines')).action(
     (flags: CollectorFlags & { site: string; json?: boolean }) =>
       runMain('collector device list', async () => {
-        withActions(flags, (a) => {
-          for (const d of a.devicesOf(flags.site)) {
+        await withActions(flags, async (a) => {
+          for (const d of (await a.devicesOf(flags.site))) {
             const j = deviceJson(d);
             if (flags.json) process.stdout.write(`${JSON.stringify(j)}\n`);
             else

@@ -1,3 +1,4 @@
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 import { Command, Option } from 'commander';
 import {
   USER_ROLES,
@@ -49,10 +50,10 @@ export function registerUserCommands(program: Command): void {
     if (generated) process.stdout.write(`password: ${generated}\n(shown once; the collector keeps only its scrypt hash)\n`);
   });
 
-  storage(user.command('list').description('list users, their roles and sites')).action((flags: CollectorFlags) => {
+  storage(user.command('list').description('list users, their roles and sites')).action(async (flags: CollectorFlags) => {
     const db = openDatabase(dbPathOf(loadCollectorConfig(flags)));
     try {
-      for (const u of new UsersRepository(db).list()) {
+      for (const u of await new UsersRepository(sqliteStore(db)).list()) {
         process.stdout.write(`${u.name}\t${u.role}\t${u.sites.join(',') || '*'}\t${u.disabledAt ? 'disabled' : 'active'}\n`);
       }
     } finally {

@@ -24,8 +24,8 @@ export class EquipmentActions {
   }
 
   /** The device, when the actor may see its site; another site's device answers as a missing one. */
-  device(actor: Actor, site: string, hostname: string): DeviceRow {
-    const d = actorSees(actor, site) ? this.ctx.repos.devices.get(site, hostname) : undefined;
+  async device(actor: Actor, site: string, hostname: string): Promise<DeviceRow> {
+    const d = await actorSees(actor, site) ? (await this.ctx.repos.devices.get(site, hostname)) : undefined;
     if (!d) throw notFound(`no device ${hostname} at site ${site}`);
     return d;
   }
@@ -36,48 +36,48 @@ export class EquipmentActions {
   }
 
   /** The role first (a customer is told it may not), then the device (another site's is a missing one). */
-  private editableDevice(actor: Actor, site: string, hostname: string, what: string): DeviceRow {
+  private async editableDevice(actor: Actor, site: string, hostname: string, what: string): Promise<DeviceRow> {
     assertRole(actor, EQUIPMENT_ROLES.edit, what);
     return this.device(actor, site, hostname);
   }
 
   /** A device put on record by hand (409 when its name is already on record at the site). */
-  create(actor: Actor, site: string, body: unknown): DeviceRow {
+  async create(actor: Actor, site: string, body: unknown): Promise<DeviceRow> {
     this.editable(actor, site, 'adding a device');
     const input = validate(ManualDevice, body, 'device');
     const now = this.ctx.clock().getTime();
     return auditedChange(
       this.ctx,
       actor,
-      () => this.ctx.repos.devices.createManual(site, { ...input, by: actor.name }, now),
+      async () => (await this.ctx.repos.devices.createManual(site, { ...input, by: actor.name }, now)),
       (d) => ({ action: 'device.create', site, subject: d.hostname, detail: changeDetail(input) }),
     );
   }
 
-  edit(actor: Actor, site: string, hostname: string, body: unknown): DeviceRow {
-    const d = this.editableDevice(actor, site, hostname, 'editing a device');
+  async edit(actor: Actor, site: string, hostname: string, body: unknown): Promise<DeviceRow> {
+    const d = await this.editableDevice(actor, site, hostname, 'editing a device');
     const input = validate(DeviceRecordPatch, body, 'device record');
     return auditedChange(
       this.ctx,
       actor,
-      () => this.ctx.repos.devices.updateRecord(d.id, input, actor.name, this.ctx.clock().getTime())!,
+      async () => (await this.ctx.repos.devices.updateRecord(d.id, input, actor.name, this.ctx.clock().getTime()))!,
       () => ({ action: 'device.update', site, subject: hostname, detail: changeDetail(input) }),
     );
   }
 
   /** A firmware step by hand: kept in the history with who and when, and it becomes the record's firmware. */
-  recordFirmware(actor: Actor, site: string, hostname: string, body: unknown): FirmwareStep[] {
-    const d = this.editableDevice(actor, site, hostname, 'recording firmware');
+  async recordFirmware(actor: Actor, site: string, hostname: string, body: unknown): Promise<FirmwareStep[]> {
+    const d = await this.editableDevice(actor, site, hostname, 'recording firmware');
     const input = validate(FirmwareEntry, body, 'firmware entry');
     const now = this.ctx.clock().getTime();
     const at = input.at !== undefined ? Date.parse(input.at) : now;
     if (at > now + 60_000) throw badRequest('future_time', `at ${input.at} is in the future`);
-    auditedChange(
+    await auditedChange(
       this.ctx,
       actor,
-      () => {
+      async () => {
         this.firmware.record(d.id, input.firmware, at, actor.name, input.note ?? null);
-        this.ctx.repos.devices.updateRecord(d.id, { firmware: input.firmware }, actor.name, now);
+        await this.ctx.repos.devices.updateRecord(d.id, { firmware: input.firmware }, actor.name, now);
       },
       () => ({ action: 'device.firmware', site, subject: hostname, detail: changeDetail(input) }),
     );
@@ -85,23 +85,23 @@ export class EquipmentActions {
   }
 
   /** "Upgrade needed" (a reason is required), "not needed", or null to clear. */
-  setUpgrade(actor: Actor, site: string, hostname: string, body: unknown): DeviceRow {
-    const d = this.editableDevice(actor, site, hostname, 'an upgrade verdict');
+  async setUpgrade(actor: Actor, site: string, hostname: string, body: unknown): Promise<DeviceRow> {
+    const d = await this.editableDevice(actor, site, hostname, 'an upgrade verdict');
     const input = validate(UpgradeVerdictInput, body, 'upgrade verdict');
     if (input.needed === true && !input.reason?.trim()) throw badRequest('reason_required', 'an "upgrade needed" verdict needs its reason');
     return auditedChange(
       this.ctx,
       actor,
-      () => this.ctx.repos.devices.setUpgrade(d.id, input.needed, input.reason?.trim() || null, actor.name, this.ctx.clock().getTime())!,
+      async () => (await this.ctx.repos.devices.setUpgrade(d.id, input.needed, input.reason?.trim() || null, actor.name, this.ctx.clock().getTime()))!,
       () => ({ action: 'device.upgrade', site, subject: hostname, detail: changeDetail(input) }),
     );
   }
 
-  setBaseline(actor: Actor, site: string, body: unknown): BaselineRow[] {
+  async setBaseline(actor: Actor, site: string, body: unknown): Promise<BaselineRow[]> {
     this.editable(actor, site, 'setting a firmware baseline');
     const input = validate(FirmwareBaseline, body, 'firmware baseline');
-    if (!this.ctx.repos.sites.get(site)) throw notFound(`no site ${site}`);
-    auditedChange(
+    if (!(await this.ctx.repos.sites.get(site))) throw notFound(`no site ${site}`);
+    await auditedChange(
       this.ctx,
       actor,
       () => this.firmware.setBaseline(site, input.model, input.firmware, input.note ?? null, actor.name, this.ctx.clock().getTime()),
@@ -110,8 +110,8 @@ export class EquipmentActions {
     return this.firmware.baselinesOf(site);
   }
 
-  devicesOf(site: string): DeviceRow[] {
-    return this.ctx.repos.devices.listBySite(site);
+  async devicesOf(site: string): Promise<DeviceRow[]> {
+    return await this.ctx.repos.devices.listBySite(site);
   }
 
   /** The device's upgrade recommendation against its site's baselines. */

@@ -34,7 +34,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
         body: ManualDevice,
       },
     },
-    async (request, reply) => reply.status(201).send(deviceJson(actions.create(actorOf(request), request.params.site, request.body))),
+    async (request, reply) => reply.status(201).send(deviceJson((await actions.create(actorOf(request), request.params.site, request.body)))),
   );
 
   app.get(
@@ -51,7 +51,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request) => {
-      const d = actions.device(actorOf(request), request.params.site, request.params.hostname);
+      const d = await actions.device(actorOf(request), request.params.site, request.params.hostname);
       return { site: d.site, hostname: d.hostname, history: actions.firmware.historyOf(d.id).map(stepJson), recommendation: recommendationJson(actions.recommendation(d)) };
     },
   );
@@ -68,7 +68,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
         body: FirmwareEntry,
       },
     },
-    async (request, reply) => reply.status(201).send({ history: actions.recordFirmware(actorOf(request), request.params.site, request.params.hostname, request.body).map(stepJson) }),
+    async (request, reply) => reply.status(201).send({ history: (await actions.recordFirmware(actorOf(request), request.params.site, request.params.hostname, request.body)).map(stepJson) }),
   );
 
   app.put(
@@ -84,7 +84,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request) => {
-      const d = actions.setUpgrade(actorOf(request), request.params.site, request.params.hostname, request.body);
+      const d = await actions.setUpgrade(actorOf(request), request.params.site, request.params.hostname, request.body);
       return { ...deviceJson(d), recommendation: recommendationJson(actions.recommendation(d)) };
     },
   );
@@ -94,7 +94,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site/firmware-baselines',
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'The recommended firmware per model at a site', params: SiteParams } },
     async (request) => {
-      if (!actorSees(actorOf(request), request.params.site) || !app.repos.sites.get(request.params.site)) throw notFound(`no site ${request.params.site}`);
+      if (!actorSees(actorOf(request), request.params.site) || !(await app.repos.sites.get(request.params.site))) throw notFound(`no site ${request.params.site}`);
       return { site: request.params.site, baselines: baselines(request.params.site) };
     },
   );
@@ -112,7 +112,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request) => {
-      actions.setBaseline(actorOf(request), request.params.site, request.body);
+      await actions.setBaseline(actorOf(request), request.params.site, request.body);
       return { site: request.params.site, baselines: baselines(request.params.site) };
     },
   );

@@ -1,7 +1,7 @@
 import type { Principal } from '../auth.js';
 import { ApiError, forbidden } from '../errors.js';
 import type { Repositories } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { AuditLog } from '../users/index.js';
 
 /** The command an admin runs to (re)bind a token, quoted in refusals so the fix is one paste away. */
@@ -10,12 +10,6 @@ export const bindCommand = (tokenId: number, hostname: string) => `xunjian colle
 /** 403 with its own code: /metrics counts these apart (xunjian_reports_rejected_total{reason="wrong_device"}). */
 const wrongDevice = (message: string) => new ApiError(403, 'wrong_device', message);
 
-const audits = new WeakMap<Db, AuditLog>();
-const auditOf = (db: Db) => {
-  let log = audits.get(db);
-  if (!log) audits.set(db, (log = new AuditLog(db)));
-  return log;
-};
 
 /**
  * An agent token speaks for one device only. Engineer tokens (the field CLI) report every device
@@ -29,9 +23,9 @@ const auditOf = (db: Db) => {
  * core switch an engineer inspects, a server another agent reports for): then only an admin binds
  * it, so a new token cannot take over a known device.
  */
-export function assertSpeaksFor(db: Db, repos: Repositories, principal: Principal, site: string, hostname: string, nowMs: number): void {
+export async function assertSpeaksFor(store: Store, repos: Repositories, principal: Principal, site: string, hostname: string, nowMs: number): Promise<void> {
   if (principal.role !== 'agent') return;
-  const token = repos.tokens.get(principal.tokenId);
+  const token = await repos.tokens.get(principal.tokenId);
   if (!token) throw forbidden(`token "${principal.name}" no longer exists`);
   if (token.device !== null) {
     if (token.device === hostname) return;
@@ -39,8 +33,8 @@ export function assertSpeaksFor(db: Db, repos: Repositories, principal: Principa
       `token "${token.name}" is for device ${token.device}; it may not report for ${hostname} (a renamed server is re-bound by an admin: ${bindCommand(token.id, hostname)})`,
     );
   }
-  const known = repos.devices.get(site, hostname);
-  const others = repos.tokens.boundTo(site, hostname).filter((t) => t.id !== token.id);
+  const known = await repos.devices.get(site, hostname);
+  const others = (await repos.tokens.boundTo(site, hostname)).filter((t) => t.id !== token.id);
   if (others.length > 0 || (known && known.lastSource !== null && known.lastSource !== 'agent')) {
     throw wrongDevice(
       `token "${token.name}" is not bound to a device yet, and ${hostname} is already reported ${others.length ? 'by another agent token' : `over ${known!.lastSource}`}: ` +
@@ -48,8 +42,8 @@ export function assertSpeaksFor(db: Db, repos: Repositories, principal: Principa
     );
   }
   // One connection, inside the transaction: nothing binds it between the read and this write.
-  if (!repos.tokens.bindOnFirstUse(token.id, hostname, nowMs)) throw forbidden(`token "${token.name}" was revoked`);
-  auditOf(db).record({
+  if (!(await repos.tokens.bindOnFirstUse(token.id, hostname, nowMs))) throw forbidden(`token "${token.name}" was revoked`);
+  await new AuditLog(store).record({
     at: nowMs,
     actor: token.name,
     role: token.role,

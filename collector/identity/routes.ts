@@ -18,7 +18,7 @@ export const tokenRoutes: FastifyPluginAsync = async (plain) => {
     { config: { auth: { roles: ['admin'] } }, schema: { tags, summary: 'API tokens (never their secrets) with the device each agent token is bound to' } },
     async (request) => {
       const site = principalOf(request).site;
-      return { tokens: app.repos.tokens.list().filter((t) => site === null || t.site === site).map(tokenJson) };
+      return { tokens: (await app.repos.tokens.list()).filter((t) => site === null || t.site === site).map(tokenJson) };
     },
   );
 
@@ -38,12 +38,12 @@ export const tokenRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const token = app.repos.tokens.get(Number(request.params.id));
+      const token = await app.repos.tokens.get(Number(request.params.id));
       // Another site's token is "not found": its existence is none of this admin's business.
       if (!token || token.revokedAt !== null || (principal.site !== null && token.site !== principal.site)) throw notFound(`no live token ${request.params.id}`);
       if (token.role !== 'agent') throw badRequest('not_an_agent_token', `token ${token.id} is a ${token.role} token: only agent tokens are bound to one device`);
-      app.repos.tokens.bind(token.id, request.body.device, app.clock().getTime());
-      return { ...tokenJson(app.repos.tokens.get(token.id)!), previousDevice: token.device };
+      await app.repos.tokens.bind(token.id, request.body.device, app.clock().getTime());
+      return { ...tokenJson((await app.repos.tokens.get(token.id))!), previousDevice: token.device };
     },
   );
 };

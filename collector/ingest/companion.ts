@@ -16,7 +16,7 @@
 import { combineReports } from '../../checks/run/index.js';
 import type { DeviceIdentity, Gap, Report } from '../../schemas/index.js';
 import type { DeviceRow, Repositories } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 
 const MIN_AGE_MS = 6 * 3600_000;
 
@@ -30,32 +30,28 @@ interface StoredReport {
   gaps: string;
 }
 
-export function companionJudge(db: Db, repos: Repositories) {
+export function companionJudge(store: Store, repos: Repositories) {
   // `source = 'bmc'` literally, so SQLite uses the partial index of BMC reports (migration 061).
-  const latestBmc = db.prepare(
-    `SELECT id, report_id, source, window_start, window_end, identity, gaps FROM reports
-     WHERE source = 'bmc' AND device_id = ? AND window_end >= ? ORDER BY window_end DESC LIMIT 1`,
-  );
-  const latestOs = db.prepare(
-    `SELECT id, report_id, source, window_start, window_end, identity, gaps FROM reports
-     WHERE device_id = ? AND window_end >= ? AND source IN ('agent', 'ssh', 'local') ORDER BY window_end DESC LIMIT 1`,
-  );
-  const load = (r: StoredReport): Report => ({
+  const latestBmc = `SELECT id, report_id, source, window_start, window_end, identity, gaps FROM reports
+     WHERE source = 'bmc' AND device_id = ? AND window_end >= ? ORDER BY window_end DESC LIMIT 1`;
+  const latestOs = `SELECT id, report_id, source, window_start, window_end, identity, gaps FROM reports
+     WHERE device_id = ? AND window_end >= ? AND source IN ('agent', 'ssh', 'local') ORDER BY window_end DESC LIMIT 1`;
+  const load = async (r: StoredReport): Promise<Report> => ({
     id: r.report_id,
     source: r.source,
     window: { start: new Date(r.window_start).toISOString(), end: new Date(r.window_end).toISOString() },
     identity: JSON.parse(r.identity) as DeviceIdentity,
-    measurements: repos.reports.measurements(r.id),
+    measurements: await repos.reports.measurements(r.id),
     gaps: JSON.parse(r.gaps) as Gap[],
   });
 
   /** The report to judge: `report` combined with the other side's latest, or `report` itself. */
-  return (device: DeviceRow, report: Report, nowMs: number): Report => {
+  return async (device: DeviceRow, report: Report, nowMs: number): Promise<Report> => {
     if (report.source === 'snmp') return report;
     const since = nowMs - Math.max(MIN_AGE_MS, 3 * (device.effectiveIntervalS ?? 0) * 1000);
     const isBmc = report.source === 'bmc';
-    const other = (isBmc ? latestOs : latestBmc).get(device.id, since) as StoredReport | undefined;
+    const other = await store.get<StoredReport>(isBmc ? latestOs : latestBmc, [device.id, since]);
     if (!other) return report;
-    return isBmc ? combineReports(load(other), report) : combineReports(report, load(other));
+    return isBmc ? combineReports(await load(other), report) : combineReports(report, await load(other));
   };
 }

@@ -1,6 +1,5 @@
 import type { CheckResult, Report } from '../../schemas/index.js';
 import type { DeviceRow } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
 
 /**
  * Called inside the ingest transaction, after the report and its six results are stored and
@@ -9,5 +8,6 @@ import type { Db } from '../storage/db.js';
  * data reasons. Tickets use this to open/recover a ticket per device and check.
  */
 export interface IngestHooks {
-  afterResults(tx: Db, device: DeviceRow, results: CheckResult[], report: Report, now: Date): void;
+  /** Queries through the hook's own store join the ingest transaction (transactions are ambient). */
+  afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): void | Promise<void>;
 }

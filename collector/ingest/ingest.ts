@@ -4,7 +4,7 @@ import type { Principal } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { assertSite } from '../auth.js';
 import type { DeviceRow, Repositories, SiteRow } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { assertSpeaksFor, cleanDeviceText } from '../identity/index.js';
 import { GroupCommit } from './batcher.js';
 import { coveredResults } from './coverage.js';
@@ -42,49 +42,50 @@ export function overridesFor(site: SiteRow, device: DeviceRow): ThresholdOverrid
  * thresholds, storage of the report, its measurements and the results of the checks it covers, and the hooks —
  * all in ONE transaction, committed before the caller answers 2xx.
  */
-export function createIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
+export function createIngest(store: Store, repos: Repositories, options: IngestOptions = {}) {
   const hooks = options.hooks ?? [];
   const lang = options.lang ?? 'zh';
-  const withCompanion = companionJudge(db, repos);
+  const withCompanion = companionJudge(store, repos);
 
-  const ingest = db.transaction((sent: Report, principal: Principal, now: Date): IngestOutcome => {
-    // Site scope first: another site's token learns nothing, not even that an id exists.
-    const siteName = siteFor(principal, sent.site);
-    const nowMs = now.getTime();
-    // Then the device: a forged report is refused whatever its id, before anything is looked up.
-    assertSpeaksFor(db, repos, principal, siteName, sent.identity.hostname, nowMs);
-    if (repos.reports.findId(sent.id) !== undefined) return { duplicate: true, reportId: sent.id };
-    const { report, stripped } = cleanDeviceText(sent);
-    const site = repos.sites.seenAt(siteName, nowMs);
-    const device = repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
-    // Judged with the other side's latest report: agent/SSH beside the BMC (companion.ts).
-    const both = withCompanion(device, report, nowMs);
-    // A role set by a person overrides the reported one for threshold levels (and ticket priority).
-    const judged = device.role && device.role !== both.identity.role
-      ? { ...both, identity: { ...both.identity, role: device.role } }
-      : both;
-    // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
-    const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang, timeZone: site.timeZone }));
-    const rowId = repos.reports.insert(report, device.id, principal.tokenId, nowMs);
-    repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
-    for (const hook of hooks) hook.afterResults(db, device, results, report, now);
-    return { duplicate: false, reportId: report.id, device, results, stripped };
-  });
-
-  // Not .immediate: it runs as a savepoint inside the group commit's BEGIN IMMEDIATE (or alone in tests).
-  return ingest as (report: Report, principal: Principal, now: Date) => IngestOutcome;
+  // A transaction of its own — a savepoint inside the group commit's outer transaction (or alone in tests).
+  return (sent: Report, principal: Principal, now: Date): Promise<IngestOutcome> =>
+    store.transaction(async (): Promise<IngestOutcome> => {
+      // Site scope first: another site's token learns nothing, not even that an id exists.
+      const siteName = siteFor(principal, sent.site);
+      const nowMs = now.getTime();
+      // Then the device: a forged report is refused whatever its id, before anything is looked up.
+      await assertSpeaksFor(store, repos, principal, siteName, sent.identity.hostname, nowMs);
+      if ((await repos.reports.findId(sent.id)) !== undefined) return { duplicate: true, reportId: sent.id };
+      const { report, stripped } = cleanDeviceText(sent);
+      const site = await repos.sites.seenAt(siteName, nowMs);
+      const device = await repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
+      // Judged with the other side's latest report: agent/SSH beside the BMC (companion.ts).
+      const both = await withCompanion(device, report, nowMs);
+      // A role set by a person overrides the reported one for threshold levels (and ticket priority).
+      const judged = device.role && device.role !== both.identity.role
+        ? { ...both, identity: { ...both.identity, role: device.role } }
+        : both;
+      // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
+      const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang, timeZone: site.timeZone }));
+      const rowId = await repos.reports.insert(report, device.id, principal.tokenId, nowMs);
+      await repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
+      for (const hook of hooks) await hook.afterResults(device, results, report, now);
+      return { duplicate: false, reportId: report.id, device, results, stripped };
+    });
 }
 
 /** Ingest through group commit: resolves once the report's batch has committed. */
-export function createBatchedIngest(db: Db, repos: Repositories, options: IngestOptions = {}) {
-  const batcher = new GroupCommit(db, createIngest(db, repos, options));
+export function createBatchedIngest(store: Store, repos: Repositories, options: IngestOptions = {}) {
+  const batcher = new GroupCommit(store, createIngest(store, repos, options));
   return (report: Report, principal: Principal, now: Date): Promise<IngestOutcome> => batcher.submit(report, principal, now);
 }
 
 /** An agent's sign of life; registers the host if it has not reported yet. */
-export function recordHeartbeat(db: Db, repos: Repositories, beat: Heartbeat, principal: Principal, now: Date): DeviceRow {
+export async function recordHeartbeat(store: Store, repos: Repositories, beat: Heartbeat, principal: Principal, now: Date): Promise<DeviceRow> {
   const siteName = siteFor(principal, beat.site);
-  assertSpeaksFor(db, repos, principal, siteName, beat.hostname, now.getTime());
-  const site = repos.sites.seenAt(siteName, now.getTime());
-  return repos.devices.heartbeat(site.id, beat.hostname, beat.agentId, now.getTime());
+  return store.transaction(async () => {
+    await assertSpeaksFor(store, repos, principal, siteName, beat.hostname, now.getTime());
+    const site = await repos.sites.seenAt(siteName, now.getTime());
+    return repos.devices.heartbeat(site.id, beat.hostname, beat.agentId, now.getTime());
+  });
 }

@@ -33,7 +33,7 @@ export class InspectionActions {
     return this.ctx.clock().getTime();
   }
 
-  upload(actor: Actor, site: string, month: string, body: unknown): InspectionUploadResult {
+  async upload(actor: Actor, site: string, month: string, body: unknown): Promise<InspectionUploadResult> {
     const now = this.allowed(actor, 'upload', site, month);
     const forms = validate(InspectionUpload, body, 'inspection upload');
     return auditedChange(
@@ -45,23 +45,23 @@ export class InspectionActions {
     );
   }
 
-  setNotes(actor: Actor, site: string, month: string, body: unknown): Inspection {
+  async setNotes(actor: Actor, site: string, month: string, body: unknown): Promise<Inspection> {
     const now = this.allowed(actor, 'notes', site, month);
     const { notes } = validate(InspectionNotes, body, 'notes');
     return auditedChange(this.ctx, actor, () => this.inspections.setNotes(site, month, notes, actor.name, now), () => ({ action: 'inspection.notes', site, subject: month }));
   }
 
-  sign(actor: Actor, site: string, month: string): Inspection {
+  async sign(actor: Actor, site: string, month: string): Promise<Inspection> {
     const now = this.allowed(actor, 'sign', site, month);
     return auditedChange(this.ctx, actor, () => this.inspections.sign(site, month, actor.name, now), (i) => ({ action: 'inspection.sign', site, subject: month, detail: `revision ${i.revision}` }));
   }
 
-  confirm(actor: Actor, site: string, month: string): Inspection {
+  async confirm(actor: Actor, site: string, month: string): Promise<Inspection> {
     const now = this.allowed(actor, 'confirm', site, month);
     return auditedChange(this.ctx, actor, () => this.inspections.confirm(site, month, actor.name, now), (i) => ({ action: 'inspection.confirm', site, subject: month, detail: `revision ${i.revision}` }));
   }
 
-  amend(actor: Actor, site: string, month: string, body: unknown): Inspection {
+  async amend(actor: Actor, site: string, month: string, body: unknown): Promise<Inspection> {
     const now = this.allowed(actor, 'amend', site, month);
     const { reason } = validate(InspectionAmend, body, 'amendment');
     return auditedChange(this.ctx, actor, () => this.inspections.amend(site, month, reason, actor.name, now), () => ({ action: 'inspection.amend', site, subject: month, detail: reason }));

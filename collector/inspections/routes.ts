@@ -65,7 +65,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       },
     },
     async (request, reply) => {
-      const outcome = actions.upload(actorOf(request), request.params.site, request.params.month, request.body);
+      const outcome = await actions.upload(actorOf(request), request.params.site, request.params.month, request.body);
       return reply.status(outcome.accepted.length > 0 ? 201 : 200).send(outcome);
     },
   );
@@ -85,7 +85,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     `${base}/confirm`,
     { config: { auth: { roles: INSPECTION_ROLES.confirm } }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
-    async (request) => shown(principalOf(request).role, actions.confirm(actorOf(request), request.params.site, request.params.month)),
+    async (request) => shown(principalOf(request).role, (await actions.confirm(actorOf(request), request.params.site, request.params.month))),
   );
 
   app.post(

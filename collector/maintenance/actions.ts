@@ -51,8 +51,9 @@ export class MaintenanceActions {
   }
 
   /** 400 listing the devices the site does not have: an approved window for them would suppress nothing. */
-  private assertDevicesExist(site: string, devices: readonly string[]): void {
-    const unknown = devices.filter((d) => !this.ctx.repos.devices.get(site, d));
+  private async assertDevicesExist(site: string, devices: readonly string[]): Promise<void> {
+    const unknown: string[] = [];
+    for (const d of devices) if (!(await this.ctx.repos.devices.get(site, d))) unknown.push(d);
     if (unknown.length) throw badRequest('unknown_devices', `no such device at site ${site}: ${unknown.join(', ')}`);
   }
 
@@ -64,11 +65,11 @@ export class MaintenanceActions {
     return site;
   }
 
-  request(actor: Actor, body: unknown): MaintenanceRequest {
+  async request(actor: Actor, body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES.request, 'filing a maintenance request');
     const input = validate(MaintenanceRequestInput, body, 'maintenance request');
     assertActorSite(actor, input.site, `file maintenance at site ${input.site}`);
-    this.assertDevicesExist(input.site, input.devices);
+    await this.assertDevicesExist(input.site, input.devices);
     return auditedChange(
       this.ctx,
       actor,
@@ -77,29 +78,29 @@ export class MaintenanceActions {
     );
   }
 
-  update(actor: Actor, id: number, body: unknown): MaintenanceRequest {
+  async update(actor: Actor, id: number, body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES.update, 'changing a maintenance request');
     const patch = validate(MaintenanceRequestPatch, body, 'maintenance request');
     const site = this.siteFor(actor, id);
-    if (patch.devices) this.assertDevicesExist(site, patch.devices);
+    if (patch.devices) await this.assertDevicesExist(site, patch.devices);
     return auditedChange(this.ctx, actor, () => this.requests.update(id, patch, this.ctx.clock()), () => ({ action: 'maintenance.update', site, subject: `#${id}` }));
   }
 
-  decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): MaintenanceRequest {
+  async decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): Promise<MaintenanceRequest> {
     // A refusal says why: the engineer reads it to file a better request.
     if (decision === 'reject' && !note?.trim()) throw badRequest('note_required', 'a rejection needs a note saying why');
     return this.step(actor, id, decision, note || null, (by, now) => this.requests.decide(id, decision, by, now, note || undefined));
   }
 
   /** The approved work begins (`actualStart`, default now). */
-  start(actor: Actor, id: number, body: unknown): MaintenanceRequest {
+  async start(actor: Actor, id: number, body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES.start, 'starting maintenance');
     const input = validate(MaintenanceStart, body ?? {}, 'maintenance start');
     return this.step(actor, id, 'start', input.note || null, (by, now) => this.requests.start(id, by, givenTime(input.actualStart, now, 'actualStart')));
   }
 
   /** The work ends: completed, or rolled back by the 应急方案 — with what was done and the outcome. */
-  finish(actor: Actor, id: number, how: 'complete' | 'rollback', body: unknown): MaintenanceRequest {
+  async finish(actor: Actor, id: number, how: 'complete' | 'rollback', body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES[how], `${how} of maintenance`);
     const input = validate(MaintenanceFinish, body, `maintenance ${how}`);
     return this.step(actor, id, how, input.outcome, (by, now) =>
@@ -112,7 +113,7 @@ export class MaintenanceActions {
    * and its audit entry `maintenance.<step>` in one transaction. Notifications of a change (one
    * awaiting approval, its decision) belong here too, after the change.
    */
-  private step(actor: Actor, id: number, step: MaintenanceStep, detail: string | null, change: (by: string, now: Date) => MaintenanceRequest): MaintenanceRequest {
+  private async step(actor: Actor, id: number, step: MaintenanceStep, detail: string | null, change: (by: string, now: Date) => MaintenanceRequest): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES[step], `${step} of a maintenance request`);
     const site = this.siteFor(actor, id);
     return auditedChange(

@@ -28,18 +28,18 @@ export class NotifyActions {
     this.repo = new NotifyRepository(ctx.db);
   }
 
-  private site(actor: Actor, site: string, what: string): void {
+  private async site(actor: Actor, site: string, what: string): Promise<void> {
     assertRole(actor, NOTIFY_ROLES, what);
     assertActorSite(actor, site, `${what} at site ${site}`);
-    if (!this.ctx.repos.sites.get(site)) throw notFound(`no site ${site}`);
+    if (!(await this.ctx.repos.sites.get(site))) throw notFound(`no site ${site}`);
   }
 
-  private change<T>(actor: Actor, site: string, action: string, detail: string, change: () => T): T {
+  private async change<T>(actor: Actor, site: string, action: string, detail: string, change: () => T): Promise<T> {
     return auditedChange(this.ctx, actor, change, () => ({ action, site, subject: 'notify', detail }));
   }
 
-  view(actor: Actor, site: string) {
-    this.site(actor, site, 'reading notification settings');
+  async view(actor: Actor, site: string) {
+    await this.site(actor, site, 'reading notification settings');
     return {
       settings: this.repo.settings(site),
       rules: this.repo.rules(site),
@@ -48,61 +48,61 @@ export class NotifyActions {
     };
   }
 
-  addRule(actor: Actor, site: string, body: unknown): NotifyRule {
-    this.site(actor, site, 'changing notification rules');
+  async addRule(actor: Actor, site: string, body: unknown): Promise<NotifyRule> {
+    await this.site(actor, site, 'changing notification rules');
     const input = validate(NotifyRuleInput, body, 'notification rule');
     return this.change(actor, site, 'notify.rule.add', JSON.stringify(input), () => this.repo.addRule(site, input, actor.name, this.ctx.clock().getTime()));
   }
 
-  deleteRule(actor: Actor, site: string, id: number): void {
-    this.site(actor, site, 'changing notification rules');
-    this.change(actor, site, 'notify.rule.delete', `#${id}`, () => {
+  async deleteRule(actor: Actor, site: string, id: number): Promise<void> {
+    await this.site(actor, site, 'changing notification rules');
+    await this.change(actor, site, 'notify.rule.delete', `#${id}`, () => {
       if (!this.repo.deleteRule(site, id)) throw notFound(`no notification rule ${id}`);
     });
   }
 
-  addRota(actor: Actor, site: string, body: unknown): RotaEntry {
-    this.site(actor, site, 'changing the rota');
+  async addRota(actor: Actor, site: string, body: unknown): Promise<RotaEntry> {
+    await this.site(actor, site, 'changing the rota');
     const input = validate(RotaEntryInput, body, 'rota entry');
     if (input.special && (!input.from || !input.until)) throw badRequest('validation', 'a special period (节假日值守) needs from and until');
     if (input.from && input.until && Date.parse(input.until) <= Date.parse(input.from)) throw badRequest('validation', 'until must be after from');
     return this.change(actor, site, 'notify.rota.add', `${input.person} ${input.role}`, () => this.repo.addRota(site, input, actor.name, this.ctx.clock().getTime()));
   }
 
-  deleteRota(actor: Actor, site: string, id: number): void {
-    this.site(actor, site, 'changing the rota');
-    this.change(actor, site, 'notify.rota.delete', `#${id}`, () => {
+  async deleteRota(actor: Actor, site: string, id: number): Promise<void> {
+    await this.site(actor, site, 'changing the rota');
+    await this.change(actor, site, 'notify.rota.delete', `#${id}`, () => {
       if (!this.repo.deleteRota(site, id)) throw notFound(`no rota entry ${id}`);
     });
   }
 
-  setEscalation(actor: Actor, site: string, body: unknown): EscalationStep[] {
-    this.site(actor, site, 'changing the escalation chain');
+  async setEscalation(actor: Actor, site: string, body: unknown): Promise<EscalationStep[]> {
+    await this.site(actor, site, 'changing the escalation chain');
     const input = validate(EscalationChain, body, 'escalation chain');
     for (let i = 1; i < input.steps.length; i++) {
       if (input.steps[i]!.afterMinutes <= input.steps[i - 1]!.afterMinutes) throw badRequest('validation', `escalation step ${i + 1} must come later than step ${i}`);
     }
-    this.change(actor, site, 'notify.escalation.set', JSON.stringify(input.steps), () => this.repo.setEscalation(site, input.steps));
+    await this.change(actor, site, 'notify.escalation.set', JSON.stringify(input.steps), () => this.repo.setEscalation(site, input.steps));
     return this.repo.escalation(site);
   }
 
-  setSettings(actor: Actor, site: string, body: unknown) {
-    this.site(actor, site, 'changing notification settings');
+  async setSettings(actor: Actor, site: string, body: unknown) {
+    await this.site(actor, site, 'changing notification settings');
     validate(NotifySettings, body, 'notification settings');
     const overrides = body as Partial<NotifySettings>;
-    this.change(actor, site, 'notify.settings.set', JSON.stringify(overrides), () => this.repo.setSettings(site, overrides, actor.name, this.ctx.clock().getTime()));
+    await this.change(actor, site, 'notify.settings.set', JSON.stringify(overrides), () => this.repo.setSettings(site, overrides, actor.name, this.ctx.clock().getTime()));
     return this.repo.settings(site);
   }
 
-  outbox(actor: Actor, site: string, state?: OutboxRow['state'], limit = 100): OutboxEntry[] {
-    this.site(actor, site, 'reading the outbox');
+  async outbox(actor: Actor, site: string, state?: OutboxRow['state'], limit = 100): Promise<OutboxEntry[]> {
+    await this.site(actor, site, 'reading the outbox');
     return this.repo.outbox(site, state, limit).map(outboxEntry);
   }
 
   /** Sends a dead letter again (after its channel or the rota was fixed). */
-  retry(actor: Actor, site: string, id: number): void {
-    this.site(actor, site, 'sending a dead letter again');
-    this.change(actor, site, 'notify.retry', `#${id}`, () => {
+  async retry(actor: Actor, site: string, id: number): Promise<void> {
+    await this.site(actor, site, 'sending a dead letter again');
+    await this.change(actor, site, 'notify.retry', `#${id}`, () => {
       if (!this.repo.revive(site, id, this.ctx.clock().getTime())) throw notFound(`no dead letter ${id}`);
     });
   }

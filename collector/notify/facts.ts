@@ -34,8 +34,8 @@ export class FactsReader {
     this.inspectionMonth = db.prepare('SELECT month FROM inspections WHERE id = ?').pluck();
   }
 
-  read(e: EventRow, base: string, now: Date): (MessageFacts & { priority?: Priority }) | undefined {
-    const siteRow = this.repos.sites.get(e.site);
+  async read(e: EventRow, base: string, now: Date): Promise<(MessageFacts & { priority?: Priority }) | undefined> {
+    const siteRow = await this.repos.sites.get(e.site);
     const customer = siteRow?.title || e.site;
     const d = e.detail;
     const common = { kind: e.kind as NotifyEvent, site: e.site, customer, zone: siteRow?.timeZone ?? DEFAULT_TIME_ZONE };

@@ -54,10 +54,10 @@ export class NotifyPlanner {
     this.facts = new FactsReader(db, repos);
   }
 
-  plan(now: Date, dashboardUrl: string, limit = 200): PlanResult {
+  async plan(now: Date, dashboardUrl: string, limit = 200): Promise<PlanResult> {
     const result: PlanResult = { events: 0, deliveries: 0, folded: 0, unrouted: 0 };
     for (const e of this.repo.unplanned(limit)) {
-      this.db.transaction(() => this.planOne(e, now, dashboardUrl, result))();
+      await this.db.transaction(() => this.planOne(e, now, dashboardUrl, result))();
       result.events++;
     }
     return result;
@@ -84,10 +84,10 @@ export class NotifyPlanner {
     return [...byLang].map(([lang, names]) => ({ name: names.join(', '), address: null, lang }));
   }
 
-  private planOne(e: EventRow, now: Date, base: string, result: PlanResult): void {
+  private async planOne(e: EventRow, now: Date, base: string, result: PlanResult): Promise<void> {
     const nowMs = now.getTime();
     this.repo.markPlanned(e.id, nowMs);
-    const facts = this.facts.read(e, base, now);
+    const facts = await this.facts.read(e, base, now);
     if (!facts) return;
     const routes = this.routes(e, facts.priority);
     if (routes.length === 0) result.unrouted++;
@@ -101,12 +101,12 @@ export class NotifyPlanner {
         const key = `${route.channel}\u0000${to.name}`;
         if (reached.has(key)) continue;
         reached.add(key);
-        this.deliver(e, facts, settings, route, to, { groupKey, priority, nowMs, base }, result);
+        await this.deliver(e, facts, settings, route, to, { groupKey, priority, nowMs, base }, result);
       }
     }
   }
 
-  private deliver(
+  private async deliver(
     e: EventRow,
     facts: MessageFacts,
     settings: NotifySettings,
@@ -114,7 +114,7 @@ export class NotifyPlanner {
     to: Recipient,
     at: { groupKey: string; priority: Priority | null; nowMs: number; base: string },
     result: PlanResult,
-  ): void {
+  ): Promise<void> {
     const message = renderMessage(to.lang, facts);
     const row = {
       eventId: e.id,
@@ -128,7 +128,7 @@ export class NotifyPlanner {
       groupKey: at.groupKey,
       message,
       createdAt: at.nowMs,
-      nextAt: releaseAt(settings, at.priority, at.nowMs, this.repos.sites.timeZoneOf(e.site)),
+      nextAt: releaseAt(settings, at.priority, at.nowMs, (await this.repos.sites.timeZoneOf(e.site))),
     };
     if (to.undeliverable) {
       this.repo.markDead(this.repo.insertDelivery(row), to.undeliverable);

@@ -93,8 +93,8 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
       const url = dashboardUrl(app);
       const planned: PlanResult = { events: 0, deliveries: 0, folded: 0, unrouted: 0 };
       for (let batch = 0; batch < PLAN_BATCHES; batch++) {
-        const p = planner.plan(now, url, PLAN_BATCH);
-        for (const k of Object.keys(planned) as (keyof PlanResult)[]) planned[k] += p[k];
+        const p = await planner.plan(now, url, PLAN_BATCH);
+        for (const k of Object.keys(planned) as (keyof PlanResult)[]) planned[k] += (await p[k]);
         if (p.events < PLAN_BATCH) break;
         await new Promise((resolve) => setImmediate(resolve));
       }

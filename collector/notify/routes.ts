@@ -26,14 +26,14 @@ export const notifyRoutes: FastifyPluginAsync = async (plain) => {
     reply.status(201).send(actions.addRule(actorOf(request), request.params.site, request.body)),
   );
   app.delete(`${base}/rules/:id`, { config, schema: { tags, summary: 'Remove a routing rule', params: SiteId } }, async (request, reply) => {
-    actions.deleteRule(actorOf(request), request.params.site, Number(request.params.id));
+    await actions.deleteRule(actorOf(request), request.params.site, Number(request.params.id));
     return reply.status(204).send();
   });
   app.post(`${base}/rota`, { config, schema: { tags, summary: 'Add a person to the rota (standing, a period, or a special period 节假日值守)', params: SiteParams, body: RotaEntryInput } }, async (request, reply) =>
     reply.status(201).send(actions.addRota(actorOf(request), request.params.site, request.body)),
   );
   app.delete(`${base}/rota/:id`, { config, schema: { tags, summary: 'Remove a rota entry', params: SiteId } }, async (request, reply) => {
-    actions.deleteRota(actorOf(request), request.params.site, Number(request.params.id));
+    await actions.deleteRota(actorOf(request), request.params.site, Number(request.params.id));
     return reply.status(204).send();
   });
   app.put(`${base}/escalation`, { config, schema: { tags, summary: 'Replace the escalation chain (steps in order, later and later)', params: SiteParams, body: EscalationChain } }, async (request) =>
@@ -43,7 +43,7 @@ export const notifyRoutes: FastifyPluginAsync = async (plain) => {
     actions.outbox(actorOf(request), request.params.site, request.query.state, request.query.limit),
   );
   app.post(`${base}/outbox/:id/retry`, { config, schema: { tags, summary: 'Send a dead letter again', params: SiteId } }, async (request, reply) => {
-    actions.retry(actorOf(request), request.params.site, Number(request.params.id));
+    await actions.retry(actorOf(request), request.params.site, Number(request.params.id));
     return reply.status(202).send({ queued: true });
   });
 };

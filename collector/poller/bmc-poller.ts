@@ -52,7 +52,7 @@ export class BmcPoller {
     }
     const reached = report.measurements.length > 0;
     report = { ...report, id: `bmc-${id}-${started.getTime().toString(36)}-${randomBytes(4).toString('hex')}`, site: t.site, source: 'bmc' };
-    if (this.app.repos.devices.get(t.site, t.hostname)?.os) {
+    if ((await this.app.repos.devices.get(t.site, t.hostname))?.os) {
       // The OS reports this server too: its version (the kernel, not the BMC firmware) and its
       // addresses (syslog senders are matched by them, not the BMC's) stay the OS's.
       const { version: _firmware, ...identity } = report.identity;
@@ -62,7 +62,7 @@ export class BmcPoller {
     const outcome = await this.app.ingest(report, principal, this.app.clock());
     if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {
       // Watched for silence at the target's interval: a BMC that answers only with gaps is not alive.
-      this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s });
+      (await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s }));
     }
     this.targets.recordPoll(id, {
       at: started.getTime(),

@@ -36,8 +36,8 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   const tags = ['bmc'];
   const auth = { auth: { roles: EDITORS } };
   const base = '/api/v1/sites/:site/bmc-targets';
-  const audit = (p: ReturnType<typeof principalOf>, site: string, action: string, id: number | string, detail?: string) =>
-    auditBy(app.db, p, { action: `bmc-target.${action}`, site, subject: `bmc-target #${id}`, ...(detail ? { detail } : {}) }, app.clock().getTime());
+  const audit = async (p: ReturnType<typeof principalOf>, site: string, action: string, id: number | string, detail?: string) =>
+    await auditBy(app.store, p, { action: `bmc-target.${action}`, site, subject: `bmc-target #${id}`, ...(detail ? { detail } : {}) }, app.clock().getTime());
 
   app.post(
     base,
@@ -54,10 +54,10 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      app.repos.sites.ensure(request.params.site, app.clock().getTime());
-      const created = app.db.transaction(() => {
+      await app.repos.sites.ensure(request.params.site, app.clock().getTime());
+      const created = app.db.transaction(async () => {
         const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
-        audit(p, request.params.site, 'create', row.id, changeDetail(request.body));
+        await audit(p, request.params.site, 'create', row.id, changeDetail(request.body));
         return row;
       })();
       poller?.queue.tick();
@@ -78,9 +78,9 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   app.patch(`${base}/:id`, { config: auth, schema: { tags, summary: 'Change a target (secrets: write-only)', params: BmcTargetParams, body: BmcTargetPatch } }, async (request) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    return app.db.transaction(() => {
+    return app.db.transaction(async () => {
       const row = targets.update(request.params.site, Number(request.params.id), request.body);
-      audit(p, request.params.site, 'update', request.params.id, changeDetail(request.body));
+      await audit(p, request.params.site, 'update', request.params.id, changeDetail(request.body));
       return row;
     })();
   });
@@ -99,9 +99,9 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      const row = app.db.transaction(() => {
+      const row = await app.db.transaction(async () => {
         const accepted = targets.acceptNew(request.params.site, Number(request.params.id), request.body.fingerprint);
-        audit(p, request.params.site, 'accept-certificate', request.params.id, request.body.fingerprint ? `fingerprint: ${request.body.fingerprint}` : 'host key: trust the next one met');
+        await audit(p, request.params.site, 'accept-certificate', request.params.id, request.body.fingerprint ? `fingerprint: ${request.body.fingerprint}` : 'host key: trust the next one met');
         return accepted;
       })();
       void poller?.pollOne(row.id).catch(() => undefined);
@@ -112,9 +112,9 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   app.delete(`${base}/:id`, { config: auth, schema: { tags, params: BmcTargetParams } }, async (request, reply) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    app.db.transaction(() => {
+    await app.db.transaction(async () => {
       targets.remove(request.params.site, Number(request.params.id));
-      audit(p, request.params.site, 'delete', request.params.id);
+      await audit(p, request.params.site, 'delete', request.params.id);
     })();
     return reply.status(204).send();
   });

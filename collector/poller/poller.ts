@@ -128,7 +128,7 @@ export class Poller {
     const outcome = await this.app.ingest(report, principal, this.app.clock());
     if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {
       // Watched for silence at the target's own interval (misses from the site's SLA profile).
-      this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.intervalS });
+      await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.intervalS });
     }
     const firstGap = report.gaps[0]?.reason;
     this.targets.recordPoll(id, {

@@ -53,10 +53,10 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      app.repos.sites.ensure(request.params.site, app.clock().getTime());
-      const created = app.db.transaction(() => {
+      await app.repos.sites.ensure(request.params.site, app.clock().getTime());
+      const created = app.db.transaction(async () => {
         const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
-        auditBy(app.db, p, { action: 'snmp-target.create', site: request.params.site, subject: `snmp-target #${row.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
+        await auditBy(app.store, p, { action: 'snmp-target.create', site: request.params.site, subject: `snmp-target #${row.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
       })();
       poller?.tick();
@@ -80,9 +80,9 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      return app.db.transaction(() => {
+      return app.db.transaction(async () => {
         const row = targets.update(request.params.site, Number(request.params.id), request.body);
-        auditBy(app.db, p, { action: 'snmp-target.update', site: request.params.site, subject: `snmp-target #${request.params.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
+        await auditBy(app.store, p, { action: 'snmp-target.update', site: request.params.site, subject: `snmp-target #${request.params.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
       })();
     },
@@ -91,9 +91,9 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
   app.delete(`${base}/:id`, { config: auth, schema: { tags, params: SnmpTargetParams } }, async (request, reply) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    app.db.transaction(() => {
+    await app.db.transaction(async () => {
       targets.remove(request.params.site, Number(request.params.id));
-      auditBy(app.db, p, { action: 'snmp-target.delete', site: request.params.site, subject: `snmp-target #${request.params.id}` }, app.clock().getTime());
+      await auditBy(app.store, p, { action: 'snmp-target.delete', site: request.params.site, subject: `snmp-target #${request.params.id}` }, app.clock().getTime());
     })();
     return reply.status(204).send();
   });

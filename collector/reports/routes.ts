@@ -62,7 +62,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
       assertViewerSite(viewer, site);
       const q: Static<typeof ReportQuery> = request.query;
       const lang: Lang = q.lang ?? 'zh';
-      const doc = loadReport(sources, kind as ReportKind, {
+      const doc = await loadReport(sources, kind as ReportKind, {
         site,
         lang,
         now: app.clock(),

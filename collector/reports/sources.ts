@@ -2,7 +2,7 @@ import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js
 import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
 import { InspectionsRepository } from '../inspections/index.js';
-import { recordDifferences, type DeviceRow, type Repositories, type SiteRow } from '../repositories/index.js';
+import { recordDifferences, type DeviceRow, type Repositories, type SiteRow, type StoredResult } from '../repositories/index.js';
 import { FirmwareRepository, recommend } from '../equipment/index.js';
 import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
@@ -71,12 +71,12 @@ function figure(rows: MetricAggregate[], metric: string): { avg: number | null; 
  * The rows of an inspection in `lang` (wording.ts): each row's expected text from the thresholds
  * its result was judged against, or — with no result — the device's thresholds today.
  */
-export function localisedRows(sources: ReportSources, site: SiteRow, rows: InspectionRow[], lang: Lang): InspectionRow[] {
+export async function localisedRows(sources: ReportSources, site: SiteRow, rows: InspectionRow[], lang: Lang): Promise<InspectionRow[]> {
   const byReport = new Map<string, Map<string, AppliedThresholds>>();
   const devices = new Map<string, DeviceRow | undefined>();
+  for (const row of rows) if (!devices.has(row.device)) devices.set(row.device, await sources.repos.devices.get(site.name, row.device));
   const current = (row: InspectionRow): AppliedThresholds | undefined => {
     const check = CHECKS.find((c) => c.id === row.check);
-    if (!devices.has(row.device)) devices.set(row.device, sources.repos.devices.get(site.name, row.device));
     const d = devices.get(row.device);
     if (!check) return undefined;
     const identity = { hostname: row.device, kind: d?.kind ?? row.deviceKind ?? 'server', addresses: [], ...(d?.role ? { role: d.role } : {}) };
@@ -92,8 +92,8 @@ export function localisedRows(sources: ReportSources, site: SiteRow, rows: Inspe
   });
 }
 
-function requireSite(sources: ReportSources, name: string): SiteRow {
-  const site = sources.repos.sites.get(name);
+async function requireSite(sources: ReportSources, name: string): Promise<SiteRow> {
+  const site = await sources.repos.sites.get(name);
   if (!site) throw notFound(`no site ${name}`);
   return site;
 }
@@ -112,27 +112,35 @@ function ticketsDuring(sources: ReportSources, site: string, period: Period, now
 }
 
 /** Builds one report of one site from the database. */
-export function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): ReportDocument {
-  const site = requireSite(sources, req.site);
+/** The latest results of each device, by device id. */
+async function latestOf(sources: ReportSources, devices: readonly DeviceRow[]): Promise<Map<number, StoredResult[]>> {
+  const out = new Map<number, StoredResult[]>();
+  for (const d of devices) out.set(d.id, await sources.repos.results.latest(d.id));
+  return out;
+}
+
+export async function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): Promise<ReportDocument> {
+  const site = await requireSite(sources, req.site);
   const zone = site.timeZone;
   const base = { site: site.name, siteTitle: site.title, timeZone: zone, lang: req.lang, now: req.now };
   const month = req.month ?? monthOfTime(req.now.getTime(), zone);
-  const devices = sources.repos.devices.listBySite(site.name);
+  const devices = await sources.repos.devices.listBySite(site.name);
 
   switch (kind) {
     case 'inspection': {
       monthPeriod(month, zone);
       const stored = sources.inspections.get(site.name, month);
-      const inspection = { ...stored, rows: localisedRows(sources, site, stored.rows, req.lang).map((r) => req.shown.row(r)) };
+      const inspection = { ...stored, rows: (await localisedRows(sources, site, stored.rows, req.lang)).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
     case 'products': {
       const baselines = sources.firmware.baselinesOf(site.name);
+      const latestResults = await latestOf(sources, devices);
       return buildProductsReport({
         ...base,
         showAddresses: req.shown.showsConfiguration,
         devices: devices.map((d) => {
-          const latest = sources.repos.results.latest(d.id);
+          const latest = latestResults.get(d.id)!;
           const state: Verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
           return { ...d, state, differences: recordDifferences(d), recommendation: recommend(d, baselines) };
         }),
@@ -182,12 +190,13 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
     }
     case 'health': {
       const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime(), zone), zone);
-      const healthDevices: HealthDevice[] = devices
-        .filter((d) => d.firstSeen < period.end)
+      const counted = devices.filter((d) => d.firstSeen < period.end);
+      const latestResults = await latestOf(sources, counted);
+      const healthDevices: HealthDevice[] = counted
         .map((d) => ({
           hostname: d.hostname,
           kind: d.kind,
-          latest: Object.fromEntries(sources.repos.results.latest(d.id).map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
+          latest: Object.fromEntries(latestResults.get(d.id)!.map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
         }));
       return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
@@ -195,14 +204,15 @@ export function loadReport(sources: ReportSources, kind: ReportKind, req: Report
       const now = req.now;
       const period = req.year ? yearPeriod(req.year, zone) : halfPeriod(req.half ?? localHalf(now.getTime(), zone), zone);
       const months = monthsOf(period, zone).filter((m) => monthPeriod(m, zone).start <= now.getTime());
+      const counted = devices.filter((d) => d.firstSeen < period.end);
+      const latestResults = await latestOf(sources, counted);
       return buildSummaryReport({
         ...base,
         period,
         scope: req.year ? 'annual' : 'half',
-        devices: devices
-          .filter((d) => d.firstSeen < period.end)
+        devices: counted
           .map((d) => {
-            const latest = sources.repos.results.latest(d.id);
+            const latest = latestResults.get(d.id)!;
             return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
           }),
         inspections: months

@@ -1,7 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import { ManualDevice, validate, type DeviceIdentity, type DeviceKind, type DeviceRecordPatch, type ThresholdSet } from '../../schemas/index.js';
 import { conflict } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { iso, parseJson } from './json.js';
 
 /** A device of the equipment record (设备档案). Times are epoch ms. */
@@ -220,87 +219,36 @@ export type ManualDeviceEntry = ManualDevice & { by?: string };
 const SELECT = 'SELECT d.*, s.name AS site, s.expected_interval_s AS site_interval_s FROM devices d JOIN sites s ON s.id = d.site_id';
 
 export class DevicesRepository {
-  private readonly upsertReport: Statement<Record<string, unknown>, { id: number }>;
-  private readonly upsertHeartbeat: Statement<Record<string, unknown>, { id: number }>;
-  private readonly byId: Statement<[number], RawDevice>;
-  private readonly byName: Statement<[string, string], RawDevice>;
-  private readonly bySite: Statement<[string], RawDevice>;
-  private readonly all: Statement<[], RawDevice>;
-  private readonly patchStmt: Statement<Record<string, unknown>>;
-  private readonly insertManual: Statement<Record<string, unknown>, { id: number }>;
-  private readonly recordStmt: Statement<Record<string, unknown>>;
-  private readonly upgradeStmt: Statement<Record<string, unknown>>;
-  private readonly siteId: Statement<[string], { id: number }>;
-  private readonly addSite: Statement<[string, number], { id: number }>;
+  private readonly upsertReport: string;
+  private readonly upsertHeartbeat: string;
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
+    const greatest = store.dialect.greatest;
     // A report refreshes the identity; fields the source did not send keep their last value.
-    this.upsertReport = db.prepare(
-      `INSERT INTO devices (site_id, hostname, kind, reported_role, vendor, model, serial, os, version, addresses,
+    this.upsertReport = `INSERT INTO devices (site_id, hostname, kind, reported_role, vendor, model, serial, os, version, addresses,
                             last_source, first_seen, last_seen, last_report_at)
        VALUES (@siteId, @hostname, @kind, @role, @vendor, @model, @serial, @os, @version, @addresses,
                @source, @now, @now, @now)
        ON CONFLICT (site_id, hostname) DO UPDATE SET
          kind = excluded.kind,
-         reported_role = coalesce(excluded.reported_role, reported_role),
-         vendor = coalesce(excluded.vendor, vendor),
-         model = coalesce(excluded.model, model),
-         serial = coalesce(excluded.serial, serial),
-         os = coalesce(excluded.os, os),
-         version = coalesce(excluded.version, version),
-         addresses = CASE WHEN excluded.addresses = '[]' THEN addresses ELSE excluded.addresses END,
+         reported_role = coalesce(excluded.reported_role, devices.reported_role),
+         vendor = coalesce(excluded.vendor, devices.vendor),
+         model = coalesce(excluded.model, devices.model),
+         serial = coalesce(excluded.serial, devices.serial),
+         os = coalesce(excluded.os, devices.os),
+         version = coalesce(excluded.version, devices.version),
+         addresses = CASE WHEN excluded.addresses = '[]' THEN devices.addresses ELSE excluded.addresses END,
          last_source = excluded.last_source,
-         last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
-         last_report_at = max(coalesce(last_report_at, 0), excluded.last_report_at)
-       RETURNING id`,
-    );
-    this.upsertHeartbeat = db.prepare(
-      `INSERT INTO devices (site_id, hostname, kind, agent_id, first_seen, last_seen, last_heartbeat_at)
+         last_seen = ${greatest('coalesce(devices.last_seen, 0)', 'excluded.last_seen')},
+         last_report_at = ${greatest('coalesce(devices.last_report_at, 0)', 'excluded.last_report_at')}
+       RETURNING id`;
+    this.upsertHeartbeat = `INSERT INTO devices (site_id, hostname, kind, agent_id, first_seen, last_seen, last_heartbeat_at)
        VALUES (@siteId, @hostname, 'server', @agentId, @now, @now, @now)
        ON CONFLICT (site_id, hostname) DO UPDATE SET
          agent_id = excluded.agent_id,
-         last_seen = max(coalesce(last_seen, 0), excluded.last_seen),
+         last_seen = ${greatest('coalesce(devices.last_seen, 0)', 'excluded.last_seen')},
          last_heartbeat_at = excluded.last_heartbeat_at
-       RETURNING id`,
-    );
-    this.byId = db.prepare(`${SELECT} WHERE d.id = ?`);
-    this.byName = db.prepare(`${SELECT} WHERE s.name = ? AND d.hostname = ?`);
-    this.bySite = db.prepare(`${SELECT} WHERE s.name = ? ORDER BY d.hostname`);
-    this.all = db.prepare(`${SELECT} ORDER BY s.name, d.hostname`);
-    this.patchStmt = db.prepare(
-      `UPDATE devices SET
-         role = CASE WHEN @setRole THEN @role ELSE role END,
-         notes = CASE WHEN @setNotes THEN @notes ELSE notes END,
-         expected_interval_s = CASE WHEN @setInterval THEN @interval ELSE expected_interval_s END,
-         thresholds = CASE WHEN @setThresholds THEN @thresholds ELSE thresholds END
-       WHERE id = @id`,
-    );
-    this.siteId = db.prepare('SELECT id FROM sites WHERE name = ?');
-    this.addSite = db.prepare('INSERT INTO sites (name, created_at) VALUES (?, ?) RETURNING id');
-    this.insertManual = db.prepare(
-      `INSERT INTO devices (site_id, hostname, kind, role, entered_vendor, entered_model, entered_serial, entered_firmware,
-                            location, warranty_until, contract_until, notes, manual, record_by, record_at, first_seen)
-       VALUES (@siteId, @hostname, @kind, @role, @vendor, @model, @serial, @firmware,
-               @location, @warrantyUntil, @contractUntil, @notes, 1, @by, @now, @now)
-       RETURNING id`,
-    );
-    this.recordStmt = db.prepare(
-      `UPDATE devices SET
-         kind = CASE WHEN @setKind THEN @kind ELSE kind END,
-         entered_vendor = CASE WHEN @setVendor THEN @vendor ELSE entered_vendor END,
-         entered_model = CASE WHEN @setModel THEN @model ELSE entered_model END,
-         entered_serial = CASE WHEN @setSerial THEN @serial ELSE entered_serial END,
-         entered_firmware = CASE WHEN @setFirmware THEN @firmware ELSE entered_firmware END,
-         location = CASE WHEN @setLocation THEN @location ELSE location END,
-         warranty_until = CASE WHEN @setWarranty THEN @warrantyUntil ELSE warranty_until END,
-         contract_until = CASE WHEN @setContract THEN @contractUntil ELSE contract_until END,
-         record_by = @by,
-         record_at = @now
-       WHERE id = @id`,
-    );
-    this.upgradeStmt = db.prepare(
-      'UPDATE devices SET upgrade_needed = @needed, upgrade_reason = @reason, upgrade_by = @by, upgrade_at = @at WHERE id = @id',
-    );
+       RETURNING id`;
   }
 
   /**
@@ -309,78 +257,104 @@ export class DevicesRepository {
    * later report for the same hostname fills the measured columns and leaves the entered ones.
    * The site is created if it has none yet. 409 when the hostname is already on record there.
    */
-  createManual(site: string, entry: ManualDeviceEntry, now = Date.now()): DeviceRow {
+  async createManual(site: string, entry: ManualDeviceEntry, now = Date.now()): Promise<DeviceRow> {
     const { by, ...fields } = entry;
     const e = validate(ManualDevice, fields, 'device');
-    if (this.byName.get(site, e.hostname)) throw conflict(`device ${e.hostname} is already on record at site ${site}`);
-    const siteId = this.siteId.get(site)?.id ?? this.addSite.get(site, now)!.id;
-    const { id } = this.insertManual.get({
-      siteId,
-      hostname: e.hostname,
-      kind: e.kind,
-      role: e.role ?? null,
-      vendor: e.vendor ?? null,
-      model: e.model ?? null,
-      serial: e.serial ?? null,
-      firmware: e.firmware ?? null,
-      location: e.location ?? null,
-      warrantyUntil: e.warrantyUntil ?? null,
-      contractUntil: e.contractUntil ?? null,
-      notes: e.notes ?? null,
-      by: by ?? null,
-      now,
-    })!;
-    return this.getById(id)!;
+    if (await this.get(site, e.hostname)) throw conflict(`device ${e.hostname} is already on record at site ${site}`);
+    const siteId =
+      (await this.store.get<{ id: number }>('SELECT id FROM sites WHERE name = ?', [site]))?.id ??
+      (await this.store.get<{ id: number }>('INSERT INTO sites (name, created_at) VALUES (?, ?) RETURNING id', [site, now]))!.id;
+    const { id } = (await this.store.get<{ id: number }>(
+      `INSERT INTO devices (site_id, hostname, kind, role, entered_vendor, entered_model, entered_serial, entered_firmware,
+                            location, warranty_until, contract_until, notes, manual, record_by, record_at, first_seen)
+       VALUES (@siteId, @hostname, @kind, @role, @vendor, @model, @serial, @firmware,
+               @location, @warrantyUntil, @contractUntil, @notes, 1, @by, @now, @now)
+       RETURNING id`,
+      {
+        siteId,
+        hostname: e.hostname,
+        kind: e.kind,
+        role: e.role ?? null,
+        vendor: e.vendor ?? null,
+        model: e.model ?? null,
+        serial: e.serial ?? null,
+        firmware: e.firmware ?? null,
+        location: e.location ?? null,
+        warrantyUntil: e.warrantyUntil ?? null,
+        contractUntil: e.contractUntil ?? null,
+        notes: e.notes ?? null,
+        by: by ?? null,
+        now,
+      },
+    ))!;
+    return (await this.getById(id))!;
   }
 
   /**
    * A person's edit of the record: entered identity, location, dates, notes, role, and the
    * settings `update` takes. Kind changes only on a device put on record by hand.
    */
-  updateRecord(id: number, patch: DeviceRecordPatch, by: string, now: number): DeviceRow | undefined {
-    const device = this.getById(id);
+  async updateRecord(id: number, patch: DeviceRecordPatch, by: string, now: number): Promise<DeviceRow | undefined> {
+    const device = await this.getById(id);
     if (!device) return undefined;
     if (patch.kind !== undefined && patch.kind !== device.kind && !device.manual) {
       throw conflict(`device ${device.hostname} reports its kind (${device.kind}); only a device put on record by hand changes kind`);
     }
     const set = (k: keyof DeviceRecordPatch) => (patch[k] !== undefined ? 1 : 0);
-    this.recordStmt.run({
-      id,
-      setKind: set('kind'),
-      kind: patch.kind ?? device.kind,
-      setVendor: set('vendor'),
-      vendor: patch.vendor ?? null,
-      setModel: set('model'),
-      model: patch.model ?? null,
-      setSerial: set('serial'),
-      serial: patch.serial ?? null,
-      setFirmware: set('firmware'),
-      firmware: patch.firmware ?? null,
-      setLocation: set('location'),
-      location: patch.location ?? null,
-      setWarranty: set('warrantyUntil'),
-      warrantyUntil: patch.warrantyUntil ?? null,
-      setContract: set('contractUntil'),
-      contractUntil: patch.contractUntil ?? null,
-      by,
-      now,
-    });
+    await this.store.run(
+      `UPDATE devices SET
+         kind = CASE WHEN @setKind = 1 THEN CAST(@kind AS TEXT) ELSE kind END,
+         entered_vendor = CASE WHEN @setVendor = 1 THEN CAST(@vendor AS TEXT) ELSE entered_vendor END,
+         entered_model = CASE WHEN @setModel = 1 THEN CAST(@model AS TEXT) ELSE entered_model END,
+         entered_serial = CASE WHEN @setSerial = 1 THEN CAST(@serial AS TEXT) ELSE entered_serial END,
+         entered_firmware = CASE WHEN @setFirmware = 1 THEN CAST(@firmware AS TEXT) ELSE entered_firmware END,
+         location = CASE WHEN @setLocation = 1 THEN CAST(@location AS TEXT) ELSE location END,
+         warranty_until = CASE WHEN @setWarranty = 1 THEN CAST(@warrantyUntil AS TEXT) ELSE warranty_until END,
+         contract_until = CASE WHEN @setContract = 1 THEN CAST(@contractUntil AS TEXT) ELSE contract_until END,
+         record_by = @by,
+         record_at = @now
+       WHERE id = @id`,
+      {
+        id,
+        setKind: set('kind'),
+        kind: patch.kind ?? device.kind,
+        setVendor: set('vendor'),
+        vendor: patch.vendor ?? null,
+        setModel: set('model'),
+        model: patch.model ?? null,
+        setSerial: set('serial'),
+        serial: patch.serial ?? null,
+        setFirmware: set('firmware'),
+        firmware: patch.firmware ?? null,
+        setLocation: set('location'),
+        location: patch.location ?? null,
+        setWarranty: set('warrantyUntil'),
+        warrantyUntil: patch.warrantyUntil ?? null,
+        setContract: set('contractUntil'),
+        contractUntil: patch.contractUntil ?? null,
+        by,
+        now,
+      },
+    );
     const { role, notes, thresholds, expectedIntervalS } = patch;
     if (role !== undefined || notes !== undefined || thresholds !== undefined || expectedIntervalS !== undefined) {
-      this.update(id, { ...(role !== undefined ? { role } : {}), ...(notes !== undefined ? { notes } : {}), ...(thresholds !== undefined ? { thresholds } : {}), ...(expectedIntervalS !== undefined ? { expectedIntervalS } : {}) });
+      await this.update(id, { ...(role !== undefined ? { role } : {}), ...(notes !== undefined ? { notes } : {}), ...(thresholds !== undefined ? { thresholds } : {}), ...(expectedIntervalS !== undefined ? { expectedIntervalS } : {}) });
     }
     return this.getById(id);
   }
 
   /** A person's upgrade verdict; `needed: null` clears it. */
-  setUpgrade(id: number, needed: boolean | null, reason: string | null, by: string, now: number): DeviceRow | undefined {
-    this.upgradeStmt.run({ id, needed: needed === null ? null : needed ? 1 : 0, reason: needed === null ? null : reason, by: needed === null ? null : by, at: needed === null ? null : now });
+  async setUpgrade(id: number, needed: boolean | null, reason: string | null, by: string, now: number): Promise<DeviceRow | undefined> {
+    await this.store.run(
+      'UPDATE devices SET upgrade_needed = @needed, upgrade_reason = @reason, upgrade_by = @by, upgrade_at = @at WHERE id = @id',
+      { id, needed: needed === null ? null : needed ? 1 : 0, reason: needed === null ? null : reason, by: needed === null ? null : by, at: needed === null ? null : now },
+    );
     return this.getById(id);
   }
 
   /** Registers or refreshes the device a report is about; returns its row. */
-  seenInReport(siteId: number, identity: DeviceIdentity, source: string, now: number): DeviceRow {
-    const { id } = this.upsertReport.get({
+  async seenInReport(siteId: number, identity: DeviceIdentity, source: string, now: number): Promise<DeviceRow> {
+    const { id } = (await this.store.get<{ id: number }>(this.upsertReport, {
       siteId,
       hostname: identity.hostname,
       kind: identity.kind,
@@ -393,46 +367,54 @@ export class DevicesRepository {
       addresses: JSON.stringify(identity.addresses ?? []),
       source,
       now,
-    })!;
-    return this.getById(id)!;
+    }))!;
+    return (await this.getById(id))!;
   }
 
   /** An agent's sign of life: the host is up even when it has nothing new to report. */
-  heartbeat(siteId: number, hostname: string, agentId: string, now: number): DeviceRow {
-    const { id } = this.upsertHeartbeat.get({ siteId, hostname, agentId, now })!;
-    return this.getById(id)!;
+  async heartbeat(siteId: number, hostname: string, agentId: string, now: number): Promise<DeviceRow> {
+    const { id } = (await this.store.get<{ id: number }>(this.upsertHeartbeat, { siteId, hostname, agentId, now }))!;
+    return (await this.getById(id))!;
   }
 
-  getById(id: number): DeviceRow | undefined {
-    const r = this.byId.get(id);
+  async getById(id: number): Promise<DeviceRow | undefined> {
+    const r = await this.store.get<RawDevice>(`${SELECT} WHERE d.id = ?`, [id]);
     return r && fromRaw(r);
   }
 
-  get(site: string, hostname: string): DeviceRow | undefined {
-    const r = this.byName.get(site, hostname);
+  async get(site: string, hostname: string): Promise<DeviceRow | undefined> {
+    const r = await this.store.get<RawDevice>(`${SELECT} WHERE s.name = ? AND d.hostname = ?`, [site, hostname]);
     return r && fromRaw(r);
   }
 
-  listBySite(site: string): DeviceRow[] {
-    return this.bySite.all(site).map(fromRaw);
+  async listBySite(site: string): Promise<DeviceRow[]> {
+    return (await this.store.all<RawDevice>(`${SELECT} WHERE s.name = ? ORDER BY d.hostname`, [site])).map(fromRaw);
   }
 
-  list(): DeviceRow[] {
-    return this.all.all().map(fromRaw);
+  async list(): Promise<DeviceRow[]> {
+    return (await this.store.all<RawDevice>(`${SELECT} ORDER BY s.name, d.hostname`)).map(fromRaw);
   }
 
-  update(id: number, patch: DevicePatch): DeviceRow | undefined {
-    this.patchStmt.run({
-      id,
-      setRole: patch.role !== undefined ? 1 : 0,
-      role: patch.role ?? null,
-      setNotes: patch.notes !== undefined ? 1 : 0,
-      notes: patch.notes ?? null,
-      setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
-      interval: patch.expectedIntervalS ?? null,
-      setThresholds: patch.thresholds !== undefined ? 1 : 0,
-      thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
-    });
+  async update(id: number, patch: DevicePatch): Promise<DeviceRow | undefined> {
+    await this.store.run(
+      `UPDATE devices SET
+         role = CASE WHEN @setRole = 1 THEN CAST(@role AS TEXT) ELSE role END,
+         notes = CASE WHEN @setNotes = 1 THEN CAST(@notes AS TEXT) ELSE notes END,
+         expected_interval_s = CASE WHEN @setInterval = 1 THEN CAST(@interval AS BIGINT) ELSE expected_interval_s END,
+         thresholds = CASE WHEN @setThresholds = 1 THEN CAST(@thresholds AS TEXT) ELSE thresholds END
+       WHERE id = @id`,
+      {
+        id,
+        setRole: patch.role !== undefined ? 1 : 0,
+        role: patch.role ?? null,
+        setNotes: patch.notes !== undefined ? 1 : 0,
+        notes: patch.notes ?? null,
+        setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
+        interval: patch.expectedIntervalS ?? null,
+        setThresholds: patch.thresholds !== undefined ? 1 : 0,
+        thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
+      },
+    );
     return this.getById(id);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { DevicesRepository } from './devices.js';
 import { ReportsRepository } from './reports.js';
 import { ResultsRepository } from './results.js';
@@ -21,12 +21,12 @@ export interface Repositories {
   results: ResultsRepository;
 }
 
-export function createRepositories(db: Db): Repositories {
+export function createRepositories(store: Store): Repositories {
   return {
-    sites: new SitesRepository(db),
-    devices: new DevicesRepository(db),
-    tokens: new TokensRepository(db),
-    reports: new ReportsRepository(db),
-    results: new ResultsRepository(db),
+    sites: new SitesRepository(store),
+    devices: new DevicesRepository(store),
+    tokens: new TokensRepository(store),
+    reports: new ReportsRepository(store),
+    results: new ResultsRepository(store),
   };
 }

@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import type { Gap, Measurement, Report } from '../../schemas/index.js';
-import type { Db } from '../storage/db.js';
+import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
 
 export interface ReportRow {
@@ -65,9 +64,12 @@ export function reportJson(r: ReportRow) {
   };
 }
 
-const MEASUREMENT_CHUNK = 16;
+/** Rows per multi-row INSERT: one statement per report for the usual 60, far below either engine's parameter limit. */
+const MEASUREMENT_CHUNK = 256;
+const MEASUREMENT_COLUMNS = 11;
 
-type MeasurementArgs = [number, number, string, string, string, number | string | null, string | null, string | null, string, number, string | null];
+const insertMeasurementsText = (n: number): string =>
+  `INSERT INTO measurements VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
 
 interface RawMeasurement {
   seq: number;
@@ -89,6 +91,8 @@ interface Extra {
   detail?: string;
   /** The value was a boolean, stored as 0/1. */
   bool?: true;
+  /** The value was text (PostgreSQL keeps every value in a TEXT column; SQLite keeps its type). */
+  text?: true;
 }
 
 export interface HourlyPoint {
@@ -104,92 +108,63 @@ export interface HourlyPoint {
 
 /** Reports and their raw measurements. */
 export class ReportsRepository {
-  private readonly byReportId: Statement<[string], { id: number }>;
-  private readonly getStmt: Statement<[string], RawReport>;
-  private readonly insertStmt: Statement<unknown[], { id: number }>;
-  private readonly insertMeasurement: Statement<MeasurementArgs>;
-  /** Multi-row INSERT of MEASUREMENT_CHUNK rows: one native call instead of 16. */
-  private readonly insertMeasurementChunk: Statement<unknown[]>;
-  private readonly measurementsStmt: Statement<[number], RawMeasurement>;
-  private readonly byDevice: Statement<[number, number, number], RawReport>;
-  private readonly oldUnpruned: Statement<[number, number], { id: number }>;
-  private readonly rollup: Statement<[number]>;
-  private readonly deleteMeasurements: Statement<[number]>;
-  private readonly markPruned: Statement<[number]>;
-  private readonly hourlyStmt: Statement<[number, number, number], Record<string, number | string>>;
+  private readonly rollupSql: string;
 
-  constructor(private readonly db: Db) {
-    this.byReportId = db.prepare('SELECT id FROM reports WHERE report_id = ?');
-    this.getStmt = db.prepare('SELECT * FROM reports WHERE report_id = ?');
-    this.insertStmt = db.prepare(
-      `INSERT INTO reports (report_id, device_id, source, window_start, window_end, received_at, token_id, producer,
-                            measurement_count, identity, gaps)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    );
-    this.insertMeasurement = db.prepare('INSERT INTO measurements VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    this.insertMeasurementChunk = db.prepare(
-      `INSERT INTO measurements VALUES ${Array.from({ length: MEASUREMENT_CHUNK }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-    );
-    this.measurementsStmt = db.prepare(
-      'SELECT seq, check_id, component, metric, value, unit, status, command, at, extra FROM measurements WHERE report_id = ? ORDER BY seq',
-    );
-    this.byDevice = db.prepare(
-      'SELECT * FROM reports WHERE device_id = ? AND window_end < ? ORDER BY window_end DESC, id DESC LIMIT ?',
-    );
-    this.oldUnpruned = db.prepare(
-      'SELECT id FROM reports WHERE received_at < ? AND measurements_pruned = 0 ORDER BY received_at LIMIT ?',
-    );
-    // Numbers only; booleans (stored 0/1, flagged in extra) are states, not series.
-    this.rollup = db.prepare(
-      `INSERT INTO measurements_hourly (device_id, check_id, component, metric, hour, min, avg, max, count)
+  constructor(private readonly store: Store) {
+    // Numbers only; booleans (stored 0/1, flagged in extra) and text are states, not series.
+    // SQLite keeps each value's type; PostgreSQL keeps values as text, told apart by extra's flags.
+    const numeric =
+      store.engine === 'sqlite'
+        ? `typeof(m.value) IN ('integer', 'real') AND (m.extra IS NULL OR json_extract(m.extra, '$.bool') IS NULL)`
+        : `m.value IS NOT NULL AND (m.extra IS NULL OR (${store.dialect.jsonText('m.extra', 'bool')} IS NULL AND ${store.dialect.jsonText('m.extra', 'text')} IS NULL))`;
+    const value = store.engine === 'sqlite' ? 'm.value' : 'CAST(m.value AS DOUBLE PRECISION)';
+    const { least, greatest } = store.dialect;
+    this.rollupSql = `INSERT INTO measurements_hourly (device_id, check_id, component, metric, hour, min, avg, max, count)
        SELECT r.device_id, m.check_id, m.component, m.metric, (m.at / 3600000) * 3600000,
-              min(m.value), avg(m.value), max(m.value), count(*)
+              min(${value}), avg(${value}), max(${value}), count(*)
        FROM measurements m JOIN reports r ON r.id = m.report_id
-       WHERE m.report_id = ? AND typeof(m.value) IN ('integer', 'real')
-         AND (m.extra IS NULL OR json_extract(m.extra, '$.bool') IS NULL)
-       GROUP BY 1, 2, 3, 4, 5
+       WHERE m.report_id = ? AND ${numeric}
+       GROUP BY r.device_id, m.check_id, m.component, m.metric, (m.at / 3600000) * 3600000
        ON CONFLICT (device_id, check_id, component, metric, hour) DO UPDATE SET
-         min = min(min, excluded.min),
-         max = max(max, excluded.max),
-         avg = (avg * count + excluded.avg * excluded.count) / (count + excluded.count),
-         count = count + excluded.count`,
-    );
-    this.deleteMeasurements = db.prepare('DELETE FROM measurements WHERE report_id = ?');
-    this.markPruned = db.prepare('UPDATE reports SET measurements_pruned = 1 WHERE id = ?');
-    this.hourlyStmt = db.prepare(
-      `SELECT check_id, component, metric, hour, min, avg, max, count FROM measurements_hourly
-       WHERE device_id = ? AND hour >= ? AND hour < ? ORDER BY check_id, component, metric, hour`,
-    );
+         min = ${least('measurements_hourly.min', 'excluded.min')},
+         max = ${greatest('measurements_hourly.max', 'excluded.max')},
+         avg = (measurements_hourly.avg * measurements_hourly.count + excluded.avg * excluded.count) / (measurements_hourly.count + excluded.count),
+         count = measurements_hourly.count + excluded.count`;
   }
 
   /** The row id of a report already stored under this id, if any. */
-  findId(reportId: string): number | undefined {
-    return this.byReportId.get(reportId)?.id;
+  async findId(reportId: string): Promise<number | undefined> {
+    return (await this.store.get<{ id: number }>('SELECT id FROM reports WHERE report_id = ?', [reportId]))?.id;
   }
 
-  get(reportId: string): ReportRow | undefined {
-    const r = this.getStmt.get(reportId);
+  async get(reportId: string): Promise<ReportRow | undefined> {
+    const r = await this.store.get<RawReport>('SELECT * FROM reports WHERE report_id = ?', [reportId]);
     return r && fromRaw(r);
   }
 
   /** Stores the report and its measurements; call inside the ingest transaction. */
-  insert(report: Report, deviceId: number, tokenId: number | null, now: number): number {
-    const { id } = this.insertStmt.get(
-      report.id,
-      deviceId,
-      report.source,
-      Date.parse(report.window.start),
-      Date.parse(report.window.end),
-      now,
-      tokenId,
-      report.producer ?? null,
-      report.measurements.length,
-      JSON.stringify(report.identity),
-      JSON.stringify(report.gaps ?? []),
-    )!;
+  async insert(report: Report, deviceId: number, tokenId: number | null, now: number): Promise<number> {
+    const { id } = (await this.store.get<{ id: number }>(
+      `INSERT INTO reports (report_id, device_id, source, window_start, window_end, received_at, token_id, producer,
+                            measurement_count, identity, gaps)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      [
+        report.id,
+        deviceId,
+        report.source,
+        Date.parse(report.window.start),
+        Date.parse(report.window.end),
+        now,
+        tokenId,
+        report.producer ?? null,
+        report.measurements.length,
+        JSON.stringify(report.identity),
+        JSON.stringify(report.gaps ?? []),
+      ],
+    ))!;
     const ms = report.measurements;
-    const full = ms.length - (ms.length % MEASUREMENT_CHUNK);
-    const chunk: unknown[] = [];
+    const textValues = this.store.engine !== 'sqlite';
+    let rows: Param[] = [];
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       let value: number | string | null;
@@ -199,36 +174,37 @@ export class ReportsRepository {
         extra = { bool: true };
       } else {
         value = m.value;
+        if (typeof value === 'string') extra = { text: true };
       }
       if (m.kind !== undefined || m.severity !== undefined || m.limits !== undefined || m.detail !== undefined) {
         extra = { ...extra, kind: m.kind, severity: m.severity, limits: m.limits, detail: m.detail };
       }
-      const row: MeasurementArgs = [
-        id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at),
+      rows.push(
+        id, i, m.check, m.component, m.metric, textValues && value !== null ? String(value) : value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at),
         extra ? JSON.stringify(extra) : null,
-      ];
-      if (i < full) {
-        chunk.push(...row);
-        if (chunk.length === MEASUREMENT_CHUNK * row.length) {
-          this.insertMeasurementChunk.run(...chunk);
-          chunk.length = 0;
-        }
-      } else {
-        this.insertMeasurement.run(...row);
+      );
+      if (rows.length === MEASUREMENT_CHUNK * MEASUREMENT_COLUMNS) {
+        await this.store.run(insertMeasurementsText(MEASUREMENT_CHUNK), rows);
+        rows = [];
       }
     }
+    if (rows.length > 0) await this.store.run(insertMeasurementsText(rows.length / MEASUREMENT_COLUMNS), rows);
     return id;
   }
 
   /** The measurements of a report as they were received (empty once pruned by retention). */
-  measurements(reportRowId: number): Measurement[] {
-    return this.measurementsStmt.all(reportRowId).map((r) => {
+  async measurements(reportRowId: number): Promise<Measurement[]> {
+    const rows = await this.store.all<RawMeasurement>(
+      'SELECT seq, check_id, component, metric, value, unit, status, command, at, extra FROM measurements WHERE report_id = ? ORDER BY seq',
+      [reportRowId],
+    );
+    return rows.map((r) => {
       const extra = r.extra ? (JSON.parse(r.extra) as Extra) : undefined;
       const m: Measurement = {
         check: r.check_id,
         component: r.component,
         metric: r.metric,
-        value: extra?.bool ? r.value === 1 : r.value,
+        value: storedValue(r.value, extra, this.store.engine !== 'sqlite'),
         command: r.command,
         at: new Date(r.at).toISOString(),
       };
@@ -243,8 +219,9 @@ export class ReportsRepository {
   }
 
   /** A device's reports, newest window first, before `beforeWindowEnd` (paging). */
-  listByDevice(deviceId: number, limit: number, beforeWindowEnd = Number.MAX_SAFE_INTEGER): ReportRow[] {
-    return this.byDevice.all(deviceId, beforeWindowEnd, limit).map(fromRaw);
+  async listByDevice(deviceId: number, limit: number, beforeWindowEnd = Number.MAX_SAFE_INTEGER): Promise<ReportRow[]> {
+    const sql = 'SELECT * FROM reports WHERE device_id = ? AND window_end < ? ORDER BY window_end DESC, id DESC LIMIT ?';
+    return (await this.store.all<RawReport>(sql, [deviceId, beforeWindowEnd, limit])).map(fromRaw);
   }
 
   /**
@@ -252,30 +229,38 @@ export class ReportsRepository {
    * min/avg/max and deleted; the report rows, their results and the rollups stay. Works in
    * batches so the ingest path never waits long for the write lock.
    */
-  pruneBefore(cutoff: number, batch = 200): { reports: number } {
+  async pruneBefore(cutoff: number, batch = 200): Promise<{ reports: number }> {
     let total = 0;
     for (;;) {
-      const done = this.pruneBatch(cutoff, batch);
+      const done = await this.pruneBatch(cutoff, batch);
       total += done;
       if (done < batch) return { reports: total };
     }
   }
 
   /** One batch of `pruneBefore` in its own transaction: how many reports it folded (< batch: none left). */
-  pruneBatch(cutoff: number, batch = 200): number {
-    return this.db.transaction(() => {
-      const ids = this.oldUnpruned.all(cutoff, batch);
+  async pruneBatch(cutoff: number, batch = 200): Promise<number> {
+    return this.store.transaction(async () => {
+      const ids = await this.store.all<{ id: number }>(
+        'SELECT id FROM reports WHERE received_at < ? AND measurements_pruned = 0 ORDER BY received_at LIMIT ?',
+        [cutoff, batch],
+      );
       for (const { id } of ids) {
-        this.rollup.run(id);
-        this.deleteMeasurements.run(id);
-        this.markPruned.run(id);
+        await this.store.run(this.rollupSql, [id]);
+        await this.store.run('DELETE FROM measurements WHERE report_id = ?', [id]);
+        await this.store.run('UPDATE reports SET measurements_pruned = 1 WHERE id = ?', [id]);
       }
       return ids.length;
-    })();
+    });
   }
 
-  hourly(deviceId: number, from: number, to: number): HourlyPoint[] {
-    return this.hourlyStmt.all(deviceId, from, to).map((r) => ({
+  async hourly(deviceId: number, from: number, to: number): Promise<HourlyPoint[]> {
+    const rows = await this.store.all<Record<string, number | string>>(
+      `SELECT check_id, component, metric, hour, min, avg, max, count FROM measurements_hourly
+       WHERE device_id = ? AND hour >= ? AND hour < ? ORDER BY check_id, component, metric, hour`,
+      [deviceId, from, to],
+    );
+    return rows.map((r) => ({
       check: String(r.check_id),
       component: String(r.component),
       metric: String(r.metric),
@@ -286,4 +271,16 @@ export class ReportsRepository {
       count: Number(r.count),
     }));
   }
+}
+
+/**
+ * A stored value as it was sent: a boolean from 0/1, text as text, a number as a number — on
+ * PostgreSQL every value comes back as text, so a value not flagged as text is a number.
+ */
+function storedValue(value: number | string | null, extra: Extra | undefined, valuesAsText: boolean): Measurement['value'] {
+  if (value === null) return null;
+  if (extra?.bool) return Number(value) === 1;
+  if (extra?.text || typeof value === 'number') return value;
+  // SQLite rows written before the text flag keep their type: a string there is text.
+  return valuesAsText ? Number(value) : value;
 }

@@ -1,6 +1,5 @@
-import type { Statement } from 'better-sqlite3';
 import { CHECK_IDS, type CheckId, type CheckResult, type Verdict } from '../../schemas/index.js';
-import type { Db } from '../storage/db.js';
+import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
 
 export interface StoredResult {
@@ -50,47 +49,46 @@ export const SIX_CHECKS = `(${CHECK_IDS.map((c) => `'${c}'`).join(', ')})`;
  */
 export const RESULTS_OF_REPORT = `${SELECT} WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at = ? AND x.report_id = ? ORDER BY x.check_id`;
 
+/** `INSERT … VALUES (…), (…)` for n results: one statement (one round trip on PostgreSQL) per report. */
+const insertText = (n: number): string =>
+  `INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+
 /** The six check results of every report. */
 export class ResultsRepository {
-  private readonly insertStmt: Statement<[number, number, string, string, number, string]>;
-  private readonly latestStmt: Statement<[number, string], RawResult>;
-  private readonly historyStmt: Statement<[number, string, number, number, number, number], RawResult>;
-  private readonly ofReport: Statement<[number, number, number], RawResult>;
+  constructor(private readonly store: Store) {}
 
-  constructor(db: Db) {
-    this.insertStmt = db.prepare('INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES (?, ?, ?, ?, ?, ?)');
-    this.latestStmt = db.prepare(`${SELECT} WHERE x.device_id = ? AND x.check_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 1`);
-    this.historyStmt = db.prepare(
-      `${SELECT} WHERE x.device_id = ? AND x.check_id = ? AND (x.at < ? OR (x.at = ? AND x.id < ?))
-       ORDER BY x.at DESC, x.id DESC LIMIT ?`,
-    );
-    this.ofReport = db.prepare(RESULTS_OF_REPORT);
-  }
-
-  insertAll(reportRowId: number, deviceId: number, at: number, results: CheckResult[]): void {
-    for (const r of results) this.insertStmt.run(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));
+  async insertAll(reportRowId: number, deviceId: number, at: number, results: CheckResult[]): Promise<void> {
+    if (results.length === 0) return;
+    const values: Param[] = [];
+    for (const r of results) values.push(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));
+    await this.store.run(insertText(results.length), values);
   }
 
   /** The latest result of each of the six checks (by report window), absent checks omitted. */
-  latest(deviceId: number): StoredResult[] {
+  async latest(deviceId: number): Promise<StoredResult[]> {
     const out: StoredResult[] = [];
     for (const check of CHECK_IDS) {
-      const r = this.latestStmt.get(deviceId, check);
+      const r = await this.store.get<RawResult>(`${SELECT} WHERE x.device_id = ? AND x.check_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 1`, [deviceId, check]);
       if (r) out.push(fromRaw(r));
     }
     return out;
   }
 
   /** One check's results, newest first; pass the last row's cursor to get the next page. */
-  history(deviceId: number, check: CheckId, limit: number, cursor?: HistoryCursor): StoredResult[] {
+  async history(deviceId: number, check: CheckId, limit: number, cursor?: HistoryCursor): Promise<StoredResult[]> {
     const at = cursor?.at ?? Number.MAX_SAFE_INTEGER;
     const id = cursor?.id ?? Number.MAX_SAFE_INTEGER;
-    return this.historyStmt.all(deviceId, check, at, at, id, limit).map(fromRaw);
+    const rows = await this.store.all<RawResult>(
+      `${SELECT} WHERE x.device_id = ? AND x.check_id = ? AND (x.at < ? OR (x.at = ? AND x.id < ?))
+       ORDER BY x.at DESC, x.id DESC LIMIT ?`,
+      [deviceId, check, at, at, id, limit],
+    );
+    return rows.map(fromRaw);
   }
 
   /** The results of one stored report (its row id, device and window end, as in StoredReport). */
-  forReport(report: { id: number; deviceId: number; windowEnd: number }): StoredResult[] {
-    return this.ofReport.all(report.deviceId, report.windowEnd, report.id).map(fromRaw);
+  async forReport(report: { id: number; deviceId: number; windowEnd: number }): Promise<StoredResult[]> {
+    return (await this.store.all<RawResult>(RESULTS_OF_REPORT, [report.deviceId, report.windowEnd, report.id])).map(fromRaw);
   }
 }
 

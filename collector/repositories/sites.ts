@@ -1,7 +1,6 @@
-import type { Statement } from 'better-sqlite3';
 import { DEFAULT_TIME_ZONE } from '../../checks/calendar.js';
 import type { ThresholdOverrides } from '../../schemas/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { iso, parseJson } from './json.js';
 
 export interface SiteRow {
@@ -64,68 +63,75 @@ export function siteJson(s: SiteRow) {
   };
 }
 
-export class SitesRepository {
-  private readonly byName: Statement<[string], RawSite>;
-  private readonly seen: Statement<[string, number, number], RawSite>;
-  private readonly all: Statement<[], RawSite>;
-  private readonly patchStmt: Statement<Record<string, unknown>>;
+const SITE_BY_NAME = 'SELECT * FROM sites WHERE name = ?';
+/** How stale a site's last_seen may get before a report writes it again. */
+const SEEN_EVERY_MS = 60_000;
 
-  constructor(private readonly db: Db) {
-    this.byName = db.prepare('SELECT * FROM sites WHERE name = ?');
-    this.seen = db.prepare(
-      `INSERT INTO sites (name, created_at, last_seen) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET last_seen = max(coalesce(last_seen, 0), excluded.last_seen)
-       RETURNING *`,
-    );
-    this.all = db.prepare('SELECT * FROM sites ORDER BY name');
-    this.patchStmt = db.prepare(
-      `UPDATE sites SET
-         title = CASE WHEN @setTitle THEN @title ELSE title END,
-         notes = CASE WHEN @setNotes THEN @notes ELSE notes END,
-         thresholds = CASE WHEN @setThresholds THEN @thresholds ELSE thresholds END,
-         expected_interval_s = CASE WHEN @setInterval THEN @interval ELSE expected_interval_s END,
-         time_zone = coalesce(@timeZone, time_zone)
-       WHERE name = @name`,
-    );
+export class SitesRepository {
+  private readonly seenSql: string;
+
+  constructor(private readonly store: Store) {
+    this.seenSql = `INSERT INTO sites (name, created_at, last_seen) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET last_seen = ${store.dialect.greatest('coalesce(sites.last_seen, 0)', 'excluded.last_seen')}
+       RETURNING *`;
   }
 
-  get(name: string): SiteRow | undefined {
-    const r = this.byName.get(name);
+  async get(name: string): Promise<SiteRow | undefined> {
+    const r = await this.store.get<RawSite>(SITE_BY_NAME, [name]);
     return r && fromRaw(r);
   }
 
   /** The site's time zone, in which every time a person reads is printed; the default for a site not yet on record. */
-  timeZoneOf(name: string): string {
-    return this.byName.get(name)?.time_zone ?? DEFAULT_TIME_ZONE;
+  async timeZoneOf(name: string): Promise<string> {
+    return (await this.store.get<RawSite>(SITE_BY_NAME, [name]))?.time_zone ?? DEFAULT_TIME_ZONE;
   }
 
-  /** Registers the site on first sight and records that it was heard from. */
-  seenAt(name: string, now: number): SiteRow {
-    return fromRaw(this.seen.get(name, now, now)!);
+  /**
+   * Registers the site on first sight and records that it was heard from. last_seen is written at
+   * most once a minute: every report of a site would otherwise update one row, which on
+   * PostgreSQL holds that row's lock to the end of each batch and queues every other batch behind it.
+   */
+  async seenAt(name: string, now: number): Promise<SiteRow> {
+    const known = await this.store.get<RawSite>(SITE_BY_NAME, [name]);
+    if (known && known.last_seen !== null && known.last_seen <= now && now - known.last_seen < SEEN_EVERY_MS) return fromRaw(known);
+    return fromRaw((await this.store.get<RawSite>(this.seenSql, [name, now, now]))!);
   }
 
   /** Creates the site if it does not exist (e.g. from the API), without touching last_seen. */
-  ensure(name: string, now: number): SiteRow {
-    return this.get(name) ?? fromRaw(this.db.prepare('INSERT INTO sites (name, created_at) VALUES (?, ?) RETURNING *').get(name, now) as RawSite);
+  async ensure(name: string, now: number): Promise<SiteRow> {
+    const existing = await this.get(name);
+    if (existing) return existing;
+    const created = await this.store.get<RawSite>('INSERT INTO sites (name, created_at) VALUES (?, ?) ON CONFLICT (name) DO NOTHING RETURNING *', [name, now]);
+    // Another collector created it between the two statements: read theirs.
+    return created ? fromRaw(created) : (await this.get(name))!;
   }
 
-  list(): SiteRow[] {
-    return this.all.all().map(fromRaw);
+  async list(): Promise<SiteRow[]> {
+    return (await this.store.all<RawSite>('SELECT * FROM sites ORDER BY name')).map(fromRaw);
   }
 
-  update(name: string, patch: SitePatch): SiteRow | undefined {
-    this.patchStmt.run({
-      name,
-      setTitle: patch.title !== undefined ? 1 : 0,
-      title: patch.title ?? null,
-      setNotes: patch.notes !== undefined ? 1 : 0,
-      notes: patch.notes ?? null,
-      setThresholds: patch.thresholds !== undefined ? 1 : 0,
-      thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
-      setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
-      interval: patch.expectedIntervalS ?? null,
-      timeZone: patch.timeZone ?? null,
-    });
+  async update(name: string, patch: SitePatch): Promise<SiteRow | undefined> {
+    await this.store.run(
+      `UPDATE sites SET
+         title = CASE WHEN @setTitle = 1 THEN CAST(@title AS TEXT) ELSE title END,
+         notes = CASE WHEN @setNotes = 1 THEN CAST(@notes AS TEXT) ELSE notes END,
+         thresholds = CASE WHEN @setThresholds = 1 THEN CAST(@thresholds AS TEXT) ELSE thresholds END,
+         expected_interval_s = CASE WHEN @setInterval = 1 THEN CAST(@interval AS BIGINT) ELSE expected_interval_s END,
+         time_zone = coalesce(CAST(@timeZone AS TEXT), time_zone)
+       WHERE name = @name`,
+      {
+        name,
+        setTitle: patch.title !== undefined ? 1 : 0,
+        title: patch.title ?? null,
+        setNotes: patch.notes !== undefined ? 1 : 0,
+        notes: patch.notes ?? null,
+        setThresholds: patch.thresholds !== undefined ? 1 : 0,
+        thresholds: patch.thresholds && Object.keys(patch.thresholds).length > 0 ? JSON.stringify(patch.thresholds) : null,
+        setInterval: patch.expectedIntervalS !== undefined ? 1 : 0,
+        interval: patch.expectedIntervalS ?? null,
+        timeZone: patch.timeZone ?? null,
+      },
+    );
     return this.get(name);
   }
 }

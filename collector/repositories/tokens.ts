@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { iso } from './json.js';
 
 export const TOKEN_ROLES = ['agent', 'engineer', 'customer', 'admin'] as const;
@@ -56,76 +55,62 @@ export const newToken = (): string => `xj_${randomBytes(32).toString('base64url'
 const TOUCH_EVERY_MS = 60_000;
 
 export class TokensRepository {
-  private readonly insert: Statement<[string, string, string | null, string | null, number | null, string, number], RawToken>;
-  private readonly byIdStmt: Statement<[number], RawToken>;
-  private readonly bindStmt: Statement<[string, number, number]>;
-  private readonly bindFirstStmt: Statement<[string, number, number]>;
-  private readonly boundToStmt: Statement<[string, string], RawToken>;
-  private readonly byHash: Statement<[string], RawToken>;
-  private readonly all: Statement<[], RawToken>;
-  private readonly revokeStmt: Statement<[number, number]>;
-  private readonly touchStmt: Statement<[number, number]>;
   private readonly touched = new Map<number, number>();
 
-  constructor(db: Db) {
-    this.insert = db.prepare('INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *');
-    this.byIdStmt = db.prepare('SELECT * FROM tokens WHERE id = ?');
-    this.bindStmt = db.prepare('UPDATE tokens SET device = ?, bound_at = ? WHERE id = ? AND revoked_at IS NULL');
-    // Trust on first use: only while unbound, so two first reports racing cannot both win.
-    this.bindFirstStmt = db.prepare('UPDATE tokens SET device = ?, bound_at = ? WHERE id = ? AND device IS NULL AND revoked_at IS NULL');
-    this.boundToStmt = db.prepare("SELECT * FROM tokens WHERE site = ? AND device = ? AND role = 'agent' AND revoked_at IS NULL ORDER BY id");
-    this.byHash = db.prepare('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL');
-    this.all = db.prepare('SELECT * FROM tokens ORDER BY id');
-    this.revokeStmt = db.prepare('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
-    this.touchStmt = db.prepare('UPDATE tokens SET last_used_at = ? WHERE id = ?');
-  }
+  constructor(private readonly store: Store) {}
 
   /** Creates a token; the returned secret is shown once and is not recoverable afterwards. */
-  create(input: { name: string; role: TokenRole; site: string | null; device?: string | null }, now = Date.now()): { token: string; row: TokenRow } {
+  async create(input: { name: string; role: TokenRole; site: string | null; device?: string | null }, now = Date.now()): Promise<{ token: string; row: TokenRow }> {
     const token = newToken();
     const device = input.device ?? null;
-    const row = fromRaw(this.insert.get(input.name, input.role, input.site, device, device === null ? null : now, hashToken(token), now)!);
-    return { token, row };
+    const raw = await this.store.get<RawToken>(
+      'INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [input.name, input.role, input.site, device, device === null ? null : now, hashToken(token), now],
+    );
+    return { token, row: fromRaw(raw!) };
   }
 
   /** The live (not revoked) token with this secret. */
-  verify(token: string, now = Date.now()): TokenRow | undefined {
-    const raw = this.byHash.get(hashToken(token));
+  async verify(token: string, now = Date.now()): Promise<TokenRow | undefined> {
+    const raw = await this.store.get<RawToken>('SELECT * FROM tokens WHERE hash = ? AND revoked_at IS NULL', [hashToken(token)]);
     if (!raw) return undefined;
     const last = this.touched.get(raw.id) ?? 0;
     if (now - last >= TOUCH_EVERY_MS) {
       this.touched.set(raw.id, now);
-      this.touchStmt.run(now, raw.id);
+      await this.store.run('UPDATE tokens SET last_used_at = ? WHERE id = ?', [now, raw.id]);
     }
     return fromRaw(raw);
   }
 
-  get(id: number): TokenRow | undefined {
-    const raw = this.byIdStmt.get(id);
+  async get(id: number): Promise<TokenRow | undefined> {
+    const raw = await this.store.get<RawToken>('SELECT * FROM tokens WHERE id = ?', [id]);
     return raw && fromRaw(raw);
   }
 
   /** An admin's (re)binding of a live token to a device; false when no live token has this id. */
-  bind(id: number, hostname: string, now = Date.now()): boolean {
-    return this.bindStmt.run(hostname, now, id).changes > 0;
+  async bind(id: number, hostname: string, now = Date.now()): Promise<boolean> {
+    return (await this.store.run('UPDATE tokens SET device = ?, bound_at = ? WHERE id = ? AND revoked_at IS NULL', [hostname, now, id])).changes > 0;
   }
 
   /** Binds an unbound live token to its first device; false when it was bound meanwhile. */
-  bindOnFirstUse(id: number, hostname: string, now = Date.now()): boolean {
-    return this.bindFirstStmt.run(hostname, now, id).changes > 0;
+  async bindOnFirstUse(id: number, hostname: string, now = Date.now()): Promise<boolean> {
+    // Trust on first use: only while unbound, so two first reports racing cannot both win.
+    const sql = 'UPDATE tokens SET device = ?, bound_at = ? WHERE id = ? AND device IS NULL AND revoked_at IS NULL';
+    return (await this.store.run(sql, [hostname, now, id])).changes > 0;
   }
 
   /** The live agent tokens bound to this device. */
-  boundTo(site: string, hostname: string): TokenRow[] {
-    return this.boundToStmt.all(site, hostname).map(fromRaw);
+  async boundTo(site: string, hostname: string): Promise<TokenRow[]> {
+    const sql = "SELECT * FROM tokens WHERE site = ? AND device = ? AND role = 'agent' AND revoked_at IS NULL ORDER BY id";
+    return (await this.store.all<RawToken>(sql, [site, hostname])).map(fromRaw);
   }
 
-  list(): TokenRow[] {
-    return this.all.all().map(fromRaw);
+  async list(): Promise<TokenRow[]> {
+    return (await this.store.all<RawToken>('SELECT * FROM tokens ORDER BY id')).map(fromRaw);
   }
 
   /** True when a live token was revoked. */
-  revoke(id: number, now = Date.now()): boolean {
-    return this.revokeStmt.run(now, id).changes > 0;
+  async revoke(id: number, now = Date.now()): Promise<boolean> {
+    return (await this.store.run('UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL', [now, id])).changes > 0;
   }
 }

@@ -60,7 +60,7 @@ export function scheduleRetention(deps: RetentionDeps, options: RetentionOptions
     let total = 0;
     try {
       for (;;) {
-        const done = deps.reports.pruneBatch(cutoff, batch);
+        const done = await deps.reports.pruneBatch(cutoff, batch);
         total += done;
         pruned.inc(undefined, done);
         if (done < batch || stopped) break;

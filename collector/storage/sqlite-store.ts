@@ -136,3 +136,13 @@ export class SqliteStore implements Store {
     });
   }
 }
+
+/**
+ * The better-sqlite3 handle under a SQLite store, for code not yet moved to the Store (issue 13):
+ * on SQLite, its statements run on the same connection, inside the store's open transaction.
+ * On PostgreSQL there is none, and such code says so instead of pretending.
+ */
+export function sqliteHandle(store: Store, what: string): Database.Database {
+  if (store instanceof SqliteStore) return store.db;
+  throw new Error(`${what} is not yet available on ${store.engine}: it still needs the embedded SQLite database`);
+}

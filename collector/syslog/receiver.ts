@@ -188,22 +188,22 @@ export class SyslogReceiver {
     this.sockets.add(socket);
     const framer = new TcpFramer();
     const address = normalise(socket.remoteAddress ?? '');
-    socket.on('data', (chunk) => {
-      for (const line of framer.push(chunk)) this.onText(line, address, transport);
+    socket.on('data', async (chunk) => {
+      for (const line of framer.push(chunk)) await this.onText(line, address, transport);
     });
-    socket.on('end', () => {
-      for (const line of framer.end()) this.onText(line, address, transport);
+    socket.on('end', async () => {
+      for (const line of framer.end()) await this.onText(line, address, transport);
     });
     socket.on('error', () => undefined);
     socket.on('close', () => this.sockets.delete(socket));
   }
 
   /** One message from one sender. */
-  onText(text: string, rawAddress: string, transport: 'udp' | 'tcp' | 'tls'): void {
+  async onText(text: string, rawAddress: string, transport: 'udp' | 'tcp' | 'tls'): Promise<void> {
     this.m.received.inc({ transport });
     const address = normalise(rawAddress);
     if (!this.rate.allow(address, Date.now())) return this.refuse(address, 'rate_exceeded');
-    const chosen = this.networks.choose(address, this.claims(address));
+    const chosen = this.networks.choose(address, (await this.claims(address)));
     if ('refused' in chosen) return this.refuse(address, chosen.refused);
     const dest = chosen.dest;
     const msg = parseSyslog(text.trim(), this.app.clock());
@@ -244,9 +244,9 @@ export class SyslogReceiver {
   }
 
   /** Sender address → the sites' claims on it, SNMP targets first (refreshed every 10 s). */
-  private claims(address: string): Claim<Destination>[] {
+  private async claims(address: string): Promise<Claim<Destination>[]> {
     const now = Date.now();
-    if (now - this.addressesAt > ADDRESS_TTL_MS) this.reloadAddresses(now);
+    if (now - this.addressesAt > ADDRESS_TTL_MS) await this.reloadAddresses(now);
     const found = this.addresses.get(address);
     // One site's claim is settled; no claim or claims of several sites may have changed since the
     // last load (a target removed, a device added): those reload, at most once per NEGATIVE_TTL_MS.
@@ -257,11 +257,11 @@ export class SyslogReceiver {
     if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return found ?? [];
     if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
     this.misses.set(address, now);
-    this.reloadAddresses(now);
+    await this.reloadAddresses(now);
     return this.addresses.get(address) ?? [];
   }
 
-  private reloadAddresses(now: number): void {
+  private async reloadAddresses(now: number): Promise<void> {
     // Every site's claim is kept: the same private address at two customers is ambiguous, not
     // "the first registered wins". Within a site, a registered target comes before a device
     // whose report listed the address.
@@ -272,7 +272,7 @@ export class SyslogReceiver {
       else list.push(c);
       map.set(address, list);
     };
-    for (const d of this.app.repos.devices.list()) {
+    for (const d of (await this.app.repos.devices.list())) {
       for (const a of d.addresses) {
         claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
@@ -280,7 +280,7 @@ export class SyslogReceiver {
     for (const t of this.app.snmpTargets.all()) {
       const r = t.raw;
       const hostname = r.name ?? r.hostname ?? r.host;
-      const known = this.app.repos.devices.get(r.site, hostname);
+      const known = await this.app.repos.devices.get(r.site, hostname);
       claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;

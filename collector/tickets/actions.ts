@@ -55,7 +55,7 @@ export class TicketActions {
    * The one place every change to a ticket goes through: the change and its audit entry in one
    * transaction. (A notification of the change is one line here.)
    */
-  private change<T>(actor: Actor, site: string, id: number, action: string, make: () => T, detail: (result: T) => string | null): T {
+  private async change<T>(actor: Actor, site: string, id: number, action: string, make: () => T, detail: (result: T) => string | null): Promise<T> {
     return auditedChange(this.ctx, actor, make, (r) => ({ action: `ticket.${action}`, site, subject: `#${id}`, detail: detail(r) }));
   }
 
@@ -63,18 +63,18 @@ export class TicketActions {
    * A person a ticket may be given to: an engineer or admin, not disabled, who has access to the
    * site (an engineer without sites sees every site). 400 otherwise, naming the person.
    */
-  private assertPersonOfSite(name: string, site: string, what: string): void {
-    if (!isSiteEngineer(new UsersRepository(this.ctx.db).get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
+  private async assertPersonOfSite(name: string, site: string, what: string): Promise<void> {
+    if (!isSiteEngineer(await new UsersRepository(this.ctx.store).get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
   }
 
-  private assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): void {
-    if (people.assignee) this.assertPersonOfSite(people.assignee, site, 'assignee');
-    if (people.backup) this.assertPersonOfSite(people.backup, site, 'backup engineer');
+  private async assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): Promise<void> {
+    if (people.assignee) await this.assertPersonOfSite(people.assignee, site, 'assignee');
+    if (people.backup) await this.assertPersonOfSite(people.backup, site, 'backup engineer');
     if (people.assignee && people.assignee === people.backup) throw badRequest('same_person', 'the backup engineer must be another person than the assignee');
   }
 
   /** The ticket's site, after checking the actor may act there (404 for no such ticket). */
-  private siteFor(actor: Actor, id: number): string {
+  private async siteFor(actor: Actor, id: number): Promise<string> {
     const site = this.tickets.siteOf(id);
     // Another site's ticket answers as a missing one: a 403 would say that it exists, and where.
     if (!actorSees(actor, site)) throw notFound(`no ticket ${id}`);
@@ -82,31 +82,31 @@ export class TicketActions {
   }
 
   /** A fault reported by hand. `created: false`: the device already had this ticket open. */
-  open(actor: Actor, body: TicketCreate): { ticket: Ticket; created: boolean } {
+  async open(actor: Actor, body: TicketCreate): Promise<{ ticket: Ticket; created: boolean }> {
     assertRole(actor, TICKET_ROLES.open, 'reporting a fault');
     const input = validate(TicketCreate, body, 'ticket');
     assertActorSite(actor, input.site, `report a fault at site ${input.site}`);
-    const site = this.ctx.repos.sites.get(input.site);
+    const site = await this.ctx.repos.sites.get(input.site);
     if (!site) throw notFound(`no site ${input.site}`);
     const subject = input.subject ?? 'manual';
     // A device named but not on record is entered by hand now; no device at all is a service request.
-    const known = input.device === undefined ? undefined : this.ctx.repos.devices.get(input.site, input.device);
+    const known = input.device === undefined ? undefined : (await this.ctx.repos.devices.get(input.site, input.device));
     if (input.device === undefined && subject !== 'manual') throw badRequest('device_required', `a ticket about ${subject} needs a device`);
     const existing = known && subject !== 'manual' ? this.tickets.active(known.id, subject) : undefined;
     if (existing) return { ticket: this.tickets.get(existing.id, this.ctx.clock()), created: false };
     // A customer reports; who works on it is the service company's choice.
     if (input.assignee || input.backup) assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
-    this.assertPeople(input.site, input);
+    await this.assertPeople(input.site, input);
     const sla = this.tickets.sla(input.site);
     const now = this.ctx.clock();
     const kind = known?.kind ?? input.deviceKind ?? 'server';
     // A service request without a device is a non-fault request: P4 (SPEC) unless given.
     const priority = input.priority ?? (input.device === undefined ? 'P4' : priorityFor({ subject, kind, role: known?.role ?? null }, sla.priorityRules));
-    const { id, created } = auditedChange(
+    const { id, created } = await auditedChange(
       this.ctx,
       actor,
-      () => {
-        const device = known ?? (input.device !== undefined ? this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind, by: actor.name }, now.getTime()) : undefined);
+      async () => {
+        const device = known ?? (input.device !== undefined ? (await this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind, by: actor.name }, now.getTime())) : undefined);
         const ticketId = this.tickets.open({
           siteId: site.id,
           deviceId: device?.id ?? null,
@@ -135,56 +135,56 @@ export class TicketActions {
   }
 
   /** Assignee and backup engineer: users with access to the ticket's site (400 otherwise). Audited. */
-  assign(actor: Actor, id: number, body: unknown): Ticket {
+  async assign(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
     const input = validate(TicketAssignInput, body, 'assignment');
-    const site = this.siteFor(actor, id);
-    this.assertPeople(site, input);
+    const site = await this.siteFor(actor, id);
+    await this.assertPeople(site, input);
     const now = this.ctx.clock();
-    this.change(actor, site, id, 'assign', () => this.tickets.assign(id, input, actor, now.getTime()), (note) => note);
+    await this.change(actor, site, id, 'assign', () => this.tickets.assign(id, input, actor, now.getTime()), (note) => note);
     return this.tickets.get(id, now);
   }
 
   /** A new priority with a required reason, kept in the ticket's events and the audit log. */
-  reclassify(actor: Actor, id: number, body: unknown): Ticket {
+  async reclassify(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.reclassify, 'reclassifying a ticket');
     const input = validate(TicketReclassifyInput, body, 'reclassification');
     if (input.reason.trim() === '') throw badRequest('reason_required', 'reclassifying a ticket needs a reason');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
-    this.change(actor, site, id, 'reclassify', () => this.tickets.reclassify(id, input.priority, input.reason.trim(), actor, now.getTime()), (note) => note);
+    await this.change(actor, site, id, 'reclassify', () => this.tickets.reclassify(id, input.priority, input.reason.trim(), actor, now.getTime()), (note) => note);
     return this.tickets.get(id, now);
   }
 
   /** 启动应急预案: owner (a user of the site) and deadline; after an on-site visit (409 otherwise). */
-  startEmergencyPlan(actor: Actor, id: number, body: unknown): Ticket {
+  async startEmergencyPlan(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.emergencyPlan, 'starting the emergency plan');
     const input = validate(EmergencyPlanInput, body, 'emergency plan');
-    const site = this.siteFor(actor, id);
-    this.assertPersonOfSite(input.owner, site, 'emergency plan owner');
+    const site = await this.siteFor(actor, id);
+    await this.assertPersonOfSite(input.owner, site, 'emergency plan owner');
     const now = this.ctx.clock();
-    this.change(actor, site, id, 'emergency-plan', () => this.tickets.startEmergencyPlan(id, input, actor, now.getTime()), () => `owner ${input.owner}, due ${input.due}`);
+    await this.change(actor, site, id, 'emergency-plan', () => this.tickets.startEmergencyPlan(id, input, actor, now.getTime()), () => `owner ${input.owner}, due ${input.due}`);
     return this.tickets.get(id, now);
   }
 
   /** A spare part is needed: the part-replacement clock runs from arrival on site. */
-  partNeeded(actor: Actor, id: number, body: unknown): Ticket {
+  async partNeeded(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.partNeeded, 'declaring a part needed');
     const input = validate(PartNeededInput, body ?? {}, 'part needed');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     const note = [input.part, input.note].filter(Boolean).join(': ') || null;
-    this.change(actor, site, id, 'part-needed', () => this.tickets.partNeeded(id, note, actor, now.getTime()), () => note);
+    await this.change(actor, site, id, 'part-needed', () => this.tickets.partNeeded(id, note, actor, now.getTime()), () => note);
     return this.tickets.get(id, now);
   }
 
   /** What became of a replaced part (returned to the customer, kept, destroyed, other), who received it and when. */
-  setPartDisposition(actor: Actor, id: number, partId: number, body: unknown): Ticket {
+  async setPartDisposition(actor: Actor, id: number, partId: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.part, 'a part disposition');
     const input = validate(PartDispositionInput, body, 'part disposition');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
-    this.change(
+    await this.change(
       actor,
       site,
       id,
@@ -196,31 +196,31 @@ export class TicketActions {
   }
 
   /** A lifecycle step (respond, on-site, resolve, confirm, close); 409 from the wrong status. */
-  step(actor: Actor, id: number, step: StepName, note?: string): Ticket {
+  async step(actor: Actor, id: number, step: StepName, note?: string): Promise<Ticket> {
     assertRole(actor, STEPS[step].roles, step);
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
-    this.change(actor, site, id, step, () => this.tickets.step(id, step, actor, now.getTime(), note || undefined), () => note || null);
+    await this.change(actor, site, id, step, () => this.tickets.step(id, step, actor, now.getTime(), note || undefined), () => note || null);
     return this.tickets.get(id, now);
   }
 
   /** 现场服务报告: while on site or resolved (409 otherwise). */
-  addServiceReport(actor: Actor, id: number, body: unknown): Ticket {
+  async addServiceReport(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.serviceReport, 'a service report');
     const input = validate(ServiceReportInput, body, 'service report');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
-    this.change(actor, site, id, 'service-report', () => this.tickets.addServiceReport(id, input, actor, now.getTime()), () => input.result);
+    await this.change(actor, site, id, 'service-report', () => this.tickets.addServiceReport(id, input, actor, now.getTime()), () => input.result);
     return this.tickets.get(id, now);
   }
 
   /** A spare part replaced: part, old and new serial. */
-  addPart(actor: Actor, id: number, body: unknown): Ticket {
+  async addPart(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.part, 'a replaced part');
     const input = validate(PartReplacementInput, body, 'part');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
-    this.change(actor, site, id, 'part', () => this.tickets.addPart(id, input, actor, now.getTime()), () => `${input.part}: ${input.oldSerial} → ${input.newSerial}${input.disposition ? ` (${input.disposition})` : ''}`);
+    await this.change(actor, site, id, 'part', () => this.tickets.addPart(id, input, actor, now.getTime()), () => `${input.part}: ${input.oldSerial} → ${input.newSerial}${input.disposition ? ` (${input.disposition})` : ''}`);
     return this.tickets.get(id, now);
   }
 
@@ -229,13 +229,13 @@ export class TicketActions {
    * the overrides before and after, so a changed priority rule or time limit can be traced.
    * Applies to tickets opened from now on: each ticket keeps the limits it was opened with.
    */
-  setSla(actor: Actor, site: string, body: unknown): { profile: SlaProfile; overrides: SlaProfileInput } {
+  async setSla(actor: Actor, site: string, body: unknown): Promise<{ profile: SlaProfile; overrides: SlaProfileInput }> {
     assertRole(actor, TICKET_ROLES.sla, 'changing the SLA profile');
     assertActorSite(actor, site, `change the SLA of site ${site}`);
-    if (!this.ctx.repos.sites.get(site)) throw notFound(`no site ${site}`);
+    if (!(await this.ctx.repos.sites.get(site))) throw notFound(`no site ${site}`);
     const input = validate(SlaProfileInput, body, 'SLA profile');
     const before = this.tickets.slaOverrides(site);
-    const profile = auditedChange(
+    const profile = await auditedChange(
       this.ctx,
       actor,
       () => this.tickets.setSla(site, input, actor, this.ctx.clock().getTime()),
@@ -245,22 +245,22 @@ export class TicketActions {
   }
 
   /** A device's expected report interval and missed reports before it is down. */
-  setSilence(actor: Actor, site: string, hostname: string, body: unknown): { site: string; hostname: string; expectedIntervalSeconds: number | null; missedReports: number | null } {
+  async setSilence(actor: Actor, site: string, hostname: string, body: unknown): Promise<{ site: string; hostname: string; expectedIntervalSeconds: number | null; missedReports: number | null }> {
     assertRole(actor, TICKET_ROLES.silence, 'changing silence settings');
     assertActorSite(actor, site, `change devices of site ${site}`);
     const input = validate(DeviceSilenceInput, body, 'silence settings');
-    const device = this.ctx.repos.devices.get(site, hostname);
+    const device = await this.ctx.repos.devices.get(site, hostname);
     if (!device) throw notFound(`no device ${hostname} at site ${site}`);
-    auditedChange(
+    await auditedChange(
       this.ctx,
       actor,
-      () => {
-        if (input.expectedIntervalSeconds !== undefined) this.ctx.repos.devices.update(device.id, { expectedIntervalS: input.expectedIntervalSeconds });
+      async () => {
+        if (input.expectedIntervalSeconds !== undefined) (await this.ctx.repos.devices.update(device.id, { expectedIntervalS: input.expectedIntervalSeconds }));
         if (input.missedReports !== undefined) this.tickets.setMissedReports(device.id, input.missedReports);
       },
       () => ({ action: 'device.silence', site, subject: hostname, detail: JSON.stringify(input) }),
     );
-    const updated = this.ctx.repos.devices.get(site, hostname)!;
+    const updated = (await this.ctx.repos.devices.get(site, hostname))!;
     return {
       site,
       hostname,

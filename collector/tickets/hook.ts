@@ -36,7 +36,7 @@ export class TicketsIngestHook implements IngestHooks {
     this.newest = db.prepare('SELECT max(at) AS at FROM results WHERE device_id = ? AND check_id = ?').pluck();
   }
 
-  afterResults(_tx: Db, device: DeviceRow, results: CheckResult[], report: Report, now: Date): void {
+  afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): void {
     const nowMs = now.getTime();
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };

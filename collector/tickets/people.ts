@@ -1,4 +1,4 @@
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { UsersRepository, type UserRow } from '../users/index.js';
 
 /**
@@ -14,6 +14,6 @@ export function isSiteEngineer(user: UserRow | undefined, site: string): user is
 }
 
 /** The names of the people a ticket of this site may be given to, for the dashboard's choices. */
-export function siteEngineers(db: Db, site: string): string[] {
-  return new UsersRepository(db).list().filter((u) => isSiteEngineer(u, site)).map((u) => u.name);
+export async function siteEngineers(store: Store, site: string): Promise<string[]> {
+  return (await new UsersRepository(store).list()).filter((u) => isSiteEngineer(u, site)).map((u) => u.name);
 }

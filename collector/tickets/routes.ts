@@ -95,7 +95,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       },
     },
     async (request, reply) => {
-      const { ticket, created } = actions.open(actorOf(request), request.body);
+      const { ticket, created } = await actions.open(actorOf(request), request.body);
       // A customer may report a fault; an existing ticket's symptom is often a device's reason: redacted.
       return reply.status(created ? 201 : 200).send(app.redactorFor(principalOf(request).role).ticket(ticket));
     },
@@ -118,7 +118,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
           body: TicketStepInput,
         },
       },
-      async (request) => app.redactorFor(principalOf(request).role).ticket(actions.step(actorOf(request), Number(request.params.id), step, request.body?.note)),
+      async (request) => app.redactorFor(principalOf(request).role).ticket((await actions.step(actorOf(request), Number(request.params.id), step, request.body?.note))),
     );
   }
 
@@ -134,7 +134,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: TicketAssignInput,
       },
     },
-    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.assign(actorOf(request), Number(request.params.id), request.body)),
+    async (request) => app.redactorFor(principalOf(request).role).ticket((await actions.assign(actorOf(request), Number(request.params.id), request.body))),
   );
 
   app.post(
@@ -149,7 +149,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: TicketReclassifyInput,
       },
     },
-    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.reclassify(actorOf(request), Number(request.params.id), request.body)),
+    async (request) => app.redactorFor(principalOf(request).role).ticket((await actions.reclassify(actorOf(request), Number(request.params.id), request.body))),
   );
 
   app.post(
@@ -164,7 +164,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: EmergencyPlanInput,
       },
     },
-    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.startEmergencyPlan(actorOf(request), Number(request.params.id), request.body)),
+    async (request) => app.redactorFor(principalOf(request).role).ticket((await actions.startEmergencyPlan(actorOf(request), Number(request.params.id), request.body))),
   );
 
   app.post(
@@ -180,7 +180,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: PartNeededInput,
       },
     },
-    async (request) => app.redactorFor(principalOf(request).role).ticket(actions.partNeeded(actorOf(request), Number(request.params.id), request.body)),
+    async (request) => app.redactorFor(principalOf(request).role).ticket((await actions.partNeeded(actorOf(request), Number(request.params.id), request.body))),
   );
 
   app.put(
@@ -234,7 +234,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     async (request) => {
       assertSite(principalOf(request), request.params.site);
       // Sites register from their first report; an SLA of any other name does not exist.
-      if (!app.repos.sites.get(request.params.site)) throw notFound(`no site ${request.params.site}`);
+      if (!(await app.repos.sites.get(request.params.site))) throw notFound(`no site ${request.params.site}`);
       return { profile: tickets.sla(request.params.site), overrides: tickets.slaOverrides(request.params.site) };
     },
   );

@@ -40,24 +40,24 @@ export function assertActorSite(actor: Actor, site: string, what: string): void 
   if (!actorSees(actor, site)) throw forbidden(`${actor.name} may not ${what}`);
 }
 
-/** What every action module is given: the database, the repositories and the app's clock. */
-export type ActionContext = Pick<FastifyInstance, 'db' | 'repos' | 'clock'>;
+/** What every action module is given: the storage, the repositories and the app's clock. */
+export type ActionContext = Pick<FastifyInstance, 'db' | 'store' | 'repos' | 'clock'>;
 
 /**
  * Runs `change` and writes its audit entry in one transaction: a change is never stored without
  * its entry, nor an entry without its change.
  */
-export function auditedChange<T>(
+export async function auditedChange<T>(
   ctx: ActionContext,
   actor: Actor,
-  change: () => T,
+  change: () => T | Promise<T>,
   entry: (result: T) => { action: string; site: string; subject?: string | null; detail?: string | null } | null,
-): T {
-  const log = new AuditLog(ctx.db);
-  return ctx.db.transaction(() => {
-    const result = change();
+): Promise<T> {
+  const log = new AuditLog(ctx.store);
+  return ctx.store.transaction(async () => {
+    const result = await change();
     const e = entry(result);
-    if (e) log.record({ at: ctx.clock().getTime(), actor: actor.name, role: actor.role, ...e });
+    if (e) await log.record({ at: ctx.clock().getTime(), actor: actor.name, role: actor.role, ...e });
     return result;
-  })();
+  });
 }

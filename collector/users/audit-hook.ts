@@ -38,7 +38,7 @@ function subjectOf(request: FastifyRequest, answer: Record<string, unknown>): st
  * request (4xx) never reaches it, and a 2xx is never sent for an action that was not logged.
  */
 export function registerAudit(app: FastifyInstance): void {
-  const log = new AuditLog(app.db);
+  const log = new AuditLog(app.store);
   app.addHook('preSerialization', async (request, reply, payload) => {
     const configured = request.routeOptions.config?.audit;
     const p = request.principal;
@@ -48,7 +48,7 @@ export function registerAudit(app: FastifyInstance): void {
     const answer = (payload && typeof payload === 'object' ? payload : {}) as Record<string, unknown>;
     const body = (request.body && typeof request.body === 'object' ? request.body : {}) as Record<string, unknown>;
     const params = (request.params ?? {}) as Record<string, unknown>;
-    log.record({
+    await log.record({
       at: app.clock().getTime(),
       actor: p.name,
       role: p.role,

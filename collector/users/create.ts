@@ -1,3 +1,4 @@
+import { sqliteStore } from '../storage/sqlite-store.js';
 import { randomBytes } from 'node:crypto';
 import { XunjianError } from '../../schemas/index.js';
 import { auditCli } from '../identity/index.js';
@@ -16,15 +17,16 @@ export async function createUser(dbPath: string, flags: { name: string; role: Us
   if (password.length < MIN_PASSWORD_LENGTH) throw new XunjianError('USAGE', `the password must have at least ${MIN_PASSWORD_LENGTH} characters`);
   const db = openDatabase(dbPath);
   try {
-    const users = new UsersRepository(db);
-    if (users.get(flags.name)) throw new XunjianError('USAGE', `user ${flags.name} already exists`);
+    const store = sqliteStore(db);
+    const users = new UsersRepository(store);
+    if (await users.get(flags.name)) throw new XunjianError('USAGE', `user ${flags.name} already exists`);
     const passwordHash = await hashPassword(password);
-    db.transaction(() => {
-      users.create({ name: flags.name, role: flags.role, passwordHash, sites: flags.sites });
+    await store.transaction(async () => {
+      await users.create({ name: flags.name, role: flags.role, passwordHash, sites: flags.sites });
       const detail = `${flags.role}${flags.sites.length ? `, sites ${flags.sites.join(', ')}` : ''}`;
       // One entry per site the user may see, so each site's audit page shows who was given access.
-      for (const site of flags.sites.length ? flags.sites : [null]) auditCli(db, { action: 'user.create', site, subject: `user ${flags.name}`, detail });
-    })();
+      for (const site of flags.sites.length ? flags.sites : [null]) await auditCli(store, { action: 'user.create', site, subject: `user ${flags.name}`, detail });
+    });
   } finally {
     db.close();
   }

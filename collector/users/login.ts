@@ -17,7 +17,7 @@ export const tooManyAttempts = (seconds: number) =>
 export async function authenticate(users: UsersRepository, throttle: LoginThrottle, request: FastifyRequest, name: string, password: string): Promise<UserRow> {
   const wait = await throttle.retryAfter(request);
   if (wait > 0) throw tooManyAttempts(wait);
-  const found = users.credentials(name);
+  const found = await users.credentials(name);
   const ok = await verifyPassword(password, found?.hash ?? DUMMY_HASH);
   if (!found || !ok) {
     await throttle.failed(request);

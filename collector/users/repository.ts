@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import { conflict } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 
 export const USER_ROLES = ['admin', 'engineer', 'customer'] as const;
 export type UserRole = (typeof USER_ROLES)[number];
@@ -46,119 +45,119 @@ const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class UsersRepository {
   private readonly s: {
-    insert: Statement<[string, string, string, number], { id: number }>;
-    addSite: Statement<[number, string]>;
-    byName: Statement<[string], RawUser>;
-    byId: Statement<[number], RawUser>;
-    sitesOf: Statement<[number], { site: string }>;
-    all: Statement<[], RawUser>;
-    setPassword: Statement<[string, number]>;
-    newSession: Statement<[string, number, string, number, number]>;
-    session: Statement<[string, number], { user_id: number; csrf: string; expires_at: number }>;
-    endSession: Statement<[string]>;
-    purge: Statement<[number]>;
+    insert: string;
+    addSite: string;
+    byName: string;
+    byId: string;
+    sitesOf: string;
+    all: string;
+    setPassword: string;
+    newSession: string;
+    session: string;
+    endSession: string;
+    purge: string;
   };
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
     this.s = {
-      insert: db.prepare('INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id'),
-      addSite: db.prepare('INSERT OR IGNORE INTO user_sites (user_id, site) VALUES (?, ?)'),
-      byName: db.prepare('SELECT * FROM users WHERE name = ?'),
-      byId: db.prepare('SELECT * FROM users WHERE id = ?'),
-      sitesOf: db.prepare('SELECT site FROM user_sites WHERE user_id = ? ORDER BY site'),
-      all: db.prepare('SELECT * FROM users ORDER BY name'),
-      setPassword: db.prepare('UPDATE users SET password_hash = ? WHERE id = ?'),
-      newSession: db.prepare('INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
-      session: db.prepare('SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?'),
-      endSession: db.prepare('DELETE FROM sessions WHERE id_hash = ?'),
-      purge: db.prepare('DELETE FROM sessions WHERE expires_at <= ?'),
+      insert: 'INSERT INTO users (name, role, password_hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+      addSite: 'INSERT INTO user_sites (user_id, site) VALUES (?, ?) ON CONFLICT DO NOTHING',
+      byName: 'SELECT * FROM users WHERE name = ?',
+      byId: 'SELECT * FROM users WHERE id = ?',
+      sitesOf: 'SELECT site FROM user_sites WHERE user_id = ? ORDER BY site',
+      all: 'SELECT * FROM users ORDER BY name',
+      setPassword: 'UPDATE users SET password_hash = ? WHERE id = ?',
+      newSession: 'INSERT INTO sessions (id_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)',
+      session: 'SELECT user_id, csrf, expires_at FROM sessions WHERE id_hash = ? AND expires_at > ?',
+      endSession: 'DELETE FROM sessions WHERE id_hash = ?',
+      purge: 'DELETE FROM sessions WHERE expires_at <= ?',
     };
   }
 
-  private row(r: RawUser): UserRow {
-    return { id: r.id, name: r.name, role: r.role, sites: this.s.sitesOf.all(r.id).map((x) => x.site), createdAt: r.created_at, disabledAt: r.disabled_at };
+  private async row(r: RawUser): Promise<UserRow> {
+    return { id: r.id, name: r.name, role: r.role, sites: (await this.store.all<{ site: string }>(this.s.sitesOf, [r.id])).map((x) => x.site), createdAt: r.created_at, disabledAt: r.disabled_at };
   }
 
   /** Creates a user; the password must already be hashed (password.ts). */
-  create(input: { name: string; role: UserRole; passwordHash: string; sites: string[] }, now = Date.now()): UserRow {
-    return this.db.transaction(() => {
-      if (this.s.byName.get(input.name)) throw conflict(`user ${input.name} already exists`);
-      const { id } = this.s.insert.get(input.name, input.role, input.passwordHash, now)!;
-      for (const site of input.sites) this.s.addSite.run(id, site);
-      return this.row(this.s.byId.get(id)!);
-    })();
+  async create(input: { name: string; role: UserRole; passwordHash: string; sites: string[] }, now = Date.now()): Promise<UserRow> {
+    return this.store.transaction(async () => {
+      if (await this.store.get<RawUser>(this.s.byName, [input.name])) throw conflict(`user ${input.name} already exists`);
+      const { id } = (await this.store.get<{ id: number }>(this.s.insert, [input.name, input.role, input.passwordHash, now]))!;
+      for (const site of input.sites) await this.store.run(this.s.addSite, [id, site]);
+      return this.row((await this.store.get<RawUser>(this.s.byId, [id]))!);
+    });
   }
 
-  get(name: string): UserRow | undefined {
-    const r = this.s.byName.get(name);
-    return r && this.row(r);
+  async get(name: string): Promise<UserRow | undefined> {
+    const r = await this.store.get<RawUser>(this.s.byName, [name]);
+    return r && (await this.row(r));
   }
 
   /** The stored hash of a live (not disabled) user, for log-in. */
-  credentials(name: string): { user: UserRow; hash: string } | undefined {
-    const r = this.s.byName.get(name);
-    return r && r.disabled_at === null ? { user: this.row(r), hash: r.password_hash } : undefined;
+  async credentials(name: string): Promise<{ user: UserRow; hash: string } | undefined> {
+    const r = await this.store.get<RawUser>(this.s.byName, [name]);
+    return r && r.disabled_at === null ? { user: await this.row(r), hash: r.password_hash } : undefined;
   }
 
-  list(): UserRow[] {
-    return this.s.all.all().map((r) => this.row(r));
+  async list(): Promise<UserRow[]> {
+    return Promise.all((await this.store.all<RawUser>(this.s.all)).map((r) => this.row(r)));
   }
 
-  setPassword(id: number, passwordHash: string): void {
-    this.s.setPassword.run(passwordHash, id);
+  async setPassword(id: number, passwordHash: string): Promise<void> {
+    await this.store.run(this.s.setPassword, [passwordHash, id]);
   }
 
   /** Opens a session; returns the cookie value (shown once) and its CSRF token. */
-  openSession(userId: number, ttlMs: number, now = Date.now()): { cookie: string; csrf: string } {
+  async openSession(userId: number, ttlMs: number, now = Date.now()): Promise<{ cookie: string; csrf: string }> {
     const cookie = randomBytes(32).toString('base64url');
     const csrf = randomBytes(24).toString('base64url');
-    this.s.purge.run(now);
-    this.s.newSession.run(sha256(cookie), userId, csrf, now, now + ttlMs);
+    await this.store.run(this.s.purge, [now]);
+    await this.store.run(this.s.newSession, [sha256(cookie), userId, csrf, now, now + ttlMs]);
     return { cookie, csrf };
   }
 
-  session(cookie: string, now = Date.now()): SessionRow | undefined {
-    const s = this.s.session.get(sha256(cookie), now);
+  async session(cookie: string, now = Date.now()): Promise<SessionRow | undefined> {
+    const s = await this.store.get<{ user_id: number; csrf: string; expires_at: number }>(this.s.session, [sha256(cookie), now]);
     if (!s) return undefined;
-    const u = this.s.byId.get(s.user_id);
+    const u = await this.store.get<RawUser>(this.s.byId, [s.user_id]);
     if (!u || u.disabled_at !== null) return undefined;
-    return { user: this.row(u), csrf: s.csrf, expiresAt: s.expires_at };
+    return { user: await this.row(u), csrf: s.csrf, expiresAt: s.expires_at };
   }
 
-  closeSession(cookie: string): void {
-    this.s.endSession.run(sha256(cookie));
+  async closeSession(cookie: string): Promise<void> {
+    await this.store.run(this.s.endSession, [sha256(cookie)]);
   }
 }
 
 /** Who did what and when: sign-offs, confirmations, ticket steps, log-ins. Append-only. */
 export class AuditLog {
-  private readonly insert: Statement<[number, string, string, string, string | null, string | null, string | null]>;
-  private readonly bySite: Statement<[string, number], AuditEntry>;
-  private readonly recentStmt: Statement<[number], AuditEntry>;
-  private readonly pageStmt: Statement<[string, number, number], AuditEntry>;
+  private readonly insert: string;
+  private readonly bySite: string;
+  private readonly recentStmt: string;
+  private readonly pageStmt: string;
 
-  constructor(db: Db) {
-    this.insert = db.prepare('INSERT INTO audit_log (at, actor, role, action, site, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)');
-    this.bySite = db.prepare('SELECT * FROM audit_log WHERE site = ? ORDER BY at DESC, id DESC LIMIT ?');
-    this.recentStmt = db.prepare('SELECT * FROM audit_log ORDER BY at DESC, id DESC LIMIT ?');
+  constructor(private readonly store: Store) {
+    this.insert = 'INSERT INTO audit_log (at, actor, role, action, site, subject, detail) VALUES (?, ?, ?, ?, ?, ?, ?)';
+    this.bySite = 'SELECT * FROM audit_log WHERE site = ? ORDER BY at DESC, id DESC LIMIT ?';
+    this.recentStmt = 'SELECT * FROM audit_log ORDER BY at DESC, id DESC LIMIT ?';
     // Pages follow the id (the order of writing), which a clock set back cannot reorder.
-    this.pageStmt = db.prepare('SELECT * FROM audit_log WHERE site = ? AND id < ? ORDER BY id DESC LIMIT ?');
+    this.pageStmt = 'SELECT * FROM audit_log WHERE site = ? AND id < ? ORDER BY id DESC LIMIT ?';
   }
 
-  record(e: { at: number; actor: string; role: string; action: string; site?: string | null; subject?: string | null; detail?: string | null }): void {
-    this.insert.run(e.at, e.actor, e.role, e.action, e.site ?? null, e.subject ?? null, e.detail ?? null);
+  async record(e: { at: number; actor: string; role: string; action: string; site?: string | null; subject?: string | null; detail?: string | null }): Promise<void> {
+    await this.store.run(this.insert, [e.at, e.actor, e.role, e.action, e.site ?? null, e.subject ?? null, e.detail ?? null]);
   }
 
-  forSite(site: string, limit = 200): AuditEntry[] {
-    return this.bySite.all(site, limit);
+  async forSite(site: string, limit = 200): Promise<AuditEntry[]> {
+    return await this.store.all<AuditEntry>(this.bySite, [site, limit]);
   }
 
   /** Newest first; `before` is the id of the last entry of the previous page. */
-  page(site: string, limit: number, before = Number.MAX_SAFE_INTEGER): AuditEntry[] {
-    return this.pageStmt.all(site, before, limit);
+  async page(site: string, limit: number, before = Number.MAX_SAFE_INTEGER): Promise<AuditEntry[]> {
+    return await this.store.all<AuditEntry>(this.pageStmt, [site, before, limit]);
   }
 
-  recent(limit = 200): AuditEntry[] {
-    return this.recentStmt.all(limit);
+  async recent(limit = 200): Promise<AuditEntry[]> {
+    return await this.store.all<AuditEntry>(this.recentStmt, [limit]);
   }
 }

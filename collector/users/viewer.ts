@@ -57,7 +57,7 @@ export function registerViewer(app: FastifyInstance, users: UsersRepository, log
     }
     const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) return;
-    const s = users.session(cookie);
+    const s = await users.session(cookie);
     if (!s) return;
     const u = s.user;
     const sites = u.role === 'admin' || (u.role === 'engineer' && u.sites.length === 0) ? null : u.sites;

@@ -28,8 +28,8 @@ export function authRoutes(users: UsersRepository, audit: AuditLog, throttle: Lo
       const { name, password, next } = request.body;
       try {
         const user = await authenticate(users, throttle, request, name, password);
-        const { cookie, csrf } = users.openSession(user.id, SESSION_TTL_MS);
-        audit.record({ at: app.clock().getTime(), actor: user.name, role: user.role, action: 'login', detail: request.ip });
+        const { cookie, csrf } = await users.openSession(user.id, SESSION_TTL_MS);
+        await audit.record({ at: app.clock().getTime(), actor: user.name, role: user.role, action: 'login', detail: request.ip });
         reply.setCookie(SESSION_COOKIE, cookie, sessionCookieOptions(SESSION_TTL_MS / 1000));
         if (form) return reply.redirect(safeNext(next), 303);
         return { name: user.name, role: user.role, sites: user.sites, csrf: reply.generateCsrf({ userInfo: csrf }) };
@@ -45,7 +45,7 @@ export function authRoutes(users: UsersRepository, audit: AuditLog, throttle: Lo
 
     app.post('/logout', async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie) users.closeSession(cookie);
+      if (cookie) await users.closeSession(cookie);
       reply.setCookie(SESSION_COOKIE, '', sessionCookieOptions(0));
       return reply.redirect('/login', 303);
     });

@@ -17,8 +17,8 @@ import { pageRoutes } from './pages/routes.js';
  * @fastify/helmet and @fastify/static.
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
-  const users = new UsersRepository(app.db);
-  const audit = new AuditLog(app.db);
+  const users = new UsersRepository(app.store);
+  const audit = new AuditLog(app.store);
 
   await app.register(cookie);
   await app.register(csrfProtection, {

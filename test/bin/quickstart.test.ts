@@ -33,7 +33,7 @@ async function runOnce(syslogPorts: number[], extra: Partial<CollectorConfig> = 
   try {
     const { report, results } = await inspected;
     const tokens = new TokensRepository(started.collector.db).list();
-    const devices = started.collector.app.repos.devices.listBySite('local');
+    const devices = await started.collector.app.repos.devices.listBySite('local');
     const login = started.firstAdmin
       ? await started.collector.app.inject({ method: 'POST', url: '/login', payload: { name: started.firstAdmin.name, password: started.firstAdmin.password } })
       : undefined;

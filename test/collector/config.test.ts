@@ -87,7 +87,7 @@ describe('collector configuration', () => {
         serializers: { req: (req: { headers: unknown; method: string; url: string }) => ({ method: req.method, url: req.url, headers: req.headers }) },
       },
     });
-    const secret = app.repos.tokens.create({ name: 'agent', role: 'agent', site: 'acme' }).token;
+    const secret = (await app.repos.tokens.create({ name: 'agent', role: 'agent', site: 'acme' })).token;
     const res = await app.inject({ method: 'POST', url: '/api/v1/reports', headers: { authorization: `Bearer ${secret}` }, payload: realisticReport() });
     expect(res.statusCode).toBe(201);
     app.log.info({ token: secret, snmp: { community: 'public-secret' } }, 'explicit');

@@ -191,8 +191,8 @@ describe('report ingest', () => {
   it('a revoked token is refused from then on', async () => {
     const token = c.token('agent', 'acme', 'soon-revoked');
     expect((await post(realisticReport({ hostname: 'db-revoked' }), token)).status).toBe(201);
-    const row = c.app.repos.tokens.list().find((t) => t.name === 'soon-revoked')!;
-    c.app.repos.tokens.revoke(row.id);
+    const row = (await c.app.repos.tokens.list()).find((t) => t.name === 'soon-revoked')!;
+    await c.app.repos.tokens.revoke(row.id);
     const res = await post(realisticReport({ hostname: 'db-revoked' }), token);
     expect(res.status).toBe(401);
   });

@@ -58,8 +58,8 @@ describe('retention on a schedule', () => {
     expect(await c.retention.nextRun()).toBe(3);
     for (const id of ['rpt-old-0', 'rpt-old-1', 'rpt-old-2']) expect(await pruned(id)).toBe(true);
     expect((await json('/api/v1/reports/rpt-old-0/measurements')).measurements).toEqual([]);
-    const device = c.app.repos.devices.get('acme', 'db01')!;
-    const cpu = c.app.repos.reports.hourly(device.id, T0.getTime() - 3_600_000, T0.getTime() + 3_600_000).find((p) => p.component === 'CPU' && p.metric === 'cpu.avg');
+    const device = (await c.app.repos.devices.get('acme', 'db01'))!;
+    const cpu = (await c.app.repos.reports.hourly(device.id, T0.getTime() - 3_600_000, T0.getTime() + 3_600_000)).find((p) => p.component === 'CPU' && p.metric === 'cpu.avg');
     expect(cpu).toMatchObject({ min: 10, avg: 30, max: 50, count: 3 });
     const metrics = await (await c.request('GET', '/metrics')).text();
     expect(metrics).toMatch(/^xunjian_retention_reports_pruned_total 3$/m);

@@ -45,20 +45,20 @@ describe('storage', () => {
   it("finds a report's results through the device's index, among reports of the same window", () => {
     const db = openDatabase(join(dir, 'of-report.db'));
     const repos = createRepositories(db);
-    const site = repos.sites.seenAt('acme', 0);
+    const site = await repos.sites.seenAt('acme', 0);
     const at = new Date(Date.UTC(2026, 10, 1, 10));
     const reports = ['rpt-agent-1', 'rpt-ssh-1'].map((id) => realisticReport({ id, at }));
     const rows = reports.map((r, i) => {
-      const device = repos.devices.seenInReport(site.id, r.identity, r.source, 0);
-      const rowId = repos.reports.insert(r, device.id, null, at.getTime());
+      const device = await repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const rowId = await repos.reports.insert(r, device.id, null, at.getTime());
       const results = evaluateReport(r).map((x) => (i === 0 ? x : { ...x, reason: 'from the second report' }));
-      repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), results);
-      return repos.reports.get(r.id)!;
+      await repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), results);
+      return (await repos.reports.get(r.id))!;
     });
-    const first = repos.results.forReport(rows[0]!);
+    const first = await repos.results.forReport(rows[0]!);
     expect(first.map((r) => r.check)).toEqual([...CHECK_IDS]);
     expect(first.every((r) => r.reportId === 'rpt-agent-1' && r.result.reason !== 'from the second report')).toBe(true);
-    expect(repos.results.forReport(rows[1]!).every((r) => r.result.reason === 'from the second report')).toBe(true);
+    expect((await repos.results.forReport(rows[1]!)).every((r) => r.result.reason === 'from the second report')).toBe(true);
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${RESULTS_OF_REPORT}`).all(1, 2, 3) as { detail: string }[];
     const onResults = plan.map((p) => p.detail).filter((d) => /\bx\b/.test(d));
     expect(onResults).toEqual([expect.stringMatching(/^SEARCH x USING INDEX results_device_check_at \(device_id=\? AND check_id=\? AND at=\?\)/)]);
@@ -85,29 +85,29 @@ describe('storage', () => {
   it('folds raw measurements older than the retention into hourly min/avg/max and keeps results', () => {
     const db = openDatabase(join(dir, 'retention.db'));
     const repos = createRepositories(db);
-    const site = repos.sites.seenAt('acme', 0);
+    const site = await repos.sites.seenAt('acme', 0);
     const old = Date.UTC(2026, 0, 1, 10);
     const reports = [10, 30, 50].map((cpu, i) => realisticReport({ id: `rpt-old-${i}`, at: new Date(old + i * 600_000), cpuAvg: cpu }));
     const fresh = realisticReport({ id: 'rpt-fresh-1', at: new Date(old + 86_400_000 * 100) });
     for (const [i, r] of [...reports, fresh].entries()) {
-      const device = repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const device = await repos.devices.seenInReport(site.id, r.identity, r.source, 0);
       const received = i < 3 ? old + i * 600_000 : old + 86_400_000 * 100;
-      const rowId = repos.reports.insert(r, device.id, null, received);
-      repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), []);
+      const rowId = await repos.reports.insert(r, device.id, null, received);
+      await repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), []);
     }
-    const device = repos.devices.get('acme', 'db01')!;
-    expect(repos.reports.pruneBefore(old + 86_400_000, 2)).toEqual({ reports: 3 });
-    const oldRow = repos.reports.get('rpt-old-1')!;
+    const device = (await repos.devices.get('acme', 'db01'))!;
+    expect((await repos.reports.pruneBefore(old + 86_400_000, 2))).toEqual({ reports: 3 });
+    const oldRow = (await repos.reports.get('rpt-old-1'))!;
     expect(oldRow.measurementsPruned).toBe(true);
-    expect(repos.reports.measurements(oldRow.id)).toEqual([]);
-    expect(repos.reports.measurements(repos.reports.get('rpt-fresh-1')!.id)).toHaveLength(60);
-    const hourly = repos.reports.hourly(device.id, old - 3_600_000, old + 3_600_000);
+    expect((await repos.reports.measurements(oldRow.id))).toEqual([]);
+    expect((await repos.reports.measurements(repos.reports.get('rpt-fresh-1')!.id))).toHaveLength(60);
+    const hourly = await repos.reports.hourly(device.id, old - 3_600_000, old + 3_600_000);
     const cpu = hourly.find((p) => p.component === 'CPU' && p.metric === 'cpu.avg')!;
     expect(cpu).toEqual({ check: 'SXKR-001', component: 'CPU', metric: 'cpu.avg', hour: new Date(old).toISOString(), min: 10, avg: 30, max: 50, count: 3 });
     // States are not series: no rollup of module.state text values.
     expect(hourly.some((p) => p.metric === 'module.state')).toBe(false);
     // Idempotent: a second run finds nothing more to do.
-    expect(repos.reports.pruneBefore(old + 86_400_000)).toEqual({ reports: 0 });
+    expect((await repos.reports.pruneBefore(old + 86_400_000))).toEqual({ reports: 0 });
     expect(integrityCheck(db)).toBe('ok');
     db.close();
   });
@@ -115,13 +115,13 @@ describe('storage', () => {
   it('stores tokens only as hashes', () => {
     const db = openDatabase(join(dir, 'tokens.db'));
     const repos = createRepositories(db);
-    const { token, row } = repos.tokens.create({ name: 'agent-db01', role: 'agent', site: 'acme' });
+    const { token, row } = await repos.tokens.create({ name: 'agent-db01', role: 'agent', site: 'acme' });
     expect(token).toMatch(/^xj_[A-Za-z0-9_-]{43}$/);
     const stored = db.prepare('SELECT * FROM tokens WHERE id = ?').get(row.id) as Record<string, unknown>;
     expect(JSON.stringify(stored)).not.toContain(token);
-    expect(repos.tokens.verify(token)?.id).toBe(row.id);
-    expect(repos.tokens.verify(`${token}x`)).toBeUndefined();
-    expect(() => repos.tokens.create({ name: 'x', role: 'engineer', site: null })).toThrow(/CHECK constraint/);
+    expect((await repos.tokens.verify(token))?.id).toBe(row.id);
+    expect((await repos.tokens.verify(`${token}x`))).toBeUndefined();
+    expect(() => (await repos.tokens.create({ name: 'x', role: 'engineer', site: null }))).toThrow(/CHECK constraint/);
     db.close();
   });
 });

@@ -25,7 +25,7 @@ export class ChannelActions {
   readonly channels: ChannelsRepository;
   readonly directory: ChannelDirectory;
 
-  constructor(private readonly app: Pick<FastifyInstance, 'db' | 'config' | 'clock'>) {
+  constructor(private readonly app: Pick<FastifyInstance, 'db' | 'store' | 'config' | 'clock'>) {
     const box = channelBox(app.config);
     this.channels = new ChannelsRepository(app.db, box);
     this.directory = channelDirectory(app.db, box);
@@ -66,37 +66,37 @@ export class ChannelActions {
   }
 
   /** `input` is checked here as well as at the API's edge: the dashboard's form posts come this way too. */
-  create(a: Actor, input: ChannelInput): ChannelView {
+  async create(a: Actor, input: ChannelInput): Promise<ChannelView> {
     this.assertRole(a);
     validate(ChannelInput, input, 'channel');
     this.assertManage(a, input.site ?? null);
     const now = this.app.clock().getTime();
-    return this.app.db.transaction(() => {
+    return this.app.db.transaction(async () => {
       const made = this.channels.create(input, now);
-      auditBy(this.app.db, a, { action: 'notify-channel.create', site: made.site, subject: `channel ${made.name}`, detail: detailOf({ kind: input.kind, settings: made.settings, secrets: input.secrets }) }, now);
+      await auditBy(this.app.store, a, { action: 'notify-channel.create', site: made.site, subject: `channel ${made.name}`, detail: detailOf({ kind: input.kind, settings: made.settings, secrets: input.secrets }) }, now);
       return made;
     })();
   }
 
-  update(a: Actor, name: string, patch: ChannelPatch): ChannelView {
+  async update(a: Actor, name: string, patch: ChannelPatch): Promise<ChannelView> {
     const site = this.visible(a, name);
     validate(ChannelPatch, patch, 'channel change');
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
-    return this.app.db.transaction(() => {
+    return this.app.db.transaction(async () => {
       const changed = this.channels.update(name, patch, now);
-      auditBy(this.app.db, a, { action: 'notify-channel.update', site, subject: `channel ${name}`, detail: detailOf(patch) }, now);
+      await auditBy(this.app.store, a, { action: 'notify-channel.update', site, subject: `channel ${name}`, detail: detailOf(patch) }, now);
       return changed;
     })();
   }
 
-  remove(a: Actor, name: string): void {
+  async remove(a: Actor, name: string): Promise<void> {
     const site = this.visible(a, name);
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
-    this.app.db.transaction(() => {
+    await this.app.db.transaction(async () => {
       this.channels.remove(name);
-      auditBy(this.app.db, a, { action: 'notify-channel.delete', site, subject: `channel ${name}` }, now);
+      await auditBy(this.app.store, a, { action: 'notify-channel.delete', site, subject: `channel ${name}` }, now);
     })();
   }
 

@@ -45,7 +45,7 @@ export const channelRoutes: FastifyPluginAsync = async (plain) => {
   );
 
   app.delete(`${base}/:name`, { config, schema: { tags, params: ChannelParams } }, async (request, reply) => {
-    actions.remove(actorOf(request), request.params.name);
+    await actions.remove(actorOf(request), request.params.name);
     return reply.status(204).send();
   });
 

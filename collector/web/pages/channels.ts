@@ -126,7 +126,9 @@ export function channelPages(app: FastifyInstance, actions: () => ChannelActions
     const tested = q.tested ? list.find((c) => c.name === q.tested) : undefined;
     const title = WORDS[lang].title;
     if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${lang === 'zh' ? '客户账号不能管理通知渠道。' : 'Customer accounts do not manage notification channels.'}</p>`, v));
-    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? app.repos.sites.timeZoneOf(site) : DEFAULT_TIME_ZONE), { ...(q.error ? { error: q.error } : {}), ...(tested ? { tested } : {}) }), v));
+    const zones = new Map<string, string>();
+    for (const c of list) if (c.site && !zones.has(c.site)) zones.set(c.site, await app.repos.sites.timeZoneOf(c.site));
+    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error ? { error: q.error } : {}), ...(tested ? { tested } : {}) }), v));
   });
 
   app.post('/notify/channels', async (request, reply) => {

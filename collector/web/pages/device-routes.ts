@@ -28,8 +28,8 @@ function recordOf(f: Form): Record<string, string | null> {
 export interface PageHelpers {
   viewerOr(request: FastifyRequest, reply: FastifyReply): Viewer | null;
   page(reply: FastifyReply, body: SafeHtml): FastifyReply;
-  siteParam(request: FastifyRequest, v: Viewer): string;
-  act(reply: FastifyReply, back: string, fn: () => void | Promise<void>): Promise<FastifyReply>;
+  siteParam(request: FastifyRequest, v: Viewer): Promise<string>;
+  act(reply: FastifyReply, back: string, fn: () => unknown): Promise<FastifyReply>;
 }
 
 /**
@@ -44,21 +44,21 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
   app.get('/sites/:site/equipment', async (request, reply) => {
     const v = h.viewerOr(request, reply);
     if (!v) return reply;
-    const site = h.siteParam(request, v);
+    const site = await h.siteParam(request, v);
     const lang = langOf(request);
     const baselines = actions.firmware.baselinesOf(site);
-    const devices = app.repos.devices.listBySite(site).map((d) => ({ ...d, differences: recordDifferences(d), recommendation: actions.recommendation(d, baselines) }));
+    const devices = (await app.repos.devices.listBySite(site)).map((d) => ({ ...d, differences: recordDifferences(d), recommendation: actions.recommendation(d, baselines) }));
     return h.page(reply, layout(lang, `${equipmentWord(lang, 'record')} · ${site}`, equipmentListView(lang, v, site, devices, (request.query as { error?: string }).error), v, site));
   });
   app.post('/sites/:site/equipment', async (request, reply) => {
     const v = requireViewer(request);
-    const site = h.siteParam(request, v);
+    const site = await h.siteParam(request, v);
     const f = request.body as Form;
     const host = one(f, 'hostname') ?? '';
     let made: DeviceRow | undefined;
     const back = `/sites/${encodeURIComponent(site)}/equipment`;
     try {
-      made = actions.create(actorOf(request), site, { hostname: host, kind: one(f, 'kind'), ...Object.fromEntries(Object.entries(recordOf(f)).filter(([, x]) => x !== null)) });
+      made = await actions.create(actorOf(request), site, { hostname: host, kind: one(f, 'kind'), ...Object.fromEntries(Object.entries(recordOf(f)).filter(([, x]) => x !== null)) });
     } catch (err) {
       return h.act(reply, back, () => {
         throw err;
@@ -68,31 +68,31 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
   });
   app.post('/sites/:site/devices/:host/record', async (request, reply) => {
     const v = requireViewer(request);
-    const site = h.siteParam(request, v);
+    const site = await h.siteParam(request, v);
     const host = hostOf(request);
     const f = request.body as Form;
-    return h.act(reply, deviceBack(site, host), () => void actions.edit(actorOf(request), site, host, { ...recordOf(f), ...(one(f, 'kind') ? { kind: one(f, 'kind') } : {}) }));
+    return h.act(reply, deviceBack(site, host), () => actions.edit(actorOf(request), site, host, { ...recordOf(f), ...(one(f, 'kind') ? { kind: one(f, 'kind') } : {}) }));
   });
   app.post('/sites/:site/devices/:host/firmware', async (request, reply) => {
     const v = requireViewer(request);
-    const site = h.siteParam(request, v);
+    const site = await h.siteParam(request, v);
     const host = hostOf(request);
     const f = request.body as Form;
-    return h.act(reply, deviceBack(site, host), () => void actions.recordFirmware(actorOf(request), site, host, { firmware: one(f, 'firmware')?.trim() ?? '', ...(one(f, 'note') ? { note: one(f, 'note') } : {}) }));
+    return h.act(reply, deviceBack(site, host), () => actions.recordFirmware(actorOf(request), site, host, { firmware: one(f, 'firmware')?.trim() ?? '', ...(one(f, 'note') ? { note: one(f, 'note') } : {}) }));
   });
   app.post('/sites/:site/devices/:host/upgrade', async (request, reply) => {
     const v = requireViewer(request);
-    const site = h.siteParam(request, v);
+    const site = await h.siteParam(request, v);
     const host = hostOf(request);
     const f = request.body as Form;
     const needed = one(f, 'needed');
-    return h.act(reply, deviceBack(site, host), () => void actions.setUpgrade(actorOf(request), site, host, { needed: needed === 'true' ? true : needed === 'false' ? false : null, ...(one(f, 'reason') ? { reason: one(f, 'reason') } : {}) }));
+    return h.act(reply, deviceBack(site, host), () => actions.setUpgrade(actorOf(request), site, host, { needed: needed === 'true' ? true : needed === 'false' ? false : null, ...(one(f, 'reason') ? { reason: one(f, 'reason') } : {}) }));
   });
 
   return {
     /** The record panel of the device page (errors of its forms come back in `?error=`). */
-    panel(request: FastifyRequest, v: Viewer, d: DeviceRow): SafeHtml {
-      return equipmentPanel(langOf(request), v, { device: d, history: actions.firmware.historyOf(d.id), recommendation: actions.recommendation(d), differences: recordDifferences(d), zone: app.repos.sites.timeZoneOf(d.site) }, (request.query as { error?: string }).error);
+    async panel(request: FastifyRequest, v: Viewer, d: DeviceRow): Promise<SafeHtml> {
+      return equipmentPanel(langOf(request), v, { device: d, history: actions.firmware.historyOf(d.id), recommendation: actions.recommendation(d), differences: recordDifferences(d), zone: (await app.repos.sites.timeZoneOf(d.site)) }, (request.query as { error?: string }).error);
     },
   };
 }

@@ -20,8 +20,8 @@ const field = (f: Form, k: string): string | undefined => {
  * MaintenanceActions', the same code the API calls.
  */
 export function maintenancePages(app: FastifyInstance, actions: MaintenanceActions, kit: PageKit): void {
-  const requestOf = (request: FastifyRequest, v: Viewer) => {
-    const site = kit.siteParam(request, v);
+  const requestOf = async (request: FastifyRequest, v: Viewer) => {
+    const site = await kit.siteParam(request, v);
     const id = Number((request.params as { id: string }).id);
     if (!Number.isInteger(id) || id < 1) throw notFound(`no maintenance request ${id}`);
     // Another site's request answers as a missing one, as in the API.
@@ -32,27 +32,27 @@ export function maintenancePages(app: FastifyInstance, actions: MaintenanceActio
   app.get('/sites/:site/maintenance/:id', async (request, reply) => {
     const v = kit.viewerOr(request, reply);
     if (!v) return reply;
-    const { site, id, m } = requestOf(request, v);
+    const { site, id, m } = await requestOf(request, v);
     const lang = langOf(request);
     const error = (request.query as { error?: string }).error;
-    return kit.page(reply, layout(lang, `${t(lang, 'maintenance')} #${id} · ${site}`, maintenanceDetailView(lang, v, site, m, kit.zoneOf(site), error), v, site));
+    return kit.page(reply, layout(lang, `${t(lang, 'maintenance')} #${id} · ${site}`, maintenanceDetailView(lang, v, site, m, (await kit.zoneOf(site)), error), v, site));
   });
 
   for (const decision of ['approve', 'reject', 'cancel'] as const) {
     app.post(`/sites/:site/maintenance/:id/${decision}`, async (request, reply) => {
-      const { site, id } = requestOf(request, requireViewer(request));
-      return kit.act(reply, back(site, id), () => void actions.decide(actorOf(request), id, decision, field(request.body as Form, 'note')));
+      const { site, id } = await requestOf(request, requireViewer(request));
+      return kit.act(reply, back(site, id), () => actions.decide(actorOf(request), id, decision, field(request.body as Form, 'note')));
     });
   }
   app.post('/sites/:site/maintenance/:id/start', async (request, reply) => {
-    const { site, id } = requestOf(request, requireViewer(request));
-    return kit.act(reply, back(site, id), () => void actions.start(actorOf(request), id, {}));
+    const { site, id } = await requestOf(request, requireViewer(request));
+    return kit.act(reply, back(site, id), () => actions.start(actorOf(request), id, {}));
   });
   for (const how of ['complete', 'rollback'] as const) {
     app.post(`/sites/:site/maintenance/:id/${how}`, async (request, reply) => {
-      const { site, id } = requestOf(request, requireViewer(request));
+      const { site, id } = await requestOf(request, requireViewer(request));
       const f = request.body as Form;
-      return kit.act(reply, back(site, id), () => void actions.finish(actorOf(request), id, how, { workDone: field(f, 'workDone'), outcome: field(f, 'outcome') }));
+      return kit.act(reply, back(site, id), () => actions.finish(actorOf(request), id, how, { workDone: field(f, 'workDone'), outcome: field(f, 'outcome') }));
     });
   }
 }

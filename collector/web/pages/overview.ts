@@ -32,27 +32,29 @@ export function unsignedMonth(now: number, dueDay: number, statusOf: (month: str
 }
 
 /** The devices of a site with no result since the month of `now` began (never reported included), by hostname. */
-export function devicesWithoutResult(app: FastifyInstance, devices: DeviceRow[], now: number, zone: string): DeviceRow[] {
+export async function devicesWithoutResult(app: FastifyInstance, devices: DeviceRow[], now: number, zone: string): Promise<DeviceRow[]> {
   const { start } = monthBounds(monthOf(now, zone), zone);
-  return devices.filter((d) => !app.repos.results.latest(d.id).some((r) => r.at >= start));
+  const without: DeviceRow[] = [];
+  for (const d of devices) if (!(await app.repos.results.latest(d.id)).some((r) => r.at >= start)) without.push(d);
+  return without;
 }
 
 /** One row of the sites overview (the `/` page): counts, tickets, the last record and what is overdue. */
-export function siteSummary(
+export async function siteSummary(
   app: FastifyInstance,
   inspections: InspectionsRepository,
   site: { name: string; title: string | null; timeZone: string },
   active: Ticket[],
   now: number,
-): SiteSummary {
-  const devices = app.repos.devices.listBySite(site.name);
+): Promise<SiteSummary> {
+  const devices = await app.repos.devices.listBySite(site.name);
   const zone = site.timeZone;
   const { start } = monthBounds(monthOf(now, zone), zone);
   let abnormal = 0;
   let unknown = 0;
   let withoutResult = 0;
   for (const d of devices) {
-    const latest = app.repos.results.latest(d.id);
+    const latest = await app.repos.results.latest(d.id);
     if (!latest.some((r) => r.at >= start)) withoutResult++;
     const verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
     if (verdict === 'abnormal') abnormal++;
@@ -82,15 +84,17 @@ export function overviewPages(app: FastifyInstance, kit: PageKit): void {
   app.get('/sites/:site/unreported', async (request, reply) => {
     const v = kit.viewerOr(request, reply);
     if (!v) return reply;
-    const site = kit.siteParam(request, v);
+    const site = await kit.siteParam(request, v);
     const lang = langOf(request);
     const now = app.clock().getTime();
-    const zone = app.repos.sites.timeZoneOf(site);
+    const zone = await app.repos.sites.timeZoneOf(site);
     const month = monthOf(now, zone);
-    const missing = devicesWithoutResult(app, app.repos.devices.listBySite(site), now, zone).map((d) => {
-      const last = Math.max(0, ...app.repos.results.latest(d.id).map((r) => r.at));
-      return { hostname: d.hostname, lastResult: last ? new Date(last).toISOString() : null };
-    });
+    const missing = await Promise.all(
+      (await devicesWithoutResult(app, await app.repos.devices.listBySite(site), now, zone)).map(async (d) => {
+        const last = Math.max(0, ...(await app.repos.results.latest(d.id)).map((r) => r.at));
+        return { hostname: d.hostname, lastResult: last ? new Date(last).toISOString() : null };
+      }),
+    );
     const title = `${lang === 'zh' ? '本月无结果的设备' : 'Devices without a result this month'} · ${site} · ${month}`;
     const rows = missing.map(
       (d) => html`<tr data-device="${d.hostname}"><td><a href="/sites/${encodeURIComponent(site)}/devices/${encodeURIComponent(d.hostname)}">${d.hostname}</a></td><td>${d.lastResult ? formatTime(d.lastResult, zone) : lang === 'zh' ? '从未' : 'never'}</td></tr>`,

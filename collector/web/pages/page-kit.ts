@@ -6,8 +6,8 @@ import type { Viewer } from '../../users/index.js';
 export interface PageKit {
   viewerOr(request: FastifyRequest, reply: FastifyReply): Viewer | null;
   page(reply: FastifyReply, body: SafeHtml): FastifyReply;
-  siteParam(request: FastifyRequest, v: Viewer): string;
-  act(reply: FastifyReply, back: string, fn: () => void | Promise<void>): Promise<FastifyReply>;
+  siteParam(request: FastifyRequest, v: Viewer): Promise<string>;
+  act(reply: FastifyReply, back: string, fn: () => unknown): Promise<FastifyReply>;
   /** The site's time zone: every time a page prints is local. */
-  zoneOf(site: string): string;
+  zoneOf(site: string): Promise<string>;
 }

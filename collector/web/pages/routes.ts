@@ -74,14 +74,14 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
     /** The site's time zone: the months its pages open on and every time they print. */
     const zoneOf = (site: string) => app.repos.sites.timeZoneOf(site);
-    const siteParam = (request: FastifyRequest, v: Viewer) => {
+    const siteParam = async (request: FastifyRequest, v: Viewer) => {
       const site = (request.params as { site: string }).site;
       assertViewerSite(v, site);
-      if (!app.repos.sites.get(site)) throw notFound(`no site ${site}`);
+      if (!(await app.repos.sites.get(site))) throw notFound(`no site ${site}`);
       return site;
     };
     /** Runs a form action; a refused action (4xx) comes back to the page with its message. */
-    const act = async (reply: FastifyReply, back: string, fn: () => void | Promise<void>) => {
+    const act = async (reply: FastifyReply, back: string, fn: () => unknown) => {
       try {
         await fn();
         return reply.redirect(location(back), 303);
@@ -99,46 +99,45 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const active = tickets.list({ status: 'active', limit: 1_000_000 }, now);
-      const sites: SiteSummary[] = app.repos.sites
-        .list()
-        .filter((s) => maySeeSite(v, s.name))
-        .map((s) => siteSummary(app, inspections, s, active, now.getTime()));
+      const sites: SiteSummary[] = await Promise.all(
+        (await app.repos.sites.list()).filter((s) => maySeeSite(v, s.name)).map((s) => siteSummary(app, inspections, s, active, now.getTime())),
+      );
       return page(reply, layout(lang, t(lang, 'sites'), sitesView(lang, sites), v));
     });
 
     app.get('/sites/:site/review', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
-      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime(), zoneOf(site));
+      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
       const stored = inspections.get(site, month);
       const shown = app.redactorFor(v.role);
       const insp = shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
       const months = [...new Set([month, ...inspections.months(site).map((m) => m.month)])].sort().reverse().slice(0, 12);
-      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, zoneOf(site), errorParam(request)), v, site));
+      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, (await zoneOf(site)), errorParam(request)), v, site));
     });
 
     app.get('/sites/:site/cell', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
       const q = request.query as { month?: string; device?: string; check?: string; fragment?: string };
       const check = q.check as CheckId;
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
-      const month = q.month ?? monthOfTime(app.clock().getTime(), zoneOf(site));
+      const month = q.month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
       const recorded = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
       const shown = app.redactorFor(v.role);
-      const row = recorded && shown.row(localisedRows(sources, app.repos.sites.get(site)!, [recorded], lang)[0]!);
-      const device = app.repos.devices.get(site, q.device);
-      const history = device ? app.repos.results.history(device.id, check, 12) : [];
+      const row = recorded && shown.row((await localisedRows(sources, (await app.repos.sites.get(site))!, [recorded], lang))[0]!);
+      const device = await app.repos.devices.get(site, q.device);
+      const history = device ? (await app.repos.results.history(device.id, check, 12)) : [];
       // Looked up by the stored id; what the page shows went through the redactor.
       const reportId = recorded?.reportId;
-      const report = reportId ? app.repos.reports.get(reportId) : undefined;
-      const measurements = report ? app.repos.reports.measurements(report.id).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
+      const report = reportId ? (await app.repos.reports.get(reportId)) : undefined;
+      const measurements = report ? (await app.repos.reports.measurements(report.id)).filter((m) => m.check === check).slice(0, 200).map((m) => shown.measurement(m)) : [];
       const stored = reportId ? history.find((x) => x.reportId === reportId) : history[0];
-      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history: history.map((x) => ({ ...x, reportId: shown.reportId(x.reportId), result: shown.result(x.result) })) }, zoneOf(site));
+      const detail = cellView(lang, { device: q.device, check, row, measurements, threshold: stored?.result.threshold ?? {}, history: history.map((x) => ({ ...x, reportId: shown.reportId(x.reportId), result: shown.result(x.result) })) }, (await zoneOf(site)));
       if (q.fragment) return page(reply, detail);
       return page(reply, layout(lang, `${q.device} · ${check}`, detail, v, site));
     });
@@ -147,60 +146,60 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const monthParam = (request: FastifyRequest) => (request.params as { month: string }).month;
     app.post('/sites/:site/review/:month/notes', async (request, reply) => {
       const v = requireViewer(request);
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const month = monthParam(request);
-      return act(reply, reviewBase(site, month), () => void inspectionActions.setNotes(actorOf(request), site, month, { notes: one(request.body as Form, 'notes') ?? '' }));
+      return act(reply, reviewBase(site, month), () => inspectionActions.setNotes(actorOf(request), site, month, { notes: one(request.body as Form, 'notes') ?? '' }));
     });
     app.post('/sites/:site/review/:month/sign', async (request, reply) => {
       const v = requireViewer(request);
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const month = monthParam(request);
-      return act(reply, reviewBase(site, month), () => void inspectionActions.sign(actorOf(request), site, month));
+      return act(reply, reviewBase(site, month), () => inspectionActions.sign(actorOf(request), site, month));
     });
     app.post('/sites/:site/review/:month/confirm', async (request, reply) => {
       const v = requireViewer(request);
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const month = monthParam(request);
-      return act(reply, reviewBase(site, month), () => void inspectionActions.confirm(actorOf(request), site, month));
+      return act(reply, reviewBase(site, month), () => inspectionActions.confirm(actorOf(request), site, month));
     });
 
     app.get('/sites/:site/devices/:host', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
-      const d = app.repos.devices.get(site, (request.params as { host: string }).host);
+      const d = await app.repos.devices.get(site, (request.params as { host: string }).host);
       if (!d) throw notFound('no such device');
       const shown = app.redactorFor(v.role);
       const now = app.clock().getTime();
       const from = now - 31 * 86_400_000;
-      const trends = trendsOf(queries.series(d.id, from, now + 1), app.repos.reports.hourly(d.id, from, now + 1));
-      const siteRow = app.repos.sites.get(site);
+      const trends = trendsOf(queries.series(d.id, from, now + 1), (await app.repos.reports.hourly(d.id, from, now + 1)));
+      const siteRow = await app.repos.sites.get(site);
       const identity = { hostname: d.hostname, kind: d.kind, addresses: [], ...(d.role ? { role: d.role } : {}) };
       const limits = {
         cpu: resolveThresholds('SXKR-001', CpuThresholds, siteRow?.thresholds, identity).values.peakMax,
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
       const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock()).map((tk) => shown.ticket(tk));
-      const view = deviceView(lang, v, shown.device(d), app.repos.results.latest(d.id).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, zoneOf(site));
-      return page(reply, layout(lang, d.hostname, html`${view}${equipment.panel(request, v, d)}`, v, site));
+      const view = deviceView(lang, v, shown.device(d), (await app.repos.results.latest(d.id)).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, (await zoneOf(site)));
+      return page(reply, layout(lang, d.hostname, html`${view}${(await equipment.panel(request, v, d))}`, v, site));
     });
 
     app.get('/sites/:site/tickets', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
       const now = app.clock();
       const shown = app.redactorFor(v.role);
       const active = tickets.list({ site, status: 'active', limit: 500 }, now).map((tk) => shown.ticket(tk));
       const closed = tickets.list({ site, status: 'closed', limit: 50 }, now).map((tk) => shown.ticket(tk));
-      const body = html`${ticketsTable(lang, site, active, now, zoneOf(site))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, zoneOf(site))}`;
+      const body = html`${ticketsTable(lang, site, active, now, (await zoneOf(site)))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, (await zoneOf(site)))}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 
-    const ticketOf = (request: FastifyRequest, v: Viewer) => {
-      const site = siteParam(request, v);
+    const ticketOf = async (request: FastifyRequest, v: Viewer) => {
+      const site = await siteParam(request, v);
       const id = Number((request.params as { id: string }).id);
       if (!Number.isInteger(id) || id < 1) throw notFound(`no ticket ${id}`);
       tickets.siteFor(id, site);
@@ -210,28 +209,28 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     app.get('/sites/:site/tickets/:id', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const { site, id } = ticketOf(request, v);
+      const { site, id } = await ticketOf(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      const people = v.role === 'customer' ? [] : siteEngineers(app.db, site);
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, zoneOf(site), errorParam(request), people), v, site));
+      const people = v.role === 'customer' ? [] : await siteEngineers(app.store, site);
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, (await zoneOf(site)), errorParam(request), people), v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;
     app.post('/sites/:site/tickets/:id/step/:step', async (request, reply) => {
       const v = requireViewer(request);
-      const { site, id } = ticketOf(request, v);
+      const { site, id } = await ticketOf(request, v);
       const step = (request.params as { step: string }).step as StepName;
       if (!STEP_NAMES.includes(step)) throw notFound(`no step ${step}`);
-      return act(reply, ticketBack(site, id), () => void ticketActions.step(actorOf(request), id, step, one(request.body as Form, 'note')));
+      return act(reply, ticketBack(site, id), () => ticketActions.step(actorOf(request), id, step, one(request.body as Form, 'note')));
     });
     app.post('/sites/:site/tickets/:id/service-report', async (request, reply) => {
       const v = requireViewer(request);
-      const { site, id } = ticketOf(request, v);
+      const { site, id } = await ticketOf(request, v);
       const f = request.body as Form;
-      return act(reply, ticketBack(site, id), () => {
-        ticketActions.addServiceReport(actorOf(request), id, {
-          arrivedAt: isoOf(one(f, 'arrivedAt'), zoneOf(site)),
+      return act(reply, ticketBack(site, id), async () => {
+        await ticketActions.addServiceReport(actorOf(request), id, {
+          arrivedAt: isoOf(one(f, 'arrivedAt'), (await zoneOf(site))),
           workDone: one(f, 'workDone'),
           result: one(f, 'result'),
           ...(one(f, 'openIssues') ? { openIssues: one(f, 'openIssues') } : {}),
@@ -241,28 +240,28 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     });
     app.post('/sites/:site/tickets/:id/parts', async (request, reply) => {
       const v = requireViewer(request);
-      const { site, id } = ticketOf(request, v);
+      const { site, id } = await ticketOf(request, v);
       const f = request.body as Form;
-      return act(reply, ticketBack(site, id), () => void ticketActions.addPart(actorOf(request), id, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }));
+      return act(reply, ticketBack(site, id), () => ticketActions.addPart(actorOf(request), id, { part: one(f, 'part'), oldSerial: one(f, 'oldSerial'), newSerial: one(f, 'newSerial') }));
     });
     registerTicketForms(app, { actions: ticketActions, ticketOf, act, back: ticketBack, isoOf, zoneOf });
 
     app.get('/sites/:site/maintenance', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
       const list = maintenance.list({ site });
-      const devices = app.repos.devices.listBySite(site).map((d) => d.hostname);
-      return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, zoneOf(site), errorParam(request)), v, site));
+      const devices = (await app.repos.devices.listBySite(site)).map((d) => d.hostname);
+      return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, (await zoneOf(site)), errorParam(request)), v, site));
     });
     app.post('/sites/:site/maintenance', async (request, reply) => {
       const v = requireViewer(request);
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const f = request.body as Form;
       const devices = f.devices === undefined ? [] : Array.isArray(f.devices) ? f.devices : [f.devices];
-      return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, () => {
-        maintenanceActions.request(actorOf(request), {
+      return act(reply, `/sites/${encodeURIComponent(site)}/maintenance`, async () => {
+        await maintenanceActions.request(actorOf(request), {
           site,
           purpose: one(f, 'purpose'),
           engineer: one(f, 'engineer'),
@@ -271,8 +270,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
           hardwareChanges: one(f, 'hardwareChanges') ?? '',
           softwareChanges: one(f, 'softwareChanges') ?? '',
           expectedDurationMinutes: Number(one(f, 'expectedDurationMinutes')),
-          windowStart: isoOf(one(f, 'windowStart'), zoneOf(site)),
-          windowEnd: isoOf(one(f, 'windowEnd'), zoneOf(site)),
+          windowStart: isoOf(one(f, 'windowStart'), (await zoneOf(site))),
+          windowEnd: isoOf(one(f, 'windowEnd'), (await zoneOf(site))),
           devices,
           emergency: one(f, 'emergency') === 'true',
           rollbackPlan: one(f, 'rollbackPlan'),
@@ -288,17 +287,18 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     app.get('/sites/:site/reports', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
-      const site = siteParam(request, v);
+      const site = await siteParam(request, v);
       const lang = langOf(request);
       const now = app.clock().getTime();
-      const month = (request.query as { month?: string }).month ?? monthOfTime(now, zoneOf(site));
-      const entries = v.role === 'customer' ? [] : audit.forSite(site, 50);
+      const month = (request.query as { month?: string }).month ?? monthOfTime(now, (await zoneOf(site)));
+      const entries = v.role === 'customer' ? [] : await audit.forSite(site, 50);
+      const zone = await zoneOf(site);
       const log = entries.length
         ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
-            (e) => html`<tr><td>${formatTime(e.at, zoneOf(site))}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+            (e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
           )}</tbody></table>`
         : '';
-      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, zoneOf(site)))}${log}`, v, site));
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, (await zoneOf(site))))}${log}`, v, site));
     });
 
     // Notification channels (collector/notify/channels): /notify/channels and its form posts.

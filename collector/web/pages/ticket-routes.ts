@@ -13,12 +13,12 @@ const personOf = (f: Form, k: string): string | null | undefined => (k in f ? on
 /** What the page routes already have: the ticket of the URL, the form runner, the way back, time input. */
 export interface TicketFormDeps {
   actions: TicketActions;
-  ticketOf: (request: FastifyRequest, v: Viewer) => { site: string; id: number };
-  act: (reply: FastifyReply, back: string, fn: () => void | Promise<void>) => Promise<FastifyReply>;
+  ticketOf: (request: FastifyRequest, v: Viewer) => Promise<{ site: string; id: number }>;
+  act: (reply: FastifyReply, back: string, fn: () => unknown) => Promise<FastifyReply>;
   back: (site: string, id: number) => string;
   /** A datetime-local field read in the site's time zone. */
   isoOf: (local: string | undefined, zone: string) => string | undefined;
-  zoneOf: (site: string) => string;
+  zoneOf: (site: string) => Promise<string>;
 }
 
 /**
@@ -27,26 +27,26 @@ export interface TicketFormDeps {
  */
 export function registerTicketForms(app: FastifyInstance, deps: TicketFormDeps): void {
   const { actions, ticketOf, act, back, isoOf, zoneOf } = deps;
-  const post = (path: string, run: (request: FastifyRequest, id: number, f: Form, site: string) => void) =>
+  const post = (path: string, run: (request: FastifyRequest, id: number, f: Form, site: string) => unknown) =>
     app.post(`/sites/:site/tickets/:id/${path}`, async (request, reply) => {
       const v = requireViewer(request);
-      const { site, id } = ticketOf(request, v);
+      const { site, id } = await ticketOf(request, v);
       return act(reply, back(site, id), () => run(request, id, (request.body ?? {}) as Form, site));
     });
 
-  post('assign', (request, id, f) => void actions.assign(actorOf(request), id, { assignee: personOf(f, 'assignee'), backup: personOf(f, 'backup') }));
-  post('reclassify', (request, id, f) => void actions.reclassify(actorOf(request), id, { priority: one(f, 'priority'), reason: one(f, 'reason') ?? '' }));
-  post('emergency-plan', (request, id, f, site) =>
-    void actions.startEmergencyPlan(actorOf(request), id, {
+  post('assign', (request, id, f) => actions.assign(actorOf(request), id, { assignee: personOf(f, 'assignee'), backup: personOf(f, 'backup') }));
+  post('reclassify', (request, id, f) => actions.reclassify(actorOf(request), id, { priority: one(f, 'priority'), reason: one(f, 'reason') ?? '' }));
+  post('emergency-plan', async (request, id, f, site) =>
+    actions.startEmergencyPlan(actorOf(request), id, {
       owner: one(f, 'owner') ?? '',
-      due: isoOf(one(f, 'due'), zoneOf(site)),
+      due: isoOf(one(f, 'due'), (await zoneOf(site))),
       ...(one(f, 'note') ? { note: one(f, 'note') } : {}),
     }),
   );
-  post('part-needed', (request, id, f) => void actions.partNeeded(actorOf(request), id, one(f, 'neededPart') ? { part: one(f, 'neededPart') } : {}));
+  post('part-needed', (request, id, f) => actions.partNeeded(actorOf(request), id, one(f, 'neededPart') ? { part: one(f, 'neededPart') } : {}));
   app.post('/sites/:site/tickets/:id/parts/:part/disposition', async (request, reply) => {
     const v = requireViewer(request);
-    const { site, id } = ticketOf(request, v);
+    const { site, id } = await ticketOf(request, v);
     const f = (request.body ?? {}) as Form;
     const part = Number((request.params as { part: string }).part);
     return act(reply, back(site, id), () =>

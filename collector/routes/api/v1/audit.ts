@@ -10,7 +10,7 @@ const DEFAULT_PAGE = 50;
 /** The audit log of a site (sign-offs, confirmations, ticket steps, maintenance decisions) for the service company. */
 export const auditRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const log = new AuditLog(app.db);
+  const log = new AuditLog(app.store);
 
   app.get(
     '/api/v1/sites/:site/audit',
@@ -28,8 +28,8 @@ export const auditRoutes: FastifyPluginAsync = async (plain) => {
       const { site } = request.params;
       assertSite(principalOf(request), site);
       const limit = request.query.limit ?? DEFAULT_PAGE;
-      const entries = log.page(site, limit, request.query.cursor === undefined ? undefined : Number(request.query.cursor));
-      const last = entries[entries.length - 1];
+      const entries = await log.page(site, limit, request.query.cursor === undefined ? undefined : Number(request.query.cursor));
+      const last = (await entries[entries.length - 1]);
       return {
         site,
         entries: entries.map((e) => ({ id: e.id, at: new Date(e.at).toISOString(), actor: e.actor, role: e.role, action: e.action, subject: e.subject, detail: e.detail })),

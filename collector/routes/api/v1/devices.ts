@@ -17,8 +17,8 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const equipment = new EquipmentActions(app);
 
-  const requireDevice = (site: string, hostname: string) => {
-    const device = app.repos.devices.get(site, hostname);
+  const requireDevice = async (site: string, hostname: string) => {
+    const device =await  await app.repos.devices.get(site, hostname);
     if (!device) throw notFound(`no device ${hostname} at site ${site}`);
     return device;
   };
@@ -40,11 +40,12 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const shown = app.redactorFor(principal.role);
-      const devices = app.repos.devices.listBySite(request.params.site).map((d) => {
-        const latest = app.repos.results.latest(d.id);
+      const devices = [];
+      for (const d of await app.repos.devices.listBySite(request.params.site)) {
+        const latest = await app.repos.results.latest(d.id);
         const verdict = latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown';
-        return { ...shown.device(deviceJson(d)), verdict, ...(d.monitored ? {} : { reason: NOT_MONITORED }) };
-      });
+        devices.push({ ...shown.device(deviceJson(d)), verdict, ...(d.monitored ? {} : { reason: NOT_MONITORED }) });
+      }
       return { site: request.params.site, devices };
     },
   );
@@ -55,7 +56,7 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      return app.redactorFor(principal.role).device(deviceJson(requireDevice(request.params.site, request.params.hostname)));
+      return app.redactorFor(principal.role).device(deviceJson((await requireDevice(request.params.site, request.params.hostname))));
     },
   );
 
@@ -76,7 +77,7 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      return deviceJson(equipment.edit(actorOf(request), request.params.site, request.params.hostname, request.body));
+      return deviceJson((await equipment.edit(actorOf(request), request.params.site, request.params.hostname, request.body)));
     },
   );
 
@@ -89,8 +90,8 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const device = requireDevice(request.params.site, request.params.hostname);
-      const latest = app.repos.results.latest(device.id);
+      const device = await requireDevice(request.params.site, request.params.hostname);
+      const latest = await app.repos.results.latest(device.id);
       const shown = app.redactorFor(principal.role);
       return {
         site: device.site,
@@ -116,11 +117,11 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const shown = app.redactorFor(principal.role);
-      const device = requireDevice(request.params.site, request.params.hostname);
+      const device = await requireDevice(request.params.site, request.params.hostname);
       const cursor = request.query.cursor !== undefined ? decodeCursor(request.query.cursor) : undefined;
       if (request.query.cursor !== undefined && !cursor) throw badRequest('bad_cursor', 'cursor is not one this API returned');
       const limit = request.query.limit ?? DEFAULT_PAGE;
-      const page = app.repos.results.history(device.id, request.params.check, limit, cursor);
+      const page = await app.repos.results.history(device.id, request.params.check, limit, cursor);
       const last = page[page.length - 1];
       return { results: page.map((r) => shown.storedResult(resultJson(r))), next: page.length === limit && last ? encodeCursor(last) : null };
     },
@@ -136,11 +137,11 @@ export const devicesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const shown = app.redactorFor(principal.role);
-      const device = requireDevice(request.params.site, request.params.hostname);
+      const device = await requireDevice(request.params.site, request.params.hostname);
       const before = request.query.cursor !== undefined ? Number(request.query.cursor) : undefined;
       if (before !== undefined && !Number.isSafeInteger(before)) throw badRequest('bad_cursor', 'cursor is not one this API returned');
       const limit = request.query.limit ?? DEFAULT_PAGE;
-      const page = app.repos.reports.listByDevice(device.id, limit, before);
+      const page = await app.repos.reports.listByDevice(device.id, limit, before);
       const last = page[page.length - 1];
       return { reports: page.map((r) => shown.report(reportJson(r))), next: page.length === limit && last ? String(last.windowEnd) : null };
     },

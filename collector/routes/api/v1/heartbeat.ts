@@ -13,7 +13,7 @@ export const heartbeatRoutes: FastifyPluginAsync = async (plain) => {
     { config: { auth: { roles: ['agent', 'admin'] } }, schema: { tags: ['ingest'], summary: 'Agent sign of life', body: Heartbeat } },
     async (request) => {
       const principal = principalOf(request);
-      const device = app.db.transaction(() => recordHeartbeat(app.db, app.repos, request.body, principal, app.clock()))();
+      const device = await recordHeartbeat(app.store, app.repos, request.body, principal, app.clock());
       app.coreMetrics.heartbeats.inc();
       return { site: device.site, hostname: device.hostname, lastSeen: iso(device.lastSeen) };
     },

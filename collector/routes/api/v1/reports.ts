@@ -45,9 +45,9 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
   );
 
   // A customer asks by the alias it was shown (users/report-aliases.ts); anyone may ask by the id.
-  const loadReport = (id: string, site: string | null) => {
-    const report = app.repos.reports.get(id) ?? app.repos.reports.get(app.reportIds.stored(id));
-    const device = report && app.repos.devices.getById(report.deviceId);
+  const loadReport = async (id: string, site: string | null) => {
+    const report = (await app.repos.reports.get(id)) ?? (await app.repos.reports.get(app.reportIds.stored(id)));
+    const device = report && (await app.repos.devices.getById(report.deviceId));
     if (!report || !device) throw notFound(`no report ${id}`);
     if (site !== null && device.site !== site) throw notFound(`no report ${id}`);
     return { report, device };
@@ -58,14 +58,14 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     { config: { auth: { roles: READERS } }, schema: { tags: ['reports'], summary: 'A report and its six results', params: ReportParams } },
     async (request) => {
       const principal = principalOf(request);
-      const { report, device } = loadReport(request.params.id, principal.site);
+      const { report, device } = await loadReport(request.params.id, principal.site);
       assertSite(principal, device.site);
       const shown = app.redactorFor(principal.role);
       return {
         ...shown.report(reportJson(report)),
         site: device.site,
         hostname: device.hostname,
-        results: app.repos.results.forReport(report).map((r) => shown.storedResult(resultJson(r))),
+        results: (await app.repos.results.forReport(report)).map((r) => shown.storedResult(resultJson(r))),
       };
     },
   );
@@ -78,9 +78,9 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const principal = principalOf(request);
-      const { report } = loadReport(request.params.id, principal.site);
+      const { report } = await loadReport(request.params.id, principal.site);
       const shown = app.redactorFor(principal.role);
-      return { id: shown.reportId(report.reportId), pruned: report.measurementsPruned, measurements: app.repos.reports.measurements(report.id).map((m) => shown.measurement(m)) };
+      return { id: shown.reportId(report.reportId), pruned: report.measurementsPruned, measurements: (await app.repos.reports.measurements(report.id)).map((m) => shown.measurement(m)) };
     },
   );
 };

@@ -38,15 +38,15 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
   // The site's audit log lives beside it (the route list in app.ts names URL families, not sub-resources).
   await app.register(auditRoutes);
 
-  const requireSite = (name: string) => {
-    const site = app.repos.sites.get(name);
+  const requireSite = async (name: string) => {
+    const site =await  await app.repos.sites.get(name);
     if (!site) throw notFound(`no site ${name}`);
     return site;
   };
 
   app.get('/api/v1/sites', { config: { auth: { roles: READERS } }, schema: { tags: ['sites'], summary: 'Sites visible to the token' } }, async (request) => {
     const principal = principalOf(request);
-    const sites = app.repos.sites.list().filter((s) => principal.site === null || s.name === principal.site);
+    const sites = (await app.repos.sites.list()).filter((s) => principal.site === null || s.name === principal.site);
     const shown = app.redactorFor(principal.role);
     return { sites: sites.map((s) => shown.site(siteJson(s))) };
   });
@@ -57,7 +57,7 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      return app.redactorFor(principal.role).site(siteJson(requireSite(request.params.site)));
+      return app.redactorFor(principal.role).site(siteJson((await requireSite(request.params.site))));
     },
   );
 
@@ -71,18 +71,18 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const patch = { ...request.body, ...(request.body.timeZone !== undefined ? { timeZone: siteTimeZone(request.body.timeZone) } : {}) };
-      const site = app.db.transaction(() => {
-        app.repos.sites.ensure(request.params.site, app.clock().getTime());
-        const row = app.repos.sites.update(request.params.site, patch);
-        auditBy(app.db, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(patch) }, app.clock().getTime());
+      const site = await app.db.transaction(async () => {
+        await app.repos.sites.ensure(request.params.site, app.clock().getTime());
+        const row = await app.repos.sites.update(request.params.site, patch);
+        await auditBy(app.store, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(patch) }, app.clock().getTime());
         return row;
       })();
-      return siteJson(site!);
+      return siteJson((await site!));
     },
   );
 
-  const productRow = (d: DeviceRow) => {
-    const latest = app.repos.results.latest(d.id);
+  const productRow = async (d: DeviceRow) => {
+    const latest = await app.repos.results.latest(d.id);
     return {
       hostname: d.hostname,
       kind: d.kind,
@@ -113,9 +113,9 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     async (request, reply) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
-      const site = requireSite(request.params.site);
+      const site = await requireSite(request.params.site);
       const shown = app.redactorFor(principal.role);
-      const rows = app.repos.devices.listBySite(request.params.site).map((d) => productRow(shown.device(d)));
+      const rows = await Promise.all((await app.repos.devices.listBySite(request.params.site)).map((d) => productRow(shown.device(d))));
       // Addresses are not blanked but left out: a customer's list has no 地址 column at all.
       const columns = PRODUCT_COLUMNS.filter(([key]) => shown.showsConfiguration || key !== 'addresses');
       if (request.query.format === 'csv') {
