@@ -94,6 +94,6 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       config: { auth: { roles: INSPECTION_ROLES.amend } },
       schema: { tags, summary: 'Amend a signed or confirmed record: starts revision n+1 as a draft', params: InspectionParams, body: InspectionAmend },
     },
-    async (request, reply) => reply.status(201).send(actions.amend(actorOf(request), request.params.site, request.params.month, request.body)),
+    async (request, reply) => reply.status(201).send(await actions.amend(actorOf(request), request.params.site, request.params.month, request.body)),
   );
 };

@@ -37,7 +37,7 @@ export const maintenanceRoutes: FastifyPluginAsync = async (plain) => {
         body: MaintenanceRequestInput,
       },
     },
-    async (request, reply) => reply.status(201).send(actions.request(actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await actions.request(actorOf(request), request.body)),
   );
 
   app.get(

@@ -1,6 +1,7 @@
 import type { Lang, NotifyAudience, NotifyRule, NotifySettings, Priority } from '../../schemas/index.js';
 import type { Repositories } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
+import { sqliteHandle } from '../storage/sqlite-store.js';
 import { foldInto, renderMessage, type MessageFacts } from './catalogue.js';
 import type { ChannelDirectory } from './channels/types.js';
 import { FactsReader, linkFor } from './facts.js';
@@ -46,10 +47,11 @@ export class NotifyPlanner {
   private readonly facts: FactsReader;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly repos: Repositories,
     private readonly channels: ChannelDirectory,
   ) {
+    const db = sqliteHandle(store, 'the notification planner');
     this.repo = new NotifyRepository(db);
     this.facts = new FactsReader(db, repos);
   }
@@ -57,7 +59,7 @@ export class NotifyPlanner {
   async plan(now: Date, dashboardUrl: string, limit = 200): Promise<PlanResult> {
     const result: PlanResult = { events: 0, deliveries: 0, folded: 0, unrouted: 0 };
     for (const e of this.repo.unplanned(limit)) {
-      await this.db.transaction(() => this.planOne(e, now, dashboardUrl, result))();
+      await this.store.transaction(() => this.planOne(e, now, dashboardUrl, result));
       result.events++;
     }
     return result;

@@ -54,7 +54,7 @@ const KIND_OF = (app: FastifyInstance, channel: string) => app.notifyDirectory.g
 export const notifyPlugin: FastifyPluginAsync = async (app) => {
   if (!app.hasDecorator('notifyDirectory')) app.decorate('notifyDirectory', app.hasDecorator('notifyChannels') ? app.notifyChannels.directory : NO_CHANNELS);
   const settings = { pollMs: 200, maxAttempts: 8, concurrency: 16, ...app.config.notify };
-  const planner = new NotifyPlanner(app.db, app.repos, app.notifyDirectory);
+  const planner = new NotifyPlanner(app.store, app.repos, app.notifyDirectory);
   const scanner = new NotifyScan(app.db);
   const m = {
     sent: app.metrics.counter('xunjian_notify_sent_total', 'Notifications accepted by their channel, by channel kind'),

@@ -23,14 +23,14 @@ export const notifyRoutes: FastifyPluginAsync = async (plain) => {
     actions.setSettings(actorOf(request), request.params.site, request.body),
   );
   app.post(`${base}/rules`, { config, schema: { tags, summary: 'Add a routing rule (event × priority → channel, audience)', params: SiteParams, body: NotifyRuleInput } }, async (request, reply) =>
-    reply.status(201).send(actions.addRule(actorOf(request), request.params.site, request.body)),
+    reply.status(201).send(await actions.addRule(actorOf(request), request.params.site, request.body)),
   );
   app.delete(`${base}/rules/:id`, { config, schema: { tags, summary: 'Remove a routing rule', params: SiteId } }, async (request, reply) => {
     await actions.deleteRule(actorOf(request), request.params.site, Number(request.params.id));
     return reply.status(204).send();
   });
   app.post(`${base}/rota`, { config, schema: { tags, summary: 'Add a person to the rota (standing, a period, or a special period 节假日值守)', params: SiteParams, body: RotaEntryInput } }, async (request, reply) =>
-    reply.status(201).send(actions.addRota(actorOf(request), request.params.site, request.body)),
+    reply.status(201).send(await actions.addRota(actorOf(request), request.params.site, request.body)),
   );
   app.delete(`${base}/rota/:id`, { config, schema: { tags, summary: 'Remove a rota entry', params: SiteId } }, async (request, reply) => {
     await actions.deleteRota(actorOf(request), request.params.site, Number(request.params.id));

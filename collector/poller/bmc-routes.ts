@@ -55,11 +55,11 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
       await app.repos.sites.ensure(request.params.site, app.clock().getTime());
-      const created = app.db.transaction(async () => {
+      const created = await app.store.transaction(async () => {
         const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
         await audit(p, request.params.site, 'create', row.id, changeDetail(request.body));
         return row;
-      })();
+      });
       poller?.queue.tick();
       return reply.status(201).send(created);
     },
@@ -78,11 +78,11 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   app.patch(`${base}/:id`, { config: auth, schema: { tags, summary: 'Change a target (secrets: write-only)', params: BmcTargetParams, body: BmcTargetPatch } }, async (request) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    return app.db.transaction(async () => {
+    return app.store.transaction(async () => {
       const row = targets.update(request.params.site, Number(request.params.id), request.body);
       await audit(p, request.params.site, 'update', request.params.id, changeDetail(request.body));
       return row;
-    })();
+    });
   });
 
   app.post(
@@ -99,11 +99,11 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      const row = await app.db.transaction(async () => {
+      const row = await app.store.transaction(async () => {
         const accepted = targets.acceptNew(request.params.site, Number(request.params.id), request.body.fingerprint);
         await audit(p, request.params.site, 'accept-certificate', request.params.id, request.body.fingerprint ? `fingerprint: ${request.body.fingerprint}` : 'host key: trust the next one met');
         return accepted;
-      })();
+      });
       void poller?.pollOne(row.id).catch(() => undefined);
       return row;
     },
@@ -112,10 +112,10 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   app.delete(`${base}/:id`, { config: auth, schema: { tags, params: BmcTargetParams } }, async (request, reply) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    await app.db.transaction(async () => {
+    await app.store.transaction(async () => {
       targets.remove(request.params.site, Number(request.params.id));
       await audit(p, request.params.site, 'delete', request.params.id);
-    })();
+    });
     return reply.status(204).send();
   });
 };

@@ -54,11 +54,11 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
       await app.repos.sites.ensure(request.params.site, app.clock().getTime());
-      const created = app.db.transaction(async () => {
+      const created = await app.store.transaction(async () => {
         const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
         await auditBy(app.store, p, { action: 'snmp-target.create', site: request.params.site, subject: `snmp-target #${row.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
-      })();
+      });
       poller?.tick();
       return reply.status(201).send(created);
     },
@@ -80,21 +80,21 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
-      return app.db.transaction(async () => {
+      return app.store.transaction(async () => {
         const row = targets.update(request.params.site, Number(request.params.id), request.body);
         await auditBy(app.store, p, { action: 'snmp-target.update', site: request.params.site, subject: `snmp-target #${request.params.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
-      })();
+      });
     },
   );
 
   app.delete(`${base}/:id`, { config: auth, schema: { tags, params: SnmpTargetParams } }, async (request, reply) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
-    await app.db.transaction(async () => {
+    await app.store.transaction(async () => {
       targets.remove(request.params.site, Number(request.params.id));
       await auditBy(app.store, p, { action: 'snmp-target.delete', site: request.params.site, subject: `snmp-target #${request.params.id}` }, app.clock().getTime());
-    })();
+    });
     return reply.status(204).send();
   });
 };

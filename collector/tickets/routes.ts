@@ -210,7 +210,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: ServiceReportInput,
       },
     },
-    async (request, reply) => reply.status(201).send(actions.addServiceReport(actorOf(request), Number(request.params.id), request.body)),
+    async (request, reply) => reply.status(201).send(await actions.addServiceReport(actorOf(request), Number(request.params.id), request.body)),
   );
 
   app.post(
@@ -225,7 +225,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         body: PartReplacementInput,
       },
     },
-    async (request, reply) => reply.status(201).send(actions.addPart(actorOf(request), Number(request.params.id), request.body)),
+    async (request, reply) => reply.status(201).send(await actions.addPart(actorOf(request), Number(request.params.id), request.body)),
   );
 
   app.get(

@@ -22,6 +22,7 @@ import {
   writeAgentConfig,
   type AgentProcess,
 } from './harness.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -283,8 +284,8 @@ describe('agent delivery (real agent process, real collector)', { timeout: 240_0
     await waitFor(() => readStatus(files.stateDir)?.auth === 'ok', 'status to show the token accepted');
 
     // Revoked later by a person on the collector: refused again, said again, still no busy loop.
-    const tokens = new TokensRepository(collector.db);
-    expect(tokens.revoke(tokens.list().find((t) => t.name === 'agent-test')!.id)).toBe(true);
+    const tokens = new TokensRepository(sqliteStore(collector.db));
+    expect(await tokens.revoke((await tokens.list()).find((t) => t.name === 'agent-test')!.id)).toBe(true);
     await waitFor(() => readStatus(files.stateDir)?.auth === 'rejected', 'status to show the revoked token');
     expect(agent.log().match(/refused the agent token/g)!.length).toBe(2);
     expect((await agent.stop()).code).toBe(0);

@@ -7,6 +7,7 @@ import { startQuickstart } from '../../bin/quickstart.js';
 import { TokensRepository, configWithDefaults } from '../../collector/index.js';
 import type { CheckResult, CollectorConfig, Report } from '../../schemas/index.js';
 import { freeSyslogPort } from '../helpers/collector.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'xunjian-quickstart-'));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -32,7 +33,7 @@ async function runOnce(syslogPorts: number[], extra: Partial<CollectorConfig> = 
   });
   try {
     const { report, results } = await inspected;
-    const tokens = new TokensRepository(started.collector.db).list();
+    const tokens = await new TokensRepository(sqliteStore(started.collector.db)).list();
     const devices = await started.collector.app.repos.devices.listBySite('local');
     const login = started.firstAdmin
       ? await started.collector.app.inject({ method: 'POST', url: '/login', payload: { name: started.firstAdmin.name, password: started.firstAdmin.password } })

@@ -11,8 +11,8 @@ describe('group commit', () => {
   let c: TestCollector;
   const seen: string[] = [];
   const hook: IngestHooks = {
-    afterResults(tx, device, results, report) {
-      expect(tx.inTransaction).toBe(true);
+    afterResults(device, results, report) {
+      expect(c.app.store.inTransaction()).toBe(true);
       expect(results).toHaveLength(6);
       seen.push(`${device.hostname}:${report.id}`);
       if (report.id.endsWith('-poison')) throw new Error('hook refused this report');

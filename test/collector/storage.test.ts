@@ -14,6 +14,7 @@ import {
 import { evaluateReport } from '../../checks/index.js';
 import { CHECK_IDS } from '../../schemas/index.js';
 import { realisticReport, tempDir } from '../helpers/collector.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /** The database file: pragmas, versioned migrations, repositories and retention, on a real file. */
 describe('storage', () => {
@@ -42,23 +43,23 @@ describe('storage', () => {
     db.close();
   });
 
-  it("finds a report's results through the device's index, among reports of the same window", () => {
+  it("finds a report's results through the device's index, among reports of the same window", async () => {
     const db = openDatabase(join(dir, 'of-report.db'));
-    const repos = createRepositories(db);
+    const repos = createRepositories(sqliteStore(db));
     const site = await repos.sites.seenAt('acme', 0);
     const at = new Date(Date.UTC(2026, 10, 1, 10));
     const reports = ['rpt-agent-1', 'rpt-ssh-1'].map((id) => realisticReport({ id, at }));
-    const rows = reports.map((r, i) => {
+    const rows = reports.map(async (r, i) => {
       const device = await repos.devices.seenInReport(site.id, r.identity, r.source, 0);
       const rowId = await repos.reports.insert(r, device.id, null, at.getTime());
       const results = evaluateReport(r).map((x) => (i === 0 ? x : { ...x, reason: 'from the second report' }));
       await repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), results);
       return (await repos.reports.get(r.id))!;
     });
-    const first = await repos.results.forReport(rows[0]!);
+    const first = await repos.results.forReport((await rows[0]!));
     expect(first.map((r) => r.check)).toEqual([...CHECK_IDS]);
     expect(first.every((r) => r.reportId === 'rpt-agent-1' && r.result.reason !== 'from the second report')).toBe(true);
-    expect((await repos.results.forReport(rows[1]!)).every((r) => r.result.reason === 'from the second report')).toBe(true);
+    expect((await repos.results.forReport((await rows[1]!))).every((r) => r.result.reason === 'from the second report')).toBe(true);
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${RESULTS_OF_REPORT}`).all(1, 2, 3) as { detail: string }[];
     const onResults = plan.map((p) => p.detail).filter((d) => /\bx\b/.test(d));
     expect(onResults).toEqual([expect.stringMatching(/^SEARCH x USING INDEX results_device_check_at \(device_id=\? AND check_id=\? AND at=\?\)/)]);
@@ -82,9 +83,9 @@ describe('storage', () => {
     db.close();
   });
 
-  it('folds raw measurements older than the retention into hourly min/avg/max and keeps results', () => {
+  it('folds raw measurements older than the retention into hourly min/avg/max and keeps results', async () => {
     const db = openDatabase(join(dir, 'retention.db'));
-    const repos = createRepositories(db);
+    const repos = createRepositories(sqliteStore(db));
     const site = await repos.sites.seenAt('acme', 0);
     const old = Date.UTC(2026, 0, 1, 10);
     const reports = [10, 30, 50].map((cpu, i) => realisticReport({ id: `rpt-old-${i}`, at: new Date(old + i * 600_000), cpuAvg: cpu }));
@@ -100,7 +101,7 @@ describe('storage', () => {
     const oldRow = (await repos.reports.get('rpt-old-1'))!;
     expect(oldRow.measurementsPruned).toBe(true);
     expect((await repos.reports.measurements(oldRow.id))).toEqual([]);
-    expect((await repos.reports.measurements(repos.reports.get('rpt-fresh-1')!.id))).toHaveLength(60);
+    expect(await repos.reports.measurements((await repos.reports.get('rpt-fresh-1'))!.id)).toHaveLength(60);
     const hourly = await repos.reports.hourly(device.id, old - 3_600_000, old + 3_600_000);
     const cpu = hourly.find((p) => p.component === 'CPU' && p.metric === 'cpu.avg')!;
     expect(cpu).toEqual({ check: 'SXKR-001', component: 'CPU', metric: 'cpu.avg', hour: new Date(old).toISOString(), min: 10, avg: 30, max: 50, count: 3 });
@@ -112,16 +113,16 @@ describe('storage', () => {
     db.close();
   });
 
-  it('stores tokens only as hashes', () => {
+  it('stores tokens only as hashes', async () => {
     const db = openDatabase(join(dir, 'tokens.db'));
-    const repos = createRepositories(db);
+    const repos = createRepositories(sqliteStore(db));
     const { token, row } = await repos.tokens.create({ name: 'agent-db01', role: 'agent', site: 'acme' });
     expect(token).toMatch(/^xj_[A-Za-z0-9_-]{43}$/);
     const stored = db.prepare('SELECT * FROM tokens WHERE id = ?').get(row.id) as Record<string, unknown>;
     expect(JSON.stringify(stored)).not.toContain(token);
     expect((await repos.tokens.verify(token))?.id).toBe(row.id);
     expect((await repos.tokens.verify(`${token}x`))).toBeUndefined();
-    expect(() => (await repos.tokens.create({ name: 'x', role: 'engineer', site: null }))).toThrow(/CHECK constraint/);
+    await expect(async () => (await repos.tokens.create({ name: 'x', role: 'engineer', site: null }))).rejects.toThrow(/CHECK constraint/);
     db.close();
   });
 });

@@ -10,10 +10,12 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
 import {
+  hashToken,
+  newToken,
   openDatabase,
   startCollector,
-  TokensRepository,
   type AppOptions,
   type RunningCollector,
   type TokenRole,
@@ -56,10 +58,23 @@ function requester(baseUrl: () => string) {
 export function createToken(dbPath: string, role: TokenRole, site: string | null, name = `${role}-${site ?? 'global'}`): string {
   const db = openDatabase(dbPath);
   try {
-    return new TokensRepository(db).create({ name, role, site }).token;
+    return insertToken(db, { name, role, site });
   } finally {
     db.close();
   }
+}
+
+/**
+ * A token written straight into a SQLite test database, synchronously — the tests call `c.token()`
+ * inline everywhere; the collector itself creates tokens through TokensRepository (async Store).
+ */
+export function insertToken(db: Database.Database, input: { name: string; role: TokenRole; site: string | null; device?: string | null }, now = Date.now()): string {
+  const token = newToken();
+  const device = input.device ?? null;
+  db.prepare('INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+    input.name, input.role, input.site, device, device === null ? null : now, hashToken(token), now,
+  );
+  return token;
 }
 
 /**
@@ -96,17 +111,16 @@ export async function startTestCollector(
     { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', syslog: SYSLOG_OFF, ...config },
     { logger: false, ...extra },
   );
-  const tokens = new TokensRepository(running.db);
   const agents = new Map<string, string>();
   return {
     ...running,
     dir,
     dbPath,
-    token: (role, site, name, device) => tokens.create({ name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }).token,
+    token: (role, site, name, device) => insertToken(running.db, { name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }),
     agentFor: (site, hostname) => {
       const key = `${site}\u0000${hostname}`;
       let t = agents.get(key);
-      if (!t) agents.set(key, (t = tokens.create({ name: `agent-${hostname}`, role: 'agent', site, device: hostname }).token));
+      if (!t) agents.set(key, (t = insertToken(running.db, { name: `agent-${hostname}`, role: 'agent', site, device: hostname })));
       return t;
     },
     request: requester(() => running.url),

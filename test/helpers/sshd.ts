@@ -164,6 +164,6 @@ export function closedPort(): Promise<number> {
         const port = typeof addr === 'object' && addr ? addr.port : 0;
         srv.close(() => resolve(port));
       });
-    });
+    }, reject);
   });
 }

@@ -195,7 +195,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
 
     // A site whose devices are expected every minute (the device has no interval of its own): a
     // server known only through its BMC is watched at the site's interval like an agent's.
-    c.app.repos.sites.ensure('edge', Date.now());
+    await c.app.repos.sites.ensure('edge', Date.now());
     expect((await c.request('PATCH', '/api/v1/sites/edge', { token: admin, body: { expectedIntervalS: 60 } })).status).toBe(200);
     const edge = await c.request('POST', '/api/v1/sites/edge/bmc-targets', {
       token: admin,

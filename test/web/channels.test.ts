@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../helpers/notify-endpoints.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web');
 const WECOM_KEY = 'page-wecom-key-c0ffee';
@@ -24,8 +25,8 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   ep = await startNotifyEndpoints({ wecomKeys: [WECOM_KEY] });
   c = await startTestCollector({ snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
-  c.app.repos.sites.ensure('hq', Date.now());
-  new UsersRepository(c.db).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD), sites: ['hq'] });
+  await c.app.repos.sites.ensure('hq', Date.now());
+  await new UsersRepository(sqliteStore(c.db)).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD), sites: ['hq'] });
   browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
 }, 90_000);
 

@@ -4,11 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository, verifyPassword } from '../../collector/users/index.js';
 import { COLLECTOR_CLI, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { CookieJar, postLoginForm, requestFrom } from '../helpers/http.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 let c: TestCollector;
 beforeAll(async () => {
   c = await startTestCollector({ silenceScanSeconds: 0 });
-  new UsersRepository(c.db).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
+  await new UsersRepository(sqliteStore(c.db)).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
 });
 afterAll(async () => {
   await c?.stop();
@@ -111,8 +112,8 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   }, 120_000);
 
   it('counts a source across user names, and X-Forwarded-For is ignored unless trustProxy says so', async () => {
-    const users = new UsersRepository(c.db);
-    users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
+    const users = new UsersRepository(sqliteStore(c.db));
+    await users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
     // 30 failures from one address over many names close that address (the per-source step)…
     for (let i = 0; i < 30; i++) {
       const res = await form({ name: `nobody-${i}`, password: 'x' }, '127.0.0.3');
@@ -128,7 +129,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   it('behind a TLS proxy (trustProxy): the forwarded address is the source and the cookies are Secure', async () => {
     const proxied = await startTestCollector({ silenceScanSeconds: 0, trustProxy: '127.0.0.1' });
     try {
-      new UsersRepository(proxied.db).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
+      await new UsersRepository(sqliteStore(proxied.db)).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
       const via = (client: string) => ({ 'x-forwarded-for': client, 'x-forwarded-proto': 'https' });
       for (let i = 0; i < 5; i++) {
         expect((await postLoginForm(proxied.url, { name: 'zhang', password: `wrong ${i}` }, { headers: via('203.0.113.9') })).status).toBe(401);
@@ -143,14 +144,14 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     }
   });
 
-  it('`xunjian collector user create` makes a customer for their sites and refuses one without', () => {
+  it('`xunjian collector user create` makes a customer for their sites and refuses one without', async () => {
     const run = (args: string[], input?: string) =>
       spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'test/web/fixtures/cli.ts'), 'collector', 'user', ...args, '--db', c.dbPath], { input, encoding: 'utf8' });
     const made = run(['create', '--name', 'chen', '--role', 'customer', '--site', 'acme', '--site', 'beta', '--password-stdin'], 'customer-secret-9\n');
     expect(made.stderr).toBe('');
     expect(made.stdout).toContain('user chen (customer, sites acme, beta) created');
-    const users = new UsersRepository(c.db);
-    expect(users.get('chen')).toMatchObject({ role: 'customer', sites: ['acme', 'beta'] });
+    const users = new UsersRepository(sqliteStore(c.db));
+    expect(await users.get('chen')).toMatchObject({ role: 'customer', sites: ['acme', 'beta'] });
     const refused = run(['create', '--name', 'zhao', '--role', 'customer']);
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('at least one --site');

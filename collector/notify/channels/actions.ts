@@ -71,11 +71,11 @@ export class ChannelActions {
     validate(ChannelInput, input, 'channel');
     this.assertManage(a, input.site ?? null);
     const now = this.app.clock().getTime();
-    return this.app.db.transaction(async () => {
+    return this.app.store.transaction(async () => {
       const made = this.channels.create(input, now);
       await auditBy(this.app.store, a, { action: 'notify-channel.create', site: made.site, subject: `channel ${made.name}`, detail: detailOf({ kind: input.kind, settings: made.settings, secrets: input.secrets }) }, now);
       return made;
-    })();
+    });
   }
 
   async update(a: Actor, name: string, patch: ChannelPatch): Promise<ChannelView> {
@@ -83,21 +83,21 @@ export class ChannelActions {
     validate(ChannelPatch, patch, 'channel change');
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
-    return this.app.db.transaction(async () => {
+    return this.app.store.transaction(async () => {
       const changed = this.channels.update(name, patch, now);
       await auditBy(this.app.store, a, { action: 'notify-channel.update', site, subject: `channel ${name}`, detail: detailOf(patch) }, now);
       return changed;
-    })();
+    });
   }
 
   async remove(a: Actor, name: string): Promise<void> {
     const site = this.visible(a, name);
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
-    await this.app.db.transaction(async () => {
+    await this.app.store.transaction(async () => {
       this.channels.remove(name);
       await auditBy(this.app.store, a, { action: 'notify-channel.delete', site, subject: `channel ${name}` }, now);
-    })();
+    });
   }
 
   /** Sends one test message now and records the outcome on the channel (shown on the page). */

@@ -33,7 +33,7 @@ export const channelRoutes: FastifyPluginAsync = async (plain) => {
   app.post(
     base,
     { config, schema: { tags, summary: 'Add a channel: email, webhook, wecom, dingtalk or feishu', description: `settings and secrets are checked against the kind's schema (collector/notify/channels/README.md). ${secretNote} 400 credential_key_missing when no key is configured.`, body: ChannelInput } },
-    async (request, reply) => reply.status(201).send(actions.create(actorOf(request), request.body)),
+    async (request, reply) => reply.status(201).send(await actions.create(actorOf(request), request.body)),
   );
 
   app.get(`${base}/:name`, { config, schema: { tags, params: ChannelParams } }, async (request) => actions.get(actorOf(request), request.params.name));

@@ -50,7 +50,7 @@ export function registerTicketForms(app: FastifyInstance, deps: TicketFormDeps):
     const f = (request.body ?? {}) as Form;
     const part = Number((request.params as { part: string }).part);
     return act(reply, back(site, id), () =>
-      void actions.setPartDisposition(actorOf(request), id, part, {
+      actions.setPartDisposition(actorOf(request), id, part, {
         disposition: one(f, 'disposition'),
         ...(one(f, 'receivedBy') ? { receivedBy: one(f, 'receivedBy') } : {}),
       }),

@@ -71,12 +71,12 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
       const principal = principalOf(request);
       assertSite(principal, request.params.site);
       const patch = { ...request.body, ...(request.body.timeZone !== undefined ? { timeZone: siteTimeZone(request.body.timeZone) } : {}) };
-      const site = await app.db.transaction(async () => {
+      const site = await app.store.transaction(async () => {
         await app.repos.sites.ensure(request.params.site, app.clock().getTime());
         const row = await app.repos.sites.update(request.params.site, patch);
         await auditBy(app.store, principal, { action: 'site.update', site: request.params.site, subject: request.params.site, detail: changeDetail(patch) }, app.clock().getTime());
         return row;
-      })();
+      });
       return siteJson((await site!));
     },
   );

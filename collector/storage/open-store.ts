@@ -1,0 +1,31 @@
+/**
+ * Opens the collector's storage by location: a `postgres://` (or `postgresql://`) URL is a
+ * PostgreSQL database shared by any number of collectors; anything else is the path of the
+ * embedded SQLite file (the default). Both come back migrated unless told otherwise.
+ */
+import { openDatabase, type OpenOptions } from './db.js';
+import { migrateStore } from './migrate-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { sqliteStore } from './sqlite-store.js';
+import type { Store } from './store.js';
+
+export const isPostgresUrl = (location: string): boolean => /^postgres(ql)?:\/\//i.test(location);
+
+export interface OpenStoreOptions extends OpenOptions {
+  /** PostgreSQL pool size per collector process. */
+  poolSize?: number;
+}
+
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  if (isPostgresUrl(location)) {
+    const store = new PostgresStore(location, options.poolSize !== undefined ? { max: options.poolSize } : {});
+    try {
+      if (options.migrate !== false) await migrateStore(store);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    return store;
+  }
+  return sqliteStore(openDatabase(location, options));
+}
