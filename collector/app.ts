@@ -79,7 +79,7 @@ const ROUTES: FastifyPluginAsync[] = [
  * ============================================================================================== */
 const HOOK_FACTORIES: ((ctx: HookContext) => IngestHooks)[] = [
   // --- e.g. (ctx) => new TicketsIngestHook(ctx.db) ---
-  (ctx) => new TicketsIngestHook(ctx.db),
+  (ctx) => new TicketsIngestHook(ctx.store),
 ];
 
 /** One registered route, as the route list test and the OpenAPI check enumerate them. */

@@ -13,7 +13,7 @@ const labelText = (labels: Labels | undefined) => {
 };
 
 interface Metric {
-  render(): string[];
+  render(): string[] | Promise<string[]>;
 }
 
 export class Counter implements Metric {
@@ -59,10 +59,10 @@ export class Histogram implements Metric {
 export type GaugeReading = number | { labels: Labels; value: number }[];
 
 export class Gauge implements Metric {
-  constructor(readonly name: string, readonly help: string, private readonly read: () => GaugeReading) {}
-  render(): string[] {
+  constructor(readonly name: string, readonly help: string, private readonly read: () => GaugeReading | Promise<GaugeReading>) {}
+  async render(): Promise<string[]> {
     const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} gauge`];
-    const reading = this.read();
+    const reading = await this.read();
     if (typeof reading === 'number') lines.push(`${this.name} ${reading}`);
     else for (const { labels, value } of reading) lines.push(`${this.name}${labelText(labels)} ${value}`);
     return lines;
@@ -93,14 +93,14 @@ export class MetricsRegistry {
     return this.add(name, new Histogram(name, help, [...buckets].sort((a, b) => a - b)));
   }
   /** A gauge computed when scraped (e.g. a COUNT query); `tenant` when it counts customers' data. */
-  gauge(name: string, help: string, read: () => GaugeReading, audience: MetricAudience = 'collector'): Gauge {
+  gauge(name: string, help: string, read: () => GaugeReading | Promise<GaugeReading>, audience: MetricAudience = 'collector'): Gauge {
     return this.add(name, new Gauge(name, help, read), audience);
   }
 
   /** The exposition text; tenant figures only when asked for (a global admin's scrape). */
-  render(options: { tenant?: boolean } = {}): string {
+  async render(options: { tenant?: boolean } = {}): Promise<string> {
     const lines: string[] = [];
-    for (const { metric, audience } of this.metrics.values()) if (audience === 'collector' || options.tenant) lines.push(...metric.render());
+    for (const { metric, audience } of this.metrics.values()) if (audience === 'collector' || options.tenant) lines.push(...(await metric.render()));
     return `${lines.join('\n')}\n`;
   }
 }

@@ -11,8 +11,8 @@ export interface Interval<T> {
 }
 
 /** Runs `task` every `everyMs` (unref'd: it never keeps the process alive); a throwing task is the caller's to catch. */
-export function onInterval<T>(everyMs: number, task: () => T): Interval<T> {
-  let waiting: ((result: T) => void)[] = [];
+export function onInterval<T>(everyMs: number, task: () => T | Promise<T>): Interval<T> {
+  let waiting: ((result: T | Promise<T>) => void)[] = [];
   const timer = setInterval(() => {
     const told = waiting;
     waiting = [];

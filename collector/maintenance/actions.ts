@@ -47,7 +47,7 @@ export class MaintenanceActions {
   readonly requests: MaintenanceRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.requests = new MaintenanceRepository(ctx.db);
+    this.requests = new MaintenanceRepository(ctx.store);
   }
 
   /** 400 listing the devices the site does not have: an approved window for them would suppress nothing. */
@@ -58,8 +58,8 @@ export class MaintenanceActions {
   }
 
   /** The request's site, after checking the actor may act there (404 for no such request). */
-  private siteFor(actor: Actor, id: number): string {
-    const site = this.requests.get(id).site;
+  private async siteFor(actor: Actor, id: number): Promise<string> {
+    const site = (await this.requests.get(id)).site;
     // Another site's request answers as a missing one: a 403 would say that it exists, and where.
     if (!actorSees(actor, site)) throw notFound(`no maintenance request ${id}`);
     return site;
@@ -81,7 +81,7 @@ export class MaintenanceActions {
   async update(actor: Actor, id: number, body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES.update, 'changing a maintenance request');
     const patch = validate(MaintenanceRequestPatch, body, 'maintenance request');
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     if (patch.devices) await this.assertDevicesExist(site, patch.devices);
     return auditedChange(this.ctx, actor, () => this.requests.update(id, patch, this.ctx.clock()), () => ({ action: 'maintenance.update', site, subject: `#${id}` }));
   }
@@ -89,22 +89,22 @@ export class MaintenanceActions {
   async decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): Promise<MaintenanceRequest> {
     // A refusal says why: the engineer reads it to file a better request.
     if (decision === 'reject' && !note?.trim()) throw badRequest('note_required', 'a rejection needs a note saying why');
-    return this.step(actor, id, decision, note || null, (by, now) => this.requests.decide(id, decision, by, now, note || undefined));
+    return this.step(actor, id, decision, note || null, async (by, now) => (await this.requests.decide(id, decision, by, now, note || undefined)));
   }
 
   /** The approved work begins (`actualStart`, default now). */
   async start(actor: Actor, id: number, body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES.start, 'starting maintenance');
     const input = validate(MaintenanceStart, body ?? {}, 'maintenance start');
-    return this.step(actor, id, 'start', input.note || null, (by, now) => this.requests.start(id, by, givenTime(input.actualStart, now, 'actualStart')));
+    return this.step(actor, id, 'start', input.note || null, async (by, now) => (await this.requests.start(id, by, givenTime(input.actualStart, now, 'actualStart'))));
   }
 
   /** The work ends: completed, or rolled back by the 应急方案 — with what was done and the outcome. */
   async finish(actor: Actor, id: number, how: 'complete' | 'rollback', body: unknown): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES[how], `${how} of maintenance`);
     const input = validate(MaintenanceFinish, body, `maintenance ${how}`);
-    return this.step(actor, id, how, input.outcome, (by, now) =>
-      this.requests.finish(id, how, by, givenTime(input.actualEnd, now, 'actualEnd'), input.workDone, input.outcome),
+    return this.step(actor, id, how, input.outcome, async (by, now) =>
+      (await this.requests.finish(id, how, by, givenTime(input.actualEnd, now, 'actualEnd'), input.workDone, input.outcome)),
     );
   }
 
@@ -113,9 +113,9 @@ export class MaintenanceActions {
    * and its audit entry `maintenance.<step>` in one transaction. Notifications of a change (one
    * awaiting approval, its decision) belong here too, after the change.
    */
-  private async step(actor: Actor, id: number, step: MaintenanceStep, detail: string | null, change: (by: string, now: Date) => MaintenanceRequest): Promise<MaintenanceRequest> {
+  private async step(actor: Actor, id: number, step: MaintenanceStep, detail: string | null, change: (by: string, now: Date) => Promise<MaintenanceRequest>): Promise<MaintenanceRequest> {
     assertRole(actor, MAINTENANCE_ROLES[step], `${step} of a maintenance request`);
-    const site = this.siteFor(actor, id);
+    const site = await this.siteFor(actor, id);
     return auditedChange(
       this.ctx,
       actor,

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type {
   MaintenanceQuery,
   MaintenanceRequest,
@@ -7,7 +6,7 @@ import type {
   MaintenanceStatus,
 } from '../../schemas/index.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import type { Param, Store } from '../storage/store.js';
 import { assertRequestable, assertStep, assertTwoPeople, MAINTENANCE_STEPS } from './rules.js';
 
 const noRequest = (id: number) => notFound(`no maintenance request ${id}`);
@@ -48,55 +47,51 @@ const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 /** Maintenance requests and the question tickets ask: is this device in an approved window now? */
 export class MaintenanceRepository {
   private readonly s: {
-    byId: Statement<[number], RawRequest>;
-    devices: Statement<[number], { hostname: string }>;
-    covering: Statement<[string, string, { at: number }], { id: number }>;
-    insert: Statement<Record<string, unknown>, { id: number }>;
-    addDevice: Statement<[number, string, string]>;
-    clearDevices: Statement<[number]>;
-    decide: Statement<[string, string, number, string | null, number]>;
-    start: Statement<[string, number, number]>;
-    finish: Statement<[string, string, number, string, string, number]>;
+    byId: string;
+    devices: string;
+    covering: string;
+    insert: string;
+    addDevice: string;
+    clearDevices: string;
+    decide: string;
+    start: string;
+    finish: string;
   };
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
     this.s = {
-      byId: db.prepare('SELECT * FROM maintenance_requests WHERE id = ?'),
-      devices: db.prepare('SELECT hostname FROM maintenance_devices WHERE request_id = ? ORDER BY hostname'),
-      covering: db.prepare(
-        `SELECT r.id FROM maintenance_devices m JOIN maintenance_requests r ON r.id = m.request_id
-         WHERE m.site = ? AND m.hostname = ? AND r.window_start <= @at AND r.window_end >= @at
-           AND (r.status IN ('approved', 'in_progress') OR (r.status IN ('completed', 'rolled_back') AND r.actual_end >= @at))
+      byId: 'SELECT * FROM maintenance_requests WHERE id = ?',
+      devices: 'SELECT hostname FROM maintenance_devices WHERE request_id = ? ORDER BY hostname',
+      covering: `SELECT r.id FROM maintenance_devices m JOIN maintenance_requests r ON r.id = m.request_id
+         WHERE m.site = ? AND m.hostname = ? AND r.window_start <= ? AND r.window_end >= ?
+           AND (r.status IN ('approved', 'in_progress') OR (r.status IN ('completed', 'rolled_back') AND r.actual_end >= ?))
          LIMIT 1`,
-      ),
-      insert: db.prepare(
-        `INSERT INTO maintenance_requests (site, purpose, engineer, recorder, steps, hardware_changes, software_changes,
+      insert: `INSERT INTO maintenance_requests (site, purpose, engineer, recorder, steps, hardware_changes, software_changes,
            expected_duration_min, window_start, window_end, emergency, status, requested_by, requested_at,
            rollback_plan, customer_representative, removable_media)
          VALUES (@site, @purpose, @engineer, @recorder, @steps, @hardwareChanges, @softwareChanges,
            @expectedDurationMinutes, @windowStart, @windowEnd, @emergency, 'requested', @by, @now,
            @rollbackPlan, @customerRepresentative, @removableMedia)
          RETURNING id`,
-      ),
-      addDevice: db.prepare('INSERT OR IGNORE INTO maintenance_devices (request_id, site, hostname) VALUES (?, ?, ?)'),
-      clearDevices: db.prepare('DELETE FROM maintenance_devices WHERE request_id = ?'),
-      decide: db.prepare('UPDATE maintenance_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?'),
-      start: db.prepare("UPDATE maintenance_requests SET status = 'in_progress', started_by = ?, actual_start = ? WHERE id = ?"),
-      finish: db.prepare('UPDATE maintenance_requests SET status = ?, finished_by = ?, actual_end = ?, work_done = ?, outcome = ? WHERE id = ?'),
+      addDevice: 'INSERT INTO maintenance_devices (request_id, site, hostname) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+      clearDevices: 'DELETE FROM maintenance_devices WHERE request_id = ?',
+      decide: 'UPDATE maintenance_requests SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?',
+      start: "UPDATE maintenance_requests SET status = 'in_progress', started_by = ?, actual_start = ? WHERE id = ?",
+      finish: 'UPDATE maintenance_requests SET status = ?, finished_by = ?, actual_end = ?, work_done = ?, outcome = ? WHERE id = ?',
     };
   }
 
   /** The approved request whose window covers the device at `at`, if any. */
-  covering(site: string, hostname: string, at: number): number | undefined {
-    return this.s.covering.get(site, hostname, { at })?.id;
+  async covering(site: string, hostname: string, at: number): Promise<number | undefined> {
+    return (await this.store.get<{ id: number }>(this.s.covering, [site, hostname, at, at, at]))?.id;
   }
 
   /** Files a request; 400 when it is asked < 24 h ahead without being an emergency, or one person would be both engineer and recorder. */
-  create(input: MaintenanceRequestInput, by: string, now: Date): MaintenanceRequest {
+  async create(input: MaintenanceRequestInput, by: string, now: Date): Promise<MaintenanceRequest> {
     assertRequestable(input, now);
     assertTwoPeople(input);
-    return this.db.transaction(() => {
-      const { id } = this.s.insert.get({
+    return this.store.transaction(async () => {
+      const { id } = (await this.store.get<{ id: number }>(this.s.insert, {
         site: input.site,
         purpose: input.purpose,
         engineer: input.engineer,
@@ -113,16 +108,16 @@ export class MaintenanceRepository {
         emergency: input.emergency ? 1 : 0,
         by,
         now: now.getTime(),
-      })!;
-      for (const d of input.devices) this.s.addDevice.run(id, input.site, d);
+      }))!;
+      for (const d of input.devices) (await this.store.run(this.s.addDevice, [id, input.site, d]));
       return this.get(id);
-    }).immediate();
+    });
   }
 
   /** Changes a request still awaiting approval (409 once decided); the 24 h rule applies again. */
-  update(id: number, patch: MaintenanceRequestPatch, now: Date): MaintenanceRequest {
-    return this.db.transaction(() => {
-      const current = this.get(id);
+  async update(id: number, patch: MaintenanceRequestPatch, now: Date): Promise<MaintenanceRequest> {
+    return this.store.transaction(async () => {
+      const current = await this.get(id);
       if (current.status !== 'requested') throw conflict(`maintenance request ${id} is ${current.status}; file a new request`);
       const merged = { ...current, ...patch, emergency: patch.emergency ?? current.emergency };
       assertRequestable(merged, now);
@@ -130,14 +125,9 @@ export class MaintenanceRepository {
       const missing = (['recorder', 'rollbackPlan', 'customerRepresentative', 'removableMedia'] as const).filter((k) => !merged[k]);
       if (missing.length) throw badRequest('missing_safeguards', `maintenance request ${id} needs ${missing.join(', ')} (service plan 5.3)`);
       assertTwoPeople({ engineer: merged.engineer, recorder: merged.recorder! });
-      this.db
-        .prepare(
-          `UPDATE maintenance_requests SET purpose = ?, engineer = ?, recorder = ?, steps = ?, hardware_changes = ?,
+      (await this.store.run(`UPDATE maintenance_requests SET purpose = ?, engineer = ?, recorder = ?, steps = ?, hardware_changes = ?,
              software_changes = ?, expected_duration_min = ?, window_start = ?, window_end = ?, emergency = ?,
-             rollback_plan = ?, customer_representative = ?, removable_media = ? WHERE id = ?`,
-        )
-        .run(
-          merged.purpose,
+             rollback_plan = ?, customer_representative = ?, removable_media = ? WHERE id = ?`, [merged.purpose,
           merged.engineer,
           merged.recorder ?? null,
           JSON.stringify(merged.steps),
@@ -150,59 +140,58 @@ export class MaintenanceRepository {
           merged.rollbackPlan,
           merged.customerRepresentative,
           merged.removableMedia,
-          id,
-        );
+          id,]));
       if (patch.devices) {
-        this.s.clearDevices.run(id);
-        for (const d of patch.devices) this.s.addDevice.run(id, current.site, d);
+        (await this.store.run(this.s.clearDevices, [id]));
+        for (const d of patch.devices) (await this.store.run(this.s.addDevice, [id, current.site, d]));
       }
       return this.get(id);
-    }).immediate();
+    });
   }
 
   /** approve / reject (the customer) from `requested`, or cancel (the requester) before the work starts; 409 from any other status. */
-  decide(id: number, step: 'approve' | 'reject' | 'cancel', by: string, now: Date, note?: string): MaintenanceRequest {
-    return this.db.transaction(() => {
-      const current = this.get(id);
+  async decide(id: number, step: 'approve' | 'reject' | 'cancel', by: string, now: Date, note?: string): Promise<MaintenanceRequest> {
+    return this.store.transaction(async () => {
+      const current = await this.get(id);
       assertStep(id, current.status, step);
       if (step === 'approve' && Date.parse(current.windowEnd) < now.getTime()) {
         throw conflict(`maintenance request ${id}: its window ended at ${current.windowEnd}`);
       }
-      this.s.decide.run(MAINTENANCE_STEPS[step].to, by, now.getTime(), note ?? null, id);
+      (await this.store.run(this.s.decide, [MAINTENANCE_STEPS[step].to, by, now.getTime(), note ?? null, id]));
       return this.get(id);
-    }).immediate();
+    });
   }
 
   /**
    * The approved work begins, at `at` (≤ now): 409 unless approved and `at` lies in the window the
    * customer approved — work outside it was never agreed.
    */
-  start(id: number, by: string, at: number): MaintenanceRequest {
-    return this.db.transaction(() => {
-      const current = this.get(id);
+  async start(id: number, by: string, at: number): Promise<MaintenanceRequest> {
+    return this.store.transaction(async () => {
+      const current = await this.get(id);
       assertStep(id, current.status, 'start');
       if (at < Date.parse(current.windowStart)) throw conflict(`maintenance request ${id} cannot start before its approved window opens at ${current.windowStart}`);
       if (at > Date.parse(current.windowEnd)) throw conflict(`maintenance request ${id}: its approved window ended at ${current.windowEnd}; file a new request`);
-      this.s.start.run(by, at, id);
+      (await this.store.run(this.s.start, [by, at, id]));
       return this.get(id);
-    }).immediate();
+    });
   }
 
   /** The work ends — completed or rolled back — at `at` (not before it started), with what was done and the outcome. */
-  finish(id: number, step: 'complete' | 'rollback', by: string, at: number, workDone: string, outcome: string): MaintenanceRequest {
-    return this.db.transaction(() => {
-      const current = this.get(id);
+  async finish(id: number, step: 'complete' | 'rollback', by: string, at: number, workDone: string, outcome: string): Promise<MaintenanceRequest> {
+    return this.store.transaction(async () => {
+      const current = await this.get(id);
       assertStep(id, current.status, step);
       if (current.actualStart && at < Date.parse(current.actualStart)) {
         throw badRequest('bad_actual_end', `actualEnd (${iso(at)}) must not be before the work started (${current.actualStart})`);
       }
-      this.s.finish.run(MAINTENANCE_STEPS[step].to, by, at, workDone, outcome, id);
+      (await this.store.run(this.s.finish, [MAINTENANCE_STEPS[step].to, by, at, workDone, outcome, id]));
       return this.get(id);
-    }).immediate();
+    });
   }
 
-  get(id: number): MaintenanceRequest {
-    const r = this.s.byId.get(id);
+  async get(id: number): Promise<MaintenanceRequest> {
+    const r = (await this.store.get<RawRequest>(this.s.byId, [id]));
     if (!r) throw noRequest(id);
     return this.view(r);
   }
@@ -211,25 +200,25 @@ export class MaintenanceRepository {
    * The request for a caller limited to `scope` (null: every site). Another site's request is
    * answered exactly as a missing one, so the answer never names the site that owns it.
    */
-  getFor(id: number, scope: string | null): MaintenanceRequest {
-    const r = this.get(id);
+  async getFor(id: number, scope: string | null): Promise<MaintenanceRequest> {
+    const r = await this.get(id);
     if (scope !== null && r.site !== scope) throw noRequest(id);
     return r;
   }
 
-  list(q: MaintenanceQuery & { scopeSite?: string | null }): MaintenanceRequest[] {
+  async list(q: MaintenanceQuery & { scopeSite?: string | null }): Promise<MaintenanceRequest[]> {
     if (q.scopeSite && q.site && q.site !== q.scopeSite) return [];
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: Param[] = [];
     const site = q.scopeSite ?? q.site;
     if (site) (where.push('r.site = ?'), args.push(site));
     if (q.status) (where.push('r.status = ?'), args.push(q.status));
     if (q.device) (where.push('EXISTS (SELECT 1 FROM maintenance_devices m WHERE m.request_id = r.id AND m.hostname = ?)'), args.push(q.device));
     const sql = `SELECT r.* FROM maintenance_requests r ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.window_start DESC, r.id DESC LIMIT 500`;
-    return (this.db.prepare(sql).all(...args) as RawRequest[]).map((r) => this.view(r));
+    return Promise.all((await this.store.all<RawRequest>(sql, args)).map((r) => this.view(r)));
   }
 
-  private view(r: RawRequest): MaintenanceRequest {
+  private async view(r: RawRequest): Promise<MaintenanceRequest> {
     return {
       id: r.id,
       site: r.site,
@@ -242,7 +231,7 @@ export class MaintenanceRepository {
       expectedDurationMinutes: r.expected_duration_min,
       windowStart: iso(r.window_start),
       windowEnd: iso(r.window_end),
-      devices: this.s.devices.all(r.id).map((d) => d.hostname),
+      devices: (await this.store.all<{ hostname: string }>(this.s.devices, [r.id])).map((d) => d.hostname),
       emergency: r.emergency === 1,
       status: r.status,
       requestedBy: r.requested_by,

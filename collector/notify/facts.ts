@@ -1,3 +1,5 @@
+import type { Store } from '../storage/store.js';
+import { sqliteHandle } from '../storage/sqlite-store.js';
 import { DEFAULT_TIME_ZONE } from '../../checks/index.js';
 import type { NotifyEvent, Priority } from '../../schemas/index.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
@@ -26,11 +28,12 @@ export class FactsReader {
   private readonly inspectionMonth;
 
   constructor(
-    db: Db,
+    store: Store,
     private readonly repos: Repositories,
   ) {
-    this.tickets = new TicketsRepository(db);
-    this.maintenance = new MaintenanceRepository(db);
+    const db = sqliteHandle(store, 'notification facts');
+    this.tickets = new TicketsRepository(store);
+    this.maintenance = new MaintenanceRepository(store);
     this.inspectionMonth = db.prepare('SELECT month FROM inspections WHERE id = ?').pluck();
   }
 
@@ -40,7 +43,7 @@ export class FactsReader {
     const d = e.detail;
     const common = { kind: e.kind as NotifyEvent, site: e.site, customer, zone: siteRow?.timeZone ?? DEFAULT_TIME_ZONE };
     if (e.ticketId !== null) {
-      const t = this.tickets.get(e.ticketId, now);
+      const t = await this.tickets.get(e.ticketId, now);
       const which = d.deadline as MessageFacts['deadline'] | undefined;
       const due = which ? t.deadlines[which].due : (t.deadlines.recovery.due ?? t.deadlines.response.due);
       return {
@@ -58,7 +61,7 @@ export class FactsReader {
       };
     }
     if (e.requestId !== null) {
-      const r = this.maintenance.get(e.requestId);
+      const r = await this.maintenance.get(e.requestId);
       return {
         ...common,
         requestId: r.id,

@@ -53,7 +53,7 @@ export class NotifyPlanner {
   ) {
     const db = sqliteHandle(store, 'the notification planner');
     this.repo = new NotifyRepository(db);
-    this.facts = new FactsReader(db, repos);
+    this.facts = new FactsReader(store, repos);
   }
 
   async plan(now: Date, dashboardUrl: string, limit = 200): Promise<PlanResult> {

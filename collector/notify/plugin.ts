@@ -55,7 +55,7 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
   if (!app.hasDecorator('notifyDirectory')) app.decorate('notifyDirectory', app.hasDecorator('notifyChannels') ? app.notifyChannels.directory : NO_CHANNELS);
   const settings = { pollMs: 200, maxAttempts: 8, concurrency: 16, ...app.config.notify };
   const planner = new NotifyPlanner(app.store, app.repos, app.notifyDirectory);
-  const scanner = new NotifyScan(app.db);
+  const scanner = new NotifyScan(app.store);
   const m = {
     sent: app.metrics.counter('xunjian_notify_sent_total', 'Notifications accepted by their channel, by channel kind'),
     failed: app.metrics.counter('xunjian_notify_failed_total', 'Notification attempts that failed (retried or dead), by channel kind'),
@@ -85,7 +85,7 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     let raised = 0;
     try {
       if (now.getTime() - lastScan >= SCAN_EVERY_MS || now.getTime() < lastScan) {
-        raised = scanner.scan(now).raised;
+        raised = (await scanner.scan(now)).raised;
         lastScan = now.getTime();
       }
       // Plan in batches, yielding between them: a backlog (a storm, a clock that jumped a day)
@@ -128,11 +128,11 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     return queued;
   };
 
-  let schedule: Interval<Promise<NotifyRound>> | undefined;
-  const early: ((r: Promise<NotifyRound>) => void)[] = [];
+  let schedule: Interval<NotifyRound> | undefined;
+  const early: ((r: NotifyRound) => void)[] = [];
   app.decorate('notify', {
     round,
-    nextRun: async () => (schedule ? schedule.nextRun() : new Promise<Promise<NotifyRound>>((resolve) => early.push(resolve))),
+    nextRun: async () => (schedule ? schedule.nextRun() : new Promise<NotifyRound>((resolve) => early.push(resolve))),
   });
   app.addHook('onReady', async () => {
     const released = planner.repo.releaseAbandoned();

@@ -1,3 +1,5 @@
+import type { Store } from '../storage/store.js';
+import { sqliteHandle } from '../storage/sqlite-store.js';
 import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
 import { NotifyRepository } from './repository.js';
@@ -24,9 +26,12 @@ export class NotifyScan {
   private readonly openAt;
   private readonly latestInspection;
 
-  constructor(private readonly db: Db) {
+  private readonly db: Db;
+
+  constructor(private readonly store: Store) {
+    const db = (this.db = sqliteHandle(store, 'the notification scan'));
     this.repo = new NotifyRepository(db);
-    this.tickets = new TicketsRepository(db);
+    this.tickets = new TicketsRepository(store);
     this.activeTickets = db.prepare(`SELECT id FROM tickets WHERE status IN ('open', 'responded', 'on_site') AND priority <> 'P4'`).pluck();
     this.openAt = db.prepare(
       `SELECT t.id, t.priority, t.opened_at AS openedAt FROM tickets t JOIN devices d ON d.id = t.device_id JOIN sites s ON s.id = d.site_id
@@ -35,19 +40,19 @@ export class NotifyScan {
     this.latestInspection = db.prepare('SELECT status FROM inspections WHERE site = ? AND month = ? ORDER BY revision DESC LIMIT 1').pluck();
   }
 
-  scan(now: Date): ScanResult {
-    return this.db.transaction(() => {
-      const raised = this.deadlines(now) + this.escalations(now) + this.monthEnd(now) + this.contractYear(now);
+  async scan(now: Date): Promise<ScanResult> {
+    return this.store.transaction(async () => {
+      const raised = (await this.deadlines(now)) + (await this.escalations(now)) + this.monthEnd(now) + this.contractYear(now);
       return { raised };
-    })();
+    });
   }
 
   /** Each unmet deadline: the highest fraction newly crossed (a clock that jumped sends one, not all), and overdue. */
-  private deadlines(now: Date): number {
+  private async deadlines(now: Date): Promise<number> {
     let raised = 0;
     const nowMs = now.getTime();
     for (const id of this.activeTickets.all() as number[]) {
-      const t = this.tickets.get(id, now);
+      const t = await this.tickets.get(id, now);
       const fractions = this.repo.settings(t.site).deadlineFractions;
       const opened = Date.parse(t.openedAt);
       for (const which of DEADLINES) {

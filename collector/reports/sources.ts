@@ -1,3 +1,5 @@
+import type { Store } from '../storage/store.js';
+import { sqliteHandle } from '../storage/sqlite-store.js';
 import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js';
 import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
@@ -31,8 +33,9 @@ export interface ReportSources {
   firmware: FirmwareRepository;
 }
 
-export function reportSources(db: Db, repos: Repositories): ReportSources {
-  return { repos, tickets: new TicketsRepository(db), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(db), firmware: new FirmwareRepository(db) };
+export function reportSources(store: Store, repos: Repositories): ReportSources {
+  const db = sqliteHandle(store, 'reports');
+  return { repos, tickets: new TicketsRepository(store), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(store), firmware: new FirmwareRepository(db) };
 }
 
 export interface ReportRequest {
@@ -99,9 +102,8 @@ async function requireSite(sources: ReportSources, name: string): Promise<SiteRo
 }
 
 /** Tickets of the site that were open at some time in the period (opened before its end, not closed before its start), as the reader may see them. */
-function ticketsDuring(sources: ReportSources, site: string, period: Period, now: Date, shown: Redactor): Ticket[] {
-  return sources.tickets
-    .list({ site, limit: 1_000_000 }, now)
+async function ticketsDuring(sources: ReportSources, site: string, period: Period, now: Date, shown: Redactor): Promise<Ticket[]> {
+  return (await sources.tickets.list({ site, limit: 1_000_000 }, now))
     .filter((t) => {
       if (Date.parse(t.openedAt) >= period.end) return false;
       const closed = t.events.find((e) => e.event === 'closed')?.at;
@@ -181,12 +183,12 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
     case 'faults': {
       if (req.ticket !== undefined) {
         // Another site's ticket is answered as a missing one (tickets/repository.ts).
-        sources.tickets.siteFor(req.ticket, site.name);
-        const t = req.shown.ticket(sources.tickets.get(req.ticket, req.now));
+        await sources.tickets.siteFor(req.ticket, site.name);
+        const t = req.shown.ticket((await sources.tickets.get(req.ticket, req.now)));
         return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t] });
       }
       const period = monthPeriod(month, zone);
-      return buildFaultsReport({ ...base, period: month, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
+      return buildFaultsReport({ ...base, period: month, tickets: await ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
     case 'health': {
       const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime(), zone), zone);
@@ -198,7 +200,7 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
           kind: d.kind,
           latest: Object.fromEntries(latestResults.get(d.id)!.map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
         }));
-      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: ticketsDuring(sources, site.name, period, req.now, req.shown) });
+      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: await ticketsDuring(sources, site.name, period, req.now, req.shown) });
     }
     case 'summary': {
       const now = req.now;
@@ -219,8 +221,8 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
           .map((m) => sources.inspections.get(site.name, m))
           .filter((i) => i.rows.length > 0 || i.status !== 'draft')
           .map((i) => ({ ...i, rows: i.rows.map((r) => req.shown.row(r)) })),
-        tickets: ticketsDuring(sources, site.name, period, now, req.shown),
-        maintenance: sources.maintenance.list({ site: site.name }).filter((m) => Date.parse(m.windowStart) < period.end && Date.parse(m.windowEnd) >= period.start),
+        tickets: await ticketsDuring(sources, site.name, period, now, req.shown),
+        maintenance: (await sources.maintenance.list({ site: site.name })).filter((m) => Date.parse(m.windowStart) < period.end && Date.parse(m.windowEnd) >= period.start),
       });
     }
     default:

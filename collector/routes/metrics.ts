@@ -10,6 +10,6 @@ export const metricsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/metrics', { schema: { tags: ['health'], security: [] } }, async (request, reply) => {
     const p = request.principal;
     const tenant = p !== null && p.role === 'admin' && p.site === null;
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(app.metrics.render({ tenant }));
+    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(await app.metrics.render({ tenant }));
   });
 };

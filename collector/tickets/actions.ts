@@ -48,14 +48,14 @@ export class TicketActions {
   readonly tickets: TicketsRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.tickets = new TicketsRepository(ctx.db);
+    this.tickets = new TicketsRepository(ctx.store);
   }
 
   /**
    * The one place every change to a ticket goes through: the change and its audit entry in one
    * transaction. (A notification of the change is one line here.)
    */
-  private async change<T>(actor: Actor, site: string, id: number, action: string, make: () => T, detail: (result: T) => string | null): Promise<T> {
+  private async change<T>(actor: Actor, site: string, id: number, action: string, make: () => T | Promise<T>, detail: (result: T) => string | null): Promise<T> {
     return auditedChange(this.ctx, actor, make, (r) => ({ action: `ticket.${action}`, site, subject: `#${id}`, detail: detail(r) }));
   }
 
@@ -75,7 +75,7 @@ export class TicketActions {
 
   /** The ticket's site, after checking the actor may act there (404 for no such ticket). */
   private async siteFor(actor: Actor, id: number): Promise<string> {
-    const site = this.tickets.siteOf(id);
+    const site = await this.tickets.siteOf(id);
     // Another site's ticket answers as a missing one: a 403 would say that it exists, and where.
     if (!actorSees(actor, site)) throw notFound(`no ticket ${id}`);
     return site;
@@ -92,12 +92,12 @@ export class TicketActions {
     // A device named but not on record is entered by hand now; no device at all is a service request.
     const known = input.device === undefined ? undefined : (await this.ctx.repos.devices.get(input.site, input.device));
     if (input.device === undefined && subject !== 'manual') throw badRequest('device_required', `a ticket about ${subject} needs a device`);
-    const existing = known && subject !== 'manual' ? this.tickets.active(known.id, subject) : undefined;
-    if (existing) return { ticket: this.tickets.get(existing.id, this.ctx.clock()), created: false };
+    const existing = known && subject !== 'manual' ? await this.tickets.active(known.id, subject) : undefined;
+    if (existing) return { ticket: await this.tickets.get(existing.id, this.ctx.clock()), created: false };
     // A customer reports; who works on it is the service company's choice.
     if (input.assignee || input.backup) assertRole(actor, TICKET_ROLES.assign, 'assigning a ticket');
     await this.assertPeople(input.site, input);
-    const sla = this.tickets.sla(input.site);
+    const sla = await this.tickets.sla(input.site);
     const now = this.ctx.clock();
     const kind = known?.kind ?? input.deviceKind ?? 'server';
     // A service request without a device is a non-fault request: P4 (SPEC) unless given.
@@ -107,7 +107,7 @@ export class TicketActions {
       actor,
       async () => {
         const device = known ?? (input.device !== undefined ? (await this.ctx.repos.devices.createManual(input.site, { hostname: input.device, kind, by: actor.name }, now.getTime())) : undefined);
-        const ticketId = this.tickets.open({
+        const ticketId = await this.tickets.open({
           siteId: site.id,
           deviceId: device?.id ?? null,
           subject,
@@ -131,7 +131,7 @@ export class TicketActions {
         detail: r.created ? `${input.symptom} (device ${r.created} entered by hand)` : input.symptom,
       }),
     );
-    return { ticket: this.tickets.get(id, now), created: true };
+    return { ticket: await this.tickets.get(id, now), created: true };
   }
 
   /** Assignee and backup engineer: users with access to the ticket's site (400 otherwise). Audited. */
@@ -142,7 +142,7 @@ export class TicketActions {
     await this.assertPeople(site, input);
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'assign', () => this.tickets.assign(id, input, actor, now.getTime()), (note) => note);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** A new priority with a required reason, kept in the ticket's events and the audit log. */
@@ -153,7 +153,7 @@ export class TicketActions {
     const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'reclassify', () => this.tickets.reclassify(id, input.priority, input.reason.trim(), actor, now.getTime()), (note) => note);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** 启动应急预案: owner (a user of the site) and deadline; after an on-site visit (409 otherwise). */
@@ -164,7 +164,7 @@ export class TicketActions {
     await this.assertPersonOfSite(input.owner, site, 'emergency plan owner');
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'emergency-plan', () => this.tickets.startEmergencyPlan(id, input, actor, now.getTime()), () => `owner ${input.owner}, due ${input.due}`);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** A spare part is needed: the part-replacement clock runs from arrival on site. */
@@ -175,7 +175,7 @@ export class TicketActions {
     const now = this.ctx.clock();
     const note = [input.part, input.note].filter(Boolean).join(': ') || null;
     await this.change(actor, site, id, 'part-needed', () => this.tickets.partNeeded(id, note, actor, now.getTime()), () => note);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** What became of a replaced part (returned to the customer, kept, destroyed, other), who received it and when. */
@@ -192,7 +192,7 @@ export class TicketActions {
       () => this.tickets.setPartDisposition(id, partId, input, now.getTime()),
       () => `part ${partId}: ${input.disposition}${input.receivedBy ? `, received by ${input.receivedBy}` : ''}`,
     );
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** A lifecycle step (respond, on-site, resolve, confirm, close); 409 from the wrong status. */
@@ -201,7 +201,7 @@ export class TicketActions {
     const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     await this.change(actor, site, id, step, () => this.tickets.step(id, step, actor, now.getTime(), note || undefined), () => note || null);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** 现场服务报告: while on site or resolved (409 otherwise). */
@@ -211,7 +211,7 @@ export class TicketActions {
     const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'service-report', () => this.tickets.addServiceReport(id, input, actor, now.getTime()), () => input.result);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /** A spare part replaced: part, old and new serial. */
@@ -221,7 +221,7 @@ export class TicketActions {
     const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'part', () => this.tickets.addPart(id, input, actor, now.getTime()), () => `${input.part}: ${input.oldSerial} → ${input.newSerial}${input.disposition ? ` (${input.disposition})` : ''}`);
-    return this.tickets.get(id, now);
+    return await this.tickets.get(id, now);
   }
 
   /**
@@ -256,7 +256,7 @@ export class TicketActions {
       actor,
       async () => {
         if (input.expectedIntervalSeconds !== undefined) (await this.ctx.repos.devices.update(device.id, { expectedIntervalS: input.expectedIntervalSeconds }));
-        if (input.missedReports !== undefined) this.tickets.setMissedReports(device.id, input.missedReports);
+        if (input.missedReports !== undefined) await this.tickets.setMissedReports(device.id, input.missedReports);
       },
       () => ({ action: 'device.silence', site, subject: hostname, detail: JSON.stringify(input) }),
     );
@@ -265,7 +265,7 @@ export class TicketActions {
       site,
       hostname,
       expectedIntervalSeconds: updated.effectiveIntervalS,
-      missedReports: this.tickets.missedReports(device.id) ?? this.tickets.sla(site).missedReports,
+      missedReports: (await this.tickets.missedReports(device.id)) ?? (await this.tickets.sla(site)).missedReports,
     };
   }
 }

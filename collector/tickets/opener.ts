@@ -1,6 +1,6 @@
 import type { DeviceKind, TicketSubject } from '../../schemas/index.js';
 import { MaintenanceRepository } from '../maintenance/repository.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { priorityFor } from './priority.js';
 import { TicketsRepository, SYSTEM } from './repository.js';
 import { isEmergency } from './sla.js';
@@ -28,24 +28,24 @@ export class FaultTickets {
   readonly tickets: TicketsRepository;
   readonly maintenance: MaintenanceRepository;
 
-  constructor(db: Db) {
-    this.tickets = new TicketsRepository(db);
-    this.maintenance = new MaintenanceRepository(db);
+  constructor(store: Store) {
+    this.tickets = new TicketsRepository(store);
+    this.maintenance = new MaintenanceRepository(store);
   }
 
   /** `at`: when the fault was seen (the report's window end) — what a maintenance window is tested against. */
-  fault(device: FaultDevice, subject: TicketSubject, symptom: string, at: number, now: number): FaultOutcome {
-    const active = this.tickets.active(device.id, subject);
+  async fault(device: FaultDevice, subject: TicketSubject, symptom: string, at: number, now: number): Promise<FaultOutcome> {
+    const active = await this.tickets.active(device.id, subject);
     if (active) {
       if (active.recoveredAt === null) return { action: 'still_open', ticketId: active.id };
-      this.tickets.relapsed(active.id, now, symptom);
+      await this.tickets.relapsed(active.id, now, symptom);
       return { action: 'relapsed', ticketId: active.id };
     }
-    const maintenanceId = this.maintenance.covering(device.site, device.hostname, at);
+    const maintenanceId = await this.maintenance.covering(device.site, device.hostname, at);
     if (maintenanceId !== undefined) return { action: 'suppressed', maintenanceId };
-    const sla = this.tickets.sla(device.site);
+    const sla = await this.tickets.sla(device.site);
     const priority = priorityFor({ subject, kind: device.kind, role: device.role }, sla.priorityRules);
-    const ticketId = this.tickets.open({
+    const ticketId = await this.tickets.open({
       deviceId: device.id,
       subject,
       priority,
@@ -60,10 +60,10 @@ export class FaultTickets {
   }
 
   /** The subject is normal again: the open ticket shows when (a person still closes it). */
-  fine(deviceId: number, subject: TicketSubject, now: number, note: string): number | undefined {
-    const active = this.tickets.active(deviceId, subject);
+  async fine(deviceId: number, subject: TicketSubject, now: number, note: string): Promise<number | undefined> {
+    const active = await this.tickets.active(deviceId, subject);
     if (!active || active.recoveredAt !== null) return undefined;
-    this.tickets.recovered(active.id, now, note);
+    await this.tickets.recovered(active.id, now, note);
     return active.id;
   }
 }

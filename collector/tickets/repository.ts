@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import type {
   DeviceKind,
   EmergencyPlanInput,
@@ -16,7 +15,7 @@ import type {
   TicketSubject,
 } from '../../schemas/index.js';
 import { conflict, notFound } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import type { Param, Store } from '../storage/store.js';
 import { nextStatus, type StepName } from './lifecycle.js';
 import { alwaysOnSite, anyOverdue, deadlines, isEmergency, slaProfile, slaSnapshot } from './sla.js';
 
@@ -126,96 +125,88 @@ const SELECT = `SELECT t.*, s.name AS site, d.hostname, d.kind, coalesce(d.role,
 /** The fault-ticket aggregate: tickets, their stamped events, service reports, parts, SLA profiles. */
 export class TicketsRepository {
   private readonly s: {
-    active: Statement<[number, string], { id: number; recovered_at: number | null }>;
-    insert: Statement<Record<string, unknown>, { id: number }>;
-    event: Statement<[number, string, string, number | null, number, string | null]>;
-    recovered: Statement<[number, number]>;
-    relapsed: Statement<[number]>;
-    byId: Statement<[number], RawTicket>;
-    events: Statement<[number], RawEvent>;
-    reports: Statement<[number], RawServiceReport>;
-    parts: Statement<[number], RawPart>;
-    setStatus: Statement<[string, number | null, number]>;
-    sla: Statement<[string], { profile: string }>;
-    putSla: Statement<[string, string, number, string]>;
+    active: string;
+    insert: string;
+    event: string;
+    recovered: string;
+    relapsed: string;
+    byId: string;
+    events: string;
+    reports: string;
+    parts: string;
+    setStatus: string;
+    sla: string;
+    putSla: string;
   };
 
-  constructor(private readonly db: Db) {
+  constructor(private readonly store: Store) {
     this.s = {
-      active: db.prepare(`SELECT id, recovered_at FROM tickets WHERE device_id = ? AND subject = ? AND status <> 'closed'`),
-      insert: db.prepare(
-        `INSERT INTO tickets (site_id, device_id, subject, priority, emergency, status, symptom, suspected_cause, device_model, opened_at, opened_by,
+      active: `SELECT id, recovered_at FROM tickets WHERE device_id = ? AND subject = ? AND status <> 'closed'`,
+      insert: `INSERT INTO tickets (site_id, device_id, subject, priority, emergency, status, symptom, suspected_cause, device_model, opened_at, opened_by,
                               sla_profile, visit_from, assignee, backup)
          VALUES (coalesce(@siteId, (SELECT site_id FROM devices WHERE id = @deviceId)), @deviceId, @subject, @priority, @emergency, 'open', @symptom, @suspectedCause, @deviceModel, @at, @by,
                  @slaProfile, @visitFrom, @assignee, @backup)
          RETURNING id`,
-      ),
-      event: db.prepare('INSERT INTO ticket_events (ticket_id, event, by_name, token_id, at, note) VALUES (?, ?, ?, ?, ?, ?)'),
-      recovered: db.prepare('UPDATE tickets SET recovered_at = ? WHERE id = ? AND recovered_at IS NULL'),
-      relapsed: db.prepare('UPDATE tickets SET recovered_at = NULL WHERE id = ?'),
-      byId: db.prepare(`${SELECT} WHERE t.id = ?`),
-      events: db.prepare('SELECT event, by_name, at, note FROM ticket_events WHERE ticket_id = ? ORDER BY id'),
-      reports: db.prepare('SELECT * FROM ticket_service_reports WHERE ticket_id = ? ORDER BY id'),
-      parts: db.prepare('SELECT * FROM ticket_parts WHERE ticket_id = ? ORDER BY id'),
-      setStatus: db.prepare('UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?'),
-      sla: db.prepare('SELECT profile FROM site_sla WHERE site = ?'),
-      putSla: db.prepare(
-        `INSERT INTO site_sla (site, profile, updated_at, updated_by) VALUES (?, ?, ?, ?)
+      event: 'INSERT INTO ticket_events (ticket_id, event, by_name, token_id, at, note) VALUES (?, ?, ?, ?, ?, ?)',
+      recovered: 'UPDATE tickets SET recovered_at = ? WHERE id = ? AND recovered_at IS NULL',
+      relapsed: 'UPDATE tickets SET recovered_at = NULL WHERE id = ?',
+      byId: `${SELECT} WHERE t.id = ?`,
+      events: 'SELECT event, by_name, at, note FROM ticket_events WHERE ticket_id = ? ORDER BY id',
+      reports: 'SELECT * FROM ticket_service_reports WHERE ticket_id = ? ORDER BY id',
+      parts: 'SELECT * FROM ticket_parts WHERE ticket_id = ? ORDER BY id',
+      setStatus: 'UPDATE tickets SET status = ?, closed_at = ? WHERE id = ?',
+      sla: 'SELECT profile FROM site_sla WHERE site = ?',
+      putSla: `INSERT INTO site_sla (site, profile, updated_at, updated_by) VALUES (?, ?, ?, ?)
          ON CONFLICT (site) DO UPDATE SET profile = excluded.profile, updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-      ),
     };
   }
 
   // ---- SLA profiles ----
 
   /** The site's stored overrides (what differs from the defaults). */
-  slaOverrides(site: string): SlaProfileInput {
-    const row = this.s.sla.get(site);
+  async slaOverrides(site: string): Promise<SlaProfileInput> {
+    const row = (await this.store.get<{ profile: string }>(this.s.sla, [site]));
     return row ? (JSON.parse(row.profile) as SlaProfileInput) : {};
   }
 
   /** The site's effective profile: its overrides over the contract defaults. */
-  sla(site: string): SlaProfile {
-    return slaProfile(this.slaOverrides(site));
+  async sla(site: string): Promise<SlaProfile> {
+    return slaProfile(await this.slaOverrides(site));
   }
 
   /** Stores the overrides after validating the profile they make. */
-  setSla(site: string, overrides: SlaProfileInput, by: Actor, now: number): SlaProfile {
+  async setSla(site: string, overrides: SlaProfileInput, by: Actor, now: number): Promise<SlaProfile> {
     const profile = slaProfile(overrides);
-    this.s.putSla.run(site, JSON.stringify(overrides), now, by.name);
+    (await this.store.run(this.s.putSla, [site, JSON.stringify(overrides), now, by.name]));
     return profile;
   }
 
   /** A device's own missed-reports setting (null: the site's). */
-  missedReports(deviceId: number): number | null {
-    const r = this.db.prepare('SELECT missed_reports FROM device_liveness WHERE device_id = ?').get(deviceId) as { missed_reports: number | null } | undefined;
+  async missedReports(deviceId: number): Promise<number | null> {
+    const r = (await this.store.get('SELECT missed_reports FROM device_liveness WHERE device_id = ?', [deviceId])) as { missed_reports: number | null } | undefined;
     return r?.missed_reports ?? null;
   }
 
-  setMissedReports(deviceId: number, missed: number | null): void {
-    this.db
-      .prepare(
-        `INSERT INTO device_liveness (device_id, missed_reports) VALUES (?, ?)
-         ON CONFLICT (device_id) DO UPDATE SET missed_reports = excluded.missed_reports`,
-      )
-      .run(deviceId, missed);
+  async setMissedReports(deviceId: number, missed: number | null): Promise<void> {
+    (await this.store.run(`INSERT INTO device_liveness (device_id, missed_reports) VALUES (?, ?)
+         ON CONFLICT (device_id) DO UPDATE SET missed_reports = excluded.missed_reports`, [deviceId, missed]));
   }
 
   // ---- what the system does ----
 
   /** The ticket still open for this device and subject, if any. */
-  active(deviceId: number, subject: TicketSubject): { id: number; recoveredAt: number | null } | undefined {
-    const r = this.s.active.get(deviceId, subject);
+  async active(deviceId: number, subject: TicketSubject): Promise<{ id: number; recoveredAt: number | null } | undefined> {
+    const r = await this.store.get<{ id: number; recovered_at: number | null }>(this.s.active, [deviceId, subject]);
     return r && { id: r.id, recoveredAt: r.recovered_at };
   }
 
   /** Whether a ticket for this device and subject was opened at or after `since` (closed or not). */
-  openedSince(deviceId: number, subject: TicketSubject, since: number): boolean {
-    return this.db.prepare('SELECT 1 FROM tickets WHERE device_id = ? AND subject = ? AND opened_at >= ? LIMIT 1').get(deviceId, subject, since) !== undefined;
+  async openedSince(deviceId: number, subject: TicketSubject, since: number): Promise<boolean> {
+    return (await this.store.get('SELECT 1 FROM tickets WHERE device_id = ? AND subject = ? AND opened_at >= ? LIMIT 1', [deviceId, subject, since])) !== undefined;
   }
 
-  open(t: NewTicket): number {
-    const { id } = this.s.insert.get({
+  async open(t: NewTicket): Promise<number> {
+    const { id } = (await this.store.get<{ id: number }>(this.s.insert, {
       siteId: t.siteId ?? null,
       deviceId: t.deviceId,
       subject: t.subject,
@@ -231,45 +222,45 @@ export class TicketsRepository {
       visitFrom: alwaysOnSite(t.priority, t.sla) ? t.at : null,
       assignee: t.assignee ?? null,
       backup: t.backup ?? null,
-    })!;
-    this.s.event.run(id, 'open', t.by.name, t.by.tokenId, t.at, null);
+    }))!;
+    (await this.store.run(this.s.event, [id, 'open', t.by.name, t.by.tokenId, t.at, null]));
     return id;
   }
 
   /** The check turned normal again (or the silent device reported): stamped once, a person still closes. */
-  recovered(id: number, at: number, note: string): void {
-    if (this.s.recovered.run(at, id).changes > 0) this.s.event.run(id, 'recovered', SYSTEM.name, null, at, note);
+  async recovered(id: number, at: number, note: string): Promise<void> {
+    if ((await this.store.run(this.s.recovered, [at, id])).changes > 0) (await this.store.run(this.s.event, [id, 'recovered', SYSTEM.name, null, at, note]));
   }
 
   /** Abnormal again while the ticket is still open: no second ticket, the recovery stamp is cleared. */
-  relapsed(id: number, at: number, note: string): void {
-    this.s.relapsed.run(id);
-    this.s.event.run(id, 'relapsed', SYSTEM.name, null, at, note);
+  async relapsed(id: number, at: number, note: string): Promise<void> {
+    (await this.store.run(this.s.relapsed, [id]));
+    (await this.store.run(this.s.event, [id, 'relapsed', SYSTEM.name, null, at, note]));
   }
 
   // ---- what people do ----
 
   /** One lifecycle step; 409 when illegal from the ticket's status. */
-  step(id: number, step: StepName, by: Actor, now: number, note?: string): void {
-    this.db.transaction(() => {
-      const t = this.raw(id);
+  async step(id: number, step: StepName, by: Actor, now: number, note?: string): Promise<void> {
+    await this.store.transaction(async () => {
+      const t = await this.raw(id);
       const to = nextStatus(t.status, step);
-      this.s.setStatus.run(to, to === 'closed' ? now : null, id);
+      (await this.store.run(this.s.setStatus, [to, to === 'closed' ? now : null, id]));
       // Dispatching means a visit is needed: the on-site clock starts now unless the priority's
       // rule already started it at opening. Arriving without a dispatch step: the visit was
       // decided when the engineer responded, so the clock runs from the response. Never for P4.
       if ((to === 'dispatched' || to === 'on_site') && t.visit_from === null && t.priority !== 'P4') {
-        const responded = to === 'on_site' ? this.s.events.all(id).find((e) => e.event === 'responded')?.at : undefined;
-        this.db.prepare('UPDATE tickets SET visit_from = ? WHERE id = ?').run(responded ?? now, id);
+        const responded = to === 'on_site' ? (await this.store.all<RawEvent>(this.s.events, [id])).find((e) => e.event === 'responded')?.at : undefined;
+        (await this.store.run('UPDATE tickets SET visit_from = ? WHERE id = ?', [responded ?? now, id]));
       }
-      this.s.event.run(id, to, by.name, by.tokenId, now, note ?? null);
-    }).immediate();
+      (await this.store.run(this.s.event, [id, to, by.name, by.tokenId, now, note ?? null]));
+    });
   }
 
   /** Assignee and backup engineer (undefined: unchanged, null: cleared); one `assigned` event saying what changed. */
-  assign(id: number, people: { assignee?: string | null; backup?: string | null }, by: Actor, now: number): string {
-    return this.db.transaction(() => {
-      const t = this.raw(id);
+  async assign(id: number, people: { assignee?: string | null; backup?: string | null }, by: Actor, now: number): Promise<string> {
+    return this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
       const assignee = people.assignee === undefined ? t.assignee : people.assignee;
       const backup = people.backup === undefined ? t.backup : people.backup;
@@ -277,67 +268,61 @@ export class TicketsRepository {
         assignee !== t.assignee ? `assignee: ${t.assignee ?? '—'} → ${assignee ?? '—'}` : null,
         backup !== t.backup ? `backup: ${t.backup ?? '—'} → ${backup ?? '—'}` : null,
       ].filter((x): x is string => x !== null).join('; ') || 'unchanged';
-      this.db.prepare('UPDATE tickets SET assignee = ?, backup = ? WHERE id = ?').run(assignee, backup, id);
-      this.s.event.run(id, 'assigned', by.name, by.tokenId, now, note);
+      (await this.store.run('UPDATE tickets SET assignee = ?, backup = ? WHERE id = ?', [assignee, backup, id]));
+      (await this.store.run(this.s.event, [id, 'assigned', by.name, by.tokenId, now, note]));
       return note;
-    }).immediate();
+    });
   }
 
   /**
    * A new priority with its reason. The limits stay the ticket's snapshot; the emergency flag and
    * the always-on-site rule follow the new priority (a P4 loses its on-site clock).
    */
-  reclassify(id: number, priority: Priority, reason: string, by: Actor, now: number): string {
-    return this.db.transaction(() => {
-      const t = this.raw(id);
+  async reclassify(id: number, priority: Priority, reason: string, by: Actor, now: number): Promise<string> {
+    return this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
       if (t.priority === priority) throw conflict(`ticket ${id} is already ${priority}`);
       const sla = slaProfile(JSON.parse(t.sla_profile));
       const visitFrom = priority === 'P4' ? null : (t.visit_from ?? (alwaysOnSite(priority, sla) ? now : null));
-      this.db
-        .prepare('UPDATE tickets SET priority = ?, emergency = ?, visit_from = ? WHERE id = ?')
-        .run(priority, isEmergency(priority, sla) ? 1 : 0, visitFrom, id);
+      (await this.store.run('UPDATE tickets SET priority = ?, emergency = ?, visit_from = ? WHERE id = ?', [priority, isEmergency(priority, sla) ? 1 : 0, visitFrom, id]));
       const note = `${t.priority} → ${priority}: ${reason}`;
-      this.s.event.run(id, 'reclassified', by.name, by.tokenId, now, note);
+      (await this.store.run(this.s.event, [id, 'reclassified', by.name, by.tokenId, now, note]));
       return note;
-    }).immediate();
+    });
   }
 
   /**
    * 启动应急预案 as its own step: an owner and the deadline under the plan. Only after a visit
    * (on site): the plan is what follows a first visit that did not fix the fault.
    */
-  startEmergencyPlan(id: number, input: EmergencyPlanInput, by: Actor, now: number): void {
-    this.db.transaction(() => {
-      const t = this.raw(id);
+  async startEmergencyPlan(id: number, input: EmergencyPlanInput, by: Actor, now: number): Promise<void> {
+    await this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (t.status !== 'on_site') throw conflict(`the emergency plan follows an on-site visit that did not fix the fault; ticket ${id} is ${t.status}`);
       if (t.emergency_plan_owner !== null) throw conflict(`the emergency plan of ticket ${id} already has an owner (${t.emergency_plan_owner})`);
       const due = Date.parse(input.due);
       if (due <= now) throw conflict(`the emergency plan's deadline ${input.due} has already passed`);
-      this.db
-        .prepare('UPDATE tickets SET emergency_plan_at = coalesce(emergency_plan_at, ?), emergency_plan_owner = ?, emergency_plan_due = ? WHERE id = ?')
-        .run(now, input.owner, due, id);
+      (await this.store.run('UPDATE tickets SET emergency_plan_at = coalesce(emergency_plan_at, ?), emergency_plan_owner = ?, emergency_plan_due = ? WHERE id = ?', [now, input.owner, due, id]));
       const note = `owner ${input.owner}, due ${iso(due)}${input.note ? `: ${input.note}` : ''}`;
-      this.s.event.run(id, 'emergency_plan', by.name, by.tokenId, now, note);
-    }).immediate();
+      (await this.store.run(this.s.event, [id, 'emergency_plan', by.name, by.tokenId, now, note]));
+    });
   }
 
   /** A spare part is needed: the part-replacement clock runs from arrival on site (stamped once). */
-  partNeeded(id: number, note: string | null, by: Actor, now: number): void {
-    this.db.transaction(() => {
-      const t = this.raw(id);
+  async partNeeded(id: number, note: string | null, by: Actor, now: number): Promise<void> {
+    await this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (!['responded', 'dispatched', 'on_site'].includes(t.status)) throw conflict(`a part is needed while the fault is being worked on; ticket ${id} is ${t.status}`);
       if (t.part_needed_at !== null) throw conflict(`ticket ${id} already needs a part since ${iso(t.part_needed_at)}`);
-      this.db.prepare('UPDATE tickets SET part_needed_at = ? WHERE id = ?').run(now, id);
-      this.s.event.run(id, 'part_needed', by.name, by.tokenId, now, note);
-    }).immediate();
+      (await this.store.run('UPDATE tickets SET part_needed_at = ? WHERE id = ?', [now, id]));
+      (await this.store.run(this.s.event, [id, 'part_needed', by.name, by.tokenId, now, note]));
+    });
   }
 
   /** The old part's disposition, who received it and when. */
-  setPartDisposition(id: number, partId: number, input: PartDispositionInput, now: number): void {
-    const r = this.db
-      .prepare('UPDATE ticket_parts SET disposition = ?, received_by = ?, received_at = ?, disposition_note = ? WHERE id = ? AND ticket_id = ?')
-      .run(input.disposition, input.receivedBy ?? null, input.receivedAt ? Date.parse(input.receivedAt) : now, input.dispositionNote ?? null, partId, id);
+  async setPartDisposition(id: number, partId: number, input: PartDispositionInput, now: number): Promise<void> {
+    const r = (await this.store.run('UPDATE ticket_parts SET disposition = ?, received_by = ?, received_at = ?, disposition_note = ? WHERE id = ? AND ticket_id = ?', [input.disposition, input.receivedBy ?? null, input.receivedAt ? Date.parse(input.receivedAt) : now, input.dispositionNote ?? null, partId, id]));
     if (r.changes === 0) throw notFound(`no part ${partId} on ticket ${id}`);
   }
 
@@ -345,58 +330,50 @@ export class TicketsRepository {
    * A 现场服务报告. Only while the engineer is (or was) on site and before the customer confirms.
    * When the first visit did not fix the fault, the emergency plan starts (stamped once).
    */
-  addServiceReport(id: number, input: ServiceReportInput, by: Actor, now: number): number {
-    return this.db.transaction(() => {
-      const t = this.raw(id);
+  async addServiceReport(id: number, input: ServiceReportInput, by: Actor, now: number): Promise<number> {
+    return this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (t.status !== 'on_site' && t.status !== 'resolved') {
         throw conflict(`a service report needs an engineer on site; ticket ${id} is ${t.status}`);
       }
-      const first = this.s.reports.all(id).length === 0;
-      const row = this.db
-        .prepare(
-          `INSERT INTO ticket_service_reports (ticket_id, arrived_at, work_done, result, open_issues, customer_evaluation, by_name, token_id, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        )
-        .get(id, Date.parse(input.arrivedAt), input.workDone, input.result, input.openIssues ?? null, input.customerEvaluation ?? null, by.name, by.tokenId, now) as { id: number };
+      const first = (await this.store.all<RawServiceReport>(this.s.reports, [id])).length === 0;
+      const row = (await this.store.get(`INSERT INTO ticket_service_reports (ticket_id, arrived_at, work_done, result, open_issues, customer_evaluation, by_name, token_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [id, Date.parse(input.arrivedAt), input.workDone, input.result, input.openIssues ?? null, input.customerEvaluation ?? null, by.name, by.tokenId, now])) as { id: number };
       if (first && input.result !== 'fixed' && t.emergency_plan_at === null) {
-        this.db.prepare('UPDATE tickets SET emergency_plan_at = ? WHERE id = ?').run(now, id);
-        this.s.event.run(id, 'emergency_plan', by.name, by.tokenId, now, 'the first on-site visit did not fix the fault: emergency plan started');
+        (await this.store.run('UPDATE tickets SET emergency_plan_at = ? WHERE id = ?', [now, id]));
+        (await this.store.run(this.s.event, [id, 'emergency_plan', by.name, by.tokenId, now, 'the first on-site visit did not fix the fault: emergency plan started']));
       }
       return row.id;
-    }).immediate();
+    });
   }
 
   /** A spare-part replacement (part, old and new serial), while on site or resolved. */
-  addPart(id: number, input: PartReplacementInput, by: Actor, now: number): number {
-    return this.db.transaction(() => {
-      const t = this.raw(id);
+  async addPart(id: number, input: PartReplacementInput, by: Actor, now: number): Promise<number> {
+    return this.store.transaction(async () => {
+      const t = await this.raw(id);
       if (t.status !== 'on_site' && t.status !== 'resolved') {
         throw conflict(`a part is replaced on site; ticket ${id} is ${t.status}`);
       }
       const replacedAt = input.replacedAt ? Date.parse(input.replacedAt) : now;
-      const row = this.db
-        .prepare(
-          `INSERT INTO ticket_parts (ticket_id, part, old_serial, new_serial, replaced_at, by_name, token_id, at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        )
-        .get(id, input.part, input.oldSerial, input.newSerial, replacedAt, by.name, by.tokenId, now) as { id: number };
+      const row = (await this.store.get(`INSERT INTO ticket_parts (ticket_id, part, old_serial, new_serial, replaced_at, by_name, token_id, at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, [id, input.part, input.oldSerial, input.newSerial, replacedAt, by.name, by.tokenId, now])) as { id: number };
       // A part swapped was a part needed (the part clock then runs from arrival).
-      if (t.part_needed_at === null) this.db.prepare('UPDATE tickets SET part_needed_at = ? WHERE id = ?').run(replacedAt, id);
-      if (input.disposition) this.setPartDisposition(id, row.id, { ...input, disposition: input.disposition }, now);
+      if (t.part_needed_at === null) (await this.store.run('UPDATE tickets SET part_needed_at = ? WHERE id = ?', [replacedAt, id]));
+      if (input.disposition) await this.setPartDisposition(id, row.id, { ...input, disposition: input.disposition }, now);
       return row.id;
-    }).immediate();
+    });
   }
 
   // ---- reading ----
 
-  private raw(id: number): RawTicket {
-    const t = this.s.byId.get(id);
+  private async raw(id: number): Promise<RawTicket> {
+    const t = (await this.store.get<RawTicket>(this.s.byId, [id]));
     if (!t) throw noTicket(id);
     return t;
   }
 
-  siteOf(id: number): string {
-    return this.raw(id).site;
+  async siteOf(id: number): Promise<string> {
+    return (await this.raw(id)).site;
   }
 
   /**
@@ -404,20 +381,20 @@ export class TicketsRepository {
    * is answered exactly as a missing one (same 404, same message), so a customer learns neither
    * that it exists nor which site it belongs to.
    */
-  siteFor(id: number, scope: string | null): string {
-    const site = this.siteOf(id);
+  async siteFor(id: number, scope: string | null): Promise<string> {
+    const site = await this.siteOf(id);
     if (scope !== null && site !== scope) throw noTicket(id);
     return site;
   }
 
-  get(id: number, now: Date): Ticket {
-    return this.view(this.raw(id), now, new Map());
+  async get(id: number, now: Date): Promise<Ticket> {
+    return this.view((await this.raw(id)), now, new Map());
   }
 
   /** Tickets matching the filters, newest first; `overdue` is judged as of `now`. */
-  list(q: TicketFilter & { scopeSite?: string | null }, now: Date): Ticket[] {
+  async list(q: TicketFilter & { scopeSite?: string | null }, now: Date): Promise<Ticket[]> {
     const where: string[] = [];
-    const args: unknown[] = [];
+    const args: Param[] = [];
     const site = q.scopeSite ?? q.site;
     if (q.scopeSite && q.site && q.site !== q.scopeSite) return [];
     if (site) (where.push('s.name = ?'), args.push(site));
@@ -426,12 +403,14 @@ export class TicketsRepository {
     else if (q.status) (where.push('t.status = ?'), args.push(q.status));
     if (q.priority) (where.push('t.priority = ?'), args.push(q.priority));
     const limit = q.limit ?? 200;
-    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.opened_at DESC, t.id DESC`;
+    // Without the overdue filter (which depends on `now`) the database stops at the limit.
+    if (q.overdue === undefined) args.push(limit);
+    const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY t.opened_at DESC, t.id DESC${q.overdue === undefined ? ' LIMIT ?' : ''}`;
     const profiles = new Map<string, SlaProfile>();
     const out: Ticket[] = [];
     // Overdue depends on `now`, so it is filtered here rather than in SQL.
-    for (const raw of this.db.prepare(sql).iterate(...args) as IterableIterator<RawTicket>) {
-      const t = this.view(raw, now, profiles);
+    for (const raw of await this.store.all<RawTicket>(sql, args)) {
+      const t = await this.view(raw, now, profiles);
       if (q.overdue !== undefined && t.overdue !== q.overdue) continue;
       out.push(t);
       if (out.length >= limit) break;
@@ -440,23 +419,23 @@ export class TicketsRepository {
   }
 
   /** Open (not closed) and overdue counts, for /metrics. */
-  counts(now: Date): { open: number; overdue: number } {
-    const active = this.list({ status: 'active', limit: 1_000_000 }, now);
+  async counts(now: Date): Promise<{ open: number; overdue: number }> {
+    const active = await this.list({ status: 'active', limit: 1_000_000 }, now);
     return { open: active.length, overdue: active.filter((t) => t.overdue).length };
   }
 
-  private view(t: RawTicket, now: Date, profiles: Map<string, SlaProfile>): Ticket {
+  private async view(t: RawTicket, now: Date, profiles: Map<string, SlaProfile>): Promise<Ticket> {
     // The limits the ticket was opened with (parsed once per distinct snapshot).
     let sla = profiles.get(t.sla_profile);
     if (!sla) profiles.set(t.sla_profile, (sla = slaProfile(JSON.parse(t.sla_profile))));
-    const events: TicketEvent[] = this.s.events.all(t.id).map((e) => ({
+    const events: TicketEvent[] = (await this.store.all<RawEvent>(this.s.events, [t.id])).map((e) => ({
       event: e.event,
       by: e.by_name,
       at: iso(e.at),
       ...(e.note !== null ? { note: e.note } : {}),
     }));
     const recoveredAt = isoOrNull(t.recovered_at);
-    const rawParts = this.s.parts.all(t.id);
+    const rawParts = (await this.store.all<RawPart>(this.s.parts, [t.id]));
     const d = deadlines(
       {
         openedAt: iso(t.opened_at),
@@ -473,7 +452,7 @@ export class TicketsRepository {
       sla,
       now,
     );
-    const serviceReports: ServiceReport[] = this.s.reports.all(t.id).map((r) => ({
+    const serviceReports: ServiceReport[] = (await this.store.all<RawServiceReport>(this.s.reports, [t.id])).map((r) => ({
       id: r.id,
       arrivedAt: iso(r.arrived_at),
       workDone: r.work_done,

@@ -42,8 +42,8 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
   const tags = ['tickets'];
 
   // Customers' figures: shown to a global admin's scrape only (routes/metrics.ts).
-  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', () => tickets.counts(app.clock()).open, 'tenant');
-  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', () => tickets.counts(app.clock()).overdue, 'tenant');
+  app.metrics.gauge('xunjian_tickets_open', 'Fault tickets not yet closed', async () => (await tickets.counts(app.clock())).open, 'tenant');
+  app.metrics.gauge('xunjian_tickets_overdue', 'Open fault tickets past a response, on-site or recovery deadline', async () => (await tickets.counts(app.clock())).overdue, 'tenant');
 
   // The silence scan runs in silence-scan.ts (its own plugin: tests reach its schedule on the app).
 
@@ -57,7 +57,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       const p = principalOf(request);
       const q = request.query;
       const shown = app.redactorFor(p.role);
-      return tickets.list(
+      return (await tickets.list(
         {
           ...q,
           overdue: q.overdue === undefined ? undefined : q.overdue === 'true',
@@ -65,7 +65,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
           scopeSite: p.site,
         },
         app.clock(),
-      ).map((t) => shown.ticket(t));
+      )).map((t) => shown.ticket(t));
     },
   );
 
@@ -75,8 +75,8 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
     async (request) => {
       const id = Number(request.params.id);
       const p = principalOf(request);
-      tickets.siteFor(id, p.site);
-      return app.redactorFor(p.role).ticket(tickets.get(id, app.clock()));
+      await tickets.siteFor(id, p.site);
+      return app.redactorFor(p.role).ticket((await tickets.get(id, app.clock())));
     },
   );
 
@@ -235,7 +235,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
       assertSite(principalOf(request), request.params.site);
       // Sites register from their first report; an SLA of any other name does not exist.
       if (!(await app.repos.sites.get(request.params.site))) throw notFound(`no site ${request.params.site}`);
-      return { profile: tickets.sla(request.params.site), overrides: tickets.slaOverrides(request.params.site) };
+      return { profile: await tickets.sla(request.params.site), overrides: await tickets.slaOverrides(request.params.site) };
     },
   );
 

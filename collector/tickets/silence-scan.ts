@@ -25,9 +25,9 @@ export const silenceScanPlugin: FastifyPluginAsync = async (app) => {
     nextRun: () => (scan ? scan.nextRun() : new Promise<SilenceOutcome[]>((resolve) => early.push(resolve))),
   });
   app.addHook('onReady', async () => {
-    scan = onInterval(every, () => {
+    scan = onInterval(every, async () => {
       try {
-        const changes = detectSilence(app.db, app.clock());
+        const changes = await detectSilence(app.store, app.clock());
         for (const change of changes) app.log.warn({ silence: change }, `device ${change.site}/${change.hostname} is ${change.state}`);
         return changes;
       } catch (err) {

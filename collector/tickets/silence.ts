@@ -1,5 +1,5 @@
 import type { DeviceKind } from '../../schemas/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import { FaultTickets, type FaultOutcome } from './opener.js';
 
 interface Watched {
@@ -33,15 +33,17 @@ export interface SilenceOutcome {
  * (P2, P1 when core) unless an approved maintenance window covers it. A down device heard from
  * again is `up`, and its ticket shows it recovered. Returns the devices whose state changed.
  */
-export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
+export async function detectSilence(store: Store, now: Date): Promise<SilenceOutcome[]> {
   const nowMs = now.getTime();
-  const faults = new FaultTickets(db);
-  const watched = db
-    .prepare(
+  const faults = new FaultTickets(store);
+  const lastAt = store.dialect.greatest(
+    "coalesce(CASE WHEN l.device_id IS NULL THEN d.last_report_at ELSE l.last_alive_at END, 0)",
+    'coalesce(d.last_heartbeat_at, 0)',
+  );
+  const watched = await store.all<Watched>(
       `SELECT d.id, s.name AS site, d.hostname, d.kind, coalesce(d.role, d.reported_role) AS role, d.model,
               coalesce(d.expected_interval_s, s.expected_interval_s) AS interval_s,
-              max(coalesce(CASE WHEN l.device_id IS NULL THEN d.last_report_at ELSE l.last_alive_at END, 0),
-                  coalesce(d.last_heartbeat_at, 0)) AS last_at,
+              ${lastAt} AS last_at,
               d.first_seen, l.missed_reports, l.state, l.down_since
        FROM devices d JOIN sites s ON s.id = d.site_id LEFT JOIN device_liveness l ON l.device_id = d.id
        WHERE (d.expected_interval_s IS NOT NULL
@@ -52,18 +54,19 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
               OR EXISTS (SELECT 1 FROM bmc_targets b WHERE b.site = s.name AND b.hostname = d.hostname))))
           -- A device put on record by hand that nothing has ever reported for is not monitored: never silent.
           AND (d.manual = 0 OR d.last_report_at IS NOT NULL OR d.last_heartbeat_at IS NOT NULL)`,
-    )
-    .all() as Watched[];
-  const setState = db.prepare(
-    `INSERT INTO device_liveness (device_id, state, down_since) VALUES (?, ?, ?)
-     ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, down_since = excluded.down_since`,
   );
+  const setState = (id: number, state: 'up' | 'down', since: number | null) =>
+    store.run(
+      `INSERT INTO device_liveness (device_id, state, down_since) VALUES (?, ?, ?)
+       ON CONFLICT (device_id) DO UPDATE SET state = excluded.state, down_since = excluded.down_since`,
+      [id, state, since],
+    );
   const profiles = new Map<string, number>();
   const changed: SilenceOutcome[] = [];
-  db.transaction(() => {
+  await store.transaction(async () => {
     for (const d of watched) {
       let siteMissed = profiles.get(d.site);
-      if (siteMissed === undefined) profiles.set(d.site, (siteMissed = faults.tickets.sla(d.site).missedReports));
+      if (siteMissed === undefined) profiles.set(d.site, (siteMissed = (await faults.tickets.sla(d.site)).missedReports));
       const missed = d.missed_reports ?? siteMissed;
       const lastAt = d.last_at || d.first_seen;
       const silentFor = nowMs - lastAt;
@@ -72,22 +75,22 @@ export function detectSilence(db: Db, now: Date): SilenceOutcome[] {
       const symptom = () =>
         `down: no report or heartbeat since ${new Date(lastAt).toISOString()} (expected every ${d.interval_s} s; ${missed} missed) / 设备无响应`;
       if (isDown && !wasDown) {
-        setState.run(d.id, 'down', nowMs);
-        const ticket = faults.fault(d, 'down', symptom(), nowMs, nowMs);
+        await setState(d.id, 'down', nowMs);
+        const ticket = await faults.fault(d, 'down', symptom(), nowMs, nowMs);
         changed.push({ site: d.site, hostname: d.hostname, state: 'down', ticket });
-      } else if (isDown && wasDown && d.down_since !== null && !faults.tickets.active(d.id, 'down') && !faults.tickets.openedSince(d.id, 'down', d.down_since)) {
+      } else if (isDown && wasDown && d.down_since !== null && !(await faults.tickets.active(d.id, 'down')) && !(await faults.tickets.openedSince(d.id, 'down', d.down_since))) {
         // Down since a scan inside an approved maintenance window, which held the ticket back: once
         // the window is over, a device still silent gets its ticket (the window postpones, not
         // cancels). A ticket a person closed since the device went down is not reopened.
-        const ticket = faults.fault(d, 'down', symptom(), nowMs, nowMs);
+        const ticket = await faults.fault(d, 'down', symptom(), nowMs, nowMs);
         if (ticket.action !== 'suppressed') changed.push({ site: d.site, hostname: d.hostname, state: 'down', ticket });
       } else if (!isDown && wasDown) {
         // Heard from again (a heartbeat; a report already did this in the ingest hook).
-        setState.run(d.id, 'up', null);
-        faults.fine(d.id, 'down', nowMs, `heard from again at ${new Date(lastAt).toISOString()}`);
+        await setState(d.id, 'up', null);
+        await faults.fine(d.id, 'down', nowMs, `heard from again at ${new Date(lastAt).toISOString()}`);
         changed.push({ site: d.site, hostname: d.hostname, state: 'up' });
       }
     }
-  }).immediate();
+  });
   return changed;
 }

@@ -314,12 +314,12 @@ describe('agent delivery (real agent process, real collector)', { timeout: 240_0
     }, 'heartbeats for longer than the allowance');
     expect(storedReports(collector.dbPath)).toEqual([]);
     // Judged at its last heartbeat: silent for more than 2 s since it was first seen, but it beats.
-    expect(detectSilence(collector.db, new Date(alive.lastHeartbeat!))).toEqual([]);
+    expect((await detectSilence(sqliteStore(collector.db), new Date(alive.lastHeartbeat!)))).toEqual([]);
 
     await agent.kill9();
     const last = device()!.lastHeartbeat!;
-    expect(detectSilence(collector.db, new Date(last + 1999))).toEqual([]);
-    expect(detectSilence(collector.db, new Date(last + 2001))).toEqual([
+    expect((await detectSilence(sqliteStore(collector.db), new Date(last + 1999)))).toEqual([]);
+    expect((await detectSilence(sqliteStore(collector.db), new Date(last + 2001)))).toEqual([
       { site: 'lab', hostname: 'agent-test-host', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } },
     ]);
   });

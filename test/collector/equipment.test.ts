@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/silence.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * The equipment record kept by hand (issue 11): devices put on record by a person, a person's
@@ -186,7 +187,7 @@ describe('equipment record', () => {
   it('the silence scan does not flag a device put on record by hand, even with a site interval', async () => {
     expect((await call('PATCH', '/api/v1/sites/acme', admin, { expectedIntervalS: 60 })).status).toBe(200);
     expect((await call('PATCH', '/api/v1/sites/acme/devices/stor-1', engineer, { expectedIntervalS: 60 })).status).toBe(200);
-    const changed = detectSilence(c.db, new Date(at(12).getTime() + 86_400_000));
+    const changed = (await detectSilence(sqliteStore(c.db), new Date(at(12).getTime() + 86_400_000)));
     const hosts = changed.map((x) => x.hostname);
     expect(hosts).toContain('db01'); // the reporting device is watched (the scan can fail)
     expect(hosts).not.toContain('stor-1');

@@ -202,7 +202,7 @@ describe('the half-yearly maintenance summary', () => {
 });
 
 describe('requests filed before migration 65', () => {
-  it('keep their window, devices and decision, with the new fields empty', () => {
+  it('keep their window, devices and decision, with the new fields empty', async () => {
     const dir = tempDir();
     const db = openDatabase(join(dir, 'old.db'), { migrate: false });
     try {
@@ -214,9 +214,9 @@ describe('requests filed before migration 65', () => {
       ).run(at(30).getTime(), at(31).getTime(), t0, t0);
       db.prepare("INSERT INTO maintenance_devices VALUES (7, 'acme', 'db01')").run();
       expect(migrate(db)).toContain(65);
-      const repo = new MaintenanceRepository(db);
-      expect(repo.get(7)).toMatchObject({ purpose: 'old change', status: 'approved', devices: ['db01'], recorder: null, rollbackPlan: null, removableMedia: null, actualStart: null });
-      expect(repo.covering('acme', 'db01', at(30.5).getTime())).toBe(7);
+      const repo = new MaintenanceRepository(sqliteStore(db));
+      expect(await repo.get(7)).toMatchObject({ purpose: 'old change', status: 'approved', devices: ['db01'], recorder: null, rollbackPlan: null, removableMedia: null, actualStart: null });
+      expect(await repo.covering('acme', 'db01', at(30.5).getTime())).toBe(7);
       expect(db.pragma('foreign_key_check')).toEqual([]);
     } finally {
       db.close();

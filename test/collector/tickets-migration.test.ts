@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../../collector/storage/db.js';
 import { MIGRATIONS } from '../../collector/storage/migrations/index.js';
 import { TicketsRepository } from '../../collector/tickets/index.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * Migration 14 rebuilds `tickets` on a real SQLite database holding tickets made under migration
  * 13: each keeps its id, its events and parts, and gets the SLA profile its site resolves to now.
  */
 describe('migration 14 (ticket paths, SLA snapshot)', () => {
-  it('keeps existing tickets, their children, and snapshots the profile they resolve to', () => {
+  it('keeps existing tickets, their children, and snapshots the profile they resolve to', async () => {
     const db = openDatabase(':memory:', { migrate: false });
     migrate(db, MIGRATIONS.filter((m) => m.version <= 13));
     db.exec(`INSERT INTO sites (id, name, created_at) VALUES (1, 'acme', 0), (2, 'plain', 0);
@@ -25,14 +26,14 @@ describe('migration 14 (ticket paths, SLA snapshot)', () => {
     expect(sql).toMatch(/REFERENCES tickets\(id\)/);
     // Changing the profile afterwards does not move the old ticket's deadline.
     db.prepare("UPDATE site_sla SET profile = '{\"recoveryHours\":{\"P2\":1}}' WHERE site = 'acme'").run();
-    const repo = new TicketsRepository(db);
-    const t = repo.get(7, new Date(10_000));
+    const repo = new TicketsRepository(sqliteStore(db));
+    const t = await repo.get(7, new Date(10_000));
     expect(t).toMatchObject({ site: 'acme', device: 'db01', status: 'on_site', visitNeeded: true });
     expect(t.deadlines.recovery.due).toBe(new Date(1000 + 6 * 3_600_000).toISOString());
     expect(t.events.map((e) => e.event)).toEqual(['open', 'on_site']);
     expect(t.parts).toHaveLength(1);
     // A P4 never had an on-site clock.
-    const p4 = repo.get(8, new Date(10_000_000));
+    const p4 = await repo.get(8, new Date(10_000_000));
     expect(p4.visitNeeded).toBe(false);
     expect(p4.deadlines.onSite).toMatchObject({ due: null, overdue: false });
     db.close();

@@ -14,6 +14,7 @@ import type { CheckResult, Report } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
 import { makeCertificate, mockupPresent, PUBLIC_RACKMOUNT, startRedfishMockup, type RedfishMockup } from '../helpers/redfish.js';
 import { closedPort } from '../helpers/sshd.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const present = mockupPresent();
 if (!present) console.warn(`BMC poller suite skipped: ${PUBLIC_RACKMOUNT} (the DMTF public mockup) is not here`);
@@ -188,7 +189,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     const dark = ((await res.json()) as { id: number }).id;
     await until('the dead BMC polled', async () => ((await target(dark)).lastPollAt ? true : undefined), 60_000);
     expect(await target(dark)).toMatchObject({ lastResult: 'unreachable' });
-    const changes = detectSilence(c.db, new Date(Date.now() + 60_000 * 3 + 5_000));
+    const changes = (await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)));
     expect(changes).toContainEqual(expect.objectContaining({ site: 'hq', hostname: 'dark-srv', state: 'down' }));
     // rack1 reported measurements (its agent, its BMC before it died) within its hour: not down.
     expect(changes.find((x) => x.hostname === 'rack1')).toBeUndefined();
@@ -206,7 +207,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     await until('the edge BMC polled', async () => ((await (await c.request('GET', `/api/v1/sites/edge/bmc-targets/${edgeId}`, { token: admin })).json()) as { lastPollAt?: string }).lastPollAt, 60_000);
     const device = (await (await c.request('GET', '/api/v1/sites/edge/devices/edge-srv', { token: admin })).json()) as Record<string, unknown>;
     expect(device.expectedIntervalS ?? null).toBeNull();
-    expect(detectSilence(c.db, new Date(Date.now() + 60_000 * 3 + 5_000))).toContainEqual(expect.objectContaining({ site: 'edge', hostname: 'edge-srv', state: 'down' }));
+    expect((await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)))).toContainEqual(expect.objectContaining({ site: 'edge', hostname: 'edge-srv', state: 'down' }));
 
     expect((await c.request('DELETE', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(204);
     expect((await c.request('GET', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(404);

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 import { SYSLOG_OFF, freeSyslogPort, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
+import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const FIXTURES = new URL('../snmp/fixtures/', import.meta.url).pathname;
 const SHARED_2960X = new URL('../../../shared/testdata/snmp/recordings/ios_2960x.snmprec', import.meta.url).pathname;
@@ -162,7 +163,7 @@ describe('SNMP targets and the poller', () => {
     for (const r of results!.results) expect(r).toMatchObject({ verdict: 'unknown', result: { reason: expect.stringMatching(/community|timed out|timeout/i) } });
 
     // Silence: misses × the target's interval later, without a reachable poll, the device is down.
-    const changes = detectSilence(c.db, new Date(Date.now() + 60_000 * 3 + 5_000));
+    const changes = (await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)));
     expect(changes).toContainEqual(expect.objectContaining({ site: 'branch', hostname: 'edge-sw', state: 'down' }));
     expect(changes.find((x) => x.hostname === 'acc-sw-07')).toBeUndefined(); // polled every 300 s, not yet late
   });

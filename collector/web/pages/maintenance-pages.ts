@@ -25,7 +25,7 @@ export function maintenancePages(app: FastifyInstance, actions: MaintenanceActio
     const id = Number((request.params as { id: string }).id);
     if (!Number.isInteger(id) || id < 1) throw notFound(`no maintenance request ${id}`);
     // Another site's request answers as a missing one, as in the API.
-    return { site, id, m: actions.requests.getFor(id, site) };
+    return { site, id, m: await actions.requests.getFor(id, site) };
   };
   const back = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/maintenance/${id}`;
 

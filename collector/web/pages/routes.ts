@@ -55,7 +55,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const tickets = ticketActions.tickets;
     const inspections = inspectionActions.inspections;
     const maintenance = maintenanceActions.requests;
-    const sources = reportSources(app.db, app.repos);
+    const sources = reportSources(app.store, app.repos);
     // A form post whose body is JSON null, an array, a bare value or nothing at all reads as an
     // empty form: its action then refuses the missing fields like any other (found by the route fuzz test).
     app.addHook('preValidation', async (request) => {
@@ -98,7 +98,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!v) return reply;
       const lang = langOf(request);
       const now = app.clock();
-      const active = tickets.list({ status: 'active', limit: 1_000_000 }, now);
+      const active = await tickets.list({ status: 'active', limit: 1_000_000 }, now);
       const sites: SiteSummary[] = await Promise.all(
         (await app.repos.sites.list()).filter((s) => maySeeSite(v, s.name)).map((s) => siteSummary(app, inspections, s, active, now.getTime())),
       );
@@ -180,7 +180,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         cpu: resolveThresholds('SXKR-001', CpuThresholds, siteRow?.thresholds, identity).values.peakMax,
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
-      const list = tickets.list({ site, device: d.hostname, limit: 20 }, app.clock()).map((tk) => shown.ticket(tk));
+      const list = (await tickets.list({ site, device: d.hostname, limit: 20 }, app.clock())).map((tk) => shown.ticket(tk));
       const view = deviceView(lang, v, shown.device(d), (await app.repos.results.latest(d.id)).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, (await zoneOf(site)));
       return page(reply, layout(lang, d.hostname, html`${view}${(await equipment.panel(request, v, d))}`, v, site));
     });
@@ -192,8 +192,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const shown = app.redactorFor(v.role);
-      const active = tickets.list({ site, status: 'active', limit: 500 }, now).map((tk) => shown.ticket(tk));
-      const closed = tickets.list({ site, status: 'closed', limit: 50 }, now).map((tk) => shown.ticket(tk));
+      const active = (await tickets.list({ site, status: 'active', limit: 500 }, now)).map((tk) => shown.ticket(tk));
+      const closed = (await tickets.list({ site, status: 'closed', limit: 50 }, now)).map((tk) => shown.ticket(tk));
       const body = html`${ticketsTable(lang, site, active, now, (await zoneOf(site)))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, (await zoneOf(site)))}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
@@ -202,7 +202,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const site = await siteParam(request, v);
       const id = Number((request.params as { id: string }).id);
       if (!Number.isInteger(id) || id < 1) throw notFound(`no ticket ${id}`);
-      tickets.siteFor(id, site);
+      await tickets.siteFor(id, site);
       return { site, id };
     };
 
@@ -213,7 +213,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const people = v.role === 'customer' ? [] : await siteEngineers(app.store, site);
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket(tickets.get(id, now)), now, (await zoneOf(site)), errorParam(request), people), v, site));
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket((await tickets.get(id, now))), now, (await zoneOf(site)), errorParam(request), people), v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;
@@ -251,7 +251,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!v) return reply;
       const site = await siteParam(request, v);
       const lang = langOf(request);
-      const list = maintenance.list({ site });
+      const list = await maintenance.list({ site });
       const devices = (await app.repos.devices.listBySite(site)).map((d) => d.hostname);
       return page(reply, layout(lang, `${t(lang, 'maintenance')} · ${site}`, maintenanceView(lang, v, site, list, devices, (await zoneOf(site)), errorParam(request)), v, site));
     });
