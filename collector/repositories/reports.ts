@@ -68,8 +68,16 @@ export function reportJson(r: ReportRow) {
 const MEASUREMENT_CHUNK = 256;
 const MEASUREMENT_COLUMNS = 11;
 
-const insertMeasurementsText = (n: number): string =>
-  `INSERT INTO measurements VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+/** Built once per row count: the statement caches of both engines key on the very same string. */
+const measurementTexts = new Map<number, string>();
+const insertMeasurementsText = (n: number): string => {
+  let text = measurementTexts.get(n);
+  if (text === undefined) {
+    text = `INSERT INTO measurements VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
+    measurementTexts.set(n, text);
+  }
+  return text;
+};
 
 interface RawMeasurement {
   seq: number;

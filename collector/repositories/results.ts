@@ -50,8 +50,15 @@ export const SIX_CHECKS = `(${CHECK_IDS.map((c) => `'${c}'`).join(', ')})`;
 export const RESULTS_OF_REPORT = `${SELECT} WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at = ? AND x.report_id = ? ORDER BY x.check_id`;
 
 /** `INSERT … VALUES (…), (…)` for n results: one statement (one round trip on PostgreSQL) per report. */
-const insertText = (n: number): string =>
-  `INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+const insertTexts = new Map<number, string>();
+const insertText = (n: number): string => {
+  let text = insertTexts.get(n);
+  if (text === undefined) {
+    text = `INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
+    insertTexts.set(n, text);
+  }
+  return text;
+};
 
 /** The six check results of every report. */
 export class ResultsRepository {

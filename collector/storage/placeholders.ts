@@ -2,10 +2,14 @@
  * `?` placeholders → PostgreSQL's `$1, $2…`, skipping quoted text, quoted identifiers and comments,
  * so one SQL text serves both engines. Cached: each query's text is rewritten once.
  */
+import { createHash } from 'node:crypto';
+
 const CACHE = new Map<string, Numbered>();
 
 export interface Numbered {
   text: string;
+  /** A stable name for the text, for server-side prepared statements (one per distinct text). */
+  name: string;
   /** For `@name` placeholders: the names in $-number order (a name used twice gets one number). */
   names: string[];
 }
@@ -53,7 +57,7 @@ export function numbered(sql: string): Numbered {
     }
   }
   if (n > 0 && names.length > 0) throw new Error('a query mixes ? and @name placeholders');
-  const result = { text: out, names };
+  const result = { text: out, names, name: `xj_${createHash('sha1').update(out).digest('hex').slice(0, 20)}` };
   if (CACHE.size > 5000) CACHE.clear();
   CACHE.set(sql, result);
   return result;

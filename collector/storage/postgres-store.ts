@@ -74,19 +74,17 @@ export class PostgresStore implements Store {
 
   private async query(sql: string, params: Params): Promise<pg.QueryResult> {
     const target = this.context.getStore()?.client ?? this.pool;
-    if (Array.isArray(params)) {
-      if (params.length === 0) return target.query(sql);
-      return target.query(numbered(sql).text, params as unknown[]);
-    }
-    const { text, names } = numbered(sql);
-    const named = params as Readonly<Record<string, Param>>;
-    return target.query(
-      text,
-      names.map((name) => {
-        if (!(name in named)) throw new Error(`no value for @${name}`);
-        return named[name];
-      }),
-    );
+    if (Array.isArray(params) && params.length === 0) return target.query(sql);
+    const { text, names, name } = numbered(sql);
+    const values = Array.isArray(params)
+      ? (params as unknown[])
+      : names.map((key) => {
+          const named = params as Readonly<Record<string, Param>>;
+          if (!(key in named)) throw new Error(`no value for @${key}`);
+          return named[key];
+        });
+    // A named statement: each connection parses and plans the text once, then only binds values.
+    return target.query({ name, text, values });
   }
 
   async all<T>(sql: string, params: Params = []): Promise<T[]> {

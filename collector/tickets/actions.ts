@@ -234,7 +234,7 @@ export class TicketActions {
     assertActorSite(actor, site, `change the SLA of site ${site}`);
     if (!(await this.ctx.repos.sites.get(site))) throw notFound(`no site ${site}`);
     const input = validate(SlaProfileInput, body, 'SLA profile');
-    const before = this.tickets.slaOverrides(site);
+    const before = await this.tickets.slaOverrides(site);
     const profile = await auditedChange(
       this.ctx,
       actor,

@@ -3,7 +3,8 @@ import { checkById } from '../../checks/index.js';
 import type { IngestHooks } from '../ingest/hooks.js';
 import type { DeviceRow } from '../repositories/index.js';
 import type { Store } from '../storage/store.js';
-import { FaultTickets } from './opener.js';
+import { FaultTickets, type OpenTicket } from './opener.js';
+import { SIX_CHECKS } from '../repositories/index.js';
 
 const MAX_SYMPTOM = 2000;
 
@@ -24,6 +25,7 @@ export class TicketsIngestHook implements IngestHooks {
   private readonly newest: string;
   private readonly alive: string;
   private readonly unreached: string;
+  private readonly openTickets = "SELECT id, subject, recovered_at FROM tickets WHERE device_id = ? AND status <> 'closed'";
 
   constructor(private readonly store: Store) {
     this.faults = new FaultTickets(store);
@@ -31,7 +33,8 @@ export class TicketsIngestHook implements IngestHooks {
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
     // One index seek (results_device_check_at) per check.
-    this.newest = 'SELECT max(at) AS at FROM results WHERE device_id = ? AND check_id = ?';
+    // The newest result of each check (one index range per check: results_device_check_at).
+    this.newest = `SELECT check_id, max(at) AS at FROM results WHERE device_id = ? AND check_id IN ${SIX_CHECKS} GROUP BY check_id`;
   }
 
   async afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): Promise<void> {
@@ -40,18 +43,25 @@ export class TicketsIngestHook implements IngestHooks {
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
     // Only a report with measurements shows the device reachable; one made only of gaps
     // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
+    // Read once: the device's open tickets and its newest result per check (a report usually
+    // changes nothing, and then costs these two statements, not two per check).
+    const open = new Map<string, OpenTicket>();
+    for (const t of await this.store.all<{ id: number; subject: string; recovered_at: number | null }>(this.openTickets, [device.id])) {
+      open.set(t.subject, { id: t.id, recoveredAt: t.recovered_at });
+    }
     if (report.measurements.length > 0) {
       await this.store.run(this.alive, [device.id, nowMs]);
-      await this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`);
+      await this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`, open.get('down') ?? null);
     } else {
       await this.store.run(this.unreached, [device.id]);
     }
+    const newest = new Map((await this.store.all<{ check_id: string; at: number }>(this.newest, [device.id])).map((r) => [r.check_id, r.at]));
     for (const r of results) {
       // A late report (a spool flushed after newer ones arrived) does not overrule a newer verdict.
-      const newest = (await this.store.get<{ at: number | null }>(this.newest, [device.id, r.check]))?.at ?? null;
-      if (newest !== null && newest > seenAt) continue;
-      if (r.verdict === 'abnormal') await this.faults.fault(fault, r.check, symptomOf(r), seenAt, nowMs);
-      else if (r.verdict === 'normal') await this.faults.fine(device.id, r.check, nowMs, `normal again (report ${report.id})`);
+      const latest = newest.get(r.check);
+      if (latest !== undefined && latest > seenAt) continue;
+      if (r.verdict === 'abnormal') await this.faults.fault(fault, r.check, symptomOf(r), seenAt, nowMs, open.get(r.check) ?? null);
+      else if (r.verdict === 'normal') await this.faults.fine(device.id, r.check, nowMs, `normal again (report ${report.id})`, open.get(r.check) ?? null);
     }
   }
 }

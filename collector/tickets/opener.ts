@@ -14,6 +14,12 @@ export interface FaultDevice {
   model: string | null;
 }
 
+/** A ticket still open (not closed) for a device and subject. */
+export interface OpenTicket {
+  id: number;
+  recoveredAt: number | null;
+}
+
 export type FaultOutcome =
   | { action: 'opened'; ticketId: number }
   | { action: 'relapsed' | 'still_open'; ticketId: number }
@@ -34,8 +40,9 @@ export class FaultTickets {
   }
 
   /** `at`: when the fault was seen (the report's window end) — what a maintenance window is tested against. */
-  async fault(device: FaultDevice, subject: TicketSubject, symptom: string, at: number, now: number): Promise<FaultOutcome> {
-    const active = await this.tickets.active(device.id, subject);
+  /** `open`: the device's open ticket for the subject when the caller already read it (null: none). */
+  async fault(device: FaultDevice, subject: TicketSubject, symptom: string, at: number, now: number, open?: OpenTicket | null): Promise<FaultOutcome> {
+    const active = open === undefined ? await this.tickets.active(device.id, subject) : open ?? undefined;
     if (active) {
       if (active.recoveredAt === null) return { action: 'still_open', ticketId: active.id };
       await this.tickets.relapsed(active.id, now, symptom);
@@ -60,8 +67,8 @@ export class FaultTickets {
   }
 
   /** The subject is normal again: the open ticket shows when (a person still closes it). */
-  async fine(deviceId: number, subject: TicketSubject, now: number, note: string): Promise<number | undefined> {
-    const active = await this.tickets.active(deviceId, subject);
+  async fine(deviceId: number, subject: TicketSubject, now: number, note: string, open?: OpenTicket | null): Promise<number | undefined> {
+    const active = open === undefined ? await this.tickets.active(deviceId, subject) : open ?? undefined;
     if (!active || active.recoveredAt !== null) return undefined;
     await this.tickets.recovered(active.id, now, note);
     return active.id;
