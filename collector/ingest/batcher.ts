@@ -11,8 +11,7 @@ interface Pending<A extends unknown[], R> {
  * transaction, each in its own nested transaction (a savepoint), so one failing report rolls back
  * alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
  * "committed" (and fsynced, with SQLite's synchronous=FULL or PostgreSQL's defaults), but one
- * commit serves the batch. On PostgreSQL a batch that arrives while another commits runs beside it
- * on its own connection; on SQLite it waits for the connection.
+ * commit serves the batch — on SQLite, whose one connection writes one transaction at a time.
  */
 export class GroupCommit<A extends unknown[], R> {
   private queue: Pending<A, R>[] = [];
@@ -26,6 +25,10 @@ export class GroupCommit<A extends unknown[], R> {
   ) {}
 
   submit(...args: A): Promise<R> {
+    // PostgreSQL groups concurrent commits into one WAL flush by itself, and its connections
+    // write side by side: each unit runs at once in its own transaction on a pooled connection.
+    // Batching them would queue a batch's reports one after another on a single connection.
+    if (this.store.engine === 'postgres') return this.store.transaction(() => this.unit(...args));
     return new Promise<R>((resolve, reject) => {
       this.queue.push({ args, resolve, reject });
       if (!this.scheduled) {
