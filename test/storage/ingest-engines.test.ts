@@ -1,0 +1,101 @@
+/**
+ * The ingest pipeline the collector runs (createBatchedIngest with the tickets hook) on both
+ * engines: reports stored with their measurements and results, a duplicate acknowledged once, a
+ * report whose hook fails rolled back alone while its neighbours commit, and a fault opening one
+ * ticket with its deadlines — on SQLite and on a real PostgreSQL.
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IngestHooks } from '../../collector/ingest/hooks.js';
+import { createBatchedIngest } from '../../collector/ingest/ingest.js';
+import { createRepositories, type Repositories } from '../../collector/repositories/index.js';
+import { openStore } from '../../collector/storage/open-store.js';
+import type { Store } from '../../collector/storage/store.js';
+import { TicketsIngestHook } from '../../collector/tickets/hook.js';
+import { TicketsRepository } from '../../collector/tickets/repository.js';
+import { realisticReport, tempDir } from '../helpers/collector.js';
+import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+
+const missing = postgresMissing();
+if (missing) console.warn(`PostgreSQL half of the ingest tests skipped: ${missing}`);
+
+function suite(name: string, open: () => Promise<Store>, skip = false) {
+  describe.skipIf(skip)(`ingest on ${name}`, () => {
+    let store: Store;
+    let repos: Repositories;
+    let ingest: ReturnType<typeof createBatchedIngest>;
+    let principal: { tokenId: number; name: string; role: 'engineer'; site: string };
+    const refused = new Set<string>();
+    // A hook that fails for chosen reports: their whole transaction must roll back, and only theirs.
+    const refusing: IngestHooks = {
+      afterResults(_device, _results, report) {
+        if (refused.has(report.id)) throw new Error(`hook refused ${report.id}`);
+      },
+    };
+
+    beforeAll(async () => {
+      store = await open();
+      repos = createRepositories(store);
+      const { row } = await repos.tokens.create({ name: 'field', role: 'engineer', site: 'acme' });
+      principal = { tokenId: row.id, name: row.name, role: 'engineer', site: 'acme' };
+      ingest = createBatchedIngest(store, repos, { hooks: [new TicketsIngestHook(store), refusing] });
+    }, 120_000);
+    afterAll(async () => store?.close());
+
+    it('stores a report, its 60 measurements as sent and its six results; a duplicate id is acknowledged once', async () => {
+      const at = new Date('2026-11-28T10:00:00Z');
+      const report = { ...realisticReport({ hostname: 'db01', site: 'acme', at }), id: 'r-1' };
+      const first = await ingest(report, principal, at);
+      expect(first.duplicate).toBe(false);
+      expect((await ingest(report, principal, at)).duplicate).toBe(true);
+      const stored = (await repos.reports.get('r-1'))!;
+      expect(await repos.reports.measurements(stored.id)).toEqual(report.measurements);
+      expect((await repos.results.forReport(stored)).map((r) => r.check)).toEqual(['SXKR-001', 'SXKR-002', 'SXKR-003', 'SXKR-004', 'SXKR-005', 'SXKR-006']);
+      expect((await store.get<{ n: number }>('SELECT count(*) AS n FROM reports'))!.n).toBe(1);
+    });
+
+    it('rolls back only the report whose hook failed, while reports sent beside it commit', async () => {
+      const at = new Date('2026-11-28T11:00:00Z');
+      refused.add('r-poison');
+      const sent = ['r-a', 'r-poison', 'r-b'].map((id, i) => ingest({ ...realisticReport({ hostname: `srv${i}`, site: 'acme', at }), id }, principal, at));
+      const outcomes = await Promise.allSettled(sent);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await repos.reports.get('r-poison')).toBeUndefined();
+      expect(await repos.devices.get('acme', 'srv1')).toBeUndefined();
+      expect((await repos.reports.get('r-a'))?.reportId).toBe('r-a');
+      expect((await repos.reports.get('r-b'))?.reportId).toBe('r-b');
+    });
+
+    it('a failed power supply opens one P2 ticket with its deadlines; the next bad report keeps it; a good one stamps it recovered', async () => {
+      const tickets = new TicketsRepository(store);
+      const t1 = new Date('2026-11-28T12:00:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db02', site: 'acme', at: t1, psuFault: true }), id: 'p-1' }, principal, t1);
+      const t2 = new Date('2026-11-28T12:05:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db02', site: 'acme', at: t2, psuFault: true }), id: 'p-2' }, principal, t2);
+      const open = await tickets.list({ site: 'acme', status: 'active' }, t2);
+      expect(open).toHaveLength(1);
+      expect(open[0]).toMatchObject({ device: 'db02', subject: 'SXKR-004', priority: 'P2', status: 'open' });
+      expect(open[0]!.deadlines.response.due).toBe('2026-11-28T12:30:00.000Z');
+      const t3 = new Date('2026-11-28T12:10:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db02', site: 'acme', at: t3 }), id: 'p-3' }, principal, t3);
+      const after = await tickets.get(open[0]!.id, t3);
+      expect(after.events.map((e) => e.event)).toEqual(['open', 'recovered']);
+    });
+  });
+}
+
+const dir = tempDir();
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+suite('SQLite', () => openStore(join(dir, 'ingest.db')));
+
+let server: TestPostgres | undefined;
+suite(
+  'PostgreSQL',
+  async () => {
+    server = await startPostgres();
+    return openStore(server.url);
+  },
+  missing !== null,
+);
+afterAll(() => server?.stop());
