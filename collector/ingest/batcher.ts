@@ -10,8 +10,9 @@ interface Pending<A extends unknown[], R> {
  * Group commit. Requests that arrive while the event loop is busy are stored in ONE outer
  * transaction, each in its own nested transaction (a savepoint), so one failing report rolls back
  * alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
- * "committed" (and fsynced, with SQLite's synchronous=FULL or PostgreSQL's defaults), but one
- * commit serves the batch — on SQLite, whose one connection writes one transaction at a time.
+ * "committed" (and, with synchronous=FULL, fsynced), but one commit serves the batch. That is for
+ * SQLite, whose one connection writes one transaction at a time; on PostgreSQL `submit` runs each
+ * unit in its own transaction at once (see there).
  */
 export class GroupCommit<A extends unknown[], R> {
   private queue: Pending<A, R>[] = [];

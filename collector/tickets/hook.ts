@@ -31,7 +31,6 @@ export class TicketsIngestHook implements IngestHooks {
     this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (?, 'up', ?)
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
-    // One index seek (results_device_check_at) per check.
     // The newest result of each check in one statement: one index seek per check
     // (results_device_check_at). A GROUP BY would read every result the device ever had.
     this.newest = CHECK_IDS.map((c) => `SELECT '${c}' AS check_id, (SELECT max(at) FROM results WHERE device_id = @device AND check_id = '${c}') AS at`).join(' UNION ALL ');
@@ -41,14 +40,14 @@ export class TicketsIngestHook implements IngestHooks {
     const nowMs = now.getTime();
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
-    // Only a report with measurements shows the device reachable; one made only of gaps
-    // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
     // Read once: the device's open tickets and its newest result per check (a report usually
     // changes nothing, and then costs these two statements, not two per check).
     const open = new Map<string, OpenTicket>();
     for (const t of await this.store.all<{ id: number; subject: string; recovered_at: number | null }>(this.openTickets, [device.id])) {
       open.set(t.subject, { id: t.id, recoveredAt: t.recovered_at });
     }
+    // Only a report with measurements shows the device reachable; one made only of gaps
+    // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
     if (report.measurements.length > 0) {
       await this.store.run(this.alive, [device.id, nowMs]);
       await this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`, open.get('down') ?? null);
