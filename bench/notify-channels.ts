@@ -8,7 +8,7 @@
  *
  * Baseline (issue 12): the whole path from a P1 report to the message accepted, p99 < 2 s; the
  * channel's share of it is what is measured here. HTTP channels reuse their TLS connection (Node's
- * keep-alive agent); e-mail opens one SMTP session (STARTTLS + AUTH) per message. The CPU figure
+ * keep-alive agent); e-mail reuses its pooled SMTP sessions (STARTTLS + AUTH once per session). The CPU figure
  * includes the stand-ins, which run in this process.
  */
 import { parseArgs } from 'node:util';
@@ -48,5 +48,6 @@ for (const ch of channels) {
   times.sort((a, b) => a - b);
   console.log(`${ch.name.padEnd(10)} ${pct(times, 50).toFixed(1).padStart(6)}   ${pct(times, 99).toFixed(1).padStart(6)}   ${((cpu.user + cpu.system) / 1000 / N).toFixed(2).padStart(11)}   ${String(failed).padStart(6)}`);
 }
+for (const ch of channels) ch.close?.();
 await smtp.stop();
 await ep.stop();

@@ -84,7 +84,7 @@ const TimeOfDay = Type.String({ pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' });
 /** A site's notification settings; every field has its default (stored: only what was set). */
 export const NotifySettings = Type.Object(
   {
-    /** Quiet hours hold P3/P4 and non-ticket messages until they end; P1/P2 are never held. Times in UTC until the site time zone lands. */
+    /** Quiet hours hold P3/P4 and non-ticket messages until they end; P1/P2 are never held. Times of day in the site's time zone. */
     quietHours: Type.Optional(Type.Object({ start: TimeOfDay, end: TimeOfDay }, { additionalProperties: false })),
     /** Fractions of each deadline at which "deadline near" is sent (overdue is always sent). */
     deadlineFractions: Type.Array(Type.Number({ exclusiveMinimum: 0, exclusiveMaximum: 1 }), { maxItems: 5, default: [0.5, 0.8] }),

@@ -21,6 +21,8 @@ export interface TestSmtp {
   port: number;
   cert: LoopbackCertificate;
   received: ReceivedMail[];
+  /** SMTP sessions opened so far, and how many are open now (a pooled client reuses them). */
+  sessions: { opened: number; open: number };
   rejectNext(code: number, message: string): void;
   stop(): Promise<void>;
 }
@@ -29,7 +31,16 @@ export async function startSmtp(options: { users?: Record<string, string>; secur
   const cert = options.cert ?? makeLoopbackCertificate();
   const received: ReceivedMail[] = [];
   let reject: { code: number; message: string } | undefined;
+  const sessions = { opened: 0, open: 0 };
   const server = new SMTPServer({
+    onConnect(_session, callback) {
+      sessions.opened++;
+      sessions.open++;
+      callback();
+    },
+    onClose() {
+      sessions.open--;
+    },
     secure: options.secure ?? false,
     key: cert.key,
     cert: cert.cert,
@@ -71,6 +82,7 @@ export async function startSmtp(options: { users?: Record<string, string>; secur
     port,
     cert,
     received,
+    sessions,
     rejectNext: (code, message) => void (reject = { code, message }),
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

@@ -6,7 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from './fixtures/seeded-dashboard.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
@@ -27,7 +28,7 @@ beforeAll(async () => {
   c = await startTestCollector({ snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
   await c.app.repos.sites.ensure('hq', Date.now());
   await new UsersRepository(sqliteStore(c.db)).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD), sites: ['hq'] });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  browser = await launchChromium();
 }, 90_000);
 
 afterAll(async () => {

@@ -18,7 +18,12 @@ export async function testChannelFromCli(db: Db, config: Pick<CollectorConfig, '
     const known = channels.names();
     throw new XunjianError('USAGE', `no channel ${name}${known.length ? ` (channels: ${known.join(', ')})` : ' (none is configured yet)'}`);
   }
-  return sendTest(channels, channelDirectory(db, box), name, { ...(options.lang ? { lang: options.lang } : {}), ...(options.to?.length ? { to: options.to } : {}) }, at);
+  const directory = channelDirectory(db, box);
+  try {
+    return await sendTest(channels, directory, name, { ...(options.lang ? { lang: options.lang } : {}), ...(options.to?.length ? { to: options.to } : {}) }, at);
+  } finally {
+    directory.close?.();
+  }
 }
 
 /** One line a person reads: what happened and, for a failure, why and when to try again. */

@@ -11,6 +11,7 @@ import type { Channel, ChannelDirectory } from './types.js';
  * through the API is used at once; a built channel is kept while its row is unchanged. A channel
  * whose secrets cannot be opened (the key was changed) still answers — every send is `dead` with
  * the reason — so the message lands in the dead letters with an explanation, never vanishes.
+ * A channel replaced by a newer row, or deleted, is closed (its SMTP pool let go).
  */
 export function channelDirectory(db: Db, box: CredentialBox): ChannelDirectory {
   const repo = new ChannelsRepository(db, box);
@@ -18,12 +19,13 @@ export function channelDirectory(db: Db, box: CredentialBox): ChannelDirectory {
   return {
     get(name) {
       const version = repo.version(name);
+      const hit = built.get(name);
+      if (hit && hit.version === version) return hit.channel;
+      hit?.channel.close?.();
       if (version === undefined) {
         built.delete(name);
         return undefined;
       }
-      const hit = built.get(name);
-      if (hit?.version === version) return hit.channel;
       let channel: Channel;
       try {
         channel = buildChannel(repo.config(name));
@@ -34,6 +36,10 @@ export function channelDirectory(db: Db, box: CredentialBox): ChannelDirectory {
       return channel;
     },
     list: () => repo.names(),
+    close() {
+      for (const { channel } of built.values()) channel.close?.();
+      built.clear();
+    },
   };
 }
 

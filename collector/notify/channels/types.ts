@@ -32,9 +32,13 @@ export interface Channel {
   readonly perMinute?: number;
   /** The least time between two sends on this channel (Feishu: 5 a second). */
   readonly minIntervalMs?: number;
+  /** Lets go of what the channel keeps open between sends (e-mail's SMTP pool). */
+  close?(): void;
 }
 
 export interface ChannelDirectory {
   get(name: string): Channel | undefined;
   list(): string[];
+  /** Closes every channel it built (the collector stopping, a CLI command done). */
+  close?(): void;
 }

@@ -5,13 +5,17 @@ import { t } from '../i18n.js';
 
 /** The page frame: navigation, language switch, the CSRF token for scripts, one stylesheet and one script. */
 export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer | null, site?: string, csrf?: string): SafeHtml {
+  const staff = viewer !== null && viewer.role !== 'customer';
   const siteNav = site
     ? html`<a href="/sites/${encodeURIComponent(site)}/review">${t(lang, 'review')}</a>
        <a href="/sites/${encodeURIComponent(site)}/tickets">${t(lang, 'tickets')}</a>
        <a href="/sites/${encodeURIComponent(site)}/maintenance">${t(lang, 'maintenance')}</a>
        <a href="/sites/${encodeURIComponent(site)}/reports">${t(lang, 'reports')}</a>
-       <a href="/sites/${encodeURIComponent(site)}/equipment">${lang === 'zh' ? '设备档案' : 'Equipment'}</a>`
+       <a href="/sites/${encodeURIComponent(site)}/equipment">${lang === 'zh' ? '设备档案' : 'Equipment'}</a>
+       ${staff ? html`<a href="/sites/${encodeURIComponent(site)}/notify">${lang === 'zh' ? '通知' : 'Notifications'}</a>` : ''}`
     : '';
+  // Notification settings hold people's addresses and channel targets: not a customer's.
+  const channels = staff ? html`<a href="/notify/channels">${lang === 'zh' ? '通知渠道' : 'Channels'}</a>` : '';
   const user = viewer
     ? html`<span class="who">${viewer.name} · ${viewer.role}</span>
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf ?? ''}"><button type="submit">${t(lang, 'logout')}</button></form>`
@@ -22,7 +26,7 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
 <meta name="csrf-token" content="${viewer?.csrf ?? csrf ?? ''}">
 <title>${title} · ${t(lang, 'appName')}</title>
 <link rel="stylesheet" href="/static/app.css"></head>
-<body><header><nav><a href="/" class="brand">${t(lang, 'appName')}</a><a href="/">${t(lang, 'sites')}</a>${siteNav}</nav>
+<body><header><nav><a href="/" class="brand">${t(lang, 'appName')}</a><a href="/">${t(lang, 'sites')}</a>${siteNav}${channels}</nav>
 <div class="right"><a href="?lang=${other}" class="lang" data-lang="${other}">${other === 'en' ? 'English' : '中文'}</a>${user}</div></header>
 <main><h1>${title}</h1>
 ${body}

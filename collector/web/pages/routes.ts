@@ -17,6 +17,8 @@ import { registerEquipmentPages } from './device-routes.js';
 import { maintenancePages } from './maintenance-pages.js';
 import { overviewPages, siteSummary } from './overview.js';
 import { channelPages } from './channels.js';
+import { notifyPages } from './notify-pages.js';
+import { NotifyActions } from '../../notify/index.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -303,5 +305,12 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
 
     // Notification channels (collector/notify/channels): /notify/channels and its form posts.
     channelPages(app, () => app.notifyChannels);
+    // A site's notifications: settings, rules, rota, escalation, dead letters (collector/notify).
+    notifyPages(app, new NotifyActions(app), { viewerOr, page, siteParam, act, zoneOf }, {
+      isoOf,
+      // The channels a rule may name: the company's and this site's own (the action checks again).
+      channelsFor: async (request, site) =>
+        app.hasDecorator('notifyChannels') ? app.notifyChannels.list(actorOf(request)).filter((c) => c.site === null || c.site === site).map((c) => c.name) : [],
+    });
   };
 }

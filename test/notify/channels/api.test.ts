@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelDirectoryFor, testMessage } from '../../../collector/notify/channels/index.js';
-import { startTestCollector, type TestCollector } from '../../helpers/collector.js';
+import { startTestCollector, until, type TestCollector } from '../../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../../helpers/notify-endpoints.js';
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
 
@@ -167,6 +167,25 @@ describe('channel API', () => {
     const wrongKey = channelDirectoryFor(c.db, { snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
     const r = await wrongKey.get('hq-wecom')!.send(testMessage('hq-wecom', 'zh', new Date()));
     expect(r).toMatchObject({ outcome: 'dead', reason: expect.stringMatching(/credential key is not the one/) });
+  });
+
+  it('a changed e-mail channel is rebuilt and its old SMTP pool let go; closing the directory lets go of the rest', async () => {
+    const settle = () => until('no SMTP session left open', () => (smtp.sessions.open === 0 ? true : undefined), 20_000, 50);
+    await settle();
+    const dir = channelDirectoryFor(c.db, { snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } });
+    const first = dir.get('company-mail')!;
+    expect(await first.send(testMessage('company-mail', 'zh', new Date()))).toMatchObject({ outcome: 'sent' });
+    expect(dir.get('company-mail')).toBe(first);
+    expect(smtp.sessions.open).toBe(1);
+    const patched = await c.request('PATCH', '/api/v1/notify/channels/company-mail', { token: admin, body: { settings: { from: 'Xunjian 巡检 <xunjian@example.com>' } } });
+    expect(patched.status).toBe(200);
+    const second = dir.get('company-mail')!;
+    expect(second).not.toBe(first);
+    await settle();
+    expect(await second.send(testMessage('company-mail', 'en', new Date()))).toMatchObject({ outcome: 'sent' });
+    expect(smtp.sessions.open).toBe(1);
+    dir.close?.();
+    await settle();
   });
 
   it('no secret is in the database file or its WAL; DELETE removes a channel', async () => {

@@ -4,8 +4,10 @@
  * subject, language, link, the outbox id as Message-ID — and the password appears nowhere.
  */
 import { simpleParser } from 'mailparser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildChannel, type OutgoingMessage } from '../../../collector/notify/channels/index.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildChannel, type Channel, type OutgoingMessage } from '../../../collector/notify/channels/index.js';
+import { POOL_CONNECTIONS } from '../../../collector/notify/channels/email.js';
+import { until } from '../../helpers/collector.js';
 import { makeLoopbackCertificate, type LoopbackCertificate } from '../../helpers/notify-endpoints.js';
 import { startSmtp, type TestSmtp } from '../../helpers/smtp.js';
 
@@ -19,7 +21,15 @@ beforeAll(async () => {
 afterAll(async () => smtp.stop());
 
 const settings = (over: Record<string, unknown> = {}) => ({ host: '127.0.0.1', port: smtp.port, security: 'starttls', user: 'alerts', from: 'Xunjian 巡检 <xunjian@example.com>', to: ['duty@example.com'], ca: cert.cert, ...over });
-const email = (over: Record<string, unknown> = {}, password = PASSWORD) => buildChannel({ name: 'mail', kind: 'email', settings: settings(over), secrets: { password } });
+const built: Channel[] = [];
+const email = (over: Record<string, unknown> = {}, password = PASSWORD) => {
+  const channel = buildChannel({ name: 'mail', kind: 'email', settings: settings(over), secrets: { password } });
+  built.push(channel);
+  return channel;
+};
+afterEach(() => {
+  for (const c of built.splice(0)) c.close?.();
+});
 
 const message = (over: Partial<OutgoingMessage> = {}): OutgoingMessage => ({
   id: 'outbox-4711',
@@ -100,5 +110,24 @@ describe('e-mail over SMTP', () => {
     } finally {
       await tls.stop();
     }
+  });
+
+  it('is pooled: a burst of 24 messages and 6 more one by one go down at most POOL_CONNECTIONS SMTP sessions; close() lets them go', async () => {
+    await until('earlier sessions closed', () => (smtp.sessions.open === 0 ? true : undefined), 20_000, 50);
+    const opened = smtp.sessions.opened;
+    const before = smtp.received.length;
+    const channel = email();
+    const burst = await Promise.all(Array.from({ length: 24 }, (_, i) => channel.send(message({ id: `pool-${i}` }))));
+    expect(burst.map((r) => r.outcome)).toEqual(Array(24).fill('sent'));
+    for (let i = 0; i < 6; i++) expect(await channel.send(message({ id: `pool-seq-${i}` }))).toMatchObject({ outcome: 'sent' });
+    expect(smtp.received.length - before).toBe(30);
+    const used = smtp.sessions.opened - opened;
+    expect(used).toBeGreaterThan(0);
+    expect(used).toBeLessThanOrEqual(POOL_CONNECTIONS);
+    expect(smtp.sessions.open).toBeGreaterThan(0);
+    channel.close?.();
+    await until('the pool let its sessions go', () => (smtp.sessions.open === 0 ? true : undefined), 10_000, 50);
+    // A closed channel opens a new pool when it is used again.
+    expect(await channel.send(message({ id: 'pool-after-close' }))).toMatchObject({ outcome: 'sent' });
   });
 });
