@@ -20,7 +20,7 @@ export class EquipmentActions {
   readonly firmware: FirmwareRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.firmware = new FirmwareRepository(ctx.db);
+    this.firmware = new FirmwareRepository(ctx.store);
   }
 
   /** The device, when the actor may see its site; another site's device answers as a missing one. */
@@ -76,7 +76,7 @@ export class EquipmentActions {
       this.ctx,
       actor,
       async () => {
-        this.firmware.record(d.id, input.firmware, at, actor.name, input.note ?? null);
+        await this.firmware.record(d.id, input.firmware, at, actor.name, input.note ?? null);
         await this.ctx.repos.devices.updateRecord(d.id, { firmware: input.firmware }, actor.name, now);
       },
       () => ({ action: 'device.firmware', site, subject: hostname, detail: changeDetail(input) }),
@@ -115,7 +115,7 @@ export class EquipmentActions {
   }
 
   /** The device's upgrade recommendation against its site's baselines. */
-  recommendation(d: DeviceRow, baselines = this.firmware.baselinesOf(d.site)): UpgradeRecommendation {
-    return recommend(d, baselines);
+  async recommendation(d: DeviceRow, baselines?: BaselineRow[]): Promise<UpgradeRecommendation> {
+    return recommend(d, baselines ?? (await this.firmware.baselinesOf(d.site)));
   }
 }

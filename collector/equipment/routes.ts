@@ -52,7 +52,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const d = await actions.device(actorOf(request), request.params.site, request.params.hostname);
-      return { site: d.site, hostname: d.hostname, history: actions.firmware.historyOf(d.id).map(stepJson), recommendation: recommendationJson(actions.recommendation(d)) };
+      return { site: d.site, hostname: d.hostname, history: (await actions.firmware.historyOf(d.id)).map(stepJson), recommendation: recommendationJson(await actions.recommendation(d)) };
     },
   );
 
@@ -85,17 +85,17 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       const d = await actions.setUpgrade(actorOf(request), request.params.site, request.params.hostname, request.body);
-      return { ...deviceJson(d), recommendation: recommendationJson(actions.recommendation(d)) };
+      return { ...deviceJson(d), recommendation: recommendationJson(await actions.recommendation(d)) };
     },
   );
 
-  const baselines = (site: string) => actions.firmware.baselinesOf(site).map((b) => ({ ...b, setAt: iso(b.setAt) }));
+  const baselines = async (site: string) => (await actions.firmware.baselinesOf(site)).map((b) => ({ ...b, setAt: iso(b.setAt) }));
   app.get(
     '/api/v1/sites/:site/firmware-baselines',
     { config: { auth: { roles: READERS } }, schema: { tags, summary: 'The recommended firmware per model at a site', params: SiteParams } },
     async (request) => {
       if (!actorSees(actorOf(request), request.params.site) || !(await app.repos.sites.get(request.params.site))) throw notFound(`no site ${request.params.site}`);
-      return { site: request.params.site, baselines: baselines(request.params.site) };
+      return { site: request.params.site, baselines: await baselines(request.params.site) };
     },
   );
 
@@ -113,7 +113,7 @@ export const equipmentRoutes: FastifyPluginAsync = async (plain) => {
     },
     async (request) => {
       await actions.setBaseline(actorOf(request), request.params.site, request.body);
-      return { site: request.params.site, baselines: baselines(request.params.site) };
+      return { site: request.params.site, baselines: await baselines(request.params.site) };
     },
   );
 };

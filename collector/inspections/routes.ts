@@ -47,7 +47,7 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, site);
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
-      const inspection = inspections.get(site, month, revision);
+      const inspection = await inspections.get(site, month, revision);
       return shown(p.role, inspection);
     },
   );

@@ -35,7 +35,7 @@ export interface ReportSources {
 
 export function reportSources(store: Store, repos: Repositories): ReportSources {
   const db = sqliteHandle(store, 'reports');
-  return { repos, tickets: new TicketsRepository(store), inspections: new InspectionsRepository(db), queries: new ReportQueries(db), maintenance: new MaintenanceRepository(store), firmware: new FirmwareRepository(db) };
+  return { repos, tickets: new TicketsRepository(store), inspections: new InspectionsRepository(store), queries: new ReportQueries(store), maintenance: new MaintenanceRepository(store), firmware: new FirmwareRepository(store) };
 }
 
 export interface ReportRequest {
@@ -85,14 +85,16 @@ export async function localisedRows(sources: ReportSources, site: SiteRow, rows:
     const identity = { hostname: row.device, kind: d?.kind ?? row.deviceKind ?? 'server', addresses: [], ...(d?.role ? { role: d.role } : {}) };
     return resolveThresholds(row.check, check.thresholds, site.thresholds, identity).applied;
   };
-  return rows.map((row) => {
+  const out: ReturnType<typeof localiseRow>[] = [];
+  for (const row of rows) {
     let applied: AppliedThresholds | undefined;
     if (row.reportId) {
-      if (!byReport.has(row.reportId)) byReport.set(row.reportId, sources.queries.thresholdsOfReport(row.reportId));
+      if (!byReport.has(row.reportId)) byReport.set(row.reportId, await sources.queries.thresholdsOfReport(row.reportId));
       applied = byReport.get(row.reportId)!.get(row.check);
     }
-    return localiseRow(lang, row, applied ?? current(row));
-  });
+    out.push(localiseRow(lang, row, applied ?? current(row)));
+  }
+  return out;
 }
 
 async function requireSite(sources: ReportSources, name: string): Promise<SiteRow> {
@@ -131,12 +133,12 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
   switch (kind) {
     case 'inspection': {
       monthPeriod(month, zone);
-      const stored = sources.inspections.get(site.name, month);
+      const stored = await sources.inspections.get(site.name, month);
       const inspection = { ...stored, rows: (await localisedRows(sources, site, stored.rows, req.lang)).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
     case 'products': {
-      const baselines = sources.firmware.baselinesOf(site.name);
+      const baselines = await sources.firmware.baselinesOf(site.name);
       const latestResults = await latestOf(sources, devices);
       return buildProductsReport({
         ...base,
@@ -151,7 +153,7 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
     case 'performance': {
       const period = monthPeriod(month, zone);
       const byDevice = new Map<number, MetricAggregate[]>();
-      for (const a of sources.queries.performance(site.name, period.start, period.end)) {
+      for (const a of (await sources.queries.performance(site.name, period.start, period.end))) {
         const list = byDevice.get(a.deviceId) ?? [];
         list.push(a);
         byDevice.set(a.deviceId, list);
@@ -217,8 +219,7 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
             const latest = latestResults.get(d.id)!;
             return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
           }),
-        inspections: months
-          .map((m) => sources.inspections.get(site.name, m))
+        inspections: (await Promise.all(months.map((m) => sources.inspections.get(site.name, m))))
           .filter((i) => i.rows.length > 0 || i.status !== 'draft')
           .map((i) => ({ ...i, rows: i.rows.map((r) => req.shown.row(r)) })),
         tickets: await ticketsDuring(sources, site.name, period, now, req.shown),

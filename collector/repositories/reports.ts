@@ -114,18 +114,25 @@ export interface HourlyPoint {
   count: number;
 }
 
+/**
+ * How a query reads the numeric measurements of `measurements m`: numbers only — booleans (stored
+ * 0/1, flagged in extra) and text are states, not series. SQLite keeps each value's type;
+ * PostgreSQL keeps values as text, told apart by extra's flags, and casts them back.
+ */
+export function numericMeasurement(store: Pick<Store, 'engine' | 'dialect'>): { numeric: string; value: string } {
+  if (store.engine === 'sqlite') return { numeric: `typeof(m.value) IN ('integer', 'real') AND (m.extra IS NULL OR json_extract(m.extra, '$.bool') IS NULL)`, value: 'm.value' };
+  return {
+    numeric: `m.value IS NOT NULL AND (m.extra IS NULL OR (${store.dialect.jsonText('m.extra', 'bool')} IS NULL AND ${store.dialect.jsonText('m.extra', 'text')} IS NULL))`,
+    value: 'CAST(m.value AS DOUBLE PRECISION)',
+  };
+}
+
 /** Reports and their raw measurements. */
 export class ReportsRepository {
   private readonly rollupSql: string;
 
   constructor(private readonly store: Store) {
-    // Numbers only; booleans (stored 0/1, flagged in extra) and text are states, not series.
-    // SQLite keeps each value's type; PostgreSQL keeps values as text, told apart by extra's flags.
-    const numeric =
-      store.engine === 'sqlite'
-        ? `typeof(m.value) IN ('integer', 'real') AND (m.extra IS NULL OR json_extract(m.extra, '$.bool') IS NULL)`
-        : `m.value IS NOT NULL AND (m.extra IS NULL OR (${store.dialect.jsonText('m.extra', 'bool')} IS NULL AND ${store.dialect.jsonText('m.extra', 'text')} IS NULL))`;
-    const value = store.engine === 'sqlite' ? 'm.value' : 'CAST(m.value AS DOUBLE PRECISION)';
+    const { numeric, value } = numericMeasurement(store);
     const { least, greatest } = store.dialect;
     this.rollupSql = `INSERT INTO measurements_hourly (device_id, check_id, component, metric, hour, min, avg, max, count)
        SELECT r.device_id, m.check_id, m.component, m.metric, (m.at / 3600000) * 3600000,

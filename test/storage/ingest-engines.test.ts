@@ -4,23 +4,17 @@
  * report whose hook fails rolled back alone while its neighbours commit, and a fault opening one
  * ticket with its deadlines — on SQLite and on a real PostgreSQL.
  */
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IngestHooks } from '../../collector/ingest/hooks.js';
 import { createBatchedIngest } from '../../collector/ingest/ingest.js';
 import { createRepositories, type Repositories } from '../../collector/repositories/index.js';
-import { openStore } from '../../collector/storage/open-store.js';
 import type { Store } from '../../collector/storage/store.js';
 import { TicketsIngestHook } from '../../collector/tickets/hook.js';
 import { TicketsRepository } from '../../collector/tickets/repository.js';
-import { realisticReport, tempDir } from '../helpers/collector.js';
-import { postgresMissing, startPostgres, type TestPostgres } from '../helpers/postgres.js';
+import { realisticReport } from '../helpers/collector.js';
+import { onBothEngines } from '../helpers/engines.js';
 
-const missing = postgresMissing();
-if (missing) console.warn(`PostgreSQL half of the ingest tests skipped: ${missing}`);
-
-function suite(name: string, open: () => Promise<Store>, skip = false) {
+function suite(name: string, open: () => Promise<Store>, skip: boolean) {
   describe.skipIf(skip)(`ingest on ${name}`, () => {
     let store: Store;
     let repos: Repositories;
@@ -85,17 +79,4 @@ function suite(name: string, open: () => Promise<Store>, skip = false) {
   });
 }
 
-const dir = tempDir();
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-suite('SQLite', () => openStore(join(dir, 'ingest.db')));
-
-let server: TestPostgres | undefined;
-suite(
-  'PostgreSQL',
-  async () => {
-    server = await startPostgres();
-    return openStore(server.url);
-  },
-  missing !== null,
-);
-afterAll(() => server?.stop());
+onBothEngines('ingest', suite);

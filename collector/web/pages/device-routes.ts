@@ -3,7 +3,7 @@ import { EquipmentActions } from '../../equipment/index.js';
 import type { SafeHtml } from '../../html/index.js';
 import { recordDifferences, type DeviceRow } from '../../repositories/index.js';
 import { actorOf, requireViewer, type Viewer } from '../../users/index.js';
-import { equipmentWord } from '../../equipment/index.js';
+import { equipmentWord, recommend } from '../../equipment/index.js';
 import { langOf } from '../i18n.js';
 import { layout } from './layout.js';
 import { equipmentListView, equipmentPanel } from './device-views.js';
@@ -46,8 +46,8 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
     if (!v) return reply;
     const site = await h.siteParam(request, v);
     const lang = langOf(request);
-    const baselines = actions.firmware.baselinesOf(site);
-    const devices = (await app.repos.devices.listBySite(site)).map((d) => ({ ...d, differences: recordDifferences(d), recommendation: actions.recommendation(d, baselines) }));
+    const baselines = await actions.firmware.baselinesOf(site);
+    const devices = (await app.repos.devices.listBySite(site)).map((d) => ({ ...d, differences: recordDifferences(d), recommendation: recommend(d, baselines) }));
     return h.page(reply, layout(lang, `${equipmentWord(lang, 'record')} · ${site}`, equipmentListView(lang, v, site, devices, (request.query as { error?: string }).error), v, site));
   });
   app.post('/sites/:site/equipment', async (request, reply) => {
@@ -92,7 +92,7 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
   return {
     /** The record panel of the device page (errors of its forms come back in `?error=`). */
     async panel(request: FastifyRequest, v: Viewer, d: DeviceRow): Promise<SafeHtml> {
-      return equipmentPanel(langOf(request), v, { device: d, history: actions.firmware.historyOf(d.id), recommendation: actions.recommendation(d), differences: recordDifferences(d), zone: (await app.repos.sites.timeZoneOf(d.site)) }, (request.query as { error?: string }).error);
+      return equipmentPanel(langOf(request), v, { device: d, history: await actions.firmware.historyOf(d.id), recommendation: await actions.recommendation(d), differences: recordDifferences(d), zone: (await app.repos.sites.timeZoneOf(d.site)) }, (request.query as { error?: string }).error);
     },
   };
 }

@@ -61,7 +61,7 @@ export async function siteSummary(
     else if (verdict === 'unknown') unknown++;
   }
   const mine = active.filter((tk) => tk.site === site.name);
-  const months = inspections.months(site.name);
+  const months = await inspections.months(site.name);
   const last = months[0];
   const dueDay = app.config.signOffDueDay ?? DEFAULT_SIGN_OFF_DUE_DAY;
   return {

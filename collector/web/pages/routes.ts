@@ -113,10 +113,10 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const site = await siteParam(request, v);
       const lang = langOf(request);
       const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
-      const stored = inspections.get(site, month);
+      const stored = await inspections.get(site, month);
       const shown = app.redactorFor(v.role);
       const insp = shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
-      const months = [...new Set([month, ...inspections.months(site).map((m) => m.month)])].sort().reverse().slice(0, 12);
+      const months = [...new Set([month, ...(await inspections.months(site)).map((m) => m.month)])].sort().reverse().slice(0, 12);
       return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, (await zoneOf(site)), errorParam(request)), v, site));
     });
 
@@ -129,7 +129,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const check = q.check as CheckId;
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
       const month = q.month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
-      const recorded = inspections.get(site, month).rows.find((r) => r.device === q.device && r.check === check);
+      const recorded = (await inspections.get(site, month)).rows.find((r) => r.device === q.device && r.check === check);
       const shown = app.redactorFor(v.role);
       const row = recorded && shown.row((await localisedRows(sources, (await app.repos.sites.get(site))!, [recorded], lang))[0]!);
       const device = await app.repos.devices.get(site, q.device);
@@ -175,7 +175,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const shown = app.redactorFor(v.role);
       const now = app.clock().getTime();
       const from = now - 31 * 86_400_000;
-      const trends = trendsOf(queries.series(d.id, from, now + 1), (await app.repos.reports.hourly(d.id, from, now + 1)));
+      const trends = trendsOf((await queries.series(d.id, from, now + 1)), (await app.repos.reports.hourly(d.id, from, now + 1)));
       const siteRow = await app.repos.sites.get(site);
       const identity = { hostname: d.hostname, kind: d.kind, addresses: [], ...(d.role ? { role: d.role } : {}) };
       const limits = {
