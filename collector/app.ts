@@ -216,7 +216,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
   if (options.notifyChannels) app.decorate('notifyDirectory', options.notifyChannels);
-  const reportIds = new ReportAliases(options.db);
+  const reportIds = new ReportAliases(store, (err) => app.log.warn({ err }, 'a report alias was not written down'));
+  app.addHook('onReady', () => reportIds.load());
   app.decorate('reportIds', reportIds);
   app.decorate('redactorFor', (role: string) => redactorFor(role, reportIds));
   app.decorate('ingest', createBatchedIngest(store, repos, { hooks, lang: options.lang ?? 'zh' }));

@@ -41,7 +41,7 @@ describe('redactorFor', () => {
   it('shows a customer an opaque report id as it is, any other through the alias map, or [hidden] without one', () => {
     const opaque = 'snmp-0b6f3c1e-8d2a-4f55-9c61-2e7d0f3a9b14';
     const old = 'snmp-10.1.2.3-161-20261120T100000-ab12cd';
-    const ids = { shown: (id: string) => `report-alias-of-${id.length}`, stored: (id: string) => id };
+    const ids = { shown: (id: string) => `report-alias-of-${id.length}`, stored: (id: string) => Promise.resolve(id) };
     expect(redactorFor('customer', ids).reportId(old)).toBe(`report-alias-of-${old.length}`);
     expect(redactorFor('customer').reportId(opaque)).toBe(opaque);
     expect(redactorFor('customer').reportId(old)).toBe('[hidden]');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Migration } from '../storage/migrations/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 
 /*
  * Server-side keys the collector makes for itself once and keeps across restarts (so a CSRF token
@@ -19,8 +19,11 @@ CREATE TABLE collector_keys (
 `,
 };
 
-/** The key called `name`, made (32 random bytes) the first time it is asked for. */
-export function collectorKey(db: Db, name: string): Buffer {
-  db.prepare('INSERT OR IGNORE INTO collector_keys (name, key, created_at) VALUES (?, ?, ?)').run(name, randomBytes(32), Date.now());
-  return (db.prepare('SELECT key FROM collector_keys WHERE name = ?').get(name) as { key: Buffer }).key;
+/**
+ * The key called `name`, made (32 random bytes) the first time it is asked for. Insert-if-absent,
+ * then read: collectors starting together on one database all end up with the first one written.
+ */
+export async function collectorKey(store: Store, name: string): Promise<Buffer> {
+  await store.run('INSERT INTO collector_keys (name, key, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING', [name, randomBytes(32), Date.now()]);
+  return Buffer.from((await store.get<{ key: Uint8Array }>('SELECT key FROM collector_keys WHERE name = ?', [name]))!.key);
 }

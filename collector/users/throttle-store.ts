@@ -1,5 +1,5 @@
 import type { Migration } from '../storage/migrations/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 
 /*
  * The log-in throttle's counters live in the database, not in the process: several collectors
@@ -37,48 +37,47 @@ export class DatabaseThrottleStore {
   private writes = 0;
 
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly now: () => number = Date.now,
   ) {}
 
   /** The class `@fastify/rate-limit` instantiates itself (`store: …`), bound to this database. */
-  static for(db: Db, now?: () => number): new () => DatabaseThrottleStore {
+  static for(store: Store, now?: () => number): new () => DatabaseThrottleStore {
     return class extends DatabaseThrottleStore {
       constructor() {
-        super(db, now);
+        super(store, now);
       }
     };
   }
 
   incr(key: string, cb: Callback, timeWindow: number): void {
-    try {
-      const at = this.now();
-      const row = this.db
-        .prepare(
-          `INSERT INTO throttle_counters (key, count, window_start, window_ms) VALUES (?, 1, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET
-             count = CASE WHEN throttle_counters.window_start + excluded.window_ms <= excluded.window_start THEN 1 ELSE throttle_counters.count + 1 END,
-             window_start = CASE WHEN throttle_counters.window_start + excluded.window_ms <= excluded.window_start THEN excluded.window_start ELSE throttle_counters.window_start END,
-             window_ms = excluded.window_ms
-           RETURNING count, window_start`,
-        )
-        .get(key, at, timeWindow) as { count: number; window_start: number };
-      if (++this.writes % PRUNE_EVERY === 0) this.prune(at);
-      cb(null, { current: row.count, ttl: row.window_start + timeWindow - at });
-    } catch (error) {
-      cb(error as Error);
-    }
+    this.count(key, timeWindow).then((counter) => cb(null, counter), (error: Error) => cb(error));
   }
 
   read(key: string, cb: Callback, timeWindow: number): void {
-    try {
-      const at = this.now();
-      const row = this.db.prepare('SELECT count, window_start FROM throttle_counters WHERE key = ?').get(key) as { count: number; window_start: number } | undefined;
-      if (!row || row.window_start + timeWindow <= at) cb(null, { current: 0, ttl: 0 });
-      else cb(null, { current: row.count, ttl: row.window_start + timeWindow - at });
-    } catch (error) {
-      cb(error as Error);
-    }
+    this.current(key, timeWindow).then((counter) => cb(null, counter), (error: Error) => cb(error));
+  }
+
+  /** One more failed attempt in the key's window (a window that has passed starts again at 1). */
+  async count(key: string, timeWindow: number): Promise<Counter> {
+    const at = this.now();
+    const row = (await this.store.get<{ count: number; window_start: number }>(
+      `INSERT INTO throttle_counters (key, count, window_start, window_ms) VALUES (?, 1, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET
+         count = CASE WHEN throttle_counters.window_start + excluded.window_ms <= excluded.window_start THEN 1 ELSE throttle_counters.count + 1 END,
+         window_start = CASE WHEN throttle_counters.window_start + excluded.window_ms <= excluded.window_start THEN excluded.window_start ELSE throttle_counters.window_start END,
+         window_ms = excluded.window_ms
+       RETURNING count, window_start`,
+      [key, at, timeWindow],
+    ))!;
+    if (++this.writes % PRUNE_EVERY === 0) await this.prune(at);
+    return { current: row.count, ttl: row.window_start + timeWindow - at };
+  }
+
+  async current(key: string, timeWindow: number): Promise<Counter> {
+    const at = this.now();
+    const row = await this.store.get<{ count: number; window_start: number }>('SELECT count, window_start FROM throttle_counters WHERE key = ?', [key]);
+    return !row || row.window_start + timeWindow <= at ? { current: 0, ttl: 0 } : { current: row.count, ttl: row.window_start + timeWindow - at };
   }
 
   /** Every route and limiter shares the one table; their keys differ. */
@@ -87,7 +86,7 @@ export class DatabaseThrottleStore {
   }
 
   /** Deletes counters whose window has passed. */
-  prune(at = this.now()): number {
-    return this.db.prepare('DELETE FROM throttle_counters WHERE window_start + window_ms <= ?').run(at).changes;
+  async prune(at = this.now()): Promise<number> {
+    return (await this.store.run('DELETE FROM throttle_counters WHERE window_start + window_ms <= ?', [at])).changes;
   }
 }

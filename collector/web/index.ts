@@ -27,11 +27,11 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     // Tokens are bound to the session (or to "anonymous" on the log-in form): a token seen by one
     // user is worthless in another's session. The HMAC key is kept in the database across restarts.
     getUserInfo: csrfUserInfo,
-    csrfOpts: { hmacKey: collectorKey(app.db, 'csrf-hmac').toString('base64') },
+    csrfOpts: { hmacKey: (await collectorKey(app.store, 'csrf-hmac')).toString('base64') },
   });
   // Only the log-in throttle uses it (createRateLimit); no route is limited by default. Its counters
   // are in the database, shared by every collector on it and kept across restarts.
-  await app.register(rateLimit, { global: false, store: DatabaseThrottleStore.for(app.db) as never });
+  await app.register(rateLimit, { global: false, store: DatabaseThrottleStore.for(app.store) as never });
   // Pages load only their own stylesheet and script, and cannot be framed (a framed sign-off
   // button could be clicked by a victim unawares). Reports set their own, stricter policy.
   await app.register(helmet, {

@@ -46,7 +46,7 @@ export const reportsRoutes: FastifyPluginAsync = async (plain) => {
 
   // A customer asks by the alias it was shown (users/report-aliases.ts); anyone may ask by the id.
   const loadReport = async (id: string, site: string | null) => {
-    const report = (await app.repos.reports.get(id)) ?? (await app.repos.reports.get(app.reportIds.stored(id)));
+    const report = (await app.repos.reports.get(id)) ?? (await app.repos.reports.get(await app.reportIds.stored(id)));
     const device = report && (await app.repos.devices.getById(report.deviceId));
     if (!report || !device) throw notFound(`no report ${id}`);
     if (site !== null && device.site !== site) throw notFound(`no report ${id}`);
