@@ -10,6 +10,8 @@ export interface CollectorFlags {
   port?: string | number;
   dataDir?: string;
   db?: string;
+  /** postgres://… : the shared PostgreSQL database instead of the SQLite file. */
+  databaseUrl?: string;
   durability?: string;
   bodyLimit?: string | number;
   tlsCert?: string;
@@ -25,6 +27,7 @@ export const ENVIRONMENT: Record<string, keyof CollectorFlags> = {
   XUNJIAN_PORT: 'port',
   XUNJIAN_DATA_DIR: 'dataDir',
   XUNJIAN_DB: 'db',
+  XUNJIAN_DATABASE_URL: 'databaseUrl',
   XUNJIAN_DURABILITY: 'durability',
   XUNJIAN_BODY_LIMIT: 'bodyLimit',
   XUNJIAN_TLS_CERT: 'tlsCert',
@@ -67,6 +70,7 @@ function overlay(target: Loose, flags: CollectorFlags): void {
   if (flags.port !== undefined) section('listen').port = num(flags.port);
   if (flags.dataDir !== undefined) target.dataDir = flags.dataDir;
   if (flags.db !== undefined) target.dbPath = flags.db;
+  if (flags.databaseUrl !== undefined) section('storage').url = flags.databaseUrl;
   if (flags.durability !== undefined) target.durability = flags.durability;
   if (flags.bodyLimit !== undefined) target.bodyLimit = num(flags.bodyLimit);
   if (flags.tlsCert !== undefined) section('tls').cert = flags.tlsCert;
@@ -91,3 +95,6 @@ export function loadCollectorConfig(flags: CollectorFlags = {}, env: NodeJS.Proc
 
 /** The database file a configuration points at. */
 export const dbPathOf = (config: CollectorConfig): string => config.dbPath ?? join(config.dataDir, 'xunjian.db');
+
+/** Where the collector's data lives: the PostgreSQL URL when one is configured, else the SQLite file. */
+export const storageOf = (config: CollectorConfig): string => config.storage?.url ?? dbPathOf(config);

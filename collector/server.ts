@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { XunjianError, type CollectorConfig } from '../schemas/index.js';
 import { buildApp, configWithDefaults, type AppOptions } from './app.js';
-import { dbPathOf } from './config.js';
+import { dbPathOf, storageOf } from './config.js';
 import { openDatabase, type Db } from './storage/db.js';
+import { isPostgresUrl, noSqliteHandle, openStore } from './storage/open-store.js';
+import { sqliteStore } from './storage/sqlite-store.js';
+import type { Store } from './storage/store.js';
 import { privateDirectory } from './storage/private-files.js';
 import { scheduleRetention, type RetentionSchedule } from './storage/retention.js';
 
@@ -11,7 +14,9 @@ export { dbPathOf };
 
 export interface RunningCollector {
   app: FastifyInstance;
+  /** The SQLite handle (on PostgreSQL a stand-in that says there is none). */
   db: Db;
+  store: Store;
   /** e.g. http://127.0.0.1:8470 */
   url: string;
   port: number;
@@ -34,14 +39,28 @@ export interface StartOptions extends Omit<AppOptions, 'db' | 'config' | 'https'
   retentionEveryMs?: number;
 }
 
+/** The embedded SQLite file, or the PostgreSQL database the configuration names (migrated either way). */
+async function openStorage(config: CollectorConfig): Promise<{ db: Db; store: Store }> {
+  const location = storageOf(config);
+  if (isPostgresUrl(location)) return { db: noSqliteHandle(location), store: await openStore(location, config.storage?.poolSize ? { poolSize: config.storage.poolSize } : {}) };
+  privateDirectory(config.dataDir);
+  const db = openDatabase(dbPathOf(config), { durability: config.durability });
+  return { db, store: sqliteStore(db) };
+}
+
 /** Opens the database, builds the app and listens; retention runs at start and hourly. */
 export async function startCollector(partial: Partial<CollectorConfig>, extra: StartOptions = {}): Promise<RunningCollector> {
   const config = configWithDefaults(partial);
-  privateDirectory(config.dataDir);
-  const db = openDatabase(dbPathOf(config), { durability: config.durability });
+  const { db, store } = await openStorage(config);
   const https = readTls(config);
   const { retentionEveryMs, ...appOptions } = extra;
-  const app = await buildApp({ ...appOptions, db, config, ...(https ? { https } : {}) });
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({ ...appOptions, db, store, config, ...(https ? { https } : {}) });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const retention = scheduleRetention(
     { reports: app.repos.reports, clock: app.clock, log: app.log, metrics: app.metrics },
     { rawDays: config.retention.rawDays, ...(retentionEveryMs ? { everyMs: retentionEveryMs } : {}) },
@@ -52,7 +71,7 @@ export async function startCollector(partial: Partial<CollectorConfig>, extra: S
   } catch (err) {
     await retention.stop();
     await app.close();
-    db.close();
+    await store.close();
     throw err;
   }
   const address = app.server.address();
@@ -62,13 +81,14 @@ export async function startCollector(partial: Partial<CollectorConfig>, extra: S
   return {
     app,
     db,
+    store,
     port,
     url: `${https ? 'https' : 'http'}://${shownHost}:${port}`,
     retention,
     async close() {
       await retention.stop();
       await app.close();
-      db.close();
+      await store.close();
     },
   };
 }

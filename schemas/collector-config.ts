@@ -18,6 +18,16 @@ export const CollectorConfig = Type.Object(
     dataDir: Type.String({ minLength: 1, default: './data' }),
     /** The SQLite file; default `<dataDir>/xunjian.db`. */
     dbPath: Type.Optional(Type.String({ minLength: 1 })),
+    /**
+     * Where the data lives when it is not the embedded SQLite file: `url: postgres://user:pass@host/db`
+     * — a PostgreSQL database any number of collectors share (collector/storage/README.md).
+     */
+    storage: Type.Optional(
+      Type.Object(
+        { url: Type.String({ pattern: '^postgres(ql)?://', maxLength: 2000 }), poolSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) },
+        { additionalProperties: false },
+      ),
+    ),
     /** `full` fsyncs every acknowledged report (survives power loss); `normal` survives a crash only. */
     durability: Type.Union([Type.Literal('full'), Type.Literal('normal')], { default: 'full' }),
     /** Largest accepted request body in bytes (413 above). */
@@ -100,6 +110,11 @@ export const CollectorConfig = Type.Object(
         maxAttempts: Type.Integer({ minimum: 1, maximum: 100, default: 8 }),
         /** Messages sent at once. */
         concurrency: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+        /**
+         * A send taking longer counts as failed (retried). A message is leased for twice this while
+         * it is sent: a collector killed mid-send leaves it to any collector once the lease runs out.
+         */
+        sendTimeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: 600 })),
         /** Messages per minute per channel, by kind, where a vendor's limit differs from the built-in one (collector/notify/pacing.ts). */
         perMinute: Type.Optional(Type.Record(Type.Union(['email', 'webhook', 'wecom', 'dingtalk', 'feishu'].map((k) => Type.Literal(k))), Type.Integer({ minimum: 1, maximum: 1_000_000 }))),
       },

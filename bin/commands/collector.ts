@@ -1,4 +1,6 @@
 import { sqliteStore } from '../../collector/storage/sqlite-store.js';
+import { openStore } from '../../collector/storage/open-store.js';
+import type { Store } from '../../collector/storage/store.js';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
 import {
@@ -31,11 +33,19 @@ export function withStorageOptions(cmd: Command): Command {
   return cmd
     .option('-c, --config <file>', 'configuration file (YAML or JSON) [env XUNJIAN_CONFIG]')
     .option('--data-dir <dir>', 'data directory (default ./data) [env XUNJIAN_DATA_DIR]')
-    .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]');
+    .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]')
+    .option('--database-url <url>', 'postgres://user:password@host/db — a PostgreSQL database several collectors share, instead of the file [env XUNJIAN_DATABASE_URL]');
 }
 
 function dbPath(flags: CollectorFlags): string {
   return dbPathOf(loadCollectorConfig(flags));
+}
+
+/** The collector's storage for a one-off command: the PostgreSQL database configured, or the existing SQLite file. */
+export async function openExistingStore(flags: CollectorFlags): Promise<Store> {
+  const config = loadCollectorConfig(flags);
+  if (config.storage?.url) return openStore(config.storage.url);
+  return sqliteStore(openExisting(flags));
 }
 
 export function openExisting(flags: CollectorFlags) {
@@ -64,7 +74,7 @@ export function registerCollectorCommands(program: Command): void {
         const config = loadCollectorConfig(flags);
         const running = await startCollector(config);
         // The one line a script (or the test helper) waits for.
-        process.stdout.write(`collector listening on ${running.url} (database ${dbPathOf(config)})\n`);
+        process.stdout.write(`collector listening on ${running.url} (database ${config.storage?.url ? running.store.describe : dbPathOf(config)})\n`);
         const stop = (signal: string) => {
           running.app.log.info({ signal }, 'shutting down');
           void running.close().then(() => process.exit(0));
@@ -254,7 +264,7 @@ export function registerCollectorCommands(program: Command): void {
     );
 
   const notifyCmd = collector.command('notify').description('notifications: channels (e-mail, webhook, WeCom/DingTalk/Feishu robots)');
-  registerNotifyChannelCommands(notifyCmd, withStorageOptions, openExisting);
+  registerNotifyChannelCommands(notifyCmd, withStorageOptions, openExistingStore);
 
   withStorageOptions(collector.command('backup').description('consistent online backup of the database, safe while the collector runs').argument('<file>', 'backup file to write'))
     .action((file: string, flags: CollectorFlags) =>

@@ -25,7 +25,7 @@ export class NotifyActions {
   readonly repo: NotifyRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.repo = new NotifyRepository(ctx.db);
+    this.repo = new NotifyRepository(ctx.store);
   }
 
   private async site(actor: Actor, site: string, what: string): Promise<void> {
@@ -34,17 +34,17 @@ export class NotifyActions {
     if (!(await this.ctx.repos.sites.get(site))) throw notFound(`no site ${site}`);
   }
 
-  private async change<T>(actor: Actor, site: string, action: string, detail: string, change: () => T): Promise<T> {
+  private async change<T>(actor: Actor, site: string, action: string, detail: string, change: () => T | Promise<T>): Promise<T> {
     return auditedChange(this.ctx, actor, change, () => ({ action, site, subject: 'notify', detail }));
   }
 
   async view(actor: Actor, site: string) {
     await this.site(actor, site, 'reading notification settings');
     return {
-      settings: this.repo.settings(site),
-      rules: this.repo.rules(site),
-      rota: this.repo.rota(site).map(rotaEntry),
-      escalation: this.repo.escalation(site),
+      settings: await this.repo.settings(site),
+      rules: await this.repo.rules(site),
+      rota: (await this.repo.rota(site)).map(rotaEntry),
+      escalation: await this.repo.escalation(site),
     };
   }
 
@@ -56,8 +56,8 @@ export class NotifyActions {
 
   async deleteRule(actor: Actor, site: string, id: number): Promise<void> {
     await this.site(actor, site, 'changing notification rules');
-    await this.change(actor, site, 'notify.rule.delete', `#${id}`, () => {
-      if (!this.repo.deleteRule(site, id)) throw notFound(`no notification rule ${id}`);
+    await this.change(actor, site, 'notify.rule.delete', `#${id}`, async () => {
+      if (!(await this.repo.deleteRule(site, id))) throw notFound(`no notification rule ${id}`);
     });
   }
 
@@ -71,8 +71,8 @@ export class NotifyActions {
 
   async deleteRota(actor: Actor, site: string, id: number): Promise<void> {
     await this.site(actor, site, 'changing the rota');
-    await this.change(actor, site, 'notify.rota.delete', `#${id}`, () => {
-      if (!this.repo.deleteRota(site, id)) throw notFound(`no rota entry ${id}`);
+    await this.change(actor, site, 'notify.rota.delete', `#${id}`, async () => {
+      if (!(await this.repo.deleteRota(site, id))) throw notFound(`no rota entry ${id}`);
     });
   }
 
@@ -96,14 +96,14 @@ export class NotifyActions {
 
   async outbox(actor: Actor, site: string, state?: OutboxRow['state'], limit = 100): Promise<OutboxEntry[]> {
     await this.site(actor, site, 'reading the outbox');
-    return this.repo.outbox(site, state, limit).map(outboxEntry);
+    return (await this.repo.outbox(site, state, limit)).map(outboxEntry);
   }
 
   /** Sends a dead letter again (after its channel or the rota was fixed). */
   async retry(actor: Actor, site: string, id: number): Promise<void> {
     await this.site(actor, site, 'sending a dead letter again');
-    await this.change(actor, site, 'notify.retry', `#${id}`, () => {
-      if (!this.repo.revive(site, id, this.ctx.clock().getTime())) throw notFound(`no dead letter ${id}`);
+    await this.change(actor, site, 'notify.retry', `#${id}`, async () => {
+      if (!(await this.repo.revive(site, id, this.ctx.clock().getTime()))) throw notFound(`no dead letter ${id}`);
     });
   }
 }

@@ -1,10 +1,8 @@
 import type { Store } from '../storage/store.js';
-import { sqliteHandle } from '../storage/sqlite-store.js';
 import { DEFAULT_TIME_ZONE } from '../../checks/index.js';
 import type { NotifyEvent, Priority } from '../../schemas/index.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
 import type { Repositories } from '../repositories/index.js';
-import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
 import type { MessageFacts } from './catalogue.js';
 import type { EventRow } from './repository.js';
@@ -25,16 +23,13 @@ export function linkFor(base: string, e: Pick<EventRow, 'site' | 'ticketId' | 'r
 export class FactsReader {
   private readonly tickets: TicketsRepository;
   private readonly maintenance: MaintenanceRepository;
-  private readonly inspectionMonth;
 
   constructor(
-    store: Store,
+    private readonly store: Store,
     private readonly repos: Repositories,
   ) {
-    const db = sqliteHandle(store, 'notification facts');
     this.tickets = new TicketsRepository(store);
     this.maintenance = new MaintenanceRepository(store);
-    this.inspectionMonth = db.prepare('SELECT month FROM inspections WHERE id = ?').pluck();
   }
 
   async read(e: EventRow, base: string, now: Date): Promise<(MessageFacts & { priority?: Priority }) | undefined> {
@@ -72,7 +67,7 @@ export class FactsReader {
         link: linkFor(base, e),
       };
     }
-    const month = e.inspectionId !== null ? (this.inspectionMonth.get(e.inspectionId) as string | undefined) : (d.month as string | undefined);
+    const month = e.inspectionId !== null ? (await this.store.get<{ month: string }>('SELECT month FROM inspections WHERE id = ?', [e.inspectionId]))?.month : (d.month as string | undefined);
     return { ...common, ...(month ? { month } : {}), ...(d.yearEnd ? { yearEnd: String(d.yearEnd) } : {}), link: linkFor(base, e, month) };
   }
 }

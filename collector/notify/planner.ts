@@ -1,7 +1,6 @@
 import type { Lang, NotifyAudience, NotifyRule, NotifySettings, Priority } from '../../schemas/index.js';
 import type { Repositories } from '../repositories/index.js';
 import type { Store } from '../storage/store.js';
-import { sqliteHandle } from '../storage/sqlite-store.js';
 import { foldInto, renderMessage, type MessageFacts } from './catalogue.js';
 import type { ChannelDirectory } from './channels/types.js';
 import { FactsReader, linkFor } from './facts.js';
@@ -51,32 +50,31 @@ export class NotifyPlanner {
     private readonly repos: Repositories,
     private readonly channels: ChannelDirectory,
   ) {
-    const db = sqliteHandle(store, 'the notification planner');
-    this.repo = new NotifyRepository(db);
+    this.repo = new NotifyRepository(store);
     this.facts = new FactsReader(store, repos);
   }
 
   async plan(now: Date, dashboardUrl: string, limit = 200): Promise<PlanResult> {
     const result: PlanResult = { events: 0, deliveries: 0, folded: 0, unrouted: 0 };
-    for (const e of this.repo.unplanned(limit)) {
+    for (const e of await this.repo.unplanned(limit)) {
       await this.store.transaction(() => this.planOne(e, now, dashboardUrl, result));
       result.events++;
     }
     return result;
   }
 
-  private routes(e: EventRow, priority: Priority | undefined): Route[] {
+  private async routes(e: EventRow, priority: Priority | undefined): Promise<Route[]> {
     if (e.kind === 'ticket.escalated') {
       return [{ channel: String(e.detail.channel), audience: e.detail.audience as NotifyAudience, lang: 'zh' }];
     }
-    return this.repo.rules(e.site).filter((r) => matches(r, e, priority)).map((r) => ({ channel: r.channel, audience: r.audience, lang: r.lang }));
+    return (await this.repo.rules(e.site)).filter((r) => matches(r, e, priority)).map((r) => ({ channel: r.channel, audience: r.audience, lang: r.lang }));
   }
 
-  private recipients(e: EventRow, route: Route): Recipient[] {
+  private async recipients(e: EventRow, route: Route): Promise<Recipient[]> {
     if (route.audience === 'group') return [{ name: '*', address: null, lang: route.lang }];
-    const people = onDuty(this.repo.rota(e.site), route.audience, e.at);
+    const people = onDuty(await this.repo.rota(e.site), route.audience, e.at);
     if (people.length === 0) return [{ name: `(${route.audience})`, address: null, lang: route.lang, undeliverable: `nobody on the rota as ${route.audience} at ${new Date(e.at).toISOString()}` }];
-    const kind = this.channels.get(route.channel)?.kind;
+    const kind = (await this.channels.get(route.channel))?.kind;
     if (kind === 'email') {
       return people.map((p) => ({ name: p.person, address: p.email, lang: p.lang, ...(p.email ? {} : { undeliverable: `${p.person} has no e-mail address on the rota` }) }));
     }
@@ -88,18 +86,19 @@ export class NotifyPlanner {
 
   private async planOne(e: EventRow, now: Date, base: string, result: PlanResult): Promise<void> {
     const nowMs = now.getTime();
-    this.repo.markPlanned(e.id, nowMs);
+    // Another collector planned it meanwhile: nothing to add (this transaction then writes nothing).
+    if (!(await this.repo.markPlanned(e.id, nowMs))) return;
     const facts = await this.facts.read(e, base, now);
     if (!facts) return;
-    const routes = this.routes(e, facts.priority);
+    const routes = await this.routes(e, facts.priority);
     if (routes.length === 0) result.unrouted++;
-    const settings = this.repo.settings(e.site);
+    const settings = await this.repo.settings(e.site);
     const priority = facts.priority ?? null;
     const groupKey = [e.site, e.kind, priority ?? '-', facts.deadline ?? ''].join('|');
     // Two rules reaching one person on one channel make one message, not two.
     const reached = new Set<string>();
     for (const route of routes) {
-      for (const to of this.recipients(e, route)) {
+      for (const to of await this.recipients(e, route)) {
         const key = `${route.channel}\u0000${to.name}`;
         if (reached.has(key)) continue;
         reached.add(key);
@@ -133,15 +132,15 @@ export class NotifyPlanner {
       nextAt: releaseAt(settings, at.priority, at.nowMs, (await this.repos.sites.timeZoneOf(e.site))),
     };
     if (to.undeliverable) {
-      this.repo.markDead(this.repo.insertDelivery(row), to.undeliverable);
+      await this.repo.markDead(await this.repo.insertDelivery(row), to.undeliverable);
       result.deliveries++;
       return;
     }
     const window = settings.groupWindowSeconds * 1000;
-    const latest = window > 0 ? this.repo.latestInGroup(at.groupKey, route.channel, to.name, at.nowMs - window) : undefined;
+    const latest = window > 0 ? await this.repo.latestInGroup(at.groupKey, route.channel, to.name, at.nowMs - window) : undefined;
     if (latest && latest.state === 'pending' && latest.attempts === 0) {
       const siteLink = linkFor(at.base, { site: e.site, ticketId: null, requestId: null, kind: e.kind });
-      if (this.repo.fold(latest.id, foldInto(to.lang, latest.message, latest.events + 1, facts, siteLink), latest.events + 1)) {
+      if (await this.repo.fold(latest.id, foldInto(to.lang, latest.message, latest.events + 1, facts, siteLink), latest.events + 1)) {
         result.folded++;
         return;
       }
@@ -149,7 +148,7 @@ export class NotifyPlanner {
     // The group's last message already went (or is going): this one waits out the window, and
     // whatever else arrives meanwhile folds into it — at most one message per window per group.
     if (latest && latest.state !== 'dead') row.nextAt = Math.max(row.nextAt, latest.createdAt + window);
-    this.repo.insertDelivery(row);
+    await this.repo.insertDelivery(row);
     result.deliveries++;
   }
 }

@@ -26,7 +26,7 @@ declare module 'fastify' {
 }
 
 /** No channel configured: every message becomes a dead letter naming the channel it wanted. */
-export const NO_CHANNELS: ChannelDirectory = { get: () => undefined, list: () => [] };
+export const NO_CHANNELS: ChannelDirectory = { get: () => Promise.resolve(undefined), list: () => Promise.resolve([]) };
 
 /** Events planned per transaction batch, and batches per round. */
 const PLAN_BATCH = 200;
@@ -43,19 +43,17 @@ function dashboardUrl(app: FastifyInstance): string {
   return `${app.config.tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-const KIND_OF = (app: FastifyInstance, channel: string) => app.notifyDirectory.get(channel)?.kind ?? 'unknown';
-
 /**
  * Notifications: every `notify.pollMs` (default 200 ms) the journal's new events are planned into
  * the outbox and what is due is sent; every 10 s of the app's clock the deadline, escalation,
- * month-end and contract scans run first. At start, messages a killed process left `sending` are
- * sent again (see sender.ts for the at-least-once edge).
+ * month-end and contract scans run first, and messages a killed collector left `sending` are sent
+ * again once their lease has run out (see sender.ts for the at-least-once edge).
  */
 export const notifyPlugin: FastifyPluginAsync = async (app) => {
   if (!app.hasDecorator('notifyDirectory')) app.decorate('notifyDirectory', app.hasDecorator('notifyChannels') ? app.notifyChannels.directory : NO_CHANNELS);
   const settings = { pollMs: 200, maxAttempts: 8, concurrency: 16, ...app.config.notify };
   const planner = new NotifyPlanner(app.store, app.repos, app.notifyDirectory);
-  const scanner = new NotifyScan(app.store);
+  const scanner = new NotifyScan(app.store, app.repos);
   const m = {
     sent: app.metrics.counter('xunjian_notify_sent_total', 'Notifications accepted by their channel, by channel kind'),
     failed: app.metrics.counter('xunjian_notify_failed_total', 'Notification attempts that failed (retried or dead), by channel kind'),
@@ -64,16 +62,16 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     unrouted: app.metrics.counter('xunjian_notify_unrouted_total', 'Events no routing rule of their site matched (nobody was told)'),
     latency: app.metrics.histogram('xunjian_notify_delivery_seconds', 'From a message being due to its channel accepting it', [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 1800]),
   };
-  app.metrics.gauge('xunjian_notify_outbox', 'Outbox messages by state', () =>
-    Object.entries(planner.repo.countByState()).map(([state, value]) => ({ labels: { state }, value })),
+  app.metrics.gauge('xunjian_notify_outbox', 'Outbox messages by state', async () =>
+    Object.entries(await planner.repo.countByState()).map(([state, value]) => ({ labels: { state }, value })),
   );
-  const sender = new NotifySender(planner.repo, app.notifyDirectory, app.clock, { concurrency: settings.concurrency, maxAttempts: settings.maxAttempts, sendTimeoutMs: 30_000, roundWaitMs: 1000 }, {
-    sent: (channel, seconds) => {
-      m.sent.inc({ channel: KIND_OF(app, channel) });
+  const sender = new NotifySender(planner.repo, app.notifyDirectory, app.clock, { concurrency: settings.concurrency, maxAttempts: settings.maxAttempts, sendTimeoutMs: (settings.sendTimeoutSeconds ?? 30) * 1000, roundWaitMs: 1000 }, {
+    sent: (kind, seconds) => {
+      m.sent.inc({ channel: kind });
       m.latency.observe(seconds);
     },
-    failed: (channel, outcome) => {
-      const labels = { channel: KIND_OF(app, channel) };
+    failed: (kind, outcome) => {
+      const labels = { channel: kind };
       m.failed.inc(labels);
       (outcome === 'retry' ? m.retried : m.dead).inc(labels);
     },
@@ -87,6 +85,9 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
       if (now.getTime() - lastScan >= SCAN_EVERY_MS || now.getTime() < lastScan) {
         raised = (await scanner.scan(now)).raised;
         lastScan = now.getTime();
+        // Sends a stopped collector left half done, once their lease has run out (see sender.ts).
+        const released = await planner.repo.releaseAbandoned(now.getTime());
+        if (released > 0) app.log.warn({ released }, 'notifications left sending by a stopped collector are sent again (same ids)');
       }
       // Plan in batches, yielding between them: a backlog (a storm, a clock that jumped a day)
       // never stalls ingest; what is left waits for the next round.
@@ -94,7 +95,7 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
       const planned: PlanResult = { events: 0, deliveries: 0, folded: 0, unrouted: 0 };
       for (let batch = 0; batch < PLAN_BATCHES; batch++) {
         const p = await planner.plan(now, url, PLAN_BATCH);
-        for (const k of Object.keys(planned) as (keyof PlanResult)[]) planned[k] += (await p[k]);
+        for (const k of Object.keys(planned) as (keyof PlanResult)[]) planned[k] += p[k];
         if (p.events < PLAN_BATCH) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -135,8 +136,6 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     nextRun: async () => (schedule ? schedule.nextRun() : new Promise<NotifyRound>((resolve) => early.push(resolve))),
   });
   app.addHook('onReady', async () => {
-    const released = planner.repo.releaseAbandoned();
-    if (released > 0) app.log.warn({ released }, 'notifications left sending by a stopped process are sent again (same ids)');
     schedule = onInterval(settings.pollMs, round);
     for (const resolve of early.splice(0)) void schedule.nextRun().then(resolve);
   });

@@ -12,7 +12,7 @@ import {
   type RotaEntry,
   type RotaEntryInput,
 } from '../../schemas/index.js';
-import type { Db } from '../storage/db.js';
+import type { Store } from '../storage/store.js';
 import type { RenderedMessage } from './catalogue.js';
 import type { RotaRow } from './rota.js';
 
@@ -134,11 +134,11 @@ const ruleOf = (r: Raw): NotifyRule => ({
 
 /** Every SQL statement of notifications; nothing else in collector/notify writes SQL. */
 export class NotifyRepository {
-  constructor(readonly db: Db) {}
+  constructor(readonly store: Store) {}
 
   // ---- the event journal -------------------------------------------------------------------
-  unplanned(limit: number): EventRow[] {
-    return (this.db.prepare('SELECT * FROM notify_events WHERE planned_at IS NULL ORDER BY id LIMIT ?').all(limit) as Raw[]).map((r) => ({
+  async unplanned(limit: number): Promise<EventRow[]> {
+    return (await this.store.all<Raw>('SELECT * FROM notify_events WHERE planned_at IS NULL ORDER BY id LIMIT ?', [limit])).map((r) => ({
       id: r.id as number,
       kind: r.kind as NotifyEvent,
       site: r.site as string,
@@ -150,174 +150,197 @@ export class NotifyRepository {
     }));
   }
 
-  markPlanned(id: number, now: number): void {
-    this.db.prepare('UPDATE notify_events SET planned_at = ? WHERE id = ?').run(now, id);
+  /** Stamps an event planned; false when another collector planned it first (its plan is then dropped with the transaction). */
+  async markPlanned(id: number, now: number): Promise<boolean> {
+    return (await this.store.run('UPDATE notify_events SET planned_at = ? WHERE id = ? AND planned_at IS NULL', [now, id])).changes > 0;
   }
 
   /** Marks `key` as raised without raising anything (false: it was already). */
-  mark(key: string, at: number): boolean {
-    return this.db.prepare('INSERT OR IGNORE INTO notify_marks (key, at) VALUES (?, ?)').run(key, at).changes > 0;
+  async mark(key: string, at: number): Promise<boolean> {
+    return (await this.store.run('INSERT INTO notify_marks (key, at) VALUES (?, ?) ON CONFLICT (key) DO NOTHING', [key, at])).changes > 0;
   }
 
   /** A scan-raised event, once per `key` (false: already raised). */
-  raiseOnce(key: string, e: { kind: NotifyEvent; site: string; ticketId?: number; inspectionId?: number; detail?: unknown; at: number }): boolean {
-    if (this.db.prepare('INSERT OR IGNORE INTO notify_marks (key, at) VALUES (?, ?)').run(key, e.at).changes === 0) return false;
-    this.db
-      .prepare('INSERT INTO notify_events (kind, site, ticket_id, inspection_id, detail, at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(e.kind, e.site, e.ticketId ?? null, e.inspectionId ?? null, e.detail === undefined ? null : JSON.stringify(e.detail), e.at);
+  async raiseOnce(key: string, e: { kind: NotifyEvent; site: string; ticketId?: number; inspectionId?: number; detail?: unknown; at: number }): Promise<boolean> {
+    if (!(await this.mark(key, e.at))) return false;
+    await this.store.run('INSERT INTO notify_events (kind, site, ticket_id, inspection_id, detail, at) VALUES (?, ?, ?, ?, ?, ?)', [
+      e.kind,
+      e.site,
+      e.ticketId ?? null,
+      e.inspectionId ?? null,
+      e.detail === undefined ? null : JSON.stringify(e.detail),
+      e.at,
+    ]);
     return true;
   }
 
   // ---- the outbox --------------------------------------------------------------------------
-  insertDelivery(d: NewDelivery): number {
-    return Number(
-      this.db
-        .prepare(
-          `INSERT INTO notify_outbox (event_id, site, kind, channel, recipient, address, lang, priority, group_key, message, state, created_at, due_at, next_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)`,
-        )
-        .run(d.eventId, d.site, d.kind, d.channel, d.recipient, d.address, d.lang, d.priority, d.groupKey, JSON.stringify(d.message), d.createdAt, d.nextAt, d.nextAt).lastInsertRowid,
+  async insertDelivery(d: NewDelivery): Promise<number> {
+    const row = await this.store.get<{ id: number }>(
+      `INSERT INTO notify_outbox (event_id, site, kind, channel, recipient, address, lang, priority, group_key, message, state, created_at, due_at, next_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) RETURNING id`,
+      [d.eventId, d.site, d.kind, d.channel, d.recipient, d.address, d.lang, d.priority, d.groupKey, JSON.stringify(d.message), d.createdAt, d.nextAt, d.nextAt],
     );
+    return row!.id;
   }
 
   /** The newest message of this group to this recipient since `since` (grouping looks at it). */
-  latestInGroup(groupKey: string, channel: string, recipient: string, since: number): OutboxRow | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM notify_outbox WHERE group_key = ? AND channel = ? AND recipient = ? AND created_at >= ? ORDER BY id DESC LIMIT 1')
-      .get(groupKey, channel, recipient, since) as Raw | undefined;
+  async latestInGroup(groupKey: string, channel: string, recipient: string, since: number): Promise<OutboxRow | undefined> {
+    const r = await this.store.get<Raw>('SELECT * FROM notify_outbox WHERE group_key = ? AND channel = ? AND recipient = ? AND created_at >= ? ORDER BY id DESC LIMIT 1', [
+      groupKey,
+      channel,
+      recipient,
+      since,
+    ]);
     return r ? outboxOf(r) : undefined;
   }
 
   /** Folds an event into a message nobody has tried to send yet (false: it was claimed meanwhile). */
-  fold(id: number, message: RenderedMessage, events: number): boolean {
-    return this.db.prepare(`UPDATE notify_outbox SET message = ?, events = ? WHERE id = ? AND state = 'pending' AND attempts = 0`).run(JSON.stringify(message), events, id).changes > 0;
+  async fold(id: number, message: RenderedMessage, events: number): Promise<boolean> {
+    return (await this.store.run(`UPDATE notify_outbox SET message = ?, events = ? WHERE id = ? AND state = 'pending' AND attempts = 0`, [JSON.stringify(message), events, id])).changes > 0;
   }
 
-  /** Messages left 'sending' by a process that died: one collector per database, so at start every one is ours to retry. */
-  releaseAbandoned(): number {
-    return this.db.prepare(`UPDATE notify_outbox SET state = 'pending', lease_until = NULL WHERE state = 'sending'`).run().changes;
+  /**
+   * Messages left 'sending' whose lease has run out: the collector that claimed them stopped (or
+   * was killed) before it recorded the outcome. Another collector may still be sending its own
+   * (their leases have not run out), so only expired ones are taken back.
+   */
+  async releaseAbandoned(now: number): Promise<number> {
+    return (await this.store.run(`UPDATE notify_outbox SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?)`, [now])).changes;
   }
 
-  /** Due messages, most urgent first (P1 before P4, then oldest); `exclude`: ids in flight here. */
-  due(now: number, limit: number): OutboxRow[] {
+  /** Due messages, most urgent first (P1 before P4, then oldest). */
+  async due(now: number, limit: number): Promise<OutboxRow[]> {
     return (
-      this.db
-        .prepare(
-          `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_at <= ?
-           ORDER BY coalesce(priority, 'P9'), next_at, id LIMIT ?`,
-        )
-        .all(now, limit) as Raw[]
+      await this.store.all<Raw>(
+        `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_at <= ?
+         ORDER BY coalesce(priority, 'P9'), next_at, id LIMIT ?`,
+        [now, limit],
+      )
     ).map(outboxOf);
   }
 
-  /** Claims one message for sending (the row says so before the first byte leaves). */
-  claim(id: number, now: number, leaseMs: number): boolean {
-    return this.db.prepare(`UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ? WHERE id = ? AND state = 'pending'`).run(now + leaseMs, id).changes > 0;
+  /**
+   * Claims one message for sending (the row says so before the first byte leaves). The update is
+   * conditional: of several collectors claiming one row, exactly one changes it.
+   */
+  async claim(id: number, now: number, leaseMs: number): Promise<boolean> {
+    return (await this.store.run(`UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ? WHERE id = ? AND state = 'pending'`, [now + leaseMs, id])).changes > 0;
   }
 
   /** Not now (the channel's pace): back to pending without counting an attempt. */
-  defer(id: number, until: number): void {
-    this.db.prepare(`UPDATE notify_outbox SET next_at = ? WHERE id = ? AND state = 'pending'`).run(until, id);
+  async defer(id: number, until: number): Promise<void> {
+    await this.store.run(`UPDATE notify_outbox SET next_at = ? WHERE id = ? AND state = 'pending'`, [until, id]);
   }
 
-  markSent(id: number, now: number, detail?: string): void {
-    this.db.prepare(`UPDATE notify_outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`).run(now, detail ?? null, id);
+  async markSent(id: number, now: number, detail?: string): Promise<void> {
+    await this.store.run(`UPDATE notify_outbox SET state = 'sent', sent_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`, [now, detail ?? null, id]);
   }
 
-  markRetry(id: number, nextAt: number, reason: string): void {
-    this.db.prepare(`UPDATE notify_outbox SET state = 'pending', next_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`).run(nextAt, reason, id);
+  async markRetry(id: number, nextAt: number, reason: string): Promise<void> {
+    await this.store.run(`UPDATE notify_outbox SET state = 'pending', next_at = ?, lease_until = NULL, last_error = ? WHERE id = ?`, [nextAt, reason, id]);
   }
 
-  markDead(id: number, reason: string): void {
-    this.db.prepare(`UPDATE notify_outbox SET state = 'dead', lease_until = NULL, last_error = ? WHERE id = ?`).run(reason, id);
+  async markDead(id: number, reason: string): Promise<void> {
+    await this.store.run(`UPDATE notify_outbox SET state = 'dead', lease_until = NULL, last_error = ? WHERE id = ?`, [reason, id]);
   }
 
   /** A dead letter sent again (after the channel was fixed): attempts start over. */
-  revive(site: string, id: number, now: number): boolean {
-    return this.db.prepare(`UPDATE notify_outbox SET state = 'pending', attempts = 0, next_at = ?, last_error = NULL WHERE id = ? AND site = ? AND state = 'dead'`).run(now, id, site).changes > 0;
+  async revive(site: string, id: number, now: number): Promise<boolean> {
+    return (await this.store.run(`UPDATE notify_outbox SET state = 'pending', attempts = 0, next_at = ?, last_error = NULL WHERE id = ? AND site = ? AND state = 'dead'`, [now, id, site])).changes > 0;
   }
 
-  outbox(site: string, state: OutboxRow['state'] | undefined, limit: number): OutboxRow[] {
-    return (
-      state
-        ? this.db.prepare('SELECT * FROM notify_outbox WHERE site = ? AND state = ? ORDER BY id DESC LIMIT ?').all(site, state, limit)
-        : this.db.prepare('SELECT * FROM notify_outbox WHERE site = ? ORDER BY id DESC LIMIT ?').all(site, limit)
-    ).map((r) => outboxOf(r as Raw));
+  async outbox(site: string, state: OutboxRow['state'] | undefined, limit: number): Promise<OutboxRow[]> {
+    const rows = state
+      ? await this.store.all<Raw>('SELECT * FROM notify_outbox WHERE site = ? AND state = ? ORDER BY id DESC LIMIT ?', [site, state, limit])
+      : await this.store.all<Raw>('SELECT * FROM notify_outbox WHERE site = ? ORDER BY id DESC LIMIT ?', [site, limit]);
+    return rows.map(outboxOf);
   }
 
-  countByState(): Record<OutboxRow['state'], number> {
+  async countByState(): Promise<Record<OutboxRow['state'], number>> {
     const counts = { pending: 0, sending: 0, sent: 0, dead: 0 };
-    for (const r of this.db.prepare('SELECT state, count(*) AS n FROM notify_outbox GROUP BY state').all() as { state: OutboxRow['state']; n: number }[]) counts[r.state] = r.n;
+    for (const r of await this.store.all<{ state: OutboxRow['state']; n: number }>('SELECT state, count(*) AS n FROM notify_outbox GROUP BY state')) counts[r.state] = r.n;
     return counts;
   }
 
   // ---- rules, rota, escalation, settings ---------------------------------------------------
-  rules(site: string): NotifyRule[] {
-    return (this.db.prepare('SELECT * FROM notify_rules WHERE site = ? ORDER BY id').all(site) as Raw[]).map(ruleOf);
+  async rules(site: string): Promise<NotifyRule[]> {
+    return (await this.store.all<Raw>('SELECT * FROM notify_rules WHERE site = ? ORDER BY id', [site])).map(ruleOf);
   }
 
-  addRule(site: string, r: NotifyRuleInput, by: string, now: number): NotifyRule {
-    const id = this.db
-      .prepare('INSERT INTO notify_rules (site, event, priorities, channel, audience, lang, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(site, r.event, r.priorities === '*' ? '*' : r.priorities.join(','), r.channel, r.audience, r.lang ?? 'zh', now, by).lastInsertRowid;
-    return ruleOf(this.db.prepare('SELECT * FROM notify_rules WHERE id = ?').get(id) as Raw);
+  async addRule(site: string, r: NotifyRuleInput, by: string, now: number): Promise<NotifyRule> {
+    const row = await this.store.get<Raw>('INSERT INTO notify_rules (site, event, priorities, channel, audience, lang, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING *', [
+      site,
+      r.event,
+      r.priorities === '*' ? '*' : r.priorities.join(','),
+      r.channel,
+      r.audience,
+      r.lang ?? 'zh',
+      now,
+      by,
+    ]);
+    return ruleOf(row!);
   }
 
-  deleteRule(site: string, id: number): boolean {
-    return this.db.prepare('DELETE FROM notify_rules WHERE id = ? AND site = ?').run(id, site).changes > 0;
+  async deleteRule(site: string, id: number): Promise<boolean> {
+    return (await this.store.run('DELETE FROM notify_rules WHERE id = ? AND site = ?', [id, site])).changes > 0;
   }
 
-  rota(site: string): (RotaRow & { site: string })[] {
-    return (this.db.prepare('SELECT * FROM notify_rota WHERE site = ? ORDER BY role, coalesce(starts_at, 0), id').all(site) as Raw[]).map(rotaOf);
+  async rota(site: string): Promise<(RotaRow & { site: string })[]> {
+    return (await this.store.all<Raw>('SELECT * FROM notify_rota WHERE site = ? ORDER BY role, coalesce(starts_at, 0), id', [site])).map(rotaOf);
   }
 
-  addRota(site: string, e: RotaEntryInput, by: string, now: number): RotaEntry {
-    const id = this.db
-      .prepare('INSERT INTO notify_rota (site, person, email, lang, role, starts_at, ends_at, special, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(site, e.person, e.email ?? null, e.lang ?? 'zh', e.role, e.from ? Date.parse(e.from) : null, e.until ? Date.parse(e.until) : null, e.special ?? null, now, by).lastInsertRowid;
-    return rotaEntry(rotaOf(this.db.prepare('SELECT * FROM notify_rota WHERE id = ?').get(id) as Raw));
+  async addRota(site: string, e: RotaEntryInput, by: string, now: number): Promise<RotaEntry> {
+    const row = await this.store.get<Raw>(
+      'INSERT INTO notify_rota (site, person, email, lang, role, starts_at, ends_at, special, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *',
+      [site, e.person, e.email ?? null, e.lang ?? 'zh', e.role, e.from ? Date.parse(e.from) : null, e.until ? Date.parse(e.until) : null, e.special ?? null, now, by],
+    );
+    return rotaEntry(rotaOf(row!));
   }
 
-  deleteRota(site: string, id: number): boolean {
-    return this.db.prepare('DELETE FROM notify_rota WHERE id = ? AND site = ?').run(id, site).changes > 0;
+  async deleteRota(site: string, id: number): Promise<boolean> {
+    return (await this.store.run('DELETE FROM notify_rota WHERE id = ? AND site = ?', [id, site])).changes > 0;
   }
 
-  escalation(site: string): EscalationStep[] {
-    return (this.db.prepare('SELECT * FROM notify_escalation WHERE site = ? ORDER BY step').all(site) as Raw[]).map((r) => ({
+  async escalation(site: string): Promise<EscalationStep[]> {
+    return (await this.store.all<Raw>('SELECT * FROM notify_escalation WHERE site = ? ORDER BY step', [site])).map((r) => ({
       afterMinutes: r.after_minutes as number,
       audience: r.audience as EscalationStep['audience'],
       channel: r.channel as string,
     }));
   }
 
-  setEscalation(site: string, steps: EscalationStep[]): void {
-    this.db.prepare('DELETE FROM notify_escalation WHERE site = ?').run(site);
-    const insert = this.db.prepare('INSERT INTO notify_escalation (site, step, after_minutes, audience, channel) VALUES (?, ?, ?, ?, ?)');
-    steps.forEach((s, i) => insert.run(site, i + 1, s.afterMinutes, s.audience, s.channel));
+  /** Replaces the chain (the caller's transaction holds the delete and the inserts together). */
+  async setEscalation(site: string, steps: EscalationStep[]): Promise<void> {
+    await this.store.run('DELETE FROM notify_escalation WHERE site = ?', [site]);
+    for (const [i, s] of steps.entries()) {
+      await this.store.run('INSERT INTO notify_escalation (site, step, after_minutes, audience, channel) VALUES (?, ?, ?, ?, ?)', [site, i + 1, s.afterMinutes, s.audience, s.channel]);
+    }
   }
 
   /** Sites with an escalation chain (the scan walks only these). */
-  sitesWithEscalation(): string[] {
-    return this.db.prepare('SELECT DISTINCT site FROM notify_escalation').pluck().all() as string[];
+  async sitesWithEscalation(): Promise<string[]> {
+    return (await this.store.all<{ site: string }>('SELECT DISTINCT site FROM notify_escalation')).map((r) => r.site);
   }
 
-  settingsOverrides(site: string): Partial<NotifySettings> {
-    const raw = this.db.prepare('SELECT settings FROM notify_settings WHERE site = ?').pluck().get(site) as string | undefined;
+  async settingsOverrides(site: string): Promise<Partial<NotifySettings>> {
+    const raw = (await this.store.get<{ settings: string }>('SELECT settings FROM notify_settings WHERE site = ?', [site]))?.settings;
     return raw ? (JSON.parse(raw) as Partial<NotifySettings>) : {};
   }
 
-  settings(site: string): NotifySettings {
-    return parseWithDefaults(NotifySettings, this.settingsOverrides(site), 'notification settings');
+  async settings(site: string): Promise<NotifySettings> {
+    return parseWithDefaults(NotifySettings, await this.settingsOverrides(site), 'notification settings');
   }
 
-  setSettings(site: string, overrides: Partial<NotifySettings>, by: string, now: number): void {
-    this.db
-      .prepare('INSERT INTO notify_settings (site, settings, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (site) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at, updated_by = excluded.updated_by')
-      .run(site, JSON.stringify(overrides), now, by);
+  async setSettings(site: string, overrides: Partial<NotifySettings>, by: string, now: number): Promise<void> {
+    await this.store.run(
+      'INSERT INTO notify_settings (site, settings, updated_at, updated_by) VALUES (?, ?, ?, ?) ON CONFLICT (site) DO UPDATE SET settings = excluded.settings, updated_at = excluded.updated_at, updated_by = excluded.updated_by',
+      [site, JSON.stringify(overrides), now, by],
+    );
   }
 
   /** Sites that have notification settings or rules (the month-end and contract scans walk these). */
-  configuredSites(): string[] {
-    return this.db.prepare('SELECT site FROM notify_settings UNION SELECT site FROM notify_rules').pluck().all() as string[];
+  async configuredSites(): Promise<string[]> {
+    return (await this.store.all<{ site: string }>('SELECT site FROM notify_settings UNION SELECT site FROM notify_rules')).map((r) => r.site);
   }
 }

@@ -23,8 +23,9 @@ export interface SendResult {
 
 /** Hooks for /metrics, so the sender does not know the registry. */
 export interface SenderEvents {
-  sent(channel: string, latencySeconds: number): void;
-  failed(channel: string, outcome: 'retry' | 'dead'): void;
+  /** `kind`: the channel's kind (email, webhook…; unknown when no such channel exists). */
+  sent(kind: string, latencySeconds: number): void;
+  failed(kind: string, outcome: 'retry' | 'dead'): void;
 }
 
 function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryResult> {
@@ -40,9 +41,10 @@ function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryRe
  * pace. Exactly-once in the ordinary case, at-least-once at the edge:
  *  1. claim: the row becomes `sending` (committed) before the channel is called;
  *  2. the channel accepts → the row becomes `sent` at once, before the next claim;
- *  3. a crash between 1 and 2 leaves it `sending`; at start every such row is sent again
- *     (`releaseAbandoned`) with the SAME id — the only case of a second delivery, and the
- *     receiver recognises it (e-mail Message-ID and the webhook's id are the outbox id).
+ *  3. a crash between 1 and 2 leaves it `sending` with a lease; once the lease has run out any
+ *     collector sends it again (`releaseAbandoned`) with the SAME id — the only case of a second
+ *     delivery, and the receiver recognises it (e-mail Message-ID and the webhook's id are the
+ *     outbox id). With several collectors the claim is a conditional update: one of them wins.
  * A retry waits 5 s doubling to 15 min (or the vendor's hint); after `maxAttempts` it is dead.
  */
 export class NotifySender {
@@ -61,23 +63,24 @@ export class NotifySender {
     const result: SendResult = { claimed: 0, sent: 0, retried: 0, dead: 0, deferred: 0 };
     const now = this.clock().getTime();
     const sends: Promise<void>[] = [];
-    for (const row of this.repo.due(now, this.options.concurrency * 4)) {
+    for (const row of await this.repo.due(now, this.options.concurrency * 4)) {
       if (this.inFlight.size >= this.options.concurrency) break;
       if (this.inFlight.has(row.id)) continue;
-      const channel = this.channels.get(row.channel);
+      const channel = await this.channels.get(row.channel);
       if (!channel) {
-        this.repo.markDead(row.id, `no channel named ${row.channel}`);
-        this.events.failed(row.channel, 'dead');
+        await this.repo.markDead(row.id, `no channel named ${row.channel}`);
+        this.events.failed('unknown', 'dead');
         result.dead++;
         continue;
       }
       const wait = this.pacer.take(channel, now);
       if (wait > 0) {
-        this.repo.defer(row.id, now + wait);
+        await this.repo.defer(row.id, now + wait);
         result.deferred++;
         continue;
       }
-      if (!this.repo.claim(row.id, now, this.options.sendTimeoutMs * 2)) continue;
+      // Claimed by another collector meanwhile: it is theirs to send.
+      if (!(await this.repo.claim(row.id, now, this.options.sendTimeoutMs * 2))) continue;
       this.inFlight.add(row.id);
       result.claimed++;
       sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
@@ -111,17 +114,17 @@ export class NotifySender {
     const now = this.clock().getTime();
     const attempts = row.attempts + 1;
     if (outcome.outcome === 'sent') {
-      this.repo.markSent(row.id, now, outcome.detail);
-      this.events.sent(row.channel, Math.max(0, now - row.dueAt) / 1000);
+      await this.repo.markSent(row.id, now, outcome.detail);
+      this.events.sent(channel.kind, Math.max(0, now - row.dueAt) / 1000);
       result.sent++;
     } else if (outcome.outcome === 'retry' && attempts < this.options.maxAttempts) {
-      this.repo.markRetry(row.id, now + backoffMs(attempts, outcome.afterMs), outcome.reason);
-      this.events.failed(row.channel, 'retry');
+      await this.repo.markRetry(row.id, now + backoffMs(attempts, outcome.afterMs), outcome.reason);
+      this.events.failed(channel.kind, 'retry');
       result.retried++;
     } else {
       const reason = outcome.outcome === 'retry' ? `${outcome.reason} (after ${attempts} attempts)` : outcome.reason;
-      this.repo.markDead(row.id, reason);
-      this.events.failed(row.channel, 'dead');
+      await this.repo.markDead(row.id, reason);
+      this.events.failed(channel.kind, 'dead');
       result.dead++;
     }
   }

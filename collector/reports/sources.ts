@@ -1,5 +1,4 @@
 import type { Store } from '../storage/store.js';
-import { sqliteHandle } from '../storage/sqlite-store.js';
 import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js';
 import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
@@ -34,7 +33,6 @@ export interface ReportSources {
 }
 
 export function reportSources(store: Store, repos: Repositories): ReportSources {
-  const db = sqliteHandle(store, 'reports');
   return { repos, tickets: new TicketsRepository(store), inspections: new InspectionsRepository(store), queries: new ReportQueries(store), maintenance: new MaintenanceRepository(store), firmware: new FirmwareRepository(store) };
 }
 

@@ -3,9 +3,9 @@
  * PostgreSQL database shared by any number of collectors; anything else is the path of the
  * embedded SQLite file (the default). Both come back migrated unless told otherwise.
  */
-import { openDatabase, type OpenOptions } from './db.js';
+import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { migrateStore } from './migrate-store.js';
-import { PostgresStore } from './postgres-store.js';
+import { PostgresStore, redactUrl } from './postgres-store.js';
 import { sqliteStore } from './sqlite-store.js';
 import type { Store } from './store.js';
 
@@ -28,4 +28,21 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
     return store;
   }
   return sqliteStore(openDatabase(location, options));
+}
+
+const INTROSPECTED = new Set(['then', 'getter', 'setter', 'toJSON', 'constructor', 'inspect']);
+
+/**
+ * What `app.db` is on PostgreSQL: there is no SQLite handle, and code that still asks for one
+ * (a SQLite-only tool such as the file backup) is told so by name instead of failing obscurely.
+ */
+export function noSqliteHandle(location: string): Db {
+  return new Proxy({} as Db, {
+    get(_target, property) {
+      // What libraries look for on any value (a thenable? a fastify getter/setter decoration?) is absent.
+      if (typeof property === 'symbol' || INTROSPECTED.has(property)) return undefined;
+      if (property === 'open') return false;
+      throw new Error(`the collector's data is in PostgreSQL (${redactUrl(location)}): there is no SQLite database handle (asked for .${String(property)})`);
+    },
+  });
 }

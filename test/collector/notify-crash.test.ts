@@ -41,7 +41,8 @@ async function spawnNotifyingCollector(dbPath: string, dir: string, smtp: TestSm
 /**
  * kill -9 the collector between the event and the send: the first P1's e-mail was accepted before
  * the kill, the next two were in flight (the SMTP server had their DATA but never answered). After
- * a restart on the same database every message has been accepted exactly once, by its outbox id.
+ * a restart on the same database every message has been accepted exactly once, by its outbox id —
+ * the two in flight once their lease (twice the 5 s send timeout) has run out.
  */
 describe('notifications across kill -9', () => {
   const dir = tempDir();

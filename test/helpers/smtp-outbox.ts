@@ -119,5 +119,5 @@ export function emailChannel(name: string, smtp: Pick<TestSmtpServer, 'port' | '
 /** A directory of the given channels (what collector/notify/channels provides in the product). */
 export function directoryOf(...channels: Channel[]): ChannelDirectory {
   const byName = new Map(channels.map((c) => [c.name, c]));
-  return { get: (name) => byName.get(name), list: () => [...byName.keys()] };
+  return { get: (name) => Promise.resolve(byName.get(name)), list: () => Promise.resolve([...byName.keys()]) };
 }

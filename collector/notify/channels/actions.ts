@@ -23,12 +23,12 @@ const seesSite = (a: Actor, site: string) => a.sites === null || a.sites.include
 
 export class ChannelActions {
   readonly channels: ChannelsRepository;
-  readonly directory: ChannelDirectory;
+  readonly directory: ChannelDirectory & { close(): void };
 
   constructor(private readonly app: Pick<FastifyInstance, 'db' | 'store' | 'config' | 'clock'>) {
     const box = channelBox(app.config);
-    this.channels = new ChannelsRepository(app.db, box);
-    this.directory = channelDirectory(app.db, box);
+    this.channels = new ChannelsRepository(app.store, box);
+    this.directory = channelDirectory(app.store, box);
   }
 
   private assertRole(a: Actor): void {
@@ -45,23 +45,23 @@ export class ChannelActions {
   }
 
   /** The channel's site after the visibility check: another site's channel is "no channel". */
-  private visible(a: Actor, name: string): string | null {
+  private async visible(a: Actor, name: string): Promise<string | null> {
     this.assertRole(a);
-    const site = this.channels.siteOf(name);
+    const site = await this.channels.siteOf(name);
     if (site !== null && !seesSite(a, site)) throw notFound(`no channel ${name}`);
     return site;
   }
 
-  list(a: Actor): ChannelView[] {
+  async list(a: Actor): Promise<ChannelView[]> {
     this.assertRole(a);
     if (a.sites === null) return this.channels.list(null);
     const seen = new Map<string, ChannelView>();
-    for (const site of a.sites) for (const c of this.channels.list(site)) seen.set(c.name, c);
+    for (const site of a.sites) for (const c of await this.channels.list(site)) seen.set(c.name, c);
     return [...seen.values()].sort((x, y) => x.name.localeCompare(y.name));
   }
 
-  get(a: Actor, name: string): ChannelView {
-    this.visible(a, name);
+  async get(a: Actor, name: string): Promise<ChannelView> {
+    await this.visible(a, name);
     return this.channels.get(name);
   }
 
@@ -72,49 +72,49 @@ export class ChannelActions {
     this.assertManage(a, input.site ?? null);
     const now = this.app.clock().getTime();
     return this.app.store.transaction(async () => {
-      const made = this.channels.create(input, now);
+      const made = await this.channels.create(input, now);
       await auditBy(this.app.store, a, { action: 'notify-channel.create', site: made.site, subject: `channel ${made.name}`, detail: detailOf({ kind: input.kind, settings: made.settings, secrets: input.secrets }) }, now);
       return made;
     });
   }
 
   async update(a: Actor, name: string, patch: ChannelPatch): Promise<ChannelView> {
-    const site = this.visible(a, name);
+    const site = await this.visible(a, name);
     validate(ChannelPatch, patch, 'channel change');
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
     return this.app.store.transaction(async () => {
-      const changed = this.channels.update(name, patch, now);
+      const changed = await this.channels.update(name, patch, now);
       await auditBy(this.app.store, a, { action: 'notify-channel.update', site, subject: `channel ${name}`, detail: detailOf(patch) }, now);
       return changed;
     });
   }
 
   async remove(a: Actor, name: string): Promise<void> {
-    const site = this.visible(a, name);
+    const site = await this.visible(a, name);
     this.assertManage(a, site);
     const now = this.app.clock().getTime();
     await this.app.store.transaction(async () => {
-      this.channels.remove(name);
+      await this.channels.remove(name);
       await auditBy(this.app.store, a, { action: 'notify-channel.delete', site, subject: `channel ${name}` }, now);
     });
   }
 
   /** Sends one test message now and records the outcome on the channel (shown on the page). */
   async test(a: Actor, name: string, input: ChannelTestInput, link?: string): Promise<ChannelTestResult> {
-    this.visible(a, name);
+    await this.visible(a, name);
     return sendTest(this.channels, this.directory, name, input, this.app.clock(), link);
   }
 }
 
 /** The test send shared by the API, the page and the CLI. */
 export async function sendTest(channels: ChannelsRepository, directory: ChannelDirectory, name: string, input: ChannelTestInput, at: Date, link?: string): Promise<ChannelTestResult> {
-  const channel = directory.get(name);
+  const channel = await directory.get(name);
   if (!channel) throw notFound(`no channel ${name}`);
   const message = testMessage(name, input.lang ?? 'zh', at, { ...(link ? { link } : {}), ...(input.to ? { to: input.to } : {}) });
   const result = await channel.send(message);
   const detail = result.outcome === 'sent' ? (result.detail ?? 'accepted') : result.reason;
-  channels.recordTest(name, at.getTime(), result.outcome, detail);
+  await channels.recordTest(name, at.getTime(), result.outcome, detail);
   return { channel: name, outcome: result.outcome, detail, ...(result.outcome === 'retry' && result.afterMs !== undefined ? { afterMs: result.afterMs } : {}), messageId: message.id };
 }
 

@@ -1,5 +1,5 @@
 import { XunjianError, type ChannelTestResult, type CollectorConfig } from '../../../schemas/index.js';
-import type { Db } from '../../storage/db.js';
+import type { Store } from '../../storage/store.js';
 import { sendTest } from './actions.js';
 import { channelDirectory } from './directory.js';
 import { ChannelsRepository } from './repository.js';
@@ -11,18 +11,18 @@ import { channelBox } from './secrets.js';
  * like the dashboard's button does. Runs beside a running collector: it only reads the channel and
  * writes its last test.
  */
-export async function testChannelFromCli(db: Db, config: Pick<CollectorConfig, 'snmp'>, name: string, options: { lang?: 'zh' | 'en'; to?: string[] } = {}, at = new Date()): Promise<ChannelTestResult> {
+export async function testChannelFromCli(store: Store, config: Pick<CollectorConfig, 'snmp'>, name: string, options: { lang?: 'zh' | 'en'; to?: string[] } = {}, at = new Date()): Promise<ChannelTestResult> {
   const box = channelBox(config);
-  const channels = new ChannelsRepository(db, box);
-  if (!channels.exists(name)) {
-    const known = channels.names();
+  const channels = new ChannelsRepository(store, box);
+  if (!(await channels.exists(name))) {
+    const known = await channels.names();
     throw new XunjianError('USAGE', `no channel ${name}${known.length ? ` (channels: ${known.join(', ')})` : ' (none is configured yet)'}`);
   }
-  const directory = channelDirectory(db, box);
+  const directory = channelDirectory(store, box);
   try {
     return await sendTest(channels, directory, name, { ...(options.lang ? { lang: options.lang } : {}), ...(options.to?.length ? { to: options.to } : {}) }, at);
   } finally {
-    directory.close?.();
+    directory.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import type { CollectorConfig } from '../../../schemas/index.js';
 import type { CredentialBox } from '../../poller/index.js';
-import type { Db } from '../../storage/db.js';
+import type { Store } from '../../storage/store.js';
 import { buildChannel } from './kinds.js';
 import { ChannelsRepository } from './repository.js';
 import { channelBox } from './secrets.js';
@@ -13,25 +13,32 @@ import type { Channel, ChannelDirectory } from './types.js';
  * the reason — so the message lands in the dead letters with an explanation, never vanishes.
  * A channel replaced by a newer row, or deleted, is closed (its SMTP pool let go).
  */
-export function channelDirectory(db: Db, box: CredentialBox): ChannelDirectory {
-  const repo = new ChannelsRepository(db, box);
+export function channelDirectory(store: Store, box: CredentialBox): ChannelDirectory & { close(): void } {
+  const repo = new ChannelsRepository(store, box);
   const built = new Map<string, { version: string; channel: Channel }>();
   return {
-    get(name) {
-      const version = repo.version(name);
+    async get(name) {
+      const version = await repo.version(name);
       const hit = built.get(name);
       if (hit && hit.version === version) return hit.channel;
-      hit?.channel.close?.();
       if (version === undefined) {
+        hit?.channel.close?.();
         built.delete(name);
         return undefined;
       }
       let channel: Channel;
       try {
-        channel = buildChannel(repo.config(name));
+        channel = buildChannel(await repo.config(name));
       } catch (err) {
-        channel = unusable(name, repo.get(name).kind, err instanceof Error ? err.message : String(err));
+        channel = unusable(name, (await repo.get(name)).kind, err instanceof Error ? err.message : String(err));
       }
+      // Two sends asking at once build it twice: the first one kept wins, the other is let go.
+      const now = built.get(name);
+      if (now && now.version === version) {
+        channel.close?.();
+        return now.channel;
+      }
+      now?.channel.close?.();
       built.set(name, { version, channel });
       return channel;
     },
@@ -44,7 +51,7 @@ export function channelDirectory(db: Db, box: CredentialBox): ChannelDirectory {
 }
 
 /** The directory over the collector's database, sealed with its configured key. */
-export const channelDirectoryFor = (db: Db, config?: Pick<CollectorConfig, 'snmp'>): ChannelDirectory => channelDirectory(db, channelBox(config));
+export const channelDirectoryFor = (store: Store, config?: Pick<CollectorConfig, 'snmp'>) => channelDirectory(store, channelBox(config));
 
 function unusable(name: string, kind: Channel['kind'], reason: string): Channel {
   return { name, kind, send: async () => ({ outcome: 'dead', reason: `channel ${name} cannot be used: ${reason}` }) };

@@ -2,7 +2,7 @@ import { Value } from '@sinclair/typebox/value';
 import { CHANNEL_KIND_SCHEMAS, schemaIssues, ValidationError, type ChannelInput, type ChannelKind, type ChannelPatch, type ChannelView, type FieldIssue } from '../../../schemas/index.js';
 import { conflict, notFound } from '../../errors.js';
 import type { CredentialBox } from '../../poller/index.js';
-import type { Db } from '../../storage/db.js';
+import type { Store } from '../../storage/store.js';
 import { KIND_LIMITS, targetOf, type ChannelConfig } from './kinds.js';
 import { openSecrets, sealSecrets } from './secrets.js';
 
@@ -71,81 +71,95 @@ const merged = <T>(base: Record<string, T>, change: Record<string, unknown> | un
 /** The channels table: the only code that reads or writes it. */
 export class ChannelsRepository {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly box: CredentialBox,
   ) {}
 
-  private row(name: string): Row {
-    const r = this.db.prepare('SELECT * FROM notify_channels WHERE name = ?').get(name) as Row | undefined;
+  private async row(name: string): Promise<Row> {
+    const r = await this.store.get<Row>('SELECT * FROM notify_channels WHERE name = ?', [name]);
     if (!r) throw notFound(`no channel ${name}`);
     return r;
   }
 
   /** The channel's site (null: global), for the access check before anything else is read. */
-  siteOf(name: string): string | null {
-    return this.row(name).site;
+  async siteOf(name: string): Promise<string | null> {
+    return (await this.row(name)).site;
   }
 
-  exists(name: string): boolean {
-    return this.db.prepare('SELECT 1 FROM notify_channels WHERE name = ?').get(name) !== undefined;
+  async exists(name: string): Promise<boolean> {
+    return (await this.store.get('SELECT 1 AS one FROM notify_channels WHERE name = ?', [name])) !== undefined;
   }
 
-  create(input: ChannelInput, now: number): ChannelView {
+  async create(input: ChannelInput, now: number): Promise<ChannelView> {
     const { settings, secrets } = checked(input.kind, input.settings ?? {}, Object.fromEntries(Object.entries(input.secrets ?? {}).filter(([, v]) => v !== '')));
-    if (this.exists(input.name)) throw conflict(`a channel named ${input.name} already exists`);
-    this.db
-      .prepare('INSERT INTO notify_channels (name, kind, site, settings, secrets_sealed, secret_names, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(input.name, input.kind, input.site ?? null, JSON.stringify(settings), sealSecrets(this.box, secrets), JSON.stringify(Object.keys(secrets).sort()), targetOf(input.kind, settings, secrets), now, now);
+    if (await this.exists(input.name)) throw conflict(`a channel named ${input.name} already exists`);
+    await this.store.run('INSERT INTO notify_channels (name, kind, site, settings, secrets_sealed, secret_names, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
+      input.name,
+      input.kind,
+      input.site ?? null,
+      JSON.stringify(settings),
+      sealSecrets(this.box, secrets),
+      JSON.stringify(Object.keys(secrets).sort()),
+      targetOf(input.kind, settings, secrets),
+      now,
+      now,
+    ]);
     return this.get(input.name);
   }
 
-  update(name: string, patch: ChannelPatch, now: number): ChannelView {
-    const r = this.row(name);
+  async update(name: string, patch: ChannelPatch, now: number): Promise<ChannelView> {
+    const r = await this.row(name);
     const current = openSecrets(this.box, name, r.secrets_sealed);
     const { settings, secrets } = checked(
       r.kind,
       merged(JSON.parse(r.settings) as Record<string, unknown>, patch.settings, (v) => v === null),
       merged(current, patch.secrets, (v) => v === '') as Record<string, string>,
     );
-    this.db
-      .prepare('UPDATE notify_channels SET settings = ?, secrets_sealed = ?, secret_names = ?, target = ?, updated_at = ? WHERE id = ?')
-      .run(JSON.stringify(settings), sealSecrets(this.box, secrets), JSON.stringify(Object.keys(secrets).sort()), targetOf(r.kind, settings, secrets), now, r.id);
+    await this.store.run('UPDATE notify_channels SET settings = ?, secrets_sealed = ?, secret_names = ?, target = ?, updated_at = ? WHERE id = ?', [
+      JSON.stringify(settings),
+      sealSecrets(this.box, secrets),
+      JSON.stringify(Object.keys(secrets).sort()),
+      targetOf(r.kind, settings, secrets),
+      now,
+      r.id,
+    ]);
     return this.get(name);
   }
 
-  remove(name: string): void {
-    this.db.prepare('DELETE FROM notify_channels WHERE id = ?').run(this.row(name).id);
+  async remove(name: string): Promise<void> {
+    await this.store.run('DELETE FROM notify_channels WHERE id = ?', [(await this.row(name)).id]);
   }
 
-  get(name: string): ChannelView {
-    return view(this.row(name));
+  async get(name: string): Promise<ChannelView> {
+    return view(await this.row(name));
   }
 
   /** null: every channel; a site: the company's channels and that site's own. */
-  list(site: string | null): ChannelView[] {
-    const rows = (site === null
-      ? this.db.prepare('SELECT * FROM notify_channels ORDER BY name').all()
-      : this.db.prepare('SELECT * FROM notify_channels WHERE site IS NULL OR site = ? ORDER BY name').all(site)) as Row[];
+  async list(site: string | null): Promise<ChannelView[]> {
+    const rows =
+      site === null
+        ? await this.store.all<Row>('SELECT * FROM notify_channels ORDER BY name')
+        : await this.store.all<Row>('SELECT * FROM notify_channels WHERE site IS NULL OR site = ? ORDER BY name', [site]);
     return rows.map(view);
   }
 
-  names(): string[] {
-    return (this.db.prepare('SELECT name FROM notify_channels ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  async names(): Promise<string[]> {
+    return (await this.store.all<{ name: string }>('SELECT name FROM notify_channels ORDER BY name')).map((r) => r.name);
   }
 
   /** The channel with its secrets opened: for building it, never for an answer. */
-  config(name: string): ChannelConfig {
-    const r = this.row(name);
+  async config(name: string): Promise<ChannelConfig> {
+    const r = await this.row(name);
     return { name: r.name, kind: r.kind, settings: JSON.parse(r.settings) as Record<string, unknown>, secrets: openSecrets(this.box, name, r.secrets_sealed) };
   }
 
   /** Cheap: whether a cached channel is still current (every change reseals with a fresh nonce). */
-  version(name: string): string | undefined {
-    const r = this.db.prepare('SELECT settings, secrets_sealed FROM notify_channels WHERE name = ?').get(name) as { settings: string; secrets_sealed: string } | undefined;
+  async version(name: string): Promise<string | undefined> {
+    const r = await this.store.get<{ settings: string; secrets_sealed: string }>('SELECT settings, secrets_sealed FROM notify_channels WHERE name = ?', [name]);
     return r && `${r.secrets_sealed}\n${r.settings}`;
   }
 
-  recordTest(name: string, at: number, outcome: 'sent' | 'retry' | 'dead', detail: string): void {
-    this.db.prepare('UPDATE notify_channels SET last_test_at = ?, last_test_outcome = ?, last_test_detail = ? WHERE name = ?').run(at, outcome, detail.slice(0, 1000), name);
+  async recordTest(name: string, at: number, outcome: 'sent' | 'retry' | 'dead', detail: string): Promise<void> {
+    await this.store.run('UPDATE notify_channels SET last_test_at = ?, last_test_outcome = ?, last_test_detail = ? WHERE name = ?', [at, outcome, detail.slice(0, 1000), name]);
   }
 }

@@ -20,7 +20,7 @@ export const channelRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const actions = new ChannelActions(app);
   plain.decorate('notifyChannels', actions);
-  plain.addHook('onClose', async () => actions.directory.close?.());
+  plain.addHook('onClose', async () => actions.directory.close());
 
   const tags = ['notify'];
   const config = { auth: { roles: EDITORS } };

@@ -37,8 +37,8 @@ export interface Channel {
 }
 
 export interface ChannelDirectory {
-  get(name: string): Channel | undefined;
-  list(): string[];
+  get(name: string): Promise<Channel | undefined>;
+  list(): Promise<string[]>;
   /** Closes every channel it built (the collector stopping, a CLI command done). */
   close?(): void;
 }

@@ -122,7 +122,7 @@ export function channelPages(app: FastifyInstance, actions: () => ChannelActions
     const v = request.viewer;
     const lang = langOf(request);
     const q = request.query as { error?: string; tested?: string };
-    const list = v.role === 'customer' ? [] : actions().list(actorOf(request));
+    const list = v.role === 'customer' ? [] : await actions().list(actorOf(request));
     const tested = q.tested ? list.find((c) => c.name === q.tested) : undefined;
     const title = WORDS[lang].title;
     if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${lang === 'zh' ? '客户账号不能管理通知渠道。' : 'Customer accounts do not manage notification channels.'}</p>`, v));

@@ -310,7 +310,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       isoOf,
       // The channels a rule may name: the company's and this site's own (the action checks again).
       channelsFor: async (request, site) =>
-        app.hasDecorator('notifyChannels') ? app.notifyChannels.list(actorOf(request)).filter((c) => c.site === null || c.site === site).map((c) => c.name) : [],
+        app.hasDecorator('notifyChannels') ? (await app.notifyChannels.list(actorOf(request))).filter((c) => c.site === null || c.site === site).map((c) => c.name) : [],
     });
   };
 }

@@ -157,34 +157,34 @@ describe('channel API', () => {
   });
 
   it('the directory the sender is given builds live channels from the database, secrets unsealed', async () => {
-    const dir = channelDirectoryFor(c.db, { snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } });
-    expect(dir.list()).toEqual(['company-mail', 'hq-dingtalk', 'hq-wecom', 'ops-hook']);
-    const wecom = dir.get('hq-wecom')!;
+    const dir = channelDirectoryFor(c.app.store, { snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } });
+    expect(await dir.list()).toEqual(['company-mail', 'hq-dingtalk', 'hq-wecom', 'ops-hook']);
+    const wecom = (await dir.get('hq-wecom'))!;
     expect(wecom.kind).toBe('wecom');
     expect(wecom.perMinute).toBe(20);
     expect(await wecom.send(testMessage('hq-wecom', 'zh', new Date()))).toMatchObject({ outcome: 'sent' });
-    expect(dir.get('nope')).toBeUndefined();
-    const wrongKey = channelDirectoryFor(c.db, { snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
-    const r = await wrongKey.get('hq-wecom')!.send(testMessage('hq-wecom', 'zh', new Date()));
+    expect(await dir.get('nope')).toBeUndefined();
+    const wrongKey = channelDirectoryFor(c.app.store, { snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
+    const r = await (await wrongKey.get('hq-wecom'))!.send(testMessage('hq-wecom', 'zh', new Date()));
     expect(r).toMatchObject({ outcome: 'dead', reason: expect.stringMatching(/credential key is not the one/) });
   });
 
   it('a changed e-mail channel is rebuilt and its old SMTP pool let go; closing the directory lets go of the rest', async () => {
     const settle = () => until('no SMTP session left open', () => (smtp.sessions.open === 0 ? true : undefined), 20_000, 50);
     await settle();
-    const dir = channelDirectoryFor(c.db, { snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } });
-    const first = dir.get('company-mail')!;
+    const dir = channelDirectoryFor(c.app.store, { snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } });
+    const first = (await dir.get('company-mail'))!;
     expect(await first.send(testMessage('company-mail', 'zh', new Date()))).toMatchObject({ outcome: 'sent' });
-    expect(dir.get('company-mail')).toBe(first);
+    expect(await dir.get('company-mail')).toBe(first);
     expect(smtp.sessions.open).toBe(1);
     const patched = await c.request('PATCH', '/api/v1/notify/channels/company-mail', { token: admin, body: { settings: { from: 'Xunjian 巡检 <xunjian@example.com>' } } });
     expect(patched.status).toBe(200);
-    const second = dir.get('company-mail')!;
+    const second = (await dir.get('company-mail'))!;
     expect(second).not.toBe(first);
     await settle();
     expect(await second.send(testMessage('company-mail', 'en', new Date()))).toMatchObject({ outcome: 'sent' });
     expect(smtp.sessions.open).toBe(1);
-    dir.close?.();
+    dir.close();
     await settle();
   });
 

@@ -9,6 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../collector/index.js';
+import { sqliteStore } from '../../../collector/storage/sqlite-store.js';
 import { ChannelsRepository, channelBox } from '../../../collector/notify/channels/index.js';
 import { COLLECTOR_CLI, tempDir } from '../../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../../helpers/notify-endpoints.js';
@@ -37,9 +38,9 @@ beforeAll(async () => {
   ep = await startNotifyEndpoints({ wecomKeys: [WECOM_KEY], dingtalk: { [DING_TOKEN]: 'SECright-secret' } });
   const db = openDatabase(dbPath);
   try {
-    const channels = new ChannelsRepository(db, channelBox({ snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } }));
-    channels.create({ name: 'hq-wecom', kind: 'wecom', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.wecomUrl(WECOM_KEY) } }, Date.now());
-    channels.create({ name: 'hq-dingtalk', kind: 'dingtalk', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.dingtalkUrl(DING_TOKEN), secret: WRONG_SECRET } }, Date.now());
+    const channels = new ChannelsRepository(sqliteStore(db), channelBox({ snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } }));
+    await channels.create({ name: 'hq-wecom', kind: 'wecom', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.wecomUrl(WECOM_KEY) } }, Date.now());
+    await channels.create({ name: 'hq-dingtalk', kind: 'dingtalk', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.dingtalkUrl(DING_TOKEN), secret: WRONG_SECRET } }, Date.now());
   } finally {
     db.close();
   }
