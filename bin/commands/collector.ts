@@ -162,11 +162,11 @@ export function registerCollectorCommands(program: Command): void {
   );
 
   const snmpCmd = collector.command('snmp').description('SNMP targets the collector polls (credentials sealed with snmp.credentialKey / XUNJIAN_SNMP_KEY)');
-  const targetsOf = (flags: CollectorFlags) => {
+  const targetsOf = async (flags: CollectorFlags) => {
     const config = loadCollectorConfig(flags);
-    const db = openExisting(flags);
     const key = parseCredentialKey(config.snmp?.credentialKey ?? process.env.XUNJIAN_SNMP_KEY);
-    return { db, targets: new SnmpTargetsRepository(db, new CredentialBox(key)) };
+    const store = await openExistingStore(flags);
+    return { store, targets: new SnmpTargetsRepository(store, new CredentialBox(key)) };
   };
   type SnmpAddFlags = CollectorFlags & { site: string; host: string; port?: string; snmpVersion?: string; community?: string; user?: string; level?: string; authProtocol?: string; authKey?: string; privProtocol?: string; privKey?: string; interval?: string; timeout?: string; retries?: string; kind?: string; role?: string; name?: string };
   const int = (v: string | undefined) => (v === undefined ? undefined : /^\d+$/.test(v) ? Number(v) : v);
@@ -211,15 +211,15 @@ export function registerCollectorCommands(program: Command): void {
         };
         for (const k of Object.keys(raw)) if (raw[k] === undefined) delete raw[k];
         const input = parseWithDefaults(SnmpTargetInput, raw, 'SNMP target');
-        const { db, targets } = targetsOf(flags);
+        const { store, targets } = await targetsOf(flags);
         try {
           const now = Date.now();
-          await createRepositories(sqliteStore(db)).sites.ensure(flags.site, now);
-          const t = targets.create(flags.site, input, null, now);
-          await auditCli(sqliteStore(db), { action: 'snmp-target.create', site: flags.site, subject: `snmp-target #${t.id}`, detail: changeDetail(input) }, now);
+          await createRepositories(store).sites.ensure(flags.site, now);
+          const t = await targets.create(flags.site, input, null, now);
+          await auditCli(store, { action: 'snmp-target.create', site: flags.site, subject: `snmp-target #${t.id}`, detail: changeDetail(input) }, now);
           process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\tevery ${t.intervalS} s\n`);
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );
@@ -229,10 +229,10 @@ export function registerCollectorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((flags: CollectorFlags & { site?: string; json?: boolean }) =>
       runMain('collector snmp list', async () => {
-        const { db, targets } = targetsOf(flags);
+        const { store, targets } = await targetsOf(flags);
         try {
-          const sites = flags.site ? [flags.site] : [...new Set(targets.all().map((t) => t.site))];
-          const rows = await sites.flatMap((s) => targets.list(s));
+          const sites = flags.site ? [flags.site] : [...new Set((await targets.all()).map((t) => t.site))];
+          const rows = (await Promise.all(sites.map((s) => targets.list(s)))).flat();
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
             return;
@@ -242,7 +242,7 @@ export function registerCollectorCommands(program: Command): void {
             process.stdout.write(`${t.id}\t${t.site}\t${t.host}:${t.port}\tv${t.version}\t${t.hostname ?? t.name ?? '-'}\t${last}\n`);
           }
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );
@@ -252,13 +252,13 @@ export function registerCollectorCommands(program: Command): void {
     .action((id: string, flags: CollectorFlags & { site: string }) =>
       runMain('collector snmp remove', async () => {
         if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `target id must be a number, got "${id}"`);
-        const { db, targets } = targetsOf(flags);
+        const { store, targets } = await targetsOf(flags);
         try {
-          targets.remove(flags.site, Number(id));
-          await auditCli(sqliteStore(db), { action: 'snmp-target.delete', site: flags.site, subject: `snmp-target #${id}` });
+          await targets.remove(flags.site, Number(id));
+          await auditCli(store, { action: 'snmp-target.delete', site: flags.site, subject: `snmp-target #${id}` });
           process.stdout.write(`SNMP target ${id} removed\n`);
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );

@@ -30,13 +30,22 @@ function identityOf(t: RawBmcTarget): DeviceIdentity {
 /** What an admin does about a changed certificate, in the reason the form shows. */
 const acceptHint = (t: RawBmcTarget) => `if the controller was re-keyed or replaced, an admin accepts the new one: POST /api/v1/sites/${t.site}/bmc-targets/${t.id}/accept-certificate`;
 
-function redfishPins(targets: BmcTargetsRepository, t: RawBmcTarget): PinCheck {
+/**
+ * The client checks the pin on every TLS connection, synchronously: the poll starts from the pin as
+ * read with the target, and what it learns (a first pin, a changed certificate) is written as it
+ * happens; `writes` are awaited before the poll's report is handed on.
+ */
+function redfishPins(targets: BmcTargetsRepository, t: RawBmcTarget, writes: Promise<void>[]): PinCheck {
+  let pinned = t.pinned;
   return (target, fingerprint) => {
     const fp = fingerprint.toUpperCase();
-    const pinned = targets.byId(t.id)?.pinned ?? null;
-    if (pinned === null) return targets.pin(t.id, fp);
+    if (pinned === null) {
+      pinned = fp;
+      writes.push(targets.pin(t.id, fp));
+      return;
+    }
     if (pinned === fp) return;
-    targets.present(t.id, fp);
+    writes.push(targets.present(t.id, fp));
     throw new RedfishCertificateError(target, `the certificate of BMC ${target} has CHANGED (now sha256 ${fp}; pinned ${pinned}); ${acceptHint(t)} {"fingerprint":"${fp}"}; otherwise someone may be intercepting the connection`);
   };
 }
@@ -67,7 +76,7 @@ async function pollHmc(targets: BmcTargetsRepository, t: RawBmcTarget, secrets: 
     );
     if (t.pinned === null) {
       const met = findKnownKeys(readFileSync(knownHostsPath, 'utf8'), t.host, t.port)[0];
-      if (met) targets.pin(t.id, `${met.type} ${met.key}`);
+      if (met) await targets.pin(t.id, `${met.type} ${met.key}`);
     }
     return report;
   } finally {
@@ -83,5 +92,10 @@ export async function pollBmcTarget(targets: BmcTargetsRepository, t: RawBmcTarg
   const base = { host: t.host, port: t.port, user: t.user_name, password: secrets.password ?? '', identity: identityOf(t), site: t.site, timeoutMs: t.timeout_ms };
   if (t.protocol === 'ipmi') return collectIpmiLan({ ...base, ...(t.cipher_suite !== null ? { cipherSuite: t.cipher_suite } : {}) }, since);
   const auth = t.auth === 'basic' ? 'basic' : 'session';
-  return (await inspectRedfish({ ...base, auth, pins: redfishPins(targets, t) }, since)).report;
+  const writes: Promise<void>[] = [];
+  try {
+    return (await inspectRedfish({ ...base, auth, pins: redfishPins(targets, t, writes) }, since)).report;
+  } finally {
+    await Promise.all(writes);
+  }
 }

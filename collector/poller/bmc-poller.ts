@@ -28,7 +28,7 @@ export class BmcPoller {
       concurrency: options.concurrency,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       now: () => app.clock().getTime(),
-      targets: () => targets.all().map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
+      targets: async () => (await targets.all()).map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
       poll: (id) => this.pollOne(id),
       failed: (e, id) => app.log.error({ err: e, target: id }, 'BMC poll failed'),
     });
@@ -36,7 +36,7 @@ export class BmcPoller {
 
   /** Polls one target now. */
   async pollOne(id: number): Promise<void> {
-    const t = this.targets.byId(id);
+    const t = await this.targets.byId(id);
     if (!t) return; // deleted meanwhile
     const started = this.app.clock();
     let report: Report;
@@ -45,7 +45,7 @@ export class BmcPoller {
     } catch (e) {
       // Only our side fails here (the sealed password cannot be opened): the controller's own failures are gaps.
       const message = e instanceof Error ? e.message : String(e);
-      this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      await this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
       this.count('error');
       this.app.log.warn({ target: id, host: t.host }, `${t.protocol} poll of ${t.host}:${t.port} failed: ${message}`);
       return;
@@ -62,9 +62,9 @@ export class BmcPoller {
     const outcome = await this.app.ingest(report, principal, this.app.clock());
     if (!outcome.duplicate && outcome.device.expectedIntervalS === null && outcome.device.effectiveIntervalS === null) {
       // Watched for silence at the target's interval: a BMC that answers only with gaps is not alive.
-      (await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s }));
+      await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s });
     }
-    this.targets.recordPoll(id, {
+    await this.targets.recordPoll(id, {
       at: started.getTime(),
       result: reached ? 'ok' : 'unreachable',
       ...(reached ? {} : { error: (report.gaps[0]?.reason ?? 'no measurement').slice(0, 500) }),

@@ -1,6 +1,6 @@
 import type { BmcTargetInput, BmcTargetPatch, BmcTargetView } from '../../schemas/index.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import { isUniqueViolation, type Param, type Store } from '../storage/store.js';
 import type { CredentialBox } from './crypto.js';
 import { iso, opt, type PollRecord } from './repository.js';
 
@@ -76,46 +76,45 @@ function assertComplete(t: { protocol: string; password: boolean; privateKey: bo
 /** Out-of-band targets; the only code that writes `bmc_targets`. */
 export class BmcTargetsRepository {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly box: CredentialBox,
   ) {}
 
-  private raw(site: string, id: number): RawBmcTarget {
-    const r = this.db.prepare('SELECT * FROM bmc_targets WHERE id = ? AND site = ?').get(id, site) as RawBmcTarget | undefined;
+  private async raw(site: string, id: number): Promise<RawBmcTarget> {
+    const r = await this.store.get<RawBmcTarget>('SELECT * FROM bmc_targets WHERE id = ? AND site = ?', [id, site]);
     if (!r) throw notFound(`no BMC/HMC target ${id} at site ${site}`);
     return r;
   }
 
-  private unique<T>(site: string, run: () => T): T {
+  private async unique<T>(site: string, run: () => Promise<T>): Promise<T> {
     try {
-      return run();
+      return await run();
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`site ${site} already has that target (protocol, host, port, managed system)`);
+      if (isUniqueViolation(e)) throw conflict(`site ${site} already has that target (protocol, host, port, managed system)`);
       throw e;
     }
   }
 
-  create(site: string, input: BmcTargetInput, tokenId: number | null, now: number): BmcTargetView {
+  async create(site: string, input: BmcTargetInput, tokenId: number | null, now: number): Promise<BmcTargetView> {
     if (!this.box.ready) this.box.seal(''); // throws the 400 saying how to configure a key
     assertComplete({ protocol: input.protocol, password: input.password !== undefined, privateKey: input.privateKey !== undefined, managedSystem: input.managedSystem });
     const seal = (v: string | undefined) => (v === undefined ? null : this.box.seal(v));
-    const info = this.unique(site, () =>
-      this.db
-        .prepare(
-          `INSERT INTO bmc_targets (site, protocol, host, port, user_name, password_sealed, private_key_sealed, auth, managed_system, cipher_suite,
-             timeout_ms, interval_s, hostname, role, token_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+    const row = await this.unique(site, () =>
+      this.store.get<{ id: number }>(
+        `INSERT INTO bmc_targets (site, protocol, host, port, user_name, password_sealed, private_key_sealed, auth, managed_system, cipher_suite,
+           timeout_ms, interval_s, hostname, role, token_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [
           site, input.protocol, input.host, input.port ?? DEFAULT_PORT[input.protocol], input.user, seal(input.password), seal(input.privateKey),
           input.auth ?? null, input.managedSystem ?? null, input.cipherSuite ?? null, input.timeoutMs, input.intervalS, input.hostname, input.role ?? null, tokenId, now,
-        ),
+        ],
+      ),
     );
-    return this.get(site, Number(info.lastInsertRowid));
+    return this.get(site, row!.id);
   }
 
-  update(site: string, id: number, patch: BmcTargetPatch): BmcTargetView {
-    const r = this.raw(site, id);
+  async update(site: string, id: number, patch: BmcTargetPatch): Promise<BmcTargetView> {
+    const r = await this.raw(site, id);
     if ((patch.password !== undefined || patch.privateKey !== undefined) && !this.box.ready) this.box.seal('');
     const protocol = patch.protocol ?? r.protocol;
     assertComplete({
@@ -124,7 +123,7 @@ export class BmcTargetsRepository {
       privateKey: patch.privateKey !== undefined || (r.private_key_sealed !== null && protocol === 'hmc'),
       managedSystem: patch.managedSystem ?? r.managed_system,
     });
-    const col: Record<string, unknown> = {};
+    const col: Record<string, Param> = {};
     const plain = { protocol: 'protocol', host: 'host', port: 'port', user: 'user_name', auth: 'auth', managedSystem: 'managed_system', cipherSuite: 'cipher_suite', timeoutMs: 'timeout_ms', intervalS: 'interval_s', hostname: 'hostname', role: 'role' } as const;
     for (const [field, column] of Object.entries(plain)) {
       const v = patch[field as keyof typeof plain];
@@ -136,30 +135,30 @@ export class BmcTargetsRepository {
     if (patch.host !== undefined || patch.port !== undefined || patch.protocol !== undefined) Object.assign(col, { pinned: null, presented: null });
     if (patch.protocol !== undefined && patch.port === undefined && r.port === DEFAULT_PORT[r.protocol]) col.port = DEFAULT_PORT[patch.protocol];
     const keys = Object.keys(col);
-    if (keys.length) this.unique(site, () => this.db.prepare(`UPDATE bmc_targets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...col, id }));
+    if (keys.length) await this.unique(site, () => this.store.run(`UPDATE bmc_targets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`, { ...col, id }));
     return this.get(site, id);
   }
 
-  remove(site: string, id: number): void {
-    this.raw(site, id);
-    this.db.prepare('DELETE FROM bmc_targets WHERE id = ?').run(id);
+  async remove(site: string, id: number): Promise<void> {
+    await this.raw(site, id);
+    await this.store.run('DELETE FROM bmc_targets WHERE id = ?', [id]);
   }
 
-  get(site: string, id: number): BmcTargetView {
-    return view(this.raw(site, id));
+  async get(site: string, id: number): Promise<BmcTargetView> {
+    return view(await this.raw(site, id));
   }
 
-  list(site: string): BmcTargetView[] {
-    return (this.db.prepare('SELECT * FROM bmc_targets WHERE site = ? ORDER BY id').all(site) as RawBmcTarget[]).map(view);
+  async list(site: string): Promise<BmcTargetView[]> {
+    return (await this.store.all<RawBmcTarget>('SELECT * FROM bmc_targets WHERE site = ? ORDER BY id', [site])).map(view);
   }
 
   /** Every target, for the poller's schedule. */
-  all(): RawBmcTarget[] {
-    return this.db.prepare('SELECT * FROM bmc_targets ORDER BY id').all() as RawBmcTarget[];
+  all(): Promise<RawBmcTarget[]> {
+    return this.store.all<RawBmcTarget>('SELECT * FROM bmc_targets ORDER BY id');
   }
 
-  byId(id: number): RawBmcTarget | undefined {
-    return this.db.prepare('SELECT * FROM bmc_targets WHERE id = ?').get(id) as RawBmcTarget | undefined;
+  byId(id: number): Promise<RawBmcTarget | undefined> {
+    return this.store.get<RawBmcTarget>('SELECT * FROM bmc_targets WHERE id = ?', [id]);
   }
 
   /** The password and private key, opened (throws when the key is missing or is another one). */
@@ -171,12 +170,12 @@ export class BmcTargetsRepository {
   }
 
   /** Trust on first use: the first certificate or host key seen is pinned; a different one is kept as `presented`. */
-  pin(id: number, value: string): void {
-    this.db.prepare('UPDATE bmc_targets SET pinned = ?, presented = NULL WHERE id = ? AND pinned IS NULL').run(value, id);
+  async pin(id: number, value: string): Promise<void> {
+    await this.store.run('UPDATE bmc_targets SET pinned = ?, presented = NULL WHERE id = ? AND pinned IS NULL', [value, id]);
   }
 
-  present(id: number, value: string | null): void {
-    this.db.prepare('UPDATE bmc_targets SET presented = ? WHERE id = ?').run(value, id);
+  async present(id: number, value: string | null): Promise<void> {
+    await this.store.run('UPDATE bmc_targets SET presented = ? WHERE id = ?', [value, id]);
   }
 
   /**
@@ -184,28 +183,27 @@ export class BmcTargetsRepository {
    * becomes the pin. For an HMC, whose changed host key cannot be captured, the pin is cleared and
    * the next poll trusts the key it meets.
    */
-  acceptNew(site: string, id: number, fingerprint: string | undefined): BmcTargetView {
-    const r = this.raw(site, id);
+  async acceptNew(site: string, id: number, fingerprint: string | undefined): Promise<BmcTargetView> {
+    const r = await this.raw(site, id);
     if (r.protocol === 'redfish') {
       if (!r.presented) throw badRequest('no_new_certificate', `BMC target ${id} has presented no other certificate than the pinned one`);
       if (!fingerprint) throw badRequest('fingerprint_required', `name the certificate you accept: fingerprint ${r.presented}`);
       if (fingerprint.toUpperCase() !== r.presented) throw badRequest('fingerprint_mismatch', `BMC target ${id} presents ${r.presented}, not ${fingerprint}`);
-      this.db.prepare('UPDATE bmc_targets SET pinned = presented, presented = NULL WHERE id = ?').run(id);
+      await this.store.run('UPDATE bmc_targets SET pinned = presented, presented = NULL WHERE id = ?', [id]);
     } else if (r.protocol === 'hmc') {
-      this.db.prepare('UPDATE bmc_targets SET pinned = NULL, presented = NULL WHERE id = ?').run(id);
+      await this.store.run('UPDATE bmc_targets SET pinned = NULL, presented = NULL WHERE id = ?', [id]);
     } else {
       throw badRequest('nothing_pinned', 'IPMI over LAN has no certificate or host key to accept');
     }
     return this.get(site, id);
   }
 
-  recordPoll(id: number, p: PollRecord): void {
-    this.db
-      .prepare(
-        `UPDATE bmc_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
-           last_success_at = CASE WHEN @result = 'ok' THEN @at ELSE last_success_at END
-         WHERE id = @id`,
-      )
-      .run({ id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null });
+  async recordPoll(id: number, p: PollRecord): Promise<void> {
+    await this.store.run(
+      `UPDATE bmc_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
+         last_success_at = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN @at ELSE last_success_at END
+       WHERE id = @id`,
+      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null },
+    );
   }
 }

@@ -24,7 +24,7 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const settings = { pollerEnabled: true, concurrency: 16, ...app.config.snmp };
   const box = new CredentialBox(parseCredentialKey(settings.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
-  const targets = new BmcTargetsRepository(app.db, box);
+  const targets = new BmcTargetsRepository(app.store, box);
   const poller = settings.pollerEnabled ? new BmcPoller(app, targets, { concurrency: settings.concurrency }) : undefined;
   plain.decorate('bmcTargets', targets);
   plain.decorate('bmcPoller', poller);
@@ -56,11 +56,11 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
       assertSite(p, request.params.site);
       await app.repos.sites.ensure(request.params.site, app.clock().getTime());
       const created = await app.store.transaction(async () => {
-        const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
+        const row = await targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
         await audit(p, request.params.site, 'create', row.id, changeDetail(request.body));
         return row;
       });
-      poller?.queue.tick();
+      await poller?.queue.tick();
       return reply.status(201).send(created);
     },
   );
@@ -79,7 +79,7 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
     return app.store.transaction(async () => {
-      const row = targets.update(request.params.site, Number(request.params.id), request.body);
+      const row = await targets.update(request.params.site, Number(request.params.id), request.body);
       await audit(p, request.params.site, 'update', request.params.id, changeDetail(request.body));
       return row;
     });
@@ -100,7 +100,7 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
       const row = await app.store.transaction(async () => {
-        const accepted = targets.acceptNew(request.params.site, Number(request.params.id), request.body.fingerprint);
+        const accepted = await targets.acceptNew(request.params.site, Number(request.params.id), request.body.fingerprint);
         await audit(p, request.params.site, 'accept-certificate', request.params.id, request.body.fingerprint ? `fingerprint: ${request.body.fingerprint}` : 'host key: trust the next one met');
         return accepted;
       });
@@ -113,7 +113,7 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
     await app.store.transaction(async () => {
-      targets.remove(request.params.site, Number(request.params.id));
+      await targets.remove(request.params.site, Number(request.params.id));
       await audit(p, request.params.site, 'delete', request.params.id);
     });
     return reply.status(204).send();

@@ -58,8 +58,8 @@ export class Poller {
   }
 
   /** Queues every target that is due and not already polling or queued. */
-  tick(): void {
-    this.queue.tick();
+  tick(): Promise<void> {
+    return this.queue.tick();
   }
 
   /**
@@ -79,8 +79,8 @@ export class Poller {
    * records its result. An event of the poller itself, so a test waits on it rather than asking
    * the API against a wall-clock deadline that a loaded machine can miss.
    */
-  whenPolled(id: number): Promise<void> {
-    if (this.targets.byId(id)?.lastPollAt != null) return Promise.resolve();
+  async whenPolled(id: number): Promise<void> {
+    if ((await this.targets.byId(id))?.lastPollAt != null) return;
     return new Promise((resolve) => this.waiting.set(id, [...(this.waiting.get(id) ?? []), resolve]));
   }
 
@@ -92,7 +92,7 @@ export class Poller {
 
   /** Polls one target now (also used by tests and a future "poll now" route). */
   async pollOne(id: number): Promise<void> {
-    const t = this.targets.byId(id);
+    const t = await this.targets.byId(id);
     if (!t) return; // deleted meanwhile
     const started = this.app.clock();
     let report: Report;
@@ -108,7 +108,7 @@ export class Poller {
       const lost = this.extras.get(id)?.length ?? 0;
       this.extras.delete(id);
       if (lost) this.app.log.warn(`${lost} syslog entries for SNMP target ${id} not stored: its poll failed`);
-      this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      await this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
       this.recorded(id);
       this.count('error');
       this.app.log.warn({ target: id, host: t.raw.host }, `SNMP poll of ${t.raw.host}:${t.raw.port} failed: ${message}`);
@@ -131,7 +131,7 @@ export class Poller {
       await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.intervalS });
     }
     const firstGap = report.gaps[0]?.reason;
-    this.targets.recordPoll(id, {
+    await this.targets.recordPoll(id, {
       at: started.getTime(),
       result: reached ? 'ok' : 'unreachable',
       ...(reached ? {} : { error: (firstGap ?? 'no measurement').slice(0, 500) }),

@@ -2,7 +2,8 @@
  * The pollers' schedule: every `tickMs` the targets are re-read and each one due (`intervalS`
  * after its last poll started) is queued; at most `concurrency` polls run at once, each its own
  * task, so a dead device holds one slot for its timeout and never another device's turn.
- * Shared by the SNMP poller and the BMC/HMC poller.
+ * Shared by the SNMP poller and the BMC/HMC poller. `targets()` is the one place the targets this
+ * collector polls are chosen (where several collectors will share them out).
  */
 export interface Scheduled {
   id: number;
@@ -15,9 +16,9 @@ export interface PollQueueOptions {
   /** Default 1000 ms. */
   tickMs?: number;
   now: () => number;
-  targets: () => Scheduled[];
+  targets: () => Promise<Scheduled[]>;
   poll: (id: number) => Promise<void>;
-  /** A poll that threw (a bug, not a device's failure: those are results). */
+  /** A poll that threw (a bug, not a device's failure: those are results); id 0: reading the schedule failed. */
   failed: (e: unknown, id: number) => void;
   /** After a poll: true to poll the target again at once (entries arrived meanwhile). */
   again?: (id: number) => boolean;
@@ -30,6 +31,8 @@ export class PollQueue {
   private readonly queued: number[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private stopped = false;
+  private ticking: Promise<void> | undefined;
+  private tickAgain: Promise<void> | undefined;
 
   constructor(private readonly o: PollQueueOptions) {}
 
@@ -43,8 +46,9 @@ export class PollQueue {
 
   start(): void {
     this.stopped = false;
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.o.tickMs ?? 1000);
+    const tick = () => void this.tick().catch((e: unknown) => this.o.failed(e, 0));
+    tick();
+    this.timer = setInterval(tick, this.o.tickMs ?? 1000);
     this.timer.unref();
   }
 
@@ -53,14 +57,30 @@ export class PollQueue {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     this.queued.length = 0;
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([this.ticking, ...this.inFlight]);
   }
 
-  /** Queues every target that is due and not already polling or queued. */
-  tick(): void {
+  /**
+   * Queues every target that is due and not already polling or queued. One reading of the targets
+   * at a time; asked for while one runs, another follows it (a target added meanwhile is seen).
+   */
+  tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain ??= this.ticking.then(() => {
+        this.tickAgain = undefined;
+        return this.tick();
+      });
+      return this.tickAgain;
+    }
+    this.ticking = this.queueDue().finally(() => (this.ticking = undefined));
+    return this.ticking;
+  }
+
+  private async queueDue(): Promise<void> {
     if (this.stopped) return;
+    const targets = await this.o.targets();
     const now = this.o.now();
-    for (const t of this.o.targets()) {
+    for (const t of targets) {
       if (this.running.has(t.id)) continue;
       if (t.lastPollAt !== null && now - t.lastPollAt < t.intervalS * 1000) continue;
       this.running.add(t.id);

@@ -1,7 +1,7 @@
 import type { SnmpTarget } from '../../checks/sources/snmp/index.js';
 import type { DeviceKind, SnmpTargetInput, SnmpTargetPatch, SnmpTargetView } from '../../schemas/index.js';
 import { badRequest, conflict, notFound } from '../errors.js';
-import type { Db } from '../storage/db.js';
+import { isUniqueViolation, type Param, type Store } from '../storage/store.js';
 import type { CredentialBox } from './crypto.js';
 
 interface RawTarget {
@@ -114,41 +114,40 @@ function assertComplete(t: { version: string; community?: string | null; user?: 
 /** SNMP targets; the only code that writes `snmp_targets`. */
 export class SnmpTargetsRepository {
   constructor(
-    private readonly db: Db,
+    private readonly store: Store,
     private readonly box: CredentialBox,
   ) {}
 
-  private raw(site: string, id: number): RawTarget {
-    const r = this.db.prepare('SELECT * FROM snmp_targets WHERE id = ? AND site = ?').get(id, site) as RawTarget | undefined;
+  private async raw(site: string, id: number): Promise<RawTarget> {
+    const r = await this.store.get<RawTarget>('SELECT * FROM snmp_targets WHERE id = ? AND site = ?', [id, site]);
     if (!r) throw notFound(`no SNMP target ${id} at site ${site}`);
     return r;
   }
 
-  create(site: string, input: SnmpTargetInput, tokenId: number | null, now: number): SnmpTargetView {
+  async create(site: string, input: SnmpTargetInput, tokenId: number | null, now: number): Promise<SnmpTargetView> {
     if (!this.box.ready) this.box.seal(''); // throws the 400 saying how to configure a key
     assertComplete(input);
     const seal = (v: string | undefined) => (v === undefined ? null : this.box.seal(v));
     try {
-      const info = this.db
-        .prepare(
-          `INSERT INTO snmp_targets (site, host, port, version, user_name, level, auth_protocol, priv_protocol,
-             community_sealed, auth_key_sealed, priv_key_sealed, timeout_ms, retries, interval_s, kind, role, name, token_id, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
+      const row = await this.store.get<{ id: number }>(
+        `INSERT INTO snmp_targets (site, host, port, version, user_name, level, auth_protocol, priv_protocol,
+           community_sealed, auth_key_sealed, priv_key_sealed, timeout_ms, retries, interval_s, kind, role, name, token_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [
           site, input.host, input.port, input.version, input.user ?? null, input.level ?? null, input.authProtocol ?? null, input.privProtocol ?? null,
           seal(input.community), seal(input.authKey), seal(input.privKey), input.timeoutMs, input.retries, input.intervalS,
           input.kind ?? null, input.role ?? null, input.name ?? null, tokenId, now,
-        );
-      return this.get(site, Number(info.lastInsertRowid));
+        ],
+      );
+      return await this.get(site, row!.id);
     } catch (e) {
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`site ${site} already has an SNMP target ${input.host}:${input.port}`);
+      if (isUniqueViolation(e)) throw conflict(`site ${site} already has an SNMP target ${input.host}:${input.port}`);
       throw e;
     }
   }
 
-  update(site: string, id: number, patch: SnmpTargetPatch): SnmpTargetView {
-    const r = this.raw(site, id);
+  async update(site: string, id: number, patch: SnmpTargetPatch): Promise<SnmpTargetView> {
+    const r = await this.raw(site, id);
     const secrets = patch.community !== undefined || patch.authKey !== undefined || patch.privKey !== undefined;
     if (secrets && !this.box.ready) this.box.seal('');
     const merged = {
@@ -183,47 +182,42 @@ export class SnmpTargetsRepository {
     const keys = Object.keys(col);
     if (keys.length) {
       try {
-        this.db.prepare(`UPDATE snmp_targets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...col, id });
+        await this.store.run(`UPDATE snmp_targets SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`, { ...(col as Record<string, Param>), id });
       } catch (e) {
-        if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`site ${site} already has an SNMP target at that host and port`);
+        if (isUniqueViolation(e)) throw conflict(`site ${site} already has an SNMP target at that host and port`);
         throw e;
       }
     }
     return this.get(site, id);
   }
 
-  remove(site: string, id: number): void {
-    this.raw(site, id);
-    this.db.prepare('DELETE FROM snmp_targets WHERE id = ?').run(id);
+  async remove(site: string, id: number): Promise<void> {
+    await this.raw(site, id);
+    await this.store.run('DELETE FROM snmp_targets WHERE id = ?', [id]);
   }
 
-  get(site: string, id: number): SnmpTargetView {
-    return view(this.raw(site, id));
+  async get(site: string, id: number): Promise<SnmpTargetView> {
+    return view(await this.raw(site, id));
   }
 
-  list(site: string): SnmpTargetView[] {
-    return (this.db.prepare('SELECT * FROM snmp_targets WHERE site = ? ORDER BY id').all(site) as RawTarget[]).map(view);
+  async list(site: string): Promise<SnmpTargetView[]> {
+    return (await this.store.all<RawTarget>('SELECT * FROM snmp_targets WHERE site = ? ORDER BY id', [site])).map(view);
   }
 
   /** Every target, for the poller's schedule. */
-  all(): StoredTarget[] {
-    return (this.db.prepare('SELECT * FROM snmp_targets ORDER BY id').all() as RawTarget[]).map(stored);
+  async all(): Promise<StoredTarget[]> {
+    return (await this.store.all<RawTarget>('SELECT * FROM snmp_targets ORDER BY id')).map(stored);
   }
 
   /** The target by id (any site), or undefined once deleted. */
-  byId(id: number): StoredTarget | undefined {
-    const r = this.db.prepare('SELECT * FROM snmp_targets WHERE id = ?').get(id) as RawTarget | undefined;
+  async byId(id: number): Promise<StoredTarget | undefined> {
+    const r = await this.store.get<RawTarget>('SELECT * FROM snmp_targets WHERE id = ?', [id]);
     return r && stored(r);
   }
 
   /** Targets at this address (syslog sender mapping). */
-  byHost(host: string): { site: string; hostname: string | null; host: string; tokenId: number | null }[] {
-    return this.db.prepare('SELECT site, coalesce(hostname, name) AS hostname, host, token_id AS tokenId FROM snmp_targets WHERE host = ?').all(host) as {
-      site: string;
-      hostname: string | null;
-      host: string;
-      tokenId: number | null;
-    }[];
+  byHost(host: string): Promise<{ site: string; hostname: string | null; host: string; tokenId: number | null }[]> {
+    return this.store.all('SELECT site, coalesce(hostname, name) AS hostname, host, token_id AS "tokenId" FROM snmp_targets WHERE host = ?', [host]);
   }
 
   /** The session settings with secrets opened (throws when the key is missing or wrong). */
@@ -257,14 +251,14 @@ export class SnmpTargetsRepository {
     return target;
   }
 
-  recordPoll(id: number, p: PollRecord): void {
-    this.db
-      .prepare(
-        `UPDATE snmp_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
-           last_success_at = CASE WHEN @result = 'ok' THEN @at ELSE last_success_at END,
-           hostname = CASE WHEN @result = 'ok' THEN coalesce(hostname, @hostname) ELSE hostname END
-         WHERE id = @id`,
-      )
-      .run({ id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, hostname: p.hostname ?? null });
+  async recordPoll(id: number, p: PollRecord): Promise<void> {
+    // The result is cast: PostgreSQL cannot type a parameter compared to a literal (@result = 'ok').
+    await this.store.run(
+      `UPDATE snmp_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
+         last_success_at = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN @at ELSE last_success_at END,
+         hostname = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN coalesce(hostname, @hostname) ELSE hostname END
+       WHERE id = @id`,
+      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, hostname: p.hostname ?? null },
+    );
   }
 }

@@ -20,7 +20,7 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
   const settings = { pollerEnabled: true, concurrency: 16, ...app.config.snmp };
   const box = new CredentialBox(parseCredentialKey(settings.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
-  const targets = new SnmpTargetsRepository(app.db, box);
+  const targets = new SnmpTargetsRepository(app.store, box);
   const poller = settings.pollerEnabled ? new Poller(app, targets, { concurrency: settings.concurrency }) : undefined;
   // Decorated on the root instance so syslog and tests reach them.
   plain.decorate('snmpTargets', targets);
@@ -29,10 +29,7 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     app.addHook('onReady', async () => poller.start());
     app.addHook('onClose', async () => poller.stop());
   }
-  app.metrics.gauge('xunjian_snmp_targets', 'SNMP targets registered', () =>
-    (app.db.prepare('SELECT count(*) AS n FROM snmp_targets').get() as { n: number }).n,
-    'tenant',
-  );
+  app.metrics.gauge('xunjian_snmp_targets', 'SNMP targets registered', async () => (await app.store.get<{ n: number }>('SELECT count(*) AS n FROM snmp_targets'))!.n, 'tenant');
 
   const tags = ['snmp'];
   const auth = { auth: { roles: EDITORS } };
@@ -55,11 +52,11 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
       assertSite(p, request.params.site);
       await app.repos.sites.ensure(request.params.site, app.clock().getTime());
       const created = await app.store.transaction(async () => {
-        const row = targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
+        const row = await targets.create(request.params.site, request.body, p.tokenId, app.clock().getTime());
         await auditBy(app.store, p, { action: 'snmp-target.create', site: request.params.site, subject: `snmp-target #${row.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
       });
-      poller?.tick();
+      await poller?.tick();
       return reply.status(201).send(created);
     },
   );
@@ -81,7 +78,7 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, request.params.site);
       return app.store.transaction(async () => {
-        const row = targets.update(request.params.site, Number(request.params.id), request.body);
+        const row = await targets.update(request.params.site, Number(request.params.id), request.body);
         await auditBy(app.store, p, { action: 'snmp-target.update', site: request.params.site, subject: `snmp-target #${request.params.id}`, detail: changeDetail(request.body) }, app.clock().getTime());
         return row;
       });
@@ -92,7 +89,7 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     const p = principalOf(request);
     assertSite(p, request.params.site);
     await app.store.transaction(async () => {
-      targets.remove(request.params.site, Number(request.params.id));
+      await targets.remove(request.params.site, Number(request.params.id));
       await auditBy(app.store, p, { action: 'snmp-target.delete', site: request.params.site, subject: `snmp-target #${request.params.id}` }, app.clock().getTime());
     });
     return reply.status(204).send();

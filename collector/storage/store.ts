@@ -55,3 +55,9 @@ export interface Store extends Queryable {
   /** A description for logs and `collector status`, without any password. */
   readonly describe: string;
 }
+
+/** Whether a write failed on a UNIQUE or PRIMARY KEY constraint, on either engine (a 409 to the caller, not a 500). */
+export function isUniqueViolation(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

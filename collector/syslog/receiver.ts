@@ -272,12 +272,12 @@ export class SyslogReceiver {
       else list.push(c);
       map.set(address, list);
     };
-    for (const d of (await this.app.repos.devices.list())) {
+    for (const d of await this.app.repos.devices.list()) {
       for (const a of d.addresses) {
         claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
     }
-    for (const t of this.app.snmpTargets.all()) {
+    for (const t of await this.app.snmpTargets.all()) {
       const r = t.raw;
       const hostname = r.name ?? r.hostname ?? r.host;
       const known = await this.app.repos.devices.get(r.site, hostname);
