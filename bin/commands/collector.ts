@@ -1,5 +1,6 @@
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 import { openStore } from '../../collector/storage/open-store.js';
+import { migrateStore } from '../../collector/storage/migrate-store.js';
+import { storageOf } from '../../collector/config.js';
 import type { Store } from '../../collector/storage/store.js';
 import { existsSync } from 'node:fs';
 import { Command, Option } from 'commander';
@@ -42,11 +43,7 @@ function dbPath(flags: CollectorFlags): string {
 }
 
 /** The collector's storage for a one-off command: the PostgreSQL database configured, or the existing SQLite file. */
-export async function openExistingStore(flags: CollectorFlags): Promise<Store> {
-  const config = loadCollectorConfig(flags);
-  if (config.storage?.url) return openStore(config.storage.url);
-  return sqliteStore(openExisting(flags));
-}
+export const openExistingStore = (flags: CollectorFlags): Promise<Store> => openStore(storageOf(loadCollectorConfig(flags)), { mustExist: true });
 
 export function openExisting(flags: CollectorFlags) {
   const path = dbPath(flags);
@@ -94,14 +91,14 @@ export function registerCollectorCommands(program: Command): void {
     .action((flags: CollectorFlags & { name: string; role: TokenRole; site?: string; device?: string }) =>
       runMain('collector token create', async () => {
         if (!flags.site && flags.role !== 'admin') throw new XunjianError('USAGE', `--site is required for a ${flags.role} token`);
-        const db = openDatabase(dbPath(flags));
+        const store = await openStore(storageOf(loadCollectorConfig(flags)));
         try {
-          const { token: secret, row } = await createTokenAudited(sqliteStore(db), { name: flags.name, role: flags.role, site: flags.site ?? null, device: flags.device ?? null });
+          const { token: secret, row } = await createTokenAudited(store, { name: flags.name, role: flags.role, site: flags.site ?? null, device: flags.device ?? null });
           const device = row.role === 'agent' ? `, device ${row.device ?? 'bound at its first report'}` : '';
           process.stderr.write(`token ${row.id} "${row.name}" (${row.role}, ${row.site ?? 'all sites'}${device}) — shown once, store it now:\n`);
           process.stdout.write(`${secret}\n`);
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );
@@ -110,9 +107,9 @@ export function registerCollectorCommands(program: Command): void {
     .option('--json', 'print JSON')
     .action((flags: CollectorFlags & { json?: boolean }) =>
       runMain('collector token list', async () => {
-        const db = openExisting(flags);
+        const store = await openExistingStore(flags);
         try {
-          const rows = await new TokensRepository(sqliteStore(db)).list();
+          const rows = await new TokensRepository(store).list();
           if (flags.json) {
             process.stdout.write(`${JSON.stringify(rows.map((r) => ({ ...r, createdAt: iso(r.createdAt), lastUsedAt: iso(r.lastUsedAt), revokedAt: iso(r.revokedAt) })), null, 2)}\n`);
             return;
@@ -123,7 +120,7 @@ export function registerCollectorCommands(program: Command): void {
             process.stdout.write(`${r.id}\t${r.role}\t${r.site ?? '*'}\t${device}\t${r.name}\t${state}\n`);
           }
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );
@@ -132,12 +129,12 @@ export function registerCollectorCommands(program: Command): void {
     .action((id: string, flags: CollectorFlags) =>
       runMain('collector token revoke', async () => {
         if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
-        const db = openExisting(flags);
+        const store = await openExistingStore(flags);
         try {
-          if (!(await revokeTokenAudited(sqliteStore(db), Number(id)))) throw new XunjianError('USAGE', `no live token ${id}`);
+          if (!(await revokeTokenAudited(store, Number(id)))) throw new XunjianError('USAGE', `no live token ${id}`);
           process.stdout.write(`token ${id} revoked\n`);
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );
@@ -151,12 +148,12 @@ export function registerCollectorCommands(program: Command): void {
   ).action((id: string, flags: CollectorFlags & { device: string }) =>
     runMain('collector token bind', async () => {
       if (!/^\d+$/.test(id)) throw new XunjianError('USAGE', `token id must be a number, got "${id}"`);
-      const db = openExisting(flags);
+      const store = await openExistingStore(flags);
       try {
-        const row = await bindTokenAudited(sqliteStore(db), Number(id), flags.device);
+        const row = await bindTokenAudited(store, Number(id), flags.device);
         process.stdout.write(`token ${row.id} "${row.name}" now reports for ${row.site}/${row.device}\n`);
       } finally {
-        db.close();
+        await store.close();
       }
     }),
   );
@@ -269,6 +266,9 @@ export function registerCollectorCommands(program: Command): void {
   withStorageOptions(collector.command('backup').description('consistent online backup of the database, safe while the collector runs').argument('<file>', 'backup file to write'))
     .action((file: string, flags: CollectorFlags) =>
       runMain('collector backup', async () => {
+        if (loadCollectorConfig(flags).storage?.url) {
+          throw new XunjianError('USAGE', 'the data is in PostgreSQL: back it up with pg_dump (pg_dump --format=custom --file=xunjian.dump "$XUNJIAN_DATABASE_URL"; README "Several collectors on PostgreSQL")');
+        }
         const db = openExisting(flags);
         try {
           const { totalPages } = await backupDatabase(db, file);
@@ -286,12 +286,13 @@ export function registerCollectorCommands(program: Command): void {
   withStorageOptions(collector.command('migrate').description('apply pending database migrations and exit'))
     .action((flags: CollectorFlags) =>
       runMain('collector migrate', async () => {
-        const db = openDatabase(dbPath(flags), { migrate: false });
+        // On PostgreSQL under an advisory lock: collectors starting meanwhile wait, then find it done.
+        const store = await openStore(storageOf(loadCollectorConfig(flags)), { migrate: false });
         try {
-          const applied = migrate(db);
+          const applied = await migrateStore(store);
           process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'database is up to date\n');
         } finally {
-          db.close();
+          await store.close();
         }
       }),
     );

@@ -1,6 +1,7 @@
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
+import { storageOf } from '../../collector/config.js';
+import { openStore, noSqliteHandle } from '../../collector/storage/open-store.js';
 import { Command, Option } from 'commander';
-import { createRepositories, dbPathOf, deviceJson, loadCollectorConfig, openDatabase, type CollectorFlags } from '../../collector/index.js';
+import { createRepositories, deviceJson, loadCollectorConfig, type CollectorFlags } from '../../collector/index.js';
 import { EquipmentActions } from '../../collector/equipment/index.js';
 import { cliActor } from '../../collector/identity/index.js';
 import { DEVICE_KINDS } from '../../schemas/index.js';
@@ -29,12 +30,12 @@ const recordOf = (flags: RecordFlags) =>
 
 /** Runs an equipment action as the CLI's admin (the same validation and audit entry as the API). */
 async function withActions<T>(flags: CollectorFlags, fn: (actions: EquipmentActions, actor: { name: string; role: 'admin'; sites: null; tokenId: null }) => T | Promise<T>): Promise<T> {
-  const db = openDatabase(dbPathOf(loadCollectorConfig(flags)));
+  const location = storageOf(loadCollectorConfig(flags));
+  const store = await openStore(location);
   try {
-    const store = sqliteStore(db);
-    return await fn(new EquipmentActions({ db, store, repos: createRepositories(store), clock: () => new Date() }), { name: cliActor(), role: 'admin', sites: null, tokenId: null });
+    return await fn(new EquipmentActions({ db: noSqliteHandle(location), store, repos: createRepositories(store), clock: () => new Date() }), { name: cliActor(), role: 'admin', sites: null, tokenId: null });
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -46,7 +47,8 @@ export function registerDeviceCommands(program: Command): void {
     cmd
       .option('-c, --config <file>', 'configuration file (YAML or JSON) [env XUNJIAN_CONFIG]')
       .option('--data-dir <dir>', 'data directory (default ./data) [env XUNJIAN_DATA_DIR]')
-      .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]');
+      .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]')
+      .option('--database-url <url>', 'postgres://… instead of the file [env XUNJIAN_DATABASE_URL]');
   const record = (cmd: Command) =>
     storage(cmd)
       .requiredOption('--site <site>', 'site name')

@@ -1,12 +1,11 @@
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
+import { storageOf } from '../../collector/config.js';
+import { openStore } from '../../collector/storage/open-store.js';
 import { Command, Option } from 'commander';
 import {
   USER_ROLES,
   UsersRepository,
   createUser,
-  dbPathOf,
   loadCollectorConfig,
-  openDatabase,
   type CollectorFlags,
   type UserRole,
 } from '../../collector/index.js';
@@ -32,7 +31,8 @@ export function registerUserCommands(program: Command): void {
     cmd
       .option('-c, --config <file>', 'configuration file (YAML or JSON) [env XUNJIAN_CONFIG]')
       .option('--data-dir <dir>', 'data directory (default ./data) [env XUNJIAN_DATA_DIR]')
-      .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]');
+      .option('--db <file>', 'database file (default <data-dir>/xunjian.db) [env XUNJIAN_DB]')
+      .option('--database-url <url>', 'postgres://… instead of the file [env XUNJIAN_DATABASE_URL]');
 
   storage(
     user
@@ -44,20 +44,19 @@ export function registerUserCommands(program: Command): void {
       .option('--password-stdin', 'read the password from standard input'),
   ).action(async (flags: CreateFlags) => {
     const password = flags.passwordStdin ? await readStdin() : undefined;
-    const dbPath = dbPathOf(loadCollectorConfig(flags));
-    const { generated } = await createUser(dbPath, { name: flags.name, role: flags.role, sites: flags.site ?? [], ...(password !== undefined ? { password } : {}) });
+    const { generated } = await createUser(storageOf(loadCollectorConfig(flags)), { name: flags.name, role: flags.role, sites: flags.site ?? [], ...(password !== undefined ? { password } : {}) });
     process.stdout.write(`user ${flags.name} (${flags.role}${flags.site?.length ? `, sites ${flags.site.join(', ')}` : ''}) created\n`);
     if (generated) process.stdout.write(`password: ${generated}\n(shown once; the collector keeps only its scrypt hash)\n`);
   });
 
   storage(user.command('list').description('list users, their roles and sites')).action(async (flags: CollectorFlags) => {
-    const db = openDatabase(dbPathOf(loadCollectorConfig(flags)));
+    const store = await openStore(storageOf(loadCollectorConfig(flags)), { mustExist: true });
     try {
-      for (const u of await new UsersRepository(sqliteStore(db)).list()) {
+      for (const u of await new UsersRepository(store).list()) {
         process.stdout.write(`${u.name}\t${u.role}\t${u.sites.join(',') || '*'}\t${u.disabledAt ? 'disabled' : 'active'}\n`);
       }
     } finally {
-      db.close();
+      await store.close();
     }
   });
 }

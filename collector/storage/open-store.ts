@@ -3,6 +3,8 @@
  * PostgreSQL database shared by any number of collectors; anything else is the path of the
  * embedded SQLite file (the default). Both come back migrated unless told otherwise.
  */
+import { existsSync } from 'node:fs';
+import { XunjianError } from '../../schemas/index.js';
 import { openDatabase, type Db, type OpenOptions } from './db.js';
 import { migrateStore } from './migrate-store.js';
 import { PostgresStore, redactUrl } from './postgres-store.js';
@@ -16,7 +18,7 @@ export interface OpenStoreOptions extends OpenOptions {
   poolSize?: number;
 }
 
-export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+export async function openStore(location: string, options: OpenStoreOptions & { mustExist?: boolean } = {}): Promise<Store> {
   if (isPostgresUrl(location)) {
     const store = new PostgresStore(location, options.poolSize !== undefined ? { max: options.poolSize } : {});
     try {
@@ -27,6 +29,8 @@ export async function openStore(location: string, options: OpenStoreOptions = {}
     }
     return store;
   }
+  // A one-off command pointed at a file that is not there has the wrong path, not a new database to make.
+  if (options.mustExist && !existsSync(location)) throw new XunjianError('USAGE', `no collector database at ${location} (start the collector once, or pass --db or --database-url)`);
   return sqliteStore(openDatabase(location, options));
 }
 

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { numbered } from './placeholders.js';
 import { POSTGRES_DIALECT } from './sql-dialect.js';
 import type { Param, Params, RunResult, Store } from './store.js';
+import { badRequest } from '../errors.js';
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -84,7 +85,11 @@ export class PostgresStore implements Store {
           return named[key];
         });
     // A named statement: each connection parses and plans the text once, then only binds values.
-    return target.query({ name, text, values });
+    try {
+      return await target.query({ name, text, values });
+    } catch (err) {
+      throw refusedValue(err) ?? err;
+    }
   }
 
   async all<T>(sql: string, params: Params = []): Promise<T[]> {
@@ -144,4 +149,16 @@ export class PostgresStore implements Store {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * PostgreSQL refuses some values SQLite takes: a NUL character in text, an integer beyond BIGINT, a
+ * malformed number (SQLSTATE class 22, data exception). They come from a request's values (a path
+ * parameter, a query string): the caller gets a 400 naming the problem, not a 500 — on SQLite the
+ * same request finds nothing or is refused by validation.
+ */
+function refusedValue(err: unknown): Error | undefined {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code !== 'string' || !e.code.startsWith('22')) return undefined;
+  return badRequest('bad_value', `a value in the request cannot be used: ${String(e.message)}`);
 }

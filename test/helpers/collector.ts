@@ -21,6 +21,8 @@ import {
   type TokenRole,
 } from '../../collector/index.js';
 import type { CollectorConfig, Measurement, Report } from '../../schemas/index.js';
+import pg from 'pg';
+import { startPostgres, type TestPostgres } from './postgres.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const COLLECTOR_CLI = join(ROOT, 'test/collector/fixtures/cli.ts');
@@ -42,8 +44,9 @@ export interface TestCollector extends RunningCollector {
   stop(options?: { keep?: boolean }): Promise<void>;
 }
 
-function requester(baseUrl: () => string) {
+function requester(baseUrl: () => string, ready: () => Promise<unknown> = () => Promise.resolve()) {
   return async (method: string, path: string, options: { token?: string; body?: unknown; headers?: Record<string, string> } = {}) => {
+    await ready();
     const headers: Record<string, string> = { ...options.headers };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -100,31 +103,76 @@ export async function freeSyslogPort(): Promise<number> {
   }
 }
 
-/** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database file; syslog off unless `config.syslog` says otherwise. */
+/**
+ * Which engine test collectors run on: the SQLite file (default), or with
+ * `XUNJIAN_TEST_ENGINE=postgres` a fresh database on one throwaway PostgreSQL server per test
+ * process (test/helpers/postgres.ts) — the same tests, a parameter (`npm run test:postgres`).
+ */
+export const TEST_ENGINE = process.env.XUNJIAN_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+let sharedPostgres: Promise<TestPostgres> | undefined;
+let databases = 0;
+
+/** A new, empty database on this process's test PostgreSQL server. */
+async function freshPostgresDatabase(): Promise<string> {
+  sharedPostgres ??= startPostgres().then((server) => {
+    process.once('exit', () => server.stop({ immediate: true }));
+    return server;
+  });
+  const server = await sharedPostgres;
+  const name = `xj_${process.pid}_${++databases}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database (see TEST_ENGINE); syslog off unless `config.syslog` says otherwise. */
 export async function startTestCollector(
   config: Partial<CollectorConfig> = {},
   extra: Omit<AppOptions, 'db' | 'config' | 'https'> = {},
   dir = tempDir(),
 ): Promise<TestCollector> {
   const dbPath = config.dbPath ?? join(dir, 'xunjian.db');
+  const onPostgres = TEST_ENGINE === 'postgres' && !config.dbPath && !config.storage;
+  const storage = onPostgres ? { storage: { url: await freshPostgresDatabase() } } : {};
   const running = await startCollector(
-    { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', syslog: SYSLOG_OFF, ...config },
+    { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', syslog: SYSLOG_OFF, ...storage, ...config },
     { logger: false, ...extra },
   );
+  // Tokens are made synchronously (tests use them at once); on PostgreSQL the insert is awaited
+  // before the next request this helper sends.
+  const pending: Promise<unknown>[] = [];
+  const makeToken = (input: { name: string; role: TokenRole; site: string | null; device: string | null }): string => {
+    if (!onPostgres) return insertToken(running.db, input);
+    const token = newToken();
+    const now = Date.now();
+    pending.push(
+      running.store.run('INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+        input.name, input.role, input.site, input.device, input.device === null ? null : now, hashToken(token), now,
+      ]),
+    );
+    return token;
+  };
   const agents = new Map<string, string>();
   return {
     ...running,
     dir,
     dbPath,
-    token: (role, site, name, device) => insertToken(running.db, { name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }),
+    token: (role, site, name, device) => makeToken({ name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }),
     agentFor: (site, hostname) => {
       const key = `${site}\u0000${hostname}`;
       let t = agents.get(key);
-      if (!t) agents.set(key, (t = insertToken(running.db, { name: `agent-${hostname}`, role: 'agent', site, device: hostname })));
+      if (!t) agents.set(key, (t = makeToken({ name: `agent-${hostname}`, role: 'agent', site, device: hostname })));
       return t;
     },
-    request: requester(() => running.url),
+    request: requester(() => running.url, () => Promise.all(pending.splice(0))),
     async stop(options = {}) {
+      await Promise.all(pending.splice(0));
       await running.close();
       if (!options.keep) rmSync(dir, { recursive: true, force: true });
     },
