@@ -41,8 +41,14 @@ export async function assertSpeaksFor(store: Store, repos: Repositories, princip
         `an admin binds it (${bindCommand(token.id, hostname)})`,
     );
   }
-  // One connection, inside the transaction: nothing binds it between the read and this write.
-  if (!(await repos.tokens.bindOnFirstUse(token.id, hostname, nowMs))) throw forbidden(`token "${token.name}" was revoked`);
+  // Only while unbound: of two first reports racing (two connections on PostgreSQL), one binds.
+  if (!(await repos.tokens.bindOnFirstUse(token.id, hostname, nowMs))) {
+    // The other one won, or the token was revoked meanwhile: what it is now decides.
+    const now = await repos.tokens.get(token.id);
+    if (!now || now.revokedAt !== null) throw forbidden(`token "${token.name}" was revoked`);
+    if (now.device === hostname) return;
+    throw wrongDevice(`token "${token.name}" is for device ${now.device}; it may not report for ${hostname} (a renamed server is re-bound by an admin: ${bindCommand(token.id, hostname)})`);
+  }
   await new AuditLog(store).record({
     at: nowMs,
     actor: token.name,

@@ -76,6 +76,17 @@ function suite(name: string, open: () => Promise<Store>, skip: boolean) {
       const after = await tickets.get(open[0]!.id, t3);
       expect(after.events.map((e) => e.event)).toEqual(['open', 'recovered']);
     });
+
+    it('binds an agent token on its first report once, when eight first reports of its device arrive at once', async () => {
+      const { row } = await repos.tokens.create({ name: 'agent-new', role: 'agent', site: 'acme' });
+      const agent = { tokenId: row.id, name: row.name, role: 'agent' as const, site: 'acme' };
+      const at = new Date('2026-11-28T09:00:00Z');
+      const sent = Array.from({ length: 8 }, (_, i) => ingest({ ...realisticReport({ hostname: 'agent01', site: 'acme', at }), id: `first-${i}` }, agent, at));
+      const outcomes = await Promise.allSettled(sent);
+      expect(outcomes.filter((o) => o.status === 'rejected')).toEqual([]);
+      expect((await repos.tokens.get(row.id))?.device).toBe('agent01');
+      expect((await store.get<{ n: number }>("SELECT count(*) AS n FROM audit_log WHERE action = 'token.bind' AND subject = ?", [`token #${row.id}`]))!.n).toBe(1);
+    });
   });
 }
 
