@@ -3,7 +3,9 @@
  * concurrent clients into `xunjian collector serve` processes: one collector on the SQLite file,
  * and 1, 2 or 3 collectors sharing one PostgreSQL database (Debian's PostgreSQL 15, started here in
  * a temporary directory), the clients spread round-robin over the collectors as a load balancer
- * would. Same run, same machine, side by side.
+ * would. Each client is one server's agent (its own device and agent token), as in a site: reports
+ * of different devices, not one device's reports queued behind each other. Same run, same machine,
+ * side by side.
  *
  *   npx tsx bench/ingest-cluster.ts [--clients 16] [--seconds 10] [--collectors 1,2,3] [--sqlite yes|no]
  *
@@ -77,16 +79,17 @@ interface Figures {
   databaseCpuPer10k: number | null;
 }
 
-async function drive(setup: string, collectors: CollectorProcess[], token: string, databasePids: () => number[]): Promise<Figures> {
+async function drive(setup: string, collectors: CollectorProcess[], tokens: string[], databasePids: () => number[]): Promise<Figures> {
   const agents = collectors.map(() => new http.Agent({ keepAlive: true, maxSockets: CLIENTS }));
-  const template = JSON.stringify(realisticReport({ id: 'bench-ID-PLACEHOLDER' }));
+  const templates = tokens.map((_, n) => JSON.stringify(realisticReport({ id: 'bench-ID-PLACEHOLDER', hostname: `srv${n}` })));
   const slug = setup.toLowerCase().replace(/[^a-z0-9]+/g, '-');
-  const post = (c: number, id: string) =>
+  const post = (n: number, id: string) =>
     new Promise<number>((resolve, reject) => {
+      const c = n % collectors.length;
       const url = new URL(collectors[c]!.url);
-      const body = template.replace('bench-ID-PLACEHOLDER', id);
+      const body = templates[n]!.replace('bench-ID-PLACEHOLDER', id);
       const req = http.request(
-        { host: url.hostname, port: url.port, path: '/api/v1/reports', method: 'POST', agent: agents[c], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` } },
+        { host: url.hostname, port: url.port, path: '/api/v1/reports', method: 'POST', agent: agents[c], headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${tokens[n]!}` } },
         (res) => {
           res.resume();
           res.on('end', () => resolve(res.statusCode ?? 0));
@@ -103,7 +106,7 @@ async function drive(setup: string, collectors: CollectorProcess[], token: strin
   const client = async (n: number) => {
     for (let i = 0; !stop; i++) {
       const started = performance.now();
-      const status = await post(n % collectors.length, `bench-${slug}-${n}-${i}`).catch(() => 0);
+      const status = await post(n, `bench-${slug}-${n}-${i}`).catch(() => 0);
       const ms = performance.now() - started;
       if (status !== 201) failures++;
       else if (measuring) {
@@ -149,10 +152,10 @@ async function main() {
 
   if (args.sqlite !== 'no') {
     const dbPath = join(dir, 'sqlite.db');
-    const token = createToken(dbPath, 'agent', 'bench');
+    const tokens = Array.from({ length: CLIENTS }, (_, n) => createToken(dbPath, 'agent', 'bench', `agent-srv${n}`));
     const c = await spawnCollector(dbPath, ['--log-level', 'error']);
     try {
-      results.push(await drive('SQLite, 1 collector', [c], token, () => []));
+      results.push(await drive('SQLite, 1 collector', [c], tokens, () => []));
     } finally {
       await c.stop();
     }
@@ -162,13 +165,15 @@ async function main() {
     const pg = await startPostgres();
     try {
       const store = await openStore(pg.url);
-      const { token } = await createRepositories(store).tokens.create({ name: 'bench-agent', role: 'agent', site: 'bench' });
+      const repos = createRepositories(store);
+      const tokens: string[] = [];
+      for (let i = 0; i < CLIENTS; i++) tokens.push((await repos.tokens.create({ name: `agent-srv${i}`, role: 'agent', site: 'bench' })).token);
       await store.close();
       const collectors: CollectorProcess[] = [];
       try {
         // Each its own (unused) SQLite path: the URL in the environment wins over it.
         for (let i = 0; i < n; i++) collectors.push(await spawnCollector(join(dir, `unused-${n}-${i}.db`), ['--log-level', 'error'], { XUNJIAN_DATABASE_URL: pg.url }));
-        results.push(await drive(`PostgreSQL, ${n} collector${n > 1 ? 's' : ''}`, collectors, token, () => postgresPids(pg.dataDir)));
+        results.push(await drive(`PostgreSQL, ${n} collector${n > 1 ? 's' : ''}`, collectors, tokens, () => postgresPids(pg.dataDir)));
       } finally {
         await Promise.all(collectors.map((c) => c.stop()));
       }

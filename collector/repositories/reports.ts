@@ -127,6 +127,23 @@ export function numericMeasurement(store: Pick<Store, 'engine' | 'dialect'>): { 
   };
 }
 
+/** A measurement's value and its rare fields as stored: booleans as 0/1 and text flagged in `extra` (JSON). */
+function storedForm(m: Measurement): { value: number | string | null; extra: string | null } {
+  let value: number | string | null;
+  let extra: Extra | undefined;
+  if (typeof m.value === 'boolean') {
+    value = m.value ? 1 : 0;
+    extra = { bool: true };
+  } else {
+    value = m.value;
+    if (typeof value === 'string') extra = { text: true };
+  }
+  if (m.kind !== undefined || m.severity !== undefined || m.limits !== undefined || m.detail !== undefined) {
+    extra = { ...extra, kind: m.kind, severity: m.severity, limits: m.limits, detail: m.detail };
+  }
+  return { value, extra: extra ? JSON.stringify(extra) : null };
+}
+
 /** Reports and their raw measurements. */
 export class ReportsRepository {
   private readonly rollupSql: string;
@@ -179,25 +196,15 @@ export class ReportsRepository {
     ))!;
     const ms = report.measurements;
     const textValues = this.store.engine !== 'sqlite';
+    if (textValues) {
+      await this.insertColumns(id, ms);
+      return id;
+    }
     let rows: Param[] = [];
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
-      let value: number | string | null;
-      let extra: Extra | undefined;
-      if (typeof m.value === 'boolean') {
-        value = m.value ? 1 : 0;
-        extra = { bool: true };
-      } else {
-        value = m.value;
-        if (typeof value === 'string') extra = { text: true };
-      }
-      if (m.kind !== undefined || m.severity !== undefined || m.limits !== undefined || m.detail !== undefined) {
-        extra = { ...extra, kind: m.kind, severity: m.severity, limits: m.limits, detail: m.detail };
-      }
-      rows.push(
-        id, i, m.check, m.component, m.metric, textValues && value !== null ? String(value) : value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at),
-        extra ? JSON.stringify(extra) : null,
-      );
+      const { value, extra } = storedForm(m);
+      rows.push(id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra);
       if (rows.length === MEASUREMENT_CHUNK * MEASUREMENT_COLUMNS) {
         await this.store.run(insertMeasurementsText(MEASUREMENT_CHUNK), rows);
         rows = [];
@@ -205,6 +212,25 @@ export class ReportsRepository {
     }
     if (rows.length > 0) await this.store.run(insertMeasurementsText(rows.length / MEASUREMENT_COLUMNS), rows);
     return id;
+  }
+
+  /**
+   * PostgreSQL: the report's measurements as eleven arrays unnested into rows — one statement with
+   * eleven parameters, not 660, which PostgreSQL parses, binds and plans far more cheaply.
+   */
+  private async insertColumns(id: number, ms: readonly Measurement[]): Promise<void> {
+    const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS }, () => []);
+    for (let i = 0; i < ms.length; i++) {
+      const m = ms[i]!;
+      const { value, extra } = storedForm(m);
+      const row = [id, i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
+      for (let c = 0; c < MEASUREMENT_COLUMNS; c++) columns[c]!.push(row[c]!);
+    }
+    await this.store.run(
+      `INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
+       SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
+      columns,
+    );
   }
 
   /** The measurements of a report as they were received (empty once pruned by retention). */

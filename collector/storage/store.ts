@@ -23,7 +23,8 @@
 import type { Dialect } from './sql-dialect.js';
 
 export type Engine = 'sqlite' | 'postgres';
-export type Param = string | number | bigint | null | Buffer;
+/** A value bound to a placeholder; arrays only on PostgreSQL (`unnest(?::text[])`), which binds them as its arrays. */
+export type Param = string | number | bigint | null | Buffer | readonly (string | number | null)[];
 /** Positional values for `?`, or named values for `@name` placeholders (keys without the @). */
 export type Params = readonly Param[] | Readonly<Record<string, Param>>;
 
