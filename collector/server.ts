@@ -62,7 +62,7 @@ export async function startCollector(partial: Partial<CollectorConfig>, extra: S
     throw err;
   }
   const retention = scheduleRetention(
-    { reports: app.repos.reports, clock: app.clock, log: app.log, metrics: app.metrics },
+    { reports: app.repos.reports, clock: app.clock, log: app.log, metrics: app.metrics, holds: (ttlMs) => app.cluster.holds('retention', ttlMs) },
     { rawDays: config.retention.rawDays, ...(retentionEveryMs ? { everyMs: retentionEveryMs } : {}) },
   );
 

@@ -53,6 +53,17 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    /**
+     * Several collectors on one PostgreSQL database (collector/cluster): how often each says it is
+     * alive, and after how long without a word its SNMP/BMC targets and jobs are taken over. Keep
+     * memberTtlMs well under the shortest poll interval.
+     */
+    cluster: Type.Optional(
+      Type.Object(
+        { heartbeatMs: Type.Integer({ minimum: 100, maximum: 600_000 }), memberTtlMs: Type.Integer({ minimum: 300, maximum: 3_600_000 }) },
+        { additionalProperties: false },
+      ),
+    ),
     /** How often the silence scan looks for devices that stopped reporting (collector/tickets); default 60, 0 disables it. */
     silenceScanSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86_400 })),
     /** The SNMP poller (collector/poller); absent: the defaults below (collector/poller/settings). */

@@ -28,7 +28,7 @@ export class BmcPoller {
       concurrency: options.concurrency,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       now: () => app.clock().getTime(),
-      targets: async () => (await targets.all()).map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
+      targets: async () => (await targets.all()).filter((t) => app.cluster.mine(`bmc:${t.id}`)).map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
       poll: (id) => this.pollOne(id),
       failed: (e, id) => app.log.error({ err: e, target: id }, 'BMC poll failed'),
     });
@@ -45,7 +45,7 @@ export class BmcPoller {
     } catch (e) {
       // Only our side fails here (the sealed password cannot be opened): the controller's own failures are gaps.
       const message = e instanceof Error ? e.message : String(e);
-      await this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      await this.targets.recordPoll(id, { by: this.app.cluster.id, at: started.getTime(), result: 'error', error: message.slice(0, 500) });
       this.count('error');
       this.app.log.warn({ target: id, host: t.host }, `${t.protocol} poll of ${t.host}:${t.port} failed: ${message}`);
       return;
@@ -65,6 +65,7 @@ export class BmcPoller {
       await this.app.repos.devices.update(outcome.device.id, { expectedIntervalS: t.interval_s });
     }
     await this.targets.recordPoll(id, {
+      by: this.app.cluster.id,
       at: started.getTime(),
       result: reached ? 'ok' : 'unreachable',
       ...(reached ? {} : { error: (report.gaps[0]?.reason ?? 'no measurement').slice(0, 500) }),

@@ -200,10 +200,10 @@ export class BmcTargetsRepository {
 
   async recordPoll(id: number, p: PollRecord): Promise<void> {
     await this.store.run(
-      `UPDATE bmc_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
+      `UPDATE bmc_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id), polled_by = @by,
          last_success_at = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN @at ELSE last_success_at END
        WHERE id = @id`,
-      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null },
+      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, by: p.by ?? null },
     );
   }
 }

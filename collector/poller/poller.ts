@@ -39,7 +39,8 @@ export class Poller {
       concurrency: options.concurrency,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       now: () => app.clock().getTime(),
-      targets: () => targets.all(),
+      // With several collectors on one database each polls its share (collector/cluster).
+      targets: async () => (await targets.all()).filter((t) => app.cluster.mine(`snmp:${t.id}`)),
       poll: (id) => this.pollOne(id),
       failed: (e, id) => app.log.error({ err: e, target: id }, 'SNMP poll failed'),
       // Entries that arrived while this poll ran get a poll of their own.
@@ -108,7 +109,7 @@ export class Poller {
       const lost = this.extras.get(id)?.length ?? 0;
       this.extras.delete(id);
       if (lost) this.app.log.warn(`${lost} syslog entries for SNMP target ${id} not stored: its poll failed`);
-      await this.targets.recordPoll(id, { at: started.getTime(), result: 'error', error: message.slice(0, 500) });
+      await this.targets.recordPoll(id, { by: this.app.cluster.id, at: started.getTime(), result: 'error', error: message.slice(0, 500) });
       this.recorded(id);
       this.count('error');
       this.app.log.warn({ target: id, host: t.raw.host }, `SNMP poll of ${t.raw.host}:${t.raw.port} failed: ${message}`);
@@ -132,6 +133,7 @@ export class Poller {
     }
     const firstGap = report.gaps[0]?.reason;
     await this.targets.recordPoll(id, {
+      by: this.app.cluster.id,
       at: started.getTime(),
       result: reached ? 'ok' : 'unreachable',
       ...(reached ? {} : { error: (firstGap ?? 'no measurement').slice(0, 500) }),

@@ -51,6 +51,8 @@ export interface PollRecord {
   error?: string;
   reportId?: string;
   hostname?: string;
+  /** The collector that polled (its cluster id). */
+  by?: string;
 }
 
 /** A stored instant as the API shows it (also the BMC targets' view). */
@@ -254,11 +256,11 @@ export class SnmpTargetsRepository {
   async recordPoll(id: number, p: PollRecord): Promise<void> {
     // The result is cast: PostgreSQL cannot type a parameter compared to a literal (@result = 'ok').
     await this.store.run(
-      `UPDATE snmp_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id),
+      `UPDATE snmp_targets SET last_poll_at = @at, last_result = @result, last_error = @error, last_report_id = coalesce(@reportId, last_report_id), polled_by = @by,
          last_success_at = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN @at ELSE last_success_at END,
          hostname = CASE WHEN CAST(@result AS TEXT) = 'ok' THEN coalesce(hostname, @hostname) ELSE hostname END
        WHERE id = @id`,
-      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, hostname: p.hostname ?? null },
+      { id, at: p.at, result: p.result, error: p.error ?? null, reportId: p.reportId ?? null, hostname: p.hostname ?? null, by: p.by ?? null },
     );
   }
 }

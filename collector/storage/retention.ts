@@ -19,6 +19,8 @@ export interface RetentionDeps {
   clock: () => Date;
   log: Pick<FastifyBaseLogger, 'info' | 'error'>;
   metrics: MetricsRegistry;
+  /** Whether this collector runs retention now (several collectors on one database: one does). */
+  holds?: (ttlMs: number) => Promise<boolean>;
 }
 
 export interface RetentionSchedule {
@@ -59,6 +61,7 @@ export function scheduleRetention(deps: RetentionDeps, options: RetentionOptions
     const cutoff = deps.clock().getTime() - rawDays * DAY_MS;
     let total = 0;
     try {
+      if (deps.holds && !(await deps.holds(2 * everyMs))) return 0;
       for (;;) {
         const done = await deps.reports.pruneBatch(cutoff, batch);
         total += done;

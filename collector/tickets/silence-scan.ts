@@ -27,6 +27,8 @@ export const silenceScanPlugin: FastifyPluginAsync = async (app) => {
   app.addHook('onReady', async () => {
     scan = onInterval(every, async () => {
       try {
+        // With several collectors on one database, the one holding the lease scans.
+        if (!(await app.cluster.holds('silence-scan', 3 * every))) return [];
         const changes = await detectSilence(app.store, app.clock());
         for (const change of changes) app.log.warn({ silence: change }, `device ${change.site}/${change.hostname} is ${change.state}`);
         return changes;

@@ -138,12 +138,12 @@ export async function startTestCollector(
   dir = tempDir(),
 ): Promise<TestCollector> {
   const dbPath = config.dbPath ?? join(dir, 'xunjian.db');
-  const onPostgres = TEST_ENGINE === 'postgres' && !config.dbPath && !config.storage;
-  const storage = onPostgres ? { storage: { url: await freshPostgresDatabase() } } : {};
+  const storage = TEST_ENGINE === 'postgres' && !config.dbPath && !config.storage ? { storage: { url: await freshPostgresDatabase() } } : {};
   const running = await startCollector(
     { listen: { host: '127.0.0.1', port: 0 }, dataDir: dir, dbPath, logLevel: 'silent', syslog: SYSLOG_OFF, ...storage, ...config },
     { logger: false, ...extra },
   );
+  const onPostgres = running.store.engine === 'postgres';
   // Tokens are made synchronously (tests use them at once); on PostgreSQL the insert is awaited
   // before the next request this helper sends.
   const pending: Promise<unknown>[] = [];

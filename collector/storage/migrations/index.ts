@@ -10,6 +10,7 @@ import { migration040 } from '../../identity/migration.js';
 import { migration050 } from '../../users/confidential-migration.js';
 import { migration055 } from './055-site-time-zone.js';
 import { migration095 } from '../../users/throttle-store.js';
+import { migration096 } from '../../cluster/migration.js';
 import { migration070 } from '../../equipment/migration.js';
 import { migration060, migration061 } from '../../poller/bmc-migration.js';
 import { migration086 } from '../../notify/channels/migration.js';
@@ -53,6 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration080,
   // --- versions 86–89: notification channels (collector/notify/channels) ---
   migration086,
-  // --- versions 95–99: state several collectors share (collector/users: log-in throttle) ---
+  // --- versions 95–99: state several collectors share (collector/users: log-in throttle; collector/cluster: members, leases) ---
   migration095,
+  migration096,
 ];
