@@ -1,4 +1,5 @@
-import { openStore } from '../../collector/storage/open-store.js';
+import { isPostgresUrl, openStore } from '../../collector/storage/open-store.js';
+import { copyStorage } from '../../collector/storage/copy-storage.js';
 import { migrateStore } from '../../collector/storage/migrate-store.js';
 import { storageOf } from '../../collector/config.js';
 import type { Store } from '../../collector/storage/store.js';
@@ -278,6 +279,23 @@ export function registerCollectorCommands(program: Command): void {
           if (integrity !== 'ok') throw new XunjianError('STORAGE', `backup ${file} failed its integrity check: ${integrity}`);
           process.stdout.write(`backup written to ${file} (${totalPages} pages, integrity ok)\n`);
         } finally {
+          db.close();
+        }
+      }),
+    );
+
+  withStorageOptions(collector.command('migrate-storage').description('copy the SQLite database into PostgreSQL (stop the collector first; idempotent, resumable, counts checked)'))
+    .requiredOption('--to <url>', 'postgres://user:password@host/db — migrated first, then filled')
+    .action((flags: CollectorFlags & { to: string }) =>
+      runMain('collector migrate-storage', async () => {
+        if (!isPostgresUrl(flags.to)) throw new XunjianError('USAGE', '--to must be a postgres:// URL');
+        const db = openExisting(flags);
+        const target = await openStore(flags.to, { migrate: false });
+        try {
+          const tables = await copyStorage(db, target, (t) => process.stdout.write(`${t.table}\t${t.source} rows\t${t.copied} copied\t${t.target} in PostgreSQL\n`));
+          process.stdout.write(`copied ${tables.length} tables into ${target.describe}; every count matches\n`);
+        } finally {
+          await target.close();
           db.close();
         }
       }),
