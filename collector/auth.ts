@@ -9,6 +9,8 @@ export interface Principal {
   role: TokenRole;
   /** null: a global admin. */
   site: string | null;
+  /** An agent token's device when it was already bound as it authenticated (saves ingest reading the token again). */
+  device?: string | null;
 }
 
 /** A route's access rule, in its `config`: `config: { auth: { roles: ['engineer', 'admin'] } }`. */
@@ -51,7 +53,7 @@ export function registerAuth(app: FastifyInstance, tokens: TokensRepository): vo
     if (secret !== undefined) {
       const row = await tokens.verify(secret);
       if (!row) throw unauthorized('unknown or revoked token');
-      request.principal = { tokenId: row.id, name: row.name, role: row.role, site: row.site };
+      request.principal = { tokenId: row.id, name: row.name, role: row.role, site: row.site, device: row.device };
     }
     if (!rule) return;
     if (!request.principal) throw unauthorized();

@@ -25,6 +25,8 @@ const wrongDevice = (message: string) => new ApiError(403, 'wrong_device', messa
  */
 export async function assertSpeaksFor(store: Store, repos: Repositories, principal: Principal, site: string, hostname: string, nowMs: number): Promise<void> {
   if (principal.role !== 'agent') return;
+  // Bound when it authenticated, to this very device: nothing to read again.
+  if (principal.device != null && principal.device === hostname) return;
   const token = await repos.tokens.get(principal.tokenId);
   if (!token) throw forbidden(`token "${principal.name}" no longer exists`);
   if (token.device !== null) {
