@@ -6,6 +6,7 @@ export default defineConfig({
     // Integration tests start real servers (snmpsimd, sshd, the collector): give them room.
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    setupFiles: ['test/helpers/setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -21,8 +21,7 @@ import {
   type TokenRole,
 } from '../../collector/index.js';
 import type { CollectorConfig, Measurement, Report } from '../../schemas/index.js';
-import pg from 'pg';
-import { startPostgres, type TestPostgres } from './postgres.js';
+import { freshPostgresDatabase } from './shared-postgres.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const COLLECTOR_CLI = join(ROOT, 'test/collector/fixtures/cli.ts');
@@ -109,27 +108,6 @@ export async function freeSyslogPort(): Promise<number> {
  * process (test/helpers/postgres.ts) — the same tests, a parameter (`npm run test:postgres`).
  */
 export const TEST_ENGINE = process.env.XUNJIAN_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
-
-let sharedPostgres: Promise<TestPostgres> | undefined;
-let databases = 0;
-
-/** A new, empty database on this process's test PostgreSQL server. */
-async function freshPostgresDatabase(): Promise<string> {
-  sharedPostgres ??= startPostgres().then((server) => {
-    process.once('exit', () => server.stop({ immediate: true }));
-    return server;
-  });
-  const server = await sharedPostgres;
-  const name = `xj_${process.pid}_${++databases}`;
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await admin.end();
-  }
-  return server.url.replace(/\/[^/]*$/, `/${name}`);
-}
 
 /** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database (see TEST_ENGINE); syslog off unless `config.syslog` says otherwise. */
 export async function startTestCollector(
