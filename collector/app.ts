@@ -24,10 +24,10 @@ import { sqliteStore } from './storage/sqlite-store.js';
 import { typeboxValidatorCompiler, type TypeBoxProvider } from './type-provider.js';
 import { inspectionsRoutes } from './inspections/index.js';
 import { maintenanceRoutes } from './maintenance/index.js';
-import { silenceScanPlugin, TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
+import { TicketsIngestHook, ticketsRoutes } from './tickets/index.js';
 import { bmcTargetRoutes, pollerRoutes } from './poller/index.js';
-import { syslogPlugin } from './syslog/index.js';
-import { Cluster, CLUSTER_DEFAULTS } from './cluster/index.js';
+import { syslogRoutes } from './syslog/index.js';
+import { SERVICES } from './services.js';
 import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './users/index.js';
 import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
@@ -59,13 +59,12 @@ const ROUTES: FastifyPluginAsync[] = [
   tokenRoutes,
   // --- tickets, inspections, maintenance routes go here ---
   ticketsRoutes,
-  silenceScanPlugin,
   maintenanceRoutes,
   inspectionsRoutes,
-  // --- SNMP targets and their poller; the syslog receiver (after the poller: it maps senders to targets) ---
+  // --- SNMP and BMC targets (their pollers and the syslog receiver are services: services.ts) ---
   pollerRoutes,
   bmcTargetRoutes,
-  syslogPlugin,
+  syslogRoutes,
   // --- notification channels (collector/notify/channels) ---
   channelRoutes,
   // --- notifications: the outbox's schedule and its settings API (collector/notify) ---
@@ -131,13 +130,8 @@ declare module 'fastify' {
     redactorFor(role: string): Redactor;
     /** Report ids as customers see them, and back (users/report-aliases.ts). */
     reportIds: ReportIdMap;
-    /** This collector among the others on one database: target shares, jobs run once (collector/cluster). */
-    cluster: Cluster;
   }
 }
-
-/** The jobs that run in one collector of several (their leases are let go when this one stops). */
-export const CLUSTER_JOBS = ['retention', 'silence-scan'] as const;
 
 /** Paths whose values never reach the log. */
 export const REDACT = [
@@ -222,10 +216,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('config', config);
   app.decorate('clock', options.now ?? (() => new Date()));
   if (options.notifyChannels) app.decorate('notifyDirectory', options.notifyChannels);
-  const cluster = new Cluster(store, { ...CLUSTER_DEFAULTS, ...config.cluster });
-  app.decorate('cluster', cluster);
-  app.addHook('onReady', () => cluster.start());
-  app.addHook('onClose', () => cluster.stop(CLUSTER_JOBS));
   const reportIds = new ReportAliases(store, (err) => app.log.warn({ err }, 'a report alias was not written down'));
   app.addHook('onReady', () => reportIds.load());
   app.decorate('reportIds', reportIds);
@@ -291,6 +281,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  for (const service of SERVICES) await app.register(service);
   for (const routes of ROUTES) await app.register(routes);
   return app;
 }

@@ -3,35 +3,15 @@ import { AcceptCertificate, BmcTargetInput, BmcTargetParams, BmcTargetPatch, Sit
 import { assertSite, EDITORS, principalOf } from '../auth.js';
 import { auditBy, changeDetail } from '../identity/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { BmcPoller } from './bmc-poller.js';
-import { BmcTargetsRepository } from './bmc-repository.js';
-import { CredentialBox, parseCredentialKey } from './crypto.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    bmcTargets: BmcTargetsRepository;
-    /** undefined when `snmp.pollerEnabled` is false. */
-    bmcPoller: BmcPoller | undefined;
-  }
-}
 
 /**
  * Out-of-band targets (`/api/v1/sites/:site/bmc-targets`): BMCs over Redfish or IPMI, IBM Power
- * HMCs over SSH. They share the SNMP poller's settings and credential key (`snmp.*`,
- * XUNJIAN_SNMP_KEY) and have a poller of their own, so a slow BMC never holds a switch's turn.
+ * HMCs over SSH; the repository and the poller are the `bmc-poller` service's (services.ts).
  */
 export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const settings = { pollerEnabled: true, concurrency: 16, ...app.config.snmp };
-  const box = new CredentialBox(parseCredentialKey(settings.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
-  const targets = new BmcTargetsRepository(app.store, box);
-  const poller = settings.pollerEnabled ? new BmcPoller(app, targets, { concurrency: settings.concurrency }) : undefined;
-  plain.decorate('bmcTargets', targets);
-  plain.decorate('bmcPoller', poller);
-  if (poller) {
-    app.addHook('onReady', async () => poller.queue.start());
-    app.addHook('onClose', async () => poller.queue.stop());
-  }
+  const targets = app.bmcTargets;
+  const poller = app.bmcPoller;
 
   const tags = ['bmc'];
   const auth = { auth: { roles: EDITORS } };
@@ -119,5 +99,3 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
     return reply.status(204).send();
   });
 };
-// Not encapsulated: app.bmcTargets and app.bmcPoller are visible on the root instance.
-(bmcTargetRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

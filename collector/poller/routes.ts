@@ -3,33 +3,12 @@ import { SiteParams, SnmpTargetInput, SnmpTargetParams, SnmpTargetPatch } from '
 import { assertSite, EDITORS, principalOf } from '../auth.js';
 import { auditBy, changeDetail } from '../identity/index.js';
 import type { TypeBoxProvider } from '../type-provider.js';
-import { CredentialBox, parseCredentialKey } from './crypto.js';
-import { Poller } from './poller.js';
-import { SnmpTargetsRepository } from './repository.js';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    snmpTargets: SnmpTargetsRepository;
-    /** undefined when `snmp.pollerEnabled` is false. */
-    poller: Poller | undefined;
-  }
-}
-
-/** SNMP targets (`/api/v1/sites/:site/snmp-targets`) and the poller's timers. */
+/** SNMP targets (`/api/v1/sites/:site/snmp-targets`); the repository and the poller are the `snmp-poller` service's (services.ts). */
 export const pollerRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const settings = { pollerEnabled: true, concurrency: 16, ...app.config.snmp };
-  const box = new CredentialBox(parseCredentialKey(settings.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
-  const targets = new SnmpTargetsRepository(app.store, box);
-  const poller = settings.pollerEnabled ? new Poller(app, targets, { concurrency: settings.concurrency }) : undefined;
-  // Decorated on the root instance so syslog and tests reach them.
-  plain.decorate('snmpTargets', targets);
-  plain.decorate('poller', poller);
-  if (poller) {
-    app.addHook('onReady', async () => poller.start());
-    app.addHook('onClose', async () => poller.stop());
-  }
-  app.metrics.gauge('xunjian_snmp_targets', 'SNMP targets registered', async () => (await app.store.get<{ n: number }>('SELECT count(*) AS n FROM snmp_targets'))!.n, 'tenant');
+  const targets = app.snmpTargets;
+  const poller = app.poller;
 
   const tags = ['snmp'];
   const auth = { auth: { roles: EDITORS } };
@@ -95,5 +74,3 @@ export const pollerRoutes: FastifyPluginAsync = async (plain) => {
     return reply.status(204).send();
   });
 };
-// Not encapsulated: app.snmpTargets and app.poller are visible on the root instance (what fastify-plugin does).
-(pollerRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -1,5 +1,6 @@
 /** The syslog receiver: UDP/TCP, RFC 5424 and 3164, error-or-worse entries ingested per device as SXKR-006. */
 import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { principalOf } from '../auth.js';
 import { forbidden } from '../errors.js';
 import { SyslogReceiver } from './receiver.js';
@@ -16,14 +17,29 @@ declare module 'fastify' {
   }
 }
 
-/** Starts the receiver with the server (onReady) and stops it, flushing, on close. */
-export const syslogPlugin: FastifyPluginAsync = async (app) => {
+/**
+ * The `syslog` service: starts the receiver with the server (onReady) and stops it, flushing, on
+ * close. After the pollers: it maps senders to their SNMP targets.
+ */
+export const syslogService = fp(
+  (async (app) => {
   const { port, host, flushSeconds, maxQueue, sites, ratePerSecond, tls } = { port: 514, host: '0.0.0.0', flushSeconds: 5, maxQueue: 10_000, ...app.config.syslog };
   const receiver =
     port === 0
       ? undefined
       : new SyslogReceiver(app, { port, host, flushMs: flushSeconds * 1000, maxQueue, ...(sites ? { sites } : {}), ...(ratePerSecond ? { ratePerSecond } : {}), ...(tls ? { tls } : {}) });
   app.decorate('syslog', receiver);
+  if (receiver) {
+    app.addHook('onReady', async () => receiver.start());
+    app.addHook('onClose', async () => receiver.stop());
+  }
+  }) satisfies FastifyPluginAsync,
+  { name: 'syslog', dependencies: ['snmp-poller'] },
+);
+
+/** `GET /api/v1/syslog/senders`: what the receiver could not attach to a device. */
+export const syslogRoutes: FastifyPluginAsync = async (app) => {
+  const receiver = app.syslog;
   app.get(
     '/api/v1/syslog/senders',
     {
@@ -39,10 +55,4 @@ export const syslogPlugin: FastifyPluginAsync = async (app) => {
       return { listening: receiver !== undefined, senders: receiver?.refused.list() ?? [] };
     },
   );
-  if (receiver) {
-    app.addHook('onReady', async () => receiver.start());
-    app.addHook('onClose', async () => receiver.stop());
-  }
 };
-// Not encapsulated: app.syslog is visible on the root instance (what fastify-plugin does).
-(syslogPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;

@@ -6,7 +6,7 @@ export { TicketsRepository, SYSTEM, type Actor, type TicketFilter } from './repo
 export { FaultTickets, type FaultOutcome } from './opener.js';
 export { TicketsIngestHook, symptomOf } from './hook.js';
 export { detectSilence, type SilenceOutcome } from './silence.js';
-export { silenceScanPlugin } from './silence-scan.js';
+export { silenceScanService } from './silence-scan.js';
 export { ticketsRoutes, type TicketsRoutesOptions } from './routes.js';
 export { migration010, migration013, migration014 } from './migration.js';
 export { TicketActions, TICKET_ROLES } from './actions.js';

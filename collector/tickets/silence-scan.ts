@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { onInterval, type Interval } from '../schedule.js';
 import { detectSilence, type SilenceOutcome } from './silence.js';
 
@@ -13,7 +14,7 @@ declare module 'fastify' {
  * Silence is a fault: the scan runs every `silenceScanSeconds` (default 60; 0 turns it off) from
  * when the app is ready until it closes, by the app's clock.
  */
-export const silenceScanPlugin: FastifyPluginAsync = async (app) => {
+const silenceScan: FastifyPluginAsync = async (app) => {
   const every = (app.config.silenceScanSeconds ?? 60) * 1000;
   if (every <= 0) {
     app.decorate('silenceScan', undefined);
@@ -41,5 +42,5 @@ export const silenceScanPlugin: FastifyPluginAsync = async (app) => {
   });
   app.addHook('onClose', async () => scan?.stop());
 };
-// Not encapsulated: app.silenceScan is visible on the root instance (what fastify-plugin does).
-(silenceScanPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+/** The `silence-scan` service: in the collector holding its lease (collector/cluster). */
+export const silenceScanService = fp(silenceScan, { name: 'silence-scan', dependencies: ['cluster'] });
