@@ -32,7 +32,7 @@ import { redactorFor, ReportAliases, type Redactor, type ReportIdMap } from './u
 import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
 import { channelRoutes } from './notify/channels/index.js';
-import { notifyPlugin, notifyRoutes, type ChannelDirectory } from './notify/index.js';
+import { notifyRoutes, type ChannelDirectory } from './notify/index.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -67,8 +67,7 @@ const ROUTES: FastifyPluginAsync[] = [
   syslogRoutes,
   // --- notification channels (collector/notify/channels) ---
   channelRoutes,
-  // --- notifications: the outbox's schedule and its settings API (collector/notify) ---
-  notifyPlugin,
+  // --- notifications: a site's settings API (the outbox's schedule is the notify service) ---
   notifyRoutes,
   // --- dashboard: pages, log-in, reports (collector/web) ---
   dashboardRoutes,

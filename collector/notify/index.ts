@@ -1,6 +1,6 @@
 /** Notifications (collector/notify): what is sent, to whom, through the durable outbox. See README.md. */
 export { migration080 } from './migration.js';
-export { notifyPlugin, NO_CHANNELS, type NotifyRound } from './plugin.js';
+export { notifyPlugin, notifyService, NO_CHANNELS, type NotifyRound } from './plugin.js';
 export { notifyRoutes } from './routes.js';
 export { NotifyActions, NOTIFY_ROLES } from './actions.js';
 export { NotifyRepository, type OutboxRow } from './repository.js';

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import fp from 'fastify-plugin';
 import { onInterval, type Interval } from '../schedule.js';
 import type { ChannelDirectory } from './channels/types.js';
 import { NotifyPlanner, type PlanResult } from './planner.js';
@@ -144,5 +145,5 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     await current;
   });
 };
-// Not encapsulated: app.notify is visible on the root instance (what fastify-plugin does).
-(notifyPlugin as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
+/** The `notify` service: the outbox's schedule, in every collector (claims keep each message once). */
+export const notifyService = fp(notifyPlugin, { name: 'notify', dependencies: ['notify-channels', 'cluster'] });

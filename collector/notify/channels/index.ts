@@ -8,6 +8,7 @@ export { channelDirectory, channelDirectoryFor } from './directory.js';
 export { ChannelsRepository } from './repository.js';
 export { ChannelActions, sendTest } from './actions.js';
 export { channelRoutes } from './routes.js';
+export { notifyChannelsService } from './service.js';
 export { channelBox, CHANNEL_KEY_HELP } from './secrets.js';
 export { buildChannel, KIND_LIMITS, type ChannelConfig } from './kinds.js';
 export { migration086 } from './migration.js';

@@ -3,24 +3,14 @@ import { ChannelInput, ChannelParams, ChannelPatch, ChannelTestInput, ChannelTes
 import { EDITORS } from '../../auth.js';
 import type { TypeBoxProvider } from '../../type-provider.js';
 import { actorOf } from '../../users/index.js';
-import { ChannelActions } from './actions.js';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** Notification channels: management, "send test", and the directory the sender is given. */
-    notifyChannels: ChannelActions;
-  }
-}
 
 /** The dashboard's address as the caller reached it, for the link in a test message. */
 export const dashboardLink = (request: FastifyRequest) => `${request.protocol}://${request.host}/notify/channels`;
 
-/** `/api/v1/notify/channels[/:name[/test]]` — engineers and admins; see actions.ts for who may change what. */
+/** `/api/v1/notify/channels[/:name[/test]]` — engineers and admins; see actions.ts for who may change what. The actions are the `notify-channels` service's. */
 export const channelRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const actions = new ChannelActions(app);
-  plain.decorate('notifyChannels', actions);
-  plain.addHook('onClose', async () => actions.directory.close());
+  const actions = app.notifyChannels;
 
   const tags = ['notify'];
   const config = { auth: { roles: EDITORS } };
@@ -66,5 +56,3 @@ export const channelRoutes: FastifyPluginAsync = async (plain) => {
     async (request) => actions.test(actorOf(request), request.params.name, request.body ?? {}, dashboardLink(request)),
   );
 };
-// Not encapsulated: app.notifyChannels is visible on the root instance (the dashboard page and the sender use it).
-(channelRoutes as unknown as Record<symbol, boolean>)[Symbol.for('skip-override')] = true;
