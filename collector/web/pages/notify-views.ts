@@ -1,4 +1,4 @@
-import { NOTIFY_EVENTS, PRIORITIES, type EscalationStep, type Lang, type NotifyRule, type NotifySettings, type OutboxEntry, type RotaEntry } from '../../../schemas/index.js';
+import { NOTIFY_EVENTS, PRIORITIES, type EscalationStep, type NotifyEvent, type Lang, type NotifyRule, type NotifySettings, type OutboxEntry, type RotaEntry } from '../../../schemas/index.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
@@ -50,6 +50,22 @@ export interface NotifyPageData {
   channels: string[];
 }
 
+/** What each event is called on the page (the API keeps the event's name). */
+const EVENT_NAMES: Record<NotifyEvent, { zh: string; en: string }> = {
+  'ticket.opened': { zh: '新故障单', en: 'Ticket opened' },
+  'deadline.near': { zh: '期限临近', en: 'Deadline near' },
+  'deadline.overdue': { zh: '已超期', en: 'Deadline overdue' },
+  'ticket.escalated': { zh: '故障单升级', en: 'Ticket escalated' },
+  'device.down': { zh: '设备当机', en: 'Device down' },
+  'device.up': { zh: '设备恢复', en: 'Device back up' },
+  'emergency.started': { zh: '启动应急预案', en: 'Emergency plan started' },
+  'maintenance.requested': { zh: '维护申请待批准', en: 'Maintenance awaiting approval' },
+  'maintenance.decided': { zh: '维护申请已决定', en: 'Maintenance decided' },
+  'inspection.awaiting_confirmation': { zh: '巡检记录待确认', en: 'Inspection awaiting confirmation' },
+  'inspection.unsigned': { zh: '月末巡检记录未签字', en: 'Month ending unsigned' },
+  'contract.year_ending': { zh: '合同年即将结束', en: 'Contract year ending' },
+};
+
 const AUDIENCES = ['on_duty', 'backup', 'manager', 'group'] as const;
 const ROLES = ['on_duty', 'backup', 'manager'] as const;
 /** Spare rows under the escalation chain's steps, for adding. */
@@ -76,14 +92,14 @@ export function notifyView(lang: Lang, viewer: Viewer, site: string, zone: strin
 <button type="submit">${w.save}</button></form>`;
 
   const ruleRows = d.rules.map(
-    (r) => html`<tr data-rule="${r.id}"><td>${r.event === '*' ? w.any : r.event}</td><td>${r.priorities === '*' ? w.any : r.priorities.join(' ')}</td><td>${r.channel}</td>
+    (r) => html`<tr data-rule="${r.id}"><td>${r.event === '*' ? w.any : EVENT_NAMES[r.event][lang]}</td><td>${r.priorities === '*' ? w.any : r.priorities.join(' ')}</td><td>${r.channel}</td>
 <td>${w.audiences[r.audience]}</td><td>${w.langs[r.lang]}</td>
 <td><form method="post" action="${base}/rules/${r.id}/delete" class="inline">${csrf(viewer)}<button type="submit">${w.remove}</button></form></td></tr>`,
   );
   const rules = html`<section id="notify-rules"><h2>${w.rules}</h2>
 ${d.rules.length ? html`<table class="grid"><thead><tr><th>${w.event}</th><th>${w.priorities}</th><th>${w.channel}</th><th>${w.audience}</th><th>${w.lang}</th><th></th></tr></thead><tbody>${ruleRows}</tbody></table>` : html`<p class="warn">${w.noRules}</p>`}
 <form method="post" action="${base}/rules" class="card" id="rule-form">${csrf(viewer)}
-<label>${w.event} <select name="event"><option value="*">${w.any}</option>${options(NOTIFY_EVENTS, undefined)}</select></label>
+<label>${w.event} <select name="event"><option value="*">${w.any}</option>${options(NOTIFY_EVENTS, undefined, (e) => EVENT_NAMES[e as NotifyEvent][lang])}</select></label>
 <fieldset class="choices"><legend>${w.priorities} (${w.any} = ∅)</legend>${PRIORITIES.map((p) => html`<label><input type="checkbox" name="priorities" value="${p}"> ${p}</label>`)}</fieldset>
 <label>${w.channel} <select name="channel" required>${options(d.channels, undefined)}</select></label>
 <label>${w.audience} <select name="audience">${options(AUDIENCES, 'on_duty', (a) => w.audiences[a as (typeof AUDIENCES)[number]])}</select></label>
