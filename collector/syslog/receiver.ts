@@ -283,16 +283,19 @@ export class SyslogReceiver {
       else list.push(c);
       map.set(address, list);
     };
-    for (const d of await this.app.repos.devices.list()) {
+    const devices = await this.app.repos.devices.list();
+    for (const d of devices) {
       for (const a of d.addresses) {
         claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
     }
+    // A target's device kind from the devices just read, not one query per target at every reload.
+    const kinds = new Map(devices.map((d) => [`${d.site}\u0000${d.hostname}`, d.kind]));
     for (const t of await this.app.snmpTargets.all()) {
       const r = t.raw;
       const hostname = r.name ?? r.hostname ?? r.host;
-      const known = await this.app.repos.devices.get(r.site, hostname);
-      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
+      const kind = kinds.get(`${r.site}\u0000${hostname}`) ?? (r.kind as DeviceKind | null) ?? 'switch';
+      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind, source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;
     this.addressesAt = now;
