@@ -16,7 +16,7 @@
  *
  * Floor (issue 13): PostgreSQL with one collector ≥ 20,000 measurements/s at p99 < 100 ms, no errors.
  */
-import { readFileSync, readdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createBatchedIngest } from '../collector/ingest/ingest.js';
@@ -25,7 +25,8 @@ import { openStore } from '../collector/storage/open-store.js';
 import type { Store } from '../collector/storage/store.js';
 import { TicketsIngestHook } from '../collector/tickets/hook.js';
 import { realisticReport, tempDir } from '../test/helpers/collector.js';
-import { postgresMissing, startPostgres, type TestPostgres } from '../test/helpers/postgres.js';
+import { postgresMissing, startPostgres } from '../test/helpers/postgres.js';
+import { postgresCpuMs } from './proc-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -44,34 +45,6 @@ const PER_REPORT = realisticReport().measurements.length;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-
-const TICK_MS = 10; // CLK_TCK is 100 on Linux
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * TICK_MS;
-  } catch {
-    return 0; // a backend that ended between the listing and the read
-  }
-}
-
-/** CPU of every process of the cluster: the postmaster and its children (backends, walwriter, checkpointer…). */
-function postgresCpuMs(server: TestPostgres): number {
-  const postmaster = Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let total = cpuMsOf(postmaster);
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === postmaster) total += cpuMsOf(Number(entry));
-    } catch {
-      // gone
-    }
-  }
-  return total;
-}
 
 interface Figures {
   label: string;

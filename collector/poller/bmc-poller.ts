@@ -28,7 +28,8 @@ export class BmcPoller {
       concurrency: options.concurrency,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       now: () => app.clock().getTime(),
-      targets: async () => (await targets.all()).filter((t) => app.cluster.mine(`bmc:${t.id}`)).map((t) => ({ id: t.id, lastPollAt: t.last_poll_at, intervalS: t.interval_s })),
+      due: (now) => targets.due(now),
+      mine: (id) => app.cluster.mine(`bmc:${id}`),
       poll: (id) => this.pollOne(id),
       failed: (e, id) => app.log.error({ err: e, target: id }, 'BMC poll failed'),
     });

@@ -2,7 +2,8 @@ import type { BmcTargetInput, BmcTargetPatch, BmcTargetView } from '../../schema
 import { badRequest, conflict, notFound } from '../errors.js';
 import { isUniqueViolation, type Param, type Store } from '../storage/store.js';
 import type { CredentialBox } from './crypto.js';
-import { iso, opt, type PollRecord } from './repository.js';
+import type { Scheduled } from './queue.js';
+import { dueIn, iso, opt, type PollRecord } from './repository.js';
 
 export interface RawBmcTarget {
   id: number;
@@ -152,9 +153,9 @@ export class BmcTargetsRepository {
     return (await this.store.all<RawBmcTarget>('SELECT * FROM bmc_targets WHERE site = ? ORDER BY id', [site])).map(view);
   }
 
-  /** Every target, for the poller's schedule. */
-  all(): Promise<RawBmcTarget[]> {
-    return this.store.all<RawBmcTarget>('SELECT * FROM bmc_targets ORDER BY id');
+  /** Targets due at `now`, any site: the schedule's reading, without secrets. */
+  due(now: number): Promise<Scheduled[]> {
+    return this.store.all<Scheduled>(dueIn('bmc_targets'), [now]);
   }
 
   byId(id: number): Promise<RawBmcTarget | undefined> {

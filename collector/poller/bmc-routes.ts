@@ -84,7 +84,8 @@ export const bmcTargetRoutes: FastifyPluginAsync = async (plain) => {
         await audit(p, request.params.site, 'accept-certificate', request.params.id, request.body.fingerprint ? `fingerprint: ${request.body.fingerprint}` : 'host key: trust the next one met');
         return accepted;
       });
-      void poller?.pollOne(row.id).catch(() => undefined);
+      // Polled at once with the accepted pin, after the transaction (never network I/O inside one).
+      void poller?.pollOne(row.id).catch((err: unknown) => app.log.error({ err, target: row.id }, 'BMC poll after accept-certificate failed'));
       return row;
     },
   );

@@ -39,8 +39,9 @@ export class Poller {
       concurrency: options.concurrency,
       ...(options.tickMs !== undefined ? { tickMs: options.tickMs } : {}),
       now: () => app.clock().getTime(),
+      due: (now) => targets.due(now),
       // With several collectors on one database each polls its share (collector/cluster).
-      targets: async () => (await targets.all()).filter((t) => app.cluster.mine(`snmp:${t.id}`)),
+      mine: (id) => app.cluster.mine(`snmp:${id}`),
       poll: (id) => this.pollOne(id),
       failed: (e, id) => app.log.error({ err: e, target: id }, 'SNMP poll failed'),
       // Entries that arrived while this poll ran get a poll of their own.
@@ -61,6 +62,11 @@ export class Poller {
   /** Queues every target that is due and not already polling or queued. */
   tick(): Promise<void> {
     return this.queue.tick();
+  }
+
+  /** The targets this collector would poll in a round at `now` (the schedule's one choice, queue.ts). */
+  dueTargets(now: number): Promise<number[]> {
+    return this.queue.dueTargets(now);
   }
 
   /**

@@ -2,8 +2,8 @@
  * The pollers' schedule: every `tickMs` the targets are re-read and each one due (`intervalS`
  * after its last poll started) is queued; at most `concurrency` polls run at once, each its own
  * task, so a dead device holds one slot for its timeout and never another device's turn.
- * Shared by the SNMP poller and the BMC/HMC poller. `targets()` is the one place the targets this
- * collector polls are chosen (where several collectors will share them out).
+ * Shared by the SNMP poller and the BMC/HMC poller. `dueTargets(now)` is the one place the targets
+ * polled this round are chosen: those due in the database, of this collector's share (`mine`).
  */
 export interface Scheduled {
   id: number;
@@ -16,7 +16,10 @@ export interface PollQueueOptions {
   /** Default 1000 ms. */
   tickMs?: number;
   now: () => number;
-  targets: () => Promise<Scheduled[]>;
+  /** The targets due at `now`, every collector's (the repository's `due`). */
+  due: (now: number) => Promise<Scheduled[]>;
+  /** Whether this collector polls the target (its share among the live collectors, collector/cluster); default: all. */
+  mine?: (id: number) => boolean;
   poll: (id: number) => Promise<void>;
   /** A poll that threw (a bug, not a device's failure: those are results); id 0: reading the schedule failed. */
   failed: (e: unknown, id: number) => void;
@@ -76,15 +79,22 @@ export class PollQueue {
     return this.ticking;
   }
 
+  /**
+   * The targets to poll this round: due at `now` (never polled, or `intervalS` since their last
+   * poll began), this collector's, and not already polling or queued. Ids in the database's order.
+   */
+  async dueTargets(now: number): Promise<number[]> {
+    const due = await this.o.due(now);
+    return due.filter((t) => !this.running.has(t.id) && (this.o.mine?.(t.id) ?? true)).map((t) => t.id);
+  }
+
   private async queueDue(): Promise<void> {
     if (this.stopped) return;
-    const targets = await this.o.targets();
-    const now = this.o.now();
-    for (const t of targets) {
-      if (this.running.has(t.id)) continue;
-      if (t.lastPollAt !== null && now - t.lastPollAt < t.intervalS * 1000) continue;
-      this.running.add(t.id);
-      this.queued.push(t.id);
+    for (const id of await this.dueTargets(this.o.now())) {
+      // Queued by soon() while the targets were read.
+      if (this.running.has(id)) continue;
+      this.running.add(id);
+      this.queued.push(id);
     }
     this.drain();
   }

@@ -3,6 +3,7 @@ import type { DeviceKind, SnmpTargetInput, SnmpTargetPatch, SnmpTargetView } fro
 import { badRequest, conflict, notFound } from '../errors.js';
 import { isUniqueViolation, type Param, type Store } from '../storage/store.js';
 import type { CredentialBox } from './crypto.js';
+import type { Scheduled } from './queue.js';
 
 interface RawTarget {
   id: number;
@@ -54,6 +55,13 @@ export interface PollRecord {
   /** The collector that polled (its cluster id). */
   by?: string;
 }
+
+/**
+ * The targets due at a time, for either table: only the three columns the schedule needs, so a
+ * tick does not read (or decrypt) every target's row — most are not due on a given second.
+ */
+export const dueIn = (table: 'snmp_targets' | 'bmc_targets') => `SELECT id, last_poll_at AS "lastPollAt", interval_s AS "intervalS" FROM ${table}
+  WHERE last_poll_at IS NULL OR last_poll_at <= CAST(? AS BIGINT) - interval_s * 1000 ORDER BY id`;
 
 /** A stored instant as the API shows it (also the BMC targets' view). */
 export const iso = (ms: number | null) => (ms === null ? undefined : new Date(ms).toISOString());
@@ -206,9 +214,14 @@ export class SnmpTargetsRepository {
     return (await this.store.all<RawTarget>('SELECT * FROM snmp_targets WHERE site = ? ORDER BY id', [site])).map(view);
   }
 
-  /** Every target, for the poller's schedule. */
+  /** Every target (syslog's sender map, the CLI). */
   async all(): Promise<StoredTarget[]> {
     return (await this.store.all<RawTarget>('SELECT * FROM snmp_targets ORDER BY id')).map(stored);
+  }
+
+  /** Targets due at `now` (never polled, or `intervalS` since their last poll began), any site: the schedule's reading, without secrets. */
+  due(now: number): Promise<Scheduled[]> {
+    return this.store.all<Scheduled>(dueIn('snmp_targets'), [now]);
   }
 
   /** The target by id (any site), or undefined once deleted. */

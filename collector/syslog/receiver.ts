@@ -68,6 +68,8 @@ export class SyslogReceiver {
   private addressesAt = 0;
   private readonly unknownLogged = new Set<string>();
   private readonly misses = new Map<string, number>();
+  /** The map's reload in flight: a message arriving meanwhile waits for it, not reading the old map as "unknown". */
+  private reloading: Promise<void> | undefined;
   private flushing: Promise<void> = Promise.resolve();
   private listening = 0;
   private readonly m;
@@ -246,7 +248,10 @@ export class SyslogReceiver {
   /** Sender address → the sites' claims on it, SNMP targets first (refreshed every 10 s). */
   private async claims(address: string): Promise<Claim<Destination>[]> {
     const now = Date.now();
-    if (now - this.addressesAt > ADDRESS_TTL_MS) await this.reloadAddresses(now);
+    // Two messages of a new sender at once (a TCP stream's lines): the second waits for the
+    // reload the first started — before, it found the miss just noted and was refused as unknown.
+    if (this.reloading) await this.reloading;
+    if (now - this.addressesAt > ADDRESS_TTL_MS) await this.reload(now);
     const found = this.addresses.get(address);
     // One site's claim is settled; no claim or claims of several sites may have changed since the
     // last load (a target removed, a device added): those reload, at most once per NEGATIVE_TTL_MS.
@@ -257,8 +262,14 @@ export class SyslogReceiver {
     if (miss !== undefined && now - miss < NEGATIVE_TTL_MS) return found ?? [];
     if (this.misses.size >= MAX_UNKNOWN_REMEMBERED) this.misses.clear();
     this.misses.set(address, now);
-    await this.reloadAddresses(now);
+    await this.reload(now);
     return this.addresses.get(address) ?? [];
+  }
+
+  /** One reload at a time: messages that need one while it runs share it. */
+  private reload(now: number): Promise<void> {
+    this.reloading ??= this.reloadAddresses(now).finally(() => (this.reloading = undefined));
+    return this.reloading;
   }
 
   private async reloadAddresses(now: number): Promise<void> {
@@ -272,16 +283,19 @@ export class SyslogReceiver {
       else list.push(c);
       map.set(address, list);
     };
-    for (const d of await this.app.repos.devices.list()) {
+    const devices = await this.app.repos.devices.list();
+    for (const d of devices) {
       for (const a of d.addresses) {
         claim(a, { site: d.site, dest: { site: d.site, hostname: d.hostname, kind: d.kind, source: (d.lastSource as ReportSource | null) ?? 'snmp', tokenId: null } }, false);
       }
     }
+    // A target's device kind from the devices just read, not one query per target at every reload.
+    const kinds = new Map(devices.map((d) => [`${d.site}\u0000${d.hostname}`, d.kind]));
     for (const t of await this.app.snmpTargets.all()) {
       const r = t.raw;
       const hostname = r.name ?? r.hostname ?? r.host;
-      const known = await this.app.repos.devices.get(r.site, hostname);
-      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind: known?.kind ?? (r.kind as DeviceKind | null) ?? 'switch', source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
+      const kind = kinds.get(`${r.site}\u0000${hostname}`) ?? (r.kind as DeviceKind | null) ?? 'switch';
+      claim(r.host, { site: r.site, registered: true, dest: { site: r.site, hostname, kind, source: 'snmp', tokenId: r.token_id, targetId: r.id } }, true);
     }
     this.addresses = map;
     this.addressesAt = now;

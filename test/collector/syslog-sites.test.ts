@@ -84,6 +84,24 @@ describe('syslog senders are matched within one site', () => {
   });
 });
 
+describe('a sender first seen', () => {
+  it('two messages at once (a TCP stream’s lines) both attach: the second waits for the address map reload the first started', async () => {
+    const k = await collector();
+    const receiver = k.c.app.syslog!;
+    // A stranger loads the address map: the next sender is looked up in a fresh map, as between reloads.
+    await receiver.onText('<11>Nov 28 09:59:59 stranger kernel: not ours', '127.0.0.41', 'udp');
+    await k.device('bank-a', 'a-new', '127.0.0.40');
+    await Promise.all([
+      receiver.onText('<11>1 2026-11-28T10:00:00.000Z a-new kernel - - - first line of the stream', '127.0.0.40', 'tcp'),
+      receiver.onText('<11>1 2026-11-28T10:00:01.000Z a-new kernel - - - second line of the stream', '127.0.0.40', 'tcp'),
+    ]);
+    await receiver.flush();
+    const stored = await k.c.store.all<{ value: string }>("SELECT value FROM measurements WHERE value LIKE '%line of the stream'");
+    expect(stored.map((m) => m.value).sort()).toEqual(['first line of the stream', 'second line of the stream']);
+    expect((await k.senders()).map((s) => s.address)).toEqual(['127.0.0.41']);
+  });
+});
+
 describe('syslog over TLS (RFC 5425)', () => {
   it('takes octet-counted messages over TLS from a known device', async () => {
     const dir = tempDir('xunjian-syslog-tls-');

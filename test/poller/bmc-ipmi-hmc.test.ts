@@ -16,6 +16,7 @@ import { startTestCollector, until, type TestCollector } from '../helpers/collec
 import { hmcFixture, hmcHost } from '../helpers/hmc.js';
 import { fruBytes, startIpmiSim, type IpmiSim } from '../helpers/ipmisim.js';
 import { startSshdFleet, type SshdFleet } from '../helpers/sshd.js';
+import { expectNotStoredInClear } from '../helpers/stored-secrets.js';
 
 const KEY = randomBytes(32).toString('hex');
 const HMC = 2270;
@@ -117,10 +118,10 @@ describe('HMC targets over SSH (real sshd answering the recorded lssyscfg/lssvce
     expect(r['SXKR-005']!.verdict).toBe('abnormal');
     expect(r['SXKR-004']!.result.commands.some((cmd) => cmd.startsWith('lssvcevents') && cmd.endsWith(`(HMC 127.0.0.1:${HMC})`)), r['SXKR-004']!.result.commands.join('; ')).toBe(true);
     // The private key is sealed: not in the database file in clear.
-    expect(readFileSync(c.dbPath).includes(Buffer.from(key.split('\n')[1]!))).toBe(false);
+    await expectNotStoredInClear(c, key.split('\n')[1]!, ['bmc_targets']);
 
     // A different key at that address: refused, unknown with the reason; an admin clears the pin and the next poll trusts the key it meets.
-    c.db.prepare('UPDATE bmc_targets SET pinned = ? WHERE id = ?').run(fleet.strayHostKey, id);
+    await c.store.run('UPDATE bmc_targets SET pinned = ? WHERE id = ?', [fleet.strayHostKey, id]);
     await c.app.bmcPoller!.pollOne(id);
     expect(await target(id)).toMatchObject({ lastResult: 'unreachable', lastError: expect.stringMatching(/HOST KEY HAS CHANGED/) });
     expect((await latest('p780-prod'))['SXKR-004']).toMatchObject({ verdict: 'unknown', result: { reason: expect.stringMatching(/HOST KEY HAS CHANGED/) } });

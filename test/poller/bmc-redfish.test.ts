@@ -7,14 +7,13 @@
  * the reason) and a BMC-only device that goes silent.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSilence } from '../../collector/tickets/index.js';
 import type { CheckResult, Report } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
 import { makeCertificate, mockupPresent, PUBLIC_RACKMOUNT, startRedfishMockup, type RedfishMockup } from '../helpers/redfish.js';
 import { closedPort } from '../helpers/sshd.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
+import { expectNotStoredInClear } from '../helpers/stored-secrets.js';
 
 const present = mockupPresent();
 if (!present) console.warn(`BMC poller suite skipped: ${PUBLIC_RACKMOUNT} (the DMTF public mockup) is not here`);
@@ -101,9 +100,8 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     const device = (await (await c.request('GET', '/api/v1/sites/hq/devices/rack1', { token: engineer })).json()) as Record<string, unknown>;
     expect(device).toMatchObject({ expectedIntervalS: 3600, serial: '437XR1138R2' });
 
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    for (const file of [c.dbPath, `${c.dbPath}-wal`].filter(existsSync)) expect(readFileSync(file).includes(Buffer.from(PASSWORD)), file).toBe(false);
-    expect((c.db.prepare('SELECT password_sealed FROM bmc_targets WHERE id = ?').get(id) as { password_sealed: string }).password_sealed).toMatch(/^v1:/);
+    await expectNotStoredInClear(c, PASSWORD, ['bmc_targets']);
+    expect((await c.store.get<{ password_sealed: string }>('SELECT password_sealed FROM bmc_targets WHERE id = ?', [id]))!.password_sealed).toMatch(/^v1:/);
   });
 
   it('combines the agent and the BMC: each report judged with the other side, neither one’s gaps overwriting the other’s values', async () => {
@@ -132,7 +130,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     const device = (await (await c.request('GET', '/api/v1/sites/hq/devices/rack1', { token: engineer })).json()) as Record<string, unknown>;
     expect(device).toMatchObject({ version: '5.14.0-427', addresses: ['10.1.2.3'] });
     // One ticket per fault, not reopened and recovered at each source's turn.
-    const tickets = c.db.prepare("SELECT subject AS check_id, recovered_at FROM tickets t JOIN devices d ON d.id = t.device_id WHERE d.hostname = 'rack1' ORDER BY subject").all() as { check_id: string; recovered_at: number | null }[];
+    const tickets = await c.store.all<{ check_id: string; recovered_at: number | null }>("SELECT subject AS check_id, recovered_at FROM tickets t JOIN devices d ON d.id = t.device_id WHERE d.hostname = 'rack1' ORDER BY subject");
     expect(tickets.map((t) => t.check_id)).toEqual(['SXKR-003', 'SXKR-004']);
     expect(tickets.every((t) => t.recovered_at === null)).toBe(true);
   });
@@ -189,7 +187,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     const dark = ((await res.json()) as { id: number }).id;
     await until('the dead BMC polled', async () => ((await target(dark)).lastPollAt ? true : undefined), 60_000);
     expect(await target(dark)).toMatchObject({ lastResult: 'unreachable' });
-    const changes = (await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)));
+    const changes = (await detectSilence(c.store, new Date(Date.now() + 60_000 * 3 + 5_000)));
     expect(changes).toContainEqual(expect.objectContaining({ site: 'hq', hostname: 'dark-srv', state: 'down' }));
     // rack1 reported measurements (its agent, its BMC before it died) within its hour: not down.
     expect(changes.find((x) => x.hostname === 'rack1')).toBeUndefined();
@@ -207,7 +205,7 @@ describe.skipIf(!present)('BMC targets polled by the collector over Redfish (HTT
     await until('the edge BMC polled', async () => ((await (await c.request('GET', `/api/v1/sites/edge/bmc-targets/${edgeId}`, { token: admin })).json()) as { lastPollAt?: string }).lastPollAt, 60_000);
     const device = (await (await c.request('GET', '/api/v1/sites/edge/devices/edge-srv', { token: admin })).json()) as Record<string, unknown>;
     expect(device.expectedIntervalS ?? null).toBeNull();
-    expect((await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)))).toContainEqual(expect.objectContaining({ site: 'edge', hostname: 'edge-srv', state: 'down' }));
+    expect((await detectSilence(c.store, new Date(Date.now() + 60_000 * 3 + 5_000)))).toContainEqual(expect.objectContaining({ site: 'edge', hostname: 'edge-srv', state: 'down' }));
 
     expect((await c.request('DELETE', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(204);
     expect((await c.request('GET', `/api/v1/sites/hq/bmc-targets/${dark}`, { token: engineer })).status).toBe(404);

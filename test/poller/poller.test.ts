@@ -1,19 +1,19 @@
 /**
  * The collector's SNMP poller and syslog receiver against real processes: snmpsimd serving the
- * SNMP fixtures, a real collector on a SQLite file, real UDP/TCP syslog senders on loopback
- * addresses (127.0.0.1 is the SNMP target, 127.0.0.3 a device known from an agent report,
- * 127.0.0.9 nobody).
+ * SNMP fixtures, a real collector on a SQLite file (on PostgreSQL with XUNJIAN_TEST_ENGINE=postgres),
+ * real UDP/TCP syslog senders on loopback addresses (127.0.0.1 is the SNMP target, 127.0.0.3 a
+ * device known from an agent report, 127.0.0.9 nobody).
  */
 import { randomBytes } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 import { SYSLOG_OFF, freeSyslogPort, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
+import { expectNotStoredInClear } from '../helpers/stored-secrets.js';
 
 const FIXTURES = new URL('../snmp/fixtures/', import.meta.url).pathname;
 const SHARED_2960X = new URL('../../../shared/testdata/snmp/recordings/ios_2960x.snmprec', import.meta.url).pathname;
@@ -140,11 +140,8 @@ describe('SNMP targets and the poller', () => {
   });
 
   it('keeps credentials out of the database file in clear', async () => {
-    c.db.pragma('wal_checkpoint(TRUNCATE)');
-    for (const file of [c.dbPath, `${c.dbPath}-wal`].filter(existsSync)) {
-      expect(readFileSync(file).includes(Buffer.from(COMMUNITY)), file).toBe(false);
-    }
-    const sealed = c.db.prepare('SELECT community_sealed FROM snmp_targets').get() as { community_sealed: string };
+    await expectNotStoredInClear(c, COMMUNITY, ['snmp_targets']);
+    const sealed = (await c.store.get<{ community_sealed: string }>('SELECT community_sealed FROM snmp_targets'))!;
     expect(sealed.community_sealed).toMatch(/^v1:/);
   });
 
@@ -163,7 +160,7 @@ describe('SNMP targets and the poller', () => {
     for (const r of results!.results) expect(r).toMatchObject({ verdict: 'unknown', result: { reason: expect.stringMatching(/community|timed out|timeout/i) } });
 
     // Silence: misses × the target's interval later, without a reachable poll, the device is down.
-    const changes = (await detectSilence(sqliteStore(c.db), new Date(Date.now() + 60_000 * 3 + 5_000)));
+    const changes = (await detectSilence(c.store, new Date(Date.now() + 60_000 * 3 + 5_000)));
     expect(changes).toContainEqual(expect.objectContaining({ site: 'branch', hostname: 'edge-sw', state: 'down' }));
     expect(changes.find((x) => x.hostname === 'acc-sw-07')).toBeUndefined(); // polled every 300 s, not yet late
   });
@@ -258,14 +255,14 @@ describe('syslog receiver', () => {
       return Number(/^xunjian_syslog_unknown_sender_total (\d+)/m.exec(text)?.[1] ?? 0);
     };
     const before = await metric();
-    const devicesBefore = c.db.prepare('SELECT count(*) AS n FROM devices').get() as { n: number };
+    const devicesBefore = (await c.store.get<{ n: number }>('SELECT count(*) AS n FROM devices'))!;
     await sendUdp('<11>Nov 28 10:30:00 stranger kernel: disk failure', '127.0.0.9', syslogPort);
     await sendTcp('<11>Nov 28 10:30:01 stranger kernel: disk failure again\n', '127.0.0.9', syslogPort);
     await until('the unknown sender count', async () => ((await metric()) >= before + 2 ? true : undefined));
     await c.app.syslog!.flush();
-    const devicesAfter = c.db.prepare('SELECT count(*) AS n FROM devices').get() as { n: number };
+    const devicesAfter = (await c.store.get<{ n: number }>('SELECT count(*) AS n FROM devices'))!;
     expect(devicesAfter.n).toBe(devicesBefore.n);
-    const stored = c.db.prepare("SELECT count(*) AS n FROM measurements WHERE value LIKE '%disk failure%'").get() as { n: number };
+    const stored = (await c.store.get<{ n: number }>("SELECT count(*) AS n FROM measurements WHERE value LIKE '%disk failure%'"))!;
     expect(stored.n).toBe(0);
   });
 

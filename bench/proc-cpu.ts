@@ -1,0 +1,37 @@
+/**
+ * CPU time of other processes, from /proc: on this 2-core machine the database and the collector
+ * share the CPU, so a wall-clock figure alone hides who paid. Used by the benches beside PostgreSQL.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TestPostgres } from '../test/helpers/postgres.js';
+
+const TICK_MS = 10; // CLK_TCK is 100 on Linux
+
+/** utime + stime of one process, in ms. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  } catch {
+    return 0; // a backend that ended between the listing and the read
+  }
+}
+
+/** CPU of every process of the cluster: the postmaster and its children (backends, walwriter, checkpointer…). */
+export function postgresCpuMs(server: TestPostgres): number {
+  const postmaster = Number(readFileSync(join(server.dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = cpuMsOf(postmaster);
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === postmaster) total += cpuMsOf(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return total;
+}
