@@ -215,17 +215,21 @@ export class NotifyRepository {
    * `sending` with its lease and one more attempt. Of several collectors claiming at once each row
    * goes to exactly one. On PostgreSQL the rows are chosen `FOR UPDATE SKIP LOCKED`, so collectors
    * take disjoint batches instead of queueing behind each other's claims; SQLite has one writer,
-   * so the plain form is already exclusive there.
+   * so the plain form is already exclusive there. The batch is picked ONCE (a materialized WITH):
+   * as a plain `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the subquery
+   * again for each row it updates, each run passing over the rows already taken — and claim them
+   * all, whatever the limit (found by test/storage/notify-engines.test.ts).
    */
   async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
     const lock = this.store.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
     const rows = await this.store.all<Raw>(
-      `UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?
-       WHERE state = 'pending' AND id IN (
+      `WITH picked AS MATERIALIZED (
          SELECT id FROM notify_outbox WHERE state = 'pending' AND next_at <= ?
          ORDER BY coalesce(priority, 'P9'), next_at, id LIMIT ?${lock})
+       UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?
+       WHERE state = 'pending' AND id IN (SELECT id FROM picked)
        RETURNING *`,
-      [now + leaseMs, now, limit],
+      [now, limit, now + leaseMs],
     );
     // RETURNING keeps no order: most urgent first again.
     return rows.map(outboxOf).sort((a, b) => (a.priority ?? 'P9').localeCompare(b.priority ?? 'P9') || a.nextAt - b.nextAt || a.id - b.id);
