@@ -209,28 +209,35 @@ export class NotifyRepository {
     return (await this.store.run(`UPDATE notify_outbox SET state = 'pending', lease_until = NULL WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?)`, [now])).changes;
   }
 
-  /** Due messages, most urgent first (P1 before P4, then oldest). */
-  async due(now: number, limit: number): Promise<OutboxRow[]> {
-    return (
-      await this.store.all<Raw>(
-        `SELECT * FROM notify_outbox WHERE state = 'pending' AND next_at <= ?
-         ORDER BY coalesce(priority, 'P9'), next_at, id LIMIT ?`,
-        [now, limit],
-      )
-    ).map(outboxOf);
-  }
-
   /**
-   * Claims one message for sending (the row says so before the first byte leaves). The update is
-   * conditional: of several collectors claiming one row, exactly one changes it.
+   * Claims up to `limit` due messages, most urgent first (P1 before P4, then oldest), in one
+   * statement — its own short transaction, committed before any is sent: each row becomes
+   * `sending` with its lease and one more attempt. Of several collectors claiming at once each row
+   * goes to exactly one. On PostgreSQL the rows are chosen `FOR UPDATE SKIP LOCKED`, so collectors
+   * take disjoint batches instead of queueing behind each other's claims; SQLite has one writer,
+   * so the plain form is already exclusive there. The batch is picked ONCE (a materialized WITH):
+   * as a plain `id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED)` PostgreSQL may run the subquery
+   * again for each row it updates, each run passing over the rows already taken — and claim them
+   * all, whatever the limit (found by test/storage/notify-engines.test.ts).
    */
-  async claim(id: number, now: number, leaseMs: number): Promise<boolean> {
-    return (await this.store.run(`UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ? WHERE id = ? AND state = 'pending'`, [now + leaseMs, id])).changes > 0;
+  async claimDue(now: number, limit: number, leaseMs: number): Promise<OutboxRow[]> {
+    const lock = this.store.engine === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const rows = await this.store.all<Raw>(
+      `WITH picked AS MATERIALIZED (
+         SELECT id FROM notify_outbox WHERE state = 'pending' AND next_at <= ?
+         ORDER BY coalesce(priority, 'P9'), next_at, id LIMIT ?${lock})
+       UPDATE notify_outbox SET state = 'sending', attempts = attempts + 1, lease_until = ?
+       WHERE state = 'pending' AND id IN (SELECT id FROM picked)
+       RETURNING *`,
+      [now, limit, now + leaseMs],
+    );
+    // RETURNING keeps no order: most urgent first again.
+    return rows.map(outboxOf).sort((a, b) => (a.priority ?? 'P9').localeCompare(b.priority ?? 'P9') || a.nextAt - b.nextAt || a.id - b.id);
   }
 
-  /** Not now (the channel's pace): back to pending without counting an attempt. */
-  async defer(id: number, until: number): Promise<void> {
-    await this.store.run(`UPDATE notify_outbox SET next_at = ? WHERE id = ? AND state = 'pending'`, [until, id]);
+  /** Not now (the channel's pace): a claimed message goes back to pending until `until`, its attempt not counted. */
+  async putBack(id: number, until: number): Promise<void> {
+    await this.store.run(`UPDATE notify_outbox SET state = 'pending', attempts = attempts - 1, lease_until = NULL, next_at = ? WHERE id = ? AND state = 'sending'`, [until, id]);
   }
 
   async markSent(id: number, now: number, detail?: string): Promise<void> {

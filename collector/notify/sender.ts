@@ -28,6 +28,9 @@ export interface SenderEvents {
   failed(kind: string, outcome: 'retry' | 'dead'): void;
 }
 
+/** Claim batches per round: enough to fill the slots past messages their channel's pace holds back. */
+const CLAIM_BATCHES = 4;
+
 function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryResult> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<DeliveryResult>((resolve) => {
@@ -39,12 +42,14 @@ function withTimeout(p: Promise<DeliveryResult>, ms: number): Promise<DeliveryRe
 /**
  * Sends what the outbox holds due, at most `concurrency` at once, each channel at its vendor's
  * pace. Exactly-once in the ordinary case, at-least-once at the edge:
- *  1. claim: the row becomes `sending` (committed) before the channel is called;
+ *  1. claim: the row becomes `sending` (committed, in a statement of its own) before the channel
+ *     is called — no transaction is open while a message is on the wire;
  *  2. the channel accepts → the row becomes `sent` at once, before the next claim;
  *  3. a crash between 1 and 2 leaves it `sending` with a lease; once the lease has run out any
  *     collector sends it again (`releaseAbandoned`) with the SAME id — the only case of a second
  *     delivery, and the receiver recognises it (e-mail Message-ID and the webhook's id are the
- *     outbox id). With several collectors the claim is a conditional update: one of them wins.
+ *     outbox id). With several collectors each row is claimed by one of them (repository
+ *     `claimDue`: a conditional update; rows chosen FOR UPDATE SKIP LOCKED on PostgreSQL).
  * A retry waits 5 s doubling to 15 min (or the vendor's hint); after `maxAttempts` it is dead.
  */
 export class NotifySender {
@@ -63,27 +68,31 @@ export class NotifySender {
     const result: SendResult = { claimed: 0, sent: 0, retried: 0, dead: 0, deferred: 0 };
     const now = this.clock().getTime();
     const sends: Promise<void>[] = [];
-    for (const row of await this.repo.due(now, this.options.concurrency * 4)) {
-      if (this.inFlight.size >= this.options.concurrency) break;
-      if (this.inFlight.has(row.id)) continue;
-      const channel = await this.channels.get(row.channel);
-      if (!channel) {
-        await this.repo.markDead(row.id, `no channel named ${row.channel}`);
-        this.events.failed('unknown', 'dead');
-        result.dead++;
-        continue;
+    // Claims as many as there are free slots; a message its channel's pace holds back goes back
+    // (due later), so the next batch brings others — a few batches at most per round.
+    for (let batch = 0; batch < CLAIM_BATCHES; batch++) {
+      const free = this.options.concurrency - this.inFlight.size;
+      if (free <= 0) break;
+      const rows = await this.repo.claimDue(now, free, this.options.sendTimeoutMs * 2);
+      for (const row of rows) {
+        const channel = await this.channels.get(row.channel);
+        if (!channel) {
+          await this.repo.markDead(row.id, `no channel named ${row.channel}`);
+          this.events.failed('unknown', 'dead');
+          result.dead++;
+          continue;
+        }
+        const wait = this.pacer.take(channel, now);
+        if (wait > 0) {
+          await this.repo.putBack(row.id, now + wait);
+          result.deferred++;
+          continue;
+        }
+        this.inFlight.add(row.id);
+        result.claimed++;
+        sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
       }
-      const wait = this.pacer.take(channel, now);
-      if (wait > 0) {
-        await this.repo.defer(row.id, now + wait);
-        result.deferred++;
-        continue;
-      }
-      // Claimed by another collector meanwhile: it is theirs to send.
-      if (!(await this.repo.claim(row.id, now, this.options.sendTimeoutMs * 2))) continue;
-      this.inFlight.add(row.id);
-      result.claimed++;
-      sends.push(this.sendOne(row, channel, result).finally(() => this.inFlight.delete(row.id)));
+      if (rows.length < free) break;
     }
     // The round waits for its sends, but not for a slow relay: a send still going after
     // `roundWaitMs` finishes in the background (its row stays `sending`, never claimed twice)
@@ -112,7 +121,7 @@ export class NotifySender {
       outcome = { outcome: 'retry', reason: err instanceof Error ? err.message : String(err) };
     }
     const now = this.clock().getTime();
-    const attempts = row.attempts + 1;
+    const attempts = row.attempts; // the claim counted this one
     if (outcome.outcome === 'sent') {
       await this.repo.markSent(row.id, now, outcome.detail);
       this.events.sent(channel.kind, Math.max(0, now - row.dueAt) / 1000);
