@@ -58,7 +58,7 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
       if ((await repos.reports.findId(sent.id)) !== undefined) return { duplicate: true, reportId: sent.id };
       const { report, stripped } = cleanDeviceText(sent);
       const site = await repos.sites.seenAt(siteName, nowMs);
-      const device = await repos.devices.seenInReport(site.id, report.identity, report.source, nowMs);
+      const device = await repos.devices.seenInReport(site, report.identity, report.source, nowMs);
       // Judged with the other side's latest report: agent/SSH beside the BMC (companion.ts).
       const both = await withCompanion(device, report, nowMs);
       // A role set by a person overrides the reported one for threshold levels (and ticket priority).

@@ -1,6 +1,7 @@
 import { ManualDevice, validate, type DeviceIdentity, type DeviceKind, type DeviceRecordPatch, type ThresholdSet } from '../../schemas/index.js';
 import { conflict } from '../errors.js';
 import type { Store } from '../storage/store.js';
+import type { SiteRow } from './sites.js';
 import { iso, parseJson } from './json.js';
 
 /** A device of the equipment record (设备档案). Times are epoch ms. */
@@ -241,7 +242,7 @@ export class DevicesRepository {
          last_source = excluded.last_source,
          last_seen = ${greatest('coalesce(devices.last_seen, 0)', 'excluded.last_seen')},
          last_report_at = ${greatest('coalesce(devices.last_report_at, 0)', 'excluded.last_report_at')}
-       RETURNING id`;
+       RETURNING *`;
     this.upsertHeartbeat = `INSERT INTO devices (site_id, hostname, kind, agent_id, first_seen, last_seen, last_heartbeat_at)
        VALUES (@siteId, @hostname, 'server', @agentId, @now, @now, @now)
        ON CONFLICT (site_id, hostname) DO UPDATE SET
@@ -352,10 +353,14 @@ export class DevicesRepository {
     return this.getById(id);
   }
 
-  /** Registers or refreshes the device a report is about; returns its row. */
-  async seenInReport(siteId: number, identity: DeviceIdentity, source: string, now: number): Promise<DeviceRow> {
-    const { id } = (await this.store.get<{ id: number }>(this.upsertReport, {
-      siteId,
+  /**
+   * Registers or refreshes the device a report is about; returns its row. The upsert returns the
+   * row itself and the site's part comes from the site the caller holds: one statement per
+   * report, not a second read of the device joined to its site (ingest's hot path).
+   */
+  async seenInReport(site: Pick<SiteRow, 'id' | 'name' | 'expectedIntervalS'>, identity: DeviceIdentity, source: string, now: number): Promise<DeviceRow> {
+    const row = (await this.store.get<Omit<RawDevice, 'site' | 'site_interval_s'>>(this.upsertReport, {
+      siteId: site.id,
       hostname: identity.hostname,
       kind: identity.kind,
       role: identity.role ?? null,
@@ -368,7 +373,7 @@ export class DevicesRepository {
       source,
       now,
     }))!;
-    return (await this.getById(id))!;
+    return fromRaw({ ...row, site: site.name, site_interval_s: site.expectedIntervalS });
   }
 
   /** An agent's sign of life: the host is up even when it has nothing new to report. */

@@ -219,17 +219,18 @@ export class ReportsRepository {
    * eleven parameters, not 660, which PostgreSQL parses, binds and plans far more cheaply.
    */
   private async insertColumns(id: number, ms: readonly Measurement[]): Promise<void> {
-    const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS }, () => []);
+    // The report's id once, beside ten arrays of the rows' own columns.
+    const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS - 1 }, () => []);
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       const { value, extra } = storedForm(m);
-      const row = [id, i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
-      for (let c = 0; c < MEASUREMENT_COLUMNS; c++) columns[c]!.push(row[c]!);
+      const row = [i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
+      for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]!);
     }
     await this.store.run(
       `INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
-       SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[])`,
-      columns,
+       SELECT CAST(? AS BIGINT), u.* FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u`,
+      [id, ...columns],
     );
   }
 

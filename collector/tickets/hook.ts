@@ -32,8 +32,13 @@ export class TicketsIngestHook implements IngestHooks {
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
     // The newest result of each check in one statement: one index seek per check
-    // (results_device_check_at). A GROUP BY would read every result the device ever had.
-    this.newest = CHECK_IDS.map((c) => `SELECT '${c}' AS check_id, (SELECT max(at) FROM results WHERE device_id = @device AND check_id = '${c}') AS at`).join(' UNION ALL ');
+    // (results_device_check_at). A GROUP BY would read every result the device ever had — and so
+    // does max(at) on PostgreSQL while its statistics think the table small (a fresh or fast-growing
+    // one): it then aggregates the whole index range instead of reading its last entry. ORDER BY …
+    // DESC LIMIT 1 reads one entry on either engine whatever the statistics say.
+    this.newest = CHECK_IDS.map(
+      (c) => `SELECT '${c}' AS check_id, (SELECT at FROM results WHERE device_id = @device AND check_id = '${c}' ORDER BY at DESC LIMIT 1) AS at`,
+    ).join(' UNION ALL ');
   }
 
   async afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): Promise<void> {

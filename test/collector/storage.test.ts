@@ -50,7 +50,7 @@ describe('storage', () => {
     const at = new Date(Date.UTC(2026, 10, 1, 10));
     const reports = ['rpt-agent-1', 'rpt-ssh-1'].map((id) => realisticReport({ id, at }));
     const rows = reports.map(async (r, i) => {
-      const device = await repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const device = await repos.devices.seenInReport(site, r.identity, r.source, 0);
       const rowId = await repos.reports.insert(r, device.id, null, at.getTime());
       const results = evaluateReport(r).map((x) => (i === 0 ? x : { ...x, reason: 'from the second report' }));
       await repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), results);
@@ -91,7 +91,7 @@ describe('storage', () => {
     const reports = [10, 30, 50].map((cpu, i) => realisticReport({ id: `rpt-old-${i}`, at: new Date(old + i * 600_000), cpuAvg: cpu }));
     const fresh = realisticReport({ id: 'rpt-fresh-1', at: new Date(old + 86_400_000 * 100) });
     for (const [i, r] of [...reports, fresh].entries()) {
-      const device = await repos.devices.seenInReport(site.id, r.identity, r.source, 0);
+      const device = await repos.devices.seenInReport(site, r.identity, r.source, 0);
       const received = i < 3 ? old + i * 600_000 : old + 86_400_000 * 100;
       const rowId = await repos.reports.insert(r, device.id, null, received);
       await repos.results.insertAll(rowId, device.id, Date.parse(r.window.end), []);

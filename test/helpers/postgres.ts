@@ -60,7 +60,8 @@ function clusterOwner(): { name: string; uid: number; gid: number } | null {
   throw new Error('running as root and neither a postgres nor a nobody user exists to own the test cluster');
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
+/** `settings`: extra server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }` for a bench. */
+export async function startPostgres(settings: Record<string, string> = {}): Promise<TestPostgres> {
   const bin = postgresBinaries();
   if (!bin) throw new Error(postgresMissing()!);
   const owner = clusterOwner();
@@ -76,7 +77,8 @@ export async function startPostgres(): Promise<TestPostgres> {
   run('initdb', ['-D', dataDir, '-U', 'xunjian', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
   // fsync stays on: the durability the collector promises is measured on a real commit path.
-  const options = `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200`;
+  const extra = Object.entries(settings).map(([k, v]) => ` -c ${k}=${v}`).join('');
+  const options = `-k ${dir} -p ${port} -c listen_addresses=127.0.0.1 -c max_connections=200${extra}`;
   run('pg_ctl', ['-D', dataDir, '-o', options, '-l', join(dir, 'server.log'), '-w', '-t', '60', 'start']);
   run('pg_isready', ['-h', '127.0.0.1', '-p', String(port), '-t', '30']);
   run('createdb', ['-h', dir, '-p', String(port), '-U', 'xunjian', 'xunjian']);

@@ -20,7 +20,7 @@ describe('a step after the PostgreSQL baseline', () => {
     const next = { version: Math.max(...MIGRATIONS.map((m) => m.version)) + 1, name: 'later', sql: 'SELECT 1' };
     expect(() => checkPostgresSteps([...MIGRATIONS, next])).toThrow(/no PostgreSQL text/);
     expect(() => checkPostgresSteps([...MIGRATIONS, { ...next, postgres: 'SELECT 1' }])).not.toThrow();
-    // Every step after the baseline carries its PostgreSQL text (collector/cluster's 96 does).
+    // Every step after the baseline carries its PostgreSQL text (collector/cluster's 96 and the append-only keys' 97 do).
     for (const m of MIGRATIONS.filter((m) => m.version > POSTGRES_BASELINE_VERSION)) expect(m.postgres, `migration ${m.version}`).toBeTruthy();
   });
 });

@@ -15,6 +15,7 @@ import { migration070 } from '../../equipment/migration.js';
 import { migration060, migration061 } from '../../poller/bmc-migration.js';
 import { migration086 } from '../../notify/channels/migration.js';
 import { migration080 } from '../../notify/migration.js';
+import { migration097 } from './097-append-only-keys.js';
 
 export type { Migration } from './types.js';
 
@@ -57,4 +58,6 @@ export const MIGRATIONS: readonly Migration[] = [
   // --- versions 95–99: state several collectors share (collector/users: log-in throttle; collector/cluster: members, leases) ---
   migration095,
   migration096,
+  // --- version 97: ingest's append-only tables without per-row key checks on PostgreSQL ---
+  migration097,
 ];
