@@ -144,6 +144,26 @@ function storedForm(m: Measurement): { value: number | string | null; extra: str
   return { value, extra: extra ? JSON.stringify(extra) : null };
 }
 
+const INSERT_REPORT = `INSERT INTO reports (report_id, device_id, source, window_start, window_end, received_at, token_id, producer,
+                        measurement_count, identity, gaps)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
+
+/**
+ * PostgreSQL: a report's measurements as ten column arrays (seq … extra) for one unnest — eleven
+ * parameters with the report's id, not 660, which PostgreSQL parses, binds and plans far more
+ * cheaply. Values in text, as PostgreSQL keeps them.
+ */
+function measurementColumns(ms: readonly Measurement[]): (string | number | null)[][] {
+  const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS - 1 }, () => []);
+  for (let i = 0; i < ms.length; i++) {
+    const m = ms[i]!;
+    const { value, extra } = storedForm(m);
+    const row = [i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
+    for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]!);
+  }
+  return columns;
+}
+
 /** Reports and their raw measurements. */
 export class ReportsRepository {
   private readonly rollupSql: string;
@@ -176,30 +196,33 @@ export class ReportsRepository {
 
   /** Stores the report and its measurements; call inside the ingest transaction. */
   async insert(report: Report, deviceId: number, tokenId: number | null, now: number): Promise<number> {
-    const { id } = (await this.store.get<{ id: number }>(
-      `INSERT INTO reports (report_id, device_id, source, window_start, window_end, received_at, token_id, producer,
-                            measurement_count, identity, gaps)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-      [
-        report.id,
-        deviceId,
-        report.source,
-        Date.parse(report.window.start),
-        Date.parse(report.window.end),
-        now,
-        tokenId,
-        report.producer ?? null,
-        report.measurements.length,
-        JSON.stringify(report.identity),
-        JSON.stringify(report.gaps ?? []),
-      ],
-    ))!;
+    const row = [
+      report.id,
+      deviceId,
+      report.source,
+      Date.parse(report.window.start),
+      Date.parse(report.window.end),
+      now,
+      tokenId,
+      report.producer ?? null,
+      report.measurements.length,
+      JSON.stringify(report.identity),
+      JSON.stringify(report.gaps ?? []),
+    ];
     const ms = report.measurements;
-    const textValues = this.store.engine !== 'sqlite';
-    if (textValues) {
-      await this.insertColumns(id, ms);
+    if (this.store.engine === 'postgres') {
+      // One statement, one round trip: the report's row and its measurements (ten arrays unnested
+      // beside the new row's id) — values in text, as PostgreSQL keeps them (see storedValue).
+      const { id } = (await this.store.get<{ id: number }>(
+        `WITH r AS (${INSERT_REPORT}),
+              m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
+                    SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u)
+         SELECT id FROM r`,
+        [...row, ...measurementColumns(ms)],
+      ))!;
       return id;
     }
+    const { id } = (await this.store.get<{ id: number }>(INSERT_REPORT, row))!;
     let rows: Param[] = [];
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
@@ -212,26 +235,6 @@ export class ReportsRepository {
     }
     if (rows.length > 0) await this.store.run(insertMeasurementsText(rows.length / MEASUREMENT_COLUMNS), rows);
     return id;
-  }
-
-  /**
-   * PostgreSQL: the report's measurements as eleven arrays unnested into rows — one statement with
-   * eleven parameters, not 660, which PostgreSQL parses, binds and plans far more cheaply.
-   */
-  private async insertColumns(id: number, ms: readonly Measurement[]): Promise<void> {
-    // The report's id once, beside ten arrays of the rows' own columns.
-    const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS - 1 }, () => []);
-    for (let i = 0; i < ms.length; i++) {
-      const m = ms[i]!;
-      const { value, extra } = storedForm(m);
-      const row = [i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
-      for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]!);
-    }
-    await this.store.run(
-      `INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
-       SELECT CAST(? AS BIGINT), u.* FROM unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u`,
-      [id, ...columns],
-    );
   }
 
   /** The measurements of a report as they were received (empty once pruned by retention). */

@@ -21,24 +21,30 @@ export function symptomOf(result: CheckResult): string {
  */
 export class TicketsIngestHook implements IngestHooks {
   private readonly faults: FaultTickets;
-  private readonly newest: string;
+  /** The device's open tickets and its newest result per check, in one statement (see the constructor). */
+  private readonly openAndNewest: string;
   private readonly alive: string;
   private readonly unreached: string;
-  private readonly openTickets = "SELECT id, subject, recovered_at FROM tickets WHERE device_id = ? AND status <> 'closed'";
 
   constructor(private readonly store: Store) {
     this.faults = new FaultTickets(store);
     this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (?, 'up', ?)
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
-    // The newest result of each check in one statement: one index seek per check
-    // (results_device_check_at). A GROUP BY would read every result the device ever had — and so
-    // does max(at) on PostgreSQL while its statistics think the table small (a fresh or fast-growing
-    // one): it then aggregates the whole index range instead of reading its last entry. ORDER BY …
-    // DESC LIMIT 1 reads one entry on either engine whatever the statistics say.
-    this.newest = CHECK_IDS.map(
-      (c) => `SELECT '${c}' AS check_id, (SELECT at FROM results WHERE device_id = @device AND check_id = '${c}' ORDER BY at DESC LIMIT 1) AS at`,
-    ).join(' UNION ALL ');
+    // The newest result of each check: one index seek per check (results_device_check_at). A
+    // GROUP BY would read every result the device ever had — and so does max(at) on PostgreSQL
+    // while its statistics think the table small (a fresh or fast-growing one): it then aggregates
+    // the whole index range instead of reading its last entry. ORDER BY … DESC LIMIT 1 reads one
+    // entry on either engine whatever the statistics say. Beside them, in the same round trip,
+    // the device's open tickets.
+    const newest = CHECK_IDS.map(
+      (c) => `SELECT 'newest' AS kind, '${c}' AS name, CAST(NULL AS BIGINT) AS id,
+                     (SELECT at FROM results WHERE device_id = @device AND check_id = '${c}' ORDER BY at DESC LIMIT 1) AS at`,
+    );
+    this.openAndNewest = [
+      "SELECT 'ticket' AS kind, subject AS name, id, recovered_at AS at FROM tickets WHERE device_id = @device AND status <> 'closed'",
+      ...newest,
+    ].join(' UNION ALL ');
   }
 
   async afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): Promise<void> {
@@ -46,10 +52,12 @@ export class TicketsIngestHook implements IngestHooks {
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
     // Read once: the device's open tickets and its newest result per check (a report usually
-    // changes nothing, and then costs these two statements, not two per check).
+    // changes nothing, and then costs this one statement, not two per check).
     const open = new Map<string, OpenTicket>();
-    for (const t of await this.store.all<{ id: number; subject: string; recovered_at: number | null }>(this.openTickets, [device.id])) {
-      open.set(t.subject, { id: t.id, recoveredAt: t.recovered_at });
+    const newest = new Map<string, number | null>();
+    for (const r of await this.store.all<{ kind: 'ticket' | 'newest'; name: string; id: number | null; at: number | null }>(this.openAndNewest, { device: device.id })) {
+      if (r.kind === 'ticket') open.set(r.name, { id: r.id!, recoveredAt: r.at });
+      else newest.set(r.name, r.at);
     }
     // Only a report with measurements shows the device reachable; one made only of gaps
     // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
@@ -59,7 +67,6 @@ export class TicketsIngestHook implements IngestHooks {
     } else {
       await this.store.run(this.unreached, [device.id]);
     }
-    const newest = new Map((await this.store.all<{ check_id: string; at: number | null }>(this.newest, { device: device.id })).map((r) => [r.check_id, r.at]));
     for (const r of results) {
       // A late report (a spool flushed after newer ones arrived) does not overrule a newer verdict.
       const latest = newest.get(r.check);
