@@ -67,8 +67,7 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
         : both;
       // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
       const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang, timeZone: site.timeZone }));
-      const rowId = await repos.reports.insert(report, device.id, principal.tokenId, nowMs);
-      await repos.results.insertAll(rowId, device.id, Date.parse(report.window.end), results);
+      await repos.reports.insertJudged(report, device.id, principal.tokenId, nowMs, results);
       for (const hook of hooks) await hook.afterResults(device, results, report, now);
       return { duplicate: false, reportId: report.id, device, results, stripped };
     });

@@ -1,6 +1,7 @@
-import type { Gap, Measurement, Report } from '../../schemas/index.js';
+import type { CheckResult, Gap, Measurement, Report } from '../../schemas/index.js';
 import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
+import { INSERT_RESULTS_OF_R, ResultsRepository, resultParams } from './results.js';
 
 export interface ReportRow {
   id: number;
@@ -144,6 +145,23 @@ function storedForm(m: Measurement): { value: number | string | null; extra: str
   return { value, extra: extra ? JSON.stringify(extra) : null };
 }
 
+/** The values of INSERT_REPORT. */
+function reportRow(report: Report, deviceId: number, tokenId: number | null, now: number): Param[] {
+  return [
+    report.id,
+    deviceId,
+    report.source,
+    Date.parse(report.window.start),
+    Date.parse(report.window.end),
+    now,
+    tokenId,
+    report.producer ?? null,
+    report.measurements.length,
+    JSON.stringify(report.identity),
+    JSON.stringify(report.gaps ?? []),
+  ];
+}
+
 const INSERT_REPORT = `INSERT INTO reports (report_id, device_id, source, window_start, window_end, received_at, token_id, producer,
                         measurement_count, identity, gaps)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
@@ -168,7 +186,10 @@ function measurementColumns(ms: readonly Measurement[]): (string | number | null
 export class ReportsRepository {
   private readonly rollupSql: string;
 
+  private readonly results: ResultsRepository;
+
   constructor(private readonly store: Store) {
+    this.results = new ResultsRepository(store);
     const { numeric, value } = numericMeasurement(store);
     const { least, greatest } = store.dialect;
     this.rollupSql = `INSERT INTO measurements_hourly (device_id, check_id, component, metric, hour, min, avg, max, count)
@@ -194,34 +215,35 @@ export class ReportsRepository {
     return r && fromRaw(r);
   }
 
-  /** Stores the report and its measurements; call inside the ingest transaction. */
-  async insert(report: Report, deviceId: number, tokenId: number | null, now: number): Promise<number> {
-    const row = [
-      report.id,
-      deviceId,
-      report.source,
-      Date.parse(report.window.start),
-      Date.parse(report.window.end),
-      now,
-      tokenId,
-      report.producer ?? null,
-      report.measurements.length,
-      JSON.stringify(report.identity),
-      JSON.stringify(report.gaps ?? []),
-    ];
-    const ms = report.measurements;
-    if (this.store.engine === 'postgres') {
-      // One statement, one round trip: the report's row and its measurements (ten arrays unnested
-      // beside the new row's id) — values in text, as PostgreSQL keeps them (see storedValue).
-      const { id } = (await this.store.get<{ id: number }>(
-        `WITH r AS (${INSERT_REPORT}),
-              m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
-                    SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u)
-         SELECT id FROM r`,
-        [...row, ...measurementColumns(ms)],
-      ))!;
+  /**
+   * Stores the report, its measurements and its results (the checks it was judged on, at its
+   * window's end); call inside the ingest transaction. On PostgreSQL one statement, one round trip:
+   * the report's row, its measurements (ten arrays unnested beside the new row's id, values in
+   * text as PostgreSQL keeps them — see storedValue) and its results.
+   */
+  async insertJudged(report: Report, deviceId: number, tokenId: number | null, now: number, results: readonly CheckResult[]): Promise<number> {
+    const at = Date.parse(report.window.end);
+    if (this.store.engine !== 'postgres') {
+      const id = await this.insert(report, deviceId, tokenId, now);
+      await this.results.insertAll(id, deviceId, at, results);
       return id;
     }
+    const { id } = (await this.store.get<{ id: number }>(
+      `WITH r AS (${INSERT_REPORT}),
+            m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
+                  SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u),
+            x AS (${INSERT_RESULTS_OF_R})
+       SELECT id FROM r`,
+      [...reportRow(report, deviceId, tokenId, now), ...measurementColumns(report.measurements), ...resultParams(deviceId, at, results)],
+    ))!;
+    return id;
+  }
+
+  /** Stores the report and its measurements (no results); call inside a transaction. */
+  async insert(report: Report, deviceId: number, tokenId: number | null, now: number): Promise<number> {
+    if (this.store.engine === 'postgres') return this.insertJudged(report, deviceId, tokenId, now, []);
+    const row = reportRow(report, deviceId, tokenId, now);
+    const ms = report.measurements;
     const { id } = (await this.store.get<{ id: number }>(INSERT_REPORT, row))!;
     let rows: Param[] = [];
     for (let i = 0; i < ms.length; i++) {

@@ -60,11 +60,25 @@ const insertText = (n: number): string => {
   return text;
 };
 
+/**
+ * PostgreSQL: a report's results inserted beside its new row `r` in ingest's one statement
+ * (ReportsRepository.insertJudged) — the device and window end once, then the checks, verdicts and
+ * results (JSON) as three arrays unnested.
+ */
+export const INSERT_RESULTS_OF_R = `INSERT INTO results (report_id, device_id, check_id, verdict, at, result)
+   SELECT r.id, CAST(? AS BIGINT), u.check_id, u.verdict, CAST(? AS BIGINT), u.result
+   FROM r, unnest(?::text[], ?::text[], ?::text[]) AS u(check_id, verdict, result)`;
+
+/** The parameters of INSERT_RESULTS_OF_R. */
+export function resultParams(deviceId: number, at: number, results: readonly CheckResult[]): Param[] {
+  return [deviceId, at, results.map((r) => r.check), results.map((r) => r.verdict), results.map((r) => JSON.stringify(r))];
+}
+
 /** The six check results of every report. */
 export class ResultsRepository {
   constructor(private readonly store: Store) {}
 
-  async insertAll(reportRowId: number, deviceId: number, at: number, results: CheckResult[]): Promise<void> {
+  async insertAll(reportRowId: number, deviceId: number, at: number, results: readonly CheckResult[]): Promise<void> {
     if (results.length === 0) return;
     const values: Param[] = [];
     for (const r of results) values.push(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));

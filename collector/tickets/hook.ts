@@ -7,6 +7,13 @@ import { FaultTickets, type OpenTicket } from './opener.js';
 
 const MAX_SYMPTOM = 2000;
 
+interface OpenOrNewest {
+  kind: 'ticket' | 'newest';
+  name: string;
+  id: number | null;
+  at: number | null;
+}
+
 /** The ticket's 故障现象 from the result that raised it. */
 export function symptomOf(result: CheckResult): string {
   const name = checkById(result.check)?.name.zh ?? result.check;
@@ -23,12 +30,14 @@ export class TicketsIngestHook implements IngestHooks {
   private readonly faults: FaultTickets;
   /** The device's open tickets and its newest result per check, in one statement (see the constructor). */
   private readonly openAndNewest: string;
+  /** PostgreSQL: the same, after marking the device alive in the same statement (a data-modifying WITH). */
+  private readonly aliveOpenAndNewest: string | null;
   private readonly alive: string;
   private readonly unreached: string;
 
   constructor(private readonly store: Store) {
     this.faults = new FaultTickets(store);
-    this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (?, 'up', ?)
+    this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (@device, 'up', @now)
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
     // The newest result of each check: one index seek per check (results_device_check_at). A
@@ -45,6 +54,11 @@ export class TicketsIngestHook implements IngestHooks {
       "SELECT 'ticket' AS kind, subject AS name, id, recovered_at AS at FROM tickets WHERE device_id = @device AND status <> 'closed'",
       ...newest,
     ].join(' UNION ALL ');
+    // On PostgreSQL the liveness write rides along (a data-modifying WITH: one round trip fewer).
+    // SQLite has none; there it is its own statement, which costs no round trip.
+    this.aliveOpenAndNewest = store.engine === 'postgres'
+      ? `WITH alive AS (${this.alive}) ${this.openAndNewest}`
+      : null;
   }
 
   async afterResults(device: DeviceRow, results: CheckResult[], report: Report, now: Date): Promise<void> {
@@ -52,21 +66,25 @@ export class TicketsIngestHook implements IngestHooks {
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
     // Read once: the device's open tickets and its newest result per check (a report usually
-    // changes nothing, and then costs this one statement, not two per check).
+    // changes nothing, and then costs this one statement, not two per check). Only a report with
+    // measurements shows the device reachable; one made only of gaps (an SNMP timeout, an SSH
+    // auth failure) leaves the silence scan to judge it.
+    const reached = report.measurements.length > 0;
+    let rows: OpenOrNewest[];
+    if (reached && this.aliveOpenAndNewest !== null) {
+      rows = await this.store.all<OpenOrNewest>(this.aliveOpenAndNewest, { device: device.id, now: nowMs });
+    } else {
+      if (reached) await this.store.run(this.alive, { device: device.id, now: nowMs });
+      else await this.store.run(this.unreached, [device.id]);
+      rows = await this.store.all<OpenOrNewest>(this.openAndNewest, { device: device.id });
+    }
     const open = new Map<string, OpenTicket>();
     const newest = new Map<string, number | null>();
-    for (const r of await this.store.all<{ kind: 'ticket' | 'newest'; name: string; id: number | null; at: number | null }>(this.openAndNewest, { device: device.id })) {
+    for (const r of rows) {
       if (r.kind === 'ticket') open.set(r.name, { id: r.id!, recoveredAt: r.at });
       else newest.set(r.name, r.at);
     }
-    // Only a report with measurements shows the device reachable; one made only of gaps
-    // (an SNMP timeout, an SSH auth failure) leaves the silence scan to judge it.
-    if (report.measurements.length > 0) {
-      await this.store.run(this.alive, [device.id, nowMs]);
-      await this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`, open.get('down') ?? null);
-    } else {
-      await this.store.run(this.unreached, [device.id]);
-    }
+    if (reached) await this.faults.fine(device.id, 'down', nowMs, `reported again (report ${report.id})`, open.get('down') ?? null);
     for (const r of results) {
       // A late report (a spool flushed after newer ones arrived) does not overrule a newer verdict.
       const latest = newest.get(r.check);

@@ -49,6 +49,24 @@ function suite(name: string, open: () => Promise<Store>, skip: boolean) {
       expect((await store.get<{ n: number }>('SELECT count(*) AS n FROM reports'))!.n).toBe(1);
     });
 
+    it('marks a reporting device alive (a report of gaps only does not), and a late report does not overrule a newer verdict', async () => {
+      const device = async () => (await repos.devices.get('acme', 'db03'))!.id;
+      const liveness = async () => store.get<{ state: string; last_alive_at: number | null; down_since: number | null }>('SELECT state, last_alive_at, down_since FROM device_liveness WHERE device_id = ?', [await device()]);
+      const t1 = new Date('2026-11-28T09:00:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db03', site: 'acme', at: t1 }), measurements: [], id: 'g-1' }, principal, t1);
+      expect(await liveness()).toEqual({ state: 'up', last_alive_at: null, down_since: null }); // known, never seen alive
+      await store.run("UPDATE device_liveness SET state = 'down', down_since = ? WHERE device_id = ?", [t1.getTime(), await device()]);
+      const t2 = new Date('2026-11-28T09:05:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db03', site: 'acme', at: t2 }), id: 'g-2' }, principal, t2);
+      expect(await liveness()).toEqual({ state: 'up', last_alive_at: t2.getTime(), down_since: null });
+      // A spool flushed late: a PSU fault measured before the good report of 09:05 opens nothing.
+      const late = new Date('2026-11-28T09:01:00Z');
+      const t3 = new Date('2026-11-28T09:06:00Z');
+      await ingest({ ...realisticReport({ hostname: 'db03', site: 'acme', at: late, psuFault: true }), id: 'g-3' }, principal, t3);
+      expect(await liveness()).toEqual({ state: 'up', last_alive_at: t3.getTime(), down_since: null });
+      expect(await new TicketsRepository(store).list({ site: 'acme', status: 'active' }, t3)).toEqual([]);
+    });
+
     it('rolls back only the report whose hook failed, while reports sent beside it commit', async () => {
       const at = new Date('2026-11-28T11:00:00Z');
       refused.add('r-poison');
