@@ -62,7 +62,7 @@ async function run(label: string, stores: Store[], dbCpu: (() => number) | null)
       const repos = createRepositories(store);
       const { row } = await repos.tokens.create({ name: `bench-${Math.random().toString(36).slice(2)}`, role: 'engineer', site: 'bench' });
       return {
-        ingest: createBatchedIngest(store, repos, { hooks: [new TicketsIngestHook(store)] }),
+        ingest: createBatchedIngest(store, repos, { hooks: [new TicketsIngestHook(store, repos)] }),
         principal: { tokenId: row.id, name: row.name, role: 'engineer' as const, site: 'bench' },
       };
     }),

@@ -78,7 +78,7 @@ const ROUTES: FastifyPluginAsync[] = [
  * ============================================================================================== */
 const HOOK_FACTORIES: ((ctx: HookContext) => IngestHooks)[] = [
   // --- e.g. (ctx) => new TicketsIngestHook(ctx.db) ---
-  (ctx) => new TicketsIngestHook(ctx.store),
+  (ctx) => new TicketsIngestHook(ctx.store, ctx.repos),
 ];
 
 /** One registered route, as the route list test and the OpenAPI check enumerate them. */

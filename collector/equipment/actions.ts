@@ -20,7 +20,7 @@ export class EquipmentActions {
   readonly firmware: FirmwareRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.firmware = new FirmwareRepository(ctx.store);
+    this.firmware = ctx.repos.firmware;
   }
 
   /** The device, when the actor may see its site; another site's device answers as a missing one. */

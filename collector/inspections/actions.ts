@@ -22,7 +22,7 @@ export class InspectionActions {
   readonly inspections: InspectionsRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.inspections = new InspectionsRepository(ctx.store);
+    this.inspections = ctx.repos.inspections;
   }
 
   /** Checks role, site and month (a page's URL is not validated by a route schema); the time the change is stamped with. */

@@ -47,7 +47,7 @@ export class MaintenanceActions {
   readonly requests: MaintenanceRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.requests = new MaintenanceRepository(ctx.store);
+    this.requests = ctx.repos.maintenance;
   }
 
   /** 400 listing the devices the site does not have: an approved window for them would suppress nothing. */

@@ -25,7 +25,7 @@ export class NotifyActions {
   readonly repo: NotifyRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.repo = new NotifyRepository(ctx.store);
+    this.repo = ctx.repos.notify;
   }
 
   private async site(actor: Actor, site: string, what: string): Promise<void> {

@@ -28,8 +28,8 @@ export class FactsReader {
     private readonly store: Store,
     private readonly repos: Repositories,
   ) {
-    this.tickets = new TicketsRepository(store);
-    this.maintenance = new MaintenanceRepository(store);
+    this.tickets = repos.tickets;
+    this.maintenance = repos.maintenance;
   }
 
   async read(e: EventRow, base: string, now: Date): Promise<(MessageFacts & { priority?: Priority }) | undefined> {

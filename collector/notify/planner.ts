@@ -50,7 +50,7 @@ export class NotifyPlanner {
     private readonly repos: Repositories,
     private readonly channels: ChannelDirectory,
   ) {
-    this.repo = new NotifyRepository(store);
+    this.repo = repos.notify;
     this.facts = new FactsReader(store, repos);
   }
 

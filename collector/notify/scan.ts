@@ -29,8 +29,8 @@ export class NotifyScan {
     private readonly store: Store,
     private readonly repos: Repositories,
   ) {
-    this.repo = new NotifyRepository(store);
-    this.tickets = new TicketsRepository(store);
+    this.repo = repos.notify;
+    this.tickets = repos.tickets;
   }
 
   async scan(now: Date): Promise<ScanResult> {

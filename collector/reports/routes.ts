@@ -27,7 +27,7 @@ const CONTENT_TYPES = {
  */
 export const reportRoutes: FastifyPluginAsync = async (plain) => {
   const app = plain.withTypeProvider<TypeBoxProvider>();
-  const sources = reportSources(app.store, app.repos);
+  const sources = reportSources(app.repos);
 
   app.get('/api/v1/sites/:site/reports', { schema: { tags: ['reports'], summary: 'The reports of a site', params: SiteOnly } }, async (request) => {
     const viewer = requireViewer(request);

@@ -1,11 +1,9 @@
-import type { Store } from '../storage/store.js';
 import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js';
 import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
 import { notFound, badRequest } from '../errors.js';
 import { InspectionsRepository } from '../inspections/index.js';
 import { recordDifferences, type DeviceRow, type Repositories, type SiteRow, type StoredResult } from '../repositories/index.js';
 import { FirmwareRepository, recommend } from '../equipment/index.js';
-import type { Db } from '../storage/db.js';
 import { TicketsRepository } from '../tickets/index.js';
 import { buildFaultsReport } from './builders/faults.js';
 import { buildHealthReport, type HealthDevice } from './builders/health.js';
@@ -32,8 +30,8 @@ export interface ReportSources {
   firmware: FirmwareRepository;
 }
 
-export function reportSources(store: Store, repos: Repositories): ReportSources {
-  return { repos, tickets: new TicketsRepository(store), inspections: new InspectionsRepository(store), queries: new ReportQueries(store), maintenance: new MaintenanceRepository(store), firmware: new FirmwareRepository(store) };
+export function reportSources(repos: Repositories): ReportSources {
+  return { repos, tickets: repos.tickets, inspections: repos.inspections, queries: repos.reportQueries, maintenance: repos.maintenance, firmware: repos.firmware };
 }
 
 export interface ReportRequest {

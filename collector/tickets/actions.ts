@@ -16,7 +16,7 @@ import {
 import { EDITORS } from '../auth.js';
 import { badRequest, notFound } from '../errors.js';
 import type { TokenRole } from '../repositories/index.js';
-import { actorSees, assertActorSite, assertRole, auditedChange, UsersRepository, type ActionContext, type Actor } from '../users/index.js';
+import { actorSees, assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
 import { STEPS, type StepName } from './lifecycle.js';
 import { isSiteEngineer } from './people.js';
 import { priorityFor } from './priority.js';
@@ -48,7 +48,7 @@ export class TicketActions {
   readonly tickets: TicketsRepository;
 
   constructor(private readonly ctx: ActionContext) {
-    this.tickets = new TicketsRepository(ctx.store);
+    this.tickets = ctx.repos.tickets;
   }
 
   /**
@@ -64,7 +64,7 @@ export class TicketActions {
    * site (an engineer without sites sees every site). 400 otherwise, naming the person.
    */
   private async assertPersonOfSite(name: string, site: string, what: string): Promise<void> {
-    if (!isSiteEngineer(await new UsersRepository(this.ctx.store).get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
+    if (!isSiteEngineer(await this.ctx.repos.users.get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
   }
 
   private async assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): Promise<void> {

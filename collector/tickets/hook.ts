@@ -1,7 +1,7 @@
 import { CHECK_IDS, type CheckResult, type Report } from '../../schemas/index.js';
 import { checkById } from '../../checks/index.js';
 import type { IngestHooks } from '../ingest/hooks.js';
-import type { DeviceRow } from '../repositories/index.js';
+import type { DeviceRow, Repositories } from '../repositories/index.js';
 import type { Store } from '../storage/store.js';
 import { FaultTickets, type OpenTicket } from './opener.js';
 
@@ -35,8 +35,11 @@ export class TicketsIngestHook implements IngestHooks {
   private readonly alive: string;
   private readonly unreached: string;
 
-  constructor(private readonly store: Store) {
-    this.faults = new FaultTickets(store);
+  constructor(
+    private readonly store: Store,
+    repos: Pick<Repositories, 'tickets' | 'maintenance'>,
+  ) {
+    this.faults = new FaultTickets(repos);
     this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (@device, 'up', @now)
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';

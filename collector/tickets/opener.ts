@@ -1,8 +1,8 @@
 import type { DeviceKind, TicketSubject } from '../../schemas/index.js';
-import { MaintenanceRepository } from '../maintenance/repository.js';
-import type { Store } from '../storage/store.js';
+import type { MaintenanceRepository } from '../maintenance/repository.js';
+import type { Repositories } from '../repositories/index.js';
 import { priorityFor } from './priority.js';
-import { TicketsRepository, SYSTEM } from './repository.js';
+import { SYSTEM, type TicketsRepository } from './repository.js';
 import { isEmergency } from './sla.js';
 
 export interface FaultDevice {
@@ -34,9 +34,9 @@ export class FaultTickets {
   readonly tickets: TicketsRepository;
   readonly maintenance: MaintenanceRepository;
 
-  constructor(store: Store) {
-    this.tickets = new TicketsRepository(store);
-    this.maintenance = new MaintenanceRepository(store);
+  constructor(repos: Pick<Repositories, 'tickets' | 'maintenance'>) {
+    this.tickets = repos.tickets;
+    this.maintenance = repos.maintenance;
   }
 
   /** `at`: when the fault was seen (the report's window end) — what a maintenance window is tested against. */

@@ -1,5 +1,5 @@
-import type { Store } from '../storage/store.js';
-import { UsersRepository, type UserRow } from '../users/index.js';
+import type { Repositories } from '../repositories/index.js';
+import type { UserRow } from '../users/index.js';
 
 /**
  * Who a ticket may be given to (assignee, backup, emergency-plan owner): an engineer or admin, not
@@ -14,6 +14,6 @@ export function isSiteEngineer(user: UserRow | undefined, site: string): user is
 }
 
 /** The names of the people a ticket of this site may be given to, for the dashboard's choices. */
-export async function siteEngineers(store: Store, site: string): Promise<string[]> {
-  return (await new UsersRepository(store).list()).filter((u) => isSiteEngineer(u, site)).map((u) => u.name);
+export async function siteEngineers(repos: Pick<Repositories, 'users'>, site: string): Promise<string[]> {
+  return (await repos.users.list()).filter((u) => isSiteEngineer(u, site)).map((u) => u.name);
 }

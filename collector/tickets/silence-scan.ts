@@ -30,7 +30,7 @@ const silenceScan: FastifyPluginAsync = async (app) => {
       try {
         // With several collectors on one database, the one holding the lease scans.
         if (!(await app.cluster.holds('silence-scan', 3 * every))) return [];
-        const changes = await detectSilence(app.store, app.clock());
+        const changes = await detectSilence(app.store, app.clock(), app.repos);
         for (const change of changes) app.log.warn({ silence: change }, `device ${change.site}/${change.hostname} is ${change.state}`);
         return changes;
       } catch (err) {

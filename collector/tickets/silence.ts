@@ -1,4 +1,5 @@
 import type { DeviceKind } from '../../schemas/index.js';
+import { createRepositories, type Repositories } from '../repositories/index.js';
 import type { Store } from '../storage/store.js';
 import { FaultTickets, type FaultOutcome } from './opener.js';
 
@@ -33,9 +34,9 @@ export interface SilenceOutcome {
  * (P2, P1 when core) unless an approved maintenance window covers it. A down device heard from
  * again is `up`, and its ticket shows it recovered. Returns the devices whose state changed.
  */
-export async function detectSilence(store: Store, now: Date): Promise<SilenceOutcome[]> {
+export async function detectSilence(store: Store, now: Date, repos: Repositories = createRepositories(store)): Promise<SilenceOutcome[]> {
   const nowMs = now.getTime();
-  const faults = new FaultTickets(store);
+  const faults = new FaultTickets(repos);
   const lastAt = store.dialect.greatest(
     "coalesce(CASE WHEN l.device_id IS NULL THEN d.last_report_at ELSE l.last_alive_at END, 0)",
     'coalesce(d.last_heartbeat_at, 0)',

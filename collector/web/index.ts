@@ -5,7 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
-import { AuditLog, collectorKey, csrfUserInfo, DatabaseThrottleStore, LoginThrottle, registerViewer, UsersRepository } from '../users/index.js';
+import { AuditLog, collectorKey, csrfUserInfo, DatabaseThrottleStore, LoginThrottle, registerViewer } from '../users/index.js';
 import { authRoutes } from './auth-routes.js';
 import { pageRoutes } from './pages/routes.js';
 
@@ -17,7 +17,7 @@ import { pageRoutes } from './pages/routes.js';
  * @fastify/helmet and @fastify/static.
  */
 export const dashboardRoutes: FastifyPluginAsync = async (app) => {
-  const users = new UsersRepository(app.store);
+  const users = app.repos.users;
   const audit = new AuditLog(app.store);
 
   await app.register(cookie);

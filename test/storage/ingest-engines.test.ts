@@ -33,7 +33,7 @@ function suite(name: string, open: () => Promise<Store>, skip: boolean) {
       repos = createRepositories(store);
       const { row } = await repos.tokens.create({ name: 'field', role: 'engineer', site: 'acme' });
       principal = { tokenId: row.id, name: row.name, role: 'engineer', site: 'acme' };
-      ingest = createBatchedIngest(store, repos, { hooks: [new TicketsIngestHook(store), refusing] });
+      ingest = createBatchedIngest(store, repos, { hooks: [new TicketsIngestHook(store, repos), refusing] });
     }, 120_000);
     afterAll(async () => store?.close());
 

@@ -57,7 +57,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
     const tickets = ticketActions.tickets;
     const inspections = inspectionActions.inspections;
     const maintenance = maintenanceActions.requests;
-    const sources = reportSources(app.store, app.repos);
+    const sources = reportSources(app.repos);
     // A form post whose body is JSON null, an array, a bare value or nothing at all reads as an
     // empty form: its action then refuses the missing fields like any other (found by the route fuzz test).
     app.addHook('preValidation', async (request) => {
@@ -214,7 +214,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const { site, id } = await ticketOf(request, v);
       const lang = langOf(request);
       const now = app.clock();
-      const people = v.role === 'customer' ? [] : await siteEngineers(app.store, site);
+      const people = v.role === 'customer' ? [] : await siteEngineers(app.repos, site);
       return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket((await tickets.get(id, now))), now, (await zoneOf(site)), errorParam(request), people), v, site));
     });
 
