@@ -18,6 +18,8 @@ export interface CollectorFlags {
   tlsKey?: string;
   retentionDays?: string | number;
   logLevel?: string;
+  /** The key sealing stored secrets (SNMP/BMC credentials, channel secrets): from XUNJIAN_SNMP_KEY, never a command-line flag. */
+  credentialKey?: string;
 }
 
 /** Environment variable → flag it stands for. */
@@ -34,6 +36,7 @@ export const ENVIRONMENT: Record<string, keyof CollectorFlags> = {
   XUNJIAN_TLS_KEY: 'tlsKey',
   XUNJIAN_RETENTION_DAYS: 'retentionDays',
   XUNJIAN_LOG_LEVEL: 'logLevel',
+  XUNJIAN_SNMP_KEY: 'credentialKey',
 };
 
 type Loose = Record<string, unknown>;
@@ -71,6 +74,7 @@ function overlay(target: Loose, flags: CollectorFlags): void {
   if (flags.dataDir !== undefined) target.dataDir = flags.dataDir;
   if (flags.db !== undefined) target.dbPath = flags.db;
   if (flags.databaseUrl !== undefined) section('storage').url = flags.databaseUrl;
+  if (flags.credentialKey !== undefined) section('snmp').credentialKey = flags.credentialKey;
   if (flags.durability !== undefined) target.durability = flags.durability;
   if (flags.bodyLimit !== undefined) target.bodyLimit = num(flags.bodyLimit);
   if (flags.tlsCert !== undefined) section('tls').cert = flags.tlsCert;

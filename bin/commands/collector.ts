@@ -162,7 +162,7 @@ export function registerCollectorCommands(program: Command): void {
   const snmpCmd = collector.command('snmp').description('SNMP targets the collector polls (credentials sealed with snmp.credentialKey / XUNJIAN_SNMP_KEY)');
   const targetsOf = async (flags: CollectorFlags) => {
     const config = loadCollectorConfig(flags);
-    const key = parseCredentialKey(config.snmp?.credentialKey ?? process.env.XUNJIAN_SNMP_KEY);
+    const key = parseCredentialKey(config.snmp?.credentialKey);
     const store = await openExistingStore(flags);
     return { store, targets: new SnmpTargetsRepository(store, new CredentialBox(key)) };
   };

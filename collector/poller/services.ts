@@ -21,10 +21,10 @@ declare module 'fastify' {
 
 const settingsOf = (snmp: { pollerEnabled?: boolean; concurrency?: number } | undefined) => ({ pollerEnabled: true, concurrency: 16, ...snmp });
 
-/** The credential key: `snmp.credentialKey`, else XUNJIAN_SNMP_KEY — read here and nowhere else in the server. */
+/** The credential key: `snmp.credentialKey` (the config loader puts XUNJIAN_SNMP_KEY there) — read here and nowhere else in the server. */
 export const credentialsService = fp(
   async (app) => {
-    app.decorate('credentialBox', new CredentialBox(parseCredentialKey(app.config.snmp?.credentialKey ?? process.env.XUNJIAN_SNMP_KEY)));
+    app.decorate('credentialBox', new CredentialBox(parseCredentialKey(app.config.snmp?.credentialKey)));
   },
   { name: 'credentials' },
 );

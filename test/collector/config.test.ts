@@ -39,6 +39,18 @@ describe('collector configuration', () => {
     expect(loadCollectorConfig({ config: json }, {})).toMatchObject({ bodyLimit: 65536, tls: { cert: 'c.pem', key: 'k.pem' } });
   });
 
+  it('resolves secrets and the database URL from the environment into the configuration (the services read nothing else)', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const file = join(dir, 'secrets.yaml');
+    writeFileSync(file, 'snmp:\n  credentialKey: from-the-file\n');
+    expect(loadCollectorConfig({}, { XUNJIAN_SNMP_KEY: key, XUNJIAN_DATABASE_URL: 'postgres://x@db/xunjian' })).toMatchObject({
+      snmp: { credentialKey: key }, storage: { url: 'postgres://x@db/xunjian' },
+    });
+    // The environment overrides the file, as for every other key.
+    expect(loadCollectorConfig({ config: file }, { XUNJIAN_SNMP_KEY: key }).snmp?.credentialKey).toBe(key);
+    expect(loadCollectorConfig({ config: file }, {}).snmp?.credentialKey).toBe('from-the-file');
+  });
+
   it('names the offending key or file', () => {
     expect(() => loadCollectorConfig({ port: '70000' }, {})).toThrow(/\/listen\/port/);
     expect(() => loadCollectorConfig({ durability: 'sometimes' }, {})).toThrow(/\/durability/);

@@ -5,7 +5,6 @@ import { auditBy } from '../../identity/index.js';
 import type { Actor } from '../../users/index.js';
 import { channelDirectory } from './directory.js';
 import { ChannelsRepository } from './repository.js';
-import { channelBox } from './secrets.js';
 import { testMessage } from './test-message.js';
 import type { ChannelDirectory } from './types.js';
 
@@ -25,8 +24,9 @@ export class ChannelActions {
   readonly channels: ChannelsRepository;
   readonly directory: ChannelDirectory & { close(): void };
 
-  constructor(private readonly app: Pick<FastifyInstance, 'db' | 'store' | 'config' | 'clock'>) {
-    const box = channelBox(app.config);
+  constructor(private readonly app: Pick<FastifyInstance, 'db' | 'store' | 'config' | 'clock' | 'credentialBox'>) {
+    // The box the credentials service made from the configuration's key.
+    const box = app.credentialBox;
     this.channels = new ChannelsRepository(app.store, box);
     this.directory = channelDirectory(app.store, box);
   }

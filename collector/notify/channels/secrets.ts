@@ -11,8 +11,9 @@ import type { CollectorConfig } from '../../../schemas/index.js';
 export const CHANNEL_KEY_HELP =
   'no credential key is configured, so channel secrets cannot be sealed: set snmp.credentialKey in the collector configuration or the environment variable XUNJIAN_SNMP_KEY to 32 random bytes in base64 or hex (e.g. `openssl rand -base64 32`), then restart the collector';
 
+/** The box of a configuration's key (`snmp.credentialKey`; the config loader puts XUNJIAN_SNMP_KEY there). */
 export function channelBox(config: Pick<CollectorConfig, 'snmp'> | undefined): CredentialBox {
-  return new CredentialBox(parseCredentialKey(config?.snmp?.credentialKey ?? process.env.XUNJIAN_SNMP_KEY));
+  return new CredentialBox(parseCredentialKey(config?.snmp?.credentialKey));
 }
 
 export function sealSecrets(box: CredentialBox, secrets: Record<string, string>): string {
