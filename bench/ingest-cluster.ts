@@ -16,7 +16,7 @@
  *
  * Floor (issue 13): PostgreSQL with one collector ≥ 20,000 measurements/s at p99 < 100 ms, no errors.
  */
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,6 +24,7 @@ import { openStore } from '../collector/storage/open-store.js';
 import { createRepositories } from '../collector/repositories/index.js';
 import { createToken, realisticReport, spawnCollector, tempDir, type CollectorProcess } from '../test/helpers/collector.js';
 import { startPostgres } from '../test/helpers/postgres.js';
+import { cpuMsOf, postgresCpuMs } from './proc-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,32 +42,6 @@ const PER_REPORT = realisticReport().measurements.length;
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 
-/** utime+stime of a process in ms (/proc/PID/stat; 0 once it is gone). */
-function cpuMsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return 0;
-  }
-}
-
-/** The postmaster and its children (the backends serving the collectors' pooled connections). */
-function postgresPids(dataDir: string): number[] {
-  const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  const pids = [postmaster];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) pids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return pids;
-}
 const cpuOf = (pids: number[]) => pids.reduce((sum, pid) => sum + cpuMsOf(pid), 0);
 
 interface Figures {
@@ -79,7 +54,8 @@ interface Figures {
   databaseCpuPer10k: number | null;
 }
 
-async function drive(setup: string, collectors: CollectorProcess[], tokens: string[], databasePids: () => number[]): Promise<Figures> {
+/** `databaseCpuMs`: the database's CPU so far in ms (null: no separate database process). */
+async function drive(setup: string, collectors: CollectorProcess[], tokens: string[], databaseCpuMs: () => number | null): Promise<Figures> {
   const agents = collectors.map(() => new http.Agent({ keepAlive: true, maxSockets: CLIENTS }));
   const templates = tokens.map((_, n) => JSON.stringify(realisticReport({ id: 'bench-ID-PLACEHOLDER', hostname: `srv${n}` })));
   const slug = setup.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -118,16 +94,15 @@ async function drive(setup: string, collectors: CollectorProcess[], tokens: stri
   const running = Array.from({ length: CLIENTS }, (_, n) => client(n));
   await new Promise((r) => setTimeout(r, WARMUP_S * 1000));
   const collectorPids = collectors.map((c) => c.child.pid!);
-  const dbPids = databasePids();
   const c0 = cpuOf(collectorPids);
-  const d0 = cpuOf(dbPids);
+  const d0 = databaseCpuMs();
   measuring = true;
   const started = performance.now();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   const elapsed = (performance.now() - started) / 1000;
   const collectorMs = cpuOf(collectorPids) - c0;
-  const databaseMs = cpuOf(dbPids) - d0;
+  const d1 = databaseCpuMs();
   stop = true;
   await Promise.all(running);
   for (const a of agents) a.destroy();
@@ -140,7 +115,7 @@ async function drive(setup: string, collectors: CollectorProcess[], tokens: stri
     p99: pct(latencies, 99),
     failures,
     collectorCpuPer10k: (collectorMs / 1000 / measurements) * 10_000,
-    databaseCpuPer10k: dbPids.length ? (databaseMs / 1000 / measurements) * 10_000 : null,
+    databaseCpuPer10k: d0 === null || d1 === null ? null : ((d1 - d0) / 1000 / measurements) * 10_000,
   };
 }
 
@@ -155,7 +130,7 @@ async function main() {
     const tokens = Array.from({ length: CLIENTS }, (_, n) => createToken(dbPath, 'agent', 'bench', `agent-srv${n}`));
     const c = await spawnCollector(dbPath, ['--log-level', 'error']);
     try {
-      results.push(await drive('SQLite, 1 collector', [c], tokens, () => []));
+      results.push(await drive('SQLite, 1 collector', [c], tokens, () => null));
     } finally {
       await c.stop();
     }
@@ -173,7 +148,7 @@ async function main() {
       try {
         // Each its own (unused) SQLite path: the URL in the environment wins over it.
         for (let i = 0; i < n; i++) collectors.push(await spawnCollector(join(dir, `unused-${n}-${i}.db`), ['--log-level', 'error'], { XUNJIAN_DATABASE_URL: pg.url }));
-        results.push(await drive(`PostgreSQL, ${n} collector${n > 1 ? 's' : ''}`, collectors, tokens, () => postgresPids(pg.dataDir)));
+        results.push(await drive(`PostgreSQL, ${n} collector${n > 1 ? 's' : ''}`, collectors, tokens, () => postgresCpuMs(pg)));
       } finally {
         await Promise.all(collectors.map((c) => c.stop()));
       }

@@ -4,6 +4,10 @@
  * better-sqlite3 batched-insert ceiling of this machine measured in the same run.
  *
  *   npx tsx bench/ingest.ts [--clients 16] [--seconds 15] [--durability full|normal] [--profile DIR]
+ *   npx tsx bench/ingest.ts --engine postgres [--collectors 1,2,3] [--clients 16] [--seconds 10]
+ *
+ * With --engine postgres (or --collectors) it runs bench/ingest-cluster.ts: SQLite beside 1, 2 and 3
+ * collectors sharing one PostgreSQL, with CPU seconds per 10,000 measurements of each part.
  *
  * --profile writes the collector's V8 CPU profile (.cpuprofile) into DIR.
  * Beside each rate, measurements per CPU-second (the collector's utime+stime, the raw loop's
@@ -14,6 +18,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { evaluateReport } from '../checks/index.js';
 import { buildApp, MIGRATIONS, openDatabase } from '../collector/index.js';
@@ -25,8 +30,16 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '15' },
     durability: { type: 'string', default: 'full' },
     profile: { type: 'string' },
+    engine: { type: 'string', default: 'sqlite' },
+    collectors: { type: 'string' },
   },
 });
+if (args.engine === 'postgres' || args.collectors !== undefined) {
+  const { spawnSync } = await import('node:child_process');
+  const cluster = fileURLToPath(new URL('./ingest-cluster.ts', import.meta.url));
+  const forwarded = ['--clients', args.clients, '--seconds', args.seconds, '--collectors', args.collectors ?? '1,2,3'];
+  process.exit(spawnSync(process.execPath, ['--import', 'tsx', cluster, ...forwarded], { stdio: 'inherit' }).status ?? 1);
+}
 const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const DURABILITY = args.durability === 'normal' ? 'normal' : 'full';
