@@ -9,7 +9,7 @@ declare module 'fastify' {
 }
 
 /** The jobs that run in one collector of several (their leases are let go when this one stops). */
-export const CLUSTER_JOBS = ['retention', 'silence-scan'] as const;
+export const CLUSTER_JOBS = ['retention', 'silence-scan', 'notify-scan'] as const;
 
 /** The `cluster` service: membership from the app's start to its close. */
 export const clusterService = fp(

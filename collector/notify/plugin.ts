@@ -47,7 +47,8 @@ function dashboardUrl(app: FastifyInstance): string {
 /**
  * Notifications: every `notify.pollMs` (default 200 ms) the journal's new events are planned into
  * the outbox and what is due is sent; every 10 s of the app's clock the deadline, escalation,
- * month-end and contract scans run first, and messages a killed collector left `sending` are sent
+ * month-end and contract scans run first (on the one collector of a cluster holding the
+ * `notify-scan` lease), and messages a killed collector left `sending` are sent
  * again once their lease has run out (see sender.ts for the at-least-once edge).
  */
 export const notifyPlugin: FastifyPluginAsync = async (app) => {
@@ -84,7 +85,9 @@ export const notifyPlugin: FastifyPluginAsync = async (app) => {
     let raised = 0;
     try {
       if (now.getTime() - lastScan >= SCAN_EVERY_MS || now.getTime() < lastScan) {
-        raised = (await scanner.scan(now)).raised;
+        // One collector of a cluster scans (its events are keyed, so a second scan would raise
+        // nothing new, but it would read every open ticket again for nothing).
+        if (await app.cluster.holds('notify-scan', 3 * SCAN_EVERY_MS)) raised = (await scanner.scan(now)).raised;
         lastScan = now.getTime();
         // Sends a stopped collector left half done, once their lease has run out (see sender.ts).
         const released = await planner.repo.releaseAbandoned(now.getTime());

@@ -76,6 +76,10 @@ describe.skipIf(missing !== null)('two collectors on one PostgreSQL', () => {
     const polls = [...metrics.matchAll(/^xunjian_snmp_polls_total\{[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     expect(polls).toBe(mineB);
 
+    // The notification scan (deadline reminders, month end) runs on the one holding its lease.
+    const lease = await until('the notify-scan lease taken', async () => store.get<{ holder: string }>("SELECT holder FROM leases WHERE name = 'notify-scan'"));
+    expect([aId, bId]).toContain(lease.holder);
+
     child.child.kill('SIGKILL');
     await child.exited;
     // Every target due again: the survivor polls them all once the dead one's heartbeat is stale.
