@@ -33,6 +33,8 @@ import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
 import { channelRoutes } from './notify/channels/index.js';
 import { notifyRoutes, type ChannelDirectory } from './notify/index.js';
+import { langOf } from './web/i18n.js';
+import { errorPage, wantsPage } from './web/pages/error-page.js';
 
 /** What a hook factory gets to build its IngestHooks (its own repositories over the same db). */
 export interface HookContext {
@@ -247,9 +249,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     }
     return reply.status(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    // A browser that followed a dead link reads a page in its language; the API answers JSON.
+    if (wantsPage(request.url, request.headers.accept)) return reply.status(404).type('text/html; charset=utf-8').send(errorPage(langOf(request), 404, null, null).markup);
+    return reply.status(404).send({ error: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+  });
 
   registerAuth(app, repos.tokens);
   // Every answer may carry site data (API, pages, reports, and errors naming a site): no browser

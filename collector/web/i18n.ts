@@ -89,6 +89,16 @@ const T = {
   noData: { zh: '暂无数据', en: 'No data' },
   hidden: { zh: '(仅工程师可见)', en: '(engineers only)' },
   closeCell: { zh: '关闭', en: 'Close' },
+  error400: { zh: '请求有误', en: 'Bad request' },
+  error403: { zh: '无权访问', en: 'Not allowed' },
+  error404: { zh: '页面不存在', en: 'Not found' },
+  error500: { zh: '服务器出错', en: 'Something went wrong' },
+  error400Text: { zh: '请求的内容无法处理,请检查后重试。', en: 'The request could not be used. Check it and try again.' },
+  error403Text: { zh: '当前账号没有权限查看此页面或执行此操作。', en: 'Your account may not see this page or do this.' },
+  error404Text: { zh: '没有找到您要的页面,它可能已被删除或地址有误。', en: 'There is no such page: it may have gone, or the address is mistyped.' },
+  error500Text: { zh: '出了意外,本次操作未生效。请稍后重试;若问题持续,请联系服务工程师。', en: 'Something unexpected happened and nothing was changed. Try again later; if it persists, tell your service engineer.' },
+  errorDetail: { zh: '详情', en: 'Detail' },
+  backHome: { zh: '返回站点列表', en: 'Back to the sites' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Term = keyof typeof T;

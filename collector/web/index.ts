@@ -6,7 +6,11 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync } from 'fastify';
 import { AuditLog, collectorKey, csrfUserInfo, DatabaseThrottleStore, LoginThrottle, registerViewer } from '../users/index.js';
+import { ValidationError } from '../../schemas/index.js';
+import { ApiError } from '../errors.js';
 import { authRoutes } from './auth-routes.js';
+import { langOf } from './i18n.js';
+import { errorPage, wantsPage } from './pages/error-page.js';
 import { pageRoutes } from './pages/routes.js';
 
 /**
@@ -73,6 +77,15 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     done(null, out);
   });
   registerViewer(app, users, '/login');
+  // A page's error is a page in the reader's language (403, 404, 400, 500), not the API's JSON;
+  // the API's routes (and a script's fetch, which does not ask for HTML) keep the JSON answer of
+  // the app's handler, to which this one passes them on by throwing.
+  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    if (!wantsPage(request.url, request.headers.accept)) throw error;
+    const status = error instanceof ValidationError ? 400 : error instanceof ApiError ? error.statusCode : (error.statusCode ?? 500);
+    if (status >= 500) request.log.error({ err: error }, 'page failed');
+    return reply.status(status).type('text/html; charset=utf-8').send(errorPage(langOf(request), status, error.message, request.viewer).markup);
+  });
 
   await app.register(authRoutes(users, audit, new LoginThrottle(app)));
   await app.register(pageRoutes(audit));
