@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/silence.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * The equipment record kept by hand (issue 11): devices put on record by a person, a person's
@@ -187,7 +186,7 @@ describe('equipment record', () => {
   it('the silence scan does not flag a device put on record by hand, even with a site interval', async () => {
     expect((await call('PATCH', '/api/v1/sites/acme', admin, { expectedIntervalS: 60 })).status).toBe(200);
     expect((await call('PATCH', '/api/v1/sites/acme/devices/stor-1', engineer, { expectedIntervalS: 60 })).status).toBe(200);
-    const changed = (await detectSilence(sqliteStore(c.db), new Date(at(12).getTime() + 86_400_000)));
+    const changed = (await detectSilence(c.store, new Date(at(12).getTime() + 86_400_000)));
     const hosts = changed.map((x) => x.hostname);
     expect(hosts).toContain('db01'); // the reporting device is watched (the scan can fail)
     expect(hosts).not.toContain('stor-1');
@@ -196,7 +195,7 @@ describe('equipment record', () => {
   });
 
   it('every change to the record is audited', async () => {
-    const actions = (c.db.prepare("SELECT action, subject FROM audit_log WHERE site = 'acme' AND (action LIKE 'device.%' OR action = 'firmware.baseline')").all() as { action: string; subject: string }[]).map((r) => `${r.action} ${r.subject}`);
+    const actions = (await c.store.all<{ action: string; subject: string }>("SELECT action, subject FROM audit_log WHERE site = 'acme' AND (action LIKE 'device.%' OR action = 'firmware.baseline') ORDER BY id")).map((r) => `${r.action} ${r.subject}`);
     expect(actions).toEqual(expect.arrayContaining(['device.create tape-lib-1', 'device.update db01', 'device.firmware tape-lib-1', 'device.upgrade db01', 'firmware.baseline TS4300']));
   });
 });

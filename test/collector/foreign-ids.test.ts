@@ -3,7 +3,6 @@ import type { RouteEntry } from '../../collector/app.js';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { pathWith } from './fixtures/routes.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * Error messages never reveal another site: a ticket, maintenance request or report of another
@@ -48,7 +47,7 @@ beforeAll(async () => {
   });
   expect(m.status, await m.clone().text()).toBe(201);
   ids.maintenance = String(((await m.json()) as { id: number }).id);
-  await new UsersRepository(sqliteStore(c.db)).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });
+  await new UsersRepository(c.store).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });
   const login = await c.request('POST', '/login', { body: { name: 'li', password: 'customer-pass-1' } });
   expect(login.status).toBe(200);
   session = { cookie: login.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await login.json()) as { csrf: string }).csrf };

@@ -155,7 +155,7 @@ describe('the audit log', () => {
 
 describe('token commands', () => {
   it('token create --device binds at creation, token bind re-binds; both audited', async () => {
-    const db = ['--db', c.dbPath];
+    const db = c.storageFlags;
     const created = await runCollectorCli(['token', 'create', '--site', 'bank-s', '--name', 'agent-app02', '--role', 'agent', '--device', 'app02', ...db]);
     expect(created.stderr).toContain('device app02');
     expect(created.code).toBe(0);

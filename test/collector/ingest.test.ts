@@ -27,7 +27,7 @@ describe('report ingest', () => {
   const post = (body: unknown, token: string | null = agent, headers: Record<string, string> = {}) =>
     c.request('POST', '/api/v1/reports', { ...(token ? { token } : {}), body, headers });
 
-  const count = (table: string): number => (c.db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+  const count = async (table: string): Promise<number> => (await c.store.get<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))!.n;
 
   it('stores and evaluates a report in one go, answering 201 with the six verdicts', async () => {
     const report = realisticReport({ id: 'rpt-first-0001', psuFault: true });
@@ -48,14 +48,14 @@ describe('report ingest', () => {
   it('acknowledges a resent report id with 200 { duplicate: true } and stores nothing twice', async () => {
     const report = realisticReport({ id: 'rpt-resend-0001' });
     expect((await post(report)).status).toBe(201);
-    const before = { reports: count('reports'), measurements: count('measurements'), results: count('results') };
+    const before = { reports: await count('reports'), measurements: await count('measurements'), results: await count('results') };
     const again = await post(report);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ duplicate: true, id: 'rpt-resend-0001' });
     // Same id with different content is still the same report: nothing replaced.
     const changed = await post({ ...report, measurements: report.measurements.slice(0, 3) });
     expect(changed.status).toBe(200);
-    expect({ reports: count('reports'), measurements: count('measurements'), results: count('results') }).toEqual(before);
+    expect({ reports: await count('reports'), measurements: await count('measurements'), results: await count('results') }).toEqual(before);
   });
 
   it("refuses another site's token before telling whether an id exists", async () => {
@@ -154,13 +154,13 @@ describe('report ingest', () => {
     ];
 
     it.each(cases)('$name → $status $error', async ({ status, error, message, send }) => {
-      const before = count('reports');
+      const before = await count('reports');
       const res = await send();
       expect(res.status).toBe(status);
       const body = await res.json();
       expect(body.error).toBe(error);
       expect(body.message).toMatch(message);
-      expect(count('reports')).toBe(before);
+      expect(await count('reports')).toBe(before);
     });
 
     it('lists every offending field in `issues`', async () => {

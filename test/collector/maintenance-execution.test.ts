@@ -185,9 +185,9 @@ describe('the state machine, on the app\'s clock', () => {
   });
 
   it('audits every step with who took it', async () => {
-    const log = (await new AuditLog(sqliteStore(c.db)).forSite('acme', 500)).filter((e) => e.subject === `#${ids.completed}`).map((e) => `${e.actor}:${e.action}`);
+    const log = (await new AuditLog(c.store).forSite('acme', 500)).filter((e) => e.subject === `#${ids.completed}`).map((e) => `${e.actor}:${e.action}`);
     expect(log.sort()).toEqual(['Chen Jingli:maintenance.approve', 'Zhang San:maintenance.complete', 'Zhang San:maintenance.request', 'Zhang San:maintenance.start']);
-    const rejected = (await new AuditLog(sqliteStore(c.db)).forSite('acme', 500)).find((e) => e.subject === `#${ids.rejected}` && e.action === 'maintenance.reject');
+    const rejected = (await new AuditLog(c.store).forSite('acme', 500)).find((e) => e.subject === `#${ids.rejected}` && e.action === 'maintenance.reject');
     expect(rejected?.detail).toBe('not in the month-end close');
   });
 });

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /** Reports go in with the agent token of their own device (an agent token speaks for one device). */
 const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
@@ -58,7 +57,7 @@ describe('silence inside a maintenance window', () => {
   });
 
   it('a device silent inside its window opens no ticket; one outside the window does', async () => {
-    const changes = (await detectSilence(sqliteStore(c.db), at(49)));
+    const changes = (await detectSilence(c.store, at(49)));
     expect(changes).toEqual([
       { site: 'acme', hostname: 'db01', state: 'down', ticket: { action: 'suppressed', maintenanceId: expect.any(Number) } },
       { site: 'acme', hostname: 'db02', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } },
@@ -66,16 +65,16 @@ describe('silence inside a maintenance window', () => {
     expect(await downTickets('db01')).toEqual([]);
     expect(await downTickets('db02')).toHaveLength(1);
     // Later scans inside the window stay quiet.
-    expect((await detectSilence(sqliteStore(c.db), at(49.5)))).toEqual([]);
+    expect((await detectSilence(c.store, at(49.5)))).toEqual([]);
   });
 
   it('still silent after the window has ended: the down ticket opens then', async () => {
-    const changes = (await detectSilence(sqliteStore(c.db), at(50.25)));
+    const changes = (await detectSilence(c.store, at(50.25)));
     expect(changes).toEqual([{ site: 'acme', hostname: 'db01', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } }]);
     const [ticket] = await downTickets('db01');
     expect(ticket).toMatchObject({ subject: 'down', status: 'open', priority: 'P2', openedAt: at(50.25).toISOString() });
     // One ticket, however often the scan runs.
-    expect((await detectSilence(sqliteStore(c.db), at(51)))).toEqual([]);
+    expect((await detectSilence(c.store, at(51)))).toEqual([]);
     expect(await downTickets('db01')).toHaveLength(1);
   });
 
@@ -84,7 +83,7 @@ describe('silence inside a maintenance window', () => {
     for (const step of ['respond', 'on-site', 'resolve']) expect((await call('POST', `/api/v1/tickets/${ticket!.id}/${step}`, t.engineer)).status).toBe(200);
     expect((await call('POST', `/api/v1/tickets/${ticket!.id}/confirm`, t.customer)).status).toBe(200);
     expect((await call('POST', `/api/v1/tickets/${ticket!.id}/close`, t.engineer)).status).toBe(200);
-    expect((await detectSilence(sqliteStore(c.db), at(52)))).toEqual([]);
+    expect((await detectSilence(c.store, at(52)))).toEqual([]);
     expect((await downTickets('db02')).map((x) => x.status)).toEqual(['closed']);
   });
 
@@ -96,9 +95,9 @@ describe('silence inside a maintenance window', () => {
       expectedDurationMinutes: 60, windowStart: at(52).toISOString(), windowEnd: at(54).toISOString(), devices: ['db03'],
     });
     expect((await call('POST', `/api/v1/maintenance/${filed.body.id}/approve`, t.customer)).status).toBe(200);
-    expect((await detectSilence(sqliteStore(c.db), at(53))).map((x) => [x.hostname, x.ticket?.action])).toEqual([['db03', 'suppressed']]);
+    expect((await detectSilence(c.store, at(53))).map((x) => [x.hostname, x.ticket?.action])).toEqual([['db03', 'suppressed']]);
     await reportAt('db03', at(53.5));
-    expect((await detectSilence(sqliteStore(c.db), at(53.6)))).toEqual([]);
+    expect((await detectSilence(c.store, at(53.6)))).toEqual([]);
     expect(await downTickets('db03')).toEqual([]);
   });
 });

@@ -7,7 +7,6 @@ import { hashPassword, OPAQUE_REPORT_ID, UsersRepository } from '../../collector
 import { CHECK_IDS, type Report } from '../../schemas/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { pdfText } from '../reports/seed.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * Confidentiality (service plan 3.4.5), walked from the route table so a route added later is
@@ -66,7 +65,7 @@ beforeAll(async () => {
     body: { site: 'acme', purpose: 'swap PSU', engineer: 'Zhang San', recorder: 'Li Si', rollbackPlan: 'restore the configuration backup', customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: ['swap'], hardwareChanges: 'PSU', softwareChanges: 'none', expectedDurationMinutes: 30, windowStart: at(30), windowEnd: at(31), devices: ['db01'] },
   });
   ids.maintenance = [((await m.json()) as { id: number }).id];
-  await new UsersRepository(sqliteStore(c.db)).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });
+  await new UsersRepository(c.store).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });
   const login = await c.request('POST', '/login', { body: { name: 'li', password: 'customer-pass-1' } });
   session = login.headers.get('set-cookie')!.split(';')[0]!;
 }, 90_000);

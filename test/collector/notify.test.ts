@@ -129,7 +129,7 @@ describe('notifications', () => {
     now = new Date('2026-11-30T12:02:00.000Z');
     // The storm's tickets only: the month-end scan may add a notice of its own (30 November, evening
     // in the site's zone), grouped for a window the frozen clock never reaches.
-    await until('the storm digests sent', () => ((c.db.prepare(`SELECT count(*) FROM notify_outbox WHERE site = 'storm' AND kind = 'ticket.opened' AND state <> 'sent'`).pluck().get() as number) === 0 ? true : undefined), 180_000); // a ceiling: 1,000 ingests on a loaded machine
+    await until('the storm digests sent', async () => ((await c.store.get<{ n: number }>(`SELECT count(*) AS n FROM notify_outbox WHERE site = 'storm' AND kind = 'ticket.opened' AND state <> 'sent'`))!.n === 0 ? true : undefined), 180_000); // a ceiling: 1,000 ingests on a loaded machine
     await rounds(2);
     const sent = mailTo('storm@example.test').filter((m) => !/not signed/.test(m.parsed.subject ?? '')).length;
     expect(sent).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import type { Report } from '../../schemas/index.js';
+import type { CollectorConfig, Report } from '../../schemas/index.js';
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartOptions } from '../../collector/server.js';
@@ -22,8 +22,13 @@ describe('retention on a schedule', () => {
   const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
   let agent: string;
   let engineer: string;
-  const start = (rawDays: number, options: StartOptions = {}) =>
-    startTestCollector({ retention: { rawDays } }, { now: () => clock, ...options }, dir);
+  /** The first start's data (its file, or its PostgreSQL database): a restart finds it again. */
+  let same: Partial<CollectorConfig> = {};
+  const start = async (rawDays: number, options: StartOptions = {}) => {
+    const started = await startTestCollector({ retention: { rawDays }, ...same }, { now: () => clock, ...options }, dir);
+    same = started.sameStorage;
+    return started;
+  };
 
   const json = async (path: string) => (await c.request('GET', path, { token: engineer })).json();
   const pruned = async (id: string): Promise<boolean> => (await json(`/api/v1/reports/${id}/measurements`)).pruned;

@@ -34,10 +34,10 @@ beforeAll(async () => {
     expect((await c.request('POST', '/api/v1/reports', { token: c.agentFor('acme', hostname), body })).status).toBe(201);
   }
   const password = 'a long enough secret';
-  await createUser(c.dbPath, { name: 'wang', role: 'engineer', sites: ['acme'], password });
-  await createUser(c.dbPath, { name: 'zhang', role: 'engineer', sites: ['acme'], password });
-  await createUser(c.dbPath, { name: 'zhao', role: 'engineer', sites: ['other-site'], password });
-  await createUser(c.dbPath, { name: 'li', role: 'customer', sites: ['acme'], password });
+  await createUser(c.location, { name: 'wang', role: 'engineer', sites: ['acme'], password });
+  await createUser(c.location, { name: 'zhang', role: 'engineer', sites: ['acme'], password });
+  await createUser(c.location, { name: 'zhao', role: 'engineer', sites: ['other-site'], password });
+  await createUser(c.location, { name: 'li', role: 'customer', sites: ['acme'], password });
 });
 afterAll(async () => c?.stop());
 

@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ticket } from '../../schemas/index.js';
 import { detectSilence } from '../../collector/tickets/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /** Reports go in with the agent token of their own device (an agent token speaks for one device). */
 const asAgent = (body: Report) => ({ token: c.agentFor(body.site ?? 'acme', body.identity.hostname), body });
@@ -56,12 +55,12 @@ describe('silence → down → recovered', () => {
   });
 
   it('is not down within its allowance', async () => {
-    expect((await detectSilence(sqliteStore(c.db), at(60)))).toEqual([]);
-    expect((await detectSilence(sqliteStore(c.db), at(120)))).toEqual([]);
+    expect((await detectSilence(c.store, at(60)))).toEqual([]);
+    expect((await detectSilence(c.store, at(120)))).toEqual([]);
   });
 
   it('a core device past 2 missed reports is down: a P1 ticket', async () => {
-    const changes = (await detectSilence(sqliteStore(c.db), at(121))).concat((await detectSilence(sqliteStore(c.db), at(150))));
+    const changes = (await detectSilence(c.store, at(121))).concat((await detectSilence(c.store, at(150))));
     expect(changes).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'down', ticket: { action: 'opened', ticketId: expect.any(Number) } }]);
     const [t] = await tickets('sw-core1');
     expect(t).toMatchObject({ subject: 'down', priority: 'P1', emergency: true, status: 'open', recoveredAt: null });
@@ -69,10 +68,10 @@ describe('silence → down → recovered', () => {
   });
 
   it('an ordinary server past 3 missed reports is down: P2, and one ticket however often the scan runs', async () => {
-    const changes = (await detectSilence(sqliteStore(c.db), at(181)));
+    const changes = (await detectSilence(c.store, at(181)));
     expect(changes.map((x) => [x.hostname, x.state])).toEqual([['db01', 'down']]);
-    expect((await detectSilence(sqliteStore(c.db), at(600)))).toEqual([]);
-    expect((await detectSilence(sqliteStore(c.db), at(6000)))).toEqual([]);
+    expect((await detectSilence(c.store, at(600)))).toEqual([]);
+    expect((await detectSilence(c.store, at(6000)))).toEqual([]);
     const list = await tickets('db01');
     expect(list).toHaveLength(1);
     expect(list[0]).toMatchObject({ subject: 'down', priority: 'P2', emergency: false });
@@ -87,20 +86,20 @@ describe('silence → down → recovered', () => {
     expect(t!.events.map((e) => e.event)).toEqual(['open', 'recovered']);
     // Down at 181 s, back at 6100 s: within the P2's 4 h recovery limit.
     expect(t!.deadlines.recovery.overdue).toBe(false);
-    expect((await detectSilence(sqliteStore(c.db), at(6150)))).toEqual([]);
+    expect((await detectSilence(c.store, at(6150)))).toEqual([]);
   });
 
   it('a heartbeat also ends silence, found by the next scan', async () => {
     clock = at(6200);
     const res = await c.request('POST', '/api/v1/heartbeat', { token: c.agentFor('acme', 'sw-core1'), body: { hostname: 'sw-core1', agentId: 'agent-sw-core1' } });
     expect(res.status).toBeLessThan(300);
-    expect((await detectSilence(sqliteStore(c.db), at(6210)))).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'up' }]);
+    expect((await detectSilence(c.store, at(6210)))).toEqual([{ site: 'acme', hostname: 'sw-core1', state: 'up' }]);
     const [t] = await tickets('sw-core1');
     expect(t!.recoveredAt).toBe(at(6210).toISOString());
   });
 
   it('silence again while the ticket is still open relapses the same ticket', async () => {
-    expect((await detectSilence(sqliteStore(c.db), at(6100 + 181))).map((x) => x.hostname)).toEqual(['db01']);
+    expect((await detectSilence(c.store, at(6100 + 181))).map((x) => x.hostname)).toEqual(['db01']);
     const list = await tickets('db01');
     expect(list).toHaveLength(1);
     expect(list[0]!.recoveredAt).toBeNull();
@@ -113,8 +112,8 @@ describe('silence → down → recovered', () => {
     await c.request('PUT', '/api/v1/sites/acme/devices/db02/silence', { token: engineer, body: { expectedIntervalSeconds: 10 } });
     const put = await c.request('PUT', '/api/v1/sites/acme/sla', { token: admin, body: { missedReports: 5 } });
     expect(put.status).toBe(200);
-    expect((await detectSilence(sqliteStore(c.db), at(7049))).map((x) => x.hostname)).not.toContain('db02');
-    expect((await detectSilence(sqliteStore(c.db), at(7051))).map((x) => x.hostname)).toContain('db02');
+    expect((await detectSilence(c.store, at(7049))).map((x) => x.hostname)).not.toContain('db02');
+    expect((await detectSilence(c.store, at(7051))).map((x) => x.hostname)).toContain('db02');
   });
 });
 
@@ -139,7 +138,7 @@ describe('a device that reports but cannot be reached', () => {
       clock = at(10_000 + s);
       expect((await ups(false)).status).toBe(201);
     }
-    expect((await detectSilence(sqliteStore(c.db), at(10_181))).map((x) => [x.hostname, x.state])).toContainEqual(['ups01', 'down']);
+    expect((await detectSilence(c.store, at(10_181))).map((x) => [x.hostname, x.state])).toContainEqual(['ups01', 'down']);
     const [t] = await tickets('ups01');
     expect(t).toMatchObject({ subject: 'down', priority: 'P2', recoveredAt: null });
 
@@ -163,7 +162,7 @@ describe("the site's default interval", () => {
     expect((await c.request('POST', '/api/v1/reports', { token: e, body: byField })).status).toBe(201);
     const patch = await c.request('PATCH', `/api/v1/sites/${site}`, { token: e, body: { expectedIntervalS: 300 } });
     expect(patch.status).toBe(200);
-    const changes = (await detectSilence(sqliteStore(c.db), at(20_000 + 901))).filter((x) => x.site === site);
+    const changes = (await detectSilence(c.store, at(20_000 + 901))).filter((x) => x.site === site);
     expect(changes.map((x) => [x.hostname, x.state])).toEqual([['br-db01', 'down']]);
   });
 });

@@ -33,6 +33,12 @@ export function tempDir(prefix = 'xunjian-collector-'): string {
 export interface TestCollector extends RunningCollector {
   dir: string;
   dbPath: string;
+  /** Where its data lives: the SQLite file, or the PostgreSQL URL under XUNJIAN_TEST_ENGINE=postgres (for createUser and the like). */
+  location: string;
+  /** The configuration of another collector on the same data (a restart, a second collector). */
+  sameStorage: Partial<CollectorConfig>;
+  /** The CLI flags naming the same data (`--db FILE` or `--database-url URL`). */
+  storageFlags: string[];
   /** Creates a token directly in the database and returns its secret; `device` binds an agent token. */
   token(role: TokenRole, site: string | null, name?: string, device?: string): string;
   /** The agent token of one device (made on first ask, bound to it): an agent token speaks for one device only. */
@@ -122,6 +128,7 @@ export async function startTestCollector(
     { logger: false, ...extra },
   );
   const onPostgres = running.store.engine === 'postgres';
+  const url = storage.storage?.url ?? config.storage?.url;
   // Tokens are made synchronously (tests use them at once); on PostgreSQL the insert is awaited
   // before the next request this helper sends.
   const pending: Promise<unknown>[] = [];
@@ -141,6 +148,9 @@ export async function startTestCollector(
     ...running,
     dir,
     dbPath,
+    location: url ?? dbPath,
+    sameStorage: url ? { storage: { url } } : { dbPath },
+    storageFlags: url ? ['--database-url', url] : ['--db', dbPath],
     token: (role, site, name, device) => makeToken({ name: name ?? `${role}-${site ?? 'global'}`, role, site, device: device ?? null }),
     agentFor: (site, hostname) => {
       const key = `${site}\u0000${hostname}`;

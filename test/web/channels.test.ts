@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../helpers/notify-endpoints.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 const ARTIFACTS = join(process.cwd(), 'test-artifacts', 'web');
 const WECOM_KEY = 'page-wecom-key-c0ffee';
@@ -27,7 +26,7 @@ beforeAll(async () => {
   ep = await startNotifyEndpoints({ wecomKeys: [WECOM_KEY] });
   c = await startTestCollector({ snmp: { credentialKey: randomBytes(32).toString('hex'), pollerEnabled: false, concurrency: 1 } });
   await c.app.repos.sites.ensure('hq', Date.now());
-  await new UsersRepository(sqliteStore(c.db)).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD), sites: ['hq'] });
+  await new UsersRepository(c.store).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD), sites: ['hq'] });
   browser = await launchChromium();
 }, 90_000);
 

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../collector/users/index.js';
 import type { SeededSite } from '../reports/seed.js';
 import { ARTIFACTS, PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * End to end in headless Chromium (Debian's chromium through playwright-core): an engineer reviews
@@ -133,7 +132,7 @@ describe('dashboard in Chromium', () => {
     await shot(eng, '05-ticket-closed');
 
     // every sign-off, confirmation and ticket step is in the audit log with who and when
-    const log = (await new AuditLog(sqliteStore(s.collector.db)).forSite('acme')).map((e) => `${e.actor}:${e.action}`);
+    const log = (await new AuditLog(s.collector.store).forSite('acme')).map((e) => `${e.actor}:${e.action}`);
     for (const e of ['wang:inspection.sign', 'li:inspection.confirm', 'wang:ticket.respond', 'wang:ticket.on-site', 'wang:ticket.resolve', 'li:ticket.confirm', 'wang:ticket.close', 'wang:ticket.part']) {
       expect(log).toContain(e);
     }
@@ -167,7 +166,7 @@ describe('dashboard in Chromium', () => {
     expect(await cust.locator('#maintenance tr', { hasText: '升级 db01 固件' }).textContent()).toContain('approved');
     await shot(cust, '07-maintenance-approved');
     await cust.context().close();
-    const log = (await new AuditLog(sqliteStore(s.collector.db)).forSite('acme')).map((e) => `${e.actor}:${e.action}`);
+    const log = (await new AuditLog(s.collector.store).forSite('acme')).map((e) => `${e.actor}:${e.action}`);
     expect(log).toEqual(expect.arrayContaining(['wang:maintenance.request', 'li:maintenance.approve']));
   });
 

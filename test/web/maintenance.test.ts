@@ -5,7 +5,6 @@ import { AuditLog } from '../../collector/users/index.js';
 import type { MaintenanceRequest } from '../../schemas/index.js';
 import type { SeededSite } from '../reports/seed.js';
 import { ARTIFACTS, logInAs, seededDashboard } from './fixtures/seeded-dashboard.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * A maintenance request through the pages in headless Chromium, on the collector's clock: the
@@ -104,7 +103,7 @@ describe('a maintenance request in Chromium', () => {
     expect(await cust.textContent('#work-done')).toContain('阵列重建完成');
     expect(await cust.textContent('#outcome')).toContain('阵列正常');
     await cust.context().close();
-    const log = (await new AuditLog(sqliteStore(s.collector.db)).forSite('acme', 500)).filter((e) => e.subject === `#${id}`).map((e) => `${e.actor}:${e.action}`);
+    const log = (await new AuditLog(s.collector.store).forSite('acme', 500)).filter((e) => e.subject === `#${id}`).map((e) => `${e.actor}:${e.action}`);
     expect(log.sort()).toEqual(['li:maintenance.approve', 'wang:maintenance.complete', 'wang:maintenance.request', 'wang:maintenance.start']);
   });
 });

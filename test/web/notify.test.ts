@@ -13,7 +13,6 @@ import { type Browser, type Page } from 'playwright-core';
 import { launchChromium } from './fixtures/seeded-dashboard.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 import { realisticReport, startTestCollector, until, type TestCollector } from '../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../helpers/notify-endpoints.js';
 
@@ -46,7 +45,7 @@ beforeAll(async () => {
   await api('PATCH', '/api/v1/sites/hq/devices/db01', { role: 'core' });
   // The secret is wrong on purpose: the stand-in answers 401 and the message becomes a dead letter.
   await api('POST', '/api/v1/notify/channels', { name: 'hq-hook', kind: 'webhook', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.webhookUrl('/hooks/hq'), secret: 'not-the-hook-secret-42' } });
-  const users = new UsersRepository(sqliteStore(c.db));
+  const users = new UsersRepository(c.store);
   await users.create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword(PASSWORD.wang), sites: ['hq'] });
   await users.create({ name: 'zhao', role: 'customer', passwordHash: await hashPassword(PASSWORD.zhao), sites: ['hq'] });
   browser = await launchChromium();

@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { realisticReport, startTestCollector, type TestCollector } from '../helpers/collector.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * The sites overview (`/`) through a real collector on the app's clock, never wall time: a month
@@ -19,7 +18,7 @@ beforeAll(async () => {
   for (const [site, hostname] of [['acme', 'db01'], ['acme', 'db02'], ['globex', 'db09']] as const) {
     await report(site, hostname);
   }
-  await new UsersRepository(sqliteStore(c.db)).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword('engineer-pass-1'), sites: ['acme', 'globex'] });
+  await new UsersRepository(c.store).create({ name: 'wang', role: 'engineer', passwordHash: await hashPassword('engineer-pass-1'), sites: ['acme', 'globex'] });
   const login = await c.request('POST', '/login', { body: { name: 'wang', password: 'engineer-pass-1' } });
   session = login.headers.get('set-cookie')!.split(';')[0]!;
 }, 60_000);

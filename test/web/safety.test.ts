@@ -8,7 +8,6 @@ import { pathWith } from '../collector/fixtures/routes.js';
 import { CookieJar, requestFrom } from '../helpers/http.js';
 import type { SeededSite } from '../reports/seed.js';
 import { ARTIFACTS, PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * The dashboard's safety findings of issue 10, each through a real collector (and Chromium where a
@@ -54,7 +53,7 @@ describe('dashboard safety', () => {
     const evil = s.collector.token('engineer', 'acme', EVIL);
     const notes = await s.collector.request('PUT', '/api/v1/sites/acme/inspections/2026-11/notes', { token: evil, body: { notes: 'checked' } });
     expect(notes.status).toBe(200);
-    expect((await new AuditLog(sqliteStore(s.collector.db)).forSite('acme', 5)).some((e) => e.actor === EVIL)).toBe(true);
+    expect((await new AuditLog(s.collector.store).forSite('acme', 5)).some((e) => e.actor === EVIL)).toBe(true);
 
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -106,7 +105,7 @@ describe('dashboard safety', () => {
     expect(asSession.status).toBe(401); // the API takes bearer tokens, not the dashboard's cookie
     const record = (await (await s.collector.request('GET', '/api/v1/sites/acme/inspections/2026-11', { token: s.tokens.engineer })).json()) as { status: string };
     expect(record.status).toBe('draft');
-    expect((await new AuditLog(sqliteStore(s.collector.db)).forSite('acme', 50)).filter((e) => e.action === 'inspection.sign')).toEqual([]);
+    expect((await new AuditLog(s.collector.store).forSite('acme', 50)).filter((e) => e.action === 'inspection.sign')).toEqual([]);
   });
 
   it('a customer cannot move a ticket step the engineer owns, through either path', async () => {
@@ -145,14 +144,14 @@ describe('dashboard safety', () => {
     expect(put.status).toBe(200);
     const again = await s.collector.request('PUT', '/api/v1/sites/acme/sla', { token: s.tokens.admin, body: { priorityRules: [] } });
     expect(again.status).toBe(200);
-    const entries = (await new AuditLog(sqliteStore(s.collector.db)).forSite('acme', 50)).filter((e) => e.action === 'sla.set');
+    const entries = (await new AuditLog(s.collector.store).forSite('acme', 50)).filter((e) => e.action === 'sla.set');
     expect(entries).toHaveLength(2);
     expect(JSON.parse(entries[0]!.detail!)).toEqual({ before: rules, after: { priorityRules: [] } });
     expect(JSON.parse(entries[1]!.detail!)).toEqual({ before: {}, after: rules });
     expect(entries[0]).toMatchObject({ actor: 'root', role: 'admin' });
     // an engineer may not change it, and a refused change writes nothing
     expect((await s.collector.request('PUT', '/api/v1/sites/acme/sla', { token: s.tokens.engineer, body: rules })).status).toBe(403);
-    expect((await new AuditLog(sqliteStore(s.collector.db)).forSite('acme', 50)).filter((e) => e.action === 'sla.set')).toHaveLength(2);
+    expect((await new AuditLog(s.collector.store).forSite('acme', 50)).filter((e) => e.action === 'sla.set')).toHaveLength(2);
   });
 
   it('answers every route of the route table with Cache-Control: no-store (the static files excepted)', async () => {

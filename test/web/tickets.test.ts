@@ -5,7 +5,6 @@ import type { Ticket } from '../../schemas/index.js';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import type { SeededSite } from '../reports/seed.js';
 import { ARTIFACTS, PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 /**
  * The ticket page in headless Chromium (issue 11): an engineer sets the assignee and backup,
@@ -18,7 +17,7 @@ let ticketId: number;
 
 beforeAll(async () => {
   ({ site: s, browser } = await seededDashboard());
-  await new UsersRepository(sqliteStore(s.collector.db)).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('backup-pass-1'), sites: ['acme'] });
+  await new UsersRepository(s.collector.store).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('backup-pass-1'), sites: ['acme'] });
   const res = await s.collector.request('POST', '/api/v1/tickets', {
     token: s.tokens.engineer,
     body: { site: 'acme', device: 'db01', symptom: '数据库响应慢', priority: 'P3' },

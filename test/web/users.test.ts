@@ -4,12 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository, verifyPassword } from '../../collector/users/index.js';
 import { COLLECTOR_CLI, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { CookieJar, postLoginForm, requestFrom } from '../helpers/http.js';
-import { sqliteStore } from '../../collector/storage/sqlite-store.js';
 
 let c: TestCollector;
 beforeAll(async () => {
   c = await startTestCollector({ silenceScanSeconds: 0 });
-  await new UsersRepository(sqliteStore(c.db)).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
+  await new UsersRepository(c.store).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
 });
 afterAll(async () => {
   await c?.stop();
@@ -93,7 +92,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
 
   it('one count across every collector on the database, kept across a restart', async () => {
     // A second collector on the same database file, as behind a load balancer.
-    const other = await startTestCollector({ silenceScanSeconds: 0, dbPath: c.dbPath });
+    const other = await startTestCollector({ silenceScanSeconds: 0, ...c.sameStorage });
     try {
       for (let i = 0; i < 3; i++) expect((await form({ name: 'zhang', password: `guess ${i}` }, '127.0.0.5')).status).toBe(401);
       for (let i = 3; i < 5; i++) expect((await postLoginForm(other.url, { name: 'zhang', password: `guess ${i}` }, { from: '127.0.0.5' })).status).toBe(401);
@@ -103,7 +102,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
       await other.stop({ keep: true });
     }
     // A collector started afresh on the database still refuses that source.
-    const restarted = await startTestCollector({ silenceScanSeconds: 0, dbPath: c.dbPath });
+    const restarted = await startTestCollector({ silenceScanSeconds: 0, ...c.sameStorage });
     try {
       expect((await postLoginForm(restarted.url, { name: 'zhang', password: 'correct horse battery' }, { from: '127.0.0.5' })).status).toBe(429);
     } finally {
@@ -112,7 +111,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   }, 120_000);
 
   it('counts a source across user names, and X-Forwarded-For is ignored unless trustProxy says so', async () => {
-    const users = new UsersRepository(sqliteStore(c.db));
+    const users = new UsersRepository(c.store);
     await users.create({ name: 'wu', role: 'engineer', passwordHash: await hashPassword('another long secret'), sites: [] });
     // 30 failures from one address over many names close that address (the per-source step)…
     for (let i = 0; i < 30; i++) {
@@ -129,7 +128,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
   it('behind a TLS proxy (trustProxy): the forwarded address is the source and the cookies are Secure', async () => {
     const proxied = await startTestCollector({ silenceScanSeconds: 0, trustProxy: '127.0.0.1' });
     try {
-      await new UsersRepository(sqliteStore(proxied.db)).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
+      await new UsersRepository(proxied.store).create({ name: 'zhang', role: 'engineer', passwordHash: await hashPassword('correct horse battery'), sites: [] });
       const via = (client: string) => ({ 'x-forwarded-for': client, 'x-forwarded-proto': 'https' });
       for (let i = 0; i < 5; i++) {
         expect((await postLoginForm(proxied.url, { name: 'zhang', password: `wrong ${i}` }, { headers: via('203.0.113.9') })).status).toBe(401);
@@ -146,11 +145,11 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
 
   it('`xunjian collector user create` makes a customer for their sites and refuses one without', async () => {
     const run = (args: string[], input?: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'test/web/fixtures/cli.ts'), 'collector', 'user', ...args, '--db', c.dbPath], { input, encoding: 'utf8' });
+      spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'test/web/fixtures/cli.ts'), 'collector', 'user', ...args, ...c.storageFlags], { input, encoding: 'utf8' });
     const made = run(['create', '--name', 'chen', '--role', 'customer', '--site', 'acme', '--site', 'beta', '--password-stdin'], 'customer-secret-9\n');
     expect(made.stderr).toBe('');
     expect(made.stdout).toContain('user chen (customer, sites acme, beta) created');
-    const users = new UsersRepository(sqliteStore(c.db));
+    const users = new UsersRepository(c.store);
     expect(await users.get('chen')).toMatchObject({ role: 'customer', sites: ['acme', 'beta'] });
     const refused = run(['create', '--name', 'zhao', '--role', 'customer']);
     expect(refused.status).toBe(2);
