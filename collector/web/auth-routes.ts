@@ -5,9 +5,18 @@ import type { TypeBoxProvider } from '../type-provider.js';
 import { AuditLog, authenticate, csrfUserInfo, requireViewer, SESSION_COOKIE, SESSION_TTL_MS, sessionCookieOptions, type LoginThrottle, type UsersRepository } from '../users/index.js';
 import { ApiError } from '../errors.js';
 import { loginPage } from './pages/login.js';
-import { langOf } from './i18n.js';
+import { langOf, t } from './i18n.js';
+import type { Lang } from '../../schemas/index.js';
 
 /** A `next` that stays on this collector (no open redirect). */
+
+/** A refused log-in in the page's language (the API's JSON keeps its English message). */
+function loginRefusal(lang: Lang, err: ApiError): string {
+  if (err.code === 'too_many_attempts') return t(lang, 'tooManyAttempts').replace('{s}', String((err as ApiError & { retryAfter?: number }).retryAfter ?? ''));
+  if (err.code === 'bad_login') return t(lang, 'badLogin');
+  return err.message;
+}
+
 export const safeNext = (next: string | undefined): string => (next && /^\/(?!\/)[!-[\]-~]*$/.test(next) ? next : '/');
 
 /** Log-in, log-out and "who am I" (JSON for scripts, forms for the browser). */
@@ -36,10 +45,11 @@ export function authRoutes(users: UsersRepository, audit: AuditLog, throttle: Lo
       } catch (err) {
         if ('retryAfter' in (err as object)) reply.header('retry-after', String((err as { retryAfter: number }).retryAfter));
         if (!form || !(err instanceof ApiError)) throw err;
+        const lang = langOf(request);
         return reply
           .status(err.statusCode)
           .type('text/html; charset=utf-8')
-          .send(loginPage(langOf(request), { next, error: err.message, name, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup);
+          .send(loginPage(lang, { next, error: loginRefusal(lang, err), name, csrf: reply.generateCsrf({ userInfo: csrfUserInfo(request) }) }).markup);
       }
     });
 

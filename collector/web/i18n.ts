@@ -99,6 +99,9 @@ const T = {
   error500Text: { zh: '出了意外,本次操作未生效。请稍后重试;若问题持续,请联系服务工程师。', en: 'Something unexpected happened and nothing was changed. Try again later; if it persists, tell your service engineer.' },
   errorDetail: { zh: '详情', en: 'Detail' },
   backHome: { zh: '返回站点列表', en: 'Back to the sites' },
+  productTagline: { zh: '服务器、网络设备与 UPS 的月度巡检和故障服务', en: 'Monthly inspection and fault service for servers, network gear and UPS units' },
+  badLogin: { zh: '用户名或密码错误。', en: 'Wrong user name or password.' },
+  tooManyAttempts: { zh: '此地址登录失败次数过多,请 {s} 秒后再试。', en: 'Too many failed log-ins from this address; try again in {s} s.' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type Term = keyof typeof T;

@@ -52,6 +52,25 @@ describe('error pages', () => {
     await page.context().close();
   });
 
+  it("the log-in page names the product, and a refused log-in reads in the page's language", async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${s.collector.url}/login?lang=zh`);
+    expect(await page.locator('.product').textContent()).toContain('巡检');
+    await page.fill('input[name=name]', 'li');
+    await page.fill('input[name=password]', 'not her password');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#login .error');
+    expect(await page.locator('#login .error').textContent()).toBe('用户名或密码错误。');
+    await page.screenshot({ path: `${ARTIFACTS}/login-refused-zh.png` });
+    await page.goto(`${s.collector.url}/login?lang=en`);
+    await page.fill('input[name=name]', 'li');
+    await page.fill('input[name=password]', 'not her password');
+    await page.click('#login button[type=submit]');
+    await page.waitForSelector('#login .error');
+    expect(await page.locator('#login .error').textContent()).toBe('Wrong user name or password.');
+    await page.context().close();
+  });
+
   it('the API answers JSON whatever the client accepts', async () => {
     const res = await fetch(`${s.collector.url}/api/v1/no-such-route`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(404);

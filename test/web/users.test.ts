@@ -84,7 +84,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
     const blocked = await form({ name: 'zhang', password: 'correct horse battery' }, '127.0.0.2');
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
-    expect(blocked.body).toContain('too many failed log-ins');
+    expect(blocked.body).toMatch(/登录失败次数过多,请 \d+ 秒后再试/); // the page's language (Chinese by default)
     // zhang at 127.0.0.1 is not locked out, and the stranger's other guesses stay refused
     expect((await form({ name: 'zhang', password: 'correct horse battery' }, '127.0.0.1')).status).toBe(303);
     expect((await form({ name: 'zhang', password: 'wrong again' }, '127.0.0.2')).status).toBe(429);

@@ -8,7 +8,8 @@ export function loginPage(lang: Lang, o: { next?: string | undefined; error?: st
   return layout(
     lang,
     t(lang, 'login'),
-    html`<form method="post" action="/login" class="card login" id="login">
+    html`<p class="product"><strong>${t(lang, 'appName')}</strong> · ${t(lang, 'productTagline')}</p>
+<form method="post" action="/login?lang=${lang}" class="card login" id="login">
   ${o.error ? html`<p class="error" role="alert">${o.error}</p>` : ''}
   <input type="hidden" name="_csrf" value="${o.csrf}">
   <label>${t(lang, 'userName')} <input name="name" autocomplete="username" required value="${o.name ?? ''}"></label>
