@@ -1,9 +1,10 @@
 /**
- * Concurrent ingest into two collector processes on one real PostgreSQL, one of them killed with
- * SIGKILL mid-stream. Eight agents send their reports round robin; a report whose request fails
- * (the connection dropped by the kill) is sent again to the other collector, as an agent with two
- * collector URLs does. Afterwards every acknowledged report is stored exactly once, with all its
- * measurements — none half-written, none twice.
+ * Concurrent ingest into two, then three collector processes on one real PostgreSQL, one of them
+ * killed with SIGKILL mid-stream. Eight agents send their reports round robin; a report whose
+ * request fails (the connection dropped by the kill) is sent again to the next collector, as an
+ * agent with several collector URLs does. Afterwards every acknowledged report is stored exactly
+ * once, with all its measurements — none half-written, none twice. Before the kill, retention's
+ * run at start has run on exactly one of them (its lease).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,7 +19,7 @@ if (missing) console.warn(`kill -9 ingest test skipped: ${missing}`);
 const AGENTS = 8;
 const PER_AGENT = 40;
 
-describe.skipIf(missing !== null)('ingest across two collectors, one killed -9', () => {
+for (const COLLECTORS of [2, 3]) describe.skipIf(missing !== null)(`ingest across ${COLLECTORS} collectors, one killed -9`, () => {
   let pg: TestPostgres;
   let store: Store;
   const children: CollectorProcess[] = [];
@@ -27,12 +28,18 @@ describe.skipIf(missing !== null)('ingest across two collectors, one killed -9',
   beforeAll(async () => {
     pg = await startPostgres();
     store = await openStore(pg.url);
-    for (let i = 0; i < 2; i++) children.push(await spawnCollector(join(dir, `unused-${i}.db`), [], { XUNJIAN_DATABASE_URL: pg.url }));
+    for (let i = 0; i < COLLECTORS; i++) children.push(await spawnCollector(join(dir, `unused-${i}.db`), [], { XUNJIAN_DATABASE_URL: pg.url }));
   }, 120_000);
   afterAll(async () => {
     for (const c of children) if (c.child.exitCode === null && c.child.signalCode === null) await c.stop();
     await store?.close();
     pg?.stop();
+  });
+
+  it('runs retention at start on one collector only', async () => {
+    const lastRun = async (c: CollectorProcess) => Number(/^xunjian_retention_last_run_timestamp_seconds (\S+)$/m.exec(await (await fetch(`${c.url}/metrics`)).text())?.[1] ?? NaN);
+    await until('retention run at start by one', async () => ((await Promise.all(children.map(lastRun))).some((t) => t > 0) ? true : undefined));
+    expect((await Promise.all(children.map(lastRun))).filter((t) => t > 0)).toHaveLength(1);
   });
 
   it('stores every acknowledged report once and whole', async () => {
@@ -43,7 +50,7 @@ describe.skipIf(missing !== null)('ingest across two collectors, one killed -9',
     let failovers = 0;
     const send = async (a: number, id: string, body: string, first: number): Promise<void> => {
       for (let attempt = 0; attempt < 6; attempt++) {
-        const c = children[(first + attempt) % 2]!;
+        const c = children[(first + attempt) % COLLECTORS]!;
         try {
           const res = await fetch(`${c.url}/api/v1/reports`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${tokens[a]!}` }, body });
           if (res.status === 201 || res.status === 200) {
@@ -62,7 +69,7 @@ describe.skipIf(missing !== null)('ingest across two collectors, one killed -9',
       for (let i = 0; i < PER_AGENT; i++) {
         const id = `kill-${a}-${String(i).padStart(4, '0')}`;
         const body = JSON.stringify(realisticReport({ site: 'bank', hostname: `srv${a}`, id, at: new Date(Date.parse('2026-12-01T00:00:00Z') + i * 60_000) }));
-        await send(a, id, body, (a + i) % 2);
+        await send(a, id, body, (a + i) % COLLECTORS);
       }
     };
     const running = Promise.all(Array.from({ length: AGENTS }, (_, a) => agent(a)));
