@@ -68,6 +68,14 @@ describe.skipIf(missing !== null)('the PostgreSQL schema', () => {
     expect(pgIndexes).toEqual(liteIndexes);
   });
 
+  it('has no per-row key check from the append-only measurements and results to reports (migration 97), and keeps the others', async () => {
+    const keys = await store.all<{ child: string; parent: string }>(
+      `SELECT c.conrelid::regclass::text AS child, c.confrelid::regclass::text AS parent FROM pg_constraint c
+       WHERE c.contype = 'f' AND c.conrelid::regclass::text IN ('measurements', 'results') ORDER BY 1, 2`,
+    );
+    expect(keys).toEqual([{ child: 'results', parent: 'devices' }]);
+  });
+
   it('records the versions the baseline stands for, and migrating again does nothing', async () => {
     const versions = (await store.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version')).map((r) => r.version);
     expect(versions).toEqual(MIGRATIONS.map((m) => m.version));
