@@ -47,6 +47,8 @@ const T = {
   version: { zh: '版本', en: 'Version' },
   addresses: { zh: '地址', en: 'Addresses' },
   kind: { zh: '类型', en: 'Kind' },
+  role: { zh: '角色', en: 'Role' },
+  deviceNotes: { zh: '备注', en: 'Notes' },
   trends: { zh: '趋势', en: 'Trends' },
   recentResults: { zh: '最近检查结果', en: 'Recent results' },
   priority: { zh: '级别', en: 'Priority' },

@@ -42,7 +42,7 @@ describe('dashboard in Chromium', () => {
     await page.fill('input[name=name]', 'wang');
     await page.fill('input[name=password]', 'not-the-password');
     await page.click('#login button[type=submit]');
-    await expect.poll(() => page.textContent('.error')).toContain('wrong user name or password');
+    await expect.poll(() => page.textContent('.error')).toContain('Wrong user name or password.'); // Chromium asks for English
     await page.context().close();
   });
 
@@ -90,9 +90,15 @@ describe('dashboard in Chromium', () => {
     expect(report?.status()).toBe(403);
     await page.goto(`${s.collector.url}/`);
     expect(await page.locator('#sites tr[data-site=globex]').count()).toBe(0);
-    // IP addresses are for the service company only
-    await page.goto(`${s.collector.url}/sites/acme/devices/db01`);
-    expect(await page.textContent('#identity')).not.toContain('10.1.2.3');
+    // IP addresses and the engineers' notes are for the service company only; role, place and
+    // contract are the customer's to read too.
+    const record = { role: 'core', location: 'B2 机房 3 号柜', contractUntil: '2027-06-30', notes: 'console via 10.9.9.9' };
+    expect((await s.collector.request('PATCH', '/api/v1/sites/acme/devices/db01', { token: s.collector.token('engineer', 'acme', 'record-editor'), body: record })).status).toBe(200);
+    await page.goto(`${s.collector.url}/sites/acme/devices/db01?lang=zh`);
+    const seen = await page.textContent('#identity');
+    expect(seen).not.toContain('10.1.2.3');
+    expect(seen).not.toContain('10.9.9.9');
+    for (const v of ['服务器', 'core', 'B2 机房 3 号柜', '2027-06-30', '维保合同至']) expect(seen).toContain(v);
     await page.context().close();
   });
 
@@ -184,6 +190,8 @@ describe('dashboard in Chromium', () => {
     expect(await page.getAttribute('#chart-memory svg', 'data-peak')).toBe('61.2');
     expect(await page.getAttribute('#chart-temperature svg', 'data-peak')).toBe('51.0');
     expect(await page.textContent('#identity')).toContain('10.1.2.3');
+    expect(await page.textContent('#identity')).toContain('console via 10.9.9.9');
+    expect(await page.textContent('#identity')).toContain('server');
     expect(await page.textContent('h2')).toBe('Trends');
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(width).toBeLessThanOrEqual(820);

@@ -7,6 +7,7 @@ import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
 import { partsDispositionView, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
+import { equipmentWord, kindLabel } from '../../equipment/index.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 
 const enc = encodeURIComponent;
@@ -121,12 +122,20 @@ ${r ? html`<p>${mark(lang, r.verdict)} ${r.actual}</p><p><b>${t(lang, 'expected'
 
 export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }, zone: string): SafeHtml {
   const show = maySeeAddresses(viewer);
+  // What a person needs to find and judge the device: its role (levels and ticket priority follow
+  // it), where it stands, until when it is covered, and the engineers' notes.
   const identity = [
-    [t(lang, 'kind'), d.kind],
+    [t(lang, 'kind'), kindLabel(lang, d.kind)],
+    [t(lang, 'role'), d.role],
     [t(lang, 'model'), [d.vendor, d.model].filter(Boolean).join(' ')],
     [t(lang, 'serial'), d.serial],
     [t(lang, 'version'), [d.os, d.version].filter(Boolean).join(' · ')],
+    [equipmentWord(lang, 'location'), d.location],
+    [equipmentWord(lang, 'contractUntil'), d.contractUntil],
+    [equipmentWord(lang, 'warrantyUntil'), d.warrantyUntil],
     [t(lang, 'addresses'), show ? d.addresses.join(', ') : t(lang, 'hidden')],
+    // Notes are the engineers' own (they may name addresses, accounts): not a customer's to read.
+    [t(lang, 'deviceNotes'), show ? d.notes : t(lang, 'hidden')],
   ]
     .map(([k, v]) => html`<tr><th>${k ?? ''}</th><td>${v ?? ''}</td></tr>`);
   const results = latest
