@@ -28,6 +28,7 @@ describe('error pages', () => {
     expect(await page.locator('h1').textContent()).toBe('无权访问');
     expect(await page.locator('[role=alert]').textContent()).toContain('当前账号没有权限');
     expect(await page.locator('main a[href="/"]').textContent()).toBe('返回站点列表');
+    expect(await page.locator('.who').textContent()).toBe('li · 客户'); // the role in words, not `customer`
     await page.screenshot({ path: `${ARTIFACTS}/error-403-zh.png` });
     const en = await page.goto(`${s.collector.url}/sites/globex/review?lang=en`);
     expect(en!.status()).toBe(403);

@@ -11,13 +11,13 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
        <a href="/sites/${encodeURIComponent(site)}/tickets">${t(lang, 'tickets')}</a>
        <a href="/sites/${encodeURIComponent(site)}/maintenance">${t(lang, 'maintenance')}</a>
        <a href="/sites/${encodeURIComponent(site)}/reports">${t(lang, 'reports')}</a>
-       <a href="/sites/${encodeURIComponent(site)}/equipment">${lang === 'zh' ? '设备档案' : 'Equipment'}</a>
-       ${staff ? html`<a href="/sites/${encodeURIComponent(site)}/notify">${lang === 'zh' ? '通知' : 'Notifications'}</a>` : ''}`
+       <a href="/sites/${encodeURIComponent(site)}/equipment">${t(lang, 'equipment')}</a>
+       ${staff ? html`<a href="/sites/${encodeURIComponent(site)}/notify">${t(lang, 'notifications')}</a>` : ''}`
     : '';
   // Notification settings hold people's addresses and channel targets: not a customer's.
-  const channels = staff ? html`<a href="/notify/channels">${lang === 'zh' ? '通知渠道' : 'Channels'}</a>` : '';
+  const channels = staff ? html`<a href="/notify/channels">${t(lang, 'channels')}</a>` : '';
   const user = viewer
-    ? html`<span class="who">${viewer.name} · ${viewer.role}</span>
+    ? html`<span class="who">${viewer.name} · ${t(lang, `role_${viewer.role}`)}</span>
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf ?? ''}"><button type="submit">${t(lang, 'logout')}</button></form>`
     : '';
   const other = lang === 'zh' ? 'en' : 'zh';
