@@ -87,8 +87,11 @@ function freePort(): Promise<number> {
 }
 
 async function measureAgent(dir: string): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string }> {
-  const dist = join(ROOT, 'node_modules/.cache/xunjian-bench-dist');
+  // One directory per run: node_modules (and so .cache) may be shared by several checkouts, and
+  // two runs at once must not build over each other's tree.
+  const dist = join(ROOT, 'node_modules/.cache', `xunjian-bench-dist-${process.pid}`);
   rmSync(dist, { recursive: true, force: true });
+  cleanups.push(() => rmSync(dist, { recursive: true, force: true }));
   // tsc emits even when another engineer's file has a type error; the agent's files are what count.
   spawnSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.build.json'), '--outDir', dist], { stdio: 'inherit' });
   const [node, ...unitArgs] = agentCommand(join(dist, 'bin'));
@@ -169,6 +172,7 @@ async function measureNodeExporter(): Promise<{ perScrape: number; rss: number; 
   }
 }
 
+const cleanups: (() => void)[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'xj-agent-bench-'));
 try {
   const theirs = await measureNodeExporter();
@@ -192,4 +196,5 @@ try {
   console.log(`last collection: ${ours.collectMs[0] ?? '?'}; node_exporter served ${(theirs.bytes / 1024).toFixed(0)} KiB per scrape; CPU clock tick ${TICK_MS} ms.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  for (const clean of cleanups) clean();
 }
