@@ -28,7 +28,7 @@ import { MOUNTS_COMMAND, readFileSystems } from './filesystems.js';
 import { readBlockDisks, readHwmon, readSysNet, readThermalZones } from './sysfs.js';
 import { localExecutor } from '../commands/local-executor.js';
 import { parseDmesg } from '../ssh/dmesg.js';
-import { readKmsg } from './kmsg.js';
+import { createKmsgReader } from './kmsg.js';
 import { batchingSession } from '../ssh/batch.js';
 import { DMESG_COMMAND, readDmesg, readIpmi } from '../ssh/linux.js';
 import type { OsCollection, OsContext } from '../ssh/os-context.js';
@@ -415,17 +415,21 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
 
 const KMSG_COMMAND = `/dev/kmsg (as ${DMESG_COMMAND})`;
 
+/** /dev/kmsg, held open between collections: each reads only what the kernel logged since the last. */
+const kernelLog = createKmsgReader();
+
 /** The kernel log from /dev/kmsg through the dmesg parser; false when /dev/kmsg cannot be read. */
 function readKernelLog(c: Collector, since: Date): boolean {
-  let text: string;
+  let read: { text: string; held: number };
   try {
-    text = readKmsg();
+    read = kernelLog.read(since);
   } catch {
     return false; // not readable (dmesg_restrict, no permission): the command may still be
   }
-  const why = text.trim() ? unrecognisedLog(text, LOG_LINE.dmesgIso) : 'printed nothing';
+  // An empty ring buffer is no answer; one with nothing since the last report is "no errors".
+  const why = read.held > 0 ? unrecognisedLog(read.text, LOG_LINE.dmesgIso) : 'printed nothing';
   if (why) c.gap('SXKR-006', `${KMSG_COMMAND}: ${why}`, undefined, KMSG_COMMAND);
-  else c.add(parseDmesg(text, c.ctx(KMSG_COMMAND), { since }));
+  else c.add(parseDmesg(read.text, c.ctx(KMSG_COMMAND), { since }));
   return true;
 }
 

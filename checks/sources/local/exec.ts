@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { constants } from 'node:fs';
+import { constants, existsSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { XunjianError } from '../../../schemas/index.js';
@@ -103,11 +103,11 @@ export async function which(name: string): Promise<string | undefined> {
   return path;
 }
 
+/**
+ * Whether a path exists. Asked every agent cycle for files in /proc, /dev, /run and /var/log, so
+ * answered with one synchronous stat (no thread-pool round trip, and no Error built for each
+ * absent path, as a rejected fs/promises access did); not meant for network file systems.
+ */
 export async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path, constants.F_OK);
-    return true;
-  } catch {
-    return false;
-  }
+  return existsSync(path);
 }
