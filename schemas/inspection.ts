@@ -45,6 +45,9 @@ export const Inspection = Type.Object(
     signedAt: Type.Union([Timestamp, Type.Null()]),
     confirmedBy: Type.Union([Type.String(), Type.Null()]),
     confirmedAt: Type.Union([Timestamp, Type.Null()]),
+    /** The remarks written in the sign-off and confirmation dialogs. */
+    signRemark: Type.Union([Type.String(), Type.Null()]),
+    confirmRemark: Type.Union([Type.String(), Type.Null()]),
     locked: Type.Boolean(),
     revisions: Type.Array(
       Type.Object({ revision: Type.Integer(), status: InspectionStatus, confirmedAt: Type.Union([Timestamp, Type.Null()]) }),
@@ -53,6 +56,13 @@ export const Inspection = Type.Object(
   { additionalProperties: false },
 );
 export type Inspection = Static<typeof Inspection>;
+
+/** The body of a sign-off or confirmation: an optional remark, kept on the revision and audited. */
+export const InspectionRemark = Type.Object(
+  { remark: Type.Optional(FreeText(2_000)) },
+  { additionalProperties: false },
+);
+export type InspectionRemark = Static<typeof InspectionRemark>;
 
 export const InspectionNotes = Type.Object(
   { notes: FreeText(20_000) },

@@ -1,4 +1,4 @@
-import { InspectionAmend, InspectionMonth, InspectionNotes, InspectionUpload, validate, type Inspection, type InspectionUploadResult } from '../../schemas/index.js';
+import { InspectionAmend, InspectionMonth, InspectionNotes, InspectionRemark, InspectionUpload, validate, type Inspection, type InspectionUploadResult } from '../../schemas/index.js';
 import { EDITORS } from '../auth.js';
 import type { TokenRole } from '../repositories/index.js';
 import { assertActorSite, assertRole, auditedChange, type ActionContext, type Actor } from '../users/index.js';
@@ -51,14 +51,18 @@ export class InspectionActions {
     return auditedChange(this.ctx, actor, () => this.inspections.setNotes(site, month, notes, actor.name, now), () => ({ action: 'inspection.notes', site, subject: month }));
   }
 
-  async sign(actor: Actor, site: string, month: string): Promise<Inspection> {
+  /** The engineer's sign-off, with the remark written in its confirmation dialog (kept on the revision and in the audit). */
+  async sign(actor: Actor, site: string, month: string, body: unknown = {}): Promise<Inspection> {
     const now = this.allowed(actor, 'sign', site, month);
-    return auditedChange(this.ctx, actor, () => this.inspections.sign(site, month, actor.name, now), (i) => ({ action: 'inspection.sign', site, subject: month, detail: `revision ${i.revision}` }));
+    const remark = remarkOf(body);
+    return auditedChange(this.ctx, actor, () => this.inspections.sign(site, month, actor.name, now, remark), (i) => ({ action: 'inspection.sign', site, subject: month, detail: auditDetail(i.revision, remark) }));
   }
 
-  async confirm(actor: Actor, site: string, month: string): Promise<Inspection> {
+  /** The customer's confirmation, with its remark, like the sign-off. */
+  async confirm(actor: Actor, site: string, month: string, body: unknown = {}): Promise<Inspection> {
     const now = this.allowed(actor, 'confirm', site, month);
-    return auditedChange(this.ctx, actor, () => this.inspections.confirm(site, month, actor.name, now), (i) => ({ action: 'inspection.confirm', site, subject: month, detail: `revision ${i.revision}` }));
+    const remark = remarkOf(body);
+    return auditedChange(this.ctx, actor, () => this.inspections.confirm(site, month, actor.name, now, remark), (i) => ({ action: 'inspection.confirm', site, subject: month, detail: auditDetail(i.revision, remark) }));
   }
 
   async amend(actor: Actor, site: string, month: string, body: unknown): Promise<Inspection> {
@@ -67,3 +71,11 @@ export class InspectionActions {
     return auditedChange(this.ctx, actor, () => this.inspections.amend(site, month, reason, actor.name, now), () => ({ action: 'inspection.amend', site, subject: month, detail: reason }));
   }
 }
+
+/** The dialog's remark: blank (or none) is no remark; a body that is not an object is none too (an old client's empty POST). */
+function remarkOf(body: unknown): string | null {
+  const { remark } = validate(InspectionRemark, body === undefined || body === null ? {} : body, 'remark');
+  return remark?.trim() ? remark.trim() : null;
+}
+
+const auditDetail = (revision: number, remark: string | null) => (remark ? `revision ${revision}: ${remark}` : `revision ${revision}`);

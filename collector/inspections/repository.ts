@@ -27,6 +27,8 @@ interface RawInspection {
   signed_at: number | null;
   confirmed_by: string | null;
   confirmed_at: number | null;
+  sign_remark: string | null;
+  confirm_remark: string | null;
 }
 
 interface Candidate {
@@ -54,6 +56,7 @@ function rowFrom(device: string, kind: DeviceKind | null, r: CheckResult, at: nu
 
 const LATEST = 'SELECT * FROM inspections WHERE site = ? AND month = ? ORDER BY revision DESC LIMIT 1';
 const REVISION = 'SELECT * FROM inspections WHERE site = ? AND month = ? AND revision = ?';
+const LATEST_PUBLISHED = `SELECT revision FROM inspections WHERE site = ? AND month = ? AND status <> 'draft' ORDER BY revision DESC LIMIT 1`;
 const REVISIONS = 'SELECT revision, status, confirmed_at FROM inspections WHERE site = ? AND month = ? ORDER BY revision';
 const CREATE = `INSERT INTO inspections (site, month, revision, status, notes, amendment_reason, created_at, created_by)
   VALUES (?, ?, ?, 'draft', ?, ?, ?, ?) RETURNING *`;
@@ -131,7 +134,7 @@ export class InspectionsRepository {
     if (!raw) {
       return {
         site, month, revision: 1, status: 'draft', rows: await this.assemble(site, month), notes: '', amendmentReason: null,
-        signedBy: null, signedAt: null, confirmedBy: null, confirmedAt: null, locked: false,
+        signedBy: null, signedAt: null, confirmedBy: null, confirmedAt: null, signRemark: null, confirmRemark: null, locked: false,
         revisions: revisions.length ? revisions : [{ revision: 1, status: 'draft', confirmedAt: null }],
       };
     }
@@ -147,9 +150,28 @@ export class InspectionsRepository {
       signedAt: iso(raw.signed_at),
       confirmedBy: raw.confirmed_by,
       confirmedAt: iso(raw.confirmed_at),
+      signRemark: raw.sign_remark,
+      confirmRemark: raw.confirm_remark,
       locked: raw.status === 'confirmed',
       revisions,
     };
+  }
+
+  /**
+   * What a customer may read: the latest revision the engineer has signed (or revision `n` when it
+   * is signed). A draft is the engineer's work in progress, not a record: 404 until it is signed,
+   * so a customer cannot tell a draft's contents by URL or API.
+   */
+  async published(site: string, month: string, revision?: number): Promise<Inspection> {
+    if (revision !== undefined) {
+      const i = await this.get(site, month, revision);
+      if (i.status === 'draft') throw notFound(`revision ${revision} of ${site} ${month} is a draft, not yet signed by the engineer`);
+      return i;
+    }
+    monthBounds(month, await this.zoneOf(site));
+    const signed = await this.store.get<{ revision: number }>(LATEST_PUBLISHED, [site, month]);
+    if (!signed) throw notFound(`${site} ${month} has not been signed by the engineer yet`);
+    return this.get(site, month, signed.revision);
   }
 
   /** Months with a stored record or an upload, newest first. */
@@ -188,24 +210,24 @@ export class InspectionsRepository {
   }
 
   /** The engineer's sign-off: freezes the rows as they are now. */
-  async sign(site: string, month: string, by: string, now: number): Promise<Inspection> {
+  async sign(site: string, month: string, by: string, now: number, remark: string | null = null): Promise<Inspection> {
     await this.store.transaction(async () => {
       const d = await this.draft(site, month, by, now, 'sign');
       const rows = await this.assemble(site, month);
       if (rows.length === 0) throw conflict(`nothing to sign: ${site} has no devices or results in ${month}`);
-      await this.store.run(`UPDATE inspections SET status = 'signed', rows = ?, signed_by = ?, signed_at = ? WHERE id = ?`, [JSON.stringify(rows), by, now, d.id]);
+      await this.store.run(`UPDATE inspections SET status = 'signed', rows = ?, signed_by = ?, signed_at = ?, sign_remark = ? WHERE id = ?`, [JSON.stringify(rows), by, now, remark, d.id]);
     });
     return this.get(site, month);
   }
 
   /** The customer's confirmation: locks the revision. */
-  async confirm(site: string, month: string, by: string, now: number): Promise<Inspection> {
+  async confirm(site: string, month: string, by: string, now: number, remark: string | null = null): Promise<Inspection> {
     await this.store.transaction(async () => {
       monthBounds(month, await this.zoneOf(site));
       const latest = await this.latest(site, month);
       if (!latest || latest.status === 'draft') throw conflict(`cannot confirm ${site} ${month}: the engineer has not signed it`);
       if (latest.status === 'confirmed') throw conflict(`revision ${latest.revision} of ${site} ${month} is already confirmed`);
-      await this.store.run(`UPDATE inspections SET status = 'confirmed', confirmed_by = ?, confirmed_at = ? WHERE id = ?`, [by, now, latest.id]);
+      await this.store.run(`UPDATE inspections SET status = 'confirmed', confirmed_by = ?, confirmed_at = ?, confirm_remark = ? WHERE id = ?`, [by, now, remark, latest.id]);
     });
     return this.get(site, month);
   }

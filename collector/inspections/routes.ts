@@ -47,7 +47,8 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
       const p = principalOf(request);
       assertSite(p, site);
       const revision = request.query.revision === undefined ? undefined : Number(request.query.revision);
-      const inspection = await inspections.get(site, month, revision);
+      // A customer reads only what the engineer has signed: a draft is a 404 for them, by any revision.
+      const inspection = p.role === 'customer' ? await inspections.published(site, month, revision) : await inspections.get(site, month, revision);
       return shown(p.role, inspection);
     },
   );
@@ -78,14 +79,21 @@ export const inspectionsRoutes: FastifyPluginAsync = async (plain) => {
 
   app.post(
     `${base}/sign`,
-    { config: { auth: { roles: INSPECTION_ROLES.sign } }, schema: { tags, summary: "The engineer's sign-off: freezes the rows", params: InspectionParams } },
-    async (request) => actions.sign(actorOf(request), request.params.site, request.params.month),
+    {
+      config: { auth: { roles: INSPECTION_ROLES.sign } },
+      // The body ({ remark }) is optional, so it is validated by the action, not by a route schema that would refuse an empty POST.
+      schema: { tags, summary: "The engineer's sign-off: freezes the rows; optional body { remark }", params: InspectionParams },
+    },
+    async (request) => actions.sign(actorOf(request), request.params.site, request.params.month, request.body),
   );
 
   app.post(
     `${base}/confirm`,
-    { config: { auth: { roles: INSPECTION_ROLES.confirm } }, schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only)", params: InspectionParams } },
-    async (request) => shown(principalOf(request).role, (await actions.confirm(actorOf(request), request.params.site, request.params.month))),
+    {
+      config: { auth: { roles: INSPECTION_ROLES.confirm } },
+      schema: { tags, summary: "The customer's confirmation: locks the revision (customer role only); optional body { remark }", params: InspectionParams },
+    },
+    async (request) => shown(principalOf(request).role, (await actions.confirm(actorOf(request), request.params.site, request.params.month, request.body))),
   );
 
   app.post(

@@ -72,6 +72,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
         ...(q.half ? { half: q.half } : {}),
         ...(q.year ? { year: q.year } : {}),
         shown: app.redactorFor(viewer.role),
+        signedOnly: viewer.role === 'customer',
       });
       const format = q.format ?? 'html';
       const filename = `${kind}-${site}-${doc.period}`.replace(/[^\w.-]+/g, '_');

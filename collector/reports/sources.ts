@@ -1,6 +1,6 @@
 import { CHECKS, overallVerdict, resolveThresholds } from '../../checks/index.js';
-import { CpuThresholds, MemoryThresholds, type CheckId, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
-import { notFound, badRequest } from '../errors.js';
+import { CpuThresholds, MemoryThresholds, type CheckId, type Inspection, type InspectionRow, type Lang, type Ticket, type Verdict } from '../../schemas/index.js';
+import { ApiError, notFound, badRequest } from '../errors.js';
 import { InspectionsRepository } from '../inspections/index.js';
 import { recordDifferences, type DeviceRow, type Repositories, type SiteRow, type StoredResult } from '../repositories/index.js';
 import { FirmwareRepository, recommend } from '../equipment/index.js';
@@ -49,6 +49,8 @@ export interface ReportRequest {
   ticket?: number;
   /** Confidentiality: what the reader's role may see (users/confidential.ts). */
   shown: Redactor;
+  /** The reader sees only records the engineer has signed (a customer): a draft month is a 404. */
+  signedOnly?: boolean;
 }
 
 /** Names an aggregate component ("CPU", "system") rather than a core or a pool. */
@@ -119,6 +121,12 @@ async function latestOf(sources: ReportSources, devices: readonly DeviceRow[]): 
   return out;
 }
 
+/** A month not signed yet (published()'s 404) reads as absent; any other failure stays one. */
+const unsigned = (err: unknown): null => {
+  if (err instanceof ApiError && err.statusCode === 404) return null;
+  throw err;
+};
+
 export async function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): Promise<ReportDocument> {
   const site = await requireSite(sources, req.site);
   const zone = site.timeZone;
@@ -129,7 +137,7 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
   switch (kind) {
     case 'inspection': {
       monthPeriod(month, zone);
-      const stored = await sources.inspections.get(site.name, month);
+      const stored = req.signedOnly ? await sources.inspections.published(site.name, month) : await sources.inspections.get(site.name, month);
       const inspection = { ...stored, rows: (await localisedRows(sources, site, stored.rows, req.lang)).map((r) => req.shown.row(r)) };
       return buildInspectionReport({ ...base, inspection, devices: devices.map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model, serial: d.serial })) });
     }
@@ -215,8 +223,9 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
             const latest = latestResults.get(d.id)!;
             return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
           }),
-        inspections: (await Promise.all(months.map((m) => sources.inspections.get(site.name, m))))
-          .filter((i) => i.rows.length > 0 || i.status !== 'draft')
+        // A customer's summary counts only signed records (a month whose draft is all there is, is left out).
+        inspections: (await Promise.all(months.map((m) => (req.signedOnly ? sources.inspections.published(site.name, m).catch(unsigned) : sources.inspections.get(site.name, m)))))
+          .filter((i): i is Inspection => i !== null && (i.rows.length > 0 || i.status !== 'draft'))
           .map((i) => ({ ...i, rows: i.rows.map((r) => req.shown.row(r)) })),
         tickets: await ticketsDuring(sources, site.name, period, now, req.shown),
         maintenance: (await sources.maintenance.list({ site: site.name })).filter((m) => Date.parse(m.windowStart) < period.end && Date.parse(m.windowEnd) >= period.start),

@@ -25,6 +25,8 @@ beforeAll(async () => {
   expect((await c.request('POST', '/api/v1/reports', { token: tokens.agent, body: report })).status).toBe(201);
   const patch = await c.request('PATCH', '/api/v1/sites/acme', { token: tokens.engineer, body: { thresholds: { site: { 'SXKR-001': { avgMax: 77 } } } } });
   expect(patch.status).toBe(200);
+  // The customer reads a month's record once the engineer has signed it (a draft is a 404 for them).
+  expect((await c.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: tokens.engineer, body: {} })).status).toBe(200);
 }, 60_000);
 
 afterAll(async () => {

@@ -45,18 +45,21 @@ describe('monthly inspection records', () => {
     await send('db01', '2026-11-02T10:00:00.000Z', { cpuAvg: 60 });
     await send('db01', '2026-11-03T10:00:00.000Z', { psuFault: true });
     await send('web01', '2026-11-03T11:00:00.000Z', { logGap: true });
-    const { status, body } = await call<Inspection>('GET', path, t.customer);
+    const { status, body } = await call<Inspection>('GET', path, t.engineer);
     expect(status).toBe(200);
+    // The draft is the engineer's until signed (issue 15): the customer gets a 404, not the rows.
+    expect((await call('GET', path, t.customer)).status).toBe(404);
     expect(body).toMatchObject({ site: 'acme', month: '2026-11', revision: 1, status: 'draft', locked: false, notes: '' });
     expect(body.rows).toHaveLength(12);
     expect(row(body, 'db01', 'SXKR-001')).toMatchObject({ verdict: 'normal', origin: 'report', evaluatedAt: '2026-11-03T10:00:00.000Z' });
     expect(row(body, 'db01', 'SXKR-004')).toMatchObject({ verdict: 'abnormal', commands: ['ipmitool sdr type "Power Supply"', 'ipmitool sdr type Fan'] });
     expect(row(body, 'db01', 'SXKR-004').actual).toContain('PSU 2');
     expect(row(body, 'web01', 'SXKR-006')).toMatchObject({ verdict: 'unknown', reason: expect.stringContaining('permission denied') });
-    const october = await call<Inspection>('GET', '/api/v1/sites/acme/inspections/2026-10', t.customer);
+    const october = await call<Inspection>('GET', '/api/v1/sites/acme/inspections/2026-10', t.engineer);
     expect(october.body.rows).toHaveLength(6); // web01 was not on record in October
     expect(row(october.body, 'db01', 'SXKR-001').verdict).toBe('abnormal');
     expect((await call('GET', '/api/v1/sites/acme/inspections/2026-13', t.customer)).status).toBe(400);
+    expect((await call('GET', '/api/v1/sites/acme/inspections/2026-13', t.engineer)).status).toBe(400);
     expect((await call('GET', path, t.otherEngineer)).status).toBe(403);
   });
 

@@ -68,6 +68,8 @@ beforeAll(async () => {
   await new UsersRepository(c.store).create({ name: 'li', role: 'customer', passwordHash: await hashPassword('customer-pass-1'), sites: ['acme'] });
   const login = await c.request('POST', '/login', { body: { name: 'li', password: 'customer-pass-1' } });
   session = login.headers.get('set-cookie')!.split(';')[0]!;
+  // The customer reads a month's record once the engineer has signed it (a draft is a 404 for them).
+  expect((await c.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: tokens.engineer, body: {} })).status).toBe(200);
 }, 90_000);
 
 afterAll(async () => c?.stop());

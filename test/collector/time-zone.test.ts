@@ -39,7 +39,8 @@ async function call<T = any>(method: string, url: string, token: string, body?: 
   return { status: res.status, body: (await res.json()) as T };
 }
 const filedIn = async (month: string) => {
-  const r = await call<Inspection>('GET', `/api/v1/sites/acme/inspections/${month}`, t.customer);
+  // The engineer's view: these months are drafts, which a customer cannot read until signed.
+  const r = await call<Inspection>('GET', `/api/v1/sites/acme/inspections/${month}`, t.engineer);
   expect(r.status).toBe(200);
   return [...new Set(r.body.rows.filter((row) => row.reportId).map((row) => row.device))].sort();
 };

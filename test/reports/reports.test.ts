@@ -42,14 +42,16 @@ describe('reports from a seeded database', () => {
   });
 
   it('monthly inspection HTML and JSON agree on the figures; English works', async () => {
-    const json = (await (await get('/api/v1/sites/acme/reports/inspection?month=2026-11&format=json&lang=en', s.tokens.customer)).json()) as {
+    // November is still a draft: the customer's copy comes once the engineer signs it.
+    expect((await get('/api/v1/sites/acme/reports/inspection?month=2026-11&format=json&lang=en', s.tokens.customer)).status).toBe(404);
+    const json = (await (await get('/api/v1/sites/acme/reports/inspection?month=2026-11&format=json&lang=en', s.tokens.engineer)).json()) as {
       facts: { key: string; value: string }[];
       title: string;
     };
     const fact = (k: string) => json.facts.find((f) => f.key === k)?.value;
     expect(json.title).toBe('Monthly inspection report');
     expect([fact('devices'), fact('abnormal'), fact('unknown')]).toEqual(['4', '2', '1']);
-    const html = await (await get('/api/v1/sites/acme/reports/inspection?month=2026-11', s.tokens.customer)).text();
+    const html = await (await get('/api/v1/sites/acme/reports/inspection?month=2026-11', s.tokens.engineer)).text();
     expect(html).toContain('<td class="abnormal">不正常</td>');
     expect(html).toContain('data-key="abnormal">不正常项<b class="abnormal">2</b>');
   });

@@ -70,7 +70,8 @@ describe('dashboard in Chromium', () => {
 
     await page.fill('textarea[name=notes]', '2号电源故障，已报修。');
     await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('form[action$="/notes"] button')]);
-    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#sign')]);
+    await page.click('#sign'); // opens the confirmation dialog; its own button signs
+    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#sign-submit')]);
     expect(await page.getAttribute('#status', 'data-status')).toBe('signed');
     expect(await page.textContent('#status')).toContain('wang');
     await shot(page, '03-review-signed');
@@ -80,7 +81,8 @@ describe('dashboard in Chromium', () => {
   it('the customer confirms the signed month, and cannot see another site', async () => {
     const page = await logIn('li', '/sites/acme/review?month=2026-11');
     expect(await page.locator('#sign').count()).toBe(0);
-    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#confirm')]);
+    await page.click('#confirm');
+    await Promise.all([page.waitForURL(/review\?month=2026-11/), page.click('#confirm-submit')]);
     expect(await page.getAttribute('#status', 'data-status')).toBe('confirmed');
     await shot(page, '04-review-confirmed');
 

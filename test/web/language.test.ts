@@ -21,6 +21,8 @@ beforeAll(async () => {
   const { realisticReport } = await import('../helpers/collector.js');
   const res = await s.collector.request('POST', '/api/v1/reports', { token: s.collector.agentFor('acme', 'db01'), body: realisticReport({ hostname: 'db01', at: new Date('2026-11-27T10:00:00.000Z') }) });
   expect(res.status).toBe(201);
+  // The customer reads a month's record once the engineer has signed it (a draft is a 404 for them).
+  expect((await s.collector.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: s.tokens.engineer, body: {} })).status).toBe(200);
 }, 60_000);
 
 afterAll(async () => {

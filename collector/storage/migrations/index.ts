@@ -16,6 +16,7 @@ import { migration060, migration061 } from '../../poller/bmc-migration.js';
 import { migration086 } from '../../notify/channels/migration.js';
 import { migration080 } from '../../notify/migration.js';
 import { migration097 } from './097-append-only-keys.js';
+import { migration098 } from './098-inspection-remarks.js';
 
 export type { Migration } from './types.js';
 
@@ -60,4 +61,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration096,
   // --- version 97: ingest's append-only tables without per-row key checks on PostgreSQL ---
   migration097,
+  migration098,
 ];

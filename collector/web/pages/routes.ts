@@ -19,7 +19,8 @@ import { overviewPages, siteSummary } from './overview.js';
 import { channelPages } from './channels.js';
 import { notifyPages } from './notify-pages.js';
 import { NotifyActions } from '../../notify/index.js';
-import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
+import { reviewFilterOf, reviewView, type ReviewDevice } from './review-view.js';
+import { cellView, deviceView, maintenanceView, reportsView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (f: Form, k: string): string | undefined => {
@@ -107,17 +108,38 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       return page(reply, layout(lang, t(lang, 'sites'), sitesView(lang, sites), v));
     });
 
+    /** The month's record as this viewer may read it: a customer sees only what the engineer signed (null: nothing yet). */
+    const readable = async (v: Viewer, site: string, month: string) => {
+      if (v.role !== 'customer') return inspections.get(site, month);
+      try {
+        return await inspections.published(site, month);
+      } catch (err) {
+        if (err instanceof ApiError && err.statusCode === 404) return null;
+        throw err;
+      }
+    };
+
     app.get('/sites/:site/review', async (request, reply) => {
       const v = viewerOr(request, reply);
       if (!v) return reply;
       const site = await siteParam(request, v);
       const lang = langOf(request);
-      const month = (request.query as { month?: string }).month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
-      const stored = await inspections.get(site, month);
+      const zone = await zoneOf(site);
+      const query = request.query as Record<string, unknown>;
+      const current = monthOfTime(app.clock().getTime(), zone);
+      const month = typeof query.month === 'string' && query.month ? query.month : current;
+      const stored = await readable(v, site, month);
       const shown = app.redactorFor(v.role);
-      const insp = shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
-      const months = [...new Set([month, ...(await inspections.months(site)).map((m) => m.month)])].sort().reverse().slice(0, 12);
-      return page(reply, layout(lang, `${t(lang, 'review')} · ${site} · ${month}`, reviewView(lang, site, insp, v, months, (await zoneOf(site)), errorParam(request)), v, site));
+      const insp = !stored || shown.showsConfiguration ? stored : { ...stored, rows: stored.rows.map((r) => shown.row(r)) };
+      const months = [...new Set([current, month, ...(await inspections.months(site)).map((m) => m.month)])].sort().reverse().slice(0, 12);
+      const devices = new Map<string, ReviewDevice>();
+      for (const d of await app.repos.devices.listBySite(site)) devices.set(d.hostname, { kind: d.kind, model: [d.vendor, d.model].filter(Boolean).join(' '), role: d.role });
+      // Each abnormal cell links to its open ticket (the subject of a check's ticket is the check id).
+      const open = new Map<string, number>();
+      if (insp) for (const tk of await tickets.list({ site, status: 'active', limit: 100_000 }, app.clock())) if (tk.device) open.set(`${tk.device}\u0000${tk.subject}`, tk.id);
+      const title = (await app.repos.sites.get(site))?.title || null;
+      const view = reviewView(lang, { site, title, insp, month, months, viewer: v, zone, devices, tickets: open, filter: reviewFilterOf(query), error: errorParam(request) });
+      return page(reply, layout(lang, `${t(lang, 'review')} · ${title ?? site} · ${month}`, view, v, site));
     });
 
     app.get('/sites/:site/cell', async (request, reply) => {
@@ -129,7 +151,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const check = q.check as CheckId;
       if (!CHECK_IDS.includes(check) || !q.device) throw notFound('no such cell');
       const month = q.month ?? monthOfTime(app.clock().getTime(), (await zoneOf(site)));
-      const recorded = (await inspections.get(site, month)).rows.find((r) => r.device === q.device && r.check === check);
+      const record = await readable(v, site, month);
+      if (!record) throw notFound(`no signed record of ${site} ${month}`);
+      const recorded = record.rows.find((r) => r.device === q.device && r.check === check);
       const shown = app.redactorFor(v.role);
       const row = recorded && shown.row((await localisedRows(sources, (await app.repos.sites.get(site))!, [recorded], lang))[0]!);
       const device = await app.repos.devices.get(site, q.device);
@@ -156,13 +180,13 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const v = requireViewer(request);
       const site = await siteParam(request, v);
       const month = monthParam(request);
-      return act(reply, reviewBase(site, month), () => inspectionActions.sign(actorOf(request), site, month));
+      return act(reply, reviewBase(site, month), () => inspectionActions.sign(actorOf(request), site, month, { remark: one(request.body as Form, 'remark') ?? '' }));
     });
     app.post('/sites/:site/review/:month/confirm', async (request, reply) => {
       const v = requireViewer(request);
       const site = await siteParam(request, v);
       const month = monthParam(request);
-      return act(reply, reviewBase(site, month), () => inspectionActions.confirm(actorOf(request), site, month));
+      return act(reply, reviewBase(site, month), () => inspectionActions.confirm(actorOf(request), site, month, { remark: one(request.body as Form, 'remark') ?? '' }));
     });
 
     app.get('/sites/:site/devices/:host', async (request, reply) => {

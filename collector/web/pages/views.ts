@@ -46,54 +46,6 @@ export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
 <tbody>${rows}</tbody></table>`;
 }
 
-/** The device × SXKR-001…006 matrix; each cell links to its detail (opened in a dialog by app.js). */
-export function reviewView(lang: Lang, site: string, insp: Inspection, viewer: Viewer, months: string[], zone: string, error?: string): SafeHtml {
-  const byDevice = new Map<string, Map<string, Inspection['rows'][number]>>();
-  for (const r of insp.rows) {
-    const m = byDevice.get(r.device) ?? new Map();
-    m.set(r.check, r);
-    byDevice.set(r.device, m);
-  }
-  const counts = { normal: 0, abnormal: 0, unknown: 0 };
-  for (const r of insp.rows) counts[r.verdict]++;
-  const head = CHECK_IDS.map((c) => html`<th title="${checkName(lang, c)}">${c}<br><small>${checkName(lang, c)}</small></th>`);
-  const body: SafeHtml[] = [];
-  const labels = { normal: verdictLabel(lang, 'normal'), abnormal: verdictLabel(lang, 'abnormal'), unknown: verdictLabel(lang, 'unknown') };
-  for (const [device, checks] of byDevice) {
-    const cells = CHECK_IDS.map((c) => {
-      const r = checks.get(c);
-      const v: Verdict = r?.verdict ?? 'unknown';
-      // Every byte here is paid 6,000 times at 1,000 devices: no tooltip (the dialog shows the detail),
-      // no data attribute (app.js finds the cells by #matrix), and a link relative to /sites/:site/review,
-      // the only address this page is served at.
-      return html`<td class="cell ${v}"><a href="cell?month=${insp.month}&device=${enc(device)}&check=${c}">${labels[v]}</a></td>`;
-    });
-    body.push(html`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${device}</a></th>${cells}</tr>`);
-  }
-  const monthLinks = months.map((m) => html`<a href="?month=${m}"${m === insp.month ? html` class="current"` : ''}>${m}</a>`);
-  const canEdit = viewer.role !== 'customer';
-  const status = html`<p id="status" data-status="${insp.status}">${t(lang, 'status')}: <b>${t(lang, insp.status)}</b> (rev. ${insp.revision})
-${insp.signedBy ? ` · ${t(lang, 'signedBy')}: ${insp.signedBy} ${formatTime(insp.signedAt, zone)}` : ''}
-${insp.confirmedBy ? ` · ${t(lang, 'confirmedBy')}: ${insp.confirmedBy} ${formatTime(insp.confirmedAt, zone)}` : ''}</p>`;
-  const base = `/sites/${enc(site)}/review/${insp.month}`;
-  const actions: SafeHtml[] = [];
-  if (canEdit && insp.status === 'draft') {
-    actions.push(html`<form method="post" action="${base}/notes" class="card">${csrfField(viewer)}<label>${t(lang, 'notes')}<textarea name="notes" rows="4">${insp.notes}</textarea></label><button type="submit">${t(lang, 'saveNotes')}</button></form>`);
-    actions.push(html`<form method="post" action="${base}/sign" class="inline">${csrfField(viewer)}<button type="submit" id="sign" class="primary">${t(lang, 'sign')}</button></form>`);
-  } else {
-    actions.push(html`<div class="card"><b>${t(lang, 'notes')}</b><p>${insp.notes || t(lang, 'none')}</p></div>`);
-  }
-  if (viewer.role === 'customer' && insp.status === 'signed') {
-    actions.push(html`<form method="post" action="${base}/confirm" class="inline">${csrfField(viewer)}<button type="submit" id="confirm" class="primary">${t(lang, 'confirm')}</button></form>`);
-  }
-  const reportLinks = html`<p class="links"><a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}">${t(lang, 'print')}</a> · <a href="/api/v1/sites/${enc(site)}/reports/inspection?month=${insp.month}&lang=${lang}&format=pdf">${t(lang, 'pdf')}</a></p>`;
-  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<p class="months">${t(lang, 'month')}: ${joinHtml(monthLinks, ' ')}</p>${status}
-<p class="summary">${mark(lang, 'normal')} ${counts.normal} · ${mark(lang, 'abnormal')} ${counts.abnormal} · ${mark(lang, 'unknown')} ${counts.unknown}</p>${reportLinks}
-<div class="scroll"><table class="grid matrix" id="matrix"><thead><tr><th>${t(lang, 'device')}</th>${head}</tr></thead><tbody>${joinHtml(body, '\n')}</tbody></table></div>
-<div class="actions">${joinHtml(actions, '\n')}</div>
-<dialog id="cell"><div class="content"></div><form method="dialog"><button>${t(lang, 'closeCell')}</button></form></dialog>`;
-}
-
 export interface CellDetail {
   device: string;
   check: string;

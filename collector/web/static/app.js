@@ -1,9 +1,9 @@
-// The dashboard's only script: matrix cells open in a dialog, deadlines count down, language sticks.
+// The dashboard's only script: matrix cells open in a dialog, sign-off/confirmation ask first, deadlines count down, language sticks.
 (function () {
   'use strict';
   var dialog = document.getElementById('cell');
   document.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('#matrix td.cell a');
+    var a = e.target.closest && e.target.closest('#matrix td.cell a:not(.tk)');
     if (a && dialog && typeof dialog.showModal === 'function') {
       e.preventDefault();
       fetch(a.getAttribute('href') + '&fragment=1', { credentials: 'same-origin' })
@@ -13,6 +13,12 @@
           dialog.showModal();
         });
     }
+    // Sign-off and confirmation: the button opens its dialog (question, remark, the real submit).
+    var opener = e.target.closest && e.target.closest('button[data-dialog]');
+    var target = opener && document.getElementById(opener.getAttribute('data-dialog'));
+    if (target && typeof target.showModal === 'function') target.showModal();
+    var closer = e.target.closest && e.target.closest('dialog button[data-close]');
+    if (closer) closer.closest('dialog').close();
     var lang = e.target.closest && e.target.closest('a[data-lang]');
     if (lang) document.cookie = 'xj_lang=' + lang.getAttribute('data-lang') + '; Path=/; SameSite=Strict; Max-Age=31536000';
   });
