@@ -11,11 +11,14 @@ import base from './vitest.config.js';
  * - tests about the SQLite file itself: at-rest (file bytes), crash (kill -9 and the file's
  *   recovery), group-commit and ingest-commit (SQLite's group commit and fsync), storage
  *   (the file's schema and rollups through its handle), tickets-migration (an old file migrated),
- *   cli (backup/integrity of the file), notify-crash and equipment-cli (their own file);
- * - tests whose collector is a child process started with a file (`spawnCollector`: tls, the
- *   agent's and the field CLI's): the child reads no test engine; the two-collector tests in
- *   test/cluster start their own PostgreSQL and run in the first pass already;
- * - tests with no collector at all (channel wire formats, the poller CLI's parsing).
+ *   cli (backup/integrity of the file), equipment-cli (its own file);
+ * - tests whose collector is a child process started with a file (`spawnCollector`: tls, about
+ *   HTTPS, not storage): the child reads no test engine; the two-collector tests in test/cluster start
+ *   their own PostgreSQL and run in the first pass already;
+ * - tests with no collector and no storage at all (services: the plugin list; the channels' wire
+ *   formats: email, robots); the poller CLI (its own file).
+ * CLI commands and child collectors that take the storage from the test (`freshTestStorage`:
+ * notify-crash, the channels' CLI) run here too.
  */
 export default defineConfig({
   test: {
@@ -36,11 +39,9 @@ export default defineConfig({
       'test/collector/storage.test.ts',
       'test/collector/tickets-migration.test.ts',
       'test/collector/cli.test.ts',
-      'test/collector/notify-crash.test.ts',
       'test/collector/equipment-cli.test.ts',
       'test/collector/tls.test.ts',
       'test/collector/services.test.ts',
-      'test/notify/channels/cli.test.ts',
       'test/notify/channels/email.test.ts',
       'test/notify/channels/robots.test.ts',
       'test/poller/cli.test.ts',

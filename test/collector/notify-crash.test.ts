@@ -3,8 +3,7 @@ import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../collector/index.js';
-import { createToken, realisticReport, tempDir, until } from '../helpers/collector.js';
+import { freshTestStorage, realisticReport, storeToken, tempDir, until } from '../helpers/collector.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-outbox.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -17,10 +16,10 @@ interface Child {
 }
 
 /** The real collector as a child process sending e-mail to `smtp`; resolves once it listens. */
-async function spawnNotifyingCollector(dbPath: string, dir: string, smtp: TestSmtpServer): Promise<Child> {
+async function spawnNotifyingCollector(location: string, dir: string, smtp: TestSmtpServer): Promise<Child> {
   const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
     cwd: ROOT,
-    env: { ...process.env, XJ_DB: dbPath, XJ_DATA_DIR: dir, XJ_SMTP_PORT: String(smtp.port), XJ_SMTP_USER: smtp.user, XJ_SMTP_PASS: smtp.password },
+    env: { ...process.env, XJ_DB: location, XJ_DATA_DIR: dir, XJ_SMTP_PORT: String(smtp.port), XJ_SMTP_USER: smtp.user, XJ_SMTP_PASS: smtp.password },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
@@ -46,7 +45,6 @@ async function spawnNotifyingCollector(dbPath: string, dir: string, smtp: TestSm
  */
 describe('notifications across kill -9', () => {
   const dir = tempDir();
-  const dbPath = join(dir, 'xunjian.db');
   const children: Child[] = [];
   let smtp: TestSmtpServer | undefined;
   afterAll(async () => {
@@ -58,9 +56,12 @@ describe('notifications across kill -9', () => {
 
   it('sends each message once after a SIGKILL between the event and the send', async () => {
     smtp = await startSmtpServer();
-    const admin = createToken(dbPath, 'admin', null, 'admin');
-    const engineer = createToken(dbPath, 'engineer', 'bank', 'bank-engineer');
-    const first = await spawnNotifyingCollector(dbPath, dir, smtp);
+    const storage = await freshTestStorage(dir);
+    const setup = await storage.open();
+    const admin = await storeToken(setup, { name: 'admin', role: 'admin', site: null });
+    const engineer = await storeToken(setup, { name: 'bank-engineer', role: 'engineer', site: 'bank' });
+    await setup.close();
+    const first = await spawnNotifyingCollector(storage.location, dir, smtp);
     children.push(first);
     const call = async (method: string, path: string, body: unknown, token = admin) => {
       const res = await fetch(`${first.url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -85,29 +86,29 @@ describe('notifications across kill -9', () => {
     first.child.kill('SIGKILL');
     await first.exited;
 
-    const db = openDatabase(dbPath, { migrate: false });
+    const db = await storage.open();
     try {
-      const states = db.prepare('SELECT state, count(*) AS n FROM notify_outbox GROUP BY state ORDER BY state').all();
+      const states = await db.all('SELECT state, count(*) AS n FROM notify_outbox GROUP BY state ORDER BY state');
       expect(states).toEqual([{ state: 'sending', n: 2 }, { state: 'sent', n: 1 }]);
     } finally {
-      db.close();
+      await db.close();
     }
 
     smtp.hold = false;
-    const second = await spawnNotifyingCollector(dbPath, dir, smtp);
+    const second = await spawnNotifyingCollector(storage.location, dir, smtp);
     children.push(second);
     await smtp.waitFor(3);
-    const check = openDatabase(dbPath, { migrate: false });
+    const check = await storage.open();
     try {
-      await until('every message sent', () => ((check.prepare(`SELECT count(*) FROM notify_outbox WHERE state <> 'sent'`).pluck().get() as number) === 0 ? true : undefined));
-      const ids = check.prepare('SELECT id FROM notify_outbox ORDER BY id').pluck().all() as number[];
+      await until('every message sent', async () => ((await check.get<{ n: number }>(`SELECT count(*) AS n FROM notify_outbox WHERE state <> 'sent'`))!.n === 0 ? true : undefined));
+      const ids = (await check.all<{ id: number }>('SELECT id FROM notify_outbox ORDER BY id')).map((r) => r.id);
       expect(ids).toHaveLength(3);
       // Each outbox id accepted exactly once (Message-ID carries it).
       const accepted = smtp.received.map((m) => m.parsed.messageId).sort();
       expect(accepted).toEqual(ids.map((id) => `<xunjian-notify-${id}@example.test>`).sort());
       expect(new Set(smtp.received.map((m) => m.parsed.subject)).size).toBe(3);
     } finally {
-      check.close();
+      await check.close();
     }
   }, 120_000);
 });

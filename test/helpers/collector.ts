@@ -21,6 +21,8 @@ import {
   type TokenRole,
 } from '../../collector/index.js';
 import type { CollectorConfig, Measurement, Report } from '../../schemas/index.js';
+import { openStore } from '../../collector/storage/open-store.js';
+import type { Store } from '../../collector/storage/store.js';
 import { freshPostgresDatabase } from './shared-postgres.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -115,6 +117,48 @@ export async function freeSyslogPort(): Promise<number> {
  */
 export const TEST_ENGINE = process.env.XUNJIAN_TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
 
+/**
+ * Fresh storage of the test engine with no collector running on it, for tests whose collector is
+ * a child process or a CLI command: a SQLite file in `dir`, or with XUNJIAN_TEST_ENGINE=postgres a
+ * fresh database on the file's throwaway PostgreSQL. `flags` point a CLI command at it; `open()`
+ * reads it from the test (migrated).
+ */
+export interface TestStorage {
+  /** The SQLite file's path (the file is made only on SQLite). */
+  dbPath: string;
+  /** The PostgreSQL URL, or the SQLite file's path. */
+  location: string;
+  storageFlags: string[];
+  sameStorage: Partial<CollectorConfig>;
+  open(): Promise<Store>;
+}
+
+export async function freshTestStorage(dir = tempDir()): Promise<TestStorage> {
+  const dbPath = join(dir, 'xunjian.db');
+  const url = TEST_ENGINE === 'postgres' ? await freshPostgresDatabase() : undefined;
+  return {
+    dbPath,
+    location: url ?? dbPath,
+    storageFlags: url ? ['--database-url', url] : ['--db', dbPath],
+    sameStorage: url ? { storage: { url } } : { dbPath },
+    open: () => openStore(url ?? dbPath),
+  };
+}
+
+/** A token written through the store (either engine); returns the secret. */
+export async function storeToken(store: Store, input: { name: string; role: TokenRole; site: string | null; device?: string | null }, now = Date.now()): Promise<string> {
+  const token = newToken();
+  await writeToken(store, token, input, now);
+  return token;
+}
+
+function writeToken(store: Store, token: string, input: { name: string; role: TokenRole; site: string | null; device?: string | null }, now = Date.now()) {
+  const device = input.device ?? null;
+  return store.run('INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
+    input.name, input.role, input.site, device, device === null ? null : now, hashToken(token), now,
+  ]);
+}
+
 /** A collector listening on 127.0.0.1:<free port> in this process, on a fresh database (see TEST_ENGINE); syslog off unless `config.syslog` says otherwise. */
 export async function startTestCollector(
   config: Partial<CollectorConfig> = {},
@@ -135,12 +179,7 @@ export async function startTestCollector(
   const makeToken = (input: { name: string; role: TokenRole; site: string | null; device: string | null }): string => {
     if (!onPostgres) return insertToken(running.db, input);
     const token = newToken();
-    const now = Date.now();
-    pending.push(
-      running.store.run('INSERT INTO tokens (name, role, site, device, bound_at, hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-        input.name, input.role, input.site, input.device, input.device === null ? null : now, hashToken(token), now,
-      ]),
-    );
+    pending.push(writeToken(running.store, token, input));
     return token;
   };
   const agents = new Map<string, string>();

@@ -1,21 +1,18 @@
 /**
  * `xunjian collector notify test --channel NAME` end to end: the real command code in a child
- * process, a real database file holding sealed channels, and the robots' stand-in on loopback.
+ * process, a real database (either engine) holding sealed channels, and the robots' stand-in on loopback.
  * (spawn, not spawnSync: the stand-in answers from this process's event loop.)
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../collector/index.js';
-import { sqliteStore } from '../../../collector/storage/sqlite-store.js';
 import { ChannelsRepository, channelBox } from '../../../collector/notify/channels/index.js';
-import { COLLECTOR_CLI, tempDir } from '../../helpers/collector.js';
+import { COLLECTOR_CLI, freshTestStorage, tempDir, type TestStorage } from '../../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../../helpers/notify-endpoints.js';
 
 const dir = tempDir('xunjian-notify-cli-');
-const dbPath = join(dir, 'xunjian.db');
+let storage: TestStorage;
 const KEY = randomBytes(32).toString('hex');
 const WECOM_KEY = 'cli-wecom-key-31ab';
 const DING_TOKEN = 'cli-ding-token-77';
@@ -26,7 +23,7 @@ let ep: NotifyEndpoints;
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = { ...process.env };
   delete clean.XUNJIAN_SNMP_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args, '--db', dbPath], { env: { ...clean, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args, ...storage.storageFlags], { env: { ...clean, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -36,13 +33,14 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: 
 
 beforeAll(async () => {
   ep = await startNotifyEndpoints({ wecomKeys: [WECOM_KEY], dingtalk: { [DING_TOKEN]: 'SECright-secret' } });
-  const db = openDatabase(dbPath);
+  storage = await freshTestStorage(dir);
+  const store = await storage.open();
   try {
-    const channels = new ChannelsRepository(sqliteStore(db), channelBox({ snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } }));
+    const channels = new ChannelsRepository(store, channelBox({ snmp: { credentialKey: KEY, pollerEnabled: false, concurrency: 1 } }));
     await channels.create({ name: 'hq-wecom', kind: 'wecom', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.wecomUrl(WECOM_KEY) } }, Date.now());
     await channels.create({ name: 'hq-dingtalk', kind: 'dingtalk', site: 'hq', settings: { ca: ep.cert.cert }, secrets: { url: ep.dingtalkUrl(DING_TOKEN), secret: WRONG_SECRET } }, Date.now());
   } finally {
-    db.close();
+    await store.close();
   }
 });
 afterAll(async () => {
