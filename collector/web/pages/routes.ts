@@ -19,6 +19,7 @@ import { overviewPages, siteSummary } from './overview.js';
 import { channelPages } from './channels.js';
 import { notifyPages } from './notify-pages.js';
 import { NotifyActions } from '../../notify/index.js';
+import { byPriorityThenDeadline, parseTicketListQuery, ticketFilterForm } from './ticket-views.js';
 import { cellView, deviceView, maintenanceView, reportsView, reviewView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -194,9 +195,11 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const shown = app.redactorFor(v.role);
-      const active = (await tickets.list({ site, status: 'active', limit: 500 }, now)).map((tk) => shown.ticket(tk));
-      const closed = (await tickets.list({ site, status: 'closed', limit: 50 }, now)).map((tk) => shown.ticket(tk));
-      const body = html`${ticketsTable(lang, site, active, now, (await zoneOf(site)))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, (await zoneOf(site)))}`;
+      const q = parseTicketListQuery(request.query);
+      const list = (await tickets.list({ site, ...(q.status === 'all' ? {} : { status: q.status }), ...(q.priority ? { priority: q.priority } : {}), ...(q.overdue ? { overdue: true } : {}), limit: 500 }, now))
+        .map((tk) => shown.ticket(tk))
+        .sort(byPriorityThenDeadline);
+      const body = html`${ticketFilterForm(lang, q)}${ticketsTable(lang, site, list, now, (await zoneOf(site)))}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 
