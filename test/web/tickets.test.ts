@@ -132,8 +132,20 @@ describe('tickets list in Chromium', () => {
     expect(await eng.inputValue('#ticket-filter select[name=priority]')).toBe('P1');
     await eng.screenshot({ path: join(ARTIFACTS, '11-tickets-list-filtered.png'), fullPage: true });
 
+    // The search looks in the symptom and the device; the device filter keeps one device's tickets.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&status=all&q=${encodeURIComponent('app04 故障')}`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(p4)]);
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&device=db03`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(p1)]);
+    expect(await eng.inputValue('#ticket-filter input[name=device]')).toBe('db03');
+    // The device's name leads to its page.
+    await Promise.all([eng.waitForURL(/\/devices\/db03/), rows.first().locator('a.device').click()]);
+    // The ticket page's step buttons are words, not step codes.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets/${p1}?lang=zh`);
+    expect(await eng.textContent('button[data-step="respond"]')).toBe('响应');
+
     // Unknown values are a clear 400 page, never a 500 nor silently ignored.
-    for (const query of ['status=bogus', 'priority=P9', 'overdue=yes', 'site=globex']) {
+    for (const query of ['status=bogus', 'priority=P9', 'overdue=yes', 'site=globex', 'device=%3Cscript%3E']) {
       const res = await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&${query}`);
       expect(res?.status(), query).toBe(400);
       expect(await eng.textContent('body')).toContain('请求有误');

@@ -89,6 +89,9 @@ export interface TicketListQuery {
   status: TicketStatus | 'active' | 'all';
   priority?: Priority;
   overdue?: boolean;
+  device?: string;
+  /** Words looked for in the subject, symptom and device. */
+  search?: string;
 }
 type Query = Record<string, string | string[] | undefined>;
 export function parseTicketListQuery(raw: unknown): TicketListQuery {
@@ -99,18 +102,24 @@ export function parseTicketListQuery(raw: unknown): TicketListQuery {
     if (Array.isArray(v)) return (issues.push({ path: k, message: 'given more than once' }), undefined);
     return v === '' ? undefined : v;
   };
-  for (const k of Object.keys(q)) if (!['status', 'priority', 'overdue', 'lang'].includes(k)) issues.push({ path: k, message: 'unknown filter' });
+  for (const k of Object.keys(q)) if (!['status', 'priority', 'overdue', 'device', 'q', 'lang'].includes(k)) issues.push({ path: k, message: 'unknown filter' });
   const status = pick('status') ?? 'active';
   if (status !== 'active' && status !== 'all' && !(TICKET_STATUSES as readonly string[]).includes(status)) issues.push({ path: 'status', message: `unknown status "${status}"` });
   const priority = pick('priority');
   if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) issues.push({ path: 'priority', message: `unknown priority "${priority}"` });
   const overdue = pick('overdue');
   if (overdue !== undefined && overdue !== '1') issues.push({ path: 'overdue', message: 'must be 1 or left out' });
+  const device = pick('device');
+  if (device !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(device)) issues.push({ path: 'device', message: 'not a host name' });
+  const search = pick('q')?.trim();
+  if (search !== undefined && search.length > 100) issues.push({ path: 'q', message: 'longer than 100 characters' });
   if (issues.length) throw new ValidationError('ticket filter', issues);
   return {
     status: status as TicketListQuery['status'],
     ...(priority ? { priority: priority as Priority } : {}),
     ...(overdue ? { overdue: true } : {}),
+    ...(device ? { device } : {}),
+    ...(search ? { search } : {}),
   };
 }
 
@@ -130,6 +139,26 @@ export function ticketFilterForm(lang: Lang, q: TicketListQuery): SafeHtml {
 <label>${zh(lang, '状态', 'Status')} <select name="status">${statuses.map(([v, text]) => opt(v, text, q.status))}</select></label>
 <label>${zh(lang, '级别', 'Priority')} <select name="priority">${opt('', zh(lang, '全部', 'all'), q.priority ?? '')}${PRIORITIES.map((p) => opt(p, p, q.priority))}</select></label>
 <label><input type="checkbox" name="overdue" value="1"${q.overdue ? html` checked` : ''}> ${zh(lang, '仅超时', 'overdue only')}</label>
+<label>${zh(lang, '设备', 'Device')} <input name="device" value="${q.device ?? ''}"></label>
+<label>${zh(lang, '搜索', 'Search')} <input name="q" type="search" value="${q.search ?? ''}" placeholder="${zh(lang, '检查项目、故障现象、设备', 'check, symptom, device')}"></label>
 <input type="hidden" name="lang" value="${lang}">
 <button type="submit">${zh(lang, '筛选', 'Filter')}</button></form>`;
+}
+
+const STEP_WORDS: Record<string, [string, string]> = {
+  respond: ['响应', 'Respond'],
+  dispatch: ['派工', 'Dispatch'],
+  'on-site': ['到场', 'On site'],
+  resolve: ['已解决', 'Resolve'],
+  confirm: ['客户确认', 'Confirm'],
+  close: ['关闭', 'Close'],
+};
+/** A lifecycle step's button in the page's language. */
+export const stepText = (lang: Lang, step: string): string => (STEP_WORDS[step] ? zh(lang, ...STEP_WORDS[step]) : step);
+
+/** Whether a ticket's words (device, check, symptom, in both languages) hold the search. */
+export function ticketMatches(words: string[], search: string | undefined): boolean {
+  if (!search) return true;
+  const needle = search.toLowerCase();
+  return words.some((w) => w.toLowerCase().includes(needle));
 }

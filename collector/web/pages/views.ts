@@ -5,7 +5,7 @@ import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
-import { partsDispositionView, statusText, ticketPeopleView } from './ticket-views.js';
+import { partsDispositionView, statusText, stepText, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
 import { equipmentWord, kindLabel } from '../../equipment/index.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
@@ -174,7 +174,7 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
       return html`<tr class="${[tk.overdue ? 'overdue' : '', tk.priority === 'P1' && tk.status !== 'closed' ? 'p1' : ''].join(' ').trim()}" data-ticket="${tk.id}" data-priority="${tk.priority}" data-status="${tk.status}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${tk.device ?? '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${statusText(lang, tk.status)}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
+<td>${tk.device ? html`<a class="device" href="/sites/${enc(site)}/devices/${enc(tk.device)}">${tk.device}</a>` : '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${statusText(lang, tk.status)}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
 <td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
     });
   return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
@@ -184,7 +184,7 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
 export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, zone: string, error?: string, people: string[] = []): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
   const steps = STEP_NAMES.filter((s) => stepAllowed(tk.status, s) && (STEPS[s].roles as readonly string[]).includes(viewer.role))
-    .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
+    .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${stepText(lang, s)}</button></form>`);
   const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery', 'partReplacement', 'emergencyPlan'] as const)
     .filter((s) => tk.deadlines[s])
