@@ -138,6 +138,10 @@ describe('tickets list in Chromium', () => {
     await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&device=db03`);
     expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(p1)]);
     expect(await eng.inputValue('#ticket-filter input[name=device]')).toBe('db03');
+    // The first test assigned its ticket to wang: the assignee filter keeps that one only.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&assignee=wang`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(ticketId)]);
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&device=db03`);
     // The device's name leads to its page.
     await Promise.all([eng.waitForURL(/\/devices\/db03/), rows.first().locator('a.device').click()]);
     // The ticket page's step buttons are words, not step codes.
@@ -145,7 +149,7 @@ describe('tickets list in Chromium', () => {
     expect(await eng.textContent('button[data-step="respond"]')).toBe('响应');
 
     // Unknown values are a clear 400 page, never a 500 nor silently ignored.
-    for (const query of ['status=bogus', 'priority=P9', 'overdue=yes', 'site=globex', 'device=%3Cscript%3E']) {
+    for (const query of ['status=bogus', 'priority=P9', 'overdue=yes', 'site=globex', 'device=%3Cscript%3E', 'assignee=a%20b']) {
       const res = await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&${query}`);
       expect(res?.status(), query).toBe(400);
       expect(await eng.textContent('body')).toContain('请求有误');

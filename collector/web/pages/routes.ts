@@ -198,6 +198,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const q = parseTicketListQuery(request.query);
       const list = (await tickets.list({ site, ...(q.status === 'all' ? {} : { status: q.status }), ...(q.priority ? { priority: q.priority } : {}), ...(q.overdue ? { overdue: true } : {}), ...(q.device ? { device: q.device } : {}), limit: 500 }, now))
         .map((tk) => shown.ticket(tk))
+        .filter((tk) => !q.assignee || tk.assignee === q.assignee)
         .filter((tk) => ticketMatches([tk.device ?? '', tk.subject, checkName('zh', tk.subject), checkName('en', tk.subject), symptomText('zh', tk.symptom), symptomText('en', tk.symptom)], q.search))
         .sort(byPriorityThenDeadline);
       const body = html`${ticketFilterForm(lang, q)}${ticketsTable(lang, site, list, now, (await zoneOf(site)))}`;

@@ -90,6 +90,7 @@ export interface TicketListQuery {
   priority?: Priority;
   overdue?: boolean;
   device?: string;
+  assignee?: string;
   /** Words looked for in the subject, symptom and device. */
   search?: string;
 }
@@ -102,7 +103,7 @@ export function parseTicketListQuery(raw: unknown): TicketListQuery {
     if (Array.isArray(v)) return (issues.push({ path: k, message: 'given more than once' }), undefined);
     return v === '' ? undefined : v;
   };
-  for (const k of Object.keys(q)) if (!['status', 'priority', 'overdue', 'device', 'q', 'lang'].includes(k)) issues.push({ path: k, message: 'unknown filter' });
+  for (const k of Object.keys(q)) if (!['status', 'priority', 'overdue', 'device', 'assignee', 'q', 'lang'].includes(k)) issues.push({ path: k, message: 'unknown filter' });
   const status = pick('status') ?? 'active';
   if (status !== 'active' && status !== 'all' && !(TICKET_STATUSES as readonly string[]).includes(status)) issues.push({ path: 'status', message: `unknown status "${status}"` });
   const priority = pick('priority');
@@ -111,6 +112,8 @@ export function parseTicketListQuery(raw: unknown): TicketListQuery {
   if (overdue !== undefined && overdue !== '1') issues.push({ path: 'overdue', message: 'must be 1 or left out' });
   const device = pick('device');
   if (device !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(device)) issues.push({ path: 'device', message: 'not a host name' });
+  const assignee = pick('assignee');
+  if (assignee !== undefined && !/^[\p{L}\p{N}._@-]{1,64}$/u.test(assignee)) issues.push({ path: 'assignee', message: 'not a user name' });
   const search = pick('q')?.trim();
   if (search !== undefined && search.length > 100) issues.push({ path: 'q', message: 'longer than 100 characters' });
   if (issues.length) throw new ValidationError('ticket filter', issues);
@@ -119,6 +122,7 @@ export function parseTicketListQuery(raw: unknown): TicketListQuery {
     ...(priority ? { priority: priority as Priority } : {}),
     ...(overdue ? { overdue: true } : {}),
     ...(device ? { device } : {}),
+    ...(assignee ? { assignee } : {}),
     ...(search ? { search } : {}),
   };
 }
@@ -140,6 +144,7 @@ export function ticketFilterForm(lang: Lang, q: TicketListQuery): SafeHtml {
 <label>${zh(lang, '级别', 'Priority')} <select name="priority">${opt('', zh(lang, '全部', 'all'), q.priority ?? '')}${PRIORITIES.map((p) => opt(p, p, q.priority))}</select></label>
 <label><input type="checkbox" name="overdue" value="1"${q.overdue ? html` checked` : ''}> ${zh(lang, '仅超时', 'overdue only')}</label>
 <label>${zh(lang, '设备', 'Device')} <input name="device" value="${q.device ?? ''}"></label>
+<label>${zh(lang, '负责工程师', 'Assignee')} <input name="assignee" value="${q.assignee ?? ''}"></label>
 <label>${zh(lang, '搜索', 'Search')} <input name="q" type="search" value="${q.search ?? ''}" placeholder="${zh(lang, '检查项目、故障现象、设备', 'check, symptom, device')}"></label>
 <input type="hidden" name="lang" value="${lang}">
 <button type="submit">${zh(lang, '筛选', 'Filter')}</button></form>`;
