@@ -100,3 +100,76 @@ describe('ticket page in Chromium', () => {
     await eng.context().close();
   });
 });
+
+describe('tickets list in Chromium', () => {
+  const open = async (device: string, priority: string) => {
+    const res = await s.collector.request('POST', '/api/v1/tickets', { token: s.tokens.engineer, body: { site: 'acme', device, symptom: `${device} 故障`, priority } });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as Ticket).id;
+  };
+
+  it('sorts by priority then deadline (P1 on top, not by id), highlights P1, filters through the query string and names statuses in Chinese', async () => {
+    const p4 = await open('app04', 'P4');
+    const p1 = await open('db03', 'P1');
+    const eng = await logIn('/sites/acme/tickets?lang=zh');
+    const rows = eng.locator('#tickets tbody tr');
+    const priorities = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-priority') ?? ''));
+    expect(priorities.length).toBeGreaterThanOrEqual(2);
+    expect(priorities).toEqual([...priorities].sort());
+    expect(await rows.first().getAttribute('data-ticket')).toBe(String(p1));
+    expect(await rows.first().getAttribute('class')).toContain('p1');
+    expect(await eng.locator(`#tickets tr[data-ticket="${p4}"]`).getAttribute('class')).not.toContain('p1');
+    // The status column speaks Chinese: no raw code such as `open` or `on_site`.
+    const statuses = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[4]?.textContent ?? ''));
+    for (const text of statuses) expect(text).not.toMatch(/[a-z_]{3,}/);
+    expect(statuses).toContain('待响应');
+
+    await eng.selectOption('#ticket-filter select[name=priority]', 'P1');
+    await Promise.all([eng.waitForURL(/priority=P1/), eng.click('#ticket-filter button')]);
+    const filtered = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-priority')));
+    expect(filtered.length).toBeGreaterThan(0);
+    expect(new Set(filtered)).toEqual(new Set(['P1']));
+    expect(await eng.inputValue('#ticket-filter select[name=priority]')).toBe('P1');
+    await eng.screenshot({ path: join(ARTIFACTS, '11-tickets-list-filtered.png'), fullPage: true });
+
+    // The search looks in the symptom and the device; the device filter keeps one device's tickets.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&status=all&q=${encodeURIComponent('app04 故障')}`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(p4)]);
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&device=db03`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(p1)]);
+    expect(await eng.inputValue('#ticket-filter input[name=device]')).toBe('db03');
+    // The first test assigned its ticket to wang: the assignee filter keeps that one only.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&assignee=wang`);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-ticket')))).toEqual([String(ticketId)]);
+    await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&device=db03`);
+    // The device's name leads to its page.
+    await Promise.all([eng.waitForURL(/\/devices\/db03/), rows.first().locator('a.device').click()]);
+    // The ticket page's step buttons are words, not step codes.
+    await eng.goto(`${s.collector.url}/sites/acme/tickets/${p1}?lang=zh`);
+    expect(await eng.textContent('button[data-step="respond"]')).toBe('响应');
+
+    // Unknown values are a clear 400 page, never a 500 nor silently ignored.
+    for (const query of ['status=bogus', 'priority=P9', 'overdue=yes', 'site=globex', 'device=%3Cscript%3E', 'assignee=a%20b']) {
+      const res = await eng.goto(`${s.collector.url}/sites/acme/tickets?lang=zh&${query}`);
+      expect(res?.status(), query).toBe(400);
+      expect(await eng.textContent('body')).toContain('请求有误');
+    }
+    await eng.context().close();
+  });
+
+  it("a customer sees only the site's tickets and cannot widen the list to another site", async () => {
+    const context = await browser.newContext();
+    const cust = await context.newPage();
+    await cust.goto(`${s.collector.url}/sites/acme/tickets`);
+    await cust.fill('input[name=name]', 'li');
+    await cust.fill('input[name=password]', PASSWORD.li);
+    await Promise.all([cust.waitForURL((u) => !u.pathname.startsWith('/login')), cust.click('#login button[type=submit]')]);
+    expect(await cust.locator('#tickets tbody tr').count()).toBeGreaterThan(0);
+    expect(await cust.textContent('body')).not.toContain('secret01');
+    const other = await cust.goto(`${s.collector.url}/sites/globex/tickets`);
+    expect(other?.status()).toBe(403);
+    const widened = await cust.goto(`${s.collector.url}/sites/acme/tickets?site=globex`);
+    expect(widened?.status()).toBe(400);
+    await context.close();
+  });
+});

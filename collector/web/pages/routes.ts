@@ -5,7 +5,7 @@ import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionActions } from '../../inspections/index.js';
 import { MaintenanceActions } from '../../maintenance/index.js';
-import { formatTime, localisedRows, reportSources } from '../../reports/index.js';
+import { checkName, formatTime, localisedRows, reportSources, symptomText } from '../../reports/index.js';
 import { monthOfTime, quarterOfTime } from '../../reports/period.js';
 import { siteEngineers, STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
@@ -20,6 +20,7 @@ import { channelPages } from './channels.js';
 import { notifyPages } from './notify-pages.js';
 import { NotifyActions } from '../../notify/index.js';
 import { reviewFilterOf, reviewView, type ReviewDevice } from './review-view.js';
+import { byPriorityThenDeadline, parseTicketListQuery, ticketFilterForm, ticketMatches } from './ticket-views.js';
 import { cellView, deviceView, maintenanceView, reportsView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 
 type Form = Record<string, string | string[] | undefined>;
@@ -218,9 +219,13 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const shown = app.redactorFor(v.role);
-      const active = (await tickets.list({ site, status: 'active', limit: 500 }, now)).map((tk) => shown.ticket(tk));
-      const closed = (await tickets.list({ site, status: 'closed', limit: 50 }, now)).map((tk) => shown.ticket(tk));
-      const body = html`${ticketsTable(lang, site, active, now, (await zoneOf(site)))}<h2>${lang === 'zh' ? '已关闭' : 'Closed'}</h2>${ticketsTable(lang, site, closed, now, (await zoneOf(site)))}`;
+      const q = parseTicketListQuery(request.query);
+      const list = (await tickets.list({ site, ...(q.status === 'all' ? {} : { status: q.status }), ...(q.priority ? { priority: q.priority } : {}), ...(q.overdue ? { overdue: true } : {}), ...(q.device ? { device: q.device } : {}), limit: 500 }, now))
+        .map((tk) => shown.ticket(tk))
+        .filter((tk) => !q.assignee || tk.assignee === q.assignee)
+        .filter((tk) => ticketMatches([tk.device ?? '', tk.subject, checkName('zh', tk.subject), checkName('en', tk.subject), symptomText('zh', tk.symptom), symptomText('en', tk.symptom)], q.search))
+        .sort(byPriorityThenDeadline);
+      const body = html`${ticketFilterForm(lang, q)}${ticketsTable(lang, site, list, now, (await zoneOf(site)))}`;
       return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
     });
 

@@ -1,4 +1,4 @@
-import { PART_DISPOSITIONS, PRIORITIES, type Lang, type Ticket } from '../../../schemas/index.js';
+import { PART_DISPOSITIONS, PRIORITIES, TICKET_STATUSES, ValidationError, type Lang, type Priority, type Ticket, type TicketStatus } from '../../../schemas/index.js';
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
 import { html, type SafeHtml } from '../../html/index.js';
@@ -70,4 +70,100 @@ export function partsDispositionView(lang: Lang, viewer: Viewer, base: string, t
   });
   return html`<h3>${zh(lang, '旧件处置', 'Old parts')}</h3><table class="grid" id="parts-disposition"><thead><tr><th>${zh(lang, '部件', 'Part')}</th><th>${zh(lang, '旧序列号', 'Old serial')}</th>
 <th>${zh(lang, '处置', 'Disposition')}</th><th>${zh(lang, '接收人', 'Received by')}</th><th>${zh(lang, '接收时间', 'Received')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+const STATUS_WORDS: Record<TicketStatus, [string, string]> = {
+  open: ['待响应', 'open'],
+  responded: ['已响应', 'responded'],
+  dispatched: ['已派工', 'dispatched'],
+  on_site: ['已到场', 'on site'],
+  resolved: ['已解决', 'resolved'],
+  confirmed: ['客户已确认', 'confirmed'],
+  closed: ['已关闭', 'closed'],
+};
+/** A ticket status in the page's language (the raw code is never printed on a Chinese page). */
+export const statusText = (lang: Lang, s: TicketStatus): string => zh(lang, ...STATUS_WORDS[s]);
+
+/** The tickets list's filters, from the query string; anything unknown is refused (a 400 page), never ignored. */
+export interface TicketListQuery {
+  status: TicketStatus | 'active' | 'all';
+  priority?: Priority;
+  overdue?: boolean;
+  device?: string;
+  assignee?: string;
+  /** Words looked for in the subject, symptom and device. */
+  search?: string;
+}
+type Query = Record<string, string | string[] | undefined>;
+export function parseTicketListQuery(raw: unknown): TicketListQuery {
+  const q = (raw ?? {}) as Query;
+  const issues: { path: string; message: string }[] = [];
+  const pick = (k: string): string | undefined => {
+    const v = q[k];
+    if (Array.isArray(v)) return (issues.push({ path: k, message: 'given more than once' }), undefined);
+    return v === '' ? undefined : v;
+  };
+  for (const k of Object.keys(q)) if (!['status', 'priority', 'overdue', 'device', 'assignee', 'q', 'lang'].includes(k)) issues.push({ path: k, message: 'unknown filter' });
+  const status = pick('status') ?? 'active';
+  if (status !== 'active' && status !== 'all' && !(TICKET_STATUSES as readonly string[]).includes(status)) issues.push({ path: 'status', message: `unknown status "${status}"` });
+  const priority = pick('priority');
+  if (priority !== undefined && !(PRIORITIES as readonly string[]).includes(priority)) issues.push({ path: 'priority', message: `unknown priority "${priority}"` });
+  const overdue = pick('overdue');
+  if (overdue !== undefined && overdue !== '1') issues.push({ path: 'overdue', message: 'must be 1 or left out' });
+  const device = pick('device');
+  if (device !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,252}$/.test(device)) issues.push({ path: 'device', message: 'not a host name' });
+  const assignee = pick('assignee');
+  if (assignee !== undefined && !/^[\p{L}\p{N}._@-]{1,64}$/u.test(assignee)) issues.push({ path: 'assignee', message: 'not a user name' });
+  const search = pick('q')?.trim();
+  if (search !== undefined && search.length > 100) issues.push({ path: 'q', message: 'longer than 100 characters' });
+  if (issues.length) throw new ValidationError('ticket filter', issues);
+  return {
+    status: status as TicketListQuery['status'],
+    ...(priority ? { priority: priority as Priority } : {}),
+    ...(overdue ? { overdue: true } : {}),
+    ...(device ? { device } : {}),
+    ...(assignee ? { assignee } : {}),
+    ...(search ? { search } : {}),
+  };
+}
+
+const nextDue = (tk: Ticket): number => {
+  const due = (['response', 'onSite', 'recovery'] as const).map((s) => tk.deadlines[s]).find((d) => d.due && !d.metAt)?.due;
+  return due ? Date.parse(due) : Number.POSITIVE_INFINITY;
+};
+/** The list's order: P1 first, then the nearest unmet deadline, then the oldest ticket. */
+export const byPriorityThenDeadline = (a: Ticket, b: Ticket): number =>
+  PRIORITIES.indexOf(a.priority) - PRIORITIES.indexOf(b.priority) || nextDue(a) - nextDue(b) || a.id - b.id;
+
+/** The filter form above the list: a GET, so the filter lives in the query string. */
+export function ticketFilterForm(lang: Lang, q: TicketListQuery): SafeHtml {
+  const statuses: [string, string][] = [['active', zh(lang, '未关闭', 'not closed')], ['all', zh(lang, '全部', 'all')], ...TICKET_STATUSES.map((s): [string, string] => [s, statusText(lang, s)])];
+  const opt = (value: string, text: string, current: string | undefined) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`;
+  return html`<form method="get" class="card inline" id="ticket-filter">
+<label>${zh(lang, '状态', 'Status')} <select name="status">${statuses.map(([v, text]) => opt(v, text, q.status))}</select></label>
+<label>${zh(lang, '级别', 'Priority')} <select name="priority">${opt('', zh(lang, '全部', 'all'), q.priority ?? '')}${PRIORITIES.map((p) => opt(p, p, q.priority))}</select></label>
+<label><input type="checkbox" name="overdue" value="1"${q.overdue ? html` checked` : ''}> ${zh(lang, '仅超时', 'overdue only')}</label>
+<label>${zh(lang, '设备', 'Device')} <input name="device" value="${q.device ?? ''}"></label>
+<label>${zh(lang, '负责工程师', 'Assignee')} <input name="assignee" value="${q.assignee ?? ''}"></label>
+<label>${zh(lang, '搜索', 'Search')} <input name="q" type="search" value="${q.search ?? ''}" placeholder="${zh(lang, '检查项目、故障现象、设备', 'check, symptom, device')}"></label>
+<input type="hidden" name="lang" value="${lang}">
+<button type="submit">${zh(lang, '筛选', 'Filter')}</button></form>`;
+}
+
+const STEP_WORDS: Record<string, [string, string]> = {
+  respond: ['响应', 'Respond'],
+  dispatch: ['派工', 'Dispatch'],
+  'on-site': ['到场', 'On site'],
+  resolve: ['已解决', 'Resolve'],
+  confirm: ['客户确认', 'Confirm'],
+  close: ['关闭', 'Close'],
+};
+/** A lifecycle step's button in the page's language. */
+export const stepText = (lang: Lang, step: string): string => (STEP_WORDS[step] ? zh(lang, ...STEP_WORDS[step]) : step);
+
+/** Whether a ticket's words (device, check, symptom, in both languages) hold the search. */
+export function ticketMatches(words: string[], search: string | undefined): boolean {
+  if (!search) return true;
+  const needle = search.toLowerCase();
+  return words.some((w) => w.toLowerCase().includes(needle));
 }

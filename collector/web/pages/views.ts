@@ -5,7 +5,7 @@ import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
-import { partsDispositionView, ticketPeopleView } from './ticket-views.js';
+import { partsDispositionView, statusText, stepText, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
 import { equipmentWord, kindLabel } from '../../equipment/index.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
@@ -125,8 +125,8 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
   const rows = tickets
     .map((tk) => {
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
-      return html`<tr class="${tk.overdue ? 'overdue' : ''}" data-ticket="${tk.id}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
-<td>${tk.device ?? '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${tk.status}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
+      return html`<tr class="${[tk.overdue ? 'overdue' : '', tk.priority === 'P1' && tk.status !== 'closed' ? 'p1' : ''].join(' ').trim()}" data-ticket="${tk.id}" data-priority="${tk.priority}" data-status="${tk.status}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
+<td>${tk.device ? html`<a class="device" href="/sites/${enc(site)}/devices/${enc(tk.device)}">${tk.device}</a>` : '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${statusText(lang, tk.status)}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
 <td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
     });
   return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
@@ -136,7 +136,7 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
 export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket, now: Date, zone: string, error?: string, people: string[] = []): SafeHtml {
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
   const steps = STEP_NAMES.filter((s) => stepAllowed(tk.status, s) && (STEPS[s].roles as readonly string[]).includes(viewer.role))
-    .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${s}</button></form>`);
+    .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${stepText(lang, s)}</button></form>`);
   const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery', 'partReplacement', 'emergencyPlan'] as const)
     .filter((s) => tk.deadlines[s])
@@ -148,7 +148,7 @@ export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket,
   const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at, zone)}</td><td>${p.by}</td></tr>`);
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
-<p id="ticket-status" data-status="${tk.status}">${tk.device ?? '—'} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${tk.status}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
+<p id="ticket-status" data-status="${tk.status}">${tk.device ?? '—'} · ${checkName(lang, tk.subject)} · ${tk.priority} · <b>${statusText(lang, tk.status)}</b>${tk.overdue ? html` · <span class="abnormal">${t(lang, 'overdue')}</span>` : ''}</p>
 <p>${symptomText(lang, tk.symptom)}${tk.suspectedCause ? ` — ${tk.suspectedCause}` : ''}</p>
 <div class="actions">${steps}</div>
 ${ticketPeopleView(lang, viewer, base, tk, people, zone)}
