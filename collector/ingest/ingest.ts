@@ -48,14 +48,17 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
   const withCompanion = companionJudge(store, repos);
 
   // A transaction of its own — a savepoint inside the group commit's outer transaction (or alone in tests).
-  return (sent: Report, principal: Principal, now: Date): Promise<IngestOutcome> =>
+  const onPostgres = store.engine === 'postgres';
+  const ingest = (sent: Report, principal: Principal, now: Date): Promise<IngestOutcome> =>
     store.transaction(async (): Promise<IngestOutcome> => {
       // Site scope first: another site's token learns nothing, not even that an id exists.
       const siteName = siteFor(principal, sent.site);
       const nowMs = now.getTime();
       // Then the device: a forged report is refused whatever its id, before anything is looked up.
       await assertSpeaksFor(store, repos, principal, siteName, sent.identity.hostname, nowMs);
-      if ((await repos.reports.findId(sent.id)) !== undefined) return { duplicate: true, reportId: sent.id };
+      // SQLite looks first (a statement costs it no round trip); PostgreSQL learns it from the
+      // report's insert itself (ON CONFLICT DO NOTHING), one round trip fewer for every report.
+      if (!onPostgres && (await repos.reports.findId(sent.id)) !== undefined) return { duplicate: true, reportId: sent.id };
       const { report, stripped } = cleanDeviceText(sent);
       const site = await repos.sites.seenAt(siteName, nowMs);
       const device = await repos.devices.seenInReport(site, report.identity, report.source, nowMs);
@@ -67,10 +70,23 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
         : both;
       // Only the checks this report covers: a partial report (a syslog batch) leaves the others as they were.
       const results = coveredResults(report, evaluateReport(judged, overridesFor(site, device), { now, lang, timeZone: site.timeZone }));
-      await repos.reports.insertJudged(report, device.id, principal.tokenId, nowMs, results);
+      if ((await repos.reports.insertJudged(report, device.id, principal.tokenId, nowMs, results)) === undefined) throw new AlreadyStored(report.id);
       for (const hook of hooks) await hook.afterResults(device, results, report, now);
       return { duplicate: false, reportId: report.id, device, results, stripped };
     });
+  // A duplicate found by the insert: its transaction (site and device touched) is rolled back whole.
+  return (sent: Report, principal: Principal, now: Date): Promise<IngestOutcome> =>
+    ingest(sent, principal, now).catch((error: unknown) => {
+      if (error instanceof AlreadyStored) return { duplicate: true, reportId: error.reportId };
+      throw error;
+    });
+}
+
+/** Thrown inside ingest's transaction when PostgreSQL's insert found the report id stored already. */
+class AlreadyStored extends Error {
+  constructor(readonly reportId: string) {
+    super(`report ${reportId} is stored already`);
+  }
 }
 
 /** Ingest through group commit: resolves once the report's batch has committed. */

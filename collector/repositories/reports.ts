@@ -219,29 +219,35 @@ export class ReportsRepository {
    * Stores the report, its measurements and its results (the checks it was judged on, at its
    * window's end); call inside the ingest transaction. On PostgreSQL one statement, one round trip:
    * the report's row, its measurements (ten arrays unnested beside the new row's id, values in
-   * text as PostgreSQL keeps them — see storedValue) and its results.
+   * text as PostgreSQL keeps them — see storedValue) and its results. There a report id already
+   * stored inserts nothing and answers undefined (the duplicate check in the same round trip; the
+   * caller rolls its transaction back); SQLite's caller has checked before (findId).
    */
-  async insertJudged(report: Report, deviceId: number, tokenId: number | null, now: number, results: readonly CheckResult[]): Promise<number> {
+  async insertJudged(report: Report, deviceId: number, tokenId: number | null, now: number, results: readonly CheckResult[]): Promise<number | undefined> {
     const at = Date.parse(report.window.end);
     if (this.store.engine !== 'postgres') {
       const id = await this.insert(report, deviceId, tokenId, now);
       await this.results.insertAll(id, deviceId, at, results);
       return id;
     }
-    const { id } = (await this.store.get<{ id: number }>(
-      `WITH r AS (${INSERT_REPORT}),
+    const row = await this.store.get<{ id: number }>(
+      `WITH r AS (${INSERT_REPORT.replace(' RETURNING id', ' ON CONFLICT (report_id) DO NOTHING RETURNING id')}),
             m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
                   SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u),
             x AS (${INSERT_RESULTS_OF_R})
        SELECT id FROM r`,
       [...reportRow(report, deviceId, tokenId, now), ...measurementColumns(report.measurements), ...resultParams(deviceId, at, results)],
-    ))!;
-    return id;
+    );
+    return row?.id;
   }
 
   /** Stores the report and its measurements (no results); call inside a transaction. */
   async insert(report: Report, deviceId: number, tokenId: number | null, now: number): Promise<number> {
-    if (this.store.engine === 'postgres') return this.insertJudged(report, deviceId, tokenId, now, []);
+    if (this.store.engine === 'postgres') {
+      const id = await this.insertJudged(report, deviceId, tokenId, now, []);
+      if (id === undefined) throw new Error(`report ${report.id} is stored already`);
+      return id;
+    }
     const row = reportRow(report, deviceId, tokenId, now);
     const ms = report.measurements;
     const { id } = (await this.store.get<{ id: number }>(INSERT_REPORT, row))!;
