@@ -66,9 +66,17 @@ export function siteJson(s: SiteRow) {
 const SITE_BY_NAME = 'SELECT * FROM sites WHERE name = ?';
 /** How stale a site's last_seen may get before a report writes it again. */
 const SEEN_EVERY_MS = 60_000;
+/**
+ * How long ingest trusts a site row it read (by the machine's clock): one read a second per site,
+ * not one per report (a round trip each on PostgreSQL). A change made through this repository
+ * forgets it at once; one made on another collector shows within this time.
+ */
+const HELD_MS = 1_000;
 
 export class SitesRepository {
   private readonly seenSql: string;
+  /** Rows read by seenAt (committed ones only: a row this transaction wrote is never held). */
+  private readonly held = new Map<string, { row: RawSite; until: number }>();
 
   constructor(private readonly store: Store) {
     this.seenSql = `INSERT INTO sites (name, created_at, last_seen) VALUES (?, ?, ?)
@@ -92,8 +100,15 @@ export class SitesRepository {
    * PostgreSQL holds that row's lock to the end of each batch and queues every other batch behind it.
    */
   async seenAt(name: string, now: number): Promise<SiteRow> {
+    const fresh = (r: RawSite | undefined): r is RawSite => r !== undefined && r.last_seen !== null && r.last_seen <= now && now - r.last_seen < SEEN_EVERY_MS;
+    const held = this.held.get(name);
+    if (held && held.until > Date.now() && fresh(held.row)) return fromRaw(held.row);
     const known = await this.store.get<RawSite>(SITE_BY_NAME, [name]);
-    if (known && known.last_seen !== null && known.last_seen <= now && now - known.last_seen < SEEN_EVERY_MS) return fromRaw(known);
+    if (fresh(known)) {
+      this.held.set(name, { row: known, until: Date.now() + HELD_MS });
+      return fromRaw(known);
+    }
+    this.held.delete(name);
     return fromRaw((await this.store.get<RawSite>(this.seenSql, [name, now, now]))!);
   }
 
@@ -111,6 +126,7 @@ export class SitesRepository {
   }
 
   async update(name: string, patch: SitePatch): Promise<SiteRow | undefined> {
+    this.held.delete(name);
     await this.store.run(
       `UPDATE sites SET
          title = CASE WHEN @setTitle = 1 THEN CAST(@title AS TEXT) ELSE title END,
