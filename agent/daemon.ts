@@ -3,8 +3,7 @@
  *   - every `sampleEvery` (5 s): one read of /proc/stat into the CPU sampler (microseconds);
  *   - every `cadence` (5 min): the heavy collection (disks, SMART, IPMI, logs…) → one report,
  *     committed to the spool before anything is sent, then the log cursor is saved;
- *   - every `heartbeat` (60 s): a sign of life, so the collector tells silence from a quiet host
- *     (skipped when a report was delivered within that interval: the report said as much).
+ *   - every `heartbeat` (60 s): a sign of life, so the collector tells silence from a quiet host.
  * Delivery runs on its own (agent/delivery): the spool drains whenever the collector answers.
  */
 import { hostname as osHostname } from 'node:os';
@@ -295,11 +294,6 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   const beat = async () => {
     const t = token();
     if (!t || sender.isRefused(t)) return; // no busy loop on a refused token: delivery owns the retry
-    // A report the collector took within the last interval already told it this host lives (its
-    // silence scan takes the later of the last report and the last heartbeat), and kept the
-    // connection warm: the beat would cost a request for nothing.
-    const delivered = sender.state.lastDelivery?.at;
-    if (delivered && Date.now() - Date.parse(delivered) < config.heartbeatMs) return; // the sender stamps it by the wall clock
     const body = JSON.stringify({ agentId, hostname: config.hostname ?? osHostname(), version: AGENT_VERSION, ...(config.site ? { site: config.site } : {}) });
     try {
       const a = await postJson(`${collectors.current}/api/v1/heartbeat`, t, body, config.requestTimeoutMs, PRODUCER);
