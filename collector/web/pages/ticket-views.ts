@@ -1,6 +1,7 @@
 import { PART_DISPOSITIONS, PRIORITIES, TICKET_STATUSES, ValidationError, type Lang, type Priority, type Ticket, type TicketStatus } from '../../../schemas/index.js';
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
+import type { StepName } from '../../tickets/index.js';
 import { html, type SafeHtml } from '../../html/index.js';
 
 /*
@@ -150,7 +151,7 @@ export function ticketFilterForm(lang: Lang, q: TicketListQuery): SafeHtml {
 <button type="submit">${zh(lang, '筛选', 'Filter')}</button></form>`;
 }
 
-const STEP_WORDS: Record<string, [string, string]> = {
+const STEP_WORDS: Record<StepName, [string, string]> = {
   respond: ['响应', 'Respond'],
   dispatch: ['派工', 'Dispatch'],
   'on-site': ['到场', 'On site'],
@@ -158,8 +159,8 @@ const STEP_WORDS: Record<string, [string, string]> = {
   confirm: ['客户确认', 'Confirm'],
   close: ['关闭', 'Close'],
 };
-/** A lifecycle step's button in the page's language. */
-export const stepText = (lang: Lang, step: string): string => (STEP_WORDS[step] ? zh(lang, ...STEP_WORDS[step]) : step);
+/** A lifecycle step's button in the page's language (a step without words is a type error, never printed raw). */
+export const stepText = (lang: Lang, step: StepName): string => zh(lang, ...STEP_WORDS[step]);
 
 /** Whether a ticket's words (device, check, symptom, in both languages) hold the search. */
 export function ticketMatches(words: string[], search: string | undefined): boolean {
