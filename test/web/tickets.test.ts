@@ -119,6 +119,10 @@ describe('tickets list in Chromium', () => {
     expect(await rows.first().getAttribute('data-ticket')).toBe(String(p1));
     expect(await rows.first().getAttribute('class')).toContain('p1');
     expect(await eng.locator(`#tickets tr[data-ticket="${p4}"]`).getAttribute('class')).not.toContain('p1');
+    // The deadline's stage is a word too (响应/到场/恢复), not `response`/`onSite`.
+    const stages = await eng.locator('#tickets tbody td small').allTextContents();
+    expect(stages.length).toBeGreaterThan(0);
+    for (const st of stages) expect(['响应', '到场', '恢复']).toContain(st);
     // The status column speaks Chinese: no raw code such as `open` or `on_site`.
     const statuses = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[4]?.textContent ?? ''));
     for (const text of statuses) expect(text).not.toMatch(/[a-z_]{3,}/);

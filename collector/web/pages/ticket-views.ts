@@ -2,6 +2,7 @@ import { PART_DISPOSITIONS, PRIORITIES, TICKET_STATUSES, ValidationError, type L
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
 import type { StepName } from '../../tickets/index.js';
+import type { Term } from '../i18n.js';
 import { html, type SafeHtml } from '../../html/index.js';
 
 /*
@@ -128,8 +129,19 @@ export function parseTicketListQuery(raw: unknown): TicketListQuery {
   };
 }
 
+type Stage = 'response' | 'onSite' | 'recovery';
+/** The next deadline still pending (response, then on site, then recovery). */
+export function nextDeadline(tk: Ticket): { stage: Stage; due: string } | null {
+  for (const stage of ['response', 'onSite', 'recovery'] as const) {
+    const dl = tk.deadlines[stage];
+    if (dl.due && !dl.metAt) return { stage, due: dl.due };
+  }
+  return null;
+}
+/** A deadline stage's name in the catalogue. */
+export const STAGE_TERM = { response: 'stageResponse', onSite: 'stageOnSite', recovery: 'stageRecovery' } as const satisfies Record<Stage, Term>;
 const nextDue = (tk: Ticket): number => {
-  const due = (['response', 'onSite', 'recovery'] as const).map((s) => tk.deadlines[s]).find((d) => d.due && !d.metAt)?.due;
+  const due = nextDeadline(tk)?.due;
   return due ? Date.parse(due) : Number.POSITIVE_INFINITY;
 };
 /** The list's order: P1 first, then the nearest unmet deadline, then the oldest ticket. */

@@ -5,7 +5,7 @@ import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
-import { partsDispositionView, statusText, stepText, ticketPeopleView } from './ticket-views.js';
+import { nextDeadline, partsDispositionView, STAGE_TERM, statusText, stepText, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
 import { equipmentWord, kindLabel } from '../../equipment/index.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
@@ -104,15 +104,6 @@ ${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.te
 <h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date(), zone)}`;
 }
 
-/** The next deadline still pending (response, then on site, then recovery). */
-export function nextDeadline(tk: Ticket): { stage: string; due: string } | null {
-  for (const stage of ['response', 'onSite', 'recovery'] as const) {
-    const dl = tk.deadlines[stage];
-    if (dl.due && !dl.metAt) return { stage, due: dl.due };
-  }
-  return null;
-}
-
 export function countdown(lang: Lang, due: string, now: Date): string {
   const ms = Date.parse(due) - now.getTime();
   const abs = Math.abs(ms);
@@ -127,7 +118,7 @@ export function ticketsTable(lang: Lang, site: string, tickets: Ticket[], now: D
       const next = tk.status === 'closed' ? null : nextDeadline(tk);
       return html`<tr class="${[tk.overdue ? 'overdue' : '', tk.priority === 'P1' && tk.status !== 'closed' ? 'p1' : ''].join(' ').trim()}" data-ticket="${tk.id}" data-priority="${tk.priority}" data-status="${tk.status}"><td><a href="/sites/${enc(site)}/tickets/${tk.id}">#${tk.id}</a></td>
 <td>${tk.device ? html`<a class="device" href="/sites/${enc(site)}/devices/${enc(tk.device)}">${tk.device}</a>` : '—'}</td><td>${checkName(lang, tk.subject)}</td><td>${tk.priority}</td><td>${statusText(lang, tk.status)}</td><td>${symptomText(lang, tk.symptom)}</td><td>${formatTime(tk.openedAt, zone)}</td>
-<td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${next.stage}</small>` : '—'}</td></tr>`;
+<td>${next ? html`<span class="countdown${Date.parse(next.due) < now.getTime() ? ' abnormal' : ''}" data-due="${next.due}" data-overdue="${t(lang, 'overdue')}" data-left="${t(lang, 'remaining')}">${countdown(lang, next.due, now)}</span> <small>${t(lang, STAGE_TERM[next.stage])}</small>` : '—'}</td></tr>`;
     });
   return html`<table class="grid tickets" id="tickets"><thead><tr><th>#</th><th>${t(lang, 'device')}</th><th>${t(lang, 'check')}</th><th>${t(lang, 'priority')}</th>
 <th>${t(lang, 'status')}</th><th>${t(lang, 'symptom')}</th><th>${t(lang, 'opened')}</th><th>${t(lang, 'deadline')}</th></tr></thead><tbody>${rows}</tbody></table>`;
