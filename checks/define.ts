@@ -4,11 +4,12 @@ import type {
   ComponentResult,
   Lang,
   Report,
+  Said,
   ThresholdOverrides,
   Verdict,
 } from '../schemas/index.js';
 import { phrase, resolveThresholds } from './levels.js';
-import { reason as reasonIn } from './reasons.js';
+import { because, said } from './reasons.js';
 import type { CheckDefinition, CheckContext } from './types.js';
 
 /** Declares a check once; the type parameter ties `expected` and `evaluate` to its threshold schema. */
@@ -38,6 +39,17 @@ function unique(values: (string | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => Boolean(v)))];
 }
 
+/** A check's reason: its components' distinct reasons, and what was said when every one of them has it. */
+function checkReason(lang: Lang, explaining: ComponentResult[]): { reason: string; why?: Said } {
+  const seen = new Map<string, Said | undefined>();
+  for (const c of explaining) if (c.reason && !seen.has(c.reason)) seen.set(c.reason, c.why);
+  if (seen.size === 0) return because(lang, said('nothingMeasured'));
+  const whys = [...seen.values()];
+  const reason = [...seen.keys()].join('; ');
+  if (whys.some((w) => w === undefined)) return { reason };
+  return { reason, why: whys.length === 1 ? whys[0]! : said('joined', whys as Said[]) };
+}
+
 export interface EvaluateOptions {
   now?: Date;
   lang?: Lang;
@@ -64,7 +76,9 @@ export function runCheck<S extends TSchema>(
     component: g.component ?? '',
     verdict: 'unknown',
     actual: phrase(lang, 'notMeasured'),
+    // The source's words are stored as they came; a reader's language words them (source-phrases.ts).
     reason: g.reason,
+    why: said('source', g.reason),
     ...(g.command ? { command: g.command } : {}),
   }));
 
@@ -72,11 +86,7 @@ export function runCheck<S extends TSchema>(
   const components = [...evaluation.components, ...gapComponents];
   const verdict = combineVerdicts(components.map((c) => c.verdict));
 
-  let reason: string | undefined;
-  if (verdict !== 'normal') {
-    const reasons = unique(components.filter((c) => c.verdict === verdict).map((c) => c.reason));
-    reason = reasons.join('; ') || reasonIn(lang, 'nothingMeasured');
-  }
+  const explained = verdict === 'normal' ? undefined : checkReason(lang, components.filter((c) => c.verdict === verdict));
 
   return {
     check: check.id,
@@ -84,7 +94,7 @@ export function runCheck<S extends TSchema>(
     actual: evaluation.actual ?? (summarise(components, verdict) || phrase(lang, 'notMeasured')),
     expected: check.expected[lang](values),
     threshold: applied,
-    ...(reason ? { reason } : {}),
+    ...explained,
     commands: unique([...measurements.map((m) => m.command), ...gaps.map((g) => g.command)]),
     components,
     evaluatedAt: now.toISOString(),

@@ -12,7 +12,7 @@ import type {
   ThresholdOverrides,
   ThresholdSet,
 } from '../schemas/index.js';
-import { reason } from './reasons.js';
+import { because, reason, said } from './reasons.js';
 
 /**
  * Threshold resolution and the shared wording of results. Every check words its findings through
@@ -106,7 +106,7 @@ export function invalidComponent(m: Measurement, lang: Lang): ComponentResult {
     component: m.component,
     verdict: 'unknown',
     actual: `${phrase(lang, 'invalid')}: ${String(m.value)}`,
-    reason: reason(lang, 'invalid', m.metric, m.component, String(m.value)),
+    ...because(lang, said('invalid', m.metric, m.component, String(m.value))),
     command: m.command,
   };
 }
@@ -123,8 +123,8 @@ export function judgeState(m: Measurement, lang: Lang): ComponentResult {
       return { ...base, verdict: 'normal', actual: `${raw} (${phrase(lang, 'absent')})` };
     case 'warning':
     case 'fault':
-      return { ...base, verdict: 'abnormal', actual: raw, reason: reason(lang, 'stateBad', m.component, raw, m.detail) };
+      return { ...base, verdict: 'abnormal', actual: raw, ...because(lang, said('stateBad', m.component, raw, m.detail)) };
     default:
-      return { ...base, verdict: 'unknown', actual: raw, reason: reason(lang, 'of', m.component, reason(lang, 'stateUnjudged', raw)) };
+      return { ...base, verdict: 'unknown', actual: raw, ...because(lang, said('of', m.component, said('stateUnjudged', raw))) };
   }
 }

@@ -1,4 +1,5 @@
-import type { Lang, Severity } from '../schemas/index.js';
+import type { Lang, Said, Severity } from '../schemas/index.js';
+import { sourceTextZh } from './source-phrases.js';
 
 /**
  * The reasons the catalogue writes (why a component or a check is abnormal or unknown), in both
@@ -69,6 +70,10 @@ const REASONS = {
   ),
   sensorState: both<[state: keyof typeof SENSOR_STATE_ZH]>((state) => `设备报告传感器${SENSOR_STATE_ZH[state]}`, (state) => `the device reports the sensor as ${state}`),
   logEntry: both<[severity: Severity, at: string]>((severity, at) => `${at} 出现${SEVERITY_ZH[severity]}级日志`, (severity, at) => `${severity} entry at ${at}`),
+  /** The reasons of several components, one verdict (a check's reason). */
+  joined: both<[parts: string[]]>((parts) => parts.join('; '), (parts) => parts.join('; ')),
+  /** A source's own words (a gap: a failed command, a timeout, output that does not parse), English as the source wrote them. */
+  source: both<[text: string]>((text) => sourceTextZh(text), (text) => text),
 };
 
 export type Reason = keyof typeof REASONS;
@@ -77,3 +82,47 @@ export type Reason = keyof typeof REASONS;
 export function reason<K extends Reason>(lang: Lang, key: K, ...args: Parameters<(typeof REASONS)[K]['en']>): string {
   return (REASONS[key][lang] as (...a: typeof args) => string)(...args);
 }
+
+/** An argument of `said`: where the wording takes text, a reason said of its own may stand instead. */
+type SaidArg<T> = T extends string ? string | Said : T extends readonly string[] ? (string | Said)[] : T;
+type SaidTuple<P extends unknown[]> = { [I in keyof P]: SaidArg<P[I]> };
+type SaidArgs<K extends Reason> = SaidTuple<Parameters<(typeof REASONS)[K]['en']>>;
+
+/** What is said, in no language yet: `said('of', 'CPU', said('cpuMissing', 'average'))`. */
+export function said<K extends Reason>(key: K, ...args: SaidArgs<K>): Said {
+  // JSON keeps no undefined: an absent optional argument is stored as null and read back as absent.
+  return { key, args: (args as unknown[]).map((a) => (a === undefined ? null : a)) as Said['args'] };
+}
+
+const isSaid = (a: unknown): a is Said => typeof a === 'object' && a !== null && !Array.isArray(a) && typeof (a as Said).key === 'string';
+
+/**
+ * What was said, worded in `lang`; undefined when it cannot be (a key this version does not know,
+ * arguments of another shape — a result stored by a newer collector or a forged upload): the
+ * caller then shows the text stored beside it.
+ */
+export function sayIn(lang: Lang, s: Said): string | undefined {
+  const wording = Object.hasOwn(REASONS, s.key) ? (REASONS[s.key as Reason][lang] as (...a: unknown[]) => string) : undefined;
+  if (!wording || !Array.isArray(s.args)) return undefined;
+  const args: unknown[] = [];
+  for (const a of s.args) {
+    if (isSaid(a)) {
+      const text = sayIn(lang, a);
+      if (text === undefined) return undefined;
+      args.push(text);
+    } else if (Array.isArray(a)) {
+      const texts = a.map((x) => (isSaid(x) ? sayIn(lang, x) : typeof x === 'string' ? x : undefined));
+      if (texts.some((x) => x === undefined)) return undefined;
+      args.push(texts);
+    } else args.push(a === null ? undefined : a);
+  }
+  try {
+    const text = wording(...args);
+    return typeof text === 'string' ? text : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A reason as a result carries it: the text in the language of evaluation, and what was said. */
+export const because = (lang: Lang, s: Said): { reason: string; why: Said } => ({ reason: sayIn(lang, s)!, why: s });

@@ -4,6 +4,7 @@ export * from './names.js';
 export * from './measurement.js';
 export * from './device.js';
 export * from './report.js';
+export * from './said.js';
 export * from './result.js';
 export * from './thresholds.js';
 export * from './errors.js';

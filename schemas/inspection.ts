@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { FreeText, SiteName } from './names.js';
 import { CheckId, DeviceKind, Timestamp, Verdict } from './common.js';
 import { InspectionForm } from './result.js';
+import { Said } from './said.js';
 
 /** A month of inspection, `YYYY-MM` (UTC). */
 export const InspectionMonth = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM' });
@@ -17,6 +18,8 @@ export const InspectionRow = Type.Object(
     expected: Type.String(),
     commands: Type.Array(Type.String()),
     reason: Type.Union([Type.String(), Type.Null()]),
+    /** The reason as key and arguments, worded for the reader (absent in rows frozen before it). */
+    why: Type.Optional(Said),
     /** null: the device is on record but has no result for this check in the month. */
     evaluatedAt: Type.Union([Timestamp, Type.Null()]),
     /** Which report it came from, and whether it was received by the collector or uploaded by the field CLI. */

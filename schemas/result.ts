@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { CheckId, Timestamp, Verdict } from './common.js';
 import { Report } from './report.js';
+import { Said } from './said.js';
 
 /** One threshold key as applied: its value and the override level it came from. */
 export const AppliedThreshold = Type.Object(
@@ -19,6 +20,8 @@ export const ComponentResult = Type.Object(
     /** What was found, worded for the form: `41.0 °C (limit 56 °C, device)`. */
     actual: Type.String({ maxLength: 4000 }),
     reason: Type.Optional(Type.String({ maxLength: 2000 })),
+    /** The reason as the catalogue's key and arguments, worded in the reader's language when read (absent in results stored before it). */
+    why: Type.Optional(Said),
     command: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false },
@@ -37,6 +40,8 @@ export const CheckResult = Type.Object(
     threshold: Type.Record(Type.String(), AppliedThreshold),
     /** Why abnormal or unknown; absent when normal. */
     reason: Type.Optional(Type.String({ maxLength: 4000 })),
+    /** `reason` as the catalogue's key and arguments (see ComponentResult.why). */
+    why: Type.Optional(Said),
     /** 检查命令: every command or OID that fed this result. */
     commands: Type.Array(Type.String({ maxLength: 1000 })),
     components: Type.Array(ComponentResult),

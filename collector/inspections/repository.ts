@@ -48,6 +48,7 @@ function rowFrom(device: string, kind: DeviceKind | null, r: CheckResult, at: nu
     expected: r.expected,
     commands: r.commands,
     reason: r.reason ?? null,
+    ...(r.why ? { why: r.why } : {}),
     evaluatedAt: new Date(at).toISOString(),
     reportId,
     origin,

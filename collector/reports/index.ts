@@ -18,5 +18,5 @@ export { loadReport, reportSources, type ReportSources, type ReportRequest } fro
 export { monthPeriod, quarterPeriod, halfPeriod, yearPeriod, type Period } from './period.js';
 export { reportRoutes } from './routes.js';
 export { checkName, verdictLabel, formatTime, word } from './labels.js';
-export { expectedText, catalogueText, localiseRow, symptomText, type AppliedThresholds } from './wording.js';
+export { expectedText, catalogueText, localiseRow, reasonText, symptomText, type AppliedThresholds } from './wording.js';
 export { localisedRows } from './sources.js';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateReport } from '../../checks/index.js';
+import { evaluateReport, sayIn } from '../../checks/index.js';
 import { measure, reportOf } from '../../checks/testing.js';
 import type { CheckId, Gap, InspectionRow, Measurement, Report, ThresholdOverrides } from '../../schemas/index.js';
 import { realisticReport } from '../../test/helpers/collector.js';
-import { catalogueText, expectedText, localiseRow, symptomText } from './wording.js';
+import { catalogueText, expectedText, localiseRow, reasonText, symptomText } from './wording.js';
 
 const CJK = /[\u4e00-\u9fff]/;
 
@@ -80,7 +80,10 @@ describe('results stored in Chinese, shown in English', () => {
     expect(out.actual).not.toMatch(CJK);
     expect(localiseRow('zh', row, r.threshold).expected).toBe(r.expected);
     expect(symptomText('en', 'SXKR-004 设备电源及风扇检查: PSU 2 is Power Supply AC lost')).toBe('SXKR-004 Power supplies and fans: PSU 2 is Power Supply AC lost');
-    expect(symptomText('zh', 'SXKR-004 设备电源及风扇检查: x')).toBe('SXKR-004 设备电源及风扇检查: x');
+    expect(symptomText('zh', 'SXKR-004 设备电源及风扇检查: 电源 2 状态为 fault')).toBe('SXKR-004 设备电源及风扇检查: 电源 2 状态为 fault');
+    // A source's English words in a Chinese reader's symptom: a known shape worded, else quoted whole.
+    expect(symptomText('zh', 'SXKR-004 设备电源及风扇检查: ipmitool sdr elist: exit 1: Could not open device')).toBe('SXKR-004 设备电源及风扇检查: ipmitool sdr elist：退出码 1：“Could not open device”');
+    expect(symptomText('zh', 'SXKR-004 设备电源及风扇检查: x')).toBe('SXKR-004 设备电源及风扇检查: 来源报告：“x”');
   });
 });
 
@@ -138,7 +141,14 @@ describe('the catalogue’s reasons in Chinese', () => {
       expect(zh ?? '').not.toMatch(ENGLISH_WORDS);
       expect(catalogueText('en', zh ?? ''), zh).toBe(en ?? '');
     }
+    // What was said words the reason in either language, whatever language it was judged in.
+    expect(inZh.why).toEqual(inEn.why);
+    if (inZh.why?.key !== 'source') {
+      expect(sayIn('zh', inZh.why!)).toBe(inZh.reason);
+      expect(sayIn('en', inZh.why!)).toBe(inEn.reason);
+    } else expect(sayIn('en', inZh.why)).toBe(inEn.reason);
     for (const [i, c] of inZh.components.entries()) {
+      if (c.why && c.why.key !== 'source') expect([sayIn('zh', c.why), sayIn('en', c.why)]).toEqual([c.reason, inEn.components[i]!.reason]);
       expect(c.actual).not.toMatch(ENGLISH_WORDS);
       expect(catalogueText('en', c.actual), c.actual).toBe(inEn.components[i]!.actual);
     }
@@ -149,5 +159,34 @@ describe('the catalogue’s reasons in Chinese', () => {
       const inEn = evaluateReport(reportOf(measurements, extra.gaps ?? []), extra.overrides, { lang: 'en' }).find((r) => r.check === check)!;
       expect(inEn.reason).toMatch(ENGLISH_WORDS);
     }
+  });
+});
+
+describe('reasons kept as what was said', () => {
+  const report = reportOf([measure('SXKR-002', 'system', 'memory.used', 85)], [{ check: 'SXKR-004', reason: 'ipmitool sdr elist: command not found (exit 127)' }]);
+  const inZh = evaluateReport(report, undefined, { lang: 'zh' });
+
+  it('a row judged in Chinese reads in English from its key, and a source gap in Chinese from its shape', () => {
+    const memory = inZh.find((r) => r.check === 'SXKR-002')!;
+    expect(memory.why).toEqual({ key: 'of', args: ['system', { key: 'memoryOver', args: ['85.0 %', 80] }] });
+    expect(reasonText('en', memory.reason!, memory.why)).toBe('system: memory used 85.0 % > 80 %');
+    expect(reasonText('zh', memory.reason!, memory.why)).toBe('system：内存使用率 85.0 % > 80 %');
+    const power = inZh.find((r) => r.check === 'SXKR-004')!;
+    expect(power.reason).toBe('ipmitool sdr elist: command not found (exit 127)');
+    expect(reasonText('zh', power.reason!, power.why)).toBe('ipmitool sdr elist：命令不存在（退出码 127）');
+    expect(reasonText('en', power.reason!, power.why)).toBe('ipmitool sdr elist: command not found (exit 127)');
+  });
+
+  it('what cannot be worded (an unknown key, arguments of another shape) falls back to the stored text', () => {
+    expect(reasonText('en', '内存使用率 85.0 % > 80 %', { key: 'fromTheFuture', args: [] })).toBe('memory used 85.0 % > 80 %');
+    expect(reasonText('en', 'stored', { key: 'list', args: [7] })).toBe('stored');
+    expect(reasonText('en', 'stored', { key: 'of', args: ['x', { key: 'nope', args: [] }] })).toBe('stored');
+    expect(reasonText('en', 'stored', { key: 'toString', args: [] })).toBe('stored');
+  });
+
+  it('a row frozen before reasons were kept as keys still reads in both languages', () => {
+    expect(reasonText('en', 'system：内存使用率 85.0 % > 80 %')).toBe('system: memory used 85.0 % > 80 %');
+    expect(reasonText('zh', 'db01:22: connection refused')).toBe('db01:22：连接被拒绝');
+    expect(reasonText('zh', 'system：内存使用率 85.0 % > 80 %; snmpwalk: exit 2: Timeout')).toBe('system：内存使用率 85.0 % > 80 %；snmpwalk：退出码 2：“Timeout”');
   });
 });

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
-import { CHECKS, CPU_FIGURE_ZH, SENSOR_STATE_ZH, SEVERITY_ZH } from '../../checks/index.js';
-import type { AppliedThreshold, CheckId, InspectionRow, Lang } from '../../schemas/index.js';
+import { CHECKS, CPU_FIGURE_ZH, SENSOR_STATE_ZH, SEVERITY_ZH, sayIn, sourceTextZh } from '../../checks/index.js';
+import type { AppliedThreshold, CheckId, InspectionRow, Lang, Said } from '../../schemas/index.js';
 
 /*
  * Results keep the words of the language they were evaluated in (zh by default). A page or a report
@@ -85,17 +85,31 @@ export function catalogueText(lang: Lang, text: string): string {
 }
 
 /**
+ * A reason in `lang`: from what was said when the result kept it; else (results stored before
+ * reasons were kept as keys) the stored text, the catalogue's Chinese phrases in English for an
+ * English reader and the sources' English words in Chinese for a Chinese one.
+ */
+export function reasonText(lang: Lang, text: string, why?: Said): string {
+  const said = why ? sayIn(lang, why) : undefined;
+  if (said !== undefined) return said;
+  if (lang === 'en') return catalogueText(lang, text);
+  // One source's reason may hold "; " itself; a catalogue reason joins several with it.
+  if (!/[\u4e00-\u9fff]/.test(text)) return sourceTextZh(text);
+  return text.split('; ').map(sourceTextZh).join('；');
+}
+
+/**
  * One inspection row in `lang`: the expected text from its thresholds (`applied`: those of its
  * result, else the device's current ones), actual and reason with the catalogue's phrases.
  */
 export function localiseRow(lang: Lang, row: InspectionRow, applied: AppliedThresholds | undefined): InspectionRow {
   const expected = expectedText(lang, row.check, applied) ?? catalogueText(lang, row.expected);
-  return { ...row, expected, actual: catalogueText(lang, row.actual), reason: row.reason === null ? null : catalogueText(lang, row.reason) };
+  return { ...row, expected, actual: catalogueText(lang, row.actual), reason: row.reason === null ? null : reasonText(lang, row.reason, row.why) };
 }
 
 /** A ticket's 故障现象 as the ingest wrote it ("SXKR-004 设备电源及风扇检查: …"): the check's name and phrases in `lang`. */
 export function symptomText(lang: Lang, symptom: string): string {
   const check = CHECKS.find((c) => symptom.startsWith(`${c.id} ${c.name.zh}: `));
-  const text = check ? `${check.id} ${check.name[lang]}: ${symptom.slice(`${check.id} ${check.name.zh}: `.length)}` : symptom;
-  return catalogueText(lang, text);
+  if (!check) return catalogueText(lang, symptom);
+  return `${check.id} ${check.name[lang]}: ${reasonText(lang, symptom.slice(`${check.id} ${check.name.zh}: `.length))}`;
 }

@@ -8,6 +8,7 @@
  * built from an address shown as an alias (report-aliases.ts).
  */
 import { HIDDEN, scrubAddresses } from '../../checks/index.js';
+import type { Said } from '../../schemas/index.js';
 import { OPAQUE_REPORT_ID, type ReportIdMap } from './report-aliases.js';
 
 /** Roles that may see addresses and configuration: the service company's engineers and admins. */
@@ -24,6 +25,7 @@ interface WithThresholds {
 interface WithCommand {
   command?: string;
   reason?: string;
+  why?: Said;
 }
 interface ComponentLike extends WithCommand {
   component: string;
@@ -33,6 +35,7 @@ interface ResultLike {
   actual: string;
   commands: string[];
   reason?: string;
+  why?: Said;
   components: ComponentLike[];
 }
 interface MeasurementLike {
@@ -44,6 +47,7 @@ interface RowLike {
   actual: string;
   commands: string[];
   reason: string | null;
+  why?: Said;
   reportId: string | null;
 }
 
@@ -85,10 +89,19 @@ const OPEN: Redactor = {
   ticket: same,
 };
 
+/** What was said, its words (a source's message names the host it could not reach) without addresses. */
+function scrubSaid(s: Said): Said {
+  const arg = (a: Said['args'][number]): Said['args'][number] =>
+    typeof a === 'string' ? scrubAddresses(a) : Array.isArray(a) ? a.map(scrubSaid) : a !== null && typeof a === 'object' ? scrubSaid(a) : a;
+  return { key: s.key, args: s.args.map(arg) };
+}
+const scrubbedWhy = (why: Said | undefined) => (why !== undefined ? { why: scrubSaid(why) } : {});
+
 const scrubbed = <T extends WithCommand>(c: T): T => ({
   ...c,
   ...(c.command !== undefined ? { command: scrubAddresses(c.command) } : {}),
   ...(c.reason !== undefined ? { reason: scrubAddresses(c.reason) } : {}),
+  ...scrubbedWhy(c.why),
 });
 
 /** Without an alias map an id that is not opaque cannot be shown at all. */
@@ -101,6 +114,7 @@ function closed(ids?: ReportIdMap): Redactor {
     actual: scrubAddresses(r.actual),
     commands: r.commands.map(scrubAddresses),
     ...(r.reason !== undefined ? { reason: scrubAddresses(r.reason) } : {}),
+    ...scrubbedWhy(r.why),
     components: r.components.map((c) => ({ ...scrubbed(c), component: scrubAddresses(c.component), actual: scrubAddresses(c.actual) })),
   });
   return {
@@ -123,6 +137,7 @@ function closed(ids?: ReportIdMap): Redactor {
       actual: scrubAddresses(r.actual),
       commands: r.commands.map(scrubAddresses),
       reason: r.reason === null ? null : scrubAddresses(r.reason),
+      ...scrubbedWhy(r.why),
       reportId: r.reportId === null ? null : reportId(r.reportId),
     }),
     ticket: (t) => ({ ...t, symptom: scrubAddresses(t.symptom), suspectedCause: t.suspectedCause === null ? null : scrubAddresses(t.suspectedCause) }),

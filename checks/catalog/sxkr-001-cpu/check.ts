@@ -1,7 +1,8 @@
 import { CpuThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
-import { reason, type CpuFigure } from '../../reasons.js';
+import { because, said, type CpuFigure } from '../../reasons.js';
+import type { Said } from '../../../schemas/index.js';
 import { byComponent, latest } from '../group.js';
 
 export const cpuCheck = defineCheck({
@@ -29,13 +30,13 @@ export const cpuCheck = defineCheck({
         avg !== undefined ? `${phrase(lang, 'avg')} ${formatValue(avg, '%')}${beyondFull(avg, avgM!, lang)}` : undefined,
         max !== undefined ? `${phrase(lang, 'max')} ${formatValue(max, '%')}${beyondFull(max, maxM!, lang)}` : undefined,
       ].filter(Boolean).join(', ');
-      const reasons: string[] = [];
-      if (avg !== undefined && judgeAtMost(avg, t.avgMax) === 'abnormal') reasons.push(reason(lang, 'cpuOver', 'average', formatValue(avg, '%'), t.avgMax));
-      if (max !== undefined && judgeAtMost(max, t.peakMax) === 'abnormal') reasons.push(reason(lang, 'cpuOver', 'maximum', formatValue(max, '%'), t.peakMax));
+      const reasons: Said[] = [];
+      if (avg !== undefined && judgeAtMost(avg, t.avgMax) === 'abnormal') reasons.push(said('cpuOver', 'average', formatValue(avg, '%'), t.avgMax));
+      if (max !== undefined && judgeAtMost(max, t.peakMax) === 'abnormal') reasons.push(said('cpuOver', 'maximum', formatValue(max, '%'), t.peakMax));
       const missing: CpuFigure | undefined = avg === undefined ? 'average' : max === undefined ? 'maximum' : undefined;
       const command = (avgM ?? maxM)!.command;
-      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, reason: reason(lang, 'of', component, reason(lang, 'list', reasons)), command });
-      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, reason: reason(lang, 'of', component, reason(lang, 'cpuMissing', missing)), command });
+      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, ...because(lang, said('of', component, said('list', reasons))), command });
+      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, ...because(lang, said('of', component, said('cpuMissing', missing))), command });
       else components.push({ component, verdict: 'normal', actual: shown, command });
     }
     return { components };

@@ -1,7 +1,7 @@
 import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
-import { reason } from '../../reasons.js';
+import { because, said } from '../../reasons.js';
 import { byComponent, latest } from '../group.js';
 
 export const memoryCheck = defineCheck({
@@ -28,7 +28,7 @@ export const memoryCheck = defineCheck({
       }
       const actual = `${formatValue(used, '%')}${beyondFull(used, usedM, lang)}${swapText}`;
       if (judgeAtMost(used, t.usedMax) === 'abnormal') {
-        components.push({ component, verdict: 'abnormal', actual, reason: reason(lang, 'of', component, reason(lang, 'memoryOver', formatValue(used, '%'), t.usedMax)), command: usedM.command });
+        components.push({ component, verdict: 'abnormal', actual, ...because(lang, said('of', component, said('memoryOver', formatValue(used, '%'), t.usedMax))), command: usedM.command });
       } else {
         components.push({ component, verdict: 'normal', actual, command: usedM.command });
       }

@@ -1,7 +1,7 @@
 import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, phrase, readNumber } from '../../levels.js';
-import { reason } from '../../reasons.js';
+import { because, said } from '../../reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
 export const serviceComponent = (name: string) => `service ${name}`;
@@ -26,7 +26,7 @@ export const modulesCheck = defineCheck({
         else {
           const actual = `${lang === 'zh' ? `已用 ${formatValue(used, '%')}` : `${formatValue(used, '%')} used`}${beyondFull(used, m, lang)}`;
           if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
-            components.push({ component: m.component, verdict: 'abnormal', actual, reason: reason(lang, 'fsOver', m.component, formatValue(used, '%'), t.fsUsedMax), command: m.command });
+            components.push({ component: m.component, verdict: 'abnormal', actual, ...because(lang, said('fsOver', m.component, formatValue(used, '%'), t.fsUsedMax)), command: m.command });
           else components.push({ component: m.component, verdict: 'normal', actual, command: m.command });
         }
       }
@@ -36,7 +36,7 @@ export const modulesCheck = defineCheck({
     for (const name of t.requiredServices) {
       const component = serviceComponent(name);
       if (!reported.has(component) && !ignored.has(component))
-        components.push({ component, verdict: 'unknown', actual: phrase(lang, 'notReported'), reason: reason(lang, 'serviceMissing', name) });
+        components.push({ component, verdict: 'unknown', actual: phrase(lang, 'notReported'), ...because(lang, said('serviceMissing', name)) });
     }
     return { components };
   },

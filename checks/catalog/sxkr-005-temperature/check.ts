@@ -1,7 +1,8 @@
 import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds as T } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { formatValue, invalidComponent, judgeState, phrase, readNumber } from '../../levels.js';
-import { reason } from '../../reasons.js';
+import { because, said } from '../../reasons.js';
+import type { Said } from '../../../schemas/index.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */
 const PLAUSIBLE = { min: -60, max: 200 } as const;
@@ -37,13 +38,13 @@ export const temperatureCheck = defineCheck({
       const high = deviceHigh ?? defaultLimit(m.kind, t);
       const from = deviceHigh !== undefined ? phrase(lang, 'device') : `${phrase(lang, 'limit')} (${m.kind ?? 'other'})`;
       const actual = `${formatValue(value, '°C')} (${from} ${formatValue(high, '°C')})`;
-      const reasons: string[] = [];
-      if (value >= high) reasons.push(reason(lang, 'tempHigh', m.component, formatValue(value, '°C'), deviceHigh !== undefined, formatValue(high, '°C')));
-      if (m.limits?.low !== undefined && value <= m.limits.low) reasons.push(reason(lang, 'tempLow', m.component, formatValue(value, '°C'), formatValue(m.limits.low, '°C')));
-      if (m.status === 'warning' || m.status === 'fault') reasons.push(reason(lang, 'of', m.component, reason(lang, 'sensorState', m.status)));
+      const reasons: Said[] = [];
+      if (value >= high) reasons.push(said('tempHigh', m.component, formatValue(value, '°C'), deviceHigh !== undefined, formatValue(high, '°C')));
+      if (m.limits?.low !== undefined && value <= m.limits.low) reasons.push(said('tempLow', m.component, formatValue(value, '°C'), formatValue(m.limits.low, '°C')));
+      if (m.status === 'warning' || m.status === 'fault') reasons.push(said('of', m.component, said('sensorState', m.status)));
       components.push(
         reasons.length
-          ? { component: m.component, verdict: 'abnormal', actual, reason: reason(lang, 'list', reasons), command: m.command }
+          ? { component: m.component, verdict: 'abnormal', actual, ...because(lang, said('list', reasons)), command: m.command }
           : { component: m.component, verdict: 'normal', actual, command: m.command },
       );
     }
