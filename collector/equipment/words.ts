@@ -1,5 +1,6 @@
 import type { Lang } from '../../schemas/index.js';
 import type { RecordField } from '../repositories/index.js';
+import { kindTerm } from '../terms.js';
 
 /** The equipment record's words, both languages (kept here so the shared tables stay untouched). */
 const WORDS = {
@@ -37,19 +38,8 @@ const WORDS = {
 export type EquipmentWord = keyof typeof WORDS;
 export const equipmentWord = (lang: Lang, key: EquipmentWord): string => WORDS[key][lang];
 
-/** Kinds as people say them. */
-const KINDS: Record<string, Record<Lang, string>> = {
-  server: { zh: '服务器', en: 'server' },
-  switch: { zh: '交换机', en: 'switch' },
-  router: { zh: '路由器', en: 'router' },
-  firewall: { zh: '防火墙', en: 'firewall' },
-  ups: { zh: 'UPS', en: 'UPS' },
-  room: { zh: '机房环境', en: 'machine room' },
-  storage: { zh: '存储阵列', en: 'storage array' },
-  tape: { zh: '磁带库', en: 'tape library' },
-  aircon: { zh: '机房空调', en: 'air conditioning' },
-};
-export const kindLabel = (lang: Lang, kind: string): string => KINDS[kind]?.[lang] ?? kind;
+/** Kinds as people say them (collector/terms.ts). */
+export const kindLabel = kindTerm;
 
 /**
  * A record field as a cell: the one value when they agree (or only one is known), else both,

@@ -77,10 +77,10 @@ describe('reports from a seeded database', () => {
     expect(text).toContain('有性能数据的设备: 4');
     expect(text).toContain('CPU峰值超限设备: 1');
     // db01: CPU averages 24 and 30 → 27.0; peak = 30 + 20 = 50.0; app04 peaks at 62 + 20 = 82.0
-    expect(text).toMatch(/db01\s+server\s+27\.0\s+50\.0/);
-    expect(text).toMatch(/app04\s+server\s+62\.0\s+82\.0/);
+    expect(text).toMatch(/db01\s+服务器\s+27\.0\s+50\.0/);
+    expect(text).toMatch(/app04\s+服务器\s+62\.0\s+82\.0/);
     const csv = await (await get('/api/v1/sites/acme/reports/performance?month=2026-11&format=csv&table=1', s.tokens.engineer)).text();
-    expect(csv).toContain('app04,server,62.0,82.0');
+    expect(csv).toContain('app04,服务器,62.0,82.0');
   });
 
   it('fault handling report: the tickets, the on-site visit and the part with both serial numbers', async () => {

@@ -2,6 +2,7 @@ import type { Lang, Ticket } from '../../../schemas/index.js';
 import type { CellValue, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, word } from '../labels.js';
 import { symptomText } from '../wording.js';
+import { TICKET_STATUS_TERMS, term } from '../../terms.js';
 
 export interface FaultsReportInput {
   site: string;
@@ -56,7 +57,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
           formatTime(t.openedAt, input.timeZone),
           formatTime(t.recoveredAt ?? stamp(t, 'resolved'), input.timeZone),
           formatTime(stamp(t, 'closed'), input.timeZone),
-          { text: t.status, tone: t.status === 'closed' ? 'normal' : t.overdue ? 'abnormal' : 'unknown' },
+          { text: term(lang, TICKET_STATUS_TERMS, t.status), tone: t.status === 'closed' ? 'normal' : t.overdue ? 'abnormal' : 'unknown' },
         ]),
       },
     },

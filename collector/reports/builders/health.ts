@@ -4,6 +4,7 @@ import { percent } from '../document.js';
 import { checkName, verdictLabel, word } from '../labels.js';
 import { overlap, type Period } from '../period.js';
 import { isHardwareFault, resultLabel } from './faults.js';
+import { kindTerm } from '../../terms.js';
 
 export interface HealthDevice {
   hostname: string;
@@ -146,13 +147,13 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
           columns: [{ label: w('device'), width: 2 }, { label: w('kind') }, { label: w('downtime'), align: 'right' }, { label: w('availability'), align: 'right' }],
           rows: [...downtime]
             .sort((a, b) => b[1] - a[1])
-            .map(([host, ms]): CellValue[] => [host, kindOf.get(host) ?? '', (ms / HOUR).toFixed(2), percent(availability(1, ms, period, now))]),
+            .map(([host, ms]): CellValue[] => [host, kindTerm(lang, kindOf.get(host) ?? ''), (ms / HOUR).toFixed(2), percent(availability(1, ms, period, now))]),
         },
       },
       {
         heading: w('faultDistribution'),
         table: {
-          columns: [{ label: w('subject'), width: 2 }, ...kinds.map((k) => ({ label: k, align: 'right' as const })), { label: w('total'), align: 'right' }],
+          columns: [{ label: w('subject'), width: 2 }, ...kinds.map((k) => ({ label: kindTerm(lang, k), align: 'right' as const })), { label: w('total'), align: 'right' }],
           rows: distribution,
         },
       },

@@ -1,6 +1,7 @@
 import { CHECK_IDS, type Inspection, type InspectionRow, type Lang, type Verdict } from '../../../schemas/index.js';
 import type { CellValue, Fact, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, verdictLabel, word } from '../labels.js';
+import { kindTerm } from '../../terms.js';
 
 /** The equipment record's identity of a device, for the per-device heading. */
 export interface DeviceHeading {
@@ -74,7 +75,7 @@ export function buildInspectionReport(input: InspectionReportInput): ReportDocum
 
   for (const [hostname, rows] of byDevice) {
     const d = headings.get(hostname);
-    const identity = [d?.kind, d?.model, d?.serial ? `S/N ${d.serial}` : null].filter(Boolean).join(' · ');
+    const identity = [d?.kind ? kindTerm(lang, d.kind) : null, d?.model, d?.serial ? `S/N ${d.serial}` : null].filter(Boolean).join(' · ');
     const ordered = [...rows].sort((a, b) => CHECK_IDS.indexOf(a.check) - CHECK_IDS.indexOf(b.check));
     sections.push({
       heading: identity ? `${hostname} — ${identity}` : hostname,

@@ -1,6 +1,7 @@
 import type { Lang } from '../../../schemas/index.js';
 import type { CellValue, ReportDocument } from '../document.js';
 import { formatTime, word } from '../labels.js';
+import { kindTerm } from '../../terms.js';
 
 /** One device's CPU and memory figures over the month (from raw measurements and hourly rollups). */
 export interface PerformanceRow {
@@ -50,7 +51,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): ReportDoc
   ];
   const row = (d: PerformanceRow): CellValue[] => [
     d.hostname,
-    d.kind,
+    kindTerm(lang, d.kind),
     num(d.cpuAvg),
     tone(d.cpuPeak, limits.cpuPeak),
     formatTime(d.cpuPeakAt, input.timeZone),

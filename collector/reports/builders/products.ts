@@ -4,6 +4,7 @@ import { bothValues, equipmentWord, recommendationText, type UpgradeRecommendati
 import type { EnteredIdentity, MeasuredIdentity, RecordField } from '../../repositories/index.js';
 import type { CellValue, Column, ReportDocument } from '../document.js';
 import { formatTime, verdictLabel, word } from '../labels.js';
+import { kindTerm } from '../../terms.js';
 
 export interface ProductRow {
   hostname: string;
@@ -69,7 +70,7 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
   const rows = input.devices.map((d, i): CellValue[] => [
     i + 1,
     d.hostname,
-    d.kind,
+    kindTerm(lang, d.kind),
     bothValues(lang, 'vendor', d.entered.vendor, d.reported.vendor, d.differences),
     bothValues(lang, 'model', d.entered.model, d.reported.model, d.differences),
     bothValues(lang, 'serial', d.entered.serial, d.reported.serial, d.differences),
@@ -96,7 +97,7 @@ export function buildProductsReport(input: ProductsReportInput): ReportDocument 
     generatedAt: input.now.toISOString(),
     facts: [
       { key: 'devices', label: w('deviceCount'), value: String(input.devices.length) },
-      ...[...byKind].sort().map(([kind, n]) => ({ key: `kind.${kind}`, label: `${w('kind')}: ${kind}`, value: String(n) })),
+      ...[...byKind].sort().map(([kind, n]) => ({ key: `kind.${kind}`, label: `${w('kind')}: ${kindTerm(lang, kind)}`, value: String(n) })),
       { key: 'abnormal', label: w('abnormalDevices'), value: String(input.devices.filter((d) => d.state === 'abnormal').length) },
       { key: 'manual', label: e('manualDevices'), value: String(input.devices.filter((d) => d.manual).length) },
       { key: 'notMonitored', label: e('notMonitored'), value: String(input.devices.filter((d) => !d.monitored).length), tone: 'unknown' },

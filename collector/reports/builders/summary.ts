@@ -6,6 +6,7 @@ import type { Period } from '../period.js';
 import { APPROVED_STATUSES } from '../../maintenance/index.js';
 import { isHardwareFault } from './faults.js';
 import { availability, downtimeOf } from './health.js';
+import { MAINTENANCE_STATUS_TERMS, TICKET_STATUS_TERMS, term } from '../../terms.js';
 
 export interface SummaryReportInput {
   site: string;
@@ -75,7 +76,7 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
         heading: w('ticketsList'),
         table: {
           columns: [{ label: w('ticket'), width: 0.6 }, { label: w('device') }, { label: w('subject'), width: 1.5 }, { label: w('priority'), width: 0.5 }, { label: w('openedAt') }, { label: w('closedAt') }, { label: w('ticketStatus'), width: 0.7 }],
-          rows: tickets.map((t): CellValue[] => [`#${t.id}`, t.device, checkName(lang, t.subject), t.priority, formatTime(t.openedAt, input.timeZone), formatTime(t.events.find((e) => e.event === 'closed')?.at, input.timeZone), t.status]),
+          rows: tickets.map((t): CellValue[] => [`#${t.id}`, t.device, checkName(lang, t.subject), t.priority, formatTime(t.openedAt, input.timeZone), formatTime(t.events.find((e) => e.event === 'closed')?.at, input.timeZone), term(lang, TICKET_STATUS_TERMS, t.status)]),
         },
       },
       {
@@ -89,7 +90,7 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
         heading: zh ? '维护记录' : 'Maintenance',
         table: {
           columns: [{ label: '#', width: 0.4 }, { label: zh ? '目的' : 'Purpose', width: 2 }, { label: zh ? '工程师' : 'Engineer' }, { label: zh ? '维护窗口' : 'Window', width: 2 }, { label: w('status') }],
-          rows: input.maintenance.map((m): CellValue[] => [m.id, m.purpose, m.engineer, `${formatTime(m.windowStart, input.timeZone)} → ${formatTime(m.windowEnd, input.timeZone)}`, m.status]),
+          rows: input.maintenance.map((m): CellValue[] => [m.id, m.purpose, m.engineer, `${formatTime(m.windowStart, input.timeZone)} → ${formatTime(m.windowEnd, input.timeZone)}`, term(lang, MAINTENANCE_STATUS_TERMS, m.status)]),
         },
       },
       {

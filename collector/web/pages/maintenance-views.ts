@@ -3,6 +3,7 @@ import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
+import { MAINTENANCE_STATUS_TERMS, term } from '../../terms.js';
 
 const enc = encodeURIComponent;
 const csrfField = (v: Viewer) => html`<input type="hidden" name="_csrf" value="${v.csrf ?? ''}">`;
@@ -33,13 +34,6 @@ const WORDS = {
   rollback: { zh: '已回退', en: 'Rolled back' },
   cancel: { zh: '撤回申请', en: 'Withdraw' },
   readAndDecide: { zh: '阅读并决定', en: 'Read and decide' },
-  'status.requested': { zh: '待批准', en: 'requested' },
-  'status.approved': { zh: '已批准', en: 'approved' },
-  'status.rejected': { zh: '已拒绝', en: 'rejected' },
-  'status.cancelled': { zh: '已撤回', en: 'cancelled' },
-  'status.in_progress': { zh: '实施中', en: 'in progress' },
-  'status.completed': { zh: '已完成', en: 'completed' },
-  'status.rolled_back': { zh: '已回退', en: 'rolled back' },
 } as const;
 export const maintenanceWord = (lang: Lang, key: keyof typeof WORDS): string => WORDS[key][lang];
 
@@ -90,7 +84,7 @@ export function maintenanceDetailView(lang: Lang, viewer: Viewer, site: string, 
 <label>${w('workDone')} <textarea name="workDone" rows="3" required></textarea></label><label>${w('outcome')} <textarea name="outcome" rows="2" required></textarea></label>
 <button type="submit" class="primary">${w('complete')}</button> <button type="submit" formaction="${base}/rollback" id="rollback">${w('rollback')}</button></form>`);
   }
-  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<p id="maintenance-status" data-status="${m.status}">${t(lang, 'status')}: <b>${w(`status.${m.status}`)}</b></p>
+  return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<p id="maintenance-status" data-status="${m.status}">${t(lang, 'status')}: <b>${term(lang, MAINTENANCE_STATUS_TERMS, m.status)}</b></p>
 <table class="grid" id="maintenance-detail"><tbody>${joinHtml(facts, '')}</tbody></table>${joinHtml(forms, '')}
 <p><a href="/sites/${enc(site)}/maintenance">${t(lang, 'maintenance')}</a></p>`;
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveThresholds, zonedInstant } from '../../../checks/index.js';
-import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId } from '../../../schemas/index.js';
+import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId, type Lang } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionActions } from '../../inspections/index.js';
@@ -11,6 +11,7 @@ import { siteEngineers, STEP_NAMES, TicketActions, type StepName } from '../../t
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
 import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
+import { auditActionText, ROLE_TERMS, term } from '../../terms.js';
 import { layout } from './layout.js';
 import { registerTicketForms } from './ticket-routes.js';
 import { registerEquipmentPages } from './device-routes.js';
@@ -51,6 +52,12 @@ const errorParam = (request: FastifyRequest) => (request.query as { error?: stri
  * fields into the action's input: who may do it, validation and the audit entry are the action
  * layer's (tickets/, inspections/, maintenance/ `actions.ts`), the same code the API calls.
  */
+/** An audited action in words; one the tables do not know is shown as the code it is. */
+function auditAction(lang: Lang, action: string): SafeHtml {
+  const { text, known } = auditActionText(lang, action);
+  return known ? html`<span title="${action}">${text}</span>` : html`<code>${action}</code>`;
+}
+
 export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
   return async (app) => {
     const ticketActions = new TicketActions(app);
@@ -326,7 +333,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const zone = await zoneOf(site);
       const log = entries.length
         ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
-            (e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.actor}</td><td>${e.role}</td><td>${e.action}</td><td>${e.subject ?? ''}</td></tr>`,
+            (e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.actor}</td><td>${term(lang, ROLE_TERMS, e.role)}</td><td>${auditAction(lang, e.action)}</td><td>${e.subject ?? ''}</td></tr>`,
           )}</tbody></table>`
         : '';
       return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, (await zoneOf(site))))}${log}`, v, site));

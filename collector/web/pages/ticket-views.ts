@@ -4,6 +4,7 @@ import type { Viewer } from '../../users/index.js';
 import type { StepName } from '../../tickets/index.js';
 import type { Term } from '../i18n.js';
 import { html, type SafeHtml } from '../../html/index.js';
+import { PART_DISPOSITION_TERMS, TICKET_STATUS_TERMS, term } from '../../terms.js';
 
 /*
  * The ticket page's people and process sections (issue 11): assignee and backup, reclassification
@@ -14,14 +15,8 @@ import { html, type SafeHtml } from '../../html/index.js';
 const csrfField = (v: Viewer) => html`<input type="hidden" name="_csrf" value="${v.csrf ?? ''}">`;
 const zh = (lang: Lang, zhText: string, en: string) => (lang === 'zh' ? zhText : en);
 
-const DISPOSITION_WORDS: Record<(typeof PART_DISPOSITIONS)[number], [string, string]> = {
-  returned_to_customer: ['已交回客户', 'returned to the customer'],
-  kept_by_service_company: ['服务商留存', 'kept by the service company'],
-  destroyed: ['已销毁', 'destroyed'],
-  other: ['其他', 'other'],
-};
 export const dispositionText = (lang: Lang, d: (typeof PART_DISPOSITIONS)[number] | undefined): string =>
-  d ? zh(lang, ...DISPOSITION_WORDS[d]) : zh(lang, '未记录', 'not recorded');
+  d ? term(lang, PART_DISPOSITION_TERMS, d) : zh(lang, '未记录', 'not recorded');
 
 function personSelect(name: string, people: string[], current: string | null | undefined, lang: Lang): SafeHtml {
   const options = people.map((p) => html`<option value="${p}"${p === current ? html` selected` : ''}>${p}</option>`);
@@ -74,17 +69,8 @@ export function partsDispositionView(lang: Lang, viewer: Viewer, base: string, t
 <th>${zh(lang, '处置', 'Disposition')}</th><th>${zh(lang, '接收人', 'Received by')}</th><th>${zh(lang, '接收时间', 'Received')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-const STATUS_WORDS: Record<TicketStatus, [string, string]> = {
-  open: ['待响应', 'open'],
-  responded: ['已响应', 'responded'],
-  dispatched: ['已派工', 'dispatched'],
-  on_site: ['已到场', 'on site'],
-  resolved: ['已解决', 'resolved'],
-  confirmed: ['客户已确认', 'confirmed'],
-  closed: ['已关闭', 'closed'],
-};
 /** A ticket status in the page's language (the raw code is never printed on a Chinese page). */
-export const statusText = (lang: Lang, s: TicketStatus): string => zh(lang, ...STATUS_WORDS[s]);
+export const statusText = (lang: Lang, s: TicketStatus): string => term(lang, TICKET_STATUS_TERMS, s);
 
 /** The tickets list's filters, from the query string; anything unknown is refused (a 400 page), never ignored. */
 export interface TicketListQuery {

@@ -5,6 +5,8 @@ import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
 import { lineChart, type Trends } from '../trends.js';
+import { eventActor, eventNote } from './ticket-notes.js';
+import { DEADLINE_TERMS, MAINTENANCE_STATUS_TERMS, SERVICE_RESULT_TERMS, TICKET_EVENT_TERMS, term } from '../../terms.js';
 import { nextDeadline, partsDispositionView, STAGE_TERM, statusText, stepText, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
 import { equipmentWord, kindLabel } from '../../equipment/index.js';
@@ -128,14 +130,14 @@ export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket,
   const base = `/sites/${enc(site)}/tickets/${tk.id}`;
   const steps = STEP_NAMES.filter((s) => stepAllowed(tk.status, s) && (STEPS[s].roles as readonly string[]).includes(viewer.role))
     .map((s) => html`<form method="post" action="${base}/step/${s}" class="inline">${csrfField(viewer)}<input name="note" placeholder="${t(lang, 'note')}"><button type="submit" data-step="${s}" class="primary">${stepText(lang, s)}</button></form>`);
-  const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.event}</td><td>${e.by}</td><td>${e.note ?? ''}</td></tr>`);
+  const events = tk.events.map((e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${term(lang, TICKET_EVENT_TERMS, e.event)}</td><td>${eventActor(lang, e)}</td><td>${eventNote(lang, e, zone)}</td></tr>`);
   const dl = (['response', 'onSite', 'recovery', 'partReplacement', 'emergencyPlan'] as const)
     .filter((s) => tk.deadlines[s])
     .map((s) => {
       const d = tk.deadlines[s]!;
-      return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${s}</td><td>${formatTime(d.due, zone)}</td><td>${formatTime(d.metAt, zone)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
+      return html`<tr class="${d.overdue ? 'overdue' : ''}"><td>${term(lang, DEADLINE_TERMS, s)}</td><td>${formatTime(d.due, zone)}</td><td>${formatTime(d.metAt, zone)}</td><td>${d.due && !d.metAt ? countdown(lang, d.due, now) : ''}</td></tr>`;
     });
-  const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt, zone)}</td><td>${r.workDone}</td><td>${r.result}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
+  const reports = tk.serviceReports.map((r) => html`<tr><td>${formatTime(r.arrivedAt, zone)}</td><td>${r.workDone}</td><td>${term(lang, SERVICE_RESULT_TERMS, r.result)}</td><td>${r.openIssues ?? ''}</td><td>${r.customerEvaluation ?? ''}</td><td>${r.by}</td></tr>`);
   const parts = tk.parts.map((p) => html`<tr><td>${p.part}</td><td>${p.oldSerial}</td><td>${p.newSerial}</td><td>${formatTime(p.replacedAt ?? p.at, zone)}</td><td>${p.by}</td></tr>`);
   const editor = viewer.role !== 'customer' && tk.status !== 'closed';
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}
@@ -149,7 +151,7 @@ ${ticketPeopleView(lang, viewer, base, tk, people, zone)}
 ${editor ? html`<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
 <label>${t(lang, 'arrivedAt')} <input name="arrivedAt" type="datetime-local" required></label>
 <label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
-<label>${t(lang, 'result')} <select name="result"><option>fixed</option><option>partly_fixed</option><option>not_fixed</option></select></label>
+<label>${t(lang, 'result')} <select name="result">${(['fixed', 'partly_fixed', 'not_fixed'] as const).map((r) => html`<option value="${r}">${term(lang, SERVICE_RESULT_TERMS, r)}</option>`)}</select></label>
 <label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
 <button type="submit">${t(lang, 'save')}</button></form>` : ''}
 <h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${lang === 'zh' ? '更换时间' : 'Replaced'}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${parts.length ? parts : html`<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
@@ -167,7 +169,7 @@ export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: 
       const detail = `/sites/${enc(site)}/maintenance/${m.id}`;
       const decide = viewer.role === 'customer' && m.status === 'requested' ? html`<a href="${detail}" data-read="${m.id}">${maintenanceWord(lang, 'readAndDecide')}</a>` : '';
       return html`<tr data-request="${m.id}"><td><a href="${detail}">#${m.id}</a></td><td>${m.purpose}</td><td>${m.engineer}${m.recorder ? ` / ${m.recorder}` : ''}</td>
-<td>${formatTime(m.windowStart, zone)} → ${formatTime(m.windowEnd, zone)}</td><td>${m.devices.join(', ')}</td><td>${m.status}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
+<td>${formatTime(m.windowStart, zone)} → ${formatTime(m.windowEnd, zone)}</td><td>${m.devices.join(', ')}</td><td>${term(lang, MAINTENANCE_STATUS_TERMS, m.status)}${m.emergency ? ` · ${t(lang, 'emergency')}` : ''}</td><td>${decide}</td></tr>`;
     });
   const form =
     viewer.role !== 'customer'

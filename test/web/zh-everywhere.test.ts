@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_IDS, DEVICE_KINDS, INSPECTION_STATUSES, MAINTENANCE_STATUSES, PART_DISPOSITIONS, TICKET_STATUSES } from '../../schemas/index.js';
+import { STEP_NAMES } from '../../collector/tickets/lifecycle.js';
+import { realisticReport } from '../helpers/collector.js';
+import { seedSite, type SeededSite } from '../reports/seed.js';
+
+/*
+ * Every page a person reaches from the dashboard, and every report, read in Chinese by each role:
+ * no enum printed raw (a status, a step, a kind, a role, a verdict), no key of the word catalogue,
+ * and no source's English framing ("connection refused") outside the quotes that mark a device's
+ * own words. The pages are found by following the links, so a page added later is read too.
+ */
+
+/** Words that are codes, never Chinese text: every enum of the record. */
+const ENUMS = [
+  ...TICKET_STATUSES.filter((s) => s !== 'open'),
+  ...MAINTENANCE_STATUSES,
+  ...INSPECTION_STATUSES,
+  ...PART_DISPOSITIONS,
+  ...STEP_NAMES,
+  ...DEVICE_KINDS.filter((k) => k !== 'ups'),
+  'normal', 'abnormal', 'unknown', 'open',
+  'admin', 'engineer', 'customer',
+  'fixed', 'not_fixed', 'partly_fixed',
+  'response', 'onsite', 'resolution',
+];
+const ENUM_WORD = new RegExp(`(?<![\\w./-])(?:${[...new Set(ENUMS)].map((e) => e.replace(/[-_]/g, '[-_]')).join('|')})(?![\\w./-])`);
+/** The English framing of sources' failure messages (checks/source-phrases.ts words them in Chinese). */
+const SOURCE_ENGLISH = /connection refused|timed out connecting|command not found|no SNMP answer|printed nothing|authentication failed/;
+/** The dashboard's catalogue keys look like camelCase words; one printed raw is a missing lookup. */
+const CATALOGUE_KEY = /(?<![\w./-])[a-z]+[A-Z][a-zA-Z]+(?![\w./-])/;
+
+const unescape = (s: string) =>
+  s.replace(/&#(\d+);/g, (_m, n: string) => String.fromCharCode(Number(n))).replace(/&#x([0-9a-f]+);/gi, (_m, n: string) => String.fromCharCode(parseInt(n, 16)))
+    .replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+
+/**
+ * What a person reads on a page: the text, and the words of titles, placeholders, labels and
+ * buttons' values. Not read as words: scripts, styles, commands (`<code>`), a device's own words
+ * in quotes, form values a person typed, and the language switch ("English").
+ */
+export function readableText(html: string): string {
+  const attrs = [...html.matchAll(/\s(?:title|placeholder|aria-label|alt)="([^"]*)"/g)].map((m) => m[1]!);
+  const submits = [...html.matchAll(/<input[^>]*type="(?:submit|button)"[^>]*value="([^"]*)"/g)].map((m) => m[1]!);
+  const body = html
+    .replace(/<script[\s\S]*?<\/script>/g, ' ')
+    .replace(/<style[\s\S]*?<\/style>/g, ' ')
+    .replace(/<code[\s\S]*?<\/code>/g, ' ')
+    .replace(/<textarea[\s\S]*?<\/textarea>/g, ' ')
+    .replace(/<option[^>]*>/g, ' ')
+    .replace(/<[^>]+>/g, ' ');
+  return unescape([body, ...attrs, ...submits].join(' ')).replace(/“[^”]*”/g, ' ').replace(/\s+/g, ' ');
+}
+
+let s: SeededSite;
+const pagesRead = new Map<string, number>();
+
+beforeAll(async () => {
+  s = await seedSite();
+  // A gap worded by a source: the SSH failure a Chinese reader must read in Chinese.
+  const gap = realisticReport({ hostname: 'db02', at: new Date('2026-11-27T10:00:00.000Z') });
+  gap.gaps = [{ check: 'SXKR-005', reason: 'db02:22: connection refused', command: 'ssh db02' }];
+  gap.measurements = gap.measurements.filter((m) => m.check !== 'SXKR-005');
+  s.clock.now = new Date('2026-11-27T10:00:00.000Z');
+  expect((await s.collector.request('POST', '/api/v1/reports', { token: s.collector.agentFor('acme', 'db02'), body: gap })).status).toBe(201);
+  const maintenance = await s.collector.request('POST', '/api/v1/maintenance', {
+    token: s.tokens.engineer,
+    body: {
+      site: 'acme', purpose: '升级 db01 固件', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级固件'], hardwareChanges: '', softwareChanges: '固件 2.1 → 2.3',
+      expectedDurationMinutes: 60, windowStart: '2026-12-02T14:00:00.000Z', windowEnd: '2026-12-02T16:00:00.000Z', devices: ['db01'], emergency: false,
+      rollbackPlan: '回退到 2.1', customerRepresentative: '李工', removableMedia: 'virus-checked',
+    },
+  });
+  expect(maintenance.status, await maintenance.clone().text()).toBe(201);
+  expect((await s.collector.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: s.tokens.engineer, body: {} })).status).toBe(200);
+}, 120_000);
+
+afterAll(async () => {
+  await s?.collector.stop();
+});
+
+/** Follows every same-site link from `start` (GET pages and HTML reports), at most `limit` pages. */
+async function crawl(token: string, start: string[], limit = 120): Promise<Map<string, string>> {
+  const seen = new Map<string, string>();
+  const queue = [...start];
+  while (queue.length && seen.size < limit) {
+    const path = queue.shift()!;
+    if (seen.has(path)) continue;
+    const res = await s.collector.request('GET', path, { token });
+    const type = res.headers.get('content-type') ?? '';
+    const body = await res.text();
+    seen.set(path, type.startsWith('text/html') ? body : '');
+    if (!type.startsWith('text/html')) continue;
+    for (const m of body.matchAll(/href="([^"#]*)"/g)) {
+      const link = unescape(m[1]!);
+      if (!link.startsWith('/') || link.startsWith('//')) continue;
+      if (/[?&]lang=en\b|\/logout|\/static\/|format=(?:pdf|csv|xlsx|json)|\/docs/.test(link)) continue;
+      if (link.startsWith('/api/') && !/\/reports\/\w+/.test(link)) continue;
+      if (!seen.has(link)) queue.push(link);
+    }
+  }
+  return seen;
+}
+
+const REPORTS = ['inspection?month=2026-11', 'products', 'performance?month=2026-11', 'faults?month=2026-11', 'health?quarter=2026-Q4', 'summary?year=2026'];
+
+describe('every page and report in Chinese', () => {
+  for (const role of ['admin', 'engineer', 'customer'] as const) {
+    it(`${role}: no enum, catalogue key or source English left on any page or report`, async () => {
+      const token = s.tokens[role];
+      const start = ['/', '/sites/acme/review?month=2026-11', '/sites/acme/tickets', '/sites/acme/maintenance', '/sites/acme/reports', ...REPORTS.map((r) => `/api/v1/sites/acme/reports/${r}`)];
+      const pages = await crawl(token, start);
+      pagesRead.set(role, pages.size);
+      const found: string[] = [];
+      for (const [path, html] of pages) {
+        if (!html) continue;
+        const text = readableText(html);
+        for (const [what, pattern] of [['enum', ENUM_WORD], ['catalogue key', CATALOGUE_KEY], ['source English', SOURCE_ENGLISH]] as const) {
+          const m = pattern.exec(text);
+          if (m) found.push(`${path}: ${what} "${m[0]}" in …${text.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
+        }
+      }
+      expect(found, found.join('\n')).toEqual([]);
+      // The walk reached the pages that matter: a device, a ticket, a review cell, the maintenance request.
+      const paths = [...pages.keys()].join('\n');
+      expect(paths).toMatch(/\/sites\/acme\/devices\/db0\d/);
+      expect(paths).toMatch(/\/sites\/acme\/tickets\/\d+/);
+      expect(paths).toMatch(/\/sites\/acme\/maintenance\/\d+/);
+      expect(pages.size).toBeGreaterThan(20);
+    }, 240_000);
+  }
+
+  it('the source reason reads in Chinese on the review cell', async () => {
+    const res = await s.collector.request('GET', '/sites/acme/cell?month=2026-11&device=db02&check=SXKR-005&fragment=1', { token: s.tokens.engineer });
+    const text = readableText(await res.text());
+    expect(text).toContain('db02:22：连接被拒绝');
+  });
+
+  it('the checks would catch a raw enum, a catalogue key and a source’s English', () => {
+    expect(readableText('<td>on_site</td>')).toMatch(ENUM_WORD);
+    expect(readableText('<td title="rolled_back">x</td>')).toMatch(ENUM_WORD);
+    expect(readableText('<p>overdueTickets</p>')).toMatch(CATALOGUE_KEY);
+    expect(readableText('<p>db02:22: connection refused</p>')).toMatch(SOURCE_ENGLISH);
+    expect(readableText('<p>来源报告：“connection refused”</p>')).not.toMatch(SOURCE_ENGLISH);
+    expect(readableText('<code>systemctl is-active</code><p>db01</p>')).not.toMatch(ENUM_WORD);
+    expect(CHECK_IDS.length).toBe(6);
+  });
+});
