@@ -26,7 +26,7 @@ export function checkById(id: string) {
   return CHECKS.find((c) => c.id === id);
 }
 
-export { VERDICT_LABELS } from './labels.js';
+export { KIND_TERMS, VERDICT_LABELS } from './labels.js';
 export { newReportId } from './report-id.js';
 export { scrubAddresses, HIDDEN } from './addresses.js';
 

@@ -1,5 +1,8 @@
 import type { DeviceKind, Lang, MaintenanceStatus, PartDisposition, TicketEvent, TicketStatus } from '../schemas/index.js';
 import type { TokenRole } from './repositories/index.js';
+import { KIND_TERMS } from '../checks/index.js';
+
+export { KIND_TERMS };
 
 /*
  * The record's terms: every code a person reads (a kind, a status, an event, a deadline, a role,
@@ -10,17 +13,6 @@ import type { TokenRole } from './repositories/index.js';
 
 type Words<K extends string> = Record<K, Record<Lang, string>>;
 
-export const KIND_TERMS: Words<DeviceKind> = {
-  server: { zh: '服务器', en: 'server' },
-  switch: { zh: '交换机', en: 'switch' },
-  router: { zh: '路由器', en: 'router' },
-  firewall: { zh: '防火墙', en: 'firewall' },
-  ups: { zh: 'UPS', en: 'UPS' },
-  room: { zh: '机房环境', en: 'machine room' },
-  storage: { zh: '存储阵列', en: 'storage array' },
-  tape: { zh: '磁带库', en: 'tape library' },
-  aircon: { zh: '机房空调', en: 'air conditioning' },
-};
 
 export const TICKET_STATUS_TERMS: Words<TicketStatus> = {
   open: { zh: '待响应', en: 'open' },

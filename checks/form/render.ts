@@ -1,7 +1,7 @@
 import type { CheckResult, Lang, Report } from '../../schemas/index.js';
 import { CHECKS } from '../catalog/index.js';
 import { formatLocalTime } from '../calendar.js';
-import { VERDICT_LABELS } from '../labels.js';
+import { KIND_TERMS, VERDICT_LABELS } from '../labels.js';
 import { renderTable, type Column } from './table.js';
 
 /** The inspection form's columns (service plan section 7.1), in both languages. */
@@ -10,6 +10,28 @@ export const FORM_COLUMNS: Record<Lang, string[]> = {
   en: ['ID', 'Item', 'Command', 'Expected', 'Actual', 'Verdict', 'Notes'],
 };
 const WIDTHS = [8, 16, 28, 28, 34, 8, 30];
+
+/** The form's heading words. */
+const FORM_WORDS = {
+  profile: { zh: 'SNMP 模板', en: 'SNMP profile' },
+  device: { zh: '设备', en: 'Device' },
+  window: { zh: '巡检时段', en: 'Window' },
+  source: { zh: '来源', en: 'source' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+/** How the SNMP profile was chosen (the report's producer field `by=`), in words. */
+const PROFILE_CHOICE: Record<'unanswered' | 'enterprise' | 'default' | 'match', Record<Lang, (enterprise: string) => string>> = {
+  unanswered: {
+    zh: (e) => `sysObjectID 属于厂商企业号 ${e}，但设备未应答该厂商模板的任何硬件表，只读标准 MIB`,
+    en: (e) => `the sysObjectID is under enterprise ${e}, but the device answered none of that vendor's hardware tables: standard MIBs only`,
+  },
+  enterprise: {
+    zh: (e) => `sysDescr 未写明已知的操作系统，按 sysObjectID 所属厂商企业号 ${e} 选用该厂商最全的模板`,
+    en: (e) => `the sysDescr names no OS a profile knows; the broadest profile of the vendor whose enterprise ${e} the sysObjectID is under`,
+  },
+  default: { zh: () => '无厂商模板匹配，只读标准 MIB', en: () => 'no vendor profile matches: standard MIBs only' },
+  match: { zh: () => '按 sysObjectID / sysDescr 匹配', en: () => 'matched on sysObjectID / sysDescr' },
+};
 const MAX_COMMANDS = 3;
 const MAX_COMPONENT_ROWS = 12;
 
@@ -28,24 +50,8 @@ function profileLine(report: Report, lang: Lang): string | undefined {
   const m = /profile=([a-z0-9-]+)(?: by=(match|default|enterprise|unanswered)(?::([0-9.]+))?)?/.exec(report.producer ?? '');
   if (!m) return undefined;
   const [, name, by, enterprise] = m;
-  const why = by === 'unanswered'
-    ? lang === 'zh'
-      ? `sysObjectID 属于厂商企业号 ${enterprise}，但设备未应答该厂商模板的任何硬件表，只读标准 MIB`
-      : `the sysObjectID is under enterprise ${enterprise}, but the device answered none of that vendor's hardware tables: standard MIBs only`
-    : by === 'enterprise'
-    ? lang === 'zh'
-      ? `sysDescr 未写明已知的操作系统，按 sysObjectID 所属厂商企业号 ${enterprise} 选用该厂商最全的模板`
-      : `the sysDescr names no OS a profile knows; the broadest profile of the vendor whose enterprise ${enterprise} the sysObjectID is under`
-    : by === 'default'
-      ? lang === 'zh'
-        ? '无厂商模板匹配，只读标准 MIB'
-        : 'no vendor profile matches: standard MIBs only'
-      : by === 'match'
-        ? lang === 'zh'
-          ? '按 sysObjectID / sysDescr 匹配'
-          : 'matched on sysObjectID / sysDescr'
-        : undefined;
-  return `${lang === 'zh' ? 'SNMP 模板' : 'SNMP profile'}: ${name}${why ? ` (${why})` : ''}`;
+  const why = by ? PROFILE_CHOICE[by as keyof typeof PROFILE_CHOICE]?.[lang](enterprise ?? '') : undefined;
+  return `${FORM_WORDS.profile[lang]}: ${name}${why ? ` (${why})` : ''}`;
 }
 
 /** One row per check; for an abnormal or unknown check, the components that explain it beneath. */
@@ -54,8 +60,8 @@ export function renderForm(report: Report, results: CheckResult[], lang: Lang, z
   const local = (iso: string) => (Number.isNaN(Date.parse(iso)) ? iso : formatLocalTime(Date.parse(iso), zone));
   const id = report.identity;
   const title = [
-    `${lang === 'zh' ? '设备' : 'Device'}: ${id.hostname} (${id.kind}${id.model ? `, ${id.model}` : ''}${id.serial ? `, S/N ${id.serial}` : ''})`,
-    `${lang === 'zh' ? '巡检时段' : 'Window'}: ${local(report.window.start)} → ${local(report.window.end)} · ${lang === 'zh' ? '来源' : 'source'} ${report.source}`,
+    `${FORM_WORDS.device[lang]}: ${id.hostname} (${KIND_TERMS[id.kind][lang]}${id.model ? `, ${id.model}` : ''}${id.serial ? `, S/N ${id.serial}` : ''})`,
+    `${FORM_WORDS.window[lang]}: ${local(report.window.start)} → ${local(report.window.end)} · ${FORM_WORDS.source[lang]} ${report.source}`,
   ];
   const profile = profileLine(report, lang);
   if (profile) title.push(profile);

@@ -64,10 +64,16 @@ const STATUS_WORDS: Record<UpgradeStatus, Record<Lang, string>> = {
   none: { zh: '无基线', en: 'no baseline' },
 };
 
+const WHY_WORDS = {
+  baseline: { zh: '基线', en: 'baseline' },
+  now: { zh: '当前', en: 'now' },
+  verdict: { zh: '人工判断', en: 'verdict' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
 /** One line for a page cell or a product list cell: status, then why. */
 export function recommendationText(lang: Lang, r: UpgradeRecommendation): string {
   const why: string[] = [];
-  if (r.baseline !== null) why.push(`${lang === 'zh' ? '基线' : 'baseline'} ${r.baseline}${r.firmware !== null ? ` (${lang === 'zh' ? '当前' : 'now'} ${r.firmware})` : ''}`);
-  if (r.verdict) why.push(`${lang === 'zh' ? '人工判断' : 'verdict'} ${r.verdict.by}${r.verdict.reason ? `: ${r.verdict.reason}` : ''}`);
+  if (r.baseline !== null) why.push(`${WHY_WORDS.baseline[lang]} ${r.baseline}${r.firmware !== null ? ` (${WHY_WORDS.now[lang]} ${r.firmware})` : ''}`);
+  if (r.verdict) why.push(`${WHY_WORDS.verdict[lang]} ${r.verdict.by}${r.verdict.reason ? `: ${r.verdict.reason}` : ''}`);
   return why.length ? `${STATUS_WORDS[r.status][lang]} — ${why.join('; ')}` : STATUS_WORDS[r.status][lang];
 }

@@ -1,6 +1,6 @@
 import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
 import { because, said } from '../../reasons.js';
 import { byComponent, latest } from '../group.js';
 
@@ -19,7 +19,7 @@ export const memoryCheck = defineCheck({
       const usedM = latest(list, 'memory.used') ?? latest(list, 'paging.used');
       const swapM = latest(list, 'swap.used');
       const swap = swapM && readNumber(swapM, PERCENT);
-      const swapText = swap !== undefined ? ` (${lang === 'zh' ? '交换区' : 'swap'} ${formatValue(swap, '%')})` : '';
+      const swapText = swap !== undefined ? ` (${phrase(lang, 'swap')} ${formatValue(swap, '%')})` : '';
       if (!usedM) continue; // swap alone is reported with its pool, never judged
       const used = readNumber(usedM, PERCENT);
       if (used === undefined) {

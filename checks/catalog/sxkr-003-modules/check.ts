@@ -1,6 +1,6 @@
 import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, phrase, readNumber } from '../../levels.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, phrase, readNumber, usedText } from '../../levels.js';
 import { because, said } from '../../reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
@@ -24,7 +24,7 @@ export const modulesCheck = defineCheck({
         const used = readNumber(m, PERCENT);
         if (used === undefined) components.push(invalidComponent(m, lang));
         else {
-          const actual = `${lang === 'zh' ? `已用 ${formatValue(used, '%')}` : `${formatValue(used, '%')} used`}${beyondFull(used, m, lang)}`;
+          const actual = `${usedText(lang, formatValue(used, '%'))}${beyondFull(used, m, lang)}`;
           if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
             components.push({ component: m.component, verdict: 'abnormal', actual, ...because(lang, said('fsOver', m.component, formatValue(used, '%'), t.fsUsedMax)), command: m.command });
           else components.push({ component: m.component, verdict: 'normal', actual, command: m.command });

@@ -1,6 +1,7 @@
 import { LogThresholds, type ComponentResult, type Severity } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { formatLocalTime } from '../../calendar.js';
+import { phrase } from '../../levels.js';
 import { SEVERITY_ZH, because, said } from '../../reasons.js';
 
 /** An entry's time as a person there reads it, in one token (ISO 8601 with the offset: 2026-12-05T07:32+08:00). */
@@ -36,7 +37,7 @@ export const logCheck = defineCheck({
       const at = localAt(e.at, timeZone);
       const actual = `${at} ${severity}: ${text}`;
       if (ignore.some((s) => text.toLowerCase().includes(s))) {
-        components.push({ component: e.component, verdict: 'normal', actual: `${actual} (${lang === 'zh' ? '已忽略' : 'ignored'})`, command: e.command });
+        components.push({ component: e.component, verdict: 'normal', actual: `${actual} (${phrase(lang, 'ignored')})`, command: e.command });
         continue;
       }
       counted++;
@@ -47,7 +48,7 @@ export const logCheck = defineCheck({
     if (components.length === 0) {
       // The log was read and held nothing at the threshold: one normal row per log source.
       const sources = scanned.length ? scanned : entries.slice(0, 1);
-      for (const m of sources) components.push({ component: m.component, verdict: 'normal', actual: lang === 'zh' ? '无新错误日志' : 'no new error entries', command: m.command });
+      for (const m of sources) components.push({ component: m.component, verdict: 'normal', actual: phrase(lang, 'noNewErrors'), command: m.command });
     }
     const actual =
       lang === 'zh'
