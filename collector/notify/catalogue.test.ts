@@ -28,6 +28,12 @@ describe('the message catalogue', () => {
     expect(en.link).toBe(facts.link);
   });
 
+  it('words a symptom the ingest wrote in the reader\'s language: its check, and a source\'s words', () => {
+    const symptom = 'SXKR-004 设备电源及风扇检查: core-sw1:22: connection refused';
+    expect(renderMessage('zh', { ...facts, symptom }).lines.at(-1)).toBe('故障现象: SXKR-004 设备电源及风扇检查: core-sw1:22：连接被拒绝');
+    expect(renderMessage('en', { ...facts, symptom }).lines.at(-1)).toBe('Symptom: SXKR-004 Power supplies and fans: core-sw1:22: connection refused');
+  });
+
   it('has a title for every event in both languages', () => {
     for (const kind of NOTIFY_EVENTS) {
       for (const lang of ['zh', 'en'] as const) expect(renderMessage(lang, { ...facts, kind, month: '2026-11', yearEnd: '2026-12-31', requestId: 3, step: 1 }).title).not.toMatch(/undefined|^\s*$/);

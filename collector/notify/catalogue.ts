@@ -1,5 +1,5 @@
 import type { Lang, NotifyEvent, Priority } from '../../schemas/index.js';
-import { checkName, formatTime } from '../reports/index.js';
+import { checkName, formatTime, symptomText } from '../reports/index.js';
 
 /** Everything a message may say about its event; the catalogue picks what each kind shows. */
 export interface MessageFacts {
@@ -86,7 +86,8 @@ export function renderMessage(lang: Lang, f: MessageFacts): RenderedMessage {
   if (f.subject && f.subject !== 'down' && f.subject !== 'manual') lines.push(`${LABEL.check[lang]}: ${f.subject} ${checkName(lang, f.subject)}`);
   if (f.priority) lines.push(`${LABEL.priority[lang]}: ${f.priority}`);
   if (f.due) lines.push(`${LABEL.deadline[lang]}${f.deadline ? ` (${dl(lang, f)})` : ''}: ${formatTime(f.due, f.zone)}`);
-  if (f.symptom) lines.push(`${LABEL.symptom[lang]}: ${clip(f.symptom)}`);
+  // The symptom the ingest wrote from a result: its check and a source's words in the reader's language.
+  if (f.symptom) lines.push(`${LABEL.symptom[lang]}: ${clip(symptomText(lang, f.symptom))}`);
   if (f.purpose) lines.push(`${LABEL.purpose[lang]}: ${clip(f.purpose)}`);
   return { title: TITLES[f.kind](lang, f), lines, link: f.link };
 }
