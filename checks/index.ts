@@ -9,7 +9,7 @@ import { combineVerdicts, runCheck, type EvaluateOptions } from './define.js';
 export { CHECKS, serviceComponent } from './catalog/index.js';
 export { combineVerdicts, defineCheck, type EvaluateOptions } from './define.js';
 export { resolveThresholds, formatValue } from './levels.js';
-export { reason, said, sayIn, because, SEVERITY_ZH, CPU_FIGURE_ZH, SENSOR_STATE_ZH, type Reason } from './reasons.js';
+export { reason, reasonOf, said, sayIn, because, SEVERITY_ZH, CPU_FIGURE_ZH, SENSOR_STATE_ZH, type Reason } from './reasons.js';
 export type { CheckDefinition, CheckContext, Evaluation } from './types.js';
 
 /** The six results of one report, in catalogue order. Pure: time comes from `now` or the window. */

@@ -124,5 +124,8 @@ export function sayIn(lang: Lang, s: Said): string | undefined {
   }
 }
 
+/** A result's or component's reason in `lang`: from what was said, else its stored text. */
+export const reasonOf = (lang: Lang, r: { reason?: string; why?: Said }): string => (r.why ? sayIn(lang, r.why) : undefined) ?? r.reason ?? '';
+
 /** A reason as a result carries it: the text in the language of evaluation, and what was said. */
 export const because = (lang: Lang, s: Said): { reason: string; why: Said } => ({ reason: sayIn(lang, s)!, why: s });

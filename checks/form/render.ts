@@ -2,6 +2,7 @@ import type { CheckResult, Lang, Report } from '../../schemas/index.js';
 import { CHECKS } from '../catalog/index.js';
 import { formatLocalTime } from '../calendar.js';
 import { KIND_TERMS, VERDICT_LABELS } from '../labels.js';
+import { reasonOf } from '../reasons.js';
 import { renderTable, type Column } from './table.js';
 
 /** The inspection form's columns (service plan section 7.1), in both languages. */
@@ -68,13 +69,13 @@ export function renderForm(report: Report, results: CheckResult[], lang: Lang, z
   const rows: string[][] = [];
   for (const r of results) {
     const check = CHECKS.find((c) => c.id === r.check);
-    rows.push([r.check, check?.name[lang] ?? r.check, commandsCell(r), r.expected, r.actual, VERDICT_LABELS[r.verdict][lang], r.reason ?? '']);
+    rows.push([r.check, check?.name[lang] ?? r.check, commandsCell(r), r.expected, r.actual, VERDICT_LABELS[r.verdict][lang], reasonOf(lang, r)]);
     if (r.verdict === 'normal') continue;
     const explaining = r.components.filter((c) => c.verdict !== 'normal');
     // A lone component says nothing the row has not said already.
     if (r.components.length === 1) continue;
     for (const c of explaining.slice(0, MAX_COMPONENT_ROWS))
-      rows.push(['', `  └ ${c.component || '—'}`, c.command ?? '', '', c.actual, VERDICT_LABELS[c.verdict][lang], c.reason ?? '']);
+      rows.push(['', `  └ ${c.component || '—'}`, c.command ?? '', '', c.actual, VERDICT_LABELS[c.verdict][lang], reasonOf(lang, c)]);
     if (explaining.length > MAX_COMPONENT_ROWS)
       rows.push(['', `  … +${explaining.length - MAX_COMPONENT_ROWS}`, '', '', '', '', '']);
   }

@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CheckResult, Lang, Verdict } from '../../schemas/index.js';
-import { CHECKS, DEFAULT_TIME_ZONE, FORM_COLUMNS, VERDICT_LABELS, evaluateReport, formatLocalTime, localDay, scrubAddresses } from '../index.js';
+import { CHECKS, DEFAULT_TIME_ZONE, FORM_COLUMNS, KIND_TERMS, VERDICT_LABELS, evaluateReport, reasonOf, formatLocalTime, localDay, scrubAddresses } from '../index.js';
 import { sealInspection } from './field-seal.js';
 import type { DeviceInspection, SiteInspection } from './inspect-site.js';
 
@@ -104,7 +104,7 @@ function formRows(results: CheckResult[], lang: Lang): string {
   return results
     .map((r) => {
       const check = CHECKS.find((c) => c.id === r.check);
-      const notes = [r.reason ?? '', ...r.components.filter((c) => c.verdict !== 'normal').slice(0, 20).map((c) => `${c.component}: ${c.actual}`)]
+      const notes = [reasonOf(lang, r), ...r.components.filter((c) => c.verdict !== 'normal').slice(0, 20).map((c) => `${c.component}: ${c.actual}`)]
         .filter(Boolean)
         .map(esc)
         .join('<br>');
@@ -150,11 +150,11 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
     .sort((a, b) => (a.r.verdict === b.r.verdict ? 0 : a.r.verdict === 'abnormal' ? -1 : 1))
     .map(({ d, r }) => {
       const check = CHECKS.find((c) => c.id === r.check);
-      return `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(r.check)} ${esc(check?.name[lang] ?? '')}</td>${verdictCell(r.verdict, lang)}<td>${esc(r.actual)}</td><td>${esc(r.reason ?? '')}</td></tr>`;
+      return `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(r.check)} ${esc(check?.name[lang] ?? '')}</td>${verdictCell(r.verdict, lang)}<td>${esc(r.actual)}</td><td>${esc(reasonOf(lang, r))}</td></tr>`;
     })
     .join('\n');
   const deviceRows = perDevice
-    .map(({ d }) => `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(d.device.kind)}</td>${verdictCell(d.verdict, lang)}</tr>`)
+    .map(({ d }) => `<tr><td><a href="#${esc(d.report.identity.hostname)}">${esc(d.report.identity.hostname)}</a></td><td>${esc(KIND_TERMS[d.device.kind][lang])}</td>${verdictCell(d.verdict, lang)}</tr>`)
     .join('\n');
   const itemsHead = [t.device, FORM_COLUMNS[lang][1], t.verdict, FORM_COLUMNS[lang][4], FORM_COLUMNS[lang][6]].map((h) => `<th>${esc(h!)}</th>`).join('');
   return `<!doctype html>

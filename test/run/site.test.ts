@@ -223,6 +223,11 @@ describe('inspect a site over SSH', () => {
     expect(en).toContain('<th>Expected</th>');
     expect(en).toContain('abnormal');
     expect(en).toContain('HOST KEY HAS CHANGED');
+    // The sources' failures in the Chinese report are worded in Chinese, device words kept.
+    expect(zh).toContain('远程主机密钥已变更');
+    expect(zh).toContain('连接被拒绝');
+    expect(zh).not.toContain('connection refused');
+    expect(zh).toContain('服务器');
   });
 
   it("prints the form's times local in the site's zone with the offset (default Asia/Shanghai)", () => {
