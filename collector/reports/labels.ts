@@ -124,6 +124,8 @@ const WORDS = {
 export type Word = keyof typeof WORDS;
 
 export const word = (lang: Lang, key: Word): string => WORDS[key][lang];
+/** Every word (tests read every report for words of the other language). */
+export const WORD_KEYS = Object.keys(WORDS) as Word[];
 
 export const verdictLabel = (lang: Lang, v: Verdict): string => VERDICT_LABELS[v][lang];
 

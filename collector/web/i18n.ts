@@ -141,6 +141,8 @@ const T = {
 
 export type Term = keyof typeof T;
 export const t = (lang: Lang, key: Term): string => T[key][lang];
+/** Every term (tests read every page for words of the other language). */
+export const TERM_KEYS = Object.keys(T) as Term[];
 
 /** ?lang=en, else the xj_lang cookie, else Accept-Language, else Chinese. */
 export function langOf(request: FastifyRequest): Lang {

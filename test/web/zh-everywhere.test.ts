@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_IDS, DEVICE_KINDS, INSPECTION_STATUSES, MAINTENANCE_STATUSES, PART_DISPOSITIONS, TICKET_STATUSES } from '../../schemas/index.js';
 import { STEP_NAMES } from '../../collector/tickets/lifecycle.js';
+import { CHECKS, KIND_TERMS, VERDICT_LABELS } from '../../checks/index.js';
+import * as terms from '../../collector/terms.js';
+import { TERM_KEYS, t } from '../../collector/web/i18n.js';
+import { WORD_KEYS, word } from '../../collector/reports/labels.js';
 import { realisticReport } from '../helpers/collector.js';
 import { seedSite, type SeededSite } from '../reports/seed.js';
 
@@ -66,7 +70,7 @@ beforeAll(async () => {
   const maintenance = await s.collector.request('POST', '/api/v1/maintenance', {
     token: s.tokens.engineer,
     body: {
-      site: 'acme', purpose: '升级 db01 固件', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级固件'], hardwareChanges: '', softwareChanges: '固件 2.1 → 2.3',
+      site: 'acme', purpose: 'db01 BIOS 升级到 2.3', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级 BIOS'], hardwareChanges: '', softwareChanges: 'BIOS 2.1 → 2.3',
       expectedDurationMinutes: 60, windowStart: '2026-12-02T14:00:00.000Z', windowEnd: '2026-12-02T16:00:00.000Z', devices: ['db01'], emergency: false,
       rollbackPlan: '回退到 2.1', customerRepresentative: '李工', removableMedia: 'virus-checked',
     },
@@ -80,13 +84,14 @@ afterAll(async () => {
 });
 
 /** Follows every same-site link from `start` (GET pages and HTML reports), at most `limit` pages. */
-async function crawl(token: string, start: string[], limit = 120): Promise<Map<string, string>> {
+async function crawl(token: string, start: string[], limit = 120, lang: 'zh' | 'en' = 'zh'): Promise<Map<string, string>> {
   const seen = new Map<string, string>();
   const queue = [...start];
   while (queue.length && seen.size < limit) {
     const path = queue.shift()!;
     if (seen.has(path)) continue;
-    const res = await s.collector.request('GET', path, { token });
+    // The reader's language as the dashboard keeps it between pages: the xj_lang cookie.
+    const res = await s.collector.request('GET', path, { token, headers: { cookie: `xj_lang=${lang}` } });
     const type = res.headers.get('content-type') ?? '';
     const body = await res.text();
     seen.set(path, type.startsWith('text/html') ? body : '');
@@ -94,12 +99,30 @@ async function crawl(token: string, start: string[], limit = 120): Promise<Map<s
     for (const m of body.matchAll(/href="([^"#]*)"/g)) {
       const link = unescape(m[1]!);
       if (!link.startsWith('/') || link.startsWith('//')) continue;
-      if (/[?&]lang=en\b|\/logout|\/static\/|format=(?:pdf|csv|xlsx|json)|\/docs/.test(link)) continue;
+      if (new RegExp(`[?&]lang=${lang === 'zh' ? 'en' : 'zh'}\\b`).test(link) || /\/logout|\/static\/|format=(?:pdf|csv|xlsx|json)|\/docs/.test(link)) continue;
       if (link.startsWith('/api/') && !/\/reports\/\w+/.test(link)) continue;
       if (!seen.has(link)) queue.push(link);
     }
   }
   return seen;
+}
+
+/**
+ * The Chinese of the catalogue: every run of Chinese characters in its words. On an English page a
+ * run of Chinese that is one of these is a word left untranslated; Chinese a person typed (a
+ * symptom, a maintenance purpose) is theirs and stays.
+ */
+function catalogueChinese(): Set<string> {
+  const tables = Object.values(terms).filter((v): v is Record<string, { zh: string; en: string }> => typeof v === 'object' && v !== null);
+  const zh = [
+    ...TERM_KEYS.map((k) => t('zh', k)),
+    ...WORD_KEYS.map((k) => word('zh', k)),
+    ...tables.flatMap((table) => Object.values(table).map((w) => w.zh)),
+    ...Object.values(KIND_TERMS).map((w) => w.zh),
+    ...Object.values(VERDICT_LABELS).map((w) => w.zh),
+    ...CHECKS.map((c) => c.name.zh),
+  ];
+  return new Set(zh.flatMap((w) => w.match(/[\u4e00-\u9fff]+/g) ?? []).filter((run) => run.length >= 2));
 }
 
 const REPORTS = ['inspection?month=2026-11', 'products', 'performance?month=2026-11', 'faults?month=2026-11', 'health?quarter=2026-Q4', 'summary?year=2026'];
@@ -129,6 +152,21 @@ describe('every page and report in Chinese', () => {
       expect(pages.size).toBeGreaterThan(20);
     }, 240_000);
   }
+
+  it('English: no word of the catalogue left in Chinese on any page or report', async () => {
+    const chinese = catalogueChinese();
+    expect(chinese.has('已到场')).toBe(true);
+    const start = ['/?lang=en', '/sites/acme/review?month=2026-11&lang=en', '/sites/acme/tickets?lang=en', '/sites/acme/maintenance?lang=en', '/sites/acme/reports?lang=en', ...REPORTS.map((r) => `/api/v1/sites/acme/reports/${r}${r.includes('?') ? '&' : '?'}lang=en`)];
+    const pages = await crawl(s.tokens.engineer, start, 120, 'en');
+    const found: string[] = [];
+    for (const [path, html] of pages) {
+      if (!html) continue;
+      const text = readableText(html);
+      for (const m of text.matchAll(/[\u4e00-\u9fff]+/g)) if (chinese.has(m[0])) found.push(`${path}: "${m[0]}" in …${text.slice(Math.max(0, m.index - 60), m.index + 60)}…`);
+    }
+    expect(found, found.join('\n')).toEqual([]);
+    expect(pages.size).toBeGreaterThan(20);
+  }, 240_000);
 
   it('the source reason reads in Chinese on the review cell', async () => {
     const res = await s.collector.request('GET', '/sites/acme/cell?month=2026-11&device=db02&check=SXKR-005&fragment=1', { token: s.tokens.engineer });
