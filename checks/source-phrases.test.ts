@@ -3,6 +3,7 @@ import { sourceTextZh } from './source-phrases.js';
 import { SnmpAuthError, SnmpResponseError, SnmpTimeoutError } from './sources/snmp/errors.js';
 import { SshAuthError, SshHostKeyError, SshTimeoutError, SshUnreachableError } from './sources/ssh/errors.js';
 import { failureOf } from './sources/ssh/os-context.js';
+import { evictionNotice } from '../agent/daemon.js';
 
 /*
  * The messages are made by the sources' own code (error classes, failureOf), so a change of their
@@ -32,6 +33,11 @@ const KNOWN: [name: string, source: string, zh: string][] = [
   ['SNMPv3 refused', new SnmpAuthError('10.0.0.5:161', 'Unknown user name').message, '与 10.0.0.5:161 的 SNMPv3 认证失败：“Unknown user name”'],
   ['SNMP error status', new SnmpResponseError('10.0.0.5:161', 'noSuchName').message, '10.0.0.5:161 返回 SNMP 错误：“noSuchName”'],
   ['a walk that stopped', 'walk of cpmCPUTotal5minRev (1.3.6.1.4.1.9.9.109.1.1.1.1.8) failed: not read: the device stopped answering (Request timed out)', '遍历 cpmCPUTotal5minRev（1.3.6.1.4.1.9.9.109.1.1.1.1.8）失败：未读取：设备停止应答（“Request timed out”）'],
+  [
+    'the agent evicted reports',
+    evictionNotice({ pending: 3, total: 5, pendingFrom: '2026-11-01T00:00:00Z', pendingTo: '2026-11-02T00:00:00Z' }, '/var/spool/xunjian', 1048576, '2026-11-03T00:00:00Z')!.gap.reason,
+    '代理的暂存区在采集器接收前丢弃了 3 份较早的报告（暂存于 2026-11-01T00:00:00Z … 2026-11-02T00:00:00Z）（暂存上限 1048576 字节或超期）；其中的错误日志未能送达',
+  ],
 ];
 
 describe('a source’s reason for a Chinese reader', () => {

@@ -50,6 +50,11 @@ const SHAPES: Shape[] = [
   [/^the BMC lists no fans in Thermal$/s, () => 'BMC 的 Thermal 中没有风扇'],
   [/^the BMC lists no power supplies in Power$/s, () => 'BMC 的 Power 中没有电源'],
   [/^the BMC lists no temperatures in Thermal$/s, () => 'BMC 的 Thermal 中没有温度'],
+  // The agent's own spool (agent/daemon.ts evictionNotice)
+  [
+    /^(\d+) earlier report\(s\)(?: spooled (.+?) … (.+?))? were evicted from the agent's spool before the collector could take them \(spool bound (\d+) bytes or age\); error-log entries they held were not delivered$/s,
+    (m) => `代理的暂存区在采集器接收前丢弃了 ${m[1]} 份较早的报告${m[2] ? `（暂存于 ${m[2]} … ${m[3]}）` : ''}（暂存上限 ${m[4]} 字节或超期）；其中的错误日志未能送达`,
+  ],
   // Linux over SSH (checks/sources/ssh/linux.ts)
   [/^(.+?): power supply and fan states cannot be read over SSH; inspect them through the BMC or on site$/s, (m) => `${q(m[1])}：无法通过 SSH 读取电源和风扇状态；请通过 BMC 或到现场检查`],
   [/^(.+?) and no hwmon temperature sensor in \/sys\/class\/hwmon \(virtual machine\?\)$/s, (m) => `${q(m[1])}，且 /sys/class/hwmon 中没有温度传感器（虚拟机？）`],
