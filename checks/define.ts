@@ -8,8 +8,9 @@ import type {
   ThresholdOverrides,
   Verdict,
 } from '../schemas/index.js';
-import { phrase, resolveThresholds } from './levels.js';
-import { because, said } from './reasons.js';
+import { resolveThresholds } from './levels.js';
+import { phrase } from './words/phrases.js';
+import { because, said } from './words/reasons.js';
 import type { CheckDefinition, CheckContext } from './types.js';
 
 /** Declares a check once; the type parameter ties `expected` and `evaluate` to its threshold schema. */

@@ -9,7 +9,7 @@ import { combineVerdicts, runCheck, type EvaluateOptions } from './define.js';
 export { CHECKS, serviceComponent } from './catalog/index.js';
 export { combineVerdicts, defineCheck, type EvaluateOptions } from './define.js';
 export { resolveThresholds, formatValue } from './levels.js';
-export { reason, reasonOf, said, sayIn, because, SEVERITY_ZH, CPU_FIGURE_ZH, SENSOR_STATE_ZH, type Reason } from './reasons.js';
+export { reason, reasonOf, said, sayIn, because, SEVERITY_ZH, CPU_FIGURE_ZH, SENSOR_STATE_ZH, type Reason } from './words/index.js';
 export type { CheckDefinition, CheckContext, Evaluation } from './types.js';
 
 /** The six results of one report, in catalogue order. Pure: time comes from `now` or the window. */
@@ -26,7 +26,7 @@ export function checkById(id: string) {
   return CHECKS.find((c) => c.id === id);
 }
 
-export { KIND_TERMS, VERDICT_LABELS } from './labels.js';
+export { KIND_TERMS, VERDICT_LABELS } from './words/index.js';
 export { newReportId } from './report-id.js';
 export { scrubAddresses, HIDDEN } from './addresses.js';
 
@@ -51,4 +51,4 @@ export {
   offsetMinutes,
   zonedInstant,
 } from './calendar.js';
-export { sourceTextZh } from './source-phrases.js';
+export { sourceTextZh } from './words/index.js';

@@ -1,8 +1,8 @@
 import type { CheckResult, Lang, Report } from '../../schemas/index.js';
 import { CHECKS } from '../catalog/index.js';
 import { formatLocalTime } from '../calendar.js';
-import { KIND_TERMS, VERDICT_LABELS } from '../labels.js';
-import { reasonOf } from '../reasons.js';
+import { KIND_TERMS, VERDICT_LABELS } from '../words/labels.js';
+import { reasonOf } from '../words/reasons.js';
 import { renderTable, type Column } from './table.js';
 
 /** The inspection form's columns (service plan section 7.1), in both languages. */

@@ -7,7 +7,7 @@ import type { Lang, SiteInspection, Verdict } from '../../schemas/index.js';
 import { CHECKS } from '../catalog/index.js';
 import { renderTable } from '../form/table.js';
 import { displayWidth, pad } from '../form/width.js';
-import { VERDICT_LABELS } from '../labels.js';
+import { VERDICT_LABELS } from '../words/labels.js';
 import type { ProgressEvent } from './inspect-site.js';
 
 export interface ProgressSink {

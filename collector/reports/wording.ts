@@ -24,7 +24,7 @@ export function expectedText(lang: Lang, check: CheckId | string, applied: Appli
   }
 }
 
-/** The English word of a Chinese one in a table of the catalogue's words (checks/reasons.ts). */
+/** The English word of a Chinese one in a table of the catalogue's words (checks/words/reasons.ts). */
 const english = <K extends string>(words: Record<K, string>) => (zh: string | undefined): K => (Object.keys(words) as K[]).find((k) => words[k] === zh)!;
 const either = (words: Record<string, string>) => Object.values(words).join('|');
 const figure = english(CPU_FIGURE_ZH);
@@ -35,7 +35,7 @@ const FIGURES = either(CPU_FIGURE_ZH);
 const SEVERITIES = either(SEVERITY_ZH);
 
 /**
- * The catalogue's fixed Chinese phrases (checks/define.ts, checks/levels.ts, checks/reasons.ts,
+ * The catalogue's fixed Chinese phrases (checks/define.ts, checks/words/phrases.ts, checks/words/reasons.ts,
  * checks/catalog/*) and their English words. Reasons keep the English order of their values, so only
  * the words around them change. The separators of a reason ("…，最大 …", "CPU：…") come first, while
  * the phrases they precede are still Chinese; then longest first, so "未测得任何数据" is not read as

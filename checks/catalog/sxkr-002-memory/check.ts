@@ -1,7 +1,8 @@
 import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, phrase, readNumber } from '../../levels.js';
-import { because, said } from '../../reasons.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
+import { phrase } from '../../words/phrases.js';
+import { because, said } from '../../words/reasons.js';
 import { byComponent, latest } from '../group.js';
 
 export const memoryCheck = defineCheck({

@@ -1,7 +1,8 @@
 import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, phrase, readNumber, usedText } from '../../levels.js';
-import { because, said } from '../../reasons.js';
+import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, readNumber } from '../../levels.js';
+import { phrase, usedText } from '../../words/phrases.js';
+import { because, said } from '../../words/reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
 export const serviceComponent = (name: string) => `service ${name}`;

@@ -1,7 +1,8 @@
 import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds as T } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
-import { formatValue, invalidComponent, judgeState, phrase, readNumber } from '../../levels.js';
-import { because, said } from '../../reasons.js';
+import { formatValue, invalidComponent, judgeState, readNumber } from '../../levels.js';
+import { phrase } from '../../words/phrases.js';
+import { because, said } from '../../words/reasons.js';
 import type { Said } from '../../../schemas/index.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */

@@ -1,8 +1,8 @@
 import { LogThresholds, type ComponentResult, type Severity } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { formatLocalTime } from '../../calendar.js';
-import { phrase } from '../../levels.js';
-import { SEVERITY_ZH, because, said } from '../../reasons.js';
+import { phrase } from '../../words/phrases.js';
+import { SEVERITY_ZH, because, said } from '../../words/reasons.js';
 
 /** An entry's time as a person there reads it, in one token (ISO 8601 with the offset: 2026-12-05T07:32+08:00). */
 function localAt(at: string, zone: string | undefined): string {

@@ -1,4 +1,4 @@
-import type { DeviceKind, Lang, Verdict } from '../schemas/index.js';
+import type { DeviceKind, Lang, Verdict } from '../../schemas/index.js';
 
 export const VERDICT_LABELS: Record<Verdict, Record<Lang, string>> = {
   normal: { zh: '正常', en: 'normal' },

@@ -1,4 +1,4 @@
-import type { Lang, Said, Severity } from '../schemas/index.js';
+import type { Lang, Said, Severity } from '../../schemas/index.js';
 import { sourceTextZh } from './source-phrases.js';
 
 /**

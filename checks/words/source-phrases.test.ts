@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { sourceTextZh } from './source-phrases.js';
-import { SnmpAuthError, SnmpResponseError, SnmpTimeoutError } from './sources/snmp/errors.js';
-import { SshAuthError, SshHostKeyError, SshTimeoutError, SshUnreachableError } from './sources/ssh/errors.js';
-import { failureOf } from './sources/ssh/os-context.js';
-import { evictionNotice } from '../agent/daemon.js';
+import { SnmpAuthError, SnmpResponseError, SnmpTimeoutError } from '../sources/snmp/errors.js';
+import { SshAuthError, SshHostKeyError, SshTimeoutError, SshUnreachableError } from '../sources/ssh/errors.js';
+import { failureOf } from '../sources/ssh/os-context.js';
+import { evictionNotice } from '../../agent/daemon.js';
 
 /*
  * The messages are made by the sources' own code (error classes, failureOf), so a change of their
