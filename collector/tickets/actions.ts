@@ -37,6 +37,8 @@ export const TICKET_ROLES = {
   reclassify: EDITORS,
   emergencyPlan: EDITORS,
   partNeeded: EDITORS,
+  /** Choosing a reported fault's priority or emergency: a customer's report gets the site's mapping. */
+  choosePriority: EDITORS,
 } as const satisfies Record<string, readonly TokenRole[]>;
 
 /**
@@ -86,6 +88,8 @@ export class TicketActions {
     assertRole(actor, TICKET_ROLES.open, 'reporting a fault');
     const input = validate(TicketCreate, body, 'ticket');
     assertActorSite(actor, input.site, `report a fault at site ${input.site}`);
+    // A customer reports; the priority is the contract's mapping (a forged form or API call is refused, not ignored).
+    if (input.priority !== undefined || input.emergency !== undefined) assertRole(actor, TICKET_ROLES.choosePriority, "choosing a reported fault's priority");
     const site = await this.ctx.repos.sites.get(input.site);
     if (!site) throw notFound(`no site ${input.site}`);
     const subject = input.subject ?? 'manual';

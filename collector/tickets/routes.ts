@@ -88,7 +88,7 @@ export const ticketsRoutes: FastifyPluginAsync<TicketsRoutesOptions> = async (pl
         tags,
         summary: 'Report a fault by hand (phone, e-mail): site, device, symptom, suspected cause',
         description:
-          'Priority from the site mapping unless given. A device not on record is entered by hand (a manual device, `deviceKind`, default server); ' +
+          'Priority from the site mapping unless given (`priority`/`emergency` by engineers and admins only: 403 for a customer). A device not on record is entered by hand (a manual device, `deviceKind`, default server); ' +
           'without `device` it is a service request (P4 unless given). `assignee`/`backup`: engineers with access to the site (400 otherwise). ' +
           'The ticket keeps the SLA limits of the profile it was opened with. 404 for a site not on record.',
         body: TicketCreate,

@@ -236,6 +236,13 @@ describe('tickets from abnormal checks', () => {
     });
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ subject: 'manual', priority: 'P3', openedBy: 'Li Na (customer)', suspectedCause: 'network' });
+    // A customer's report gets the site's mapping: choosing a priority or an emergency is refused, nothing opened.
+    const before = (await list('?site=acme&status=all&limit=9999')).length;
+    for (const chosen of [{ priority: 'P1' }, { emergency: true }]) {
+      const refused = await json('POST', '/api/v1/tickets', tokens.customer, { site: 'acme', device: 'web01', symptom: '全部中断', ...chosen });
+      expect(refused.status).toBe(403);
+    }
+    expect((await list('?site=acme&status=all&limit=9999')).length).toBe(before);
     const p1 = await json<Ticket>('POST', '/api/v1/tickets', tokens.engineer, { site: 'acme', device: 'web01', symptom: 'outage', priority: 'P1' });
     expect(p1.body).toMatchObject({ priority: 'P1', emergency: true });
     expect(p1.body.deadlines.onSite.due).toBe(new Date(clock.getTime() + 3_600_000).toISOString());
