@@ -13,7 +13,8 @@ import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { auditActionText, ROLE_TERMS, term } from '../../terms.js';
 import { layout } from './layout.js';
-import { registerTicketForms } from './ticket-routes.js';
+import { registerFaultReport, registerTicketForms } from './ticket-routes.js';
+import { faultReportForm, reportedNotice, type FaultForm } from './fault-report.js';
 import { registerEquipmentPages } from './device-routes.js';
 import { maintenancePages } from './maintenance-pages.js';
 import { overviewPages, siteSummary } from './overview.js';
@@ -219,10 +220,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       return page(reply, layout(lang, d.hostname, html`${view}${(await equipment.panel(request, v, d))}`, v, site));
     });
 
-    app.get('/sites/:site/tickets', async (request, reply) => {
-      const v = viewerOr(request, reply);
-      if (!v) return reply;
-      const site = await siteParam(request, v);
+    /** The tickets list with its filters and the 报障 form (empty, or as typed with its refusal). */
+    const ticketsPage = async (request: FastifyRequest, v: Viewer, site: string, report?: { form: FaultForm; errors: string[] }): Promise<SafeHtml> => {
       const lang = langOf(request);
       const now = app.clock();
       const shown = app.redactorFor(v.role);
@@ -232,9 +231,18 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         .filter((tk) => !q.assignee || tk.assignee === q.assignee)
         .filter((tk) => ticketMatches([tk.device ?? '', tk.subject, checkName('zh', tk.subject), checkName('en', tk.subject), symptomText('zh', tk.symptom), symptomText('en', tk.symptom)], q.search))
         .sort(byPriorityThenDeadline);
-      const body = html`${ticketFilterForm(lang, q)}${ticketsTable(lang, site, list, now, (await zoneOf(site)))}`;
-      return page(reply, layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site));
+      const devices = (await app.repos.devices.listBySite(site)).map((d) => ({ hostname: d.hostname, kind: d.kind, model: d.model ?? null }));
+      const form = faultReportForm(lang, v, `/sites/${encodeURIComponent(site)}/tickets?lang=${lang}`, devices, report?.form, report?.errors);
+      const body = html`${ticketFilterForm(lang, q)}${ticketsTable(lang, site, list, now, (await zoneOf(site)))}${form}`;
+      return layout(lang, `${t(lang, 'tickets')} · ${site}`, body, v, site);
+    };
+    app.get('/sites/:site/tickets', async (request, reply) => {
+      const v = viewerOr(request, reply);
+      if (!v) return reply;
+      const site = await siteParam(request, v);
+      return page(reply, (await ticketsPage(request, v, site)));
     });
+    registerFaultReport(app, { actions: ticketActions, siteParam, page, ticketsPage, back: (site, id) => `/sites/${encodeURIComponent(site)}/tickets/${id}` });
 
     const ticketOf = async (request: FastifyRequest, v: Viewer) => {
       const site = await siteParam(request, v);
@@ -251,7 +259,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const now = app.clock();
       const people = v.role === 'customer' ? [] : await siteEngineers(app.repos, site);
-      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, ticketView(lang, v, site, app.redactorFor(v.role).ticket((await tickets.get(id, now))), now, (await zoneOf(site)), errorParam(request), people), v, site));
+      const notice = reportedNotice(lang, (request.query as { reported?: unknown }).reported, id);
+      return page(reply, layout(lang, `${t(lang, 'tickets')} #${id}`, html`${notice}${ticketView(lang, v, site, app.redactorFor(v.role).ticket((await tickets.get(id, now))), now, (await zoneOf(site)), errorParam(request), people)}`, v, site));
     });
 
     const ticketBack = (site: string, id: number) => `/sites/${encodeURIComponent(site)}/tickets/${id}`;

@@ -1,6 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { SafeHtml } from '../../html/index.js';
 import type { TicketActions } from '../../tickets/index.js';
 import { actorOf, requireViewer, type Viewer } from '../../users/index.js';
+import { langOf } from '../i18n.js';
+import { faultFormOf, faultReportErrors, faultReportInput, type FaultForm } from './fault-report.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (f: Form, k: string): string | undefined => {
@@ -55,5 +58,38 @@ export function registerTicketForms(app: FastifyInstance, deps: TicketFormDeps):
         ...(one(f, 'receivedBy') ? { receivedBy: one(f, 'receivedBy') } : {}),
       }),
     );
+  });
+}
+
+/** What the 报障 form's post needs from the page routes. */
+export interface FaultReportDeps {
+  actions: TicketActions;
+  siteParam: (request: FastifyRequest, v: Viewer) => Promise<string>;
+  page: (reply: FastifyReply, body: SafeHtml) => FastifyReply;
+  /** The tickets page, with the form as typed and its refusal when given. */
+  ticketsPage: (request: FastifyRequest, v: Viewer, site: string, report?: { form: FaultForm; errors: string[] }) => Promise<SafeHtml>;
+  back: (site: string, id: number) => string;
+}
+
+/**
+ * `POST /sites/:site/tickets`: the 报障 form, through `TicketActions.open` as `POST /api/v1/tickets`.
+ * Filed: the new ticket's page. Already open (same device and fault): that ticket's page, saying so.
+ * Refused input: the tickets page again, 400, with what was typed and the reasons in the reader's
+ * language; a refusal the form does not word (403, 404) is the error page.
+ */
+export function registerFaultReport(app: FastifyInstance, deps: FaultReportDeps): void {
+  app.post('/sites/:site/tickets', async (request, reply) => {
+    const v = requireViewer(request);
+    const site = await deps.siteParam(request, v);
+    const form = faultFormOf((request.body ?? {}) as Form);
+    try {
+      const onRecord = new Set((await app.repos.devices.listBySite(site)).map((d) => d.hostname));
+      const { ticket, created } = await deps.actions.open(actorOf(request), faultReportInput(site, form, onRecord));
+      return reply.redirect(`${deps.back(site, ticket.id)}?reported=${created ? 'new' : 'existing'}&lang=${langOf(request)}`, 303);
+    } catch (err) {
+      const errors = faultReportErrors(langOf(request), err, form);
+      if (!errors) throw err;
+      return deps.page(reply.status(400), (await deps.ticketsPage(request, v, site, { form, errors })));
+    }
   });
 }
