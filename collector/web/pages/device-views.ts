@@ -4,6 +4,7 @@ import { html, type SafeHtml } from '../../html/index.js';
 import { formatTime, verdictLabel, word } from '../../reports/index.js';
 import type { DeviceRow, RecordField } from '../../repositories/index.js';
 import type { Viewer } from '../../users/index.js';
+import { timeInput } from './local-time.js';
 
 /*
  * The equipment record on the dashboard: a device's record with a person's entry beside the
@@ -84,7 +85,7 @@ ${recordFields(lang, d)}<button type="submit" class="primary">${e('save')}</butt
 function recordFields(lang: Lang, d?: DeviceRow): SafeHtml {
   const e = (k: Parameters<typeof equipmentWord>[1]) => equipmentWord(lang, k);
   const text = (name: string, label: string, value: string | null | undefined) => html`<label>${label} <input name="${name}" maxlength="200" value="${value ?? ''}"></label>`;
-  const date = (name: string, label: string, value: string | null | undefined) => html`<label>${label} <input name="${name}" type="date" value="${value ?? ''}"></label>`;
+  const date = (name: string, label: string, value: string | null | undefined) => html`<label>${label} ${timeInput(lang, 'date', name, { value })}</label>`;
   return html`${text('vendor', word(lang, 'vendor'), d?.entered.vendor)}${text('model', word(lang, 'model'), d?.entered.model)}${text('serial', e('serial'), d?.entered.serial)}
 ${text('firmware', e('firmware'), d?.entered.firmware)}${text('location', e('location'), d?.location)}${text('role', word(lang, 'role'), d?.role)}
 ${date('warrantyUntil', e('warrantyUntil'), d?.warrantyUntil)}${date('contractUntil', e('contractUntil'), d?.contractUntil)}

@@ -55,9 +55,9 @@ export function escalationOf(f: Form): { steps: Record<string, unknown>[] } {
   return { steps };
 }
 
-/** What the page needs beyond the kit: datetime-local read in the site's zone, and the channels a site may use. */
+/** What the page needs beyond the kit: a local date-time read in the site's zone, and the channels a site may use. */
 export interface NotifyPageDeps {
-  isoOf: (local: string | undefined, zone: string) => string | undefined;
+  isoOf: (local: string | undefined, zone: string, field: string) => string | undefined;
   channelsFor: (request: FastifyRequest, site: string) => Promise<string[]>;
 }
 
@@ -108,7 +108,7 @@ export function notifyPages(app: FastifyInstance, actions: NotifyActions, kit: P
     return actions.addRota(
       actorOf(request),
       site,
-      defined({ person: one(f, 'person'), role: one(f, 'role'), email: one(f, 'email'), lang: one(f, 'lang'), from: deps.isoOf(one(f, 'from'), zone), until: deps.isoOf(one(f, 'until'), zone), special: one(f, 'special') }),
+      defined({ person: one(f, 'person'), role: one(f, 'role'), email: one(f, 'email'), lang: one(f, 'lang'), from: deps.isoOf(one(f, 'from'), zone, 'from'), until: deps.isoOf(one(f, 'until'), zone, 'until'), special: one(f, 'special') }),
     );
   });
   post('/rota/:id/delete', (request, site) => actions.deleteRota(actorOf(request), site, idOf(request, 'rota entry')));

@@ -2,6 +2,7 @@ import { NOTIFY_EVENTS, PRIORITIES, type EscalationStep, type NotifyEvent, type 
 import { html, type SafeHtml } from '../../html/index.js';
 import { formatTime } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
+import { timeInput } from './local-time.js';
 
 /*
  * The page of a site's notifications (/sites/:site/notify): settings, routing rules, the on-duty
@@ -84,7 +85,7 @@ export function notifyView(lang: Lang, viewer: Viewer, site: string, zone: strin
   const s = d.settings;
 
   const settings = html`<form method="post" action="${base}/settings" class="card" id="notify-settings">${csrf(viewer)}<h2>${w.settings}</h2>
-<label>${w.quiet} <input name="quietStart" type="time" value="${s.quietHours?.start ?? ''}"> – <input name="quietEnd" type="time" value="${s.quietHours?.end ?? ''}"></label>
+<label>${w.quiet} ${timeInput(lang, 'time', 'quietStart', { value: s.quietHours?.start })} – ${timeInput(lang, 'time', 'quietEnd', { value: s.quietHours?.end })}</label>
 <label>${w.fractions} <input name="deadlineFractions" value="${s.deadlineFractions.map((f) => Math.round(f * 100)).join(', ')}" placeholder="50, 80"></label>
 <label>${w.group} <input name="groupWindowSeconds" type="number" min="0" max="3600" value="${s.groupWindowSeconds}"></label>
 <label>${w.contract} <input name="contractStart" value="${s.contractStart ?? ''}" placeholder="01-01" pattern="[0-9]{2}-[0-9]{2}"></label>
@@ -118,7 +119,7 @@ ${d.rota.length ? html`<table class="grid"><thead><tr><th>${w.person}</th><th>${
 <label>${w.role} <select name="role">${options(ROLES, 'on_duty', (r) => w.audiences[r as (typeof ROLES)[number]])}</select></label>
 <label>${w.email} <input name="email" type="email"></label>
 <label>${w.lang} <select name="lang">${options(['zh', 'en'], lang, (l) => w.langs[l as Lang])}</select></label>
-<label>${w.from} <input name="from" type="datetime-local"></label><label>${w.until} <input name="until" type="datetime-local"></label>
+<label>${w.from} ${timeInput(lang, 'datetime', 'from')}</label><label>${w.until} ${timeInput(lang, 'datetime', 'until')}</label>
 <label>${w.special} <input name="special" maxlength="100"></label>
 <button type="submit">${w.add}</button></form></section>`;
 

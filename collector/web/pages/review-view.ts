@@ -4,6 +4,7 @@ import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 import { checkName, formatTime, verdictLabel } from '../../reports/index.js';
 import type { Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
+import { timeInput } from './local-time.js';
 
 const enc = encodeURIComponent;
 const mark = (lang: Lang, v: Verdict) => html`<span class="v ${v}">${verdictLabel(lang, v)}</span>`;
@@ -98,7 +99,7 @@ function filterForm(lang: Lang, p: ReviewPage): SafeHtml {
 
 function monthPicker(lang: Lang, p: ReviewPage): SafeHtml {
   const links = p.months.map((m) => html`<a href="?month=${m}"${m === p.month ? html` class="current" aria-current="page"` : ''}>${m}</a>`);
-  return html`<form method="get" class="months" id="month-picker"><label>${t(lang, 'month')} <input type="month" name="month" value="${p.month}" required></label>
+  return html`<form method="get" class="months" id="month-picker"><label>${t(lang, 'month')} ${timeInput(lang, 'month', 'month', { value: p.month, required: true })}</label>
 <button type="submit">${t(lang, 'go')}</button> ${joinHtml(links, ' ')}</form>`;
 }
 

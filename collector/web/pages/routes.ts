@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { resolveThresholds, zonedInstant } from '../../../checks/index.js';
+import { resolveThresholds } from '../../../checks/index.js';
 import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId, type Lang } from '../../../schemas/index.js';
 import { ApiError, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
@@ -13,6 +13,7 @@ import { langOf, t } from '../i18n.js';
 import { trendsOf } from '../trends.js';
 import { auditActionText, ROLE_TERMS, term } from '../../terms.js';
 import { layout } from './layout.js';
+import { localInstant as isoOf } from './local-time.js';
 import { registerFaultReport, registerTicketForms } from './ticket-routes.js';
 import { faultReportForm, reportedNotice, type FaultForm } from './fault-report.js';
 import { registerEquipmentPages } from './device-routes.js';
@@ -29,16 +30,6 @@ type Form = Record<string, string | string[] | undefined>;
 const one = (f: Form, k: string): string | undefined => {
   const v = f[k];
   return Array.isArray(v) ? v[0] : v;
-};
-/** datetime-local ("2026-11-28T10:00") is read in the site's zone, like every time the pages print. */
-const isoOf = (local: string | undefined, zone: string): string | undefined => {
-  if (!local) return undefined;
-  const wall = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d))?$/.exec(local);
-  const at = wall
-    ? new Date(zonedInstant(zone, Number(wall[1]), Number(wall[2]) - 1, Number(wall[3]), Number(wall[4]), Number(wall[5])) + Number(wall[6] ?? 0) * 1000)
-    : new Date(local);
-  // Not a time: passed on as typed, for the action's validation to name the field (a 400, not a 500).
-  return Number.isNaN(at.getTime()) ? local : at.toISOString();
 };
 /**
  * A Location header holds printable ASCII only: a path parameter such as U+202E or a message with
@@ -277,7 +268,7 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const f = request.body as Form;
       return act(reply, ticketBack(site, id), async () => {
         await ticketActions.addServiceReport(actorOf(request), id, {
-          arrivedAt: isoOf(one(f, 'arrivedAt'), (await zoneOf(site))),
+          arrivedAt: isoOf(one(f, 'arrivedAt'), (await zoneOf(site)), 'arrivedAt'),
           workDone: one(f, 'workDone'),
           result: one(f, 'result'),
           ...(one(f, 'openIssues') ? { openIssues: one(f, 'openIssues') } : {}),
@@ -317,8 +308,8 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
           hardwareChanges: one(f, 'hardwareChanges') ?? '',
           softwareChanges: one(f, 'softwareChanges') ?? '',
           expectedDurationMinutes: Number(one(f, 'expectedDurationMinutes')),
-          windowStart: isoOf(one(f, 'windowStart'), (await zoneOf(site))),
-          windowEnd: isoOf(one(f, 'windowEnd'), (await zoneOf(site))),
+          windowStart: isoOf(one(f, 'windowStart'), (await zoneOf(site)), 'windowStart'),
+          windowEnd: isoOf(one(f, 'windowEnd'), (await zoneOf(site)), 'windowEnd'),
           devices,
           emergency: one(f, 'emergency') === 'true',
           rollbackPlan: one(f, 'rollbackPlan'),

@@ -19,8 +19,8 @@ export interface TicketFormDeps {
   ticketOf: (request: FastifyRequest, v: Viewer) => Promise<{ site: string; id: number }>;
   act: (reply: FastifyReply, back: string, fn: () => unknown) => Promise<FastifyReply>;
   back: (site: string, id: number) => string;
-  /** A datetime-local field read in the site's time zone. */
-  isoOf: (local: string | undefined, zone: string) => string | undefined;
+  /** A local date-time field read in the site's time zone (a 400 naming the field when it is none). */
+  isoOf: (local: string | undefined, zone: string, field: string) => string | undefined;
   zoneOf: (site: string) => Promise<string>;
 }
 
@@ -42,7 +42,7 @@ export function registerTicketForms(app: FastifyInstance, deps: TicketFormDeps):
   post('emergency-plan', async (request, id, f, site) =>
     actions.startEmergencyPlan(actorOf(request), id, {
       owner: one(f, 'owner') ?? '',
-      due: isoOf(one(f, 'due'), (await zoneOf(site))),
+      due: isoOf(one(f, 'due'), (await zoneOf(site)), 'due'),
       ...(one(f, 'note') ? { note: one(f, 'note') } : {}),
     }),
   );

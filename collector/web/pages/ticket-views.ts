@@ -5,6 +5,7 @@ import type { StepName } from '../../tickets/index.js';
 import type { Term } from '../i18n.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { PART_DISPOSITION_TERMS, TICKET_STATUS_TERMS, term } from '../../terms.js';
+import { timeInput } from './local-time.js';
 
 /*
  * The ticket page's people and process sections (issue 11): assignee and backup, reclassification
@@ -46,7 +47,7 @@ export function ticketPeopleView(lang: Lang, viewer: Viewer, base: string, tk: T
 <button type="submit">${zh(lang, '调整', 'Reclassify')}</button></form>
 ${tk.status === 'on_site' && !tk.emergencyPlanOwner ? html`<form method="post" action="${base}/emergency-plan" class="card" id="emergency-plan-form">${csrfField(viewer)}
 <label>${zh(lang, '应急预案负责人', 'Emergency plan owner')} ${personSelect('owner', people, null, lang)}</label>
-<label>${zh(lang, '期限', 'Deadline')} <input name="due" type="datetime-local" required></label>
+<label>${zh(lang, '期限', 'Deadline')} ${timeInput(lang, 'datetime', 'due', { required: true })}</label>
 <label>${zh(lang, '措施', 'Measures')} <input name="note"></label>
 <button type="submit">${zh(lang, '启动应急预案', 'Start the emergency plan')}</button></form>` : ''}
 ${['responded', 'dispatched', 'on_site'].includes(tk.status) && !tk.deadlines.partReplacement ? html`<form method="post" action="${base}/part-needed" class="inline" id="part-needed-form">${csrfField(viewer)}

@@ -9,6 +9,7 @@ import { eventActor, eventNote } from './ticket-notes.js';
 import { DEADLINE_TERMS, MAINTENANCE_STATUS_TERMS, SERVICE_RESULT_TERMS, TICKET_EVENT_TERMS, term } from '../../terms.js';
 import { nextDeadline, partsDispositionView, STAGE_TERM, statusText, stepText, ticketPeopleView } from './ticket-views.js';
 import { maintenanceWord } from './maintenance-views.js';
+import { timeInput } from './local-time.js';
 import { equipmentWord, kindLabel } from '../../equipment/index.js';
 import { html, joinHtml, type SafeHtml } from '../../html/index.js';
 
@@ -149,7 +150,7 @@ ${ticketPeopleView(lang, viewer, base, tk, people, zone)}
 <h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
 <h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports.length ? reports : html`<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
 ${editor ? html`<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
-<label>${t(lang, 'arrivedAt')} <input name="arrivedAt" type="datetime-local" required></label>
+<label>${t(lang, 'arrivedAt')} ${timeInput(lang, 'datetime', 'arrivedAt', { required: true })}</label>
 <label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
 <label>${t(lang, 'result')} <select name="result">${(['fixed', 'partly_fixed', 'not_fixed'] as const).map((r) => html`<option value="${r}">${term(lang, SERVICE_RESULT_TERMS, r)}</option>`)}</select></label>
 <label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
@@ -177,7 +178,7 @@ export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: 
 <label>${t(lang, 'purpose')} <input name="purpose" required></label><label>${t(lang, 'engineer')} <input name="engineer" required value="${viewer.name}"></label>
 <label>${t(lang, 'recorder')} <input name="recorder" required></label><label>${maintenanceWord(lang, 'representative')} <input name="customerRepresentative" required></label><label>${t(lang, 'steps')} <textarea name="steps" required></textarea></label>
 <label>${t(lang, 'hardwareChanges')} <input name="hardwareChanges"></label><label>${t(lang, 'softwareChanges')} <input name="softwareChanges"></label>
-<label>${t(lang, 'window')} <input name="windowStart" type="datetime-local" required> → <input name="windowEnd" type="datetime-local" required></label>
+<label>${t(lang, 'window')} ${timeInput(lang, 'datetime', 'windowStart', { required: true })} → ${timeInput(lang, 'datetime', 'windowEnd', { required: true })}</label>
 <label>${t(lang, 'durationMin')} <input name="expectedDurationMinutes" type="number" min="1" required></label>
 <label>${t(lang, 'devices')} <select name="devices" multiple required>${devices.map((d) => html`<option>${d}</option>`)}</select></label>
 <label>${maintenanceWord(lang, 'rollbackPlan')} <textarea name="rollbackPlan" required></textarea></label>
