@@ -68,6 +68,9 @@ describe('报障 form in Chromium', () => {
     expect(await eng.textContent('#reported')).toContain(`#${id}`);
     expect(await ticketOf(id)).toMatchObject({ site: 'acme', device: 'db01', subject: 'SXKR-002', priority: 'P2', status: 'open', symptom: '内存占用持续 95%，应用响应慢', suspectedCause: '应用内存泄漏' });
     expect((await ticketOf(id)).events[0]).toMatchObject({ event: 'open', by: 'wang' });
+    // The action's audit entry, as for the API.
+    const audit = (await (await s.collector.request('GET', '/api/v1/sites/acme/audit?limit=20', { token: s.tokens.engineer })).json()) as { entries: { actor: string; action: string; subject: string | null }[] };
+    expect(audit.entries).toContainEqual(expect.objectContaining({ actor: 'wang', action: 'ticket.open', subject: `#${id}` }));
     await eng.context().close();
   });
 
