@@ -186,6 +186,24 @@ describe('报障 form in Chromium', () => {
     await cust.context().close();
   });
 
+  it('every field of the form has its label, and the form fits at 1440 and 390 px (screenshots)', async () => {
+    for (const who of ['wang', 'li'] as const) {
+      const page = await logInAs(browser, s.collector.url, who, '/sites/acme/tickets?lang=zh');
+      const unlabelled = await page.locator('#report-form :is(input:not([type=hidden]), select, textarea)').evaluateAll((els) =>
+        els.filter((e) => !(e as HTMLInputElement).labels?.length).map((e) => e.getAttribute('name')),
+      );
+      expect(unlabelled, who).toEqual([]);
+      for (const width of [1440, 390]) {
+        await page.setViewportSize({ width, height: 900 });
+        await page.locator('#report-fault').screenshot({ path: join(ARTIFACTS, `33-report-form-${who}-${width}.png`) });
+        // Nothing of the form is cut off at phone width: it fits the viewport.
+        const box = await page.locator('#report-form').boundingBox();
+        expect(box!.x + box!.width, `${who} at ${width}px`).toBeLessThanOrEqual(width);
+      }
+      await page.context().close();
+    }
+  });
+
   it('the Chinese form has no enum word in it, for the engineer and the customer', async () => {
     const codes = [...DEVICE_KINDS.filter((k) => k !== 'ups'), ...TICKET_STATUSES, 'manual', 'down', 'other', 'none', 'engineer', 'customer'];
     const enumWord = new RegExp(`(?<![\\w.-])(?:${codes.join('|')})(?![\\w.-])`, 'i');
