@@ -46,6 +46,10 @@ describe("the plan's sections (pure)", () => {
     expect(section(doc, 'Disk cache (controllers, cache, batteries)').table).toBeUndefined();
     expect(section(doc, 'Disk cache (controllers, cache, batteries)').paragraphs![0]).toMatch(/no disk controller, cache or cache battery data/);
     expect(doc.signatures!.map((s) => s.label)).toEqual(['Service engineer', 'Customer representative']);
+    // No device at all in the period: the section says so, without an empty table.
+    const none = section(health('en', []), 'Environment (temperatures, power, fans)');
+    expect(none.table).toBeUndefined();
+    expect(none.paragraphs![0]).toMatch(/^No device reported power, fan or temperature data/);
   });
 
   it('health: disk cache from the controller, cache and battery modules of SXKR-003 only', () => {

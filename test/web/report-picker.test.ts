@@ -113,7 +113,11 @@ describe('reports page: a period picker for every kind', () => {
     const url = await open(wang, 'fault-ticket');
     expect(url.searchParams.get('ticket')).toBe(String(s.downTicketId));
     expect(await wang.textContent('.meta')).toContain(`#${s.downTicketId}`);
-    expect(await wang.locator('.signatures [data-signature]').count()).toBe(2);
+    // The seed's down ticket: resolved by the engineer, confirmed by the customer's representative.
+    expect(await wang.locator('.signatures [data-signature]').allTextContents()).toEqual([
+      expect.stringMatching(/^服务方工程师: Wang Gong日期: 2026-11-10 \d\d:\d\d \+08:00$/),
+      expect.stringMatching(/^客户代表签字: Li Kehu日期: 2026-11-10 \d\d:\d\d \+08:00$/),
+    ]);
   });
 
   it('the English page offers English periods', async () => {

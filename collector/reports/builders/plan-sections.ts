@@ -99,6 +99,7 @@ export function environmentSection(lang: Lang, devices: readonly PlanDevice[]): 
   if (rows.length && missing.length) paragraphs.push(`${w(lang, 'environmentMissing')}${lang === 'zh' ? '：' : ': '}${missing.map((d) => d.hostname).join(lang === 'zh' ? '、' : ', ')}`);
   // Devices with no reading appear in the table too, as no data (unknown), never as a blank line.
   for (const d of missing) rows.push([d.hostname, '—', '—', w(lang, 'noData'), { text: w(lang, 'noData'), tone: 'unknown' }]);
+  if (!rows.length) return { heading: w(lang, 'environment'), paragraphs };
   return {
     heading: w(lang, 'environment'),
     ...(paragraphs.length ? { paragraphs } : {}),
