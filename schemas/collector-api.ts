@@ -21,6 +21,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export const SitePatch = Type.Object(
   {
     title: Type.Optional(Nullable(FreeText(200))),
+    /** The service contract's number (合同编号), printed on report covers. */
+    contractNo: Type.Optional(Nullable(FreeText(100))),
     notes: Type.Optional(Nullable(FreeText(10_000))),
     /** Replaces the site's overrides; `{}` clears them. */
     thresholds: Type.Optional(ThresholdOverrides),

@@ -49,6 +49,12 @@ export interface Signature {
   at: string | null;
 }
 
+/** The cover's customer lines, from the site record: the customer's name (its title) and the contract number; null: not on record. */
+export interface Cover {
+  customer: string | null;
+  contractNo: string | null;
+}
+
 export interface ReportDocument {
   kind: ReportKind;
   lang: Lang;
@@ -63,6 +69,8 @@ export interface ReportDocument {
   facts: Fact[];
   sections: Section[];
   signatures?: Signature[];
+  /** Set by the loader from the site record (sources.ts); renderers print it on the cover (render/cover.ts). */
+  cover?: Cover;
   /** Wide tables (the inspection form) print in landscape. */
   landscape?: boolean;
 }

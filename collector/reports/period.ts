@@ -1,4 +1,4 @@
-import { localMonth, localQuarter, zonedInstant } from '../../checks/index.js';
+import { localDay, localMonth, localQuarter, zonedInstant } from '../../checks/index.js';
 import { badRequest } from '../errors.js';
 
 /*
@@ -61,4 +61,35 @@ export function monthsOf(period: Period, zone: string): string[] {
   const [year, month] = localMonth(period.start, zone).split('-').map(Number) as [number, number];
   for (let i = month - 1; zonedInstant(zone, year, i) < period.end; i++) out.push(localMonth(zonedInstant(zone, year, i), zone));
   return out;
+}
+
+/** A contract year: its bounds, its first and last day as the contract writes them, and whether the site set its start. */
+export interface ContractYear extends Period {
+  firstDay: string;
+  lastDay: string;
+  /** The site's contract start (notification settings `contractStart`, MM-DD); false: the calendar year stands in. */
+  configured: boolean;
+}
+
+/**
+ * The contract year that starts in `year` on the site's contract start (MM-DD, midnight in its
+ * zone), e.g. 2026 with 03-01: 2026-03-01 … 2027-02-28. Without a configured start, the calendar year.
+ * A start of 02-29 is taken as 03-01 in years without one (Date's own roll-over).
+ */
+export function contractYearPeriod(year: string, contractStart: string | undefined, zone: string): ContractYear {
+  if (!/^\d{4}$/.test(year)) throw badRequest('bad_year', `year "${year}" must be YYYY`);
+  const y = Number(year);
+  const [m, d] = (contractStart ?? '01-01').split('-').map(Number) as [number, number];
+  const start = zonedInstant(zone, y, m - 1, d);
+  const end = zonedInstant(zone, y + 1, m - 1, d);
+  const firstDay = localDay(start, zone);
+  const lastDay = localDay(end - 1, zone);
+  const calendar = firstDay.endsWith('-01-01');
+  return { label: calendar ? year : `${firstDay}~${lastDay}`, start, end, firstDay, lastDay, configured: contractStart !== undefined };
+}
+
+/** The contract year (its starting year, `YYYY`) an instant falls in. */
+export function contractYearOf(ms: number, contractStart: string | undefined, zone: string): string {
+  const year = Number(localMonth(ms, zone).slice(0, 4));
+  return contractYearPeriod(String(year), contractStart, zone).start <= ms ? String(year) : String(year - 1);
 }

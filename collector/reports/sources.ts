@@ -12,8 +12,9 @@ import { buildPerformanceReport, type PerformanceRow } from './builders/performa
 import { buildProductsReport } from './builders/products.js';
 import type { ReportDocument, ReportKind } from './document.js';
 import { localHalf } from '../../checks/index.js';
-import { halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterPeriod, yearPeriod, type Period } from './period.js';
+import { contractYearPeriod, halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterPeriod, type Period } from './period.js';
 import { buildSummaryReport } from './builders/summary.js';
+import type { PlanDevice } from './builders/plan-sections.js';
 import { MaintenanceRepository } from '../maintenance/index.js';
 import { ReportQueries, type MetricAggregate } from './store.js';
 import { localiseRow, type AppliedThresholds } from './wording.js';
@@ -121,6 +122,41 @@ async function latestOf(sources: ReportSources, devices: readonly DeviceRow[]): 
   return out;
 }
 
+/** The period's metric aggregates of every device of the site, by device id. */
+async function aggregatesByDevice(sources: ReportSources, site: string, period: Period): Promise<Map<number, MetricAggregate[]>> {
+  const byDevice = new Map<number, MetricAggregate[]>();
+  for (const a of await sources.queries.performance(site, period.start, period.end)) {
+    const list = byDevice.get(a.deviceId) ?? [];
+    list.push(a);
+    byDevice.set(a.deviceId, list);
+  }
+  return byDevice;
+}
+
+/** The site's utilisation limits: SXKR-001's peak and SXKR-002's used maximum, after its overrides. */
+function siteLimits(site: SiteRow): { cpuPeak: number; memory: number } {
+  const identity = { hostname: '*', kind: 'server' as const, addresses: [] };
+  const cpu = resolveThresholds('SXKR-001', CpuThresholds, site.thresholds, identity).values;
+  const memory = resolveThresholds('SXKR-002', MemoryThresholds, site.thresholds, identity).values;
+  return { cpuPeak: cpu.peakMax, memory: memory.usedMax };
+}
+
+const HARDWARE_CHECKS: readonly CheckId[] = ['SXKR-003', 'SXKR-004', 'SXKR-005'];
+
+/** What the plan's sections read of a device: its hardware components, measured checks, warranty and the period's peaks. */
+function planDevice(latest: StoredResult[], d: DeviceRow, aggregates: MetricAggregate[], shown: Redactor): Omit<PlanDevice, 'hostname' | 'kind'> {
+  const cpu = [figure(aggregates, 'cpu.max').peak, figure(aggregates, 'cpu.avg').peak].filter((x): x is number => x !== null);
+  return {
+    components: latest
+      .filter((r) => HARDWARE_CHECKS.includes(r.check))
+      .flatMap((r) => r.result.components.map((c) => ({ check: r.check, component: shown.text(c.component), verdict: c.verdict, actual: shown.text(c.actual) }))),
+    measured: latest.map((r) => r.check),
+    warrantyUntil: d.warrantyUntil,
+    cpuPeak: cpu.length ? Math.max(...cpu) : null,
+    memPeak: figure(aggregates, 'memory.used').peak,
+  };
+}
+
 /** A month not signed yet (published()'s 404) reads as absent; any other failure stays one. */
 const unsigned = (err: unknown): null => {
   if (err instanceof ApiError && err.statusCode === 404) return null;
@@ -129,6 +165,11 @@ const unsigned = (err: unknown): null => {
 
 export async function loadReport(sources: ReportSources, kind: ReportKind, req: ReportRequest): Promise<ReportDocument> {
   const site = await requireSite(sources, req.site);
+  // The cover's customer and contract number, one place for every kind.
+  return { ...(await buildReport(sources, kind, req, site)), cover: { customer: site.title, contractNo: site.contractNo } };
+}
+
+async function buildReport(sources: ReportSources, kind: ReportKind, req: ReportRequest, site: SiteRow): Promise<ReportDocument> {
   const zone = site.timeZone;
   const base = { site: site.name, siteTitle: site.title, timeZone: zone, lang: req.lang, now: req.now };
   const month = req.month ?? monthOfTime(req.now.getTime(), zone);
@@ -156,12 +197,7 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
     }
     case 'performance': {
       const period = monthPeriod(month, zone);
-      const byDevice = new Map<number, MetricAggregate[]>();
-      for (const a of (await sources.queries.performance(site.name, period.start, period.end))) {
-        const list = byDevice.get(a.deviceId) ?? [];
-        list.push(a);
-        byDevice.set(a.deviceId, list);
-      }
+      const byDevice = await aggregatesByDevice(sources, site.name, period);
       const rows: PerformanceRow[] = devices.map((d) => {
         const aggs = byDevice.get(d.id) ?? [];
         const cpuAvg = figure(aggs, 'cpu.avg');
@@ -181,17 +217,14 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
           samples: cpuAvg.count + mem.count,
         };
       });
-      const identity = { hostname: '*', kind: 'server' as const, addresses: [] };
-      const cpu = resolveThresholds('SXKR-001', CpuThresholds, site.thresholds, identity).values;
-      const memory = resolveThresholds('SXKR-002', MemoryThresholds, site.thresholds, identity).values;
-      return buildPerformanceReport({ ...base, month, devices: rows, limits: { cpuPeak: cpu.peakMax, memory: memory.usedMax } });
+      return buildPerformanceReport({ ...base, month, devices: rows, limits: siteLimits(site) });
     }
     case 'faults': {
       if (req.ticket !== undefined) {
         // Another site's ticket is answered as a missing one (tickets/repository.ts).
         await sources.tickets.siteFor(req.ticket, site.name);
         const t = req.shown.ticket((await sources.tickets.get(req.ticket, req.now)));
-        return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t] });
+        return buildFaultsReport({ ...base, period: `#${t.id}`, tickets: [t], single: true });
       }
       const period = monthPeriod(month, zone);
       return buildFaultsReport({ ...base, period: month, tickets: await ticketsDuring(sources, site.name, period, req.now, req.shown) });
@@ -200,29 +233,38 @@ export async function loadReport(sources: ReportSources, kind: ReportKind, req: 
       const period = quarterPeriod(req.quarter ?? quarterOfTime(req.now.getTime(), zone), zone);
       const counted = devices.filter((d) => d.firstSeen < period.end);
       const latestResults = await latestOf(sources, counted);
-      const healthDevices: HealthDevice[] = counted
-        .map((d) => ({
+      const aggregates = await aggregatesByDevice(sources, site.name, period);
+      const healthDevices: HealthDevice[] = counted.map((d) => {
+        const latest = latestResults.get(d.id)!;
+        return {
           hostname: d.hostname,
           kind: d.kind,
-          latest: Object.fromEntries(latestResults.get(d.id)!.map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
-        }));
-      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: await ticketsDuring(sources, site.name, period, req.now, req.shown) });
+          latest: Object.fromEntries(latest.map((r) => [r.check, r.verdict])) as Partial<Record<CheckId, Verdict>>,
+          ...planDevice(latest, d, aggregates.get(d.id) ?? [], req.shown),
+        };
+      });
+      return buildHealthReport({ ...base, period, devices: healthDevices, tickets: await ticketsDuring(sources, site.name, period, req.now, req.shown), limits: siteLimits(site) });
     }
     case 'summary': {
       const now = req.now;
-      const period = req.year ? yearPeriod(req.year, zone) : halfPeriod(req.half ?? localHalf(now.getTime(), zone), zone);
+      // Annual: the contract year from the site's contract start (notification settings), else the calendar year.
+      const contractStart = req.year ? (await sources.repos.notify.settings(site.name)).contractStart : undefined;
+      const contractYear = req.year ? contractYearPeriod(req.year, contractStart, zone) : undefined;
+      const period = contractYear ?? halfPeriod(req.half ?? localHalf(now.getTime(), zone), zone);
       const months = monthsOf(period, zone).filter((m) => monthPeriod(m, zone).start <= now.getTime());
       const counted = devices.filter((d) => d.firstSeen < period.end);
       const latestResults = await latestOf(sources, counted);
+      const aggregates = await aggregatesByDevice(sources, site.name, period);
       return buildSummaryReport({
         ...base,
         period,
         scope: req.year ? 'annual' : 'half',
-        devices: counted
-          .map((d) => {
-            const latest = latestResults.get(d.id)!;
-            return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown' };
-          }),
+        ...(contractYear ? { contractYear } : {}),
+        limits: siteLimits(site),
+        devices: counted.map((d) => {
+          const latest = latestResults.get(d.id)!;
+          return { hostname: d.hostname, kind: d.kind, state: latest.length ? overallVerdict(latest.map((r) => r.result)) : 'unknown', ...planDevice(latest, d, aggregates.get(d.id) ?? [], req.shown) };
+        }),
         // A customer's summary counts only signed records (a month whose draft is all there is, is left out).
         inspections: (await Promise.all(months.map((m) => (req.signedOnly ? sources.inspections.published(site.name, m).catch(unsigned) : sources.inspections.get(site.name, m)))))
           .filter((i): i is Inspection => i !== null && (i.rows.length > 0 || i.status !== 'draft'))

@@ -7,6 +7,8 @@ export interface SiteRow {
   id: number;
   name: string;
   title: string | null;
+  /** The service contract's number, printed on report covers; null: not on record. */
+  contractNo: string | null;
   notes: string | null;
   thresholds: ThresholdOverrides | undefined;
   expectedIntervalS: number | null;
@@ -20,6 +22,7 @@ interface RawSite {
   id: number;
   name: string;
   title: string | null;
+  contract_no: string | null;
   notes: string | null;
   thresholds: string | null;
   expected_interval_s: number | null;
@@ -32,6 +35,7 @@ const fromRaw = (r: RawSite): SiteRow => ({
   id: r.id,
   name: r.name,
   title: r.title,
+  contractNo: r.contract_no ?? null,
   notes: r.notes,
   thresholds: parseJson<ThresholdOverrides>(r.thresholds),
   expectedIntervalS: r.expected_interval_s,
@@ -42,6 +46,7 @@ const fromRaw = (r: RawSite): SiteRow => ({
 
 export interface SitePatch {
   title?: string | null;
+  contractNo?: string | null;
   notes?: string | null;
   thresholds?: ThresholdOverrides;
   expectedIntervalS?: number | null;
@@ -54,6 +59,7 @@ export function siteJson(s: SiteRow) {
   return {
     name: s.name,
     title: s.title,
+    contractNo: s.contractNo,
     notes: s.notes,
     thresholds: s.thresholds ?? null,
     expectedIntervalS: s.expectedIntervalS,
@@ -130,6 +136,7 @@ export class SitesRepository {
     await this.store.run(
       `UPDATE sites SET
          title = CASE WHEN @setTitle = 1 THEN CAST(@title AS TEXT) ELSE title END,
+         contract_no = CASE WHEN @setContractNo = 1 THEN CAST(@contractNo AS TEXT) ELSE contract_no END,
          notes = CASE WHEN @setNotes = 1 THEN CAST(@notes AS TEXT) ELSE notes END,
          thresholds = CASE WHEN @setThresholds = 1 THEN CAST(@thresholds AS TEXT) ELSE thresholds END,
          expected_interval_s = CASE WHEN @setInterval = 1 THEN CAST(@interval AS BIGINT) ELSE expected_interval_s END,
@@ -139,6 +146,8 @@ export class SitesRepository {
         name,
         setTitle: patch.title !== undefined ? 1 : 0,
         title: patch.title ?? null,
+        setContractNo: patch.contractNo !== undefined ? 1 : 0,
+        contractNo: patch.contractNo ?? null,
         setNotes: patch.notes !== undefined ? 1 : 0,
         notes: patch.notes ?? null,
         setThresholds: patch.thresholds !== undefined ? 1 : 0,

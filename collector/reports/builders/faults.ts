@@ -3,6 +3,7 @@ import type { CellValue, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, word } from '../labels.js';
 import { symptomText } from '../wording.js';
 import { TICKET_STATUS_TERMS, term } from '../../terms.js';
+import { signatureBlock } from './plan-sections.js';
 
 export interface FaultsReportInput {
   site: string;
@@ -13,6 +14,8 @@ export interface FaultsReportInput {
   /** `2026-11`, or `ticket 12` for one ticket's report. */
   period: string;
   tickets: Ticket[];
+  /** One ticket's report: its signature block carries who resolved it and who confirmed it for the customer. */
+  single?: boolean;
 }
 
 export const HARDWARE_SUBJECTS: ReadonlySet<string> = new Set(['SXKR-003', 'SXKR-004', 'down']);
@@ -137,6 +140,14 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
       { key: 'parts', label: w('partsReplaced'), value: String(parts.length) },
     ],
     sections,
+    signatures: faultSignatures(lang, input.single ? input.tickets[0] : undefined, input.timeZone),
     landscape: true,
   };
+}
+
+/** The signature block: for one ticket, the engineer who resolved it and the customer's representative who confirmed it. */
+function faultSignatures(lang: Lang, t: Ticket | undefined, zone: string) {
+  const last = (event: string) => (t ? [...t.events].reverse().find((e) => e.event === event) : undefined);
+  const signed = (e: Ticket['events'][number] | undefined) => (e ? { name: e.by, at: formatTime(e.at, zone) } : null);
+  return signatureBlock(lang, { engineer: signed(last('resolved')), customer: signed(last('confirmed')) });
 }

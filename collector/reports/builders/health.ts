@@ -5,10 +5,10 @@ import { checkName, verdictLabel, word } from '../labels.js';
 import { overlap, type Period } from '../period.js';
 import { isHardwareFault, resultLabel } from './faults.js';
 import { kindTerm } from '../../terms.js';
+import { localDay } from '../../../checks/index.js';
+import { diskCacheSection, environmentSection, optimisationSection, signatureBlock, type PlanDevice } from './plan-sections.js';
 
-export interface HealthDevice {
-  hostname: string;
-  kind: string;
+export interface HealthDevice extends PlanDevice {
   /** The latest verdict of each check (absent: never measured). */
   latest: Partial<Record<(typeof CHECK_IDS)[number], Verdict>>;
 }
@@ -23,6 +23,8 @@ export interface HealthReportInput {
   devices: HealthDevice[];
   /** Tickets opened in the period or still open during it. */
   tickets: Ticket[];
+  /** The site's utilisation limits (SXKR-001 peakMax, SXKR-002 usedMax), for the optimisation advice. */
+  limits?: { cpuPeak: number; memory: number };
 }
 
 const HOUR = 3_600_000;
@@ -140,6 +142,8 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
           rows: stateRows,
         },
       },
+      environmentSection(lang, devices),
+      diskCacheSection(lang, devices),
       {
         heading: w('availability'),
         paragraphs: [w('availabilityNote')],
@@ -165,6 +169,14 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
           rows: slaRows,
         },
       },
+      optimisationSection(lang, {
+        periodEndDay: localDay(period.end - 1, input.timeZone),
+        devices,
+        tickets,
+        availability: avail,
+        ...(input.limits ? { limits: input.limits } : {}),
+      }),
     ],
+    signatures: signatureBlock(lang),
   };
 }

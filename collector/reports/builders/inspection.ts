@@ -2,6 +2,7 @@ import { CHECK_IDS, type Inspection, type InspectionRow, type Lang, type Verdict
 import type { CellValue, Fact, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, verdictLabel, word } from '../labels.js';
 import { kindTerm } from '../../terms.js';
+import { backupSection, managementSection } from './plan-sections.js';
 
 /** The equipment record's identity of a device, for the per-device heading. */
 export interface DeviceHeading {
@@ -113,6 +114,8 @@ export function buildInspectionReport(input: InspectionReportInput): ReportDocum
   );
   sections.push({ heading: w('assessment'), paragraphs: [assessment] });
   sections.push({ heading: w('advice'), paragraphs: advice.length ? advice : [w('none')] });
+  sections.push(backupSection(lang));
+  sections.push(managementSection(lang, { unknownItems: unknown.length, abnormalDevices: abnormalDevices.size, status: inspection.status }));
   sections.push({ heading: w('notes'), paragraphs: [inspection.notes.trim() || w('none')] });
 
   return {

@@ -2,6 +2,7 @@ import type { Lang } from '../../../schemas/index.js';
 import type { CellValue, ReportDocument } from '../document.js';
 import { formatTime, word } from '../labels.js';
 import { kindTerm } from '../../terms.js';
+import { signatureBlock } from './plan-sections.js';
 
 /** One device's CPU and memory figures over the month (from raw measurements and hourly rollups). */
 export interface PerformanceRow {
@@ -98,6 +99,7 @@ export function buildPerformanceReport(input: PerformanceReportInput): ReportDoc
           : [w('none')],
       },
     ],
+    signatures: signatureBlock(lang),
     landscape: true,
   };
 }

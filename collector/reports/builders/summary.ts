@@ -2,7 +2,9 @@ import type { Inspection, Lang, MaintenanceRequest, Ticket, Verdict } from '../.
 import type { CellValue, ReportDocument } from '../document.js';
 import { percent } from '../document.js';
 import { checkName, formatTime, verdictLabel, word } from '../labels.js';
-import type { Period } from '../period.js';
+import type { ContractYear, Period } from '../period.js';
+import { localDay } from '../../../checks/index.js';
+import { contractYearSection, meetingsSection, optimisationAdvice, signatureBlock, type PlanDevice } from './plan-sections.js';
 import { APPROVED_STATUSES } from '../../maintenance/index.js';
 import { isHardwareFault } from './faults.js';
 import { availability, downtimeOf } from './health.js';
@@ -17,8 +19,11 @@ export interface SummaryReportInput {
   period: Period;
   /** `half` (维护总结, half-yearly) or `annual` (总结报告). */
   scope: 'half' | 'annual';
-  /** The device's overall verdict now (final state assessment). */
-  devices: { hostname: string; kind: string; state: Verdict }[];
+  /** The device's overall verdict now (final state assessment), and what the optimisation advice reads. */
+  devices: (PlanDevice & { state: Verdict })[];
+  /** Annual: the contract year the period is (period.ts contractYearPeriod). */
+  contractYear?: ContractYear;
+  limits?: { cpuPeak: number; memory: number };
   inspections: Pick<Inspection, 'month' | 'status' | 'revision' | 'rows' | 'signedBy' | 'confirmedBy'>[];
   tickets: Ticket[];
   maintenance: MaintenanceRequest[];
@@ -38,9 +43,6 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
   const signed = input.inspections.filter((i) => i.status !== 'draft').length;
   const confirmed = input.inspections.filter((i) => i.status === 'confirmed').length;
   const state = (v: Verdict) => devices.filter((d) => d.state === v).length;
-  const perDevice = new Map<string, number>();
-  for (const t of tickets) if (t.device) perDevice.set(t.device, (perDevice.get(t.device) ?? 0) + 1);
-  const repeated = [...perDevice].filter(([, n]) => n >= 2).sort((a, b) => b[1] - a[1]);
   const statusWord = (s: string) => (s === 'confirmed' ? w('confirmed') : s === 'signed' ? w('signed') : w('draft'));
 
   return {
@@ -62,6 +64,7 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
       { key: 'availability', label: w('availability'), value: percent(avail) },
     ],
     sections: [
+      ...(input.contractYear ? [contractYearSection(lang, input.contractYear)] : []),
       {
         heading: zh ? '月度巡检记录' : 'Monthly inspections',
         table: {
@@ -101,13 +104,19 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
             : `At the end of the period ${devices.length} devices: ${state('normal')} normal, ${state('abnormal')} abnormal, ${state('unknown')} unknown. Hardware availability ${percent(avail)}.`,
         ],
       },
+      ...(input.scope === 'annual' ? [meetingsSection(lang)] : []),
       {
         heading: w('advice'),
-        paragraphs: repeated.length
-          ? repeated.map(([d, n]) => (zh ? `${d}：报告期内 ${n} 张故障单，建议检查硬件老化并考虑更换或升级。` : `${d}: ${n} tickets in the period; check for ageing hardware and consider replacement.`))
-          : [w('none')],
+        paragraphs: optimisationAdvice(lang, {
+          periodEndDay: localDay(period.end - 1, input.timeZone),
+          devices,
+          tickets,
+          availability: avail,
+          ...(input.limits ? { limits: input.limits } : {}),
+        }),
       },
     ],
+    signatures: signatureBlock(lang),
     landscape: true,
   };
 }

@@ -1,6 +1,7 @@
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
 import { html, raw, type SafeHtml } from '../../html/index.js';
 import { formatTime, word } from '../labels.js';
+import { coverLines, dateWord } from './cover.js';
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -14,7 +15,8 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 th,td{border:1px solid #888;padding:3px 5px;vertical-align:top;text-align:left;white-space:pre-wrap;word-break:break-word}
 th{background:#eee} td.r,th.r{text-align:right}
 .normal{color:#166534} .abnormal{color:#b91c1c;font-weight:bold} .unknown{color:#b45309}
-.signatures{display:flex;gap:48px;margin-top:28px} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
+.signatures{display:flex;flex-wrap:wrap;gap:48px;margin-top:28px;page-break-inside:avoid} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
+.cover{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0 10px} .cover dt{color:#444} .cover dd{margin:0;font-weight:bold}
 .break{page-break-before:always}
 @page{size:A4 portrait;margin:14mm} @page wide{size:A4 landscape;margin:12mm} body.landscape{page:wide}
 @media print{body{margin:0} thead{display:table-header-group} tr{page-break-inside:avoid} .noprint{display:none}}
@@ -40,12 +42,26 @@ export function renderHtml(doc: ReportDocument): string {
 <title>${doc.title} · ${doc.site} · ${doc.period}</title><style>${raw(REPORT_CSS)}</style></head>
 <body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">
 <h1>${doc.title}</h1>
-<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt, doc.timeZone)}</div>
+${coverHtml(doc)}<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt, doc.timeZone)}</div>
 <div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
 ${doc.sections.map(
   (s) => html`<section${s.pageBreak ? html` class="break"` : ''}><h2>${s.heading}</h2>
 ${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}</section>
 `,
-)}${doc.signatures ? html`<div class="signatures">${doc.signatures.map((g) => html`<div>${g.label}: ${g.name ?? ''}<br>${g.at ?? ''}</div>`)}</div>` : ''}
+)}${signaturesHtml(doc)}
 </body></html>`.markup;
+}
+
+/** The cover's customer name and contract number (render/cover.ts); "not on record" when the site has none. */
+function coverHtml(doc: ReportDocument): SafeHtml | string {
+  const lines = coverLines(doc);
+  return lines.length ? html`<dl class="cover">${lines.map((l) => html`<dt>${l.label}</dt><dd data-cover="${l.key}"${l.missing ? html` class="unknown"` : ''}>${l.value}</dd>`)}</dl>\n` : '';
+}
+
+/** The signature block: each signer's line, the name and time when signed, else blanks to sign on paper. */
+function signaturesHtml(doc: ReportDocument): SafeHtml | string {
+  if (!doc.signatures) return '';
+  return html`<div class="signatures">${doc.signatures.map(
+    (g) => html`<div data-signature="${g.label}">${g.label}: ${g.name ?? '\u00a0'.repeat(16)}<br>${dateWord(doc.lang)}: ${g.at ?? '\u00a0'.repeat(16)}</div>`,
+  )}</div>`;
 }

@@ -3,6 +3,7 @@ import PDFDocument from 'pdfkit';
 import { XunjianError, type Verdict } from '../../../schemas/index.js';
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
 import { formatTime, word } from '../labels.js';
+import { coverLines, dateWord } from './cover.js';
 
 /**
  * PDFs are made on the server with pdfkit (no browser). Chinese needs a CJK font embedded:
@@ -119,6 +120,7 @@ export function renderPdf(doc: ReportDocument): Promise<Buffer> {
   const lang = doc.lang;
 
   pdf.font('bold').fontSize(16).text(doc.title, left);
+  drawCover(pdf, doc);
   pdf
     .font('regular')
     .fontSize(9)
@@ -147,14 +149,29 @@ export function renderPdf(doc: ReportDocument): Promise<Buffer> {
       drawTable(pdf, section.table);
     }
   }
-  if (doc.signatures) {
-    if (pdf.y > pdf.page.height - pdf.page.margins.bottom - 60) pdf.addPage();
-    pdf.moveDown(1.5);
-    for (const s of doc.signatures) {
-      pdf.font('regular').fontSize(10).text(`${s.label}: ${s.name ?? '____________'}    ${s.at ?? ''}`, left);
-      pdf.moveDown(0.5);
-    }
-  }
+  drawSignatures(pdf, doc);
   pdf.end();
   return done;
+}
+
+/** The cover's customer name and contract number (render/cover.ts), under the title. */
+function drawCover(pdf: Pdf, doc: ReportDocument): void {
+  const left = pdf.page.margins.left;
+  for (const line of coverLines(doc)) {
+    pdf.font('regular').fontSize(10).fillColor('#444').text(`${line.label}: `, left, undefined, { continued: true });
+    pdf.font('bold').fillColor(line.missing ? TONE_COLOUR.unknown : '#111').text(line.value);
+  }
+  pdf.fillColor('#111');
+}
+
+/** The signature block, kept together on one page: name and time when signed, else lines to sign on paper. */
+function drawSignatures(pdf: Pdf, doc: ReportDocument): void {
+  if (!doc.signatures) return;
+  const left = pdf.page.margins.left;
+  if (pdf.y > pdf.page.height - pdf.page.margins.bottom - 40 - 30 * doc.signatures.length) pdf.addPage();
+  pdf.moveDown(1.5);
+  for (const s of doc.signatures) {
+    pdf.font('regular').fontSize(10).text(`${s.label}: ${s.name ?? '________________'}    ${dateWord(doc.lang)}: ${s.at ?? '________________'}`, left);
+    pdf.moveDown(0.8);
+  }
 }

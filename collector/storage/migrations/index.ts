@@ -17,6 +17,7 @@ import { migration086 } from '../../notify/channels/migration.js';
 import { migration080 } from '../../notify/migration.js';
 import { migration097 } from './097-append-only-keys.js';
 import { migration098 } from './098-inspection-remarks.js';
+import { migration099 } from './099-site-contract.js';
 
 export type { Migration } from './types.js';
 
@@ -62,4 +63,5 @@ export const MIGRATIONS: readonly Migration[] = [
   // --- version 97: ingest's append-only tables without per-row key checks on PostgreSQL ---
   migration097,
   migration098,
+  migration099,
 ];

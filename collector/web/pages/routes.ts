@@ -6,7 +6,9 @@ import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionActions } from '../../inspections/index.js';
 import { MaintenanceActions } from '../../maintenance/index.js';
 import { checkName, formatTime, localisedRows, reportSources, symptomText } from '../../reports/index.js';
-import { monthOfTime, quarterOfTime } from '../../reports/period.js';
+import { monthOfTime } from '../../reports/period.js';
+import { periodChoices } from '../../reports/period-choices.js';
+import { selectedPeriods } from './reports-view.js';
 import { siteEngineers, STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
 import { langOf, t } from '../i18n.js';
@@ -327,16 +329,20 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!v) return reply;
       const site = await siteParam(request, v);
       const lang = langOf(request);
-      const now = app.clock().getTime();
-      const month = (request.query as { month?: string }).month ?? monthOfTime(now, (await zoneOf(site)));
-      const entries = v.role === 'customer' ? [] : await audit.forSite(site, 50);
       const zone = await zoneOf(site);
+      const siteRow = (await app.repos.sites.get(site))!;
+      const contractStart = (await app.repos.notify.settings(site)).contractStart;
+      const choices = periodChoices(lang, app.clock().getTime(), siteRow.createdAt, zone, contractStart);
+      // A period named in the query (a link from another page) is selected; a malformed one is a 400 page.
+      const selected = selectedPeriods(request.query as Record<string, unknown>, choices);
+      const siteTickets = await tickets.list({ site, limit: 500 }, app.clock());
+      const entries = v.role === 'customer' ? [] : await audit.forSite(site, 50);
       const log = entries.length
         ? html`<h2>${t(lang, 'audit')}</h2><table class="grid" id="audit"><tbody>${entries.map(
             (e) => html`<tr><td>${formatTime(e.at, zone)}</td><td>${e.actor}</td><td>${term(lang, ROLE_TERMS, e.role)}</td><td>${auditAction(lang, e.action)}</td><td>${e.subject ?? ''}</td></tr>`,
           )}</tbody></table>`
         : '';
-      return page(reply, layout(lang, `${t(lang, 'reports')} · ${site}`, html`${reportsView(lang, site, month, quarterOfTime(now, (await zoneOf(site))))}${log}`, v, site));
+      return page(reply, layout(lang, `${t(lang, 'reports')} · ${siteRow.title || site}`, html`${reportsView(lang, { site, choices, selected, tickets: siteTickets, zone })}${log}`, v, site));
     });
 
     // Notification channels (collector/notify/channels): /notify/channels and its form posts.

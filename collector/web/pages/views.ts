@@ -188,17 +188,4 @@ export function maintenanceView(lang: Lang, viewer: Viewer, site: string, list: 
   return html`${error ? html`<p class="error" role="alert">${error}</p>` : ''}<table class="grid" id="maintenance"><thead><tr><th>#</th><th>${t(lang, 'purpose')}</th><th>${t(lang, 'engineer')}</th><th>${t(lang, 'window')}</th><th>${t(lang, 'devices')}</th><th>${t(lang, 'status')}</th><th></th></tr></thead><tbody>${rows}</tbody></table>${form}`;
 }
 
-export function reportsView(lang: Lang, site: string, month: string, quarter: string): SafeHtml {
-  const base = `/api/v1/sites/${enc(site)}/reports`;
-  const items: [string, string, string][] = [
-    ['inspection', lang === 'zh' ? '月度巡检报告' : 'Monthly inspection report', `month=${month}`],
-    ['products', lang === 'zh' ? '产品清单' : 'Product list', ''],
-    ['performance', lang === 'zh' ? '月度性能分析报告' : 'Monthly performance analysis', `month=${month}`],
-    ['faults', lang === 'zh' ? '故障处理报告' : 'Fault handling report', `month=${month}`],
-    ['health', lang === 'zh' ? '季度健康报告' : 'Quarterly health report', `quarter=${quarter}`],
-    ['summary', lang === 'zh' ? '半年维护总结' : 'Half-yearly summary', `half=${month.slice(0, 4)}-H${Number(month.slice(5, 7)) <= 6 ? 1 : 2}`],
-    ['summary', lang === 'zh' ? '年度总结报告' : 'Annual summary', `year=${month.slice(0, 4)}`],
-  ];
-  return html`<ul class="reports">${items
-    .map(([k, label, q]) => html`<li>${label}: <a href="${base}/${k}?${q}&lang=${lang}">${t(lang, 'print')}</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=pdf">PDF</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=csv">CSV</a> · <a href="${base}/${k}?${q}&lang=${lang}&format=xlsx">XLSX</a></li>`)}</ul>`;
-}
+export { reportsView } from './reports-view.js';

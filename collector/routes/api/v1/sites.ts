@@ -65,7 +65,7 @@ export const sitesRoutes: FastifyPluginAsync = async (plain) => {
     '/api/v1/sites/:site',
     {
       config: { auth: { roles: EDITORS } },
-      schema: { tags: ['sites'], summary: 'Edit title, notes, threshold overrides, expected report interval, time zone', params: SiteParams, body: SitePatch },
+      schema: { tags: ['sites'], summary: "Edit title (the customer's name), contract number, notes, threshold overrides, expected report interval, time zone", params: SiteParams, body: SitePatch },
     },
     async (request) => {
       const principal = principalOf(request);
