@@ -73,7 +73,7 @@ describe('a maintenance request in Chromium', () => {
     // The browser would hold the empty reason back; the server refuses it too.
     await cust.locator('#reject-form textarea').evaluate((el) => el.removeAttribute('required'));
     await Promise.all([cust.waitForURL(/error=/), cust.click('button[data-decide=reject]')]);
-    expect(await cust.textContent('.error')).toBe('a rejection needs a note saying why');
+    expect(await cust.textContent('.error')).toBe('Not done: a rejection needs a note saying why');
     expect(await cust.getAttribute('#maintenance-status', 'data-status')).toBe('requested');
 
     await cust.fill('#approve-form textarea[name=note]', '同意, 请按应急方案准备备机');

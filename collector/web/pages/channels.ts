@@ -8,6 +8,7 @@ import { formatTime } from '../../reports/index.js';
 import { actorOf, redirectToLogin, requireViewer, type Viewer } from '../../users/index.js';
 import { langOf } from '../i18n.js';
 import { layout } from './layout.js';
+import { refusalText } from './error-page.js';
 
 /*
  * The notification channels page (/notify/channels): the channels the viewer may see, "send test"
@@ -128,7 +129,7 @@ export function channelPages(app: FastifyInstance, actions: () => ChannelActions
     if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${lang === 'zh' ? '客户账号不能管理通知渠道。' : 'Customer accounts do not manage notification channels.'}</p>`, v));
     const zones = new Map<string, string>();
     for (const c of list) if (c.site && !zones.has(c.site)) zones.set(c.site, await app.repos.sites.timeZoneOf(c.site));
-    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error ? { error: q.error } : {}), ...(tested ? { tested } : {}) }), v));
+    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error ? { error: refusalText(lang, q.error)! } : {}), ...(tested ? { tested } : {}) }), v));
   });
 
   app.post('/notify/channels', async (request, reply) => {

@@ -36,6 +36,16 @@ export function errorPage(lang: Lang, status: number, detail: string | null, vie
 }
 
 /** Whether a request would read an HTML page rather than JSON: a browser's, outside the API. */
+/**
+ * A refused form action as the page shows it (the action's message comes back in the URL): framed
+ * in the reader's language, an English message quoted on a Chinese page as the system's words.
+ */
+const REFUSAL: Record<Lang, (message: string) => string> = {
+  zh: (m) => `操作未完成：${/[\u4e00-\u9fff]/.test(m) ? m : `“${m}”`}`,
+  en: (m) => `Not done: ${m}`,
+};
+export const refusalText = (lang: Lang, message: string | undefined): string | undefined => (message ? REFUSAL[lang](message) : undefined);
+
 export function wantsPage(url: string, accept: string | undefined): boolean {
   if (url.startsWith('/api/') || url.startsWith('/static/') || url === '/metrics') return false;
   return /\btext\/html\b/.test(accept ?? '');

@@ -6,6 +6,7 @@ import type { PageKit } from './page-kit.js';
 import { langOf, t } from '../i18n.js';
 import { layout } from './layout.js';
 import { maintenanceDetailView } from './maintenance-views.js';
+import { refusalText } from './error-page.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const field = (f: Form, k: string): string | undefined => {
@@ -34,7 +35,7 @@ export function maintenancePages(app: FastifyInstance, actions: MaintenanceActio
     if (!v) return reply;
     const { site, id, m } = await requestOf(request, v);
     const lang = langOf(request);
-    const error = (request.query as { error?: string }).error;
+    const error = refusalText(lang, (request.query as { error?: string }).error);
     return kit.page(reply, layout(lang, `${t(lang, 'maintenance')} #${id} · ${site}`, maintenanceDetailView(lang, v, site, m, (await kit.zoneOf(site)), error), v, site));
   });
 

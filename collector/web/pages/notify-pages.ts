@@ -7,6 +7,7 @@ import { langOf } from '../i18n.js';
 import { layout } from './layout.js';
 import { notifyForbidden, notifyTitle, notifyView } from './notify-views.js';
 import type { PageKit } from './page-kit.js';
+import { refusalText } from './error-page.js';
 
 type Form = Record<string, string | string[] | undefined>;
 /** A field as typed, trimmed; an empty one is "not given". */
@@ -95,7 +96,7 @@ export function notifyPages(app: FastifyInstance, actions: NotifyActions, kit: P
       actions.outbox(actor, site, undefined, 20),
       deps.channelsFor(request, site),
     ]);
-    const error = (request.query as { error?: string }).error;
+    const error = refusalText(lang, (request.query as { error?: string }).error);
     return kit.page(reply, layout(lang, title, notifyView(lang, v, site, await kit.zoneOf(site), { ...view, dead, recent, channels }, error), v, site));
   });
 

@@ -27,6 +27,7 @@ import { NotifyActions } from '../../notify/index.js';
 import { reviewFilterOf, reviewView, type ReviewDevice } from './review-view.js';
 import { byPriorityThenDeadline, parseTicketListQuery, ticketFilterForm, ticketMatches } from './ticket-views.js';
 import { cellView, deviceView, maintenanceView, reportsView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
+import { refusalText } from './error-page.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (f: Form, k: string): string | undefined => {
@@ -39,7 +40,7 @@ const one = (f: Form, k: string): string | undefined => {
  */
 const location = (text: string, unsafe = /[^\x21-\x7e]/): string =>
   text.replace(/[\ud800-\udbff][\udc00-\udfff]|[^]/g, (ch) => (unsafe.test(ch) ? (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)) : ch));
-const errorParam = (request: FastifyRequest) => (request.query as { error?: string }).error;
+const errorParam = (request: FastifyRequest) => refusalText(langOf(request), (request.query as { error?: string }).error);
 
 /**
  * The dashboard's server-rendered pages and their form posts. A form post only turns the form's
