@@ -15,7 +15,7 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 th,td{border:1px solid #888;padding:3px 5px;vertical-align:top;text-align:left;white-space:pre-wrap;word-break:break-word}
 th{background:#eee} td.r,th.r{text-align:right}
 .normal{color:#166534} .abnormal{color:#b91c1c;font-weight:bold} .unknown{color:#b45309}
-.signatures{display:flex;gap:48px;margin-top:28px} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
+.signatures{display:flex;flex-wrap:wrap;gap:24px 48px;margin-top:28px} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
 .break{page-break-before:always}
 .brand{display:flex;align-items:center;gap:10px;margin-bottom:10px} .brand img{height:40px;width:auto;max-width:200px} .brand .company{font-size:15px;font-weight:bold}
 @page{size:A4 portrait;margin:14mm} @page wide{size:A4 landscape;margin:12mm} body.landscape{page:wide}
