@@ -33,6 +33,7 @@ import { tokenRoutes } from './identity/index.js';
 import { equipmentRoutes } from './equipment/index.js';
 import { channelRoutes } from './notify/channels/index.js';
 import { notifyRoutes, type ChannelDirectory } from './notify/index.js';
+import { readBranding, withBranding, type Branding } from './branding.js';
 import { langOf } from './web/i18n.js';
 import { errorPage, wantsPage } from './web/pages/error-page.js';
 
@@ -116,6 +117,8 @@ export interface AppOptions {
 declare module 'fastify' {
   interface FastifyInstance {
     db: Db;
+    /** The service company's name and logo (config.branding), read at start (collector/branding.ts). */
+    branding: Branding;
     /** The storage layer over SQLite or PostgreSQL (collector/storage/store.ts). */
     store: Store;
     repos: Repositories;
@@ -215,6 +218,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate('metrics', metrics);
   app.decorate('coreMetrics', core);
   app.decorate('config', config);
+  const branding = readBranding(config);
+  app.decorate('branding', branding);
+  // Every page frame and report of this request carries this collector's branding (brandingNow()).
+  app.addHook('onRequest', (_request, _reply, done) => withBranding(branding, done));
   app.decorate('clock', options.now ?? (() => new Date()));
   if (options.notifyChannels) app.decorate('notifyDirectory', options.notifyChannels);
   const reportIds = new ReportAliases(store, (err) => app.log.warn({ err }, 'a report alias was not written down'));

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readBranding } from './branding.js';
 import { CollectorConfig, XunjianError, parseWithDefaults } from '../schemas/index.js';
 
 /** Command-line flags of `xunjian collector` (all optional; they beat environment and file). */
@@ -92,9 +93,15 @@ export function loadCollectorConfig(flags: CollectorFlags = {}, env: NodeJS.Proc
   }
   const file = flags.config ?? fromEnv.config;
   const merged: Loose = file ? readConfigFile(file) : {};
+  // A logo named relative to the configuration file is found beside it, wherever the collector starts.
+  const branding = merged.branding as Loose | undefined;
+  if (file && branding && typeof branding.logo === 'string' && branding.logo && !isAbsolute(branding.logo)) branding.logo = resolve(dirname(file), branding.logo);
   overlay(merged, fromEnv);
   overlay(merged, flags);
-  return parseWithDefaults(CollectorConfig, merged, 'collector configuration');
+  const config = parseWithDefaults(CollectorConfig, merged, 'collector configuration');
+  // A missing, oversized or mistyped logo is found now, with its path and why, not on the first page.
+  readBranding(config);
+  return config;
 }
 
 /** The database file a configuration points at. */

@@ -131,6 +131,18 @@ export const CollectorConfig = Type.Object(
       },
       { additionalProperties: false },
     )),
+    /**
+     * The service company's name and logo on the log-in page, the page header and the report covers
+     * (collector/branding.ts). Absent: the product name 巡检 Xunjian only. The logo is a PNG, JPEG or
+     * SVG file of at most 256 KB, checked when the configuration is loaded.
+     */
+    branding: Type.Optional(Type.Object(
+      {
+        company: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+        logo: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+      },
+      { additionalProperties: false },
+    )),
     logLevel: Type.Union(
       ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)),
       { default: 'info' },

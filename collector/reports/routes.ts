@@ -78,7 +78,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
       const filename = `${kind}-${site}-${doc.period}`.replace(/[^\w.-]+/g, '_');
       if (format === 'json') return { ...doc, tables: tablesOf(doc).length };
       if (format === 'pdf') {
-        const pdf = await renderPdf(doc);
+        const pdf = await renderPdf(doc, app.branding);
         return reply.type(CONTENT_TYPES.pdf).header('content-disposition', `inline; filename="${filename}.pdf"`).send(pdf);
       }
       if (format === 'xlsx') {
@@ -90,7 +90,7 @@ export const reportRoutes: FastifyPluginAsync = async (plain) => {
           .header('content-disposition', `attachment; filename="${filename}.csv"`)
           .send(renderCsv(doc, q.table ? Number(q.table) : 0));
       }
-      return reply.type(CONTENT_TYPES.html).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'").send(renderHtml(doc));
+      return reply.type(CONTENT_TYPES.html).header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'").send(renderHtml(doc, app.branding));
     },
   );
 };

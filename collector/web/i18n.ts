@@ -4,6 +4,7 @@ import type { Lang } from '../../schemas/index.js';
 /** The dashboard's words in Chinese and English; a missing translation is a type error. */
 const T = {
   appName: { zh: '巡检', en: 'Xunjian' },
+  companyLogo: { zh: '公司标志', en: 'Company logo' },
   login: { zh: '登录', en: 'Log in' },
   logout: { zh: '退出', en: 'Log out' },
   userName: { zh: '用户名', en: 'User name' },

@@ -67,6 +67,18 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
     maxAge: 300_000,
   });
 
+  // The configured logo, public (the log-in page shows it) and only ever an image: its own type,
+  // nosniff (helmet), and a sandboxing policy so that an SVG opened by itself runs nothing.
+  app.get('/branding/logo', async (_request, reply) => {
+    const logo = app.branding.logo;
+    if (!logo) return reply.status(404).type('text/plain; charset=utf-8').send('no logo is configured');
+    return reply
+      .type(logo.type)
+      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+      .header('cache-control', 'public, max-age=300')
+      .send(logo.bytes);
+  });
+
   // HTML forms post application/x-www-form-urlencoded; repeated fields become arrays.
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1_000_000 }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};

@@ -2,6 +2,7 @@ import { cellText, cellTone, type ReportDocument, type Table } from '../document
 import { html, raw, type SafeHtml } from '../../html/index.js';
 import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
+import { NO_BRANDING, type Branding } from '../../branding.js';
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -15,9 +16,10 @@ table{border-collapse:collapse;width:100%;margin:4px 0 8px}
 th,td{border:1px solid #888;padding:3px 5px;vertical-align:top;text-align:left;white-space:pre-wrap;word-break:break-word}
 th{background:#eee} td.r,th.r{text-align:right}
 .normal{color:#166534} .abnormal{color:#b91c1c;font-weight:bold} .unknown{color:#b45309}
-.signatures{display:flex;flex-wrap:wrap;gap:48px;margin-top:28px;page-break-inside:avoid} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
+.signatures{display:flex;flex-wrap:wrap;gap:24px 48px;margin-top:28px;page-break-inside:avoid} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
 .cover{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0 10px} .cover dt{color:#444} .cover dd{margin:0;font-weight:bold}
 .break{page-break-before:always}
+.brand{display:flex;align-items:center;gap:10px;margin-bottom:10px} .brand img{height:40px;width:auto;max-width:200px} .brand .company{font-size:15px;font-weight:bold}
 @page{size:A4 portrait;margin:14mm} @page wide{size:A4 landscape;margin:12mm} body.landscape{page:wide}
 @media print{body{margin:0} thead{display:table-header-group} tr{page-break-inside:avoid} .noprint{display:none}}
 `;
@@ -34,14 +36,24 @@ export function tableHtml(table: Table): SafeHtml {
   return html`<table><thead><tr>${head}</tr></thead><tbody>\n${body}</tbody></table>`;
 }
 
+/**
+ * The service company on the cover: its logo as a data: URL (the report loads nothing from
+ * outside, and an image runs no script, SVG included) and its name. Nothing without branding.
+ */
+export function brandHtml(brand: Branding): SafeHtml | '' {
+  if (!brand.logo && !brand.company) return '';
+  const logo = brand.logo ? html`<img src="data:${brand.logo.type};base64,${brand.logo.bytes.toString('base64')}" alt="${brand.company ? '' : 'logo'}">` : '';
+  return html`<div class="brand">${logo}${brand.company ? html`<span class="company">${brand.company}</span>` : ''}</div>`;
+}
+
 /** The report as a standalone printable page (no scripts, no external resources). */
-export function renderHtml(doc: ReportDocument): string {
+export function renderHtml(doc: ReportDocument, brand: Branding = NO_BRANDING): string {
   const lang = doc.lang;
   return html`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${doc.title} · ${doc.site} · ${doc.period}</title><style>${raw(REPORT_CSS)}</style></head>
 <body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">
-<h1>${doc.title}</h1>
+${brandHtml(brand)}<h1>${doc.title}</h1>
 ${coverHtml(doc)}<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${doc.siteTitle} (${doc.site})` : doc.site} · ${word(lang, 'period')}: ${doc.period} · ${word(lang, 'generatedAt')}: ${formatTime(doc.generatedAt, doc.timeZone)}</div>
 <div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
 ${doc.sections.map(

@@ -4,6 +4,7 @@ import { XunjianError, type Verdict } from '../../../schemas/index.js';
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
 import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
+import { NO_BRANDING, type Branding } from '../../branding.js';
 
 /**
  * PDFs are made on the server with pdfkit (no browser). Chinese needs a CJK font embedded:
@@ -98,8 +99,32 @@ function drawTable(pdf: Pdf, table: Table): void {
   pdf.moveDown(0.5);
 }
 
+/** Logo height on the cover, in points (about 10 mm). */
+const LOGO_HEIGHT = 28;
+
+/**
+ * The service company on the cover: a PNG or JPEG logo drawn as an image (pdfkit draws no SVG, so
+ * an SVG logo leaves the name alone) and the company's name beside it.
+ */
+function drawBrand(pdf: Pdf, brand: Branding): void {
+  if (!brand.logo && !brand.company) return;
+  const left = pdf.page.margins.left;
+  const top = pdf.y;
+  let x = left;
+  if (brand.logo && brand.logo.type !== 'image/svg+xml') {
+    // openImage (in pdfkit, not in its types) gives the image's size, to put the name beside it.
+    const image = (pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(brand.logo.bytes);
+    const width = Math.min(160, (image.width / image.height) * LOGO_HEIGHT);
+    pdf.image(image as unknown as Buffer, left, top, { fit: [width, LOGO_HEIGHT] });
+    x += width + 8;
+  }
+  if (brand.company) pdf.font('bold').fontSize(12).fillColor('#111').text(brand.company, x, top + (LOGO_HEIGHT - 12) / 2, { lineBreak: false });
+  pdf.x = left;
+  pdf.y = top + LOGO_HEIGHT + 6;
+}
+
 /** The report as a PDF (A4; landscape for wide forms) with the CJK font embedded. */
-export function renderPdf(doc: ReportDocument): Promise<Buffer> {
+export function renderPdf(doc: ReportDocument, brand: Branding = NO_BRANDING): Promise<Buffer> {
   const f = fonts();
   const pdf = new PDFDocument({
     size: 'A4',
@@ -119,6 +144,7 @@ export function renderPdf(doc: ReportDocument): Promise<Buffer> {
   const left = pdf.page.margins.left;
   const lang = doc.lang;
 
+  drawBrand(pdf, brand);
   pdf.font('bold').fontSize(16).text(doc.title, left);
   drawCover(pdf, doc);
   pdf

@@ -1,7 +1,20 @@
 import type { Lang } from '../../../schemas/index.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import type { Viewer } from '../../users/index.js';
+import { brandingNow } from '../../branding.js';
 import { t } from '../i18n.js';
+
+/**
+ * The service company's logo and name where one is configured, then the product's name. The logo
+ * is an <img> of /branding/logo (never inlined: an SVG's script stays inert as an image); its alt
+ * is empty beside the company's name, which says it already.
+ */
+export function brandMark(lang: Lang): SafeHtml {
+  const b = brandingNow();
+  const logo = b.logo ? html`<img class="logo" src="/branding/logo" alt="${b.company ? '' : t(lang, 'companyLogo')}">` : '';
+  const company = b.company ? html`<span class="company">${b.company}</span>` : '';
+  return html`${logo}${company}<span class="product-name">${t(lang, 'appName')}</span>`;
+}
 
 /** The page frame: navigation, language switch, the CSRF token for scripts, one stylesheet and one script. */
 export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer | null, site?: string, csrf?: string): SafeHtml {
@@ -26,7 +39,7 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
 <meta name="csrf-token" content="${viewer?.csrf ?? csrf ?? ''}">
 <title>${title} · ${t(lang, 'appName')}</title>
 <link rel="stylesheet" href="/static/app.css"></head>
-<body><header><nav><a href="/" class="brand">${t(lang, 'appName')}</a><a href="/">${t(lang, 'sites')}</a>${siteNav}${channels}</nav>
+<body><header><nav><a href="/" class="brand">${brandMark(lang)}</a><a href="/">${t(lang, 'sites')}</a>${siteNav}${channels}</nav>
 <div class="right"><a href="?lang=${other}" class="lang" data-lang="${other}">${other === 'en' ? 'English' : '中文'}</a>${user}</div></header>
 <main><h1>${title}</h1>
 ${body}

@@ -127,9 +127,10 @@ ${d.rota.length ? html`<table class="grid"><thead><tr><th>${w.person}</th><th>${
   const escalation = html`<section id="notify-escalation"><h2>${w.escalation}</h2>${d.escalation.length ? '' : html`<p>${w.noSteps}</p>`}
 <form method="post" action="${base}/escalation" class="card" id="escalation-form">${csrf(viewer)}<p><small>${w.escalationHint}</small></p>
 <table class="grid"><thead><tr><th>${w.step}</th><th>${w.after}</th><th>${w.audience}</th><th>${w.channel}</th></tr></thead><tbody>${rows.map(
-    (step, i) => html`<tr><td>${i + 1}</td><td><input name="afterMinutes_${i}" type="number" min="1" max="10080" value="${step?.afterMinutes ?? ''}"></td>
-<td><select name="audience_${i}">${options(ROLES, step?.audience, (r) => w.audiences[r as (typeof ROLES)[number]])}</select></td>
-<td><select name="channel_${i}">${options(d.channels, step?.channel)}</select></td></tr>`,
+    // A field in a table cell has no <label> of its own: its name is the column's and the step's.
+    (step, i) => html`<tr><td>${i + 1}</td><td><input name="afterMinutes_${i}" type="number" min="1" max="10080" value="${step?.afterMinutes ?? ''}" aria-label="${w.step} ${i + 1}: ${w.after}"></td>
+<td><select name="audience_${i}" aria-label="${w.step} ${i + 1}: ${w.audience}">${options(ROLES, step?.audience, (r) => w.audiences[r as (typeof ROLES)[number]])}</select></td>
+<td><select name="channel_${i}" aria-label="${w.step} ${i + 1}: ${w.channel}">${options(d.channels, step?.channel)}</select></td></tr>`,
   )}</tbody></table><button type="submit">${w.save}</button></form></section>`;
 
   const outboxRow = (m: OutboxEntry, retry: boolean) => html`<tr data-outbox="${m.id}" class="state-${m.state}"><td>#${m.id}</td><td>${time(m.createdAt)}</td><td>${m.priority ?? ''}</td><td>${m.title}${m.events > 1 ? html` <small>(${m.events} ${w.events})</small>` : ''}</td>
