@@ -16,7 +16,10 @@ import base from './vitest.config.js';
  *   HTTPS, not storage): the child reads no test engine; the two-collector tests in test/cluster start
  *   their own PostgreSQL and run in the first pass already;
  * - tests with no collector and no storage at all (services: the plugin list; the channels' wire
- *   formats: email, robots); the poller CLI (its own file).
+ *   formats: email, robots); the poller CLI (its own file);
+ * - the accessibility sweep (a11y: axe-core and screenshots of every page at two widths, ~4 min):
+ *   it judges the markup, which is the same on both engines; every page it visits is also read on
+ *   PostgreSQL by zh-everywhere and the page tests.
  * CLI commands and child collectors that take the storage from the test (`freshTestStorage`:
  * notify-crash, the channels' CLI) run here too.
  */
@@ -45,6 +48,7 @@ export default defineConfig({
       'test/notify/channels/email.test.ts',
       'test/notify/channels/robots.test.ts',
       'test/poller/cli.test.ts',
+      'test/web/a11y.test.ts',
     ],
   },
 });
