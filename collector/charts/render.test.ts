@@ -11,7 +11,7 @@ describe('renderChart (ECharts SSR)', () => {
   // 20 Nov 00:00 UTC to 21 Nov 00:00 UTC is 08:00 → 08:00 next day in Shanghai: local midnight (the
   // day label 11-21) is at 16:00 UTC, two thirds across; in New York it is at 05:00 UTC.
   const from = Date.UTC(2026, 10, 20);
-  const spec = { type: 'line' as const, title: 'CPU', unit: '%', series: [{ name: 'db01', points: [{ at: from + 2 * H, value: 10 }, { at: from + 20 * H, value: 20 }] }], from, to: from + 24 * H, min: 0, max: 100 };
+  const spec = { type: 'line' as const, title: 'CPU', unit: '%', series: [{ name: 'db01', points: [{ at: from + 2 * H, value: 10.5 }, { at: from + 20 * H, value: 20 }] }], from, to: from + 24 * H, min: 0, max: 100 };
   const plot = { left: 56, width: 720 - 56 - 24 };
 
   it.each([
@@ -25,7 +25,7 @@ describe('renderChart (ECharts SSR)', () => {
 
   it('hover titles name the local time and value; no inline style survives; names are escaped', () => {
     const svg = renderChart({ ...spec, series: [{ name: 'x"><script>alert(1)</script>', points: spec.series[0]!.points }], limit: { label: 'limit <b>', value: 70 } }, { zone: 'Asia/Shanghai' });
-    expect(svg.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>2026-11-20 10:00 +08:00\nx&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;: 10.0%</title>', '<title>2026-11-21 04:00 +08:00\nx&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;: 20.0%</title>']);
+    expect(svg.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>2026-11-20 10:00 +08:00\nx&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;: 10.5%</title>', '<title>2026-11-21 04:00 +08:00\nx&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;: 20.0%</title>']);
     expect(svg).not.toMatch(/<script|<b>| style=|<style/);
     expect(svg).toContain('limit &lt;b&gt;');
   });
@@ -45,7 +45,7 @@ describe('renderChart (ECharts SSR)', () => {
     const bar = renderChart({ type: 'bar', title: 'b', unit: '%', categories: ['10月', '11月'], series: [{ name: '可用率', values: [99.5, null] }] }, { zone: 'UTC' });
     expect(bar.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>10月 · 可用率: 99.5%</title>']);
     const pie = renderChart({ type: 'pie', title: 'p', unit: '', slices: [{ name: 'PSU', value: 3 }, { name: 'none', value: 0 }, { name: 'CPU', value: 1 }], donut: true }, { zone: 'UTC' });
-    expect(pie.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>PSU: 3.0 (75.0%)</title>', '<title>CPU: 1.0 (25.0%)</title>']);
+    expect(pie.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>PSU: 3 (75.0%)</title>', '<title>CPU: 1 (25.0%)</title>']);
     const status = renderChart(
       { type: 'status', title: 's', rows: ['A', 'B'], states: [{ key: 'normal', label: 'ok', colour: '#0a0' }, { key: 'abnormal', label: 'bad', colour: '#a00' }], marks: [{ row: 1, day: '2026-11-02', state: 'abnormal', note: '1 of 4' }], fromDay: '2026-11-01', toDay: '2026-11-03' },
       { zone: 'UTC' },

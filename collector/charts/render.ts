@@ -26,6 +26,8 @@ const GRID = { left: 56, right: 24, top: 40, bottom: 64 };
 const COLUMN_PX = 4;
 
 type Option = Record<string, unknown>;
+const MAX = { zh: '最高', en: 'max' };
+const AVG = { zh: '平均', en: 'avg' };
 type TitleOf = (series: number, index: number) => string | undefined;
 
 const base = (title: string, empty: boolean): Option => ({
@@ -37,7 +39,8 @@ const base = (title: string, empty: boolean): Option => ({
   legend: { bottom: 4, type: 'plain' },
 });
 
-const round = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
+/** A figure for a title: counts (no unit) whole, measures to one decimal (three digits whole). */
+const round = (v: number, unit = '%') => ((unit === '' && Number.isInteger(v)) || Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(1));
 const dateFormats = { year: '{yyyy}', month: '{MM}-{dd}', day: '{MM}-{dd}', hour: '{HH}:{mm}', minute: '{HH}:{mm}', second: '{HH}:{mm}:{ss}', millisecond: '{HH}:{mm}:{ss}', none: '{MM}-{dd} {HH}:{mm}' };
 
 /** The site's wall-clock reading of an instant, as if it were UTC (what ECharts draws with useUTC). */
@@ -135,7 +138,7 @@ function lineHover(spec: LineChartSpec, frame: Required<ChartFrame>, from: numbe
       const values = list.filter((x) => x.series === si).map((x) => x.p.value);
       if (!values.length) return;
       if (values.length === 1) lines.push(`${s.name}: ${round(values[0]!)}${spec.unit}`);
-      else lines.push(`${s.name}: max ${round(Math.max(...values))}${spec.unit}, avg ${round(values.reduce((a, b) => a + b, 0) / values.length)}${spec.unit} (${values.length})`);
+      else lines.push(`${s.name}: ${MAX[frame.lang]} ${round(Math.max(...values))}${spec.unit}, ${AVG[frame.lang]} ${round(values.reduce((a, b) => a + b, 0) / values.length)}${spec.unit} (${values.length})`);
     });
     out.push(`<rect class="hover" x="${(GRID.left + col * width).toFixed(1)}" y="${top}" width="${width.toFixed(1)}" height="${height}" fill="#1d4ed8" fill-opacity="0"><title>${escapeHtml(lines.join('\n'))}</title></rect>`);
   }
@@ -158,7 +161,7 @@ function barOption(spec: BarChartSpec): { option: Option; title: TitleOf } {
   const title: TitleOf = (si, i) => {
     const s = spec.series[si];
     const v = s?.values[i];
-    return s && v !== undefined ? `${spec.categories[i] ?? ''} · ${s.name}: ${v === null ? '—' : `${round(v)}${spec.unit}`}` : undefined;
+    return s && v !== undefined ? `${spec.categories[i] ?? ''} · ${s.name}: ${v === null ? '—' : `${round(v, spec.unit)}${spec.unit}`}` : undefined;
   };
   return { option, title };
 }
@@ -172,7 +175,7 @@ function pieOption(spec: PieChartSpec): { option: Option; title: TitleOf } {
   };
   const title: TitleOf = (si, i) => {
     const s = si === 0 ? slices[i] : undefined;
-    return s ? `${s.name}: ${round(s.value)}${spec.unit} (${((s.value / total) * 100).toFixed(1)}%)` : undefined;
+    return s ? `${s.name}: ${round(s.value, spec.unit)}${spec.unit} (${((s.value / total) * 100).toFixed(1)}%)` : undefined;
   };
   return { option, title };
 }
@@ -264,7 +267,7 @@ function finish(svg: string, title: TitleOf | undefined, extra: string, root: st
  * (`data-from`, `data-to`).
  */
 export function renderChart(spec: ChartSpec, frame: ChartFrame): string {
-  const f: Required<ChartFrame> = { width: 720, height: 280, ...frame };
+  const f: Required<ChartFrame> = { width: 720, height: 280, lang: 'zh', ...frame };
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: f.width, height: f.height });
   try {
     let title: TitleOf | undefined;

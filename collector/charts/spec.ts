@@ -70,6 +70,8 @@ export type ChartSpec = LineChartSpec | BarChartSpec | PieChartSpec | StatusChar
 export interface ChartFrame {
   /** The site's IANA zone: axis labels and hover titles are its wall-clock time. */
   zone: string;
+  /** The words the chart adds itself (a hover column's "max"/"avg"); default Chinese. */
+  lang?: 'zh' | 'en';
   width?: number;
   height?: number;
 }

@@ -83,7 +83,7 @@ export function trendCharts(lang: Lang, device: string, trends: Trends, limits: 
           from: frame.from,
           to: frame.to,
         },
-        { zone: frame.zone },
+        { zone: frame.zone, lang },
       ),
     );
   return html`${line('chart-cpu', t(lang, 'chartCpu'), '%', trends.cpu, { limit: limits.cpu, min: 0, max: 100 })}
@@ -121,5 +121,5 @@ export function checkHistoryChart(lang: Lang, verdicts: { check: CheckId; verdic
     fromDay: localDay(frame.from, frame.zone),
     toDay: localDay(frame.to, frame.zone),
   };
-  return figure('chart-checks', renderChart(spec, { zone: frame.zone, width: 1100, height: 300 }), t(lang, 'chartChecksNote'));
+  return figure('chart-checks', renderChart(spec, { zone: frame.zone, lang, width: 1100, height: 300 }), t(lang, 'chartChecksNote'));
 }

@@ -1,6 +1,7 @@
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
 import { html, raw, type SafeHtml } from '../../html/index.js';
 import { formatTime, word } from '../labels.js';
+import { renderChart } from '../../charts/index.js';
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -16,6 +17,7 @@ th{background:#eee} td.r,th.r{text-align:right}
 .normal{color:#166534} .abnormal{color:#b91c1c;font-weight:bold} .unknown{color:#b45309}
 .signatures{display:flex;gap:48px;margin-top:28px} .signatures div{min-width:220px;border-top:1px solid #333;padding-top:4px}
 .break{page-break-before:always}
+figure.chart{margin:6px 0 10px;page-break-inside:avoid} figure.chart svg{width:100%;max-width:720px;height:auto}
 @page{size:A4 portrait;margin:14mm} @page wide{size:A4 landscape;margin:12mm} body.landscape{page:wide}
 @media print{body{margin:0} thead{display:table-header-group} tr{page-break-inside:avoid} .noprint{display:none}}
 `;
@@ -44,7 +46,7 @@ export function renderHtml(doc: ReportDocument): string {
 <div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
 ${doc.sections.map(
   (s) => html`<section${s.pageBreak ? html` class="break"` : ''}><h2>${s.heading}</h2>
-${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}</section>
+${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}${s.chart ? html`<figure class="chart">${raw(renderChart(s.chart, { zone: doc.timeZone, lang: doc.lang }))}</figure>` : ''}</section>
 `,
 )}${doc.signatures ? html`<div class="signatures">${doc.signatures.map((g) => html`<div>${g.label}: ${g.name ?? ''}<br>${g.at ?? ''}</div>`)}</div>` : ''}
 </body></html>`.markup;
