@@ -46,6 +46,8 @@ describe('renderChart (ECharts SSR)', () => {
     expect(bar.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>10月 · 可用率: 99.5%</title>']);
     const pie = renderChart({ type: 'pie', title: 'p', unit: '', slices: [{ name: 'PSU', value: 3 }, { name: 'none', value: 0 }, { name: 'CPU', value: 1 }], donut: true }, { zone: 'UTC' });
     expect(pie.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>PSU: 3 (75.0%)</title>', '<title>CPU: 1 (25.0%)</title>']);
+    expect(pie).toContain('>PSU: 3</text>');
+    expect(pie).not.toContain('paint-order'); // a halo svg-to-pdfkit would paint over the label
     const status = renderChart(
       { type: 'status', title: 's', rows: ['A', 'B'], states: [{ key: 'normal', label: 'ok', colour: '#0a0' }, { key: 'abnormal', label: 'bad', colour: '#a00' }], marks: [{ row: 1, day: '2026-11-02', state: 'abnormal', note: '1 of 4' }], fromDay: '2026-11-01', toDay: '2026-11-03' },
       { zone: 'UTC' },

@@ -257,6 +257,9 @@ function finish(svg: string, title: TitleOf | undefined, extra: string, root: st
       return text === undefined ? m : `<path${before}${after}><title>${escapeHtml(text)}</title></path>`;
     });
   }
+  // A label's white halo is drawn under its text with paint-order, which svg-to-pdfkit ignores (it
+  // would paint the halo over the text and hide it): labels go without one.
+  out = out.replace(/<text\b[^>]* paint-order="stroke"[^>]*>/g, (tag) => tag.replace(/ (stroke|stroke-width|stroke-miterlimit|paint-order)="[^"]*"/g, ''));
   out = out.replace(/ ecmeta_[a-z_]+="[^"]*"/g, '');
   return out.replace(/^<svg\b/, `<svg ${root}`).replace(/<\/svg>\s*$/, `${extra}</svg>`);
 }

@@ -70,7 +70,7 @@ describe('report charts', () => {
     // the quarter's three tickets: a CPU, a PSU and the device-down one
     expect(faults.match(/<title>[^<]*<\/title>/g)).toEqual(['<title>设备CPU利用率情况检查: 1 (33.3%)</title>', '<title>设备电源及风扇检查: 1 (33.3%)</title>', '<title>设备宕机: 1 (33.3%)</title>']);
     const { text } = await pdfOf('/api/v1/sites/acme/reports/health?quarter=2026-Q4&format=pdf');
-    for (const label of ['硬件可用率（按月）', '故障单按检查项分布', '2026-10', '2026-12']) expect(text).toContain(label);
+    for (const label of ['硬件可用率（按月）', '故障单按检查项分布', '2026-10', '2026-12', '设备宕机: 1']) expect(text).toContain(label);
   });
 
   it('summary (half and annual): availability and fault distribution charts; CSV and XLSX leave charts out', async () => {

@@ -106,7 +106,7 @@ export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: Sto
     );
   return html`<table class="grid identity" id="identity">${identity}</table>
 <h2>${t(lang, 'trends')}</h2>
-<nav class="range" id="range" aria-label="${t(lang, 'range')}">${t(lang, 'range')}: ${RANGES.map((r) => (r === charts.range ? html`<a href="?range=${r}" aria-current="page" data-range="${r}"><b>${r} ${t(lang, 'rangeDays')}</b></a> ` : html`<a href="?range=${r}" data-range="${r}">${r} ${t(lang, 'rangeDays')}</a> `))}</nav>
+<nav class="range" id="range" aria-label="${t(lang, 'range')}">${t(lang, 'range')}: ${RANGES.map((r) => html`<a href="?range=${r}&amp;lang=${lang}" data-range="${r}"${r === charts.range ? html` aria-current="page"` : ''}>${r} ${t(lang, 'rangeDays')}</a> `)}</nav>
 <div class="charts">${charts.trends}</div>
 ${charts.checks}
 <h2>${t(lang, 'recentResults')}</h2><table class="grid" id="results"><thead><tr><th>${t(lang, 'check')}</th><th></th><th>${t(lang, 'result')}</th><th>${t(lang, 'expected')}</th><th>${t(lang, 'actual')}</th><th>${t(lang, 'at')}</th></tr></thead><tbody>${results}</tbody></table>
