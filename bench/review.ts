@@ -3,7 +3,8 @@
  * agent report per device per day, ingested through the collector's own ingest path):
  *   - the review page's API time (the inspection record API, and the server-rendered review page),
  *   - the time to first full render of the review page in headless Chromium (matrix of 6,000 cells),
- *   - the monthly inspection report's generation time (HTML and PDF).
+ *   - a device page with its server-drawn charts (30 and 90 days),
+ *   - the monthly inspection report's generation time (HTML and PDF), the performance report's (PDF, with charts).
  *
  *   npx tsx bench/review.ts [--devices 1000] [--days 30] [--runs 5]
  *
@@ -90,6 +91,9 @@ const paint = await page.evaluate(() => {
   return { fcp: p?.startTime ?? NaN, load: n.loadEventEnd };
 });
 console.log(`${'Chromium (last run): first contentful paint / load event'.padEnd(58)} ${paint.fcp.toFixed(0)} ms / ${paint.load.toFixed(0)} ms`);
+// The device page draws its charts on the server (ECharts SSR): a month of one device, and 90 days.
+const device30 = await time('page GET /sites/bench/devices/srv0000 (charts, 30 days)', () => fetchLen('/sites/bench/devices/srv0000?range=30', { cookie }));
+const device90 = await time('page GET /sites/bench/devices/srv0000 (charts, 90 days)', () => fetchLen('/sites/bench/devices/srv0000?range=90', { cookie }));
 await browser.close();
 
 const html = await time(`report: monthly inspection, HTML (${DEVICES} devices)`, () => fetchLen(`/api/v1/sites/bench/reports/inspection?month=${MONTH}`, { cookie }));
@@ -99,6 +103,8 @@ const perf = await time(`report: monthly performance, PDF`, () => fetchLen(`/api
 console.log('\nfigure                         ours        floor');
 console.log(`review page (server render)    ${pageMs.toFixed(0).padStart(6)} ms   1000 ms  ${pageMs < 1000 ? 'ok' : 'OVER'}`);
 console.log(`review page (Chromium load)    ${render.toFixed(0).padStart(6)} ms   1000 ms  ${render < 1000 ? 'ok' : 'OVER'}`);
+console.log(`device page, 30 days           ${device30.toFixed(0).padStart(6)} ms   1000 ms  ${device30 < 1000 ? 'ok' : 'OVER'}`);
+console.log(`device page, 90 days           ${device90.toFixed(0).padStart(6)} ms   1000 ms  ${device90 < 1000 ? 'ok' : 'OVER'}`);
 console.log(`inspection API                 ${api.toFixed(0).padStart(6)} ms   1000 ms  ${api < 1000 ? 'ok' : 'OVER'}`);
 console.log(`monthly report PDF             ${pdf.toFixed(0).padStart(6)} ms  10000 ms  ${pdf < 10000 ? 'ok' : 'OVER'}`);
 console.log(`monthly report HTML            ${html.toFixed(0).padStart(6)} ms  10000 ms  ${html < 10000 ? 'ok' : 'OVER'}`);

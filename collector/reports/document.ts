@@ -1,3 +1,4 @@
+import type { ChartSpec } from '../charts/index.js';
 import type { Lang, Verdict } from '../../schemas/index.js';
 
 /**
@@ -39,6 +40,8 @@ export interface Section {
   facts?: Fact[];
   paragraphs?: string[];
   table?: Table;
+  /** A chart drawn under the table (HTML inline SVG, PDF vector); CSV and XLSX leave it out. */
+  chart?: ChartSpec;
   /** Start this section on a new page when printed. */
   pageBreak?: boolean;
 }

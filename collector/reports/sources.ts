@@ -11,7 +11,8 @@ import { buildInspectionReport } from './builders/inspection.js';
 import { buildPerformanceReport, type PerformanceRow } from './builders/performance.js';
 import { buildProductsReport } from './builders/products.js';
 import type { ReportDocument, ReportKind } from './document.js';
-import { localHalf } from '../../checks/index.js';
+import { localHalf, offsetMinutes } from '../../checks/index.js';
+import type { DailyFigure } from './builders/charts.js';
 import { contractYearPeriod, halfPeriod, monthOfTime, monthPeriod, monthsOf, quarterOfTime, quarterPeriod, type Period } from './period.js';
 import { buildSummaryReport } from './builders/summary.js';
 import type { PlanDevice } from './builders/plan-sections.js';
@@ -67,6 +68,34 @@ function figure(rows: MetricAggregate[], metric: string): { avg: number | null; 
   const count = use.reduce((s, r) => s + r.count, 0);
   const top = use.reduce((a, b) => (b.max > a.max ? b : a));
   return { avg: count ? sum / count : null, peak: top.max, peakAt: top.maxAt, count };
+}
+
+/**
+ * The site's CPU and memory by local day for the performance charts: the mean and peak of the
+ * aggregate components when there are any that day (as `figure` does per device), else of all.
+ * The CPU peak is the highest window maximum, or of the averages where no maximum was sent.
+ */
+async function dailyFigures(sources: ReportSources, site: string, period: Period, zone: string): Promise<{ period: Period; cpu: DailyFigure[]; memory: DailyFigure[] }> {
+  const offset = offsetMinutes(period.start, zone) * 60_000;
+  const rows = await sources.queries.daily(site, period.start, period.end, offset);
+  const days = [...new Set(rows.map((r) => r.day))].sort((a, b) => a - b);
+  const pick = (day: number, metric: string) => {
+    const mine = rows.filter((r) => r.day === day && r.metric === metric);
+    const use = mine.some((r) => r.aggregate) ? mine.filter((r) => r.aggregate) : mine;
+    const count = use.reduce((s, r) => s + r.count, 0);
+    return count ? { mean: use.reduce((s, r) => s + r.sum, 0) / count, peak: Math.max(...use.map((r) => r.max)) } : null;
+  };
+  const cpu: DailyFigure[] = [];
+  const memory: DailyFigure[] = [];
+  for (const day of days) {
+    const at = day * 86_400_000 - offset;
+    const avg = pick(day, 'cpu.avg');
+    const max = pick(day, 'cpu.max');
+    if (avg) cpu.push({ at, mean: avg.mean, peak: Math.max(avg.peak, max?.peak ?? -Infinity) });
+    const mem = pick(day, 'memory.used');
+    if (mem) memory.push({ at, ...mem });
+  }
+  return { period, cpu, memory };
 }
 
 /**
@@ -217,7 +246,7 @@ async function buildReport(sources: ReportSources, kind: ReportKind, req: Report
           samples: cpuAvg.count + mem.count,
         };
       });
-      return buildPerformanceReport({ ...base, month, devices: rows, limits: siteLimits(site) });
+      return buildPerformanceReport({ ...base, month, devices: rows, limits: siteLimits(site), daily: await dailyFigures(sources, site.name, period, zone) });
     }
     case 'faults': {
       if (req.ticket !== undefined) {

@@ -15,6 +15,17 @@ export interface MetricAggregate {
   maxAt: number;
 }
 
+/** One metric of a whole site on one local day (`day`: days since the epoch, local). */
+export interface DailyAggregate {
+  day: number;
+  metric: string;
+  /** Of the aggregate component ("CPU", "system"), else of the others (cores, pools). */
+  aggregate: boolean;
+  sum: number;
+  count: number;
+  max: number;
+}
+
 export interface SeriesReading {
   at: number;
   component: string;
@@ -86,6 +97,39 @@ export class ReportQueries {
   /** Raw CPU, memory and temperature readings of one device over [start, end), by report window. */
   series(deviceId: number, start: number, end: number): Promise<SeriesReading[]> {
     return this.store.all<SeriesReading>(this.seriesSql, { device: deviceId, start, end });
+  }
+
+  /**
+   * CPU and memory of the whole site by local day over [start, end), aggregate components apart from
+   * the others: sum, count and maximum of every reading (raw measurements, then hourly rollups of pruned reports). Days are cut at the site's
+   * midnight with its offset at `start` (a daylight-saving change moves one hour to the next day).
+   */
+  async daily(site: string, start: number, end: number, offsetMs: number): Promise<DailyAggregate[]> {
+    if (!Number.isSafeInteger(offsetMs)) throw new Error(`offset ${offsetMs} is not an integer`);
+    const { numeric, value } = numericMeasurement(this.store);
+    const agg = (c: string) => `CASE WHEN lower(${c}) IN ('cpu', 'cpus', 'system', 'total', 'all', 'memory') THEN 1 ELSE 0 END`;
+    const raw = `SELECT (r.window_end + ${offsetMs}) / 86400000 AS day, m.metric, ${agg('m.component')} AS aggregate, sum(${value}) AS sum, count(*) AS count, max(${value}) AS max
+       FROM devices d JOIN sites s ON s.id = d.site_id
+       JOIN reports r ON r.device_id = d.id AND r.window_end >= @start AND r.window_end < @end
+       JOIN measurements m ON m.report_id = r.id
+       WHERE s.name = @site AND m.metric IN ('cpu.avg', 'cpu.max', 'memory.used') AND ${numeric}
+       GROUP BY 1, m.metric, 3`;
+    const hourly = `SELECT (h.hour + ${offsetMs}) / 86400000 AS day, h.metric, ${agg('h.component')} AS aggregate, sum(h.avg * h.count) AS sum, sum(h.count) AS count, max(h.max) AS max
+       FROM devices d JOIN sites s ON s.id = d.site_id
+       JOIN measurements_hourly h ON h.device_id = d.id AND h.hour >= @start AND h.hour < @end
+       WHERE s.name = @site AND h.metric IN ('cpu.avg', 'cpu.max', 'memory.used')
+       GROUP BY 1, h.metric, 3`;
+    const merged = new Map<string, DailyAggregate>();
+    for (const sql of [raw, hourly]) {
+      for (const r of await this.store.all<DailyAggregate>(sql, { start, end, site })) {
+        const row = { day: Number(r.day), metric: r.metric, aggregate: Number(r.aggregate) === 1, sum: Number(r.sum), count: Number(r.count), max: Number(r.max) };
+        const key = `${row.day} ${row.metric} ${row.aggregate}`;
+        const m = merged.get(key);
+        if (!m) merged.set(key, row);
+        else (m.sum += row.sum), (m.count += row.count), (m.max = Math.max(m.max, row.max));
+      }
+    }
+    return [...merged.values()].sort((a, b) => a.day - b.day);
   }
 
   /** CPU and memory aggregates of every device of the site over [start, end). */

@@ -107,6 +107,15 @@ export class ResultsRepository {
     return rows.map(fromRaw);
   }
 
+  /** Every verdict of the device's six checks with its window end in [from, to), oldest first (no result JSON read). */
+  async verdictsBetween(deviceId: number, from: number, to: number): Promise<{ check: CheckId; verdict: Verdict; at: number }[]> {
+    return this.store.all<{ check: CheckId; verdict: Verdict; at: number }>(
+      `SELECT x.check_id AS "check", x.verdict, x.at FROM results x
+       WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at >= ? AND x.at < ? ORDER BY x.at`,
+      [deviceId, from, to],
+    ).then((rows) => rows.map((r) => ({ check: r.check, verdict: r.verdict, at: Number(r.at) })));
+  }
+
   /** The results of one stored report (its row id, device and window end, as in StoredReport). */
   async forReport(report: { id: number; deviceId: number; windowEnd: number }): Promise<StoredResult[]> {
     return (await this.store.all<RawResult>(RESULTS_OF_REPORT, [report.deviceId, report.windowEnd, report.id])).map(fromRaw);

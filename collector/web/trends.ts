@@ -1,12 +1,13 @@
+import { CHECK_IDS, type CheckId, type Lang, type Verdict } from '../../schemas/index.js';
 import { localDay } from '../../checks/index.js';
-import { html, type SafeHtml } from '../html/index.js';
+import { renderChart, type StatusChartSpec, type TimePoint } from '../charts/index.js';
+import { html, raw, type SafeHtml } from '../html/index.js';
 import type { HourlyPoint } from '../repositories/index.js';
+import { checkName, verdictLabel } from '../reports/index.js';
 import type { SeriesReading } from '../reports/store.js';
+import { t } from './i18n.js';
 
-export interface Point {
-  at: number;
-  value: number;
-}
+export type Point = TimePoint;
 
 export interface Trends {
   cpu: Point[];
@@ -51,32 +52,74 @@ export function trendsOf(readings: SeriesReading[], hourly: HourlyPoint[]): Tren
   return out;
 }
 
-/** An inline SVG line chart (no library): the series, its min/max labels and an optional limit line. */
-export function lineChart(title: string, points: Point[], o: { unit: string; min?: number; max?: number; limit?: number; id: string; zone: string }): SafeHtml {
-  const W = 640;
-  const H = 170;
-  const L = 40;
-  const B = 20;
-  const T = 18;
-  if (!points.length) return html`<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption><p class="muted">—</p></figure>`;
-  const values = points.map((p) => p.value);
-  const lo = o.min ?? Math.floor(Math.min(...values) - 5);
-  const hi = o.max ?? Math.ceil(Math.max(...values, o.limit ?? -Infinity) + 5);
-  const t0 = points[0]!.at;
-  const t1 = points[points.length - 1]!.at;
-  const x = (t: number) => L + (t1 === t0 ? (W - L - 8) / 2 : ((t - t0) / (t1 - t0)) * (W - L - 8));
-  const y = (v: number) => T + (1 - (v - lo) / (hi - lo || 1)) * (H - T - B);
-  const path = points.map((p) => `${x(p.at).toFixed(1)},${y(p.value).toFixed(1)}`).join(' ');
-  const peak = points.reduce((a, b) => (b.value > a.value ? b : a));
-  // The site's calendar day: a sample at 01:00 China time belongs to that day, not UTC's previous one.
-  const day = (t: number) => localDay(t, o.zone).slice(5);
-  const limit = o.limit !== undefined ? html`<line x1="${L}" x2="${W - 8}" y1="${y(o.limit)}" y2="${y(o.limit)}" class="limit"/><text x="${W - 8}" y="${y(o.limit) - 3}" text-anchor="end" class="limit">${o.limit}${o.unit}</text>` : '';
-  return html`<figure class="chart" id="${o.id}"><figcaption>${title}</figcaption>
-<svg viewBox="0 0 ${W} ${H}" role="img" aria-label="${title}" data-points="${points.length}" data-peak="${peak.value.toFixed(1)}">
-<line x1="${L}" x2="${L}" y1="${T}" y2="${H - B}" class="axis"/><line x1="${L}" x2="${W - 8}" y1="${H - B}" y2="${H - B}" class="axis"/>
-<text x="${L - 4}" y="${T + 4}" text-anchor="end">${hi}</text><text x="${L - 4}" y="${H - B}" text-anchor="end">${lo}</text>
-<text x="${L}" y="${H - 4}">${day(t0)}</text><text x="${W - 8}" y="${H - 4}" text-anchor="end">${day(t1)}</text>
-${limit}<polyline points="${path}" class="line"/>${points.length === 1 ? html`<circle cx="${x(t0)}" cy="${y(points[0]!.value)}" r="3" class="dot"/>` : ''}
-<text x="${x(peak.at)}" y="${y(peak.value) - 4}" text-anchor="middle" class="peak">${peak.value.toFixed(1)}${o.unit}</text>
-</svg></figure>`;
+/** The spans the device page offers, in days (`?range=`); anything else is refused. */
+export const RANGES = [7, 30, 90] as const;
+export type Range = (typeof RANGES)[number];
+export const DEFAULT_RANGE: Range = 30;
+
+/** `?range=` as a span, the default when absent; undefined for anything else (the page answers 400). */
+export function rangeOf(value: unknown): Range | undefined {
+  if (value === undefined || value === '') return DEFAULT_RANGE;
+  return RANGES.find((r) => String(r) === value);
+}
+
+const figure = (id: string, svg: string, note?: string): SafeHtml =>
+  html`<figure class="chart" id="${id}">${raw(svg)}${note ? html`<figcaption class="muted">${note}</figcaption>` : ''}</figure>`;
+
+/** CPU, memory (each with its limit) and the hottest sensor over [from, to], drawn in the site's zone. */
+export function trendCharts(lang: Lang, device: string, trends: Trends, limits: { cpu: number; memory: number }, frame: { zone: string; from: number; to: number }): SafeHtml {
+  const line = (id: string, title: string, unit: string, points: Point[], o: { limit?: number; min?: number; max?: number }) =>
+    figure(
+      id,
+      renderChart(
+        {
+          type: 'line',
+          title: `${title} · ${device}`,
+          unit,
+          series: [{ name: device, points }],
+          ...(o.limit !== undefined ? { limit: { label: `${t(lang, 'chartLimit')} ${o.limit}${unit}`, value: o.limit } } : {}),
+          ...(o.min !== undefined ? { min: o.min } : {}),
+          ...(o.max !== undefined ? { max: o.max } : {}),
+          from: frame.from,
+          to: frame.to,
+        },
+        { zone: frame.zone, lang },
+      ),
+    );
+  return html`${line('chart-cpu', t(lang, 'chartCpu'), '%', trends.cpu, { limit: limits.cpu, min: 0, max: 100 })}
+${line('chart-memory', t(lang, 'chartMemory'), '%', trends.memory, { limit: limits.memory, min: 0, max: 100 })}
+${line('chart-temperature', t(lang, 'chartTemperature'), '°C', trends.temperature, {})}`;
+}
+
+const WORST: Verdict[] = ['abnormal', 'unknown', 'normal'];
+const STATE_COLOUR: Record<Verdict, string> = { normal: '#16a34a', abnormal: '#b91c1c', unknown: '#d97706' };
+
+/**
+ * Each check's worst verdict of each local day over [from, to]: a row per SXKR check, a mark per
+ * day, its hover title the day's count of results and of bad ones. A day without results stays blank.
+ */
+export function checkHistoryChart(lang: Lang, verdicts: { check: CheckId; verdict: Verdict; at: number }[], frame: { zone: string; from: number; to: number }): SafeHtml {
+  const days = new Map<string, { worst: Verdict; n: number; bad: number }>();
+  for (const v of verdicts) {
+    const key = `${v.check} ${localDay(v.at, frame.zone)}`;
+    const d = days.get(key) ?? { worst: 'normal', n: 0, bad: 0 };
+    d.n++;
+    if (v.verdict !== 'normal') d.bad++;
+    if (WORST.indexOf(v.verdict) < WORST.indexOf(d.worst)) d.worst = v.verdict;
+    days.set(key, d);
+  }
+  const results = lang === 'zh' ? '条结果' : 'results';
+  const spec: StatusChartSpec = {
+    type: 'status',
+    title: t(lang, 'chartChecks'),
+    rows: CHECK_IDS.map((c) => `${c} ${checkName(lang, c)}`),
+    states: WORST.map((v) => ({ key: v, label: verdictLabel(lang, v), colour: STATE_COLOUR[v] })).reverse(),
+    marks: [...days].map(([key, d]) => {
+      const [check, day] = key.split(' ') as [CheckId, string];
+      return { row: CHECK_IDS.indexOf(check), day, state: d.worst, note: `${d.n} ${results}${d.bad ? `, ${d.bad} ${lang === 'zh' ? '非正常' : 'not normal'}` : ''}` };
+    }),
+    fromDay: localDay(frame.from, frame.zone),
+    toDay: localDay(frame.to, frame.zone),
+  };
+  return figure('chart-checks', renderChart(spec, { zone: frame.zone, lang, width: 1100, height: 300 }), t(lang, 'chartChecksNote'));
 }

@@ -7,6 +7,7 @@ import { isHardwareFault, resultLabel } from './faults.js';
 import { kindTerm } from '../../terms.js';
 import { localDay } from '../../../checks/index.js';
 import { diskCacheSection, environmentSection, optimisationSection, signatureBlock, type PlanDevice } from './plan-sections.js';
+import { availabilityByMonthChart, faultsBySubjectChart } from './charts.js';
 
 export interface HealthDevice extends PlanDevice {
   /** The latest verdict of each check (absent: never measured). */
@@ -147,6 +148,7 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
       {
         heading: w('availability'),
         paragraphs: [w('availabilityNote')],
+        chart: availabilityByMonthChart(lang, devices.length, tickets, period, input.timeZone, now),
         table: {
           columns: [{ label: w('device'), width: 2 }, { label: w('kind') }, { label: w('downtime'), align: 'right' }, { label: w('availability'), align: 'right' }],
           rows: [...downtime]
@@ -160,6 +162,7 @@ export function buildHealthReport(input: HealthReportInput): ReportDocument {
           columns: [{ label: w('subject'), width: 2 }, ...kinds.map((k) => ({ label: kindTerm(lang, k), align: 'right' as const })), { label: w('total'), align: 'right' }],
           rows: distribution,
         },
+        chart: faultsBySubjectChart(lang, tickets),
       },
       { heading: w('repairTypes'), table: { columns: [{ label: w('repairTypes'), width: 2 }, { label: w('count'), align: 'right' }], rows: repairRows } },
       {

@@ -3,6 +3,8 @@ import type { CellValue, ReportDocument } from '../document.js';
 import { formatTime, word } from '../labels.js';
 import { kindTerm } from '../../terms.js';
 import { signatureBlock } from './plan-sections.js';
+import type { Period } from '../period.js';
+import { dailyTrendChart, type DailyFigure } from './charts.js';
 
 /** One device's CPU and memory figures over the month (from raw measurements and hourly rollups). */
 export interface PerformanceRow {
@@ -27,6 +29,8 @@ export interface PerformanceReportInput {
   devices: PerformanceRow[];
   /** The limits the peaks are compared with (the site's SXKR-001 peakMax and SXKR-002 usedMax). */
   limits: { cpuPeak: number; memory: number };
+  /** The whole site by local day, for the trend charts (absent: no charts). */
+  daily?: { period: Period; cpu: DailyFigure[]; memory: DailyFigure[] };
 }
 
 const num = (v: number | null): CellValue => (v === null ? '—' : v.toFixed(1));
@@ -90,6 +94,12 @@ export function buildPerformanceReport(input: PerformanceReportInput): ReportDoc
     ],
     sections: [
       { heading: w('summary'), paragraphs: [summary] },
+      ...(input.daily
+        ? [
+            { heading: w('cpuTrend'), chart: dailyTrendChart(lang, w('cpuTrend'), input.daily.cpu, limits.cpuPeak, input.daily.period) },
+            { heading: w('memTrend'), chart: dailyTrendChart(lang, w('memTrend'), input.daily.memory, limits.memory, input.daily.period) },
+          ]
+        : []),
       { heading: w('topCpu'), table: { columns, rows: top.map(row) } },
       { heading: w('perDevice'), table: { columns, rows: input.devices.map(row) } },
       {

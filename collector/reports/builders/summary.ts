@@ -9,6 +9,7 @@ import { APPROVED_STATUSES } from '../../maintenance/index.js';
 import { isHardwareFault } from './faults.js';
 import { availability, downtimeOf } from './health.js';
 import { MAINTENANCE_STATUS_TERMS, TICKET_STATUS_TERMS, term } from '../../terms.js';
+import { availabilityByMonthChart, faultsBySubjectChart } from './charts.js';
 
 export interface SummaryReportInput {
   site: string;
@@ -96,6 +97,8 @@ export function buildSummaryReport(input: SummaryReportInput): ReportDocument {
           rows: input.maintenance.map((m): CellValue[] => [m.id, m.purpose, m.engineer, `${formatTime(m.windowStart, input.timeZone)} → ${formatTime(m.windowEnd, input.timeZone)}`, term(lang, MAINTENANCE_STATUS_TERMS, m.status)]),
         },
       },
+      { heading: w('availability'), chart: availabilityByMonthChart(lang, devices.length, tickets, period, input.timeZone, now) },
+      { heading: w('faultDistribution'), chart: faultsBySubjectChart(lang, tickets) },
       {
         heading: w('assessment'),
         paragraphs: [

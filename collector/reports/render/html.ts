@@ -3,6 +3,7 @@ import { html, raw, type SafeHtml } from '../../html/index.js';
 import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
 import { NO_BRANDING, type Branding } from '../../branding.js';
+import { renderChart } from '../../charts/index.js';
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -20,6 +21,7 @@ th{background:#eee} td.r,th.r{text-align:right}
 .cover{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:6px 0 10px} .cover dt{color:#444} .cover dd{margin:0;font-weight:bold}
 .break{page-break-before:always}
 .brand{display:flex;align-items:center;gap:10px;margin-bottom:10px} .brand img{height:40px;width:auto;max-width:200px} .brand .company{font-size:15px;font-weight:bold}
+figure.chart{margin:6px 0 10px;page-break-inside:avoid} figure.chart svg{width:100%;max-width:720px;height:auto}
 @page{size:A4 portrait;margin:14mm} @page wide{size:A4 landscape;margin:12mm} body.landscape{page:wide}
 @media print{body{margin:0} thead{display:table-header-group} tr{page-break-inside:avoid} .noprint{display:none}}
 `;
@@ -58,7 +60,7 @@ ${coverHtml(doc)}<div class="meta">${word(lang, 'site')}: ${doc.siteTitle ? `${d
 <div class="facts">${doc.facts.map((f) => html`<div class="fact" data-key="${f.key}">${f.label}<b class="${f.tone ?? ''}">${f.value}</b></div>`)}</div>
 ${doc.sections.map(
   (s) => html`<section${s.pageBreak ? html` class="break"` : ''}><h2>${s.heading}</h2>
-${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}</section>
+${(s.paragraphs ?? []).map((p) => html`<p>${p}</p>\n`)}${s.table ? tableHtml(s.table) : ''}${s.chart ? html`<figure class="chart">${raw(renderChart(s.chart, { zone: doc.timeZone, lang: doc.lang }))}</figure>` : ''}</section>
 `,
 )}${signaturesHtml(doc)}
 </body></html>`.markup;

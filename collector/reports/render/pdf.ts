@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import PDFDocument from 'pdfkit';
+import SVGtoPDF from 'svg-to-pdfkit';
+import { renderChart, type ChartSpec } from '../../charts/index.js';
 import { XunjianError, type Verdict } from '../../../schemas/index.js';
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
 import { formatTime, word } from '../labels.js';
@@ -123,6 +125,28 @@ function drawBrand(pdf: Pdf, brand: Branding): void {
   pdf.y = top + LOGO_HEIGHT + 6;
 }
 
+const CHART = { width: 720, height: 280 };
+
+/**
+ * A chart as vectors (svg-to-pdfkit draws ECharts' SVG with pdfkit's own operators), scaled to the
+ * text width, its text in the embedded CJK font; on a new page when it would not fit.
+ */
+function drawChart(pdf: Pdf, spec: ChartSpec, frame: { zone: string; lang: 'zh' | 'en' }): void {
+  const left = pdf.page.margins.left;
+  const width = Math.min(pdf.page.width - left - pdf.page.margins.right, 520);
+  const height = (width * CHART.height) / CHART.width;
+  if (pdf.y + height > pdf.page.height - pdf.page.margins.bottom) pdf.addPage();
+  const y = pdf.y;
+  SVGtoPDF(pdf, renderChart(spec, { ...frame, ...CHART }), left, y, {
+    width,
+    height,
+    fontCallback: (_family, bold) => (bold ? 'bold' : 'regular'),
+    warningCallback: () => undefined,
+  });
+  pdf.x = left;
+  pdf.y = y + height + 4;
+}
+
 /** The report as a PDF (A4; landscape for wide forms) with the CJK font embedded. */
 export function renderPdf(doc: ReportDocument, brand: Branding = NO_BRANDING): Promise<Buffer> {
   const f = fonts();
@@ -174,6 +198,7 @@ export function renderPdf(doc: ReportDocument, brand: Branding = NO_BRANDING): P
       pdf.moveDown(0.2);
       drawTable(pdf, section.table);
     }
+    if (section.chart) drawChart(pdf, section.chart, { zone: doc.timeZone, lang: doc.lang });
   }
   drawSignatures(pdf, doc);
   pdf.end();

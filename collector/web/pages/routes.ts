@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { resolveThresholds } from '../../../checks/index.js';
 import { CHECK_IDS, CpuThresholds, MemoryThresholds, ValidationError, type CheckId, type Lang } from '../../../schemas/index.js';
-import { ApiError, notFound } from '../../errors.js';
+import { ApiError, badRequest, notFound } from '../../errors.js';
 import { html, type SafeHtml } from '../../html/index.js';
 import { InspectionActions } from '../../inspections/index.js';
 import { MaintenanceActions } from '../../maintenance/index.js';
@@ -12,7 +12,7 @@ import { selectedPeriods } from './reports-view.js';
 import { siteEngineers, STEP_NAMES, TicketActions, type StepName } from '../../tickets/index.js';
 import { actorOf, assertViewerSite, maySeeSite, redactorFor, redirectToLogin, requireViewer, type AuditLog, type Viewer } from '../../users/index.js';
 import { langOf, t } from '../i18n.js';
-import { trendsOf } from '../trends.js';
+import { checkHistoryChart, rangeOf, trendCharts, trendsOf } from '../trends.js';
 import { auditActionText, ROLE_TERMS, term } from '../../terms.js';
 import { layout } from './layout.js';
 import { localInstant as isoOf } from './local-time.js';
@@ -199,10 +199,13 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       const lang = langOf(request);
       const d = await app.repos.devices.get(site, (request.params as { host: string }).host);
       if (!d) throw notFound('no such device');
+      const range = rangeOf((request.query as { range?: unknown }).range);
+      if (range === undefined) throw badRequest('bad_range', t(lang, 'badRange'));
       const shown = app.redactorFor(v.role);
       const now = app.clock().getTime();
-      const from = now - 31 * 86_400_000;
+      const from = now - range * 86_400_000;
       const trends = trendsOf((await queries.series(d.id, from, now + 1)), (await app.repos.reports.hourly(d.id, from, now + 1)));
+      const zone = await zoneOf(site);
       const siteRow = await app.repos.sites.get(site);
       const identity = { hostname: d.hostname, kind: d.kind, addresses: [], ...(d.role ? { role: d.role } : {}) };
       const limits = {
@@ -210,7 +213,9 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
         memory: resolveThresholds('SXKR-002', MemoryThresholds, siteRow?.thresholds, identity).values.usedMax,
       };
       const list = (await tickets.list({ site, device: d.hostname, limit: 20 }, app.clock())).map((tk) => shown.ticket(tk));
-      const view = deviceView(lang, v, shown.device(d), (await app.repos.results.latest(d.id)).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), trends, list, limits, (await zoneOf(site)));
+      const frame = { zone, from, to: now };
+      const charts = { range, trends: trendCharts(lang, d.hostname, trends, limits, frame), checks: checkHistoryChart(lang, await app.repos.results.verdictsBetween(d.id, from, now + 1), frame) };
+      const view = deviceView(lang, v, shown.device(d), (await app.repos.results.latest(d.id)).map((r) => ({ ...r, reportId: shown.reportId(r.reportId), result: shown.result(r.result) })), charts, list, zone);
       return page(reply, layout(lang, d.hostname, html`${view}${(await equipment.panel(request, v, d))}`, v, site));
     });
 

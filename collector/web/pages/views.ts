@@ -4,7 +4,7 @@ import type { DeviceRow, StoredResult } from '../../repositories/index.js';
 import { STEPS, STEP_NAMES, stepAllowed } from '../../tickets/index.js';
 import { maySeeAddresses, type Viewer } from '../../users/index.js';
 import { t } from '../i18n.js';
-import { lineChart, type Trends } from '../trends.js';
+import { RANGES, type Range } from '../trends.js';
 import { eventActor, eventNote } from './ticket-notes.js';
 import { DEADLINE_TERMS, MAINTENANCE_STATUS_TERMS, SERVICE_RESULT_TERMS, TICKET_EVENT_TERMS, term } from '../../terms.js';
 import { nextDeadline, partsDispositionView, STAGE_TERM, statusText, stepText, ticketPeopleView } from './ticket-views.js';
@@ -75,7 +75,14 @@ ${r ? html`<p>${mark(lang, r.verdict)} ${r.actual}</p><p><b>${t(lang, 'expected'
 <h3>${t(lang, 'history')}</h3><table class="grid"><tbody>${hist}</tbody></table></section>`;
 }
 
-export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], trends: Trends, tickets: Ticket[], limits: { cpu: number; memory: number }, zone: string): SafeHtml {
+/** The device page's charts: the span shown and the charts drawn for it (collector/web/trends.ts). */
+export interface DeviceCharts {
+  range: Range;
+  trends: SafeHtml;
+  checks: SafeHtml;
+}
+
+export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: StoredResult[], charts: DeviceCharts, tickets: Ticket[], zone: string): SafeHtml {
   const show = maySeeAddresses(viewer);
   // What a person needs to find and judge the device: its role (levels and ticket priority follow
   // it), where it stands, until when it is covered, and the engineers' notes.
@@ -99,10 +106,10 @@ export function deviceView(lang: Lang, viewer: Viewer, d: DeviceRow, latest: Sto
 <td class="expected">${expectedText(lang, r.check, r.result.threshold) ?? catalogueText(lang, r.result.expected)}</td><td>${catalogueText(lang, r.result.actual)}</td><td>${formatTime(r.at, zone)}</td></tr>`,
     );
   return html`<table class="grid identity" id="identity">${identity}</table>
-<h2>${t(lang, 'trends')}</h2><div class="charts">
-${lineChart('CPU %', trends.cpu, { unit: '%', min: 0, max: 100, limit: limits.cpu, id: 'chart-cpu', zone })}
-${lineChart(lang === 'zh' ? '内存 %' : 'Memory %', trends.memory, { unit: '%', min: 0, max: 100, limit: limits.memory, id: 'chart-memory', zone })}
-${lineChart(lang === 'zh' ? '最高温度 °C' : 'Hottest sensor °C', trends.temperature, { unit: '°C', id: 'chart-temperature', zone })}</div>
+<h2>${t(lang, 'trends')}</h2>
+<nav class="range" id="range" aria-label="${t(lang, 'range')}">${t(lang, 'range')}: ${RANGES.map((r) => html`<a href="?range=${r}&amp;lang=${lang}" data-range="${r}"${r === charts.range ? html` aria-current="page"` : ''}>${r} ${t(lang, 'rangeDays')}</a> `)}</nav>
+<div class="charts">${charts.trends}</div>
+${charts.checks}
 <h2>${t(lang, 'recentResults')}</h2><table class="grid" id="results"><thead><tr><th>${t(lang, 'check')}</th><th></th><th>${t(lang, 'result')}</th><th>${t(lang, 'expected')}</th><th>${t(lang, 'actual')}</th><th>${t(lang, 'at')}</th></tr></thead><tbody>${results}</tbody></table>
 <h2>${t(lang, 'tickets')}</h2>${ticketsTable(lang, d.site, tickets, new Date(), zone)}`;
 }
