@@ -26,7 +26,7 @@ export function checkById(id: string) {
   return CHECKS.find((c) => c.id === id);
 }
 
-export { KIND_TERMS, VERDICT_LABELS } from './words/index.js';
+export { KIND_TERMS, LANG_TAG, VERDICT_LABELS } from './words/index.js';
 export { newReportId } from './report-id.js';
 export { scrubAddresses, HIDDEN } from './addresses.js';
 

@@ -18,6 +18,12 @@ import { createProgressDisplay, renderSiteSummary } from './terminal.js';
 import { terminalPasswordPrompt } from './prompt.js';
 import { checkUploadTarget, readInspectionFile, uploadInspection, type UploadOutcome, type UploadTarget } from './upload.js';
 
+/** What the field command tells the engineer on the terminal. */
+const CLI_WORDS = {
+  saved: { zh: '已保存', en: 'saved' },
+  uploaded: { zh: '已上传，已删除', en: 'uploaded, removed' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
 export interface FieldIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
@@ -86,7 +92,7 @@ export async function runSiteInspection(o: SiteRunOptions, io: FieldIo): Promise
   let files: InspectionFiles | undefined;
   const save = (dir: string) => {
     files = writeInspectionFiles(inspection, dir, o.fieldKey);
-    io.stderr.write(`${o.lang === 'zh' ? '已保存' : 'saved'}: ${files.json}\n  ${files.html.zh}\n  ${files.html.en}\n`);
+    io.stderr.write(`${CLI_WORDS.saved[o.lang]}: ${files.json}\n  ${files.html.zh}\n  ${files.html.en}\n`);
     if (!files.sealed) io.stderr.write(`${files.json} ${CLEAR_WARNING[o.lang]}\n`);
   };
   if (o.out !== undefined) save(o.out);
@@ -116,7 +122,7 @@ const CLEAR_WARNING: Record<Lang, string> = {
 /** The saved inspection is on the collector now: the laptop keeps no copy of the customer's data. */
 function removeUploaded(file: string, lang: Lang, io: FieldIo): void {
   rmSync(file, { force: true });
-  io.stderr.write(`${lang === 'zh' ? '已上传，已删除' : 'uploaded, removed'}: ${file}\n`);
+  io.stderr.write(`${CLI_WORDS.uploaded[lang]}: ${file}\n`);
 }
 
 /**

@@ -9,7 +9,7 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CheckResult, Lang, Verdict } from '../../schemas/index.js';
-import { CHECKS, DEFAULT_TIME_ZONE, FORM_COLUMNS, KIND_TERMS, VERDICT_LABELS, evaluateReport, reasonOf, formatLocalTime, localDay, scrubAddresses } from '../index.js';
+import { CHECKS, DEFAULT_TIME_ZONE, FORM_COLUMNS, KIND_TERMS, LANG_TAG, VERDICT_LABELS, evaluateReport, reasonOf, formatLocalTime, localDay, scrubAddresses } from '../index.js';
 import { sealInspection } from './field-seal.js';
 import type { DeviceInspection, SiteInspection } from './inspect-site.js';
 
@@ -158,7 +158,7 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
     .join('\n');
   const itemsHead = [t.device, FORM_COLUMNS[lang][1], t.verdict, FORM_COLUMNS[lang][4], FORM_COLUMNS[lang][6]].map((h) => `<th>${esc(h!)}</th>`).join('');
   return `<!doctype html>
-<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+<html lang="${LANG_TAG[lang]}"><head><meta charset="utf-8">
 <title>${esc(t.title)} — ${esc(inspection.site)} ${esc(localDate(inspection.startedAt, zoneOf(inspection)))}</title>
 <style>${CSS}</style></head><body>
 <h1>${esc(t.title)}</h1>

@@ -10,6 +10,8 @@ import { displayWidth, pad } from '../form/width.js';
 import { VERDICT_LABELS } from '../words/labels.js';
 import type { ProgressEvent } from './inspect-site.js';
 
+const RUNNING: Record<Lang, string> = { zh: '进行中', en: 'running' };
+
 export interface ProgressSink {
   write(text: string): unknown;
 }
@@ -50,7 +52,7 @@ export function createProgressDisplay(sink: ProgressSink, opts: { tty: boolean; 
     if (!opts.tty || finished === total) return;
     const names = [...running];
     const shown = names.slice(0, RUNNING_SHOWN).join(', ') + (names.length > RUNNING_SHOWN ? ` +${names.length - RUNNING_SHOWN}` : '');
-    const label = lang === 'zh' ? '进行中' : 'running';
+    const label = RUNNING[lang];
     sink.write(`[${finished}/${total}] ${MARK.normal}${counts.normal} ${MARK.abnormal}${counts.abnormal} ${MARK.unknown}${counts.unknown} · ${label}: ${shown || '…'}`);
     status = true;
   };

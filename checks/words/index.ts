@@ -6,5 +6,5 @@
  */
 export { phrase, usedText, type Phrase } from './phrases.js';
 export { reason, reasonOf, said, sayIn, because, SEVERITY_ZH, CPU_FIGURE_ZH, SENSOR_STATE_ZH, type Reason } from './reasons.js';
-export { KIND_TERMS, VERDICT_LABELS } from './labels.js';
+export { KIND_TERMS, LANG_TAG, VERDICT_LABELS } from './labels.js';
 export { sourceTextZh } from './source-phrases.js';

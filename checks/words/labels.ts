@@ -6,6 +6,9 @@ export const VERDICT_LABELS: Record<Verdict, Record<Lang, string>> = {
   unknown: { zh: '未知', en: 'unknown' },
 };
 
+/** The HTML `lang` of a page or message in each language. */
+export const LANG_TAG: Record<Lang, string> = { zh: 'zh-CN', en: 'en' };
+
 /** Device kinds as people say them (the field form, pages, reports). */
 export const KIND_TERMS: Record<DeviceKind, Record<Lang, string>> = {
   server: { zh: '服务器', en: 'server' },

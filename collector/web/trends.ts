@@ -108,7 +108,6 @@ export function checkHistoryChart(lang: Lang, verdicts: { check: CheckId; verdic
     if (WORST.indexOf(v.verdict) < WORST.indexOf(d.worst)) d.worst = v.verdict;
     days.set(key, d);
   }
-  const results = lang === 'zh' ? '条结果' : 'results';
   const spec: StatusChartSpec = {
     type: 'status',
     title: t(lang, 'chartChecks'),
@@ -116,7 +115,7 @@ export function checkHistoryChart(lang: Lang, verdicts: { check: CheckId; verdic
     states: WORST.map((v) => ({ key: v, label: verdictLabel(lang, v), colour: STATE_COLOUR[v] })).reverse(),
     marks: [...days].map(([key, d]) => {
       const [check, day] = key.split(' ') as [CheckId, string];
-      return { row: CHECK_IDS.indexOf(check), day, state: d.worst, note: `${d.n} ${results}${d.bad ? `, ${d.bad} ${lang === 'zh' ? '非正常' : 'not normal'}` : ''}` };
+      return { row: CHECK_IDS.indexOf(check), day, state: d.worst, note: `${d.n} ${t(lang, 'resultsCount')}${d.bad ? `, ${d.bad} ${t(lang, 'notNormal')}` : ''}` };
     }),
     fromDay: localDay(frame.from, frame.zone),
     toDay: localDay(frame.to, frame.zone),

@@ -3,6 +3,7 @@ import type { EmailSettings } from '../../../schemas/index.js';
 import { redact } from './http.js';
 import { htmlOf, subjectOf, textOf } from './render.js';
 import type { Channel, DeliveryResult, OutgoingMessage } from './types.js';
+import { LANG_TAG } from '../../../checks/index.js';
 
 /*
  * E-mail over SMTP with nodemailer. starttls: the session must be upgraded (requireTLS) before
@@ -64,7 +65,7 @@ export function emailChannel(name: string, settings: EmailSettings, secrets: { p
           text: textOf(message),
           html: htmlOf(message).markup,
           messageId: messageIdOf(message.id, 'notify'),
-          headers: { 'X-Xunjian-Message-Id': message.id, 'Content-Language': message.lang === 'zh' ? 'zh-CN' : 'en' },
+          headers: { 'X-Xunjian-Message-Id': message.id, 'Content-Language': LANG_TAG[message.lang] },
           ...(message.priority === 'P1' || message.priority === 'P2' ? { priority: 'high' as const } : {}),
         });
         return { outcome: 'sent', detail: redact(`${what}: ${info.response ?? 'accepted'}`, hidden) };

@@ -1,5 +1,6 @@
 import { html, type SafeHtml } from '../../html/index.js';
 import type { OutgoingMessage } from './types.js';
+import { LANG_TAG } from '../../../checks/index.js';
 
 /*
  * One message, worded for each medium: markdown for the robots, text + simple HTML for e-mail.
@@ -34,7 +35,7 @@ export function textOf(m: OutgoingMessage): string {
 }
 
 export function htmlOf(m: OutgoingMessage): SafeHtml {
-  return html`<!doctype html><html lang="${m.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${subjectOf(m)}</title></head><body>
+  return html`<!doctype html><html lang="${LANG_TAG[m.lang]}"><head><meta charset="utf-8"><title>${subjectOf(m)}</title></head><body>
 <h2>${subjectOf(m)}</h2>
 ${m.lines.map((l) => html`<p>${l}</p>`)}
 ${m.link && /^https?:\/\//i.test(m.link) ? html`<p><a href="${m.link}">${wordsFor(m.lang).open}</a></p>` : ''}

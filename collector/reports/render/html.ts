@@ -4,6 +4,7 @@ import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
 import { NO_BRANDING, type Branding } from '../../branding.js';
 import { renderChart } from '../../charts/index.js';
+import { LANG_TAG } from '../../../checks/index.js';
 
 /** Print styles: A4, landscape for wide forms, table headers repeated on every page. */
 export const REPORT_CSS = `
@@ -51,7 +52,7 @@ export function brandHtml(brand: Branding): SafeHtml | '' {
 /** The report as a standalone printable page (no scripts, no external resources). */
 export function renderHtml(doc: ReportDocument, brand: Branding = NO_BRANDING): string {
   const lang = doc.lang;
-  return html`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+  return html`<!doctype html><html lang="${LANG_TAG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${doc.title} · ${doc.site} · ${doc.period}</title><style>${raw(REPORT_CSS)}</style></head>
 <body class="report report-${doc.kind}${doc.landscape ? ' landscape' : ''}">

@@ -6,7 +6,7 @@ import { html, type SafeHtml } from '../../html/index.js';
 import type { ChannelActions } from '../../notify/channels/index.js';
 import { formatTime } from '../../reports/index.js';
 import { actorOf, redirectToLogin, requireViewer, type Viewer } from '../../users/index.js';
-import { langOf } from '../i18n.js';
+import { langOf, t } from '../i18n.js';
 import { layout } from './layout.js';
 import { refusalText } from './error-page.js';
 
@@ -126,7 +126,7 @@ export function channelPages(app: FastifyInstance, actions: () => ChannelActions
     const list = v.role === 'customer' ? [] : await actions().list(actorOf(request));
     const tested = q.tested ? list.find((c) => c.name === q.tested) : undefined;
     const title = WORDS[lang].title;
-    if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${lang === 'zh' ? '客户账号不能管理通知渠道。' : 'Customer accounts do not manage notification channels.'}</p>`, v));
+    if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${t(lang, 'customerNoChannels')}</p>`, v));
     const zones = new Map<string, string>();
     for (const c of list) if (c.site && !zones.has(c.site)) zones.set(c.site, await app.repos.sites.timeZoneOf(c.site));
     return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error ? { error: refusalText(lang, q.error)! } : {}), ...(tested ? { tested } : {}) }), v));

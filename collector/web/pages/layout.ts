@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../html/index.js';
 import type { Viewer } from '../../users/index.js';
 import { brandingNow } from '../../branding.js';
 import { t } from '../i18n.js';
+import { LANG_TAG } from '../../../checks/index.js';
 
 /**
  * The service company's logo and name where one is configured, then the product's name. The logo
@@ -34,7 +35,7 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf ?? ''}"><button type="submit">${t(lang, 'logout')}</button></form>`
     : '';
   const other = lang === 'zh' ? 'en' : 'zh';
-  return html`<!doctype html><html lang="${lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8">
+  return html`<!doctype html><html lang="${LANG_TAG[lang]}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="csrf-token" content="${viewer?.csrf ?? csrf ?? ''}">
 <title>${title} · ${t(lang, 'appName')}</title>

@@ -95,12 +95,12 @@ export function overviewPages(app: FastifyInstance, kit: PageKit): void {
         return { hostname: d.hostname, lastResult: last ? new Date(last).toISOString() : null };
       }),
     );
-    const title = `${lang === 'zh' ? '本月无结果的设备' : 'Devices without a result this month'} · ${site} · ${month}`;
+    const title = `${t(lang, 'devicesWithoutResult')} · ${site} · ${month}`;
     const rows = missing.map(
-      (d) => html`<tr data-device="${d.hostname}"><td><a href="/sites/${encodeURIComponent(site)}/devices/${encodeURIComponent(d.hostname)}">${d.hostname}</a></td><td>${d.lastResult ? formatTime(d.lastResult, zone) : lang === 'zh' ? '从未' : 'never'}</td></tr>`,
+      (d) => html`<tr data-device="${d.hostname}"><td><a href="/sites/${encodeURIComponent(site)}/devices/${encodeURIComponent(d.hostname)}">${d.hostname}</a></td><td>${d.lastResult ? formatTime(d.lastResult, zone) : t(lang, 'never')}</td></tr>`,
     );
     const body = missing.length
-      ? html`<table class="grid" id="unreported"><thead><tr><th>${lang === 'zh' ? '设备' : 'Device'}</th><th>${lang === 'zh' ? '最近结果' : 'Last result'}</th></tr></thead><tbody>${rows}</tbody></table>`
+      ? html`<table class="grid" id="unreported"><thead><tr><th>${t(lang, 'deviceColumn')}</th><th>${t(lang, 'lastResult')}</th></tr></thead><tbody>${rows}</tbody></table>`
       : html`<p class="muted">${t(lang, 'none')}</p>`;
     return kit.page(reply, layout(lang, title, body, v, site));
   });

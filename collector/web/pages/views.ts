@@ -41,11 +41,11 @@ export function sitesView(lang: Lang, sites: SiteSummary[]): SafeHtml {
 <td class="r">${s.devices}</td><td class="r ${s.abnormal ? 'abnormal' : ''}">${s.abnormal}</td><td class="r ${s.unknown ? 'unknown' : ''}">${s.unknown}</td>
 <td class="r"><a href="/sites/${enc(s.name)}/tickets">${s.openTickets}</a></td><td class="r ${s.overdueTickets ? 'abnormal' : ''}">${s.overdueTickets}</td>
 <td>${s.lastInspection ? `${s.lastInspection.month} · ${t(lang, s.lastInspection.status as 'draft')}` : '—'}</td>
-<td class="${s.unsignedMonth ? 'abnormal' : ''}" data-unsigned="${s.unsignedMonth ?? ''}">${s.unsignedMonth ? html`<a href="/sites/${enc(s.name)}/review?month=${s.unsignedMonth}">${s.unsignedMonth} · ${lang === 'zh' ? '未签字' : 'not signed'}</a>` : '—'}</td>
+<td class="${s.unsignedMonth ? 'abnormal' : ''}" data-unsigned="${s.unsignedMonth ?? ''}">${s.unsignedMonth ? html`<a href="/sites/${enc(s.name)}/review?month=${s.unsignedMonth}">${s.unsignedMonth} · ${t(lang, 'unsigned')}</a>` : '—'}</td>
 <td class="r ${s.withoutResult ? 'unknown' : ''}" data-without-result="${s.withoutResult ?? 0}"><a href="/sites/${enc(s.name)}/unreported">${s.withoutResult ?? 0}</a></td></tr>`,
     );
   return html`<table class="grid" id="sites"><thead><tr><th>${t(lang, 'site')}</th><th class="r">${t(lang, 'devices')}</th><th class="r">${t(lang, 'abnormal')}</th>
-<th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th><th>${lang === 'zh' ? '逾期未签字' : 'Unsigned, overdue'}</th><th class="r">${lang === 'zh' ? '本月无结果' : 'No result this month'}</th></tr></thead>
+<th class="r">${t(lang, 'unknown')}</th><th class="r">${t(lang, 'openTickets')}</th><th class="r">${t(lang, 'overdueTickets')}</th><th>${t(lang, 'lastInspection')}</th><th>${t(lang, 'unsignedOverdue')}</th><th class="r">${t(lang, 'noResultThisMonth')}</th></tr></thead>
 <tbody>${rows}</tbody></table>`;
 }
 
@@ -153,16 +153,16 @@ export function ticketView(lang: Lang, viewer: Viewer, site: string, tk: Ticket,
 <p>${symptomText(lang, tk.symptom)}${tk.suspectedCause ? ` — ${tk.suspectedCause}` : ''}</p>
 <div class="actions">${steps}</div>
 ${ticketPeopleView(lang, viewer, base, tk, people, zone)}
-<h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${lang === 'zh' ? '完成时间' : 'Met at'}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
-<h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${lang === 'zh' ? '时间' : 'At'}</th><th>${t(lang, 'step')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
-<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${reports.length ? reports : html`<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h2>${t(lang, 'deadline')}</h2><table class="grid"><thead><tr><th></th><th>${t(lang, 'deadline')}</th><th>${t(lang, 'metAt')}</th><th>${t(lang, 'remaining')}</th></tr></thead><tbody>${dl}</tbody></table>
+<h2>${t(lang, 'events')}</h2><table class="grid"><thead><tr><th>${t(lang, 'at')}</th><th>${t(lang, 'step')}</th><th>${t(lang, 'by')}</th><th>${t(lang, 'note')}</th></tr></thead><tbody>${events}</tbody></table>
+<h2>${t(lang, 'serviceReport')}</h2><table class="grid"><thead><tr><th>${t(lang, 'arrivedAt')}</th><th>${t(lang, 'workDone')}</th><th>${t(lang, 'result')}</th><th>${t(lang, 'openIssues')}</th><th>${t(lang, 'evaluation')}</th><th>${t(lang, 'by')}</th></tr></thead><tbody>${reports.length ? reports : html`<tr><td colspan="6">${t(lang, 'none')}</td></tr>`}</tbody></table>
 ${editor ? html`<form method="post" action="${base}/service-report" class="card">${csrfField(viewer)}
 <label>${t(lang, 'arrivedAt')} ${timeInput(lang, 'datetime', 'arrivedAt', { required: true })}</label>
 <label>${t(lang, 'workDone')} <textarea name="workDone" required></textarea></label>
 <label>${t(lang, 'result')} <select name="result">${(['fixed', 'partly_fixed', 'not_fixed'] as const).map((r) => html`<option value="${r}">${term(lang, SERVICE_RESULT_TERMS, r)}</option>`)}</select></label>
 <label>${t(lang, 'openIssues')} <input name="openIssues"></label><label>${t(lang, 'evaluation')} <input name="customerEvaluation"></label>
 <button type="submit">${t(lang, 'save')}</button></form>` : ''}
-<h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${lang === 'zh' ? '更换时间' : 'Replaced'}</th><th>${lang === 'zh' ? '经办人' : 'By'}</th></tr></thead><tbody>${parts.length ? parts : html`<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
+<h2>${t(lang, 'parts')}</h2><table class="grid"><thead><tr><th>${t(lang, 'part')}</th><th>${t(lang, 'oldSerial')}</th><th>${t(lang, 'newSerial')}</th><th>${t(lang, 'replacedAt')}</th><th>${t(lang, 'by')}</th></tr></thead><tbody>${parts.length ? parts : html`<tr><td colspan="5">${t(lang, 'none')}</td></tr>`}</tbody></table>
 ${editor ? html`<form method="post" action="${base}/parts" class="card">${csrfField(viewer)}
 <label>${t(lang, 'part')} <input name="part" required></label><label>${t(lang, 'oldSerial')} <input name="oldSerial" required></label>
 <label>${t(lang, 'newSerial')} <input name="newSerial" required></label><button type="submit">${t(lang, 'save')}</button></form>` : ''}
