@@ -165,10 +165,14 @@ describe('accessibility and phone width', () => {
         const findings: Finding[] = [];
         const pages = pagesOf(role);
         for (const [name, path] of pages) await visit(page, `${role}-${lang}-${name}`, path, findings);
-        // The HTML reports, as the reports page offers them to this reader.
+        // The HTML reports, as the reports page's forms offer them to this reader (each form's defaults: the current period, printable HTML).
         await page.goto(`${s.collector.url}/sites/acme/reports`);
-        const reports = await page.locator('main a[href*="/reports/"]').evaluateAll((as) =>
-          as.map((a) => a.getAttribute('href')!).filter((h) => !/format=/.test(h)),
+        const reports = await page.locator('main form.report-form').evaluateAll((forms) =>
+          (forms as HTMLFormElement[]).map((f) => {
+            const query = new URLSearchParams([...new FormData(f)].map(([k, v]) => [k, String(v)]));
+            query.set('format', 'html');
+            return `${f.getAttribute('action')!}?${query}`;
+          }),
         );
         expect(reports.length).toBeGreaterThan(3);
         for (const href of new Set(reports)) {
