@@ -150,7 +150,7 @@ export function reviewView(lang: Lang, p: ReviewPage): SafeHtml {
       // Every byte here is paid 6,000 times at 1,000 devices: no tooltip (the dialog shows the detail),
       // no data attribute (app.js finds the cells by #matrix), and a link relative to /sites/:site/review,
       // the only address this page is served at.
-      return html`<td class="cell ${v}"><a href="cell?month=${insp.month}&device=${enc(device)}&check=${c}">${labels[v]}${value ? html`<small>${value}</small>` : ''}</a>${ticket ? html`<a class="tk" href="${tickets}${ticket}">${t(lang, 'openTicket')} #${ticket}</a>` : ''}</td>`;
+      return html`<td class="cell ${v}"><a href="cell?month=${insp.month}&device=${enc(device)}&check=${c}">${labels[v]}${value ? `\n${value}` : ''}</a>${ticket ? html`<a class="tk" href="${tickets}${ticket}">${t(lang, 'openTicket')} #${ticket}</a>` : ''}</td>`;
     });
     const model = d?.model ?? '';
     body.push(html`<tr><th scope="row"><a href="/sites/${enc(site)}/devices/${enc(device)}">${device}</a></th><td class="model">${model}${d?.role ? html`<br><small>${d.role}</small>` : ''}</td>${cells}</tr>`);
