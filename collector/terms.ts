@@ -61,8 +61,8 @@ export const MAINTENANCE_STATUS_TERMS: Words<MaintenanceStatus> = {
 };
 
 export const PART_DISPOSITION_TERMS: Words<PartDisposition> = {
-  returned_to_customer: { zh: '已交还客户', en: 'returned to the customer' },
-  kept_by_service_company: { zh: '服务商保留', en: 'kept by the service company' },
+  returned_to_customer: { zh: '已交回客户', en: 'returned to the customer' },
+  kept_by_service_company: { zh: '服务商留存', en: 'kept by the service company' },
   destroyed: { zh: '已销毁', en: 'destroyed' },
   other: { zh: '其他', en: 'other' },
 };

@@ -109,9 +109,6 @@ const WORDS = {
   total: { zh: '合计', en: 'Total' },
   down: { zh: '设备宕机', en: 'device down' },
   manual: { zh: '人工报障', en: 'reported by a person' },
-  fixed: { zh: '已修复', en: 'fixed' },
-  notFixed: { zh: '未修复', en: 'not fixed' },
-  partlyFixed: { zh: '部分修复', en: 'partly fixed' },
   partReplacement: { zh: '更换备件', en: 'part replaced' },
   devicesWithDowntime: { zh: '有停机的设备', en: 'Devices with downtime' },
   availabilityNote: {
@@ -121,10 +118,6 @@ const WORDS = {
   // Replaced parts: what became of the old part (更换硬盘交回).
   disposition: { zh: '旧件处置', en: 'Old part' },
   receivedBy: { zh: '接收人', en: 'Received by' },
-  returned_to_customer: { zh: '已交回客户', en: 'returned to the customer' },
-  kept_by_service_company: { zh: '服务商留存', en: 'kept by the service company' },
-  destroyed: { zh: '已销毁', en: 'destroyed' },
-  other: { zh: '其他', en: 'other' },
   dispositionMissing: { zh: '未记录', en: 'not recorded' },
 } as const satisfies Record<string, Record<Lang, string>>;
 

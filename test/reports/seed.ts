@@ -83,6 +83,19 @@ export async function seedSite(): Promise<SeededSite> {
   return { collector, clock, tokens, downTicketId: id };
 }
 
+/** A maintenance request of db01 by the engineer, awaiting the customer's approval; its id. */
+export async function requestMaintenance(s: Pick<SeededSite, 'collector' | 'tokens'>): Promise<number> {
+  const res = await s.collector.request('POST', '/api/v1/maintenance', {
+    token: s.tokens.engineer,
+    body: {
+      site: 'acme', purpose: 'db01 BIOS 升级到 2.3', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级 BIOS'], hardwareChanges: '', softwareChanges: 'BIOS 2.1 → 2.3',
+      expectedDurationMinutes: 60, windowStart: '2026-12-02T14:00:00.000Z', windowEnd: '2026-12-02T16:00:00.000Z', devices: ['db01'], emergency: false,
+      rollbackPlan: '回退到 2.1', customerRepresentative: '李工', removableMedia: 'virus-checked',
+    },
+  });
+  return ((await ok(res, 'maintenance request')) as { id: number }).id;
+}
+
 /** pdftotext (poppler-utils) of a PDF, layout preserved. */
 export function pdfText(pdf: Buffer, dir: string, name: string): string {
   const file = join(dir, `${name}.pdf`);

@@ -4,7 +4,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository } from '../../collector/users/index.js';
-import type { SeededSite } from '../reports/seed.js';
+import { requestMaintenance, type SeededSite } from '../reports/seed.js';
 import { PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
 
 /*
@@ -35,16 +35,7 @@ beforeAll(async () => {
   ({ site: s, browser } = await seededDashboard());
   mkdirSync(SCREENSHOTS, { recursive: true });
   await new UsersRepository(s.collector.store).create({ name: 'root', role: 'admin', passwordHash: await hashPassword(PEOPLE.admin.password), sites: [] });
-  const maintenance = await s.collector.request('POST', '/api/v1/maintenance', {
-    token: s.tokens.engineer,
-    body: {
-      site: 'acme', purpose: 'db01 BIOS 升级到 2.3', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级 BIOS'], hardwareChanges: '', softwareChanges: 'BIOS 2.1 → 2.3',
-      expectedDurationMinutes: 60, windowStart: '2026-12-02T14:00:00.000Z', windowEnd: '2026-12-02T16:00:00.000Z', devices: ['db01'], emergency: false,
-      rollbackPlan: '回退到 2.1', customerRepresentative: '李工', removableMedia: 'virus-checked',
-    },
-  });
-  expect(maintenance.status, await maintenance.clone().text()).toBe(201);
-  maintenanceId = ((await maintenance.json()) as { id: number }).id;
+  maintenanceId = await requestMaintenance(s);
   // A signed month: the customer's matrix and its cells are readable only once signed.
   expect((await s.collector.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: s.tokens.engineer, body: {} })).status).toBe(200);
 }, 120_000);

@@ -6,7 +6,7 @@ import * as terms from '../../collector/terms.js';
 import { TERM_KEYS, t } from '../../collector/web/i18n.js';
 import { WORD_KEYS, word } from '../../collector/reports/labels.js';
 import { realisticReport } from '../helpers/collector.js';
-import { seedSite, type SeededSite } from '../reports/seed.js';
+import { requestMaintenance, seedSite, type SeededSite } from '../reports/seed.js';
 
 /*
  * Every page a person reaches from the dashboard, and every report, read in Chinese by each role:
@@ -67,15 +67,7 @@ beforeAll(async () => {
   gap.measurements = gap.measurements.filter((m) => m.check !== 'SXKR-005');
   s.clock.now = new Date('2026-11-27T10:00:00.000Z');
   expect((await s.collector.request('POST', '/api/v1/reports', { token: s.collector.agentFor('acme', 'db02'), body: gap })).status).toBe(201);
-  const maintenance = await s.collector.request('POST', '/api/v1/maintenance', {
-    token: s.tokens.engineer,
-    body: {
-      site: 'acme', purpose: 'db01 BIOS 升级到 2.3', engineer: '王工', recorder: '张工', steps: ['备份配置', '升级 BIOS'], hardwareChanges: '', softwareChanges: 'BIOS 2.1 → 2.3',
-      expectedDurationMinutes: 60, windowStart: '2026-12-02T14:00:00.000Z', windowEnd: '2026-12-02T16:00:00.000Z', devices: ['db01'], emergency: false,
-      rollbackPlan: '回退到 2.1', customerRepresentative: '李工', removableMedia: 'virus-checked',
-    },
-  });
-  expect(maintenance.status, await maintenance.clone().text()).toBe(201);
+  await requestMaintenance(s);
   expect((await s.collector.request('POST', '/api/v1/sites/acme/inspections/2026-11/sign', { token: s.tokens.engineer, body: {} })).status).toBe(200);
 }, 120_000);
 

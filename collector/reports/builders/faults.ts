@@ -2,7 +2,7 @@ import type { Lang, Ticket } from '../../../schemas/index.js';
 import type { CellValue, ReportDocument, Section } from '../document.js';
 import { checkName, formatTime, word } from '../labels.js';
 import { symptomText } from '../wording.js';
-import { TICKET_STATUS_TERMS, term } from '../../terms.js';
+import { PART_DISPOSITION_TERMS, SERVICE_RESULT_TERMS, TICKET_STATUS_TERMS, term } from '../../terms.js';
 import { signatureBlock } from './plan-sections.js';
 
 export interface FaultsReportInput {
@@ -26,7 +26,7 @@ export const isHardwareFault = (t: Ticket): boolean => HARDWARE_SUBJECTS.has(t.s
 const stamp = (t: Ticket, event: string): string | null => t.events.find((e) => e.event === event)?.at ?? null;
 
 export function resultLabel(lang: Lang, result: 'fixed' | 'not_fixed' | 'partly_fixed'): string {
-  return word(lang, result === 'fixed' ? 'fixed' : result === 'not_fixed' ? 'notFixed' : 'partlyFixed');
+  return term(lang, SERVICE_RESULT_TERMS, result);
 }
 
 /** 故障处理报告: what failed, what was done on site, what was replaced with which serial numbers. */
@@ -89,7 +89,7 @@ export function buildFaultsReport(input: FaultsReportInput): ReportDocument {
                 formatTime(p.replacedAt ?? p.at, input.timeZone),
                 p.by,
                 // Missing data is never normal: a part without a recorded disposition says so.
-                p.disposition ? w(p.disposition) : { text: w('dispositionMissing'), tone: 'unknown' },
+                p.disposition ? term(lang, PART_DISPOSITION_TERMS, p.disposition) : { text: w('dispositionMissing'), tone: 'unknown' },
                 p.disposition ? [p.receivedBy, formatTime(p.receivedAt, input.timeZone)].filter(Boolean).join(' · ') : '',
               ]),
             },

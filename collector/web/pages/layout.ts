@@ -4,6 +4,7 @@ import type { Viewer } from '../../users/index.js';
 import { brandingNow } from '../../branding.js';
 import { t } from '../i18n.js';
 import { LANG_TAG } from '../../../checks/index.js';
+import { ROLE_TERMS, term } from '../../terms.js';
 
 /**
  * The service company's logo and name where one is configured, then the product's name. The logo
@@ -31,7 +32,7 @@ export function layout(lang: Lang, title: string, body: SafeHtml, viewer: Viewer
   // Notification settings hold people's addresses and channel targets: not a customer's.
   const channels = staff ? html`<a href="/notify/channels">${t(lang, 'channels')}</a>` : '';
   const user = viewer
-    ? html`<span class="who">${viewer.name} · ${t(lang, `role_${viewer.role}`)}</span>
+    ? html`<span class="who">${viewer.name} · ${term(lang, ROLE_TERMS, viewer.role)}</span>
        <form method="post" action="/logout" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf ?? ''}"><button type="submit">${t(lang, 'logout')}</button></form>`
     : '';
   const other = lang === 'zh' ? 'en' : 'zh';
