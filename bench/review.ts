@@ -82,7 +82,7 @@ await context.addCookies([{ name, value, url: c.url }]);
 const page = await context.newPage();
 const render = await time(`Chromium: navigation → load with the full ${DEVICES}-row matrix`, async () => {
   await page.goto(`${c.url}/sites/bench/review?month=${MONTH}`, { waitUntil: 'load' });
-  const rows = await page.locator('#matrix tbody tr').count();
+  const rows = await page.locator('#matrix .rows [role=row]').count();
   if (rows !== DEVICES) throw new Error(`matrix has ${rows} rows, expected ${DEVICES}`);
 });
 const paint = await page.evaluate(() => {

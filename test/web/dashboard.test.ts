@@ -54,9 +54,9 @@ describe('dashboard in Chromium', () => {
     await shot(page, '01-sites-engineer');
 
     await page.goto(`${s.collector.url}/sites/acme/review?month=2026-11`);
-    expect(await page.locator('#matrix tbody tr').count()).toBe(4);
-    expect(await page.locator('#matrix td.cell.abnormal').count()).toBe(2);
-    expect(await page.locator('#matrix td.cell.unknown').count()).toBe(1);
+    expect(await page.locator('#matrix .rows [role=row]').count()).toBe(4);
+    expect(await page.locator('#matrix .cell.abnormal').count()).toBe(2);
+    expect(await page.locator('#matrix .cell.unknown').count()).toBe(1);
     const cellLink = page.locator('#matrix a[href$="device=db02&check=SXKR-004"]');
     expect(await cellLink.evaluate((a) => (a as HTMLAnchorElement).pathname)).toBe('/sites/acme/cell'); // works without script too
     await cellLink.click();

@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 const shot = (page: Page, name: string) => page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-const rowsShown = (page: Page) => page.locator('#matrix tbody th[scope=row]').allTextContents();
+const rowsShown = (page: Page) => page.locator('#matrix .rows [role=rowheader]').allTextContents();
 const apiAs = (token: string, path: string) => s.collector.request('GET', path, { token });
 
 describe('review matrix in Chromium', () => {
@@ -62,14 +62,21 @@ describe('review matrix in Chromium', () => {
     expect(await page.locator('#draft-banner').isVisible()).toBe(true);
     expect(await rowsShown(page)).toEqual(['app04', 'db01', 'db02', 'db03']);
     // The value beside the verdict: app04's CPU in per cent, db01's role in the model/role column.
-    const cpu = page.locator('#matrix tbody tr', { has: page.locator('th', { hasText: 'app04' }) }).locator('td.cell').first();
+    const cpu = page.locator('#matrix .rows [role=row]', { has: page.locator('[role=rowheader]', { hasText: 'app04' }) }).locator('.cell').first();
     expect(await cpu.textContent()).toMatch(/\d+(\.\d+)? %/);
-    const db01 = page.locator('#matrix tbody tr', { has: page.locator('th', { hasText: 'db01' }) });
-    expect(await db01.locator('td.model').textContent()).toContain('核心数据库');
+    const db01 = page.locator('#matrix .rows [role=row]', { has: page.locator('[role=rowheader]', { hasText: 'db01' }) });
+    expect(await db01.locator('.model').textContent()).toContain('核心数据库');
+    // One table to assistive technology: a head row of 8 columns, a row per device led by its row header.
+    const table = page.getByRole('table', { name: /月度巡检审核|Monthly review/ });
+    expect(await table.count()).toBe(1);
+    expect(await table.getByRole('columnheader').count()).toBe(8);
+    expect(await table.getByRole('row').count()).toBe(5);
+    expect(await table.getByRole('rowheader').allTextContents()).toEqual(['app04', 'db01', 'db02', 'db03']);
+    expect(await table.getByRole('row', { name: /db02/ }).getByRole('cell').count()).toBe(7);
     await shot(page, 'review-01-values');
 
     // The abnormal PSU cell links to its open ticket.
-    const psu = page.locator('#matrix td.cell.abnormal:has(a[href$="device=db02&check=SXKR-004"]) a.tk');
+    const psu = page.locator('#matrix .cell.abnormal:has(a[href$="device=db02&check=SXKR-004"]) a.tk');
     const href = await psu.getAttribute('href');
     expect(href).toMatch(/^\/sites\/acme\/tickets\/\d+$/);
     await Promise.all([page.waitForURL(/\/tickets\/\d+$/), psu.click()]);
@@ -82,7 +89,7 @@ describe('review matrix in Chromium', () => {
     const abnormal = await rowsShown(page);
     expect(abnormal).toContain('db02');
     expect(abnormal).not.toContain('db01');
-    expect(await page.locator('#matrix td.cell.normal').count()).toBeGreaterThan(0); // whole rows, not cells
+    expect(await page.locator('#matrix .cell.normal').count()).toBeGreaterThan(0); // whole rows, not cells
     await page.selectOption('select[name=show]', 'problems');
     await Promise.all([page.waitForURL(/show=problems/), page.click('#filters button[type=submit]')]);
     expect(await rowsShown(page)).toContain('db03');
@@ -116,7 +123,7 @@ describe('review matrix in Chromium', () => {
     await page.goto(`${s.collector.url}${review}`);
     const box = await page.locator('.scroll').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
     expect(box.scroll).toBeGreaterThan(box.client);
-    const cellWidth = await page.locator('#matrix td.cell').first().evaluate((el) => el.getBoundingClientRect().width);
+    const cellWidth = await page.locator('#matrix .cell').first().evaluate((el) => el.getBoundingClientRect().width);
     expect(cellWidth).toBeGreaterThan(70);
     // the page itself does not scroll sideways: only the matrix does
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1)).toBe(true);
@@ -145,7 +152,7 @@ describe('review matrix in Chromium', () => {
     // Signed: now the customer reads it, by page and by API, and confirms with a remark.
     expect((await apiAs(s.tokens.customer, '/api/v1/sites/acme/inspections/2026-11')).status).toBe(200);
     const li = await logInAs(browser, s.collector.url, 'li', review);
-    expect(await li.locator('#matrix tbody tr').count()).toBe(4);
+    expect(await li.locator('#matrix .rows [role=row]').count()).toBe(4);
     expect(await li.textContent('#status')).toContain('已与值班员核对');
     await li.click('#confirm');
     await li.fill('#confirm-dialog textarea[name=remark]', '<b>同意</b>');

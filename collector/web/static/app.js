@@ -3,7 +3,7 @@
   'use strict';
   var dialog = document.getElementById('cell');
   document.addEventListener('click', function (e) {
-    var a = e.target.closest && e.target.closest('#matrix td.cell a:not(.tk)');
+    var a = e.target.closest && e.target.closest('#matrix .cell a:not(.tk)');
     if (a && dialog && typeof dialog.showModal === 'function') {
       e.preventDefault();
       fetch(a.getAttribute('href') + '&fragment=1', { credentials: 'same-origin' })
