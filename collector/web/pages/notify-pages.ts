@@ -96,7 +96,7 @@ export function notifyPages(app: FastifyInstance, actions: NotifyActions, kit: P
       actions.outbox(actor, site, undefined, 20),
       deps.channelsFor(request, site),
     ]);
-    const error = refusalText(lang, (request.query as { error?: string }).error);
+    const error = refusalText(lang, request.query);
     return kit.page(reply, layout(lang, title, notifyView(lang, v, site, await kit.zoneOf(site), { ...view, dead, recent, channels }, error), v, site));
   });
 
