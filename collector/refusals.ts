@@ -87,6 +87,8 @@ const FIELD_TERMS: Record<string, Record<Lang, string>> = {
   from: { zh: '开始', en: 'from' },
   until: { zh: '结束', en: 'until' },
   at: { zh: '时间', en: 'time' },
+  title: { zh: '客户名称', en: "customer's name" },
+  contractNo: { zh: '合同编号', en: 'contract number' },
   deadlineFractions: { zh: '期限提醒', en: 'deadline reminders' },
   warrantyUntil: { zh: '保修期至', en: 'warranty until' },
   contractUntil: { zh: '维保合同至', en: 'contract until' },
