@@ -44,6 +44,26 @@ export const DEADLINE_TERMS: Words<'response' | 'onSite' | 'recovery' | 'partRep
   emergencyPlan: { zh: '应急方案', en: 'emergency plan' },
 };
 
+/** A ticket's lifecycle steps as verbs (a refusal says which one could not be taken). */
+export const TICKET_STEP_TERMS: Words<'respond' | 'dispatch' | 'on-site' | 'resolve' | 'confirm' | 'close'> = {
+  respond: { zh: '响应', en: 'respond' },
+  dispatch: { zh: '派工', en: 'dispatch' },
+  'on-site': { zh: '到场', en: 'go on site' },
+  resolve: { zh: '解决', en: 'resolve' },
+  confirm: { zh: '客户确认', en: 'confirm' },
+  close: { zh: '关闭', en: 'close' },
+};
+
+/** A maintenance request's steps as verbs. */
+export const MAINTENANCE_STEP_TERMS: Words<'approve' | 'reject' | 'cancel' | 'start' | 'complete' | 'rollback'> = {
+  approve: { zh: '批准', en: 'approve' },
+  reject: { zh: '拒绝', en: 'reject' },
+  cancel: { zh: '撤回', en: 'cancel' },
+  start: { zh: '开始实施', en: 'start' },
+  complete: { zh: '完成', en: 'complete' },
+  rollback: { zh: '回退', en: 'roll back' },
+};
+
 export const SERVICE_RESULT_TERMS: Words<'fixed' | 'partly_fixed' | 'not_fixed'> = {
   fixed: { zh: '已修复', en: 'fixed' },
   partly_fixed: { zh: '部分修复', en: 'partly fixed' },

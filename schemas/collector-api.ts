@@ -18,11 +18,14 @@ export type Heartbeat = Static<typeof Heartbeat>;
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
+/** The service contract's number (合同编号), printed on report covers: one line of printable characters. */
+const ContractNo = () => SafeLabel(100);
+
 export const SitePatch = Type.Object(
   {
     title: Type.Optional(Nullable(FreeText(200))),
     /** The service contract's number (合同编号), printed on report covers. */
-    contractNo: Type.Optional(Nullable(FreeText(100))),
+    contractNo: Type.Optional(Nullable(ContractNo())),
     notes: Type.Optional(Nullable(FreeText(10_000))),
     /** Replaces the site's overrides; `{}` clears them. */
     thresholds: Type.Optional(ThresholdOverrides),
@@ -33,6 +36,16 @@ export const SitePatch = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 );
 export type SitePatch = Static<typeof SitePatch>;
+
+/** What the dashboard's contract form sets: the customer's name and the contract number (null clears one). */
+export const SiteContract = Type.Object(
+  {
+    title: Type.Optional(Nullable(SafeLabel(200))),
+    contractNo: Type.Optional(Nullable(ContractNo())),
+  },
+  { additionalProperties: false },
+);
+export type SiteContract = Static<typeof SiteContract>;
 
 export const DevicePatch = Type.Object(
   {

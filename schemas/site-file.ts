@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { SafeLabel } from './names.js';
 import { ThresholdOverrides } from './thresholds.js';
 
 /*
@@ -129,6 +130,8 @@ export const SiteFile = Type.Object(
   {
     site: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
     customer: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The service contract's number (合同编号), printed on the field report: one line of printable characters. */
+    contract_no: Type.Optional(SafeLabel(100)),
     /** The site's IANA time zone (default Asia/Shanghai): the printed forms show local time in it. */
     time_zone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     /** Defaults for every server: user, port, auth. */

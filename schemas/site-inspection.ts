@@ -4,7 +4,7 @@
  * declared here once and validated when read.
  */
 import { Type, type Static } from '@sinclair/typebox';
-import { SiteName } from './names.js';
+import { SafeLabel, SiteName } from './names.js';
 import { CheckId, DeviceKind, Timestamp, Verdict } from './common.js';
 import { Report } from './report.js';
 import { CheckResult } from './result.js';
@@ -72,6 +72,8 @@ export const SiteInspection = Type.Object(
   {
     site: SiteName(),
     customer: Type.Optional(Type.String({ maxLength: 200 })),
+    /** The service contract's number (合同编号) from the inventory. */
+    contractNo: Type.Optional(SafeLabel(100)),
     /** The site's IANA time zone the forms print in (absent in files written before it existed: Asia/Shanghai). */
     timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
     startedAt: Timestamp,

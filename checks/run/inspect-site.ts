@@ -243,6 +243,7 @@ export async function inspectSite(siteFile: string | LoadedSite, opts: InspectSi
   return {
     site: siteName,
     ...(loaded.site.customer ? { customer: loaded.site.customer } : {}),
+    ...(loaded.site.contract_no?.trim() ? { contractNo: loaded.site.contract_no.trim() } : {}),
     timeZone: loaded.site.time_zone ?? DEFAULT_TIME_ZONE,
     startedAt: new Date(started).toISOString(),
     finishedAt: new Date(finished).toISOString(),

@@ -46,6 +46,7 @@ const TEXT = {
     title: '巡检报告',
     site: '站点',
     customer: '客户',
+    contractNo: '合同编号',
     time: '巡检时间',
     summary: '巡检汇总',
     devices: '设备',
@@ -63,6 +64,7 @@ const TEXT = {
     title: 'Inspection report',
     site: 'Site',
     customer: 'Customer',
+    contractNo: 'Contract no.',
     time: 'Inspected',
     summary: 'Summary',
     devices: 'Devices',
@@ -165,6 +167,7 @@ export function renderInspectionHtml(inspection: SiteInspection, lang: Lang): st
 <table class="meta">
 <tr><td>${esc(t.site)}</td><td>${esc(inspection.site)}</td></tr>
 ${inspection.customer ? `<tr><td>${esc(t.customer)}</td><td>${esc(inspection.customer)}</td></tr>` : ''}
+${inspection.contractNo ? `<tr><td>${esc(t.contractNo)}</td><td>${esc(inspection.contractNo)}</td></tr>` : ''}
 <tr><td>${esc(t.time)}</td><td>${esc(printed(inspection.startedAt, zoneOf(inspection)))} → ${esc(printed(inspection.finishedAt, zoneOf(inspection)))}</td></tr>
 </table>
 <section class="summary">

@@ -61,6 +61,17 @@ describe('site file', () => {
     expect(e.message).toMatch(/"Mars\/Olympus" is not an IANA time zone name/);
   });
 
+  it('the contract number: one line of printable characters, at most 100; anything else names its line', () => {
+    const base = `site: hq\nssh: { user: root, auth: { agent: true } }\nservers:\n  - host: a\n`;
+    expect(parseSiteFile(`${base}contract_no: 沪银维字(2026)第017号\n`, 'hq.yaml').site.contract_no).toBe('沪银维字(2026)第017号');
+    expect(parseSiteFile(base, 'hq.yaml').site.contract_no).toBeUndefined();
+    expect(parseSiteFile(EXAMPLE_SITE_FILE, 'hq.yaml').site.contract_no).toBe('HT-2026-017');
+    for (const bad of ['"HT-1\\nHT-2"', '"HT\\u202e710"', `"${'X'.repeat(101)}"`, '""']) {
+      const e = errorOf(`${base}contract_no: ${bad}\n`);
+      expect(e.issues[0], bad).toMatchObject({ path: '/contract_no', line: 5 });
+    }
+  });
+
   it('names the line and field of a wrong type', () => {
     const e = errorOf(['site: hq', 'ssh: { user: root, auth: { agent: true } }', 'servers:', '  - host: a', '  - host: b', '    port: nope', ''].join('\n'));
     expect(e.issues[0]).toMatchObject({ path: '/servers/1/port', line: 6 });

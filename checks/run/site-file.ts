@@ -276,6 +276,7 @@ export const EXAMPLE_SITE_FILE = `# Xunjian site inventory (巡检站点清单).
 # environment variable that holds them (*_env), or asked for (password_prompt: true).
 site: hq                      # short name: letters, digits, . _ -; used in report folder names
 customer: 示例客户 Example Customer Ltd.
+contract_no: HT-2026-017      # the service contract's number (合同编号), printed on the report; one line
 time_zone: Asia/Shanghai      # IANA name; the printed forms show local time in it (default Asia/Shanghai)
 
 ssh:                          # defaults for every server below

@@ -71,7 +71,7 @@ export class EquipmentActions {
     const input = validate(FirmwareEntry, body, 'firmware entry');
     const now = this.ctx.clock().getTime();
     const at = input.at !== undefined ? Date.parse(input.at) : now;
-    if (at > now + 60_000) throw badRequest('future_time', `at ${input.at} is in the future`);
+    if (at > now + 60_000) throw badRequest('future_time', `at ${input.at} is in the future`, { key: 'timeInFuture', args: {} });
     await auditedChange(
       this.ctx,
       actor,
@@ -88,7 +88,7 @@ export class EquipmentActions {
   async setUpgrade(actor: Actor, site: string, hostname: string, body: unknown): Promise<DeviceRow> {
     const d = await this.editableDevice(actor, site, hostname, 'an upgrade verdict');
     const input = validate(UpgradeVerdictInput, body, 'upgrade verdict');
-    if (input.needed === true && !input.reason?.trim()) throw badRequest('reason_required', 'an "upgrade needed" verdict needs its reason');
+    if (input.needed === true && !input.reason?.trim()) throw badRequest('reason_required', 'an "upgrade needed" verdict needs its reason', { key: 'upgradeReason', args: {} });
     return auditedChange(
       this.ctx,
       actor,

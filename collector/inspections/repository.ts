@@ -204,6 +204,7 @@ export class InspectionsRepository {
       latest.status === 'confirmed'
         ? `cannot ${what}: revision ${latest.revision} of ${site} ${month} is confirmed and locked; amend it to start revision ${latest.revision + 1}`
         : `cannot ${what}: revision ${latest.revision} of ${site} ${month} is signed and awaits the customer's confirmation; amend it to change it`,
+      { key: 'inspectionLocked', args: { revision: latest.revision, status: latest.status } },
     );
   }
 
@@ -220,7 +221,7 @@ export class InspectionsRepository {
     await this.store.transaction(async () => {
       const d = await this.draft(site, month, by, now, 'sign');
       const rows = await this.assemble(site, month);
-      if (rows.length === 0) throw conflict(`nothing to sign: ${site} has no devices or results in ${month}`);
+      if (rows.length === 0) throw conflict(`nothing to sign: ${site} has no devices or results in ${month}`, { key: 'nothingToSign', args: {} });
       await this.store.run(`UPDATE inspections SET status = 'signed', rows = ?, signed_by = ?, signed_at = ?, sign_remark = ? WHERE id = ?`, [JSON.stringify(rows), by, now, remark, d.id]);
     });
     return this.get(site, month);
@@ -231,8 +232,8 @@ export class InspectionsRepository {
     await this.store.transaction(async () => {
       monthBounds(month, await this.zoneOf(site));
       const latest = await this.latest(site, month);
-      if (!latest || latest.status === 'draft') throw conflict(`cannot confirm ${site} ${month}: the engineer has not signed it`);
-      if (latest.status === 'confirmed') throw conflict(`revision ${latest.revision} of ${site} ${month} is already confirmed`);
+      if (!latest || latest.status === 'draft') throw conflict(`cannot confirm ${site} ${month}: the engineer has not signed it`, { key: 'notSignedYet', args: {} });
+      if (latest.status === 'confirmed') throw conflict(`revision ${latest.revision} of ${site} ${month} is already confirmed`, { key: 'alreadyConfirmed', args: { revision: latest.revision } });
       await this.store.run(`UPDATE inspections SET status = 'confirmed', confirmed_by = ?, confirmed_at = ?, confirm_remark = ? WHERE id = ?`, [by, now, remark, latest.id]);
     });
     return this.get(site, month);
@@ -244,7 +245,7 @@ export class InspectionsRepository {
       monthBounds(month, await this.zoneOf(site));
       const latest = await this.latest(site, month);
       if (!latest || latest.status === 'draft') {
-        throw conflict(`nothing to amend: ${site} ${month} is a draft (revision ${latest?.revision ?? 1}); change it directly`);
+        throw conflict(`nothing to amend: ${site} ${month} is a draft (revision ${latest?.revision ?? 1}); change it directly`, { key: 'nothingToAmend', args: {} });
       }
       await this.store.get(CREATE, [site, month, latest.revision + 1, latest.notes, reason, now, by]);
     });

@@ -34,7 +34,7 @@ export const MAINTENANCE_ROLES = {
 function givenTime(given: string | undefined, now: Date, field: string): number {
   if (given === undefined) return now.getTime();
   const at = Date.parse(given);
-  if (at > now.getTime()) throw badRequest(`future_${field}`, `${field} (${given}) is in the future; record it when it has happened`);
+  if (at > now.getTime()) throw badRequest(`future_${field}`, `${field} (${given}) is in the future; record it when it has happened`, { key: 'timeInFuture', args: {} });
   return at;
 }
 
@@ -54,7 +54,7 @@ export class MaintenanceActions {
   private async assertDevicesExist(site: string, devices: readonly string[]): Promise<void> {
     const unknown: string[] = [];
     for (const d of devices) if (!(await this.ctx.repos.devices.get(site, d))) unknown.push(d);
-    if (unknown.length) throw badRequest('unknown_devices', `no such device at site ${site}: ${unknown.join(', ')}`);
+    if (unknown.length) throw badRequest('unknown_devices', `no such device at site ${site}: ${unknown.join(', ')}`, { key: 'unknownDevices', args: { hosts: unknown.slice(0, 5) } });
   }
 
   /** The request's site, after checking the actor may act there (404 for no such request). */
@@ -88,7 +88,7 @@ export class MaintenanceActions {
 
   async decide(actor: Actor, id: number, decision: MaintenanceDecisionName, note?: string): Promise<MaintenanceRequest> {
     // A refusal says why: the engineer reads it to file a better request.
-    if (decision === 'reject' && !note?.trim()) throw badRequest('note_required', 'a rejection needs a note saying why');
+    if (decision === 'reject' && !note?.trim()) throw badRequest('note_required', 'a rejection needs a note saying why', { key: 'rejectionNote', args: {} });
     return this.step(actor, id, decision, note || null, async (by, now) => (await this.requests.decide(id, decision, by, now, note || undefined)));
   }
 

@@ -118,12 +118,12 @@ export class MaintenanceRepository {
   async update(id: number, patch: MaintenanceRequestPatch, now: Date): Promise<MaintenanceRequest> {
     return this.store.transaction(async () => {
       const current = await this.get(id);
-      if (current.status !== 'requested') throw conflict(`maintenance request ${id} is ${current.status}; file a new request`);
+      if (current.status !== 'requested') throw conflict(`maintenance request ${id} is ${current.status}; file a new request`, { key: 'maintenanceDecided', args: { status: current.status } });
       const merged = { ...current, ...patch, emergency: patch.emergency ?? current.emergency };
       assertRequestable(merged, now);
       // A request filed before the safeguards (no rollback plan, no recorder) must gain them to change.
       const missing = (['recorder', 'rollbackPlan', 'customerRepresentative', 'removableMedia'] as const).filter((k) => !merged[k]);
-      if (missing.length) throw badRequest('missing_safeguards', `maintenance request ${id} needs ${missing.join(', ')} (service plan 5.3)`);
+      if (missing.length) throw badRequest('missing_safeguards', `maintenance request ${id} needs ${missing.join(', ')} (service plan 5.3)`, { key: 'missingSafeguards', args: { fields: missing } });
       assertTwoPeople({ engineer: merged.engineer, recorder: merged.recorder! });
       (await this.store.run(`UPDATE maintenance_requests SET purpose = ?, engineer = ?, recorder = ?, steps = ?, hardware_changes = ?,
              software_changes = ?, expected_duration_min = ?, window_start = ?, window_end = ?, emergency = ?,
@@ -155,7 +155,7 @@ export class MaintenanceRepository {
       const current = await this.get(id);
       assertStep(id, current.status, step);
       if (step === 'approve' && Date.parse(current.windowEnd) < now.getTime()) {
-        throw conflict(`maintenance request ${id}: its window ended at ${current.windowEnd}`);
+        throw conflict(`maintenance request ${id}: its window ended at ${current.windowEnd}`, { key: 'windowEnded', args: {} });
       }
       (await this.store.run(this.s.decide, [MAINTENANCE_STEPS[step].to, by, now.getTime(), note ?? null, id]));
       return this.get(id);
@@ -170,8 +170,8 @@ export class MaintenanceRepository {
     return this.store.transaction(async () => {
       const current = await this.get(id);
       assertStep(id, current.status, 'start');
-      if (at < Date.parse(current.windowStart)) throw conflict(`maintenance request ${id} cannot start before its approved window opens at ${current.windowStart}`);
-      if (at > Date.parse(current.windowEnd)) throw conflict(`maintenance request ${id}: its approved window ended at ${current.windowEnd}; file a new request`);
+      if (at < Date.parse(current.windowStart)) throw conflict(`maintenance request ${id} cannot start before its approved window opens at ${current.windowStart}`, { key: 'windowNotOpen', args: {} });
+      if (at > Date.parse(current.windowEnd)) throw conflict(`maintenance request ${id}: its approved window ended at ${current.windowEnd}; file a new request`, { key: 'windowEnded', args: {} });
       (await this.store.run(this.s.start, [by, at, id]));
       return this.get(id);
     });
@@ -183,7 +183,7 @@ export class MaintenanceRepository {
       const current = await this.get(id);
       assertStep(id, current.status, step);
       if (current.actualStart && at < Date.parse(current.actualStart)) {
-        throw badRequest('bad_actual_end', `actualEnd (${iso(at)}) must not be before the work started (${current.actualStart})`);
+        throw badRequest('bad_actual_end', `actualEnd (${iso(at)}) must not be before the work started (${current.actualStart})`, { key: 'endBeforeStart', args: {} });
       }
       (await this.store.run(this.s.finish, [MAINTENANCE_STEPS[step].to, by, at, workDone, outcome, id]));
       return this.get(id);

@@ -13,7 +13,7 @@ export function assertRequestable(req: Pick<MaintenanceRequestInput, 'windowStar
   const start = Date.parse(req.windowStart);
   const end = Date.parse(req.windowEnd);
   if (end <= start) {
-    throw badRequest('bad_window', `windowEnd (${req.windowEnd}) must be after windowStart (${req.windowStart})`);
+    throw badRequest('bad_window', `windowEnd (${req.windowEnd}) must be after windowStart (${req.windowStart})`, { key: 'badWindow', args: {} });
   }
   const noticeHours = (start - now.getTime()) / HOUR;
   if (!req.emergency && noticeHours < NOTICE_HOURS) {
@@ -21,6 +21,7 @@ export function assertRequestable(req: Pick<MaintenanceRequestInput, 'windowStar
     throw badRequest(
       'too_late',
       `maintenance must be requested at least ${NOTICE_HOURS} h before its window (this one is ${shown}); mark it emergency if it cannot wait`,
+      { key: 'tooLate', args: { hours: NOTICE_HOURS } },
     );
   }
 }
@@ -37,6 +38,7 @@ export function assertTwoPeople(req: Pick<MaintenanceRequestInput, 'engineer' | 
     throw badRequest(
       'same_person',
       `the recorder must be a second person present, not the engineer (${req.engineer}) himself: one operates, one records (service plan 5.3)`,
+      { key: 'recorderSameAsEngineer', args: {} },
     );
   }
 }
@@ -59,7 +61,7 @@ export type MaintenanceStep = keyof typeof MAINTENANCE_STEPS;
 export function assertStep(id: number, current: MaintenanceStatus, step: MaintenanceStep): void {
   const from: readonly MaintenanceStatus[] = MAINTENANCE_STEPS[step].from;
   if (!from.includes(current)) {
-    throw conflict(`cannot ${step} maintenance request ${id}: it is ${current}, and ${step} needs it ${from.join(' or ')}`);
+    throw conflict(`cannot ${step} maintenance request ${id}: it is ${current}, and ${step} needs it ${from.join(' or ')}`, { key: 'maintenanceStep', args: { step, status: current } });
   }
 }
 

@@ -64,8 +64,8 @@ export class NotifyActions {
   async addRota(actor: Actor, site: string, body: unknown): Promise<RotaEntry> {
     await this.site(actor, site, 'changing the rota');
     const input = validate(RotaEntryInput, body, 'rota entry');
-    if (input.special && (!input.from || !input.until)) throw badRequest('validation', 'a special period (节假日值守) needs from and until');
-    if (input.from && input.until && Date.parse(input.until) <= Date.parse(input.from)) throw badRequest('validation', 'until must be after from');
+    if (input.special && (!input.from || !input.until)) throw badRequest('validation', 'a special period (节假日值守) needs from and until', { key: 'specialPeriodDates', args: {} });
+    if (input.from && input.until && Date.parse(input.until) <= Date.parse(input.from)) throw badRequest('validation', 'until must be after from', { key: 'untilAfterFrom', args: {} });
     return this.change(actor, site, 'notify.rota.add', `${input.person} ${input.role}`, () => this.repo.addRota(site, input, actor.name, this.ctx.clock().getTime()));
   }
 
@@ -80,7 +80,7 @@ export class NotifyActions {
     await this.site(actor, site, 'changing the escalation chain');
     const input = validate(EscalationChain, body, 'escalation chain');
     for (let i = 1; i < input.steps.length; i++) {
-      if (input.steps[i]!.afterMinutes <= input.steps[i - 1]!.afterMinutes) throw badRequest('validation', `escalation step ${i + 1} must come later than step ${i}`);
+      if (input.steps[i]!.afterMinutes <= input.steps[i - 1]!.afterMinutes) throw badRequest('validation', `escalation step ${i + 1} must come later than step ${i}`, { key: 'escalationOrder', args: { step: i + 1 } });
     }
     await this.change(actor, site, 'notify.escalation.set', JSON.stringify(input.steps), () => this.repo.setEscalation(site, input.steps));
     return this.repo.escalation(site);

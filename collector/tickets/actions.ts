@@ -66,13 +66,13 @@ export class TicketActions {
    * site (an engineer without sites sees every site). 400 otherwise, naming the person.
    */
   private async assertPersonOfSite(name: string, site: string, what: string): Promise<void> {
-    if (!isSiteEngineer(await this.ctx.repos.users.get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`);
+    if (!isSiteEngineer(await this.ctx.repos.users.get(name), site)) throw badRequest('not_a_site_engineer', `${what} ${name} is not an engineer with access to site ${site}`, { key: 'notSiteEngineer', args: {} });
   }
 
   private async assertPeople(site: string, people: { assignee?: string | null; backup?: string | null }): Promise<void> {
     if (people.assignee) await this.assertPersonOfSite(people.assignee, site, 'assignee');
     if (people.backup) await this.assertPersonOfSite(people.backup, site, 'backup engineer');
-    if (people.assignee && people.assignee === people.backup) throw badRequest('same_person', 'the backup engineer must be another person than the assignee');
+    if (people.assignee && people.assignee === people.backup) throw badRequest('same_person', 'the backup engineer must be another person than the assignee', { key: 'backupSameAsAssignee', args: {} });
   }
 
   /** The ticket's site, after checking the actor may act there (404 for no such ticket). */
@@ -153,7 +153,7 @@ export class TicketActions {
   async reclassify(actor: Actor, id: number, body: unknown): Promise<Ticket> {
     assertRole(actor, TICKET_ROLES.reclassify, 'reclassifying a ticket');
     const input = validate(TicketReclassifyInput, body, 'reclassification');
-    if (input.reason.trim() === '') throw badRequest('reason_required', 'reclassifying a ticket needs a reason');
+    if (input.reason.trim() === '') throw badRequest('reason_required', 'reclassifying a ticket needs a reason', { key: 'reclassifyReason', args: {} });
     const site = await this.siteFor(actor, id);
     const now = this.ctx.clock();
     await this.change(actor, site, id, 'reclassify', () => this.tickets.reclassify(id, input.priority, input.reason.trim(), actor, now.getTime()), (note) => note);

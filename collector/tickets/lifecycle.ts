@@ -39,14 +39,14 @@ export function nextStatus(status: TicketStatus, step: StepName): TicketStatus {
     allowed.length === 0 ? ': it is closed'
     : allowed.length === 1 ? `: the next step is ${allowed[0]}`
     : `: the next steps are ${allowed.slice(0, -1).join(', ')} or ${allowed.at(-1)}`;
-  throw conflict(`cannot ${step} a ticket that is ${status}${next}`);
+  throw conflict(`cannot ${step} a ticket that is ${status}${next}`, { key: 'ticketStep', args: { step, status } });
 }
 
 /** Whether a role may take `step`; throws a 403 otherwise. */
 export function assertRoleMayStep(role: string, step: StepName): void {
   const roles: readonly string[] = STEPS[step].roles;
   if (!roles.includes(role)) {
-    throw forbidden(`${step} needs the role ${roles.join(' or ')}; this token is ${role}`);
+    throw forbidden(`${step} needs the role ${roles.join(' or ')}; this token is ${role}`, { key: 'ticketStepRole', args: { step, roles: STEPS[step].roles.slice() } });
   }
 }
 

@@ -261,7 +261,7 @@ export class TicketsRepository {
   async assign(id: number, people: { assignee?: string | null; backup?: string | null }, by: Actor, now: number): Promise<string> {
     return this.store.transaction(async () => {
       const t = await this.raw(id);
-      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
+      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`, { key: 'ticketClosed', args: {} });
       const assignee = people.assignee === undefined ? t.assignee : people.assignee;
       const backup = people.backup === undefined ? t.backup : people.backup;
       const note = [
@@ -281,8 +281,8 @@ export class TicketsRepository {
   async reclassify(id: number, priority: Priority, reason: string, by: Actor, now: number): Promise<string> {
     return this.store.transaction(async () => {
       const t = await this.raw(id);
-      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`);
-      if (t.priority === priority) throw conflict(`ticket ${id} is already ${priority}`);
+      if (t.status === 'closed') throw conflict(`ticket ${id} is closed`, { key: 'ticketClosed', args: {} });
+      if (t.priority === priority) throw conflict(`ticket ${id} is already ${priority}`, { key: 'ticketSamePriority', args: { priority } });
       const sla = slaProfile(JSON.parse(t.sla_profile));
       const visitFrom = priority === 'P4' ? null : (t.visit_from ?? (alwaysOnSite(priority, sla) ? now : null));
       (await this.store.run('UPDATE tickets SET priority = ?, emergency = ?, visit_from = ? WHERE id = ?', [priority, isEmergency(priority, sla) ? 1 : 0, visitFrom, id]));
@@ -299,10 +299,10 @@ export class TicketsRepository {
   async startEmergencyPlan(id: number, input: EmergencyPlanInput, by: Actor, now: number): Promise<void> {
     await this.store.transaction(async () => {
       const t = await this.raw(id);
-      if (t.status !== 'on_site') throw conflict(`the emergency plan follows an on-site visit that did not fix the fault; ticket ${id} is ${t.status}`);
-      if (t.emergency_plan_owner !== null) throw conflict(`the emergency plan of ticket ${id} already has an owner (${t.emergency_plan_owner})`);
+      if (t.status !== 'on_site') throw conflict(`the emergency plan follows an on-site visit that did not fix the fault; ticket ${id} is ${t.status}`, { key: 'emergencyPlanNeedsOnSite', args: { status: t.status } });
+      if (t.emergency_plan_owner !== null) throw conflict(`the emergency plan of ticket ${id} already has an owner (${t.emergency_plan_owner})`, { key: 'emergencyPlanOwned', args: {} });
       const due = Date.parse(input.due);
-      if (due <= now) throw conflict(`the emergency plan's deadline ${input.due} has already passed`);
+      if (due <= now) throw conflict(`the emergency plan's deadline ${input.due} has already passed`, { key: 'emergencyPlanDuePassed', args: {} });
       (await this.store.run('UPDATE tickets SET emergency_plan_at = coalesce(emergency_plan_at, ?), emergency_plan_owner = ?, emergency_plan_due = ? WHERE id = ?', [now, input.owner, due, id]));
       const note = `owner ${input.owner}, due ${iso(due)}${input.note ? `: ${input.note}` : ''}`;
       (await this.store.run(this.s.event, [id, 'emergency_plan', by.name, by.tokenId, now, note]));
@@ -313,8 +313,8 @@ export class TicketsRepository {
   async partNeeded(id: number, note: string | null, by: Actor, now: number): Promise<void> {
     await this.store.transaction(async () => {
       const t = await this.raw(id);
-      if (!['responded', 'dispatched', 'on_site'].includes(t.status)) throw conflict(`a part is needed while the fault is being worked on; ticket ${id} is ${t.status}`);
-      if (t.part_needed_at !== null) throw conflict(`ticket ${id} already needs a part since ${iso(t.part_needed_at)}`);
+      if (!['responded', 'dispatched', 'on_site'].includes(t.status)) throw conflict(`a part is needed while the fault is being worked on; ticket ${id} is ${t.status}`, { key: 'partNeededWhileWorking', args: { status: t.status } });
+      if (t.part_needed_at !== null) throw conflict(`ticket ${id} already needs a part since ${iso(t.part_needed_at)}`, { key: 'partAlreadyNeeded', args: {} });
       (await this.store.run('UPDATE tickets SET part_needed_at = ? WHERE id = ?', [now, id]));
       (await this.store.run(this.s.event, [id, 'part_needed', by.name, by.tokenId, now, note]));
     });
@@ -334,7 +334,7 @@ export class TicketsRepository {
     return this.store.transaction(async () => {
       const t = await this.raw(id);
       if (t.status !== 'on_site' && t.status !== 'resolved') {
-        throw conflict(`a service report needs an engineer on site; ticket ${id} is ${t.status}`);
+        throw conflict(`a service report needs an engineer on site; ticket ${id} is ${t.status}`, { key: 'serviceReportNeedsOnSite', args: { status: t.status } });
       }
       const first = (await this.store.all<RawServiceReport>(this.s.reports, [id])).length === 0;
       const row = (await this.store.get(`INSERT INTO ticket_service_reports (ticket_id, arrived_at, work_done, result, open_issues, customer_evaluation, by_name, token_id, at)
@@ -352,7 +352,7 @@ export class TicketsRepository {
     return this.store.transaction(async () => {
       const t = await this.raw(id);
       if (t.status !== 'on_site' && t.status !== 'resolved') {
-        throw conflict(`a part is replaced on site; ticket ${id} is ${t.status}`);
+        throw conflict(`a part is replaced on site; ticket ${id} is ${t.status}`, { key: 'partReplacedOnSite', args: { status: t.status } });
       }
       const replacedAt = input.replacedAt ? Date.parse(input.replacedAt) : now;
       const row = (await this.store.get(`INSERT INTO ticket_parts (ticket_id, part, old_serial, new_serial, replaced_at, by_name, token_id, at)

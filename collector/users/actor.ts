@@ -27,7 +27,7 @@ export function actorOf(request: FastifyRequest): Actor {
 
 /** 403 unless the actor's role is one of `roles`; `what` names the action in the message. */
 export function assertRole(actor: Actor, roles: readonly TokenRole[], what: string): void {
-  if (!roles.includes(actor.role)) throw forbidden(`${what} needs the role ${roles.join(' or ')}`);
+  if (!roles.includes(actor.role)) throw forbidden(`${what} needs the role ${roles.join(' or ')}`, { key: 'roleNeeded', args: { roles: roles.slice() } });
 }
 
 /** 403 unless the actor may act at `site`. The message names only what the actor asked for. */
@@ -37,7 +37,7 @@ export function actorSees(actor: Actor, site: string): boolean {
 }
 
 export function assertActorSite(actor: Actor, site: string, what: string): void {
-  if (!actorSees(actor, site)) throw forbidden(`${actor.name} may not ${what}`);
+  if (!actorSees(actor, site)) throw forbidden(`${actor.name} may not ${what}`, { key: 'notYourSite', args: {} });
 }
 
 /** What every action module is given: the storage, the repositories and the app's clock. */

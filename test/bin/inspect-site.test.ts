@@ -53,6 +53,7 @@ beforeAll(async () => {
     stringify({
       site: SITE,
       customer: '现场客户',
+      contract_no: 'HT-2026-017',
       // Empty: the first run must be told to trust the servers' keys (--accept-new).
       ssh: { user: fleet.user, auth: { key_file: fleet.clientKeyPath }, known_hosts: join(dir, 'known_hosts'), timeout_s: 10 },
       servers: [
@@ -104,6 +105,9 @@ describe('inspect --site', () => {
     expect(inspection.devices.find((d) => d.device.name === 'gone')!.failed).toBe(true);
     expect(inspection.devices.find((d) => d.device.name === 'app01')!.failed).toBe(false);
     expect(existsSync(join(dir, 'inspections', saved[0]!, 'report.zh.html'))).toBe(true);
+    // The inventory's contract number is the inspection's and is printed beside the customer.
+    expect(inspection.contractNo).toBe('HT-2026-017');
+    expect(readFileSync(join(dir, 'inspections', saved[0]!, 'report.zh.html'), 'utf8')).toContain('<tr><td>合同编号</td><td>HT-2026-017</td></tr>');
     expect(run.code).toBe(exitCodeFor(inspection.devices.flatMap((d) => d.results.map((r) => r.verdict))));
 
     // The collector keeps the forms as the month's record and knows the devices.

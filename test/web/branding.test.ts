@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, inflateSync } from 'node:zlib';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCollectorConfig } from '../../collector/index.js';
@@ -50,6 +51,28 @@ afterAll(async () => {
   await branded?.stop();
   await plain?.stop();
 });
+
+/** A vector logo in a colour nothing else in a report uses, and an <image> naming a file on the collector's disk. */
+const LOGO_SVG = (png: string) =>
+  `<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="120" height="30" viewBox="0 0 240 60"><path d="M10 50 L40 10 L70 50 Z" fill="#123456"/><rect x="90" y="10" width="140" height="40" fill="#123456"/><image x="0" y="0" width="20" height="20" xlink:href="${png}"/></svg>`;
+/** #123456 as pdfkit sets it as the fill colour. */
+const LOGO_FILL = /0\.0705\d* 0\.2039\d* 0\.3372\d* (?:rg|scn)/;
+
+/** The PDF's streams (page content, images), inflated where they are compressed. */
+function pdfStreams(pdf: Buffer): string {
+  const text = pdf.toString('latin1');
+  const out: string[] = [];
+  for (const m of text.matchAll(/stream\r?\n/g)) {
+    const start = m.index + m[0].length;
+    const raw = pdf.subarray(start, text.indexOf('endstream', start));
+    try {
+      out.push(inflateSync(raw, { finishFlush: constants.Z_SYNC_FLUSH }).toString('latin1'));
+    } catch {
+      out.push(raw.toString('latin1'));
+    }
+  }
+  return out.join('\n');
+}
 
 describe('branding', () => {
   it('the company name and logo are on the log-in page and in the header of every page after it', async () => {
@@ -119,6 +142,38 @@ describe('branding', () => {
     // pdfimages (poppler-utils) lists the images the PDF holds: the 120 × 40 logo.
     const images = execFileSync('pdfimages', ['-list', join(dir, 'branded.pdf')], { encoding: 'utf8' });
     expect(images).toMatch(/^\s*1\s+\d+\s+image\s+120\s+40\s/m);
+  });
+
+  it('the PDF cover draws the logo: a PNG as an image, an SVG as paths in its own colour, nothing from outside it', async () => {
+    const logoPath = join(dir, 'vector-logo.svg');
+    writeFileSync(logoPath, LOGO_SVG(pngPath));
+    const vector = await startTestCollector({ branding: { company: COMPANY, logo: logoPath } });
+    try {
+      expect((await vector.request('POST', '/api/v1/reports', { token: vector.agentFor('acme', 'db01'), body: realisticReport({ hostname: 'db01' }) })).status).toBe(201);
+      const pdfOf = async (c: TestCollector) => {
+        const res = await c.request('GET', '/api/v1/sites/acme/reports/products?lang=zh&format=pdf', { token: c.token('engineer', 'acme', 'Wang Gong') });
+        expect(res.status).toBe(200);
+        return Buffer.from(await res.arrayBuffer());
+      };
+      const [withSvg, withPng, without] = await Promise.all([pdfOf(vector), pdfOf(branded), pdfOf(plain)]);
+      const [svgStreams, pngStreams, plainStreams] = [pdfStreams(withSvg), pdfStreams(withPng), pdfStreams(without)];
+      // SVG: the logo's shapes are filled in its colour, as vector paths (a move, lines, a close; a rectangle).
+      expect(svgStreams).toMatch(LOGO_FILL);
+      const drawn = svgStreams.slice(svgStreams.search(LOGO_FILL), svgStreams.search(LOGO_FILL) + 400);
+      expect(drawn).toMatch(/\bm\b[^]*\bl\b/);
+      expect(plainStreams).not.toMatch(LOGO_FILL);
+      expect(pngStreams).not.toMatch(LOGO_FILL);
+      // The <image> naming a PNG on the collector's disk was not read into the PDF: no image at all.
+      expect(withSvg.toString('latin1')).not.toMatch(/\/Subtype \/Image/);
+      expect(pdfText(withSvg, dir, 'svg-logo')).toContain(COMPANY);
+      // PNG: an image XObject, painted on the cover (Do); the plain report has none.
+      expect(withPng.toString('latin1')).toMatch(/\/Subtype \/Image/);
+      expect(pngStreams).toMatch(/\/I\d+ Do/);
+      expect(without.toString('latin1')).not.toMatch(/\/Subtype \/Image/);
+      expect(plainStreams).not.toMatch(/\/I\d+ Do/);
+    } finally {
+      await vector.stop();
+    }
   });
 
   it('without branding: the product name only, no logo, no company on pages or reports', async () => {

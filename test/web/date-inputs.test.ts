@@ -96,7 +96,7 @@ describe('date and time fields in Chromium (en-US locale)', () => {
     await form.locator('input[name=windowStart]').evaluate((el) => el.removeAttribute('pattern'));
     const [refused] = await Promise.all([eng.waitForNavigation(), form.locator('button[type=submit]').click()]);
     expect(refused?.status()).toBeLessThan(500);
-    expect(await eng.textContent('.error')).toMatch(/windowStart.*YYYY-MM-DD HH:mm/);
+    expect(await eng.textContent('.error')).toMatch(/window start.*YYYY-MM-DD HH:mm/);
     const list = async () => (await (await s.collector.request('GET', '/api/v1/maintenance?site=acme', { token: s.tokens.engineer })).json()) as MaintenanceRequest[];
     expect(await list()).toEqual([]);
 
@@ -139,7 +139,7 @@ describe('date and time fields in Chromium (en-US locale)', () => {
     await eng.locator('form[action$="/record"] input[name=warrantyUntil]').evaluate((el) => el.removeAttribute('pattern'));
     await eng.fill('form[action$="/record"] input[name=warrantyUntil]', '03/31/2027');
     await Promise.all([eng.waitForNavigation(), eng.click('form[action$="/record"] button[type=submit]')]);
-    expect(await eng.textContent('.error')).toContain('warrantyUntil');
+    expect(await eng.textContent('.error')).toContain('warranty until');
     expect(await eng.inputValue('form[action$="/record"] input[name=warrantyUntil]')).toBe('2027-03-31');
 
     await eng.goto(`${s.collector.url}/sites/acme/notify?lang=zh`);

@@ -29,7 +29,7 @@ describe('equipment record in Chromium', () => {
     // A name that cannot be a key comes back with the rule, nothing stored.
     await form.locator('input[name=hostname]').fill('ups/2');
     await Promise.all([page.waitForURL(/equipment\?error=/), form.locator('button[type=submit]').click()]);
-    expect(await page.textContent('.error')).toMatch(/hostname/);
+    expect(await page.textContent('.error')).toMatch(/host name/);
     expect(await page.locator('#equipment tr[data-device="ups/2"]').count()).toBe(0);
 
     await form.locator('input[name=hostname]').fill('ups-room-2');
@@ -98,7 +98,7 @@ describe('equipment record in Chromium', () => {
     const csrf = await page.getAttribute('meta[name=csrf-token]', 'content');
     const res = await page.request.post(`${s.collector.url}/sites/acme/devices/db01/record`, { form: { _csrf: csrf ?? '', serial: 'FORGED' } });
     expect(res.url()).toMatch(/error=/);
-    expect(await res.text()).toMatch(/needs the role engineer or admin/);
+    expect(await res.text()).toContain('操作未完成：此操作需要服务工程师或管理员角色。');
     await page.goto(`${s.collector.url}/sites/acme/devices/db01`);
     expect(await page.textContent('#record tr[data-field=serial] td.entered')).toBe('CZ-TYPED-0001');
     await page.context().close();

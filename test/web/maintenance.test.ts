@@ -51,7 +51,7 @@ describe('a maintenance request in Chromium', () => {
     s.clock.now = new Date('2026-11-20T02:00:00.000Z');
     const eng = await logIn('wang', '/sites/acme/maintenance');
     await fileRequest(eng, '更换 db01 RAID 卡 (一人)', 'WANG');
-    expect(await eng.textContent('.error')).toContain('the recorder must be a second person present, not the engineer (wang) himself');
+    expect(await eng.textContent('.error')).toBe('Not done: the recorder must be a second person present, not the engineer: one operates, one records.');
     await fileRequest(eng, '更换 db01 RAID 卡', 'Zhao');
     const row = eng.locator('#maintenance tr', { hasText: '更换 db01 RAID 卡' }).filter({ hasNotText: '一人' });
     expect(await row.textContent()).toContain('requested');
@@ -73,7 +73,13 @@ describe('a maintenance request in Chromium', () => {
     // The browser would hold the empty reason back; the server refuses it too.
     await cust.locator('#reject-form textarea').evaluate((el) => el.removeAttribute('required'));
     await Promise.all([cust.waitForURL(/error=/), cust.click('button[data-decide=reject]')]);
-    expect(await cust.textContent('.error')).toBe('Not done: a rejection needs a note saying why');
+    expect(await cust.textContent('.error')).toBe('Not done: a rejection needs a note saying why.');
+    // The same refusal on the Chinese page reads Chinese: the URL carries its key, not the English.
+    expect(new URL(cust.url()).searchParams.get('error')).toBe('rejectionNote');
+    const refused = cust.url();
+    await cust.goto(`${refused}&lang=zh`);
+    expect(await cust.textContent('.error')).toBe('操作未完成：拒绝维护申请需要填写原因。');
+    await cust.goto(`${refused}&lang=en`);
     expect(await cust.getAttribute('#maintenance-status', 'data-status')).toBe('requested');
 
     await cust.fill('#approve-form textarea[name=note]', '同意, 请按应急方案准备备机');

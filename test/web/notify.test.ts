@@ -130,15 +130,15 @@ describe('notifications page', () => {
     await page.goto(`${c.url}/sites/hq/notify`);
     await page.fill('#escalation-form input[name=afterMinutes_1]', '20');
     await submit(page, '#escalation-form');
-    expect(await page.textContent('.error')).toContain('escalation step 2 must come later than step 1');
+    expect(await page.textContent('.error')).toBe('操作未完成：升级第 2 步必须晚于第 1 步。');
     await page.fill('#notify-settings input[name=deadlineFractions]', '150');
     await submit(page, '#notify-settings');
-    expect(await page.textContent('.error')).toMatch(/deadlineFractions/);
+    expect(await page.textContent('.error')).toBe('操作未完成：以下内容填写有误：期限提醒。');
     await page.fill('#rota-form input[name=person]', '李工');
     await page.fill('#rota-form input[name=from]', '2026-12-26T09:00');
     await page.fill('#rota-form input[name=until]', '2026-12-24T18:00');
     await submit(page, '#rota-form');
-    expect(await page.textContent('.error')).toContain('until must be after from');
+    expect(await page.textContent('.error')).toBe('操作未完成：结束时间必须晚于开始时间。');
     const view = (await api('GET', '/api/v1/sites/hq/notify')) as { rota: unknown[]; escalation: { afterMinutes: number }[]; settings: { deadlineFractions: number[] } };
     expect(view.escalation.map((s) => s.afterMinutes)).toEqual([30, 60]);
     expect(view.settings.deadlineFractions).toEqual([0.5, 0.8, 0.95]);

@@ -46,7 +46,8 @@ const formPost = (who: { jar: CookieJar; csrf: string }, path: string, fields: R
   for (const [k, v] of Object.entries({ ...fields, _csrf: who.csrf })) for (const x of [v].flat()) body.append(k, x);
   return requestFrom(`${s.collector.url}${path}`, { method: 'POST', jar: who.jar, body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
 };
-const errorOf = (location: unknown) => new URL(String(location), 'http://x').searchParams.get('error') ?? '';
+/** The refusal a redirect carries: its key and arguments (`error`, `error.<name>`), never its text. */
+const errorOf = (location: unknown) => Object.fromEntries([...new URL(String(location), 'http://x').searchParams].filter(([k]) => k === 'error' || k.startsWith('error.')));
 
 describe('dashboard safety', () => {
   it('an audit actor named with markup is shown as text in Chromium, never as an element', async () => {
@@ -97,7 +98,9 @@ describe('dashboard safety', () => {
     const li = await session('li');
     const viaPage = await formPost(li, '/sites/acme/review/2026-11/sign', {});
     expect(viaPage.status).toBe(303);
-    expect(errorOf(viaPage.headers.location)).toBe('sign of an inspection record needs the role engineer or admin');
+    expect(errorOf(viaPage.headers.location)).toEqual({ error: 'roleNeeded', 'error.roles': 'engineer,admin' });
+    const shown = await requestFrom(`${s.collector.url}${String(viaPage.headers.location)}`, { jar: li.jar });
+    expect(shown.body).toContain('操作未完成：此操作需要服务工程师或管理员角色。');
     // the same rule refused the API: role first (token check), then the action's own message
     const asSession = await requestFrom(`${s.collector.url}/api/v1/sites/acme/inspections/2026-11/sign`, {
       method: 'POST', jar: li.jar, headers: { 'x-csrf-token': li.csrf },
@@ -115,7 +118,7 @@ describe('dashboard safety', () => {
     expect(open.length).toBeGreaterThan(0);
     const li = await session('li');
     const viaPage = await formPost(li, `/sites/acme/tickets/${open[0]!.id}/step/respond`, { note: 'not mine to do' });
-    expect(errorOf(viaPage.headers.location)).toBe('respond needs the role engineer or admin');
+    expect(errorOf(viaPage.headers.location)).toEqual({ error: 'roleNeeded', 'error.roles': 'engineer,admin' });
     const after = (await (await s.collector.request('GET', `/api/v1/tickets/${open[0]!.id}`, { token: s.tokens.engineer })).json()) as { status: string };
     expect(after.status).toBe('open');
   });
@@ -133,7 +136,7 @@ describe('dashboard safety', () => {
       purpose: body.purpose, engineer: 'wang', recorder: 'zhao', rollbackPlan: body.rollbackPlan, customerRepresentative: 'Chen Jingli', removableMedia: 'none', steps: 'swap the PSU', expectedDurationMinutes: '60',
       windowStart: '2026-12-05T10:00', windowEnd: '2026-12-05T11:00', devices: ['db01', 'ghost-1', 'ghost-2'],
     });
-    expect(errorOf(viaPage.headers.location)).toBe('no such device at site acme: ghost-1, ghost-2');
+    expect(errorOf(viaPage.headers.location)).toEqual({ error: 'unknownDevices', 'error.hosts': 'ghost-1,ghost-2' });
     const stored = (await (await s.collector.request('GET', '/api/v1/maintenance?site=acme', { token: s.tokens.engineer })).json()) as unknown[];
     expect(stored).toEqual([]);
   });

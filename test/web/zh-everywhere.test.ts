@@ -5,7 +5,9 @@ import { CHECKS, KIND_TERMS, VERDICT_LABELS } from '../../checks/index.js';
 import * as terms from '../../collector/terms.js';
 import { TERM_KEYS, t } from '../../collector/web/i18n.js';
 import { WORD_KEYS, word } from '../../collector/reports/labels.js';
+import { hashPassword, UsersRepository } from '../../collector/users/index.js';
 import { realisticReport } from '../helpers/collector.js';
+import { CookieJar, requestFrom } from '../helpers/http.js';
 import { requestMaintenance, seedSite, type SeededSite } from '../reports/seed.js';
 
 /*
@@ -174,5 +176,68 @@ describe('every page and report in Chinese', () => {
     expect(readableText('<p>来源报告：“connection refused”</p>')).not.toMatch(SOURCE_ENGLISH);
     expect(readableText('<code>systemctl is-active</code><p>db01</p>')).not.toMatch(ENUM_WORD);
     expect(CHECK_IDS.length).toBe(6);
+  });
+});
+
+describe('a refused form action reads in the reader\'s language, and a crafted link says nothing of its own', () => {
+  /** A person's dashboard session (cookies and CSRF token) reading Chinese. */
+  async function session(name: string, role: 'engineer' | 'customer'): Promise<{ jar: CookieJar; csrf: string }> {
+    await new UsersRepository(s.collector.store).create({ name, role, passwordHash: await hashPassword(`${name}-pass-1`), sites: ['acme'] });
+    const jar = new CookieJar();
+    const res = await requestFrom(`${s.collector.url}/login`, { method: 'POST', jar, headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: `${name}-pass-1` }) });
+    expect(res.status).toBe(200);
+    jar.cookies.set('xj_lang', 'zh');
+    return { jar, csrf: (JSON.parse(res.body) as { csrf: string }).csrf };
+  }
+  /** Posts a dashboard form and reads the page it comes back to: the refusal's words, and the redirect. */
+  async function refused(who: { jar: CookieJar; csrf: string }, path: string, fields: Record<string, string>): Promise<{ location: string; error: string; text: string }> {
+    const post = await requestFrom(`${s.collector.url}${path}`, { method: 'POST', jar: who.jar, body: new URLSearchParams({ ...fields, _csrf: who.csrf }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(post.status).toBe(303);
+    const location = String(post.headers.location);
+    const page = await requestFrom(`${s.collector.url}${location}`, { jar: who.jar });
+    expect(page.status).toBe(200);
+    const error = unescape(/<p class="error" role="alert">([^<]*)<\/p>/.exec(page.body)?.[1] ?? '');
+    return { location, error, text: readableText(page.body) };
+  }
+  const noEnglish = (text: string) => {
+    for (const pattern of [ENUM_WORD, CATALOGUE_KEY]) expect(pattern.exec(text)?.[0]).toBeUndefined();
+  };
+
+  it('a maintenance rejection without a note, and a ticket step out of order, are refused in Chinese', async () => {
+    const customer = await session('zhou', 'customer');
+    const engineer = await session('qian', 'engineer');
+    const [m] = (await (await s.collector.request('GET', '/api/v1/maintenance?site=acme', { token: s.tokens.engineer })).json()) as { id: number; status: string }[];
+    expect(m!.status).toBe('requested');
+    const reject = await refused(customer, `/sites/acme/maintenance/${m!.id}/reject`, { note: '  ' });
+    expect(reject.location).toMatch(/[?&]error=rejectionNote$/);
+    expect(reject.error).toBe('操作未完成：拒绝维护申请需要填写原因。');
+    noEnglish(reject.text);
+
+    const open = (await (await s.collector.request('GET', '/api/v1/tickets?site=acme&status=open', { token: s.tokens.engineer })).json()) as { id: number }[];
+    expect(open.length).toBeGreaterThan(0);
+    const step = await refused(engineer, `/sites/acme/tickets/${open[0]!.id}/step/close`, { note: '' });
+    expect(step.location).toContain('error=ticketStep&error.step=close&error.status=open');
+    expect(step.error).toBe('操作未完成：故障单当前为“待响应”，不能执行“关闭”。');
+    noEnglish(step.text);
+    // The API keeps its English message for its clients.
+    const api = await s.collector.request('POST', `/api/v1/tickets/${open[0]!.id}/close`, { token: s.tokens.engineer, body: {} });
+    expect(api.status).toBe(409);
+    expect(((await api.json()) as { message: string }).message).toMatch(/^cannot close a ticket that is open/);
+  });
+
+  it('a link with text of its own in ?error= shows the bare "操作未完成", never the text', async () => {
+    const who = await session('sun', 'engineer');
+    const open = (await (await s.collector.request('GET', '/api/v1/tickets?site=acme&status=open', { token: s.tokens.engineer })).json()) as { id: number }[];
+    for (const crafted of ['<script>alert(1)</script>', 'Your account is locked, call 123', '您的账号已被锁定，请致电123']) {
+      for (const query of [`error=${encodeURIComponent(crafted)}`, `error=ticketStep&error.step=close&error.status=${encodeURIComponent(crafted)}`]) {
+        const page = await requestFrom(`${s.collector.url}/sites/acme/tickets/${open[0]!.id}?${query}`, { jar: who.jar });
+        expect(page.status).toBe(200);
+        expect(/<p class="error" role="alert">([^<]*)<\/p>/.exec(page.body)?.[1]).toBe('操作未完成');
+        expect(page.body).not.toContain('Your account');
+        expect(page.body).not.toContain('<script>alert');
+        expect(page.body).not.toContain('&lt;script&gt;');
+        expect(page.body).not.toContain('锁定');
+      }
+    }
   });
 });

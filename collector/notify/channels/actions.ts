@@ -32,15 +32,15 @@ export class ChannelActions {
   }
 
   private assertRole(a: Actor): void {
-    if (a.role !== 'engineer' && a.role !== 'admin') throw forbidden('notification channels need the role engineer or admin');
+    if (a.role !== 'engineer' && a.role !== 'admin') throw forbidden('notification channels need the role engineer or admin', { key: 'roleNeeded', args: { roles: ['engineer', 'admin'] } });
   }
 
   private assertManage(a: Actor, site: string | null): void {
     this.assertRole(a);
     if (site === null) {
-      if (a.role !== 'admin' || a.sites !== null) throw forbidden('a company channel (no site) is managed by a global admin; give a site for a site\'s own channel');
+      if (a.role !== 'admin' || a.sites !== null) throw forbidden('a company channel (no site) is managed by a global admin; give a site for a site\'s own channel', { key: 'companyChannelAdmin', args: {} });
     } else if (!seesSite(a, site)) {
-      throw forbidden(`${a.name} may not manage channels of site ${site}`);
+      throw forbidden(`${a.name} may not manage channels of site ${site}`, { key: 'notYourSite', args: {} });
     }
   }
 

@@ -92,7 +92,7 @@ export class ChannelsRepository {
 
   async create(input: ChannelInput, now: number): Promise<ChannelView> {
     const { settings, secrets } = checked(input.kind, input.settings ?? {}, Object.fromEntries(Object.entries(input.secrets ?? {}).filter(([, v]) => v !== '')));
-    if (await this.exists(input.name)) throw conflict(`a channel named ${input.name} already exists`);
+    if (await this.exists(input.name)) throw conflict(`a channel named ${input.name} already exists`, { key: 'channelExists', args: {} });
     await this.store.run('INSERT INTO notify_channels (name, kind, site, settings, secrets_sealed, secret_names, target, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)', [
       input.name,
       input.kind,

@@ -17,16 +17,16 @@ export function channelBox(config: Pick<CollectorConfig, 'snmp'> | undefined): C
 }
 
 export function sealSecrets(box: CredentialBox, secrets: Record<string, string>): string {
-  if (!box.ready) throw badRequest('credential_key_missing', CHANNEL_KEY_HELP);
+  if (!box.ready) throw badRequest('credential_key_missing', CHANNEL_KEY_HELP, { key: 'credentialKeyMissing', args: {} });
   return box.seal(JSON.stringify(secrets));
 }
 
 /** Opens a channel's secrets; the error names the channel and what to do, never a value. */
 export function openSecrets(box: CredentialBox, name: string, sealed: string): Record<string, string> {
-  if (!box.ready) throw badRequest('credential_key_missing', CHANNEL_KEY_HELP);
+  if (!box.ready) throw badRequest('credential_key_missing', CHANNEL_KEY_HELP, { key: 'credentialKeyMissing', args: {} });
   try {
     return JSON.parse(box.open(sealed)) as Record<string, string>;
   } catch {
-    throw badRequest('credential_key_mismatch', `cannot open the secrets of channel ${name}: the configured credential key is not the one they were sealed with (restore the key, or PATCH the channel's secrets again)`);
+    throw badRequest('credential_key_mismatch', `cannot open the secrets of channel ${name}: the configured credential key is not the one they were sealed with (restore the key, or PATCH the channel's secrets again)`, { key: 'credentialKeyMismatch', args: {} });
   }
 }

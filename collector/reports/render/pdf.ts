@@ -104,25 +104,65 @@ function drawTable(pdf: Pdf, table: Table): void {
 /** Logo height on the cover, in points (about 10 mm). */
 const LOGO_HEIGHT = 28;
 
+/** The widest a logo may be on the cover, in points; a wider one is scaled down to it. */
+const LOGO_MAX_WIDTH = 160;
+
 /**
- * The service company on the cover: a PNG or JPEG logo drawn as an image (pdfkit draws no SVG, so
- * an SVG logo leaves the name alone) and the company's name beside it.
+ * An SVG's own size from its root element: width and height in user units (px or none), else its
+ * viewBox; a logo that states neither is drawn as a 3:1 box.
+ */
+function svgSize(svg: string): { width: number; height: number } {
+  const root = /<svg\b[^>]*>/i.exec(svg)?.[0] ?? '';
+  const attr = (name: string) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
+  const length = (v: string | undefined) => (v && /^\d+(?:\.\d+)?(?:px)?$/.test(v) ? parseFloat(v) : undefined);
+  const box = attr('viewBox')?.split(/[\s,]+/).map(Number);
+  const w = length(attr('width')) ?? (box?.length === 4 ? box[2] : undefined);
+  const h = length(attr('height')) ?? (box?.length === 4 ? box[3] : undefined);
+  return w && h && w > 0 && h > 0 && Number.isFinite(w) && Number.isFinite(h) ? { width: w, height: h } : { width: 3 * LOGO_HEIGHT, height: LOGO_HEIGHT };
+}
+
+/**
+ * The service company on the cover: the logo in a box LOGO_HEIGHT high (at most LOGO_MAX_WIDTH
+ * wide, its proportions kept) — PNG or JPEG as an image, SVG as vectors by svg-to-pdfkit — and the
+ * company's name beside it.
  */
 function drawBrand(pdf: Pdf, brand: Branding): void {
   if (!brand.logo && !brand.company) return;
   const left = pdf.page.margins.left;
   const top = pdf.y;
   let x = left;
-  if (brand.logo && brand.logo.type !== 'image/svg+xml') {
+  if (brand.logo) {
+    const svg = brand.logo.type === 'image/svg+xml' ? brand.logo.bytes.toString('utf8') : null;
     // openImage (in pdfkit, not in its types) gives the image's size, to put the name beside it.
-    const image = (pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(brand.logo.bytes);
-    const width = Math.min(160, (image.width / image.height) * LOGO_HEIGHT);
-    pdf.image(image as unknown as Buffer, left, top, { fit: [width, LOGO_HEIGHT] });
+    const image = svg === null ? (pdf as unknown as { openImage(src: Buffer): { width: number; height: number } }).openImage(brand.logo.bytes) : null;
+    const size = image ?? svgSize(svg!);
+    const scale = Math.min(LOGO_HEIGHT / size.height, LOGO_MAX_WIDTH / size.width);
+    const width = size.width * scale;
+    if (image) pdf.image(image as unknown as Buffer, left, top, { fit: [width, LOGO_HEIGHT] });
+    else drawSvgLogo(pdf, svg!, size, left, top, scale);
     x += width + 8;
   }
   if (brand.company) pdf.font('bold').fontSize(12).fillColor('#111').text(brand.company, x, top + (LOGO_HEIGHT - 12) / 2, { lineBreak: false });
   pdf.x = left;
   pdf.y = top + LOGO_HEIGHT + 6;
+}
+
+/**
+ * An SVG logo at its own size, scaled into the cover's box. It reaches nothing outside itself: an
+ * <image> may only be a data: PNG or JPEG (never a path on the collector's disk or a URL), and
+ * svg-to-pdfkit follows no other document and runs no script.
+ */
+function drawSvgLogo(pdf: Pdf, svg: string, size: { width: number; height: number }, left: number, top: number, scale: number): void {
+  pdf.save();
+  pdf.translate(left, top).scale(scale);
+  SVGtoPDF(pdf, svg, 0, 0, {
+    width: size.width,
+    height: size.height,
+    fontCallback: (_family, bold) => (bold ? 'bold' : 'regular'),
+    imageCallback: (link) => (/^data:image\/(?:png|jpeg);base64,/i.test(link) ? link : ''),
+    warningCallback: () => undefined,
+  });
+  pdf.restore();
 }
 
 const CHART = { width: 720, height: 280 };

@@ -9,6 +9,7 @@ import { actorOf, redirectToLogin, requireViewer, type Viewer } from '../../user
 import { langOf, t } from '../i18n.js';
 import { layout } from './layout.js';
 import { refusalText } from './error-page.js';
+import { refusalOf, refusalQuery } from '../../refusals.js';
 
 /*
  * The notification channels page (/notify/channels): the channels the viewer may see, "send test"
@@ -106,13 +107,13 @@ export function channelInputOf(f: Form): ChannelInput {
 export function channelPages(app: FastifyInstance, actions: () => ChannelActions): void {
   const page = (reply: FastifyReply, body: SafeHtml) => reply.type('text/html; charset=utf-8').send(body.markup);
   const back = (reply: FastifyReply, query = '') => reply.redirect(`/notify/channels${query}`, 303);
-  /** A refused action comes back to the page with its message, like every other dashboard form. */
+  /** A refused action comes back to the page with its refusal's key and arguments, like every other dashboard form. */
   const act = async (reply: FastifyReply, fn: () => unknown | Promise<unknown>, query = '') => {
     try {
       await fn();
       return back(reply, query);
     } catch (err) {
-      if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return back(reply, `?error=${enc(err.message)}`);
+      if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return back(reply, `?${refusalQuery(refusalOf(err))}`);
       throw err;
     }
   };
@@ -129,7 +130,7 @@ export function channelPages(app: FastifyInstance, actions: () => ChannelActions
     if (v.role === 'customer') return page(reply.status(403), layout(lang, title, html`<p class="error" role="alert">${t(lang, 'customerNoChannels')}</p>`, v));
     const zones = new Map<string, string>();
     for (const c of list) if (c.site && !zones.has(c.site)) zones.set(c.site, await app.repos.sites.timeZoneOf(c.site));
-    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error ? { error: refusalText(lang, q.error)! } : {}), ...(tested ? { tested } : {}) }), v));
+    return page(reply, layout(lang, title, channelsView(lang, v, list, (site) => (site ? zones.get(site) ?? DEFAULT_TIME_ZONE : DEFAULT_TIME_ZONE), { ...(q.error !== undefined ? { error: refusalText(lang, q)! } : {}), ...(tested ? { tested } : {}) }), v));
   });
 
   app.post('/notify/channels', async (request, reply) => {

@@ -49,7 +49,7 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
     const lang = langOf(request);
     const baselines = await actions.firmware.baselinesOf(site);
     const devices = (await app.repos.devices.listBySite(site)).map((d) => ({ ...d, differences: recordDifferences(d), recommendation: recommend(d, baselines) }));
-    return h.page(reply, layout(lang, `${equipmentWord(lang, 'record')} · ${site}`, equipmentListView(lang, v, site, devices, refusalText(lang, (request.query as { error?: string }).error)), v, site));
+    return h.page(reply, layout(lang, `${equipmentWord(lang, 'record')} · ${site}`, equipmentListView(lang, v, site, devices, refusalText(lang, request.query)), v, site));
   });
   app.post('/sites/:site/equipment', async (request, reply) => {
     const v = requireViewer(request);
@@ -93,7 +93,7 @@ export function registerEquipmentPages(app: FastifyInstance, h: PageHelpers) {
   return {
     /** The record panel of the device page (errors of its forms come back in `?error=`). */
     async panel(request: FastifyRequest, v: Viewer, d: DeviceRow): Promise<SafeHtml> {
-      return equipmentPanel(langOf(request), v, { device: d, history: await actions.firmware.historyOf(d.id), recommendation: await actions.recommendation(d), differences: recordDifferences(d), zone: (await app.repos.sites.timeZoneOf(d.site)) }, refusalText(langOf(request), (request.query as { error?: string }).error));
+      return equipmentPanel(langOf(request), v, { device: d, history: await actions.firmware.historyOf(d.id), recommendation: await actions.recommendation(d), differences: recordDifferences(d), zone: (await app.repos.sites.timeZoneOf(d.site)) }, refusalText(langOf(request), request.query));
     },
   };
 }

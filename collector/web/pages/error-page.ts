@@ -3,6 +3,7 @@ import { html, type SafeHtml } from '../../html/index.js';
 import type { Viewer } from '../../users/index.js';
 import { t, type Term } from '../i18n.js';
 import { layout } from './layout.js';
+import { refusalFromQuery } from '../../refusals.js';
 
 /** The statuses a page names; anything else reads as its class (4xx as 400, 5xx as 500). */
 const KNOWN = [400, 403, 404, 500] as const;
@@ -35,17 +36,14 @@ export function errorPage(lang: Lang, status: number, detail: string | null, vie
   );
 }
 
-/** Whether a request would read an HTML page rather than JSON: a browser's, outside the API. */
 /**
- * A refused form action as the page shows it (the action's message comes back in the URL): framed
- * in the reader's language, an English message quoted on a Chinese page as the system's words.
+ * A refused form action as the page shows it: the refusal's key and arguments come back in the URL
+ * (`?error=ticketStep&error.step=…`) and are worded from the catalogue in the reader's language
+ * (collector/refusals.ts); nothing typed into the URL is shown as it was.
  */
-const REFUSAL: Record<Lang, (message: string) => string> = {
-  zh: (m) => `操作未完成：${/[\u4e00-\u9fff]/.test(m) ? m : `“${m}”`}`,
-  en: (m) => `Not done: ${m}`,
-};
-export const refusalText = (lang: Lang, message: string | undefined): string | undefined => (message ? REFUSAL[lang](message) : undefined);
+export const refusalText = (lang: Lang, query: unknown): string | undefined => refusalFromQuery(lang, query);
 
+/** Whether a request would read an HTML page rather than JSON: a browser's, outside the API. */
 export function wantsPage(url: string, accept: string | undefined): boolean {
   if (url.startsWith('/api/') || url.startsWith('/static/') || url === '/metrics') return false;
   return /\btext\/html\b/.test(accept ?? '');

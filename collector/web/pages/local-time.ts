@@ -1,6 +1,7 @@
 import { zonedInstant } from '../../../checks/index.js';
 import { ValidationError, type Lang } from '../../../schemas/index.js';
 import { html, type SafeHtml } from '../../html/index.js';
+import type { Refusal } from '../../refusals.js';
 
 /*
  * Dates and times typed into the dashboard. `<input type="date|datetime-local|month|time">` shows
@@ -39,6 +40,10 @@ export function localInstant(text: string | undefined, zone: string, field: stri
   const [y, mo, d, h, mi, s] = wall ? wall.slice(1).map((x) => Number(x ?? 0)) : [];
   // Date.UTC rolls 31 February over into March: a date that does not come back as typed is no date.
   const real = wall && h! < 24 && mi! < 60 && s! < 60 && new Date(Date.UTC(y!, mo! - 1, d!)).toISOString().startsWith(typed.slice(0, 10));
-  if (!real) throw new ValidationError('local time', [{ path: `/${field}`, message: `"${typed.slice(0, 40)}" is not a local time YYYY-MM-DD HH:mm (the site's time zone, 24-hour)` }]);
+  if (!real) {
+    const err = new ValidationError('local time', [{ path: `/${field}`, message: `"${typed.slice(0, 40)}" is not a local time YYYY-MM-DD HH:mm (the site's time zone, 24-hour)` }]);
+    // The dashboard words it with the format to type (collector/refusals.ts); the API keeps the message.
+    throw Object.assign(err, { words: { key: 'localTime', args: { field } } satisfies Refusal });
+  }
   return new Date(zonedInstant(zone, y!, mo! - 1, d!, h!, mi!) + s! * 1000).toISOString();
 }

@@ -35,7 +35,7 @@ export function maintenancePages(app: FastifyInstance, actions: MaintenanceActio
     if (!v) return reply;
     const { site, id, m } = await requestOf(request, v);
     const lang = langOf(request);
-    const error = refusalText(lang, (request.query as { error?: string }).error);
+    const error = refusalText(lang, request.query);
     return kit.page(reply, layout(lang, `${t(lang, 'maintenance')} #${id} · ${site}`, maintenanceDetailView(lang, v, site, m, (await kit.zoneOf(site)), error), v, site));
   });
 

@@ -8,6 +8,8 @@ import { layout } from './layout.js';
 import { notifyForbidden, notifyTitle, notifyView } from './notify-views.js';
 import type { PageKit } from './page-kit.js';
 import { refusalText } from './error-page.js';
+import { contractOf, siteContractForm } from './site-contract.js';
+import { SiteActions } from '../../site-actions.js';
 
 type Form = Record<string, string | string[] | undefined>;
 /** A field as typed, trimmed; an empty one is "not given". */
@@ -68,6 +70,7 @@ export interface NotifyPageDeps {
  */
 export function notifyPages(app: FastifyInstance, actions: NotifyActions, kit: PageKit, deps: NotifyPageDeps): void {
   const back = (site: string) => `/sites/${encodeURIComponent(site)}/notify`;
+  const siteActions = new SiteActions(app);
   const form = (request: FastifyRequest) => (request.body ?? {}) as Form;
   const idOf = (request: FastifyRequest, what: string) => {
     const id = Number((request.params as { id: string }).id);
@@ -96,11 +99,13 @@ export function notifyPages(app: FastifyInstance, actions: NotifyActions, kit: P
       actions.outbox(actor, site, undefined, 20),
       deps.channelsFor(request, site),
     ]);
-    const error = refusalText(lang, (request.query as { error?: string }).error);
-    return kit.page(reply, layout(lang, title, notifyView(lang, v, site, await kit.zoneOf(site), { ...view, dead, recent, channels }, error), v, site));
+    const error = refusalText(lang, request.query);
+    const contract = siteContractForm(lang, v, (await app.repos.sites.get(site))!);
+    return kit.page(reply, layout(lang, title, html`${notifyView(lang, v, site, await kit.zoneOf(site), { ...view, dead, recent, channels }, error)}${contract}`, v, site));
   });
 
   post('/settings', (request, site) => actions.setSettings(actorOf(request), site, settingsOf(form(request))));
+  post('/contract', (request, site) => siteActions.setContract(actorOf(request), site, contractOf(form(request))));
   post('/rules', (request, site) => actions.addRule(actorOf(request), site, ruleOf(form(request))));
   post('/rules/:id/delete', (request, site) => actions.deleteRule(actorOf(request), site, idOf(request, 'notification rule')));
   post('/rota', async (request, site) => {

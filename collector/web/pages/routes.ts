@@ -28,6 +28,7 @@ import { reviewFilterOf, reviewView, type ReviewDevice } from './review-view.js'
 import { byPriorityThenDeadline, parseTicketListQuery, ticketFilterForm, ticketMatches } from './ticket-views.js';
 import { cellView, deviceView, maintenanceView, reportsView, sitesView, ticketView, ticketsTable, type SiteSummary } from './views.js';
 import { refusalText } from './error-page.js';
+import { refusalOf, refusalQuery } from '../../refusals.js';
 
 type Form = Record<string, string | string[] | undefined>;
 const one = (f: Form, k: string): string | undefined => {
@@ -40,7 +41,7 @@ const one = (f: Form, k: string): string | undefined => {
  */
 const location = (text: string, unsafe = /[^\x21-\x7e]/): string =>
   text.replace(/[\ud800-\udbff][\udc00-\udfff]|[^]/g, (ch) => (unsafe.test(ch) ? (/^[\ud800-\udfff]$/.test(ch) ? '%EF%BF%BD' : encodeURIComponent(ch)) : ch));
-const errorParam = (request: FastifyRequest) => refusalText(langOf(request), (request.query as { error?: string }).error);
+const errorParam = (request: FastifyRequest) => refusalText(langOf(request), request.query);
 
 /**
  * The dashboard's server-rendered pages and their form posts. A form post only turns the form's
@@ -86,13 +87,13 @@ export function pageRoutes(audit: AuditLog): FastifyPluginAsync {
       if (!(await app.repos.sites.get(site))) throw notFound(`no site ${site}`);
       return site;
     };
-    /** Runs a form action; a refused action (4xx) comes back to the page with its message. */
+    /** Runs a form action; a refused action (4xx) comes back to the page with its refusal's key and arguments (never its text). */
     const act = async (reply: FastifyReply, back: string, fn: () => unknown) => {
       try {
         await fn();
         return reply.redirect(location(back), 303);
       } catch (err) {
-        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(location(`${back}${back.includes('?') ? '&' : '?'}error=${location(err.message, /[^A-Za-z0-9_.!~*'()-]/)}`), 303);
+        if ((err instanceof ApiError && err.statusCode < 500) || err instanceof ValidationError) return reply.redirect(location(`${back}${back.includes('?') ? '&' : '?'}${refusalQuery(refusalOf(err))}`), 303);
         throw err;
       }
     };
