@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     setupFiles: ['test/helpers/setup.ts'],
+    // The commands the tests start as child processes, compiled once (test/helpers/compile-entries.ts).
+    globalSetup: ['test/helpers/compile-entries.ts'],
     pool: 'forks',
     maxWorkers: 2,
   },

@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const AGENT_CLI = join(ROOT, 'bin/xunjian-agent.ts');
@@ -96,7 +97,7 @@ export interface AgentProcess {
  */
 export function runAgentCli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', AGENT_CLI, 'agent', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeEntry(AGENT_CLI), 'agent', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -111,7 +112,7 @@ export function runAgentCli(...args: string[]): Promise<{ status: number | null;
  * that journald's mount namespace, so its journalctl reads that journal.
  */
 export function startAgentProcess(configPath: string, env: NodeJS.ProcessEnv = {}, mountNamespaceOf?: number): AgentProcess {
-  const node = [process.execPath, '--import', 'tsx', AGENT_CLI, 'agent', 'run', '--config', configPath];
+  const node = [process.execPath, ...nodeEntry(AGENT_CLI), 'agent', 'run', '--config', configPath];
   const [cmd, ...args] = mountNamespaceOf ? ['nsenter', '-t', String(mountNamespaceOf), '-m', `--wd=${ROOT}`, ...node] : node;
   const child = spawn(cmd!, args, {
     cwd: ROOT,

@@ -1,10 +1,9 @@
 /** The real `inspect` command as a child process, for the tests of test/bin. */
 import { execFile } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const root = resolve(import.meta.dirname, '../..');
-const tsx = pathToFileURL(join(root, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export interface Run {
   code: number;
@@ -20,7 +19,7 @@ export function inspect(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}
   return new Promise((done) => {
     execFile(
       process.execPath,
-      ['--import', tsx, join(root, 'bin/inspect.ts'), ...args],
+      [...nodeEntry(join(root, 'bin/inspect.ts')), ...args],
       { cwd, timeout: 120_000, env: { ...process.env, XUNJIAN_COLLECTOR_URL: '', XUNJIAN_TOKEN: '', XUNJIAN_FIELD_KEY: '', ...env } },
       (error, stdout, stderr) => done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectionForm, validate } from '../../schemas/index.js';
 import { mockupPresent, PUBLIC_RACKMOUNT, startRedfishMockup, type RedfishMockup } from '../helpers/redfish.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const present = mockupPresent();
@@ -18,7 +19,7 @@ if (!present) console.warn(`inspect --redfish suite skipped: ${PUBLIC_RACKMOUNT}
 
 function inspect(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'bin/inspect.ts'), ...args], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...nodeEntry(join(root, 'bin/inspect.ts')), ...args], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
       done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });
@@ -57,7 +58,7 @@ describe.skipIf(!present)('inspect --redfish', () => {
     const env = { ...process.env };
     delete env.XUNJIAN_BMC_PASSWORD;
     const run = await new Promise<{ code: number; stderr: string }>((done) =>
-      execFile(process.execPath, ['--import', 'tsx', join(root, 'bin/inspect.ts'), '--redfish', `127.0.0.1:${bmc.port}`, '--bmc-user', 'admin'], { cwd: root, timeout: 60_000, env }, (error, _out, stderr) =>
+      execFile(process.execPath, [...nodeEntry(join(root, 'bin/inspect.ts')), '--redfish', `127.0.0.1:${bmc.port}`, '--bmc-user', 'admin'], { cwd: root, timeout: 60_000, env }, (error, _out, stderr) =>
         done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
       ),
     );

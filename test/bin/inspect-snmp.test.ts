@@ -9,12 +9,13 @@ import { exitCodeFor } from '../../checks/index.js';
 import { InspectionForm, validate } from '../../schemas/index.js';
 import { addRecording, makeDataDir, startSnmpsim, type Snmpsim } from '../helpers/snmpsim.js';
 import { startSnmpd, V3_USERS, type Snmpd } from '../snmp/snmpd.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
 function inspect(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', join(root, 'bin/inspect.ts'), ...args], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...nodeEntry(join(root, 'bin/inspect.ts')), ...args], { cwd: root, timeout: 60_000, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
       done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );
   });

@@ -3,13 +3,14 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeFor } from '../../checks/index.js';
 import { InspectionForm, validate } from '../../schemas/index.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const root = resolve(import.meta.dirname, '../..');
 
-/** Runs the real `inspect` command (TypeScript through tsx) and gives its exit code and output. */
+/** Runs the real `inspect` command (compiled once for the run, test/helpers/node-entry.ts) and gives its exit code and output. */
 function inspect(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', 'tsx', resolve(root, 'bin/inspect.ts'), ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...nodeEntry(resolve(root, 'bin/inspect.ts')), ...args], { cwd: root, timeout: 60_000 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       done({ code, stdout, stderr });
     });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshTestStorage, realisticReport, storeToken, tempDir, until } from '../helpers/collector.js';
 import { startSmtpServer, type TestSmtpServer } from '../helpers/smtp-outbox.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const FIXTURE = join(ROOT, 'test/collector/fixtures/notify-collector.ts');
@@ -17,7 +18,7 @@ interface Child {
 
 /** The real collector as a child process sending e-mail to `smtp`; resolves once it listens. */
 async function spawnNotifyingCollector(location: string, dir: string, smtp: TestSmtpServer): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE], {
+  const child = spawn(process.execPath, nodeEntry(FIXTURE), {
     cwd: ROOT,
     env: { ...process.env, XJ_DB: location, XJ_DATA_DIR: dir, XJ_SMTP_PORT: String(smtp.port), XJ_SMTP_USER: smtp.user, XJ_SMTP_PASS: smtp.password },
     stdio: ['ignore', 'pipe', 'pipe'],

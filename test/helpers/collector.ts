@@ -24,6 +24,7 @@ import type { CollectorConfig, Measurement, Report } from '../../schemas/index.j
 import { openStore } from '../../collector/storage/open-store.js';
 import type { Store } from '../../collector/storage/store.js';
 import { freshPostgresDatabase } from './shared-postgres.js';
+import { nodeEntry } from './node-entry.js';
 
 const ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const COLLECTOR_CLI = join(ROOT, 'test/collector/fixtures/cli.ts');
@@ -240,7 +241,7 @@ export interface CollectorProcess {
 export async function spawnCollector(dbPath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, nodeArgs: string[] = []): Promise<CollectorProcess> {
   const child = spawn(
     process.execPath,
-    [...nodeArgs, '--import', 'tsx', COLLECTOR_CLI, 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
+    [...nodeArgs, ...nodeEntry(COLLECTOR_CLI), 'collector', 'serve', '--host', '127.0.0.1', '--port', '0', '--db', dbPath, '--log-level', 'warn', ...args],
     { cwd: ROOT, env: childEnv(args, env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -272,7 +273,7 @@ export async function spawnCollector(dbPath: string, args: string[] = [], env: N
 /** Runs the real CLI (`xunjian collector …`) to completion. */
 export function runCollectorCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args], {
+    const child = spawn(process.execPath, [...nodeEntry(COLLECTOR_CLI), 'collector', ...args], {
       cwd: ROOT,
       env: childEnv(args, env),
       stdio: ['ignore', 'pipe', 'pipe'],

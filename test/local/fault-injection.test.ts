@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 interface Run {
   target: string;
@@ -28,7 +29,7 @@ const FEEDS: Record<string, RegExp> = {
 const EMPTY_IS_ANSWER = new Set(['/usr/bin/journalctl']);
 
 describe('fault injection: local source', () => {
-  const out = execFileSync('unshare', ['-m', '--propagation', 'private', process.execPath, '--import', 'tsx', join(import.meta.dirname, 'fault-host.ts')], {
+  const out = execFileSync('unshare', ['-m', '--propagation', 'private', process.execPath, ...nodeEntry(join(import.meta.dirname, 'fault-host.ts'))], {
     encoding: 'utf8',
     timeout: 300_000,
     maxBuffer: 64 * 1024 * 1024,

@@ -5,6 +5,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { COLLECTOR_CLI, tempDir } from '../helpers/collector.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 const dir = tempDir('xunjian-snmp-cli-');
 const db = join(dir, 'xunjian.db');
@@ -14,7 +15,7 @@ const SECRET = 'cli-secret-community-42';
 function cli(args: string[], env: Record<string, string> = {}) {
   const clean = { ...process.env };
   delete clean.XUNJIAN_SNMP_KEY;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args, '--db', db], {
+  const r = spawnSync(process.execPath, [...nodeEntry(COLLECTOR_CLI), 'collector', ...args, '--db', db], {
     env: { ...clean, ...env },
     encoding: 'utf8',
   });

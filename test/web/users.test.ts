@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword, UsersRepository, verifyPassword } from '../../collector/users/index.js';
 import { COLLECTOR_CLI, startTestCollector, type TestCollector } from '../helpers/collector.js';
 import { CookieJar, postLoginForm, requestFrom } from '../helpers/http.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 let c: TestCollector;
 beforeAll(async () => {
@@ -145,7 +146,7 @@ describe('users, sessions, CSRF and the log-in rate limit', () => {
 
   it('`xunjian collector user create` makes a customer for their sites and refuses one without', async () => {
     const run = (args: string[], input?: string) =>
-      spawnSync(process.execPath, ['--import', 'tsx', join(process.cwd(), 'test/web/fixtures/cli.ts'), 'collector', 'user', ...args, ...c.storageFlags], { input, encoding: 'utf8' });
+      spawnSync(process.execPath, [...nodeEntry(join(process.cwd(), 'test/web/fixtures/cli.ts')), 'collector', 'user', ...args, ...c.storageFlags], { input, encoding: 'utf8' });
     const made = run(['create', '--name', 'chen', '--role', 'customer', '--site', 'acme', '--site', 'beta', '--password-stdin'], 'customer-secret-9\n');
     expect(made.stderr).toBe('');
     expect(made.stdout).toContain('user chen (customer, sites acme, beta) created');

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelsRepository, channelBox } from '../../../collector/notify/channels/index.js';
 import { COLLECTOR_CLI, freshTestStorage, tempDir, type TestStorage } from '../../helpers/collector.js';
 import { startNotifyEndpoints, type NotifyEndpoints } from '../../helpers/notify-endpoints.js';
+import { nodeEntry } from '../../helpers/node-entry.js';
 
 const dir = tempDir('xunjian-notify-cli-');
 let storage: TestStorage;
@@ -23,7 +24,7 @@ let ep: NotifyEndpoints;
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const clean = { ...process.env };
   delete clean.XUNJIAN_SNMP_KEY;
-  const child = spawn(process.execPath, ['--import', 'tsx', COLLECTOR_CLI, 'collector', ...args, ...storage.storageFlags], { env: { ...clean, ...env } });
+  const child = spawn(process.execPath, [...nodeEntry(COLLECTOR_CLI), 'collector', ...args, ...storage.storageFlags], { env: { ...clean, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
