@@ -3,13 +3,16 @@
  * machine, same run:
  *   agent:          RSS (VmRSS, and peak VmHWM) and CPU time (utime+stime) per collection cycle,
  *                   all six checks, default sampling every 5 s, heartbeat, delivery to a real collector;
- *   node_exporter:  RSS and CPU time per /metrics scrape (default collectors).
+ *   node_exporter:  RSS and CPU time per /metrics scrape (default collectors), scraped every 15 s
+ *                   (Prometheus' interval) during the agent's measured cycles — same window, same
+ *                   load, a cold start per scrape as the agent has per cycle — and, as before, 30
+ *                   scrapes back to back (warm caches: cheaper per scrape, shown beside).
  * The agent runs as the systemd unit runs it: the tree compiled by tsc with tsconfig.build.json
  * (what `npm run build` puts in dist/; here into node_modules/.cache so a build by someone else
  * is not disturbed), started with the unit's command — node, AGENT_NODE_FLAGS and
  * dist/bin/xunjian-agent.js (agent/install.ts `agentCommand`) — not under tsx, not bundled.
  *
- *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--warmup 2]
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--scrape-every 15] [--warmup 2]
  *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2 --warmup 1   the default cadence: CPU per hour
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
@@ -27,11 +30,18 @@ import { startTestCollector } from '../test/helpers/collector.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values } = parseArgs({
-  options: { cycles: { type: 'string', default: '4' }, cadence: { type: 'string', default: '30s' }, scrapes: { type: 'string', default: '30' }, warmup: { type: 'string', default: '2' } },
+  options: {
+    cycles: { type: 'string', default: '4' },
+    cadence: { type: 'string', default: '30s' },
+    scrapes: { type: 'string', default: '30' },
+    'scrape-every': { type: 'string', default: '15' },
+    warmup: { type: 'string', default: '2' },
+  },
 });
 const cycles = Number(values.cycles);
 const cadence = values.cadence!;
 const scrapes = Number(values.scrapes);
+const scrapeEvery = Number(values['scrape-every']);
 const WARMUP_CYCLES = Number(values.warmup);
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
@@ -86,7 +96,13 @@ function freePort(): Promise<number> {
   });
 }
 
-async function measureAgent(dir: string): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string }> {
+/** What runs beside the agent's measured cycles: told when the window opens and closes. */
+interface Window {
+  open(): void;
+  close(): void;
+}
+
+async function measureAgent(dir: string, beside: Window): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string }> {
   // One directory per run: node_modules (and so .cache) may be shared by several checkouts, and
   // two runs at once must not build over each other's tree.
   const dist = join(ROOT, 'node_modules/.cache', `xunjian-bench-dist-${process.pid}`);
@@ -113,27 +129,29 @@ async function measureAgent(dir: string): Promise<{ command: string; perCycle: n
       stateDir,
     }),
   );
-  const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], {
-    env: { ...process.env, XUNJIAN_AGENT_LOG: 'debug' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // The agent logs at the unit's level (info): cycles are counted by the reports the collector stored.
+  const env = { ...process.env };
+  delete env.XUNJIAN_AGENT_LOG;
+  const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
-  const spooled = () => (log.match(/ spooled /g) ?? []).length;
+  const stored = () => (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
   const pid = child.pid!;
   try {
     const waitCycle = async (n: number) => {
-      while (spooled() < n) {
+      while (stored() < n) {
         if (child.exitCode !== null) throw new Error(`agent exited: ${log}`);
         await sleep(20);
       }
     };
     await waitCycle(WARMUP_CYCLES);
+    beside.open();
     const cpu0 = cpuMs(pid);
     const kids0 = childrenCpuMs(pid);
     const threads0 = threadsCpuMs(pid);
     await waitCycle(WARMUP_CYCLES + cycles);
     const cpu1 = cpuMs(pid);
+    beside.close();
     const kids1 = childrenCpuMs(pid);
     const threads = [...threadsCpuMs(pid)].map(([name, ms]) => `${name} ${((ms - (threads0.get(name) ?? 0)) / cycles).toFixed(1)}`).join(', ');
     const mem = memory(pid);
@@ -149,9 +167,24 @@ async function measureAgent(dir: string): Promise<{ command: string; perCycle: n
   }
 }
 
-async function measureNodeExporter(): Promise<{ perScrape: number; rss: number; hwm: number; bytes: number }> {
+/**
+ * node_exporter measured twice. Back to back: `scrapes` scrapes in a row, caches warm (the figure
+ * of earlier runs). Paced: scraped every `scrapeEvery` seconds (Prometheus' 15 s) during the agent's
+ * measured cycles, so both pay a cold start per scrape or cycle and the same load, and its CPU
+ * between scrapes (Go's runtime) counts as the agent's between cycles does.
+ */
+async function startNodeExporter(): Promise<{
+  backToBack: { perScrape: number; bytes: number };
+  paced: Window & { result(): { perScrape: number; scrapes: number } };
+  memory(): ReturnType<typeof memory>;
+  stop(): Promise<void>;
+}> {
   const port = await freePort();
   const child = spawn('/usr/bin/prometheus-node-exporter', [`--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
+  const stop = async () => {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+  };
   try {
     const url = `http://127.0.0.1:${port}/metrics`;
     let up = false;
@@ -164,31 +197,55 @@ async function measureNodeExporter(): Promise<{ perScrape: number; rss: number; 
     const cpu0 = cpuMs(child.pid!);
     let bytes = 0;
     for (let i = 0; i < scrapes; i += 1) bytes = (await (await fetch(url)).text()).length;
-    const cpu1 = cpuMs(child.pid!);
-    return { perScrape: (cpu1 - cpu0) / scrapes, ...memory(child.pid!), bytes };
-  } finally {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
+    const backToBack = { perScrape: (cpuMs(child.pid!) - cpu0) / scrapes, bytes };
+    let timer: NodeJS.Timeout | undefined;
+    let count = 0;
+    let start = 0;
+    let used = NaN;
+    const paced = {
+      open() {
+        start = cpuMs(child.pid!);
+        const scrape = () => void fetch(url).then((r) => r.text()).then(() => (count += 1), () => undefined);
+        scrape();
+        timer = setInterval(scrape, scrapeEvery * 1000);
+      },
+      close() {
+        clearInterval(timer);
+        used = cpuMs(child.pid!) - start;
+      },
+      result: () => ({ perScrape: used / count, scrapes: count }),
+    };
+    return { backToBack, paced, memory: () => memory(child.pid!), stop };
+  } catch (e) {
+    await stop();
+    throw e;
   }
 }
 
 const cleanups: (() => void)[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'xj-agent-bench-'));
 try {
-  const theirs = await measureNodeExporter();
-  const ours = await measureAgent(dir);
-  const ratio = ours.perCycle / theirs.perScrape;
-  console.log(`\nagent footprint vs prometheus-node-exporter (${ours.cycles} cycles of ${cadence} after ${WARMUP_CYCLES} warm-up; ${scrapes} scrapes)\n`);
+  const exporter = await startNodeExporter();
+  cleanups.push(() => void exporter.stop());
+  const ours = await measureAgent(dir, exporter.paced);
+  const paced = exporter.paced.result();
+  const theirs = { ...exporter.backToBack, ...exporter.memory() };
+  await exporter.stop();
+  const ratio = ours.perCycle / paced.perScrape;
+  const warmRatio = ours.perCycle / theirs.perScrape;
+  console.log(`\nagent footprint vs prometheus-node-exporter (${ours.cycles} cycles of ${cadence} after ${WARMUP_CYCLES} warm-up; node_exporter scraped every ${scrapeEvery} s meanwhile (${paced.scrapes} scrapes), and ${scrapes} scrapes back to back)\n`);
   console.log('| | CPU time | memory |');
   console.log('|---|---|---|');
   console.log(`| xunjian agent (node ${process.version}), per cycle | ${ours.perCycle.toFixed(1)} ms | RSS ${mb(ours.rss)}, peak ${mb(ours.hwm)} |`);
   console.log(`| commands the agent ran (smartctl, systemctl, journalctl…), per cycle | ${ours.childrenPerCycle.toFixed(1)} ms | (separate processes) |`);
-  console.log(`| prometheus-node-exporter, per scrape | ${theirs.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
-  console.log(`\nCPU ratio agent/node_exporter: ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / theirs.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
+  console.log(`| prometheus-node-exporter, per scrape, scraped every ${scrapeEvery} s beside the agent | ${paced.perScrape.toFixed(1)} ms | RSS ${mb(theirs.rss)}, peak ${mb(theirs.hwm)} |`);
+  console.log(`| prometheus-node-exporter, per scrape, ${scrapes} back to back (warm) | ${theirs.perScrape.toFixed(1)} ms | |`);
+  console.log(`\nCPU ratio agent/node_exporter (paced, same window): ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / paced.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
+  console.log(`CPU ratio agent/node_exporter (back-to-back scrapes): ${warmRatio.toFixed(2)}×`);
   const hourMs = 3_600_000;
   const cadenceMs = Number(/^(\d+)s$/.exec(cadence)?.[1] ?? NaN) * 1000 || Number(/^(\d+)m$/.exec(cadence)?.[1] ?? NaN) * 60_000;
   console.log(
-    `CPU per hour: agent at a ${cadence} cadence ${((ours.perCycle * hourMs) / cadenceMs / 1000).toFixed(2)} s; node_exporter scraped every 15 s ${((theirs.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s`,
+    `CPU per hour: agent at a ${cadence} cadence ${((ours.perCycle * hourMs) / cadenceMs / 1000).toFixed(2)} s; node_exporter scraped every 15 s ${((paced.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s (measured paced), ${((theirs.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s (back-to-back figure)`,
   );
   console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB): anonymous ${mb(ours.anon)} (heaps, code), file-backed ${mb(ours.file)} (the node binary's pages in use)`);
   console.log(`agent command: node ${ours.command} agent run  (unit flags: ${AGENT_NODE_FLAGS.join(' ')})`);

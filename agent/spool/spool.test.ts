@@ -47,6 +47,22 @@ describe('Spool', () => {
     expect(open().list().map((e) => e.meta.id)).toEqual(['r-bbbbbbbb']);
   });
 
+  it('hands the entry it just wrote from memory, byte for byte what is on disk; an older one is read and verified', () => {
+    const spool = open();
+    const a = spool.write(body('r-aaaaaaaa'), { id: 'r-aaaaaaaa' });
+    expect(spool.readBody(a).toString()).toBe(body('r-aaaaaaaa'));
+    const b = spool.write(body('r-bbbbbbbb'), { id: 'r-bbbbbbbb' });
+    expect(Buffer.compare(spool.readBody(b), decodeEntry(readFileSync(b.file)).body)).toBe(0);
+    // a is no longer the newest: it comes from disk, so damage to its file is found at send time
+    const damaged = Buffer.from(readFileSync(a.file));
+    damaged[damaged.length - 3] = 0x41;
+    writeFileSync(a.file, damaged);
+    expect(() => spool.readBody(a)).toThrow(/checksum/);
+    // once delivered, the newest entry's bytes are not kept
+    spool.remove(b);
+    expect(() => spool.readBody(b)).toThrow(/ENOENT/);
+  });
+
   it('sets torn and corrupt entries aside at start and keeps the good ones', () => {
     const spool = open();
     const good1 = spool.write(body('r-good0001'), { id: 'r-good0001' });
