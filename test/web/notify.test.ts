@@ -162,7 +162,10 @@ describe('notifications page', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'notify-02-dead-letter.png'), fullPage: true });
 
     await api('PATCH', '/api/v1/notify/channels/hq-hook', { secrets: { secret: HOOK_SECRET } });
-    await Promise.all([page.waitForURL(/\/sites\/hq\/notify$/), row.locator('button').click()]);
+    // The form posts and is sent back to this same address: waiting for the URL would return at once,
+    // while the navigation is still under way (a reload then fails, "not attached to an active page").
+    await Promise.all([page.waitForEvent('load'), row.locator('button').click()]);
+    expect(new URL(page.url()).pathname).toBe('/sites/hq/notify');
     const hook = await until('the webhook to receive the message sent again', () => ep.received.find((r) => r.vendor === 'webhook'), 60_000);
     expect(hook.raw).toMatch(/\[P[12]\] New ticket #\d+: db01/);
     await until('the page to show it sent', async () => {
