@@ -1,6 +1,6 @@
 import { MAINTENANCE_STATUSES, PRIORITIES, TICKET_STATUSES, ValidationError, type Lang } from '../schemas/index.js';
 import type { MaintenanceStep } from './maintenance/rules.js';
-import type { TokenRole } from './repositories/index.js';
+import { TOKEN_ROLES, type TokenRole } from './repositories/index.js';
 import type { StepName } from './tickets/lifecycle.js';
 import { MAINTENANCE_STATUS_TERMS, MAINTENANCE_STEP_TERMS, ROLE_TERMS, TICKET_STATUS_TERMS, TICKET_STEP_TERMS } from './terms.js';
 
@@ -42,7 +42,7 @@ const ticketStep = keyOf<StepName>(TICKET_STEP_TERMS);
 const ticketStatus = oneOf(TICKET_STATUSES);
 const maintenanceStep = keyOf<MaintenanceStep>(MAINTENANCE_STEP_TERMS);
 const maintenanceStatus = oneOf(MAINTENANCE_STATUSES);
-const role = keyOf<TokenRole>({ agent: 0, engineer: 0, customer: 0, admin: 0 } satisfies Record<TokenRole, 0>);
+const role = oneOf(TOKEN_ROLES);
 
 type Spec = Record<string, Parser<unknown>>;
 type ArgsOf<S extends Spec> = { [K in keyof S]: S[K] extends Parser<infer T> ? T : never };

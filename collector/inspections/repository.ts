@@ -67,7 +67,7 @@ const CREATE = `INSERT INTO inspections (site, month, revision, status, notes, a
  * the draft (a network round trip each on PostgreSQL). The check ids are the catalogue's constants.
  */
 const LATEST_RESULTS = `WITH c (check_id) AS (VALUES ${CHECK_IDS.map((c) => `('${c}')`).join(', ')})
-  SELECT d.id, d.hostname, d.kind, d.first_seen, c.check_id, x.result, x.at, p.report_id
+  SELECT d.id, d.hostname, d.kind, d.first_seen, x.result, x.at, p.report_id
   FROM devices d JOIN sites s ON s.id = d.site_id CROSS JOIN c
   LEFT JOIN results x ON x.id = (SELECT r.id FROM results r WHERE r.device_id = d.id AND r.check_id = c.check_id AND r.at >= ? AND r.at < ?
     ORDER BY r.at DESC, r.id DESC LIMIT 1)
@@ -102,7 +102,7 @@ export class InspectionsRepository {
       if (!current || c.at >= current.at) best.set(key, c);
     };
     const kinds = new Map<string, DeviceKind | null>();
-    type Latest = { id: number; hostname: string; kind: DeviceKind; first_seen: number; check_id: CheckId; result: string | null; at: number | null; report_id: string | null };
+    type Latest = { id: number; hostname: string; kind: DeviceKind; first_seen: number; result: string | null; at: number | null; report_id: string | null };
     const found = new Set<number>();
     const latest = await this.store.all<Latest>(LATEST_RESULTS, [start, end, site]);
     for (const r of latest) {
