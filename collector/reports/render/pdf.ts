@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import PDFDocument from 'pdfkit';
-import SVGtoPDF from 'svg-to-pdfkit';
+import { createRequire } from 'node:module';
+import type PDFKitDocument from 'pdfkit';
+import type SvgToPdf from 'svg-to-pdfkit';
 import { renderChart, type ChartSpec } from '../../charts/index.js';
 import { XunjianError, type Verdict } from '../../../schemas/index.js';
 import { cellText, cellTone, type ReportDocument, type Table } from '../document.js';
@@ -8,6 +9,19 @@ import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
 import { NO_BRANDING, type Branding } from '../../branding.js';
 
+
+/**
+ * pdfkit and svg-to-pdfkit are loaded with the first PDF (both are CommonJS, so this is the module
+ * an import would give): ~0.4 s of CPU that every command paid at start, though most draw none.
+ */
+let lib: { PDFDocument: typeof PDFKitDocument; SVGtoPDF: typeof SvgToPdf } | undefined;
+function pdfLib(): NonNullable<typeof lib> {
+  if (!lib) {
+    const require = createRequire(import.meta.url);
+    lib = { PDFDocument: require('pdfkit') as typeof PDFKitDocument, SVGtoPDF: require('svg-to-pdfkit') as typeof SvgToPdf };
+  }
+  return lib;
+}
 /**
  * PDFs are made on the server with pdfkit (no browser). Chinese needs a CJK font embedded:
  * Debian's fonts-noto-cjk ships Noto Sans CJK as a TrueType collection; pdfkit (fontkit) picks
@@ -155,7 +169,7 @@ function drawBrand(pdf: Pdf, brand: Branding): void {
 function drawSvgLogo(pdf: Pdf, svg: string, size: { width: number; height: number }, left: number, top: number, scale: number): void {
   pdf.save();
   pdf.translate(left, top).scale(scale);
-  SVGtoPDF(pdf, svg, 0, 0, {
+  pdfLib().SVGtoPDF(pdf, svg, 0, 0, {
     width: size.width,
     height: size.height,
     fontCallback: (_family, bold) => (bold ? 'bold' : 'regular'),
@@ -177,7 +191,7 @@ function drawChart(pdf: Pdf, spec: ChartSpec, frame: { zone: string; lang: 'zh' 
   const height = (width * CHART.height) / CHART.width;
   if (pdf.y + height > pdf.page.height - pdf.page.margins.bottom) pdf.addPage();
   const y = pdf.y;
-  SVGtoPDF(pdf, renderChart(spec, { ...frame, ...CHART }), left, y, {
+  pdfLib().SVGtoPDF(pdf, renderChart(spec, { ...frame, ...CHART }), left, y, {
     width,
     height,
     fontCallback: (_family, bold) => (bold ? 'bold' : 'regular'),
@@ -190,7 +204,7 @@ function drawChart(pdf: Pdf, spec: ChartSpec, frame: { zone: string; lang: 'zh' 
 /** The report as a PDF (A4; landscape for wide forms) with the CJK font embedded. */
 export function renderPdf(doc: ReportDocument, brand: Branding = NO_BRANDING): Promise<Buffer> {
   const f = fonts();
-  const pdf = new PDFDocument({
+  const pdf = new (pdfLib().PDFDocument)({
     size: 'A4',
     layout: doc.landscape ? 'landscape' : 'portrait',
     margins: { top: 36, bottom: 36, left: 32, right: 32 },
