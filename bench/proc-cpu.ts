@@ -35,3 +35,29 @@ export function postgresCpuMs(server: TestPostgres): number {
   }
   return total;
 }
+
+/** CPU of this process by thread name (/proc/self/task/*: main, V8's compiler and GC helpers, libuv's pool…), in ms. */
+export function threadCpuMs(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = Number(tid) === process.pid ? 'main' : stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) * TICK_MS);
+    } catch {
+      // a thread that ended between the listing and the read
+    }
+  }
+  return out;
+}
+
+/** What each thread used between two threadCpuMs() readings, largest first, as "name 120 ms, …". */
+export function threadCpuDelta(before: Map<string, number>, after: Map<string, number>): string {
+  return [...after]
+    .map(([name, ms]) => [name, ms - (before.get(name) ?? 0)] as const)
+    .filter(([, ms]) => ms > 0)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, ms]) => `${name} ${ms} ms`)
+    .join(', ');
+}
