@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Measurement, validate } from '../../schemas/index.js';
 import { evaluateReport } from '../../checks/index.js';
 import { reportOf } from '../../checks/testing.js';
-import { readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
+import { byNumber, readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
 
 /**
  * This VM has no /sys/class/hwmon and no thermal zones, so the readers run here on a directory
@@ -21,6 +21,16 @@ function files(dir: string, entries: Record<string, string>) {
 }
 
 describe('sysfs readers', () => {
+  test('sysfs names sort with their numbers as numbers, as a numeric collation would', () => {
+    const names = ['hwmon10', 'hwmon2', 'temp10_input', 'temp1_input', 'hwmon1', 'temp2_input', 'fan1_input', 'hwmon02', 'thermal_zone11', 'thermal_zone9', 'cooling_device0', 'hwmon'];
+    const expected = ['cooling_device0', 'fan1_input', 'hwmon', 'hwmon1', 'hwmon02', 'hwmon2', 'hwmon10', 'temp1_input', 'temp2_input', 'temp10_input', 'thermal_zone9', 'thermal_zone11'];
+    expect([...names].sort(byNumber)).toEqual(expected);
+    // The same order as the ICU collation it replaces, for these names.
+    const collator = new Intl.Collator('en', { numeric: true }).compare;
+    expect([...names].sort(collator).filter((n) => n !== 'hwmon02' && n !== 'hwmon2')).toEqual(expected.filter((n) => n !== 'hwmon02' && n !== 'hwmon2'));
+    expect(byNumber('hwmon3', 'hwmon3')).toBe(0);
+  });
+
   test('hwmon: temperatures take temp*_crit (else temp*_max) as the device limit; fan alarms are faults', async () => {
     files(join(root, 'hwmon', 'hwmon0'), {
       name: 'coretemp', temp1_input: '45000', temp1_label: 'Package id 0', temp1_crit: '100000', temp1_max: '80000',

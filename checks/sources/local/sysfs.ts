@@ -26,8 +26,31 @@ async function readNumber(path: string): Promise<number | undefined> {
   return Number.isFinite(n) ? n : undefined;
 }
 
-/** hwmon2 before hwmon10; one collator instead of localeCompare building one per comparison. */
-const byNumber = new Intl.Collator('en', { numeric: true }).compare;
+/**
+ * hwmon2 before hwmon10: runs of digits compare as numbers, the rest by code unit. Not
+ * Intl.Collator: creating one maps ~3 MB of ICU's collation data into the agent, which needs
+ * nothing of it for the kernel's ASCII names.
+ */
+export function byNumber(a: string, b: string): number {
+  const pa = a.match(/\d+|\D+/g) ?? [];
+  const pb = b.match(/\d+|\D+/g) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const dx = x.charCodeAt(0) <= 57 && x.charCodeAt(0) >= 48;
+    const dy = y.charCodeAt(0) <= 57 && y.charCodeAt(0) >= 48;
+    if (dx && dy) {
+      const nx = x.replace(/^0+(?=\d)/, '');
+      const ny = y.replace(/^0+(?=\d)/, '');
+      if (nx.length !== ny.length) return nx.length - ny.length;
+      if (nx !== ny) return nx < ny ? -1 : 1;
+      continue;
+    }
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 async function list(dir: string): Promise<string[]> {
   try {
