@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { open, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import os from 'node:os';
-import si from 'systeminformation';
 import type { DeviceIdentity, Gap, Measurement, Report } from '../../../schemas/index.js';
 import {
   clip,
@@ -26,6 +24,7 @@ import type { CpuSummary } from './cpu-sampler.js';
 import { commandLine, exists, run, runForOutput, which } from './exec.js';
 import { MOUNTS_COMMAND, readFileSystems } from './filesystems.js';
 import { readBlockDisks, readHwmon, readSysNet, readThermalZones } from './sysfs.js';
+import { linuxIdentity, otherIdentity } from './identity.js';
 import { localExecutor } from '../commands/local-executor.js';
 import { parseDmesg } from '../ssh/dmesg.js';
 import { createKmsgReader } from './kmsg.js';
@@ -435,30 +434,9 @@ function readKernelLog(c: Collector, since: Date): boolean {
 
 // ---------- identity ----------
 
-const meaningful = (s: string | undefined | null): string | undefined => {
-  const t = s?.trim();
-  if (!t || /^(-|not specified|to be filled by o\.e\.m\.|default string|none|unknown|0+)$/i.test(t)) return undefined;
-  return clip(t, 200);
-};
-
-export async function localIdentity(): Promise<DeviceIdentity> {
-  const [system, osInfo] = await Promise.all([si.system().catch(() => undefined), si.osInfo().catch(() => undefined)]);
-  const addresses: string[] = [];
-  for (const list of Object.values(os.networkInterfaces())) {
-    for (const a of list ?? []) if (!a.internal && !addresses.includes(a.address)) addresses.push(a.address);
-  }
-  const identity: DeviceIdentity = { hostname: clip(os.hostname() || 'localhost', 255), kind: 'server', addresses: addresses.slice(0, 256) };
-  const vendor = meaningful(system?.manufacturer);
-  const model = meaningful(system?.model);
-  const serial = meaningful(system?.serial);
-  const osName = meaningful(osInfo ? `${osInfo.distro} ${osInfo.release}`.trim() : `${os.type()} ${os.release()}`);
-  const version = meaningful(osInfo?.kernel ?? os.release());
-  if (vendor) identity.vendor = vendor;
-  if (model) identity.model = model;
-  if (serial) identity.serial = serial;
-  if (osName) identity.os = clip(osName, 500);
-  if (version) identity.version = version;
-  return identity;
+/** This host's identity: from its own files on Linux (identity.ts), through systeminformation elsewhere. */
+export function localIdentity(): Promise<DeviceIdentity> {
+  return process.platform === 'linux' ? linuxIdentity() : otherIdentity();
 }
 
 /**
