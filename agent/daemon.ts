@@ -198,8 +198,8 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   const sampleTimer = setInterval(sampleOnce, config.sampleEveryMs);
 
   // The heavy collection at the cadence.
-  // The identity (model, serial, OS, addresses) costs more CPU than the rest of a collection
-  // (systeminformation runs a dozen commands): taken once, then refreshed hourly.
+  // The identity (model, serial, OS, addresses) changes rarely: taken once, then refreshed hourly
+  // (on other OSes than Linux it runs a dozen commands through systeminformation).
   let identity: { value: DeviceIdentity; at: number } | undefined;
   let collecting: Promise<void> | undefined;
   let collectTimer: NodeJS.Timeout | undefined;

@@ -49,7 +49,7 @@ export interface CollectLocalOptions {
   now?: () => Date;
   /** A summary from the agent's sampler: no sampling here. */
   cpu?: CpuSummary;
-  /** The identity already known (the agent caches it between collections): systeminformation is skipped. */
+  /** The identity already known (the agent caches it between collections): it is not read again. */
   identity?: DeviceIdentity;
   /** Which OS's command set; default this host's. AIX and Windows run theirs through `executor`. */
   os?: DetectedOs;
