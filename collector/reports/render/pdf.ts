@@ -9,7 +9,6 @@ import { formatTime, word } from '../labels.js';
 import { coverLines, dateWord } from './cover.js';
 import { NO_BRANDING, type Branding } from '../../branding.js';
 
-
 /**
  * pdfkit and svg-to-pdfkit are loaded with the first PDF (both are CommonJS, so this is the module
  * an import would give): ~0.4 s of CPU that every command paid at start, though most draw none.
@@ -22,6 +21,7 @@ function pdfLib(): NonNullable<typeof lib> {
   }
   return lib;
 }
+
 /**
  * PDFs are made on the server with pdfkit (no browser). Chinese needs a CJK font embedded:
  * Debian's fonts-noto-cjk ships Noto Sans CJK as a TrueType collection; pdfkit (fontkit) picks
