@@ -93,7 +93,7 @@ function identityOf(read: { vendor?: string | undefined; model?: string | undefi
   if (vendor) identity.vendor = vendor;
   if (model) identity.model = model;
   if (serial) identity.serial = serial;
-  if (osName) identity.os = clip(osName, 500);
+  if (osName) identity.os = osName;
   if (version) identity.version = version;
   return identity;
 }
