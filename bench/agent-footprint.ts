@@ -15,10 +15,11 @@
  *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--scrape-every 15] [--warmup 2]
  *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2 --warmup 1   the default cadence: CPU per hour
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
+ *   XJ_BENCH_AGENT_STDOUT=FILE …          keeps the agent's stdout (what --trace-gc in those flags prints)
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -132,7 +133,7 @@ async function measureAgent(dir: string, beside: Window): Promise<{ command: str
   // The agent logs at the unit's level (info): cycles are counted by the reports the collector stored.
   const env = { ...process.env };
   delete env.XUNJIAN_AGENT_LOG;
-  const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], { env, stdio: ['ignore', process.env.XJ_BENCH_AGENT_STDOUT ? openSync(process.env.XJ_BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d: Buffer) => (log += d.toString()));
   const stored = () => (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;

@@ -10,7 +10,7 @@ interface Pending<A extends unknown[], R> {
  * Group commit. Requests that arrive while the event loop is busy are stored in ONE outer
  * transaction, each in its own nested transaction (a savepoint), so one failing report rolls back
  * alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
- * "committed" (and, with synchronous=FULL, fsynced), but one commit serves the batch. That is for
+ * "committed" (and, at durability full, on disk), but one commit and one flush serve the batch. That is for
  * SQLite, whose one connection writes one transaction at a time; on PostgreSQL `submit` runs each
  * unit in its own transaction at once (see there).
  */
@@ -59,9 +59,11 @@ export class GroupCommit<A extends unknown[], R> {
             }
           }
           return outcomes;
-        });
+          // The log is flushed from the thread pool: the next batch is stored meanwhile (wal-sync.ts).
+        }, { flushOffLoop: true });
       } catch (error) {
-        // The COMMIT itself failed: nothing of the batch is stored; every caller hears so.
+        // The COMMIT or the flush failed: the batch is not known to be on disk; every caller hears
+        // so, and a report sent again is recognised by its id if it was stored after all.
         for (const item of batch) item.reject(error);
         continue;
       }

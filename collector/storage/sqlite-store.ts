@@ -8,7 +8,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type Database from 'better-sqlite3';
 import { AsyncLock } from './async-lock.js';
 import { SQLITE_DIALECT } from './sql-dialect.js';
-import type { Params, RunResult, Store } from './store.js';
+import type { Params, RunResult, Store, TransactionOptions } from './store.js';
+import { WalSync } from './wal-sync.js';
+
+/** `PRAGMA synchronous` as a number: 2 is FULL. */
+const SYNCHRONOUS_FULL = 2;
 
 interface TxFrame {
   depth: number;
@@ -38,8 +42,13 @@ export class SqliteStore implements Store {
   private readonly context = new AsyncLocalStorage<TxFrame>();
   private readonly statements = new Map<string, Database.Statement>();
   private savepoints = 0;
+  /** Set when commits are fsynced (WAL at synchronous = FULL): those may flush off the loop instead. */
+  private readonly walSync: WalSync | undefined;
 
-  constructor(readonly db: Database.Database) {}
+  constructor(readonly db: Database.Database) {
+    const wal = !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
+    if (wal && db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL) this.walSync = new WalSync(`${db.name}-wal`);
+  }
 
   get describe(): string {
     return `sqlite:${this.db.name}`;
@@ -95,23 +104,34 @@ export class SqliteStore implements Store {
     });
   }
 
-  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  async transaction<T>(fn: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const frame = this.context.getStore();
     if (frame) return this.savepoint(frame, fn);
+    const flushOffLoop = options.flushOffLoop === true && this.walSync !== undefined;
     const release = await this.lock.acquire();
+    let value: T;
     try {
-      this.db.exec('BEGIN IMMEDIATE');
+      // The safety level is the connection's, and fixed outside a transaction: NORMAL for this
+      // one commit (frames written, not flushed), FULL again for every other.
+      if (flushOffLoop) this.db.exec('PRAGMA synchronous = NORMAL');
       try {
-        const value = await this.context.run({ depth: 1 }, fn);
-        this.db.exec('COMMIT');
-        return value;
-      } catch (error) {
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw error;
+        this.db.exec('BEGIN IMMEDIATE');
+        try {
+          value = await this.context.run({ depth: 1 }, fn);
+          this.db.exec('COMMIT');
+        } catch (error) {
+          if (this.db.inTransaction) this.db.exec('ROLLBACK');
+          throw error;
+        }
+      } finally {
+        if (flushOffLoop) this.db.exec('PRAGMA synchronous = FULL');
       }
     } finally {
+      // Released before the flush: the next transaction is stored while the disk catches up.
       release();
     }
+    if (flushOffLoop) await this.walSync!.sync();
+    return value;
   }
 
   private async savepoint<T>(frame: TxFrame, fn: () => Promise<T>): Promise<T> {

@@ -42,6 +42,15 @@ export interface Queryable {
   exec(sql: string): Promise<void>;
 }
 
+export interface TransactionOptions {
+  /**
+   * SQLite at durability `full`: commit without waiting for the disk, then flush the log from the
+   * thread pool; the promise still resolves only once the commit is on disk (see wal-sync.ts).
+   * For the group commit, whose next batch can be stored during the flush. Ignored elsewhere.
+   */
+  flushOffLoop?: boolean;
+}
+
 export interface Store extends Queryable {
   readonly engine: Engine;
   readonly dialect: Dialect;
@@ -49,7 +58,7 @@ export interface Store extends Queryable {
    * Runs fn in a transaction (a savepoint when one is already open in this context): committed
    * when fn resolves, rolled back when it throws. `immediate` (SQLite) takes the write lock at BEGIN.
    */
-  transaction<T>(fn: () => Promise<T>): Promise<T>;
+  transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** True inside a transaction of this store in the current asynchronous context. */
   inTransaction(): boolean;
   close(): Promise<void>;

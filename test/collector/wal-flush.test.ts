@@ -1,0 +1,188 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WalSync } from '../../collector/storage/wal-sync.js';
+import { tempDir } from '../helpers/collector.js';
+import { nodeEntry } from '../helpers/node-entry.js';
+
+/**
+ * The group commit's COMMIT does not wait for the disk; its callers do (collector/storage/wal-sync.ts).
+ * Seen in the system calls of a real process (strace), a transaction committed with `flushOffLoop`
+ * resolves only after an fsync of the write-ahead log that followed the commit's last write to it,
+ * and that fsync was not made by the event loop's thread. The same trace of a database at
+ * durability `normal` — frames written, never flushed — is what the assertion refuses.
+ */
+
+interface Call {
+  pid: number;
+  text: string;
+}
+
+/** strace -f lines as whole calls: an `<unfinished ...>` call is placed where it resumed (returned). */
+function calls(trace: string): Call[] {
+  const pending = new Map<number, string>();
+  const out: Call[] = [];
+  for (const line of trace.split('\n')) {
+    const m = /^(\d+)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    const text = m[2]!;
+    if (text.endsWith('<unfinished ...>')) {
+      pending.set(pid, text.slice(0, -'<unfinished ...>'.length));
+      continue;
+    }
+    const resumed = /^<\.\.\. \w+ resumed>(.*)$/.exec(text);
+    if (resumed) {
+      out.push({ pid, text: `${pending.get(pid) ?? ''}${resumed[1]}` });
+      pending.delete(pid);
+      continue;
+    }
+    out.push({ pid, text });
+  }
+  return out;
+}
+
+/** What the trace says of the commit and the moment its promise resolved. */
+function commitAndFlush(trace: string, db: string) {
+  const all = calls(trace);
+  const resolvedAt = all.findIndex((c) => c.text.startsWith('write(1, "resolved'));
+  expect(resolvedAt, 'the child printed "resolved"').toBeGreaterThan(0);
+  const loop = all[resolvedAt]!.pid;
+  // Descriptors of the log, as they were at each call: SQLite's own and any opened to flush it.
+  const walFds = new Set<number>();
+  let lastFrameWrite = -1;
+  const flushes: { index: number; pid: number }[] = [];
+  all.slice(0, resolvedAt).forEach((c, index) => {
+    const opened = /^openat\(AT_FDCWD, "([^"]+)", .*\) = (\d+)$/.exec(c.text);
+    if (opened) {
+      if (opened[1] === `${db}-wal`) walFds.add(Number(opened[2]));
+      else walFds.delete(Number(opened[2]));
+      return;
+    }
+    const closed = /^close\((\d+)\)/.exec(c.text);
+    if (closed) return void walFds.delete(Number(closed[1]));
+    const write = /^pwrite64\((\d+),/.exec(c.text);
+    if (write && walFds.has(Number(write[1]))) lastFrameWrite = index;
+    const sync = /^f(?:data)?sync\((\d+)\)\s+= 0$/.exec(c.text);
+    if (sync && walFds.has(Number(sync[1]))) flushes.push({ index, pid: c.pid });
+  });
+  expect(lastFrameWrite, 'the commit wrote frames to the log').toBeGreaterThan(0);
+  const after = flushes.filter((f) => f.index > lastFrameWrite);
+  return { flushedBeforeResolve: after.length > 0, flushedOnLoop: after.some((f) => f.pid === loop) };
+}
+
+describe('the group commit flushes the log off the event loop, before it answers', () => {
+  const dir = tempDir('xunjian-wal-flush-');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function traced(mode: 'off-loop' | 'in-commit' | 'never', name: string) {
+    const db = join(dir, `${name}.db`);
+    const out = join(dir, `${name}.trace`);
+    const child = spawnSync('strace', ['-f', '-o', out, '-e', 'trace=openat,close,pwrite64,fsync,fdatasync,write', process.execPath, ...nodeEntry(join(import.meta.dirname, 'fixtures/wal-flush-child.ts')), db, mode], {
+      encoding: 'utf8',
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    const reader = new Database(db, { readonly: true });
+    try {
+      expect(reader.prepare('SELECT x FROM t').all()).toEqual([{ x: 'a row the test looks for' }]);
+    } finally {
+      reader.close();
+    }
+    return { stdout: child.stdout, ...commitAndFlush(readFileSync(out, 'utf8'), db) };
+  }
+
+  it('off the loop: resolves after an fsync of the log by a pool thread, and leaves the connection at FULL', () => {
+    const t = traced('off-loop', 'off');
+    expect(t.flushedBeforeResolve).toBe(true);
+    expect(t.flushedOnLoop).toBe(false);
+    expect(t.stdout).toContain('synchronous=2');
+  });
+
+  it('an ordinary transaction still flushes inside COMMIT, on the loop', () => {
+    const t = traced('in-commit', 'in');
+    expect(t.flushedBeforeResolve).toBe(true);
+    expect(t.flushedOnLoop).toBe(true);
+  });
+
+  it('the trace tells an unflushed commit apart (durability normal)', () => {
+    const t = traced('never', 'never');
+    expect(t.flushedBeforeResolve).toBe(false);
+  });
+});
+
+/** A WalSync whose flushes the test starts and ends by hand. */
+class HeldFlushes extends WalSync {
+  readonly log: string[] = [];
+  private readonly ends: ((error?: Error) => void)[] = [];
+  private count = 0;
+
+  protected override flushOnce(): Promise<void> {
+    const n = ++this.count;
+    this.log.push(`start ${n}`);
+    return new Promise((resolve, reject) => {
+      this.ends.push((error) => {
+        this.log.push(`end ${n}`);
+        if (error) reject(error);
+        else resolve();
+      });
+    });
+  }
+
+  end(error?: Error): void {
+    this.ends.shift()!(error);
+  }
+}
+
+const settled = (p: Promise<unknown>, log: string[], name: string) =>
+  p.then(
+    () => log.push(`${name} resolved`),
+    (e: Error) => log.push(`${name} failed: ${e.message}`),
+  );
+const turn = () => new Promise((r) => setImmediate(r));
+
+describe('WalSync: a caller is answered by a flush that began after it asked', () => {
+  it('callers arriving during a flush share the next one; one flush at a time', async () => {
+    const w = new HeldFlushes('/nonexistent-wal');
+    const a = settled(w.sync(), w.log, 'a');
+    const b = settled(w.sync(), w.log, 'b');
+    const c = settled(w.sync(), w.log, 'c');
+    await turn();
+    expect(w.log).toEqual(['start 1']);
+    w.end();
+    await a;
+    await turn();
+    // b and c asked while flush 1 ran: it may have begun before their commits, so flush 2 answers them.
+    expect(w.log).toEqual(['start 1', 'end 1', 'a resolved', 'start 2']);
+    w.end();
+    await Promise.all([b, c]);
+    expect(w.log).toEqual(['start 1', 'end 1', 'a resolved', 'start 2', 'end 2', 'b resolved', 'c resolved']);
+    // Idle again: the next caller starts a flush at once.
+    const d = settled(w.sync(), w.log, 'd');
+    expect(w.log.at(-1)).toBe('start 3');
+    w.end();
+    await d;
+    expect(w.log.at(-1)).toBe('d resolved');
+  });
+
+  it('a failed flush fails its callers, and the next caller gets a flush of its own', async () => {
+    const w = new HeldFlushes('/nonexistent-wal');
+    const a = settled(w.sync(), w.log, 'a');
+    const b = settled(w.sync(), w.log, 'b');
+    w.end(new Error('EIO'));
+    await a;
+    await turn();
+    w.end(new Error('EIO again'));
+    await b;
+    const c = settled(w.sync(), w.log, 'c');
+    w.end();
+    await c;
+    expect(w.log).toEqual(['start 1', 'end 1', 'a failed: EIO', 'start 2', 'end 2', 'b failed: EIO again', 'start 3', 'end 3', 'c resolved']);
+  });
+
+  it('the real flush of a missing log is an error, not a silent success', async () => {
+    await expect(new WalSync('/nonexistent-dir/db-wal').sync()).rejects.toThrow(/ENOENT/);
+  });
+});
