@@ -135,7 +135,7 @@ async function measureAgent(dir: string, beside: Window): Promise<{ command: str
   delete env.XUNJIAN_AGENT_LOG;
   const child = spawn(node!, [...args, 'agent', 'run', '--config', join(dir, 'agent.yaml')], { env, stdio: ['ignore', process.env.XJ_BENCH_AGENT_STDOUT ? openSync(process.env.XJ_BENCH_AGENT_STDOUT, 'w') : 'ignore', 'pipe'] });
   let log = '';
-  child.stderr.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const stored = () => (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
   const pid = child.pid!;
   try {

@@ -11,6 +11,7 @@ import { createRepositories, type Repositories } from '../../collector/repositor
 import type { Store } from '../../collector/storage/store.js';
 import { TicketsIngestHook } from '../../collector/tickets/hook.js';
 import { TicketsRepository } from '../../collector/tickets/repository.js';
+import type { Report } from '../../schemas/index.js';
 import { realisticReport } from '../helpers/collector.js';
 import { onBothEngines } from '../helpers/engines.js';
 
@@ -47,6 +48,32 @@ function suite(name: string, open: () => Promise<Store>, skip: boolean) {
       expect(await repos.reports.measurements(stored.id)).toEqual(report.measurements);
       expect((await repos.results.forReport(stored)).map((r) => r.check)).toEqual(['SXKR-001', 'SXKR-002', 'SXKR-003', 'SXKR-004', 'SXKR-005', 'SXKR-006']);
       expect((await store.get<{ n: number }>('SELECT count(*) AS n FROM reports'))!.n).toBe(1);
+    });
+
+    it("keeps each measurement's rare fields as sent: booleans, text, kind, severity, limits and detail, alone and together", async () => {
+      const at = new Date('2026-11-28T10:30:00Z');
+      const base = realisticReport({ hostname: 'rare01', site: 'acme', at });
+      const m = { check: 'SXKR-006', component: 'kernel', metric: 'entry', command: 'dmesg', at: at.toISOString() } as const;
+      const rare: Report['measurements'] = [
+        { ...m, value: true },
+        { ...m, value: false, detail: 'link flapped' },
+        { ...m, value: 'Corrected error', severity: 'warning' },
+        { ...m, value: 'Machine check', severity: 'critical', detail: 'CPU 1 bank 4' },
+        { ...m, check: 'SXKR-005', metric: 'temperature', value: 41, unit: '°C', kind: 'inlet' },
+        { ...m, check: 'SXKR-005', metric: 'temperature', value: 62.5, kind: 'cpu', limits: { high: 95, low: 5, source: 'ipmitool sdr: upper critical' } },
+        { ...m, check: 'SXKR-005', metric: 'temperature', value: null, limits: { low: 0 } },
+        { ...m, value: 'plain text, no rare field' },
+        { ...m, value: 7 },
+      ];
+      const report = { ...base, id: 'r-rare', measurements: [...base.measurements, ...rare] };
+      // Stored without judging: these readings would open tickets the tests below count.
+      await store.transaction(async () => {
+        const site = await repos.sites.seenAt('acme', at.getTime());
+        const device = await repos.devices.seenInReport(site, report.identity, report.source, at.getTime());
+        await repos.reports.insertJudged(report, device.id, principal.tokenId, at.getTime(), []);
+      });
+      const stored = (await repos.reports.get('r-rare'))!;
+      expect(await repos.reports.measurements(stored.id)).toEqual(report.measurements);
     });
 
     it('marks a reporting device alive (a report of gaps only does not), and a late report does not overrule a newer verdict', async () => {
