@@ -5,7 +5,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Measurement, validate } from '../../schemas/index.js';
 import { evaluateReport } from '../../checks/index.js';
 import { reportOf } from '../../checks/testing.js';
-import { byNumber, readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
+import { byNumber, readBlockDisks, readHwmon, readSysNet, readThermalZones } from '../../checks/sources/local/sysfs.js';
 
 /**
  * This VM has no /sys/class/hwmon and no thermal zones, so the readers run here on a directory
@@ -105,6 +105,26 @@ describe('sysfs readers', () => {
     const links = await readSysNet();
     expect(links.find((l) => l.name === 'lo')?.loopback).toBe(true);
     expect(links.some((l) => !l.loopback)).toBe(true);
+  });
+
+  test('the physical disks of /sys/block: with a device link, not loop/md/dm; an attribute read whole however long, an unreadable one absent', async () => {
+    const block = join(root, 'block');
+    files(join(block, 'sda', 'device'), { vendor: 'IBM-ESXS', model: 'ST300MM0006' });
+    // A page larger than 4 KiB (64 KiB pages on some architectures) may hold a longer attribute.
+    const longModel = `MODEL-${'x'.repeat(5000)}-END`;
+    files(join(block, 'sdb', 'device'), { vendor: 'HP', model: longModel });
+    files(join(block, 'nvme0n1', 'device'), {});
+    mkdirSync(join(block, 'nvme0n1', 'device', 'model')); // a directory: read fails, no model
+    files(join(block, 'sdb', 'sdb1'), { size: '1' }); // a partition lives below its disk
+    files(join(block, 'loop0', 'device'), { model: 'loop' });
+    files(join(block, 'md0'), { size: '1' });
+    files(join(block, 'dm-0'), { size: '1' });
+    files(join(block, 'vdz'), { size: '1' }); // no device link: not a physical disk
+    expect(await readBlockDisks(block)).toEqual([
+      { name: 'nvme0n1' },
+      { name: 'sda', vendor: 'IBM-ESXS', model: 'ST300MM0006' },
+      { name: 'sdb', vendor: 'HP', model: longModel },
+    ]);
   });
 
   test('missing directories read as no sensors, not as an error', async () => {

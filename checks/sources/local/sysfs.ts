@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentStatus, Measurement } from '../../../schemas/index.js';
 import { measurement, round1 } from '../parsers/index.js';
@@ -10,30 +10,41 @@ import { hwmonKind } from '../parsers/linux/sensor-kind.js';
  * network file system. The agent reads a few dozen of them every cycle, and fs/promises' open,
  * fstat, read and close — four thread-pool round trips and their promises per file — cost more
  * CPU than the kernel's work. (File systems stay asynchronous: statfs on a hung NFS mount blocks.)
+ * Not readFileSync either: its options, fstat and buffer sizing ran as interpreted code for every
+ * file (the agent runs without the optimising compiler); an attribute is at most a page, read
+ * with one open, one read into a buffer kept for it, and one close.
  */
-async function readText(path: string): Promise<string | undefined> {
+const ATTRIBUTE = Buffer.allocUnsafe(4096);
+
+function readText(path: string): string | undefined {
+  let fd: number;
   try {
-    return readFileSync(path, 'utf8').trim();
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
+  try {
+    const n = readSync(fd, ATTRIBUTE, 0, ATTRIBUTE.length, 0);
+    // A full buffer may not be the whole file (pages larger than 4 KiB): read it whole.
+    return (n < ATTRIBUTE.length ? ATTRIBUTE.toString('utf8', 0, n) : readFileSync(path, 'utf8')).trim();
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
-async function readNumber(path: string): Promise<number | undefined> {
-  const t = await readText(path);
+function readNumber(path: string): number | undefined {
+  const t = readText(path);
   if (t === undefined || t === '') return undefined;
   const n = Number(t);
   return Number.isFinite(n) ? n : undefined;
 }
 
-/**
- * hwmon2 before hwmon10: runs of digits compare as numbers, the rest by code unit. Not
- * Intl.Collator: creating one maps ~3 MB of ICU's collation data into the agent, which needs
- * nothing of it for the kernel's ASCII names.
- */
-export function byNumber(a: string, b: string): number {
-  const pa = a.match(/\d+|\D+/g) ?? [];
-  const pb = b.match(/\d+|\D+/g) ?? [];
+/** A name cut into runs of digits and of the rest, for byNumber. */
+const runsOf = (name: string): string[] => name.match(/\d+|\D+/g) ?? [];
+
+function compareRuns(pa: readonly string[], pb: readonly string[], a: string, b: string): number {
   for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
     const x = pa[i]!;
     const y = pb[i]!;
@@ -52,12 +63,27 @@ export function byNumber(a: string, b: string): number {
   return pa.length - pb.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-async function list(dir: string): Promise<string[]> {
+/**
+ * hwmon2 before hwmon10: runs of digits compare as numbers, the rest by code unit. Not
+ * Intl.Collator: creating one maps ~3 MB of ICU's collation data into the agent, which needs
+ * nothing of it for the kernel's ASCII names.
+ */
+export function byNumber(a: string, b: string): number {
+  return compareRuns(runsOf(a), runsOf(b), a, b);
+}
+
+/** A directory's names in byNumber's order; each name is cut into runs once, not at every comparison. */
+function list(dir: string): string[] {
+  let names: string[];
   try {
-    return readdirSync(dir).sort(byNumber);
+    names = readdirSync(dir);
   } catch {
     return [];
   }
+  return names
+    .map((name) => ({ name, runs: runsOf(name) }))
+    .sort((x, y) => compareRuns(x.runs, y.runs, x.name, y.name))
+    .map((e) => e.name);
 }
 
 export { hwmonKind };
@@ -69,11 +95,11 @@ const SENSOR_FILE = /^(temp|fan)\d+_input$/;
  * (the 2.6.32 of RHEL/CentOS 6, for one) put them in the "physical" device directory, reached as
  * hwmonN/device — libsensors reads both (Documentation/hwmon/sysfs-interface.rst).
  */
-async function attributeDir(classDir: string): Promise<{ dir: string; files: string[] }> {
-  const files = await list(classDir);
+function attributeDir(classDir: string): { dir: string; files: string[] } {
+  const files = list(classDir);
   if (files.some((f) => SENSOR_FILE.test(f))) return { dir: classDir, files };
   const device = join(classDir, 'device');
-  const deviceFiles = await list(device);
+  const deviceFiles = list(device);
   return deviceFiles.some((f) => SENSOR_FILE.test(f)) ? { dir: device, files: deviceFiles } : { dir: classDir, files };
 }
 
@@ -89,21 +115,21 @@ export interface HwmonReadings {
  */
 export async function readHwmon(at: string, root = '/sys/class/hwmon'): Promise<HwmonReadings> {
   const out: HwmonReadings = { temperatures: [], fans: [] };
-  for (const dev of await list(root)) {
-    const { dir, files } = await attributeDir(join(root, dev));
-    const chip = (await readText(join(dir, 'name'))) ?? (await readText(join(root, dev, 'name'))) ?? dev;
+  for (const dev of list(root)) {
+    const { dir, files } = attributeDir(join(root, dev));
+    const chip = (readText(join(dir, 'name'))) ?? (readText(join(root, dev, 'name'))) ?? dev;
     for (const f of files) {
       const t = /^temp(\d+)_input$/.exec(f);
       if (t) {
         const n = t[1]!;
-        const raw = await readNumber(join(dir, f));
+        const raw = readNumber(join(dir, f));
         if (raw === undefined) continue;
-        const label = (await readText(join(dir, `temp${n}_label`))) ?? `temp${n}`;
-        const crit = await readNumber(join(dir, `temp${n}_crit`));
-        const max = await readNumber(join(dir, `temp${n}_max`));
+        const label = (readText(join(dir, `temp${n}_label`))) ?? `temp${n}`;
+        const crit = readNumber(join(dir, `temp${n}_crit`));
+        const max = readNumber(join(dir, `temp${n}_max`));
         const limitFile = crit !== undefined && crit > 0 ? `temp${n}_crit` : max !== undefined && max > 0 ? `temp${n}_max` : undefined;
         const high = limitFile === `temp${n}_crit` ? crit : limitFile ? max : undefined;
-        const alarm = await readNumber(join(dir, `temp${n}_crit_alarm`));
+        const alarm = readNumber(join(dir, `temp${n}_crit_alarm`));
         const ctx = { command: join(dir, f), at };
         out.temperatures.push(
           measurement(ctx, 'SXKR-005', `${chip} ${label}`, 'temperature', round1(raw / 1000), {
@@ -118,11 +144,11 @@ export async function readHwmon(at: string, root = '/sys/class/hwmon'): Promise<
       const fm = /^fan(\d+)_input$/.exec(f);
       if (fm) {
         const n = fm[1]!;
-        const rpm = await readNumber(join(dir, f));
+        const rpm = readNumber(join(dir, f));
         if (rpm === undefined) continue;
-        const label = (await readText(join(dir, `fan${n}_label`))) ?? `fan${n}`;
-        const alarm = await readNumber(join(dir, `fan${n}_alarm`));
-        const fault = await readNumber(join(dir, `fan${n}_fault`));
+        const label = (readText(join(dir, `fan${n}_label`))) ?? `fan${n}`;
+        const alarm = readNumber(join(dir, `fan${n}_alarm`));
+        const fault = readNumber(join(dir, `fan${n}_fault`));
         const status: ComponentStatus = alarm === 1 || fault === 1 ? 'fault' : rpm > 0 ? 'ok' : 'warning';
         out.fans.push(
           measurement({ command: join(dir, f), at }, 'SXKR-004', `${chip} ${label}`, 'fan.state', `${rpm} RPM`, {
@@ -142,16 +168,16 @@ export async function readHwmon(at: string, root = '/sys/class/hwmon'): Promise<
  */
 export async function readThermalZones(at: string, root = '/sys/class/thermal'): Promise<Measurement[]> {
   const out: Measurement[] = [];
-  for (const zone of (await list(root)).filter((z) => z.startsWith('thermal_zone'))) {
+  for (const zone of (list(root)).filter((z) => z.startsWith('thermal_zone'))) {
     const dir = join(root, zone);
-    const raw = await readNumber(join(dir, 'temp'));
+    const raw = readNumber(join(dir, 'temp'));
     if (raw === undefined) continue;
-    const type = (await readText(join(dir, 'type'))) ?? zone;
+    const type = (readText(join(dir, 'type'))) ?? zone;
     let limit: { high: number; source: string } | undefined;
-    for (const f of await list(dir)) {
+    for (const f of list(dir)) {
       const m = /^trip_point_(\d+)_type$/.exec(f);
-      if (!m || (await readText(join(dir, f))) !== 'critical') continue;
-      const temp = await readNumber(join(dir, `trip_point_${m[1]}_temp`));
+      if (!m || (readText(join(dir, f))) !== 'critical') continue;
+      const temp = readNumber(join(dir, `trip_point_${m[1]}_temp`));
       if (temp !== undefined && temp > 0) limit = { high: round1(temp / 1000), source: join(dir, `trip_point_${m[1]}_temp`) };
     }
     out.push(
@@ -170,11 +196,11 @@ export async function readSysNet(root = '/sys/class/net'): Promise<
   Array<{ name: string; adminUp: boolean; operstate: string; lowerUp: boolean; loopback: boolean }>
 > {
   const out = [];
-  for (const name of await list(root)) {
-    const flags = Number((await readText(join(root, name, 'flags'))) ?? '0');
-    const operstate = ((await readText(join(root, name, 'operstate'))) ?? 'unknown').toUpperCase();
-    const carrier = await readNumber(join(root, name, 'carrier'));
-    const type = await readNumber(join(root, name, 'type'));
+  for (const name of list(root)) {
+    const flags = Number((readText(join(root, name, 'flags'))) ?? '0');
+    const operstate = ((readText(join(root, name, 'operstate'))) ?? 'unknown').toUpperCase();
+    const carrier = readNumber(join(root, name, 'carrier'));
+    const type = readNumber(join(root, name, 'type'));
     out.push({ name, adminUp: (flags & 0x1) === 1, operstate, lowerUp: carrier === 1, loopback: type === 772 });
   }
   return out;
@@ -195,12 +221,12 @@ export interface BlockDisk {
  */
 export async function readBlockDisks(root = '/sys/block'): Promise<BlockDisk[]> {
   const disks: BlockDisk[] = [];
-  for (const name of await list(root)) {
+  for (const name of list(root)) {
     if (NOT_A_DISK.test(name)) continue;
     const device = join(root, name, 'device');
-    if ((await list(device)).length === 0) continue;
-    const vendor = await readText(join(device, 'vendor'));
-    const model = await readText(join(device, 'model'));
+    if (!existsSync(device)) continue;
+    const vendor = readText(join(device, 'vendor'));
+    const model = readText(join(device, 'model'));
     disks.push({ name, ...(vendor ? { vendor } : {}), ...(model ? { model } : {}) });
   }
   return disks;
