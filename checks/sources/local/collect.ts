@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir, readFile } from 'node:fs/promises';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceIdentity, Gap, Measurement, Report } from '../../../schemas/index.js';
 import {
@@ -23,6 +23,7 @@ import {
 import type { CpuSummary } from './cpu-sampler.js';
 import { commandLine, exists, run, runForOutput, which } from './exec.js';
 import { MOUNTS_COMMAND, readFileSystems } from './filesystems.js';
+import { readKernelFile } from './kernel-file.js';
 import { readBlockDisks, readHwmon, readSysNet, readThermalZones } from './sysfs.js';
 import { linuxIdentity, otherIdentity } from './identity.js';
 import { localExecutor } from '../commands/local-executor.js';
@@ -130,12 +131,12 @@ async function collectCpu(c: Collector, opts: CollectLocalOptions): Promise<void
   const command = `cat /proc/stat (every ${every} ms for ${opts.windowMs} ms)`;
   try {
     const snapshots: string[] = [];
-    const firstLine = async () => ((await readFile('/proc/stat', 'utf8')).split('\n', 1)[0] ?? '');
+    const firstLine = () => readKernelFile('/proc/stat').split('\n', 1)[0] ?? '';
     const end = Date.now() + opts.windowMs;
-    snapshots.push(await firstLine());
+    snapshots.push(firstLine());
     while (Date.now() < end) {
       await sleep(Math.min(every, Math.max(0, end - Date.now())));
-      snapshots.push(await firstLine());
+      snapshots.push(firstLine());
     }
     c.add(parseProcStat(snapshots.join('\n'), c.ctx(command)));
   } catch (e) {
@@ -147,7 +148,7 @@ async function collectCpu(c: Collector, opts: CollectLocalOptions): Promise<void
 
 async function collectMemory(c: Collector): Promise<void> {
   try {
-    c.add(parseMeminfo(await readFile('/proc/meminfo', 'utf8'), c.ctx('cat /proc/meminfo')));
+    c.add(parseMeminfo(readKernelFile('/proc/meminfo'), c.ctx('cat /proc/meminfo')));
   } catch (e) {
     c.gap('SXKR-002', `cannot read /proc/meminfo: ${errorText(e)}`, undefined, 'cat /proc/meminfo');
   }
@@ -163,7 +164,7 @@ async function collectRaid(c: Collector): Promise<void> {
   if (!(await exists('/proc/mdstat'))) return; // no md driver loaded: no software RAID to judge
   let text: string;
   try {
-    text = await readFile('/proc/mdstat', 'utf8');
+    text = readKernelFile('/proc/mdstat');
   } catch (e) {
     c.gap('SXKR-003', `cannot read /proc/mdstat: ${errorText(e)}`, 'md arrays', 'cat /proc/mdstat');
     return;

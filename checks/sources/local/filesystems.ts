@@ -1,4 +1,5 @@
-import { readFile, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
+import { readKernelFile } from './kernel-file.js';
 import { SKIPPED_FS_TYPES, emptyResult, gap, measurement, round1, type ParseContext, type ParseResult } from '../parsers/index.js';
 
 export const MOUNTS_COMMAND = 'statfs(2) of each /proc/self/mounts entry';
@@ -16,7 +17,7 @@ export async function readFileSystems(ctx: ParseContext, mountsFile = '/proc/sel
   const result = emptyResult();
   let text: string;
   try {
-    text = await readFile(mountsFile, 'utf8');
+    text = readKernelFile(mountsFile);
   } catch (e) {
     result.gaps.push(gap(ctx, 'SXKR-003', `cannot read ${mountsFile}: ${(e as Error).message}`, 'file systems'));
     return result;

@@ -1,36 +1,21 @@
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ComponentStatus, Measurement } from '../../../schemas/index.js';
 import { measurement, round1 } from '../parsers/index.js';
 import { hwmonKind } from '../parsers/linux/sensor-kind.js';
+import { readKernelFile } from './kernel-file.js';
 
 /*
- * sysfs attributes are read synchronously: each is a page the kernel fills from memory (a hwmon
- * driver may ask its chip, a millisecond at most, and most cache the reading), never a disk or a
- * network file system. The agent reads a few dozen of them every cycle, and fs/promises' open,
- * fstat, read and close — four thread-pool round trips and their promises per file — cost more
- * CPU than the kernel's work. (File systems stay asynchronous: statfs on a hung NFS mount blocks.)
- * Not readFileSync either: its options, fstat and buffer sizing ran as interpreted code for every
- * file (the agent runs without the optimising compiler); an attribute is at most a page, read
- * with one open, one read into a buffer kept for it, and one close.
+ * sysfs attributes are read synchronously (kernel-file.ts): each is a page the kernel fills from
+ * memory (a hwmon driver may ask its chip, a millisecond at most, and most cache the reading),
+ * never a disk or a network file system. (File systems stay asynchronous: statfs on a hung NFS
+ * mount blocks.) Each attribute is read without an await: a promise per file cost more than the file.
  */
-const ATTRIBUTE = Buffer.allocUnsafe(4096);
-
 function readText(path: string): string | undefined {
-  let fd: number;
   try {
-    fd = openSync(path, 'r');
+    return readKernelFile(path).trim();
   } catch {
     return undefined;
-  }
-  try {
-    const n = readSync(fd, ATTRIBUTE, 0, ATTRIBUTE.length, 0);
-    // A full buffer may not be the whole file (pages larger than 4 KiB): read it whole.
-    return (n < ATTRIBUTE.length ? ATTRIBUTE.toString('utf8', 0, n) : readFileSync(path, 'utf8')).trim();
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
   }
 }
 
