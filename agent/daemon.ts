@@ -295,10 +295,11 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
     const t = token();
     if (!t || sender.isRefused(t)) return; // no busy loop on a refused token: delivery owns the retry
     const body = JSON.stringify({ agentId, hostname: config.hostname ?? osHostname(), version: AGENT_VERSION, ...(config.site ? { site: config.site } : {}) });
+    const asked = sender.ask();
     try {
       const a = await postJson(`${collectors.current}/api/v1/heartbeat`, t, body, config.requestTimeoutMs, PRODUCER);
       status.lastHeartbeat = { at: now().toISOString(), status: a.status };
-      sender.noteAnswer(t, a, 'heartbeat');
+      sender.noteAnswer(t, a, 'heartbeat', asked);
       if (a.status < 300) sender.wake();
     } catch (e) {
       log.debug(`heartbeat failed: ${(e as Error).message}`);

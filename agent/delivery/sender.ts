@@ -52,6 +52,10 @@ export class Sender {
   private wakeUp: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private refusedToken: string | undefined;
+  /** Requests are numbered as they are sent (heartbeats and deliveries alike): see `ask`. */
+  private asked = 0;
+  /** The number of the request whose answer last set `auth`. */
+  private authAsked = 0;
 
   constructor(o: SenderOptions) {
     this.o = o;
@@ -80,12 +84,26 @@ export class Sender {
     return this.refusedToken === token;
   }
 
-  noteAnswer(token: string, a: CollectorAnswer, what: string): void {
-    if (AUTH.has(a.status)) this.authRefused(token, a, what);
-    else if (a.status < 300 && this.refusedToken === token) this.authAccepted();
+  /**
+   * The number of a request about to be sent. A heartbeat and a delivery may be in flight at
+   * once, and their answers may arrive in either order (a loaded host, two sockets): only an
+   * answer to a request sent after the one that last set `auth` may change it. Otherwise a 2xx
+   * sent before a revocation, answered after the first 401, flipped the state back to ok, and
+   * the next 401 said "refused" a second time.
+   */
+  ask(): number {
+    return ++this.asked;
   }
 
-  private authRefused(token: string, a: CollectorAnswer, what: string): void {
+  /** What an answer says of the token; `asked` is the number `ask()` gave its request. */
+  noteAnswer(token: string, a: CollectorAnswer, what: string, asked: number): void {
+    if (AUTH.has(a.status)) this.authRefused(token, a, what, asked);
+    else if (a.status < 300 && this.refusedToken === token) this.authAccepted(asked);
+  }
+
+  private authRefused(token: string, a: CollectorAnswer, what: string, asked: number): void {
+    if (asked < this.authAsked) return; // older than what set the state: says nothing of it now
+    this.authAsked = asked;
     const first = this.refusedToken !== token;
     this.refusedToken = token;
     this.state.auth = 'rejected';
@@ -95,7 +113,9 @@ export class Sender {
     this.changed();
   }
 
-  private authAccepted(): void {
+  private authAccepted(asked: number): void {
+    if (asked < this.authAsked) return;
+    this.authAsked = asked;
     this.refusedToken = undefined;
     this.state.auth = 'ok';
     this.changed();
@@ -193,6 +213,7 @@ export class Sender {
     // oldest instead, so a report is never both delivered and counted as lost.
     spool.hold(entry);
     const collector = this.o.collectors.current;
+    const asked = this.ask();
     try {
       answer = await postJson(`${collector}/api/v1/reports`, token, body, this.o.timeoutMs, this.o.userAgent);
     } catch (e) {
@@ -205,7 +226,7 @@ export class Sender {
     if (answer.status < 500) this.o.collectors.answered();
     if (answer.status >= 200 && answer.status < 300) {
       spool.remove(entry);
-      if (this.state.auth !== 'ok' || this.refusedToken) this.authAccepted();
+      if (this.state.auth !== 'ok' || this.refusedToken) this.authAccepted(asked);
       const duplicate = /"duplicate"\s*:\s*true/.test(answer.body);
       this.state.lastDelivery = { at: new Date().toISOString(), reportId: entry.meta.id, duplicate };
       if (this.state.consecutiveFailures > 0) log.info(`collector reachable again: delivering ${spool.depth + 1} queued report(s)`);
@@ -219,7 +240,7 @@ export class Sender {
     }
     if (AUTH.has(answer.status)) {
       this.state.consecutiveFailures += 1;
-      this.authRefused(token, answer, `report ${entry.meta.id}`);
+      this.authRefused(token, answer, `report ${entry.meta.id}`, asked);
       return;
     }
     if (PERMANENT.has(answer.status)) {
