@@ -5,6 +5,7 @@
  * run straight through. Statements are prepared once and kept.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import { AsyncLock } from './async-lock.js';
 import { SQLITE_DIALECT } from './sql-dialect.js';
@@ -47,7 +48,8 @@ export class SqliteStore implements Store {
 
   constructor(readonly db: Database.Database) {
     const wal = !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
-    if (wal && db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL) this.walSync = new WalSync(`${db.name}-wal`);
+    // Resolved now, as SQLite resolved it at open: a relative path must not follow a later chdir.
+    if (wal && db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL) this.walSync = new WalSync(`${resolve(db.name)}-wal`);
   }
 
   get describe(): string {

@@ -1,4 +1,5 @@
-import { closeSync, constants, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { readKernelFile } from './kernel-file.js';
 
 /*
  * The kernel ring buffer read from /dev/kmsg in-process, written out as `dmesg -x --time-format
@@ -65,7 +66,7 @@ export function createKmsgReader(path = '/dev/kmsg', uptimePath = '/proc/uptime'
     /** Records held (read now or before) at or after `since`; throws when /dev/kmsg cannot be read. */
     read(since?: Date): { text: string; held: number } {
       try {
-        const uptime = Number(readFileSync(uptimePath, 'utf8').split(' ')[0]);
+        const uptime = Number(readKernelFile(uptimePath).split(' ')[0]);
         const bootMs = Date.now() - Math.round(uptime * 1000);
         if (fd === undefined) {
           fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
