@@ -54,6 +54,15 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
 
+/** User and kernel CPU, minor page faults and context switches (voluntary + forced) so far. */
+function cpuSplit(pid: number): { user: number; system: number; faults: number; switches: number } {
+  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const n = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
+  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS, faults: Number(fields[7]), switches: n('voluntary_ctxt_switches') + n('nonvoluntary_ctxt_switches') };
+}
+
 /** CPU of the commands the process ran and reaped (df, lsblk, smartctl, ipmitool, journalctl…). */
 function childrenCpuMs(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
@@ -103,7 +112,7 @@ interface Window {
   close(): void;
 }
 
-async function measureAgent(dir: string, beside: Window): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string }> {
+async function measureAgent(dir: string, beside: Window): Promise<{ command: string; perCycle: number; childrenPerCycle: number; rss: number; hwm: number; anon: number; file: number; cycles: number; collectMs: string[]; threads: string; split: string }> {
   // One directory per run: node_modules (and so .cache) may be shared by several checkouts, and
   // two runs at once must not build over each other's tree.
   const dist = join(ROOT, 'node_modules/.cache', `xunjian-bench-dist-${process.pid}`);
@@ -148,11 +157,15 @@ async function measureAgent(dir: string, beside: Window): Promise<{ command: str
     await waitCycle(WARMUP_CYCLES);
     beside.open();
     const cpu0 = cpuMs(pid);
+    const split0 = cpuSplit(pid);
     const kids0 = childrenCpuMs(pid);
     const threads0 = threadsCpuMs(pid);
     await waitCycle(WARMUP_CYCLES + cycles);
     const cpu1 = cpuMs(pid);
+    const split1 = cpuSplit(pid);
     beside.close();
+    const per = (k: keyof typeof split0) => (split1[k] - split0[k]) / cycles;
+    const split = `user ${per('user').toFixed(1)} ms, kernel ${per('system').toFixed(1)} ms; ${per('faults').toFixed(0)} minor page faults and ${per('switches').toFixed(0)} context switches of the main thread`;
     const kids1 = childrenCpuMs(pid);
     const threads = [...threadsCpuMs(pid)].map(([name, ms]) => `${name} ${((ms - (threads0.get(name) ?? 0)) / cycles).toFixed(1)}`).join(', ');
     const mem = memory(pid);
@@ -160,7 +173,7 @@ async function measureAgent(dir: string, beside: Window): Promise<{ command: str
     const collectMs = last ? `${last.durationMs} ms wall, ${last.cpuMs} ms CPU in the agent process` : undefined;
     const delivered = (collector.db.prepare('SELECT COUNT(*) AS n FROM reports').get() as { n: number }).n;
     if (delivered < WARMUP_CYCLES + cycles - 1) throw new Error(`only ${delivered} reports reached the collector`);
-    return { command: args.join(' '), perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, ...mem, cycles, collectMs: collectMs === undefined ? [] : [collectMs], threads };
+    return { command: args.join(' '), perCycle: (cpu1 - cpu0) / cycles, childrenPerCycle: (kids1 - kids0) / cycles, ...mem, cycles, collectMs: collectMs === undefined ? [] : [collectMs], threads, split };
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
@@ -251,6 +264,7 @@ try {
   console.log(`agent RSS: ${mb(ours.rss)}  (floor ≤ 70 MB, goal ≤ 55 MB): anonymous ${mb(ours.anon)} (heaps, code), file-backed ${mb(ours.file)} (the node binary's pages in use)`);
   console.log(`agent command: node ${ours.command} agent run  (unit flags: ${AGENT_NODE_FLAGS.join(' ')})`);
   console.log(`agent CPU per cycle by thread (ms): ${ours.threads}`);
+  console.log(`agent per cycle: ${ours.split}`);
   console.log(`last collection: ${ours.collectMs[0] ?? '?'}; node_exporter served ${(theirs.bytes / 1024).toFixed(0)} KiB per scrape; CPU clock tick ${TICK_MS} ms.`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
