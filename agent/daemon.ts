@@ -14,11 +14,15 @@ import { closeConnections, CollectorList, postJson, Sender } from './delivery/in
 import { createLog, type AgentLog } from './log.js';
 import { Spool, type SpoolEvent } from './spool/index.js';
 import { AgentState, type AgentStatus, type EvictionLedger } from './state.js';
+import { Wakeups } from './wakeups.js';
 
 export const AGENT_VERSION = '0.1.0';
 export const PRODUCER = `xunjian-agent/${AGENT_VERSION}`;
 const IDENTITY_REFRESH_MS = 3_600_000;
-const STATUS_DELAY_MS = 1000;
+/** The status file may lag what it tells by this much at most (it is written at the next wakeup). */
+const STATUS_MAX_DELAY_MS = 5000;
+/** How early a sample or a collection may run to share a wakeup with the other. */
+const COINCIDE_MS = 25;
 
 export interface AgentHandle {
   stop(): Promise<void>;
@@ -82,8 +86,14 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   let corruptTotal = 0;
   let rejectedTotal = 0;
   const status: Partial<AgentStatus> = {};
-  let statusTimer: NodeJS.Timeout | undefined;
   let running = true;
+  // Sample, collection, heartbeat and status file share wakeups (agent/wakeups.ts); in this order
+  // when due together, so a collection's report is in the status written in the same wakeup.
+  const clock = new Wakeups(['collect', 'sample', 'heartbeat', 'status'], undefined, (job, e) =>
+    log.error(`${job} failed: ${(e as Error).stack ?? String(e)}`),
+  );
+  // Before the spool is opened: its recovery at start already reports events.
+  const statusDelayMs = Math.min(STATUS_MAX_DELAY_MS, Math.max(1000, config.sampleEveryMs));
 
   const onSpoolEvent = (e: SpoolEvent) => {
     if (e.kind === 'corrupt') {
@@ -133,7 +143,6 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   if (spool.depth > 0) log.info(`spool: ${spool.depth} report(s) (${spool.bytes} bytes) waiting from before; delivering`);
 
   const writeStatus = () => {
-    statusTimer = undefined;
     const s = sender.state;
     const full: AgentStatus = {
       pid: process.pid,
@@ -170,10 +179,12 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
       log.warn(`cannot write the status file: ${(e as Error).message}`);
     }
   };
-  // A collection, its delivery and a heartbeat usually fall within a second: one status file
-  // (temp file, chmod, rename) for all of them instead of one each.
+  // A collection, its delivery and a heartbeat: one status file (temp file, chmod, rename) for all
+  // of them, written at the next wakeup the agent has anyway (the next CPU sample, by default
+  // 5 s away), not at one of its own.
   function scheduleStatus(): void {
-    statusTimer ??= setTimeout(() => writeStatus(), STATUS_DELAY_MS);
+    // writeStatus is read when the job runs: the spool's recovery calls this before it is defined.
+    if (!clock.has('status')) clock.in('status', 0, statusDelayMs, () => writeStatus());
   }
 
   const token = () => readToken(config);
@@ -194,18 +205,29 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   // Cheap sampling between collections.
   const sampler = deps.sampler ?? createCpuSampler();
   const sampleOnce = () => sampler.sample().catch((e) => log.debug(`cpu sample failed: ${(e as Error).message}`));
+  // Samples and collections may run a few ms early: the collection's next turn counts from its
+  // start, the sample's from the reading inside it, a fraction of a millisecond apart; without
+  // this slack the later of the two would wake the process again a moment after the first.
+  const coincideMs = Math.min(COINCIDE_MS, config.sampleEveryMs / 4, config.cadenceMs / 4);
+  const scheduleSample = () =>
+    clock.in('sample', config.sampleEveryMs - coincideMs, config.sampleEveryMs, () => {
+      void sampleOnce();
+      scheduleSample();
+    });
   await sampleOnce();
-  const sampleTimer = setInterval(sampleOnce, config.sampleEveryMs);
+  scheduleSample();
 
   // The heavy collection at the cadence.
   // The identity (model, serial, OS, addresses) changes rarely: taken once, then refreshed hourly
   // (on other OSes than Linux it runs a dozen commands through systeminformation).
   let identity: { value: DeviceIdentity; at: number } | undefined;
   let collecting: Promise<void> | undefined;
-  let collectTimer: NodeJS.Timeout | undefined;
   const collectOnce = async () => {
     const started = Date.now();
     const cpuBefore = process.cpuUsage();
+    // This reading is the sample due now: the next one is a sampling interval from here, so the
+    // samples keep the collection's phase and share its wakeup when the cadence is a multiple.
+    scheduleSample();
     await sampleOnce();
     const cpu = sampler.summary();
     const { report, logCursor: nextCursor } = await collect({
@@ -273,8 +295,8 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   };
   const scheduleCollection = (delayMs: number) => {
     if (!running) return;
-    collectTimer = setTimeout(() => {
-      const began = Date.now();
+    clock.in('collect', delayMs - coincideMs, delayMs, () => {
+      const began = performance.now();
       collecting = collectOnce()
         .catch((e) => {
           status.lastCollectionError = { at: now().toISOString(), message: (e as Error).message };
@@ -283,9 +305,9 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
         })
         .finally(() => {
           collecting = undefined;
-          scheduleCollection(Math.max(0, config.cadenceMs - (Date.now() - began)));
+          scheduleCollection(Math.max(0, config.cadenceMs - (performance.now() - began)));
         });
-    }, delayMs);
+    });
   };
   scheduleCollection(Math.min(config.cadenceMs, config.windowMs));
 
@@ -306,10 +328,15 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
     }
     scheduleStatus();
   };
-  const heartbeatTimer = setInterval(() => {
-    beating ??= beat().finally(() => (beating = undefined));
-  }, config.heartbeatMs);
+  // A heartbeat may go up to one sampling interval early, so it rides on a sample's wakeup.
+  const beatEarlyMs = Math.min(config.sampleEveryMs, config.heartbeatMs / 4);
+  const scheduleBeat = () =>
+    clock.in('heartbeat', config.heartbeatMs - beatEarlyMs, config.heartbeatMs, () => {
+      beating ??= beat().finally(() => (beating = undefined));
+      scheduleBeat();
+    });
   beating = beat().finally(() => (beating = undefined));
+  scheduleBeat();
 
   writeStatus();
   log.info(`agent ${agentId} started: collector ${config.collectorUrls.join(', ')}, site ${config.site ?? '(from token)'}, cadence ${config.cadenceMs} ms, spool ${spool.dir}`);
@@ -320,14 +347,11 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
     async stop() {
       if (!running) return;
       running = false;
-      clearInterval(sampleTimer);
+      clock.stop();
       sampler.close();
-      clearInterval(heartbeatTimer);
-      if (collectTimer) clearTimeout(collectTimer);
       await collecting; // a report being built is finished and spooled, not lost
       await Promise.all([sender.stop(), beating]);
       closeConnections();
-      if (statusTimer) clearTimeout(statusTimer);
       writeStatus();
       log.info(`agent stopped; ${spool.depth} report(s) left in the spool for next start`);
     },

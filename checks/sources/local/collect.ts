@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { open, readdir } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DeviceIdentity, Gap, Measurement, Report } from '../../../schemas/index.js';
 import {
@@ -336,18 +337,22 @@ async function readTail(path: string, bytes: number): Promise<string> {
   }
 }
 
-/** journald's own files (the default namespace: directories named by machine id, without a dot). */
-async function hasJournalFiles(): Promise<boolean> {
+/**
+ * journald's own files (the default namespace: directories named by machine id, without a dot).
+ * Listed synchronously: two local directories, and each asynchronous listing was a round trip
+ * through libuv's thread pool that woke the daemon once more per cycle.
+ */
+function hasJournalFiles(): boolean {
   for (const root of ['/var/log/journal', '/run/log/journal']) {
     let dirs: string[] = [];
     try {
-      dirs = await readdir(root);
+      dirs = readdirSync(root);
     } catch {
       continue;
     }
     for (const d of dirs.filter((x) => /^[0-9a-f]{32}$/.test(x))) {
       try {
-        if ((await readdir(join(root, d))).some((f) => f.endsWith('.journal') || f.endsWith('.journal~'))) return true;
+        if (readdirSync(join(root, d)).some((f) => f.endsWith('.journal') || f.endsWith('.journal~'))) return true;
       } catch {
         // unreadable: try the next
       }
@@ -360,7 +365,7 @@ async function collectLog(c: Collector, opts: CollectLocalOptions, started: Date
   const since = logSinceOf(opts, started);
   const journalctl = await which('journalctl');
   let journalWhy = 'journalctl not installed';
-  const journalFiles = await hasJournalFiles();
+  const journalFiles = hasJournalFiles();
   if (journalctl && !journalFiles) journalWhy = 'journald keeps no journal on this host (no *.journal under /var/log/journal or /run/log/journal)';
   if (journalctl && journalFiles) {
     const args = ['-p', '3', '-o', 'json', '--no-pager', '--show-cursor'];
