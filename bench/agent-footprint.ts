@@ -12,8 +12,12 @@
  * is not disturbed), started with the unit's command — node, AGENT_NODE_FLAGS and
  * dist/bin/xunjian-agent.js (agent/install.ts `agentCommand`) — not under tsx, not bundled.
  *
- *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--scrape-every 15] [--warmup 2]
- *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2 --warmup 1   the default cadence: CPU per hour
+ *   npx tsx bench/agent-footprint.ts [--cycles 4] [--cadence 30s] [--scrapes 30] [--scrape-every 15] [--warmup N]
+ *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2   the default cadence: CPU per hour
+ * The warm-up defaults to the cycles of the agent's first 6 minutes (at least 2): V8 moves the
+ * functions a cycle runs to baseline code as each one uses up its budget, and a function run once
+ * a cycle takes minutes to get there (`--trace-baseline-batch-compilation` still listed some 70 a
+ * cycle in minutes 1–3). What is measured is the agent as it runs for months, not its first minutes.
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  *   XJ_BENCH_AGENT_STDOUT=FILE …          keeps the agent's stdout (what --trace-gc in those flags prints)
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
@@ -36,14 +40,16 @@ const { values } = parseArgs({
     cadence: { type: 'string', default: '30s' },
     scrapes: { type: 'string', default: '30' },
     'scrape-every': { type: 'string', default: '15' },
-    warmup: { type: 'string', default: '2' },
+    warmup: { type: 'string' },
   },
 });
 const cycles = Number(values.cycles);
 const cadence = values.cadence!;
 const scrapes = Number(values.scrapes);
 const scrapeEvery = Number(values['scrape-every']);
-const WARMUP_CYCLES = Number(values.warmup);
+const cadenceMs = Number(/^(\d+)s$/.exec(cadence)?.[1] ?? NaN) * 1000 || Number(/^(\d+)m$/.exec(cadence)?.[1] ?? NaN) * 60_000;
+if (!(cadenceMs > 0)) throw new Error(`--cadence ${cadence}: give seconds or minutes, such as 30s or 5m`);
+const WARMUP_CYCLES = values.warmup === undefined ? Math.max(2, Math.ceil(360_000 / cadenceMs)) : Number(values.warmup);
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
@@ -54,13 +60,13 @@ function cpuMs(pid: number): number {
   return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
 
-/** User and kernel CPU, minor page faults and context switches (voluntary + forced) so far. */
+/** User and kernel CPU, minor page faults, and the main thread's sleeps so far (voluntary context switches: each is a wakeup to pay for). */
 function cpuSplit(pid: number): { user: number; system: number; faults: number; switches: number } {
   const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const n = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS, faults: Number(fields[7]), switches: n('voluntary_ctxt_switches') + n('nonvoluntary_ctxt_switches') };
+  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS, faults: Number(fields[7]), switches: n('voluntary_ctxt_switches') };
 }
 
 /** CPU of the commands the process ran and reaped (df, lsblk, smartctl, ipmitool, journalctl…). */
@@ -165,7 +171,7 @@ async function measureAgent(dir: string, beside: Window): Promise<{ command: str
     const split1 = cpuSplit(pid);
     beside.close();
     const per = (k: keyof typeof split0) => (split1[k] - split0[k]) / cycles;
-    const split = `user ${per('user').toFixed(1)} ms, kernel ${per('system').toFixed(1)} ms; ${per('faults').toFixed(0)} minor page faults and ${per('switches').toFixed(0)} context switches of the main thread`;
+    const split = `user ${per('user').toFixed(1)} ms, kernel ${per('system').toFixed(1)} ms; ${per('faults').toFixed(0)} minor page faults; the main thread slept and woke ${per('switches').toFixed(0)} times`;
     const kids1 = childrenCpuMs(pid);
     const threads = [...threadsCpuMs(pid)].map(([name, ms]) => `${name} ${((ms - (threads0.get(name) ?? 0)) / cycles).toFixed(1)}`).join(', ');
     const mem = memory(pid);
@@ -257,7 +263,6 @@ try {
   console.log(`\nCPU ratio agent/node_exporter (paced, same window): ${ratio.toFixed(2)}× the agent process, ${((ours.perCycle + ours.childrenPerCycle) / paced.perScrape).toFixed(2)}× with its commands  (floor ≤ 2×, goal ≤ 1×)`);
   console.log(`CPU ratio agent/node_exporter (back-to-back scrapes): ${warmRatio.toFixed(2)}×`);
   const hourMs = 3_600_000;
-  const cadenceMs = Number(/^(\d+)s$/.exec(cadence)?.[1] ?? NaN) * 1000 || Number(/^(\d+)m$/.exec(cadence)?.[1] ?? NaN) * 60_000;
   console.log(
     `CPU per hour: agent at a ${cadence} cadence ${((ours.perCycle * hourMs) / cadenceMs / 1000).toFixed(2)} s; node_exporter scraped every 15 s ${((paced.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s (measured paced), ${((theirs.perScrape * hourMs) / 15_000 / 1000).toFixed(2)} s (back-to-back figure)`,
   );
