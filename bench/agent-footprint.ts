@@ -16,8 +16,9 @@
  *   npx tsx bench/agent-footprint.ts --cadence 5m --cycles 2   the default cadence: CPU per hour
  * The warm-up defaults to the cycles of the agent's first 6 minutes (at least 2): V8 moves the
  * functions a cycle runs to baseline code as each one uses up its budget, and a function run once
- * a cycle takes minutes to get there (`--trace-baseline-batch-compilation` still listed some 70 a
- * cycle in minutes 1–3). What is measured is the agent as it runs for months, not its first minutes.
+ * a cycle takes minutes to get there (`--trace-baseline-batch-compilation` at a 30 s cadence: 20–30
+ * functions a cycle in minutes 1–4, ~6 in minutes 6–8, ~1 after minute 10). What is measured is the
+ * agent as it runs for months, not its first minutes.
  *   XJ_BENCH_NODE_FLAGS='--lite-mode' …   tries other V8 flags instead of the unit's
  *   XJ_BENCH_AGENT_STDOUT=FILE …          keeps the agent's stdout (what --trace-gc in those flags prints)
  * Floor: RSS ≤ 70 MB and CPU/cycle ≤ 2× node_exporter CPU/scrape; goal ≤ 55 MB and ≤ 1×.
