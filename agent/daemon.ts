@@ -87,8 +87,10 @@ export async function startAgent(config: ResolvedAgentConfig, deps: AgentDeps = 
   let rejectedTotal = 0;
   const status: Partial<AgentStatus> = {};
   let running = true;
-  // Sample, collection, heartbeat and status file share wakeups (agent/wakeups.ts); in this order
-  // when due together, so a collection's report is in the status written in the same wakeup.
+  // Sample, collection, heartbeat and status file share wakeups (agent/wakeups.ts). The collection
+  // runs first when both are due: it takes the CPU reading itself and moves the sample's turn, so
+  // no second reading follows in the same wakeup. (Its report reaches the status file at the next
+  // wakeup: the collection only starts here.)
   const clock = new Wakeups(['collect', 'sample', 'heartbeat', 'status'], undefined, (job, e) =>
     log.error(`${job} failed: ${(e as Error).stack ?? String(e)}`),
   );

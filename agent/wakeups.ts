@@ -1,9 +1,10 @@
 /**
- * The daemon's one timer. On the hosts the agent runs on, waking a sleeping process costs more
- * than most of what it then does: an empty node timer costs ~0.9 ms of CPU per wakeup on this
- * 2-vCPU VM (python's sleep loop 0.3 ms), cold caches and all, and reading /proc/stat adds
+ * The daemon's one timer. On a virtual machine, waking a sleeping process can cost more than
+ * most of what it then does: on the project's 2-vCPU VM an empty node timer costs ~0.9 ms of CPU
+ * per wakeup (python's sleep loop 0.3 ms), cold caches and all, and reading /proc/stat adds
  * ~0.3 ms. The daemon had four clocks of its own (CPU sample, collection, heartbeat, status file)
- * whose phases drifted apart, so a 30 s cycle paid ten wakeups for six samples' worth of work.
+ * whose phases drifted apart, so a 30 s cycle paid nine or ten timer wakeups (strace) for six
+ * samples' worth of work.
  *
  * Each job here is due within a window [earliest, latest]. The timer fires at the earliest
  * `latest` of all jobs, and then every job whose window has opened runs in that one wakeup, in
