@@ -1,9 +1,10 @@
 /**
- * The agent daemon. Three clocks:
+ * The agent daemon. Its jobs, on one shared timer (agent/wakeups.ts):
  *   - every `sampleEvery` (5 s): one read of /proc/stat into the CPU sampler (microseconds);
  *   - every `cadence` (5 min): the heavy collection (disks, SMART, IPMI, logs…) → one report,
  *     committed to the spool before anything is sent, then the log cursor is saved;
- *   - every `heartbeat` (60 s): a sign of life, so the collector tells silence from a quiet host.
+ *   - every `heartbeat` (60 s): a sign of life, so the collector tells silence from a quiet host;
+ *   - the status file, at the next wakeup after something changed.
  * Delivery runs on its own (agent/delivery): the spool drains whenever the collector answers.
  */
 import { hostname as osHostname } from 'node:os';

@@ -54,27 +54,28 @@ const WARMUP_CYCLES = values.warmup === undefined ? Math.max(2, Math.ceil(360_00
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
 
+/** The fields of /proc/PID/stat after the ")" of comm: state is [0], minflt [7], utime [11], stime [12], cutime [13], cstime [14]. */
+function statFields(path: string): number[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+}
+
 function cpuMs(pid: number): number {
-  // Fields after the ")" of comm: state is [0], utime [11], stime [12], cutime [13], cstime [14].
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
+  const f = statFields(`/proc/${pid}/stat`);
+  return (f[11]! + f[12]!) * TICK_MS;
 }
 
 /** User and kernel CPU, minor page faults, and the main thread's sleeps so far (voluntary context switches: each is a wakeup to pay for). */
 function cpuSplit(pid: number): { user: number; system: number; faults: number; switches: number } {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = f.slice(f.lastIndexOf(')') + 2).split(' ');
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const n = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-  return { user: Number(fields[11]) * TICK_MS, system: Number(fields[12]) * TICK_MS, faults: Number(fields[7]), switches: n('voluntary_ctxt_switches') };
+  const f = statFields(`/proc/${pid}/stat`);
+  const switches = Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN);
+  return { user: f[11]! * TICK_MS, system: f[12]! * TICK_MS, faults: f[7]!, switches };
 }
 
 /** CPU of the commands the process ran and reaped (df, lsblk, smartctl, ipmitool, journalctl…). */
 function childrenCpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[13]) + Number(f[14])) * TICK_MS;
+  const f = statFields(`/proc/${pid}/stat`);
+  return (f[13]! + f[14]!) * TICK_MS;
 }
 
 /** CPU per thread kind (main thread, V8's GC and compiler workers, libuv's pool…), by thread name. */
