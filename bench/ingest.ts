@@ -198,9 +198,11 @@ async function main() {
   measuring = true;
   const started = performance.now();
   const collectorCpu0 = cpuMsOf(collector.child.pid!);
+  const clientCpu0 = process.cpuUsage();
   await new Promise((r) => setTimeout(r, SECONDS * 1000));
   measuring = false;
   const collectorCpuMs = cpuMsOf(collector.child.pid!) - collectorCpu0;
+  const clientCpu = process.cpuUsage(clientCpu0);
   const elapsed = (performance.now() - started) / 1000;
   stop = true;
   await Promise.all(running);
@@ -226,6 +228,8 @@ async function main() {
   console.log(`  measurements/s            ${fmt(mps).padStart(12)}   (floor 20,000 · goal 100,000)`);
   // Reports answered while measuring, over the collector's CPU time meanwhile (a few in flight at either edge: ±CLIENTS/reports).
   console.log(`  measurements/CPU-second   ${fmt((reports * perReport) / (collectorCpuMs / 1000)).padStart(12)}   (collector process utime+stime: ${fmt(collectorCpuMs)} ms; ${(((collectorCpuMs / 1000) / elapsed) * 100).toFixed(0)} % of a core)`);
+  // The load comes from this process, on the same two cores: what it takes, the collector cannot have.
+  console.log(`  load generator (clients)  ${(((clientCpu.user + clientCpu.system) / 1e6 / elapsed) * 100).toFixed(0).padStart(10)} % of a core`);
   console.log(`  latency p50 / p99         ${p50.toFixed(1).padStart(8)} / ${p99.toFixed(1)} ms   (floor: p99 < 100 ms)`);
   console.log(`  collector peak RSS        ${(peakRss / 1024 / 1024).toFixed(0).padStart(12)} MiB`);
   console.log(`  non-201 answers           ${String(failures).padStart(12)}`);

@@ -5,7 +5,7 @@ import { buildApp, configWithDefaults, type AppOptions } from './app.js';
 import { dbPathOf, storageOf } from './config.js';
 import { openDatabase, type Db } from './storage/db.js';
 import { isPostgresUrl, noSqliteHandle, openStore } from './storage/open-store.js';
-import { sqliteStore } from './storage/sqlite-store.js';
+import { SqliteStore, sqliteStore } from './storage/sqlite-store.js';
 import type { Store } from './storage/store.js';
 import { privateDirectory } from './storage/private-files.js';
 import { scheduleRetention, type RetentionSchedule } from './storage/retention.js';
@@ -61,6 +61,8 @@ export async function startCollector(partial: Partial<CollectorConfig>, extra: S
     await store.close();
     throw err;
   }
+  // The log is copied back into the database from a thread of its own, not in the COMMITs of ingest.
+  if (store instanceof SqliteStore) store.checkpointInBackground({ onError: (err) => app.log.warn({ err }, 'background checkpoint stopped; COMMIT checkpoints alone') });
   const retention = scheduleRetention(
     { reports: app.repos.reports, clock: app.clock, log: app.log, metrics: app.metrics, holds: (ttlMs) => app.cluster.holds('retention', ttlMs) },
     { rawDays: config.retention.rawDays, ...(retentionEveryMs ? { everyMs: retentionEveryMs } : {}) },

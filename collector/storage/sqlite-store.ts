@@ -11,9 +11,12 @@ import { AsyncLock } from './async-lock.js';
 import { SQLITE_DIALECT } from './sql-dialect.js';
 import type { Params, RunResult, Store, TransactionOptions } from './store.js';
 import { WalSync } from './wal-sync.js';
+import { LOOP_AUTOCHECKPOINT_PAGES, WalCheckpointer, type CheckpointerOptions } from './wal-checkpointer.js';
 
 /** `PRAGMA synchronous` as a number: 2 is FULL. */
 const SYNCHRONOUS_FULL = 2;
+/** SQLite's own default mark for the checkpoint in COMMIT, in pages. */
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 interface TxFrame {
   depth: number;
@@ -45,11 +48,31 @@ export class SqliteStore implements Store {
   private savepoints = 0;
   /** Set when commits are fsynced (WAL at synchronous = FULL): those may flush off the loop instead. */
   private readonly walSync: WalSync | undefined;
+  private checkpointer: WalCheckpointer | undefined;
 
   constructor(readonly db: Database.Database) {
     const wal = !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal';
     // Resolved now, as SQLite resolved it at open: a relative path must not follow a later chdir.
     if (wal && db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL) this.walSync = new WalSync(`${resolve(db.name)}-wal`);
+  }
+
+  /**
+   * Checkpoints the log from a thread of its own (wal-checkpointer.ts), for a long-running
+   * server: COMMIT then copies only what the thread has not. A no-op for a database without a log
+   * file (in memory, or not in WAL mode) and when already on.
+   */
+  checkpointInBackground(options: CheckpointerOptions & { /** The loop's own mark, in pages (tests lower it). */ loopMarkPages?: number } = {}): void {
+    if (this.checkpointer || this.db.memory || this.db.pragma('journal_mode', { simple: true }) !== 'wal') return;
+    const level = this.db.pragma('synchronous', { simple: true }) === SYNCHRONOUS_FULL ? 'FULL' : 'NORMAL';
+    this.db.pragma(`wal_autocheckpoint = ${options.loopMarkPages ?? LOOP_AUTOCHECKPOINT_PAGES}`);
+    this.checkpointer = new WalCheckpointer(resolve(this.db.name), level, {
+      ...options,
+      onError: (error) => {
+        // The loop takes the whole checkpoint back, at SQLite's usual mark.
+        if (this.db.open) this.db.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        options.onError?.(error);
+      },
+    });
   }
 
   get describe(): string {
@@ -121,6 +144,7 @@ export class SqliteStore implements Store {
         try {
           value = await this.context.run({ depth: 1 }, fn);
           this.db.exec('COMMIT');
+          this.checkpointer?.committed();
         } catch (error) {
           if (this.db.inTransaction) this.db.exec('ROLLBACK');
           throw error;
@@ -153,6 +177,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    // The thread's connection first: the loop's, closed last, checkpoints what is left and removes the log.
+    await this.checkpointer?.close();
     await this.lock.with(() => {
       if (this.db.open) this.db.close();
     });
