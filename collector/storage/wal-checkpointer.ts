@@ -39,8 +39,6 @@ export class WalCheckpointer {
   constructor(dbPath: string, synchronous: 'FULL' | 'NORMAL', options: CheckpointerOptions = {}) {
     this.everyMs = options.everyMs ?? 100;
     this.worker = new Worker(new URL('./wal-checkpointer-worker.js', import.meta.url), { workerData: { path: dbPath, synchronous } });
-    // A checkpoint pending must not keep a process alive that has nothing else to do.
-    this.worker.unref();
     this.worker.on('message', (m: { ok: true; log: number; checkpointed: number } | { ok: false; message: string }) => {
       this.inFlight = false;
       if (m.ok) options.onCheckpoint?.({ log: m.log, checkpointed: m.checkpointed });
@@ -57,6 +55,9 @@ export class WalCheckpointer {
         resolve();
       });
     });
+    // The thread must not keep alive a process that has nothing else to do. After the listeners:
+    // adding a 'message' listener refs the worker again.
+    this.worker.unref();
   }
 
   /** After a commit: a checkpoint, unless one is running or the last was asked for under `everyMs` ago. */
@@ -71,6 +72,8 @@ export class WalCheckpointer {
   async close(): Promise<void> {
     if (!this.ended) {
       this.ended = true;
+      // Waited for: unref'd, a process with nothing else to do would exit before the thread's end.
+      this.worker.ref();
       this.worker.postMessage('close');
     }
     await this.exited;

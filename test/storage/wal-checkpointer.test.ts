@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +7,7 @@ import { openDatabase } from '../../collector/storage/db.js';
 import { SqliteStore } from '../../collector/storage/sqlite-store.js';
 import { LOOP_AUTOCHECKPOINT_PAGES } from '../../collector/storage/wal-checkpointer.js';
 import { startTestCollector, tempDir } from '../helpers/collector.js';
+import { nodeEntry } from '../helpers/node-entry.js';
 
 /**
  * The write-ahead log copied back into the database from a thread of its own
@@ -91,5 +93,14 @@ describe('background checkpoint', () => {
     } finally {
       await collector.close();
     }
+  });
+
+  // Unref'd, the thread keeps no process alive; closing waits for it (a process awaiting an unref'd
+  // thread's end would exit with 13, "unsettled top-level await").
+  it.each(['close', 'leave'])('lets a process exit by itself (%s the store)', (mode) => {
+    const path = join(tempDir('xunjian-ckpt-'), 'e.db');
+    const child = spawnSync(process.execPath, [...nodeEntry(join(import.meta.dirname, 'fixtures/checkpointer-exit.ts')), path, mode], { encoding: 'utf8', timeout: 30_000 });
+    expect(child.stderr).toBe('');
+    expect({ status: child.status, signal: child.signal, stdout: child.stdout }).toEqual({ status: 0, signal: null, stdout: 'done\n' });
   });
 });
