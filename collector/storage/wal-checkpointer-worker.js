@@ -20,11 +20,16 @@ parentPort?.on('message', (message) => {
     parentPort?.close();
     return;
   }
+  /** @type {{ busy: number; log: number; checkpointed: number } | undefined} */
+  let row;
   try {
     // PASSIVE waits for no one: frames a reader still needs, or written meanwhile, wait for the next one.
-    const [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma('wal_checkpoint(PASSIVE)'));
-    parentPort?.postMessage({ ok: true, log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 });
+    [row] = /** @type {{ busy: number; log: number; checkpointed: number }[]} */ (db.pragma('wal_checkpoint(PASSIVE)'));
   } catch (error) {
-    parentPort?.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
+    const code = /** @type {{ code?: string }} */ (error).code ?? '';
+    // Another connection holding the database a moment: the next commit asks again.
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_LOCKED')) throw error;
   }
+  // Anything else thrown above ends the thread; its 'error' hands the whole checkpoint back to COMMIT.
+  parentPort?.postMessage({ log: row?.log ?? 0, checkpointed: row?.checkpointed ?? 0 });
 });

@@ -22,7 +22,7 @@ export const LOOP_AUTOCHECKPOINT_PAGES = 4000;
 export interface CheckpointerOptions {
   /** The least time between two checkpoints of the thread (default 100 ms). */
   everyMs?: number;
-  /** Told when the thread fails or ends unasked: the loop's autocheckpoint carries on alone. */
+  /** Told when the thread fails (its checkpoint threw, or it could not open the database) or ends unasked: the loop's autocheckpoint carries on alone. */
   onError?: (error: Error) => void;
   /** Told after each checkpoint of the thread: pages in the log, pages copied (for tests and metrics). */
   onCheckpoint?: (result: { log: number; checkpointed: number }) => void;
@@ -39,10 +39,9 @@ export class WalCheckpointer {
   constructor(dbPath: string, synchronous: 'FULL' | 'NORMAL', options: CheckpointerOptions = {}) {
     this.everyMs = options.everyMs ?? 100;
     this.worker = new Worker(new URL('./wal-checkpointer-worker.js', import.meta.url), { workerData: { path: dbPath, synchronous } });
-    this.worker.on('message', (m: { ok: true; log: number; checkpointed: number } | { ok: false; message: string }) => {
+    this.worker.on('message', (result: { log: number; checkpointed: number }) => {
       this.inFlight = false;
-      if (m.ok) options.onCheckpoint?.({ log: m.log, checkpointed: m.checkpointed });
-      else options.onError?.(new Error(`background checkpoint failed: ${m.message}`));
+      options.onCheckpoint?.(result);
     });
     this.worker.on('error', (error) => {
       this.ended = true;
