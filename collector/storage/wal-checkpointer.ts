@@ -4,7 +4,7 @@
  * SQLite copies the log back into the database file (a checkpoint) in the COMMIT that takes the
  * log past `wal_autocheckpoint` pages: on the collector's one connection, that is the event loop,
  * copying a thousand pages and syncing two files while every request waits. Measured under
- * ingest, it was 40 % of COMMIT's time (bench/ingest, issue 16).
+ * ingest, it was about half of COMMIT's time (issue 16).
  *
  * Here a worker thread with its own connection checkpoints (PASSIVE: it waits for no one) at most
  * every `everyMs` while commits arrive. The loop's own autocheckpoint stays, at a higher mark
