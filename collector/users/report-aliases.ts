@@ -34,6 +34,11 @@ export class ReportAliases implements ReportIdMap {
   /** Random aliases made before aliases were derived: report id → alias. */
   private readonly legacy = new Map<string, string>();
   private readonly written = new Set<string>();
+  /**
+   * Writes not yet committed, by alias. A reader follows an alias the moment it is shown; on
+   * PostgreSQL the lookup runs on another pooled connection and would miss a write still in flight.
+   */
+  private readonly writing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -65,15 +70,25 @@ export class ReportAliases implements ReportIdMap {
       if (this.written.size >= WRITTEN_MEMORY) this.written.clear();
       this.written.add(reportId);
       // Written down for the way back (stored); idempotent, so another collector writing it too is fine.
-      this.store.run('INSERT INTO report_aliases (report_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING', [reportId, alias]).catch((err: unknown) => {
-        this.written.delete(reportId);
-        this.onError(err);
-      });
+      const write = this.store
+        .run('INSERT INTO report_aliases (report_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING', [reportId, alias])
+        .then(
+          () => undefined,
+          (err: unknown) => {
+            this.written.delete(reportId);
+            this.onError(err);
+          },
+        )
+        .finally(() => {
+          if (this.writing.get(alias) === write) this.writing.delete(alias);
+        });
+      this.writing.set(alias, write);
     }
     return alias;
   }
 
   async stored(asked: string): Promise<string> {
+    await this.writing.get(asked);
     return (await this.store.get<{ report_id: string }>('SELECT report_id FROM report_aliases WHERE alias = ?', [asked]))?.report_id ?? asked;
   }
 }
