@@ -33,6 +33,7 @@ import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { AGENT_NODE_FLAGS, agentCommand } from '../agent/install.js';
 import { startTestCollector } from '../test/helpers/collector.js';
+import { statFields } from './proc-cpu.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const { values } = parseArgs({
@@ -53,12 +54,6 @@ if (!(cadenceMs > 0)) throw new Error(`--cadence ${cadence}: give seconds or min
 const WARMUP_CYCLES = values.warmup === undefined ? Math.max(2, Math.ceil(360_000 / cadenceMs)) : Number(values.warmup);
 const FLAGS_OVERRIDE = process.env.XJ_BENCH_NODE_FLAGS?.split(' ').filter(Boolean);
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-
-/** The fields of /proc/PID/stat after the ")" of comm: state is [0], minflt [7], utime [11], stime [12], cutime [13], cstime [14]. */
-function statFields(path: string): number[] {
-  const stat = readFileSync(path, 'utf8');
-  return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
-}
 
 function cpuMs(pid: number): number {
   const f = statFields(`/proc/${pid}/stat`);

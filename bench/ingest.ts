@@ -23,6 +23,8 @@ import { parseArgs } from 'node:util';
 import { evaluateReport } from '../checks/index.js';
 import { buildApp, MIGRATIONS, openDatabase } from '../collector/index.js';
 import { createToken, realisticReport, spawnCollector, tempDir } from '../test/helpers/collector.js';
+// CPU time (utime+stime), which a loaded machine distorts far less than wall time.
+import { cpuMsOf } from './proc-cpu.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -55,14 +57,6 @@ function rssOf(pid: number): number {
   } catch {
     return 0;
   }
-}
-
-/** utime+stime of a process in ms (/proc/PID/stat): CPU time, which a loaded machine distorts far less than wall time. */
-const TICK_MS = 10; // CLK_TCK is 100 on Linux
-function cpuMsOf(pid: number, thread?: number): number {
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * TICK_MS;
 }
 
 /** The ceiling: the same measurement rows inserted straight into the same schema. */

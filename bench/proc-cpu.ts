@@ -8,12 +8,17 @@ import type { TestPostgres } from '../test/helpers/postgres.js';
 
 const TICK_MS = 10; // CLK_TCK is 100 on Linux
 
-/** utime + stime of one process, in ms. */
-export function cpuMsOf(pid: number): number {
+/** The fields of a /proc stat file after the ")" of comm: state is [0], ppid [1], minflt [7], utime [11], stime [12], cutime [13], cstime [14]. */
+export function statFields(path: string): number[] {
+  const stat = readFileSync(path, 'utf8');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+}
+
+/** utime + stime of one process, or of one of its threads, in ms. */
+export function cpuMsOf(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * TICK_MS;
+    const f = statFields(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`);
+    return (f[11]! + f[12]!) * TICK_MS;
   } catch {
     return 0; // a backend that ended between the listing and the read
   }
