@@ -182,6 +182,7 @@ export class SqliteStore implements Store {
     await this.lock.with(() => {
       if (this.db.open) this.db.close();
     });
+    await this.walSync?.close();
   }
 }
 

@@ -14,13 +14,24 @@
  * prefix (frames are checksummed and salted), as it does at NORMAL. Checkpoints flush the log
  * and the database themselves at NORMAL, in the order FULL uses.
  */
-import { open } from 'node:fs/promises';
+import { close, closeSync, fsync, open } from 'node:fs';
+
+/** A store dropped without `close()` (a test closing only its handle) still lets its descriptor go. */
+const unclosed = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    // Closed already.
+  }
+});
 
 export class WalSync {
   /** The flush in progress, if any. */
   private running: Promise<void> | undefined;
   /** The flush that starts when the running one ends: it covers every commit made meanwhile. */
   private next: Promise<void> | undefined;
+  /** The log's descriptor, once a flush has opened it. */
+  private fd: Promise<number> | undefined;
 
   constructor(private readonly walPath: string) {}
 
@@ -46,15 +57,41 @@ export class WalSync {
   }
 
   /**
-   * A descriptor of its own for each flush: SQLite keeps the log's inode while its connection is
-   * open (it truncates, never replaces it), and one open per flush costs nothing beside the flush.
+   * One descriptor of the log, opened at the first flush and kept until `close()`: SQLite keeps the
+   * log's inode while its connection is open (it truncates, never replaces it). An open and a close
+   * per flush cost the loop about 90 µs each time (bench: FileHandle open/sync/close against fsync on
+   * a kept descriptor, 110-120 against 25-35 µs of the loop's CPU), several times a batch's worth.
+   * A kept descriptor also hears of every write-back error since it was opened, where a fresh one
+   * might not.
    */
   protected async flushOnce(): Promise<void> {
-    const file = await open(this.walPath, 'r');
+    this.fd ??= openLog(this.walPath).then((fd) => {
+      unclosed.register(this, fd, this);
+      return fd;
+    });
+    let fd: number;
     try {
-      await file.sync();
-    } finally {
-      await file.close();
+      fd = await this.fd;
+    } catch (error) {
+      this.fd = undefined; // Not there yet, or not readable: the next flush tries again.
+      throw error;
     }
+    await new Promise<void>((resolve, reject) => fsync(fd, (error) => (error ? reject(error) : resolve())));
   }
+
+  /** Lets the descriptor go; call once the connection is closed. */
+  async close(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.next?.catch(() => undefined);
+    const fd = this.fd;
+    this.fd = undefined;
+    const n = await fd?.catch(() => undefined);
+    if (n === undefined) return;
+    unclosed.unregister(this);
+    await new Promise<void>((resolve) => close(n, () => resolve()));
+  }
+}
+
+function openLog(path: string): Promise<number> {
+  return new Promise((resolve, reject) => open(path, 'r', (error, fd) => (error ? reject(error) : resolve(fd))));
 }

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../collector/storage/db.js';
+import { SqliteStore } from '../../collector/storage/sqlite-store.js';
 import { WalSync } from '../../collector/storage/wal-sync.js';
 import { tempDir } from '../helpers/collector.js';
 import { nodeEntry } from '../helpers/node-entry.js';
@@ -184,5 +186,54 @@ describe('WalSync: a caller is answered by a flush that began after it asked', (
 
   it('the real flush of a missing log is an error, not a silent success', async () => {
     await expect(new WalSync('/nonexistent-dir/db-wal').sync()).rejects.toThrow(/ENOENT/);
+  });
+});
+
+/** This process's descriptors open on `path` (or on it since deleted). */
+function descriptorsOf(path: string): string[] {
+  const fds: string[] = [];
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).replace(/ \(deleted\)$/, '') === path) fds.push(fd);
+    } catch {
+      // Closed while listed (readdir's own descriptor).
+    }
+  }
+  return fds.sort();
+}
+
+describe('WalSync: one descriptor of the log for every flush, let go on close', () => {
+  const dir = tempDir('xunjian-wal-fd-');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('flushes through the same descriptor beside SQLite’s own, and closes it with the store', async () => {
+    const path = join(dir, 'kept.db');
+    const store = new SqliteStore(openDatabase(path, { durability: 'full' }));
+    await store.exec('CREATE TABLE t (x INTEGER)');
+    const write = (x: number) => store.transaction(() => store.run('INSERT INTO t VALUES (?)', [x]), { flushOffLoop: true });
+    const sqliteOwn = descriptorsOf(`${path}-wal`);
+    expect(sqliteOwn).toHaveLength(1);
+    await write(1);
+    const afterFirst = descriptorsOf(`${path}-wal`);
+    expect(afterFirst).toHaveLength(2);
+    for (let i = 2; i <= 20; i++) await write(i);
+    // Twenty flushes, one descriptor: no open and close each time.
+    expect(descriptorsOf(`${path}-wal`)).toEqual(afterFirst);
+    expect(await store.get('SELECT count(*) AS n FROM t')).toEqual({ n: 20 });
+    await store.close();
+    expect(descriptorsOf(`${path}-wal`)).toEqual([]);
+  });
+
+  it('a flush that finds no log fails, and the next flush opens the log once it is there', async () => {
+    const wal = join(dir, 'late.db-wal');
+    const w = new WalSync(wal);
+    await expect(w.sync()).rejects.toThrow(/ENOENT/);
+    const db = openDatabase(join(dir, 'late.db'), { durability: 'full' });
+    db.exec('CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1)');
+    await w.sync();
+    expect(descriptorsOf(wal)).toHaveLength(2);
+    await w.close();
+    expect(descriptorsOf(wal)).toHaveLength(1);
+    db.close();
   });
 });
