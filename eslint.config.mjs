@@ -16,4 +16,16 @@ export default [
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
     },
   },
+  {
+    // Evaluation runs for every report ingested: on Node 20 an object literal that goes on after a
+    // spread is built in the runtime, ~1 µs each (checks/words/reasons.ts, becauseWith).
+    files: ['checks/define.ts', 'checks/levels.ts', 'checks/catalog/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ObjectExpression > SpreadElement ~ Property', message: 'A property after a spread costs ~1 µs on Node 20: put the spread last, or write the literal out (becauseWith).' },
+      ],
+    },
+  },
 ];

@@ -89,15 +89,21 @@ export function runCheck<S extends TSchema>(
 
   const explained = verdict === 'normal' ? undefined : checkReason(lang, components.filter((c) => c.verdict === verdict));
 
-  return {
+  // Built in steps, in the order the stored JSON has always had: a literal that goes on after a
+  // spread (`...explained, commands, …`) costs ~1 µs on Node 20 (see becauseWith, words/reasons.ts).
+  const result: CheckResult = {
     check: check.id,
     verdict,
     actual: evaluation.actual ?? (summarise(components, verdict) || phrase(lang, 'notMeasured')),
     expected: check.expected[lang](values),
     threshold: applied,
-    ...explained,
-    commands: unique([...measurements.map((m) => m.command), ...gaps.map((g) => g.command)]),
-    components,
-    evaluatedAt: now.toISOString(),
-  };
+  } as CheckResult;
+  if (explained) {
+    result.reason = explained.reason;
+    if (explained.why !== undefined) result.why = explained.why;
+  }
+  result.commands = unique([...measurements.map((m) => m.command), ...gaps.map((g) => g.command)]);
+  result.components = components;
+  result.evaluatedAt = now.toISOString();
+  return result;
 }

@@ -12,7 +12,7 @@ import type {
   ThresholdOverrides,
   ThresholdSet,
 } from '../schemas/index.js';
-import { because, reason, said } from './words/reasons.js';
+import { because, becauseWith, reason, said } from './words/reasons.js';
 import { phrase } from './words/phrases.js';
 
 /**
@@ -93,8 +93,7 @@ export function invalidComponent(m: Measurement, lang: Lang): ComponentResult {
     component: m.component,
     verdict: 'unknown',
     actual: `${phrase(lang, 'invalid')}: ${String(m.value)}`,
-    ...because(lang, said('invalid', m.metric, m.component, String(m.value))),
-    command: m.command,
+    ...becauseWith(lang, said('invalid', m.metric, m.component, String(m.value)), m.command),
   };
 }
 
@@ -102,16 +101,17 @@ export function invalidComponent(m: Measurement, lang: Lang): ComponentResult {
 export function judgeState(m: Measurement, lang: Lang): ComponentResult {
   const status: ComponentStatus = m.status ?? 'unknown';
   const raw = m.value === null || m.value === undefined ? status : String(m.value);
-  const base = { component: m.component, command: m.command };
+  // Whole literals, no `...base` first: see becauseWith (words/reasons.ts) for why.
+  const { component, command } = m;
   switch (status) {
     case 'ok':
-      return { ...base, verdict: 'normal', actual: raw };
+      return { component, command, verdict: 'normal', actual: raw };
     case 'absent':
-      return { ...base, verdict: 'normal', actual: `${raw} (${phrase(lang, 'absent')})` };
+      return { component, command, verdict: 'normal', actual: `${raw} (${phrase(lang, 'absent')})` };
     case 'warning':
     case 'fault':
-      return { ...base, verdict: 'abnormal', actual: raw, ...because(lang, said('stateBad', m.component, raw, m.detail)) };
+      return { component, command, verdict: 'abnormal', actual: raw, ...because(lang, said('stateBad', m.component, raw, m.detail)) };
     default:
-      return { ...base, verdict: 'unknown', actual: raw, ...because(lang, said('of', m.component, said('stateUnjudged', raw))) };
+      return { component, command, verdict: 'unknown', actual: raw, ...because(lang, said('of', m.component, said('stateUnjudged', raw))) };
   }
 }

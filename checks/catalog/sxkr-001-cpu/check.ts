@@ -2,7 +2,7 @@ import { CpuThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, said, type CpuFigure } from '../../words/reasons.js';
+import { because, becauseWith, said, type CpuFigure } from '../../words/reasons.js';
 import type { Said } from '../../../schemas/index.js';
 import { byComponent, latest } from '../group.js';
 
@@ -36,8 +36,8 @@ export const cpuCheck = defineCheck({
       if (max !== undefined && judgeAtMost(max, t.peakMax) === 'abnormal') reasons.push(said('cpuOver', 'maximum', formatValue(max, '%'), t.peakMax));
       const missing: CpuFigure | undefined = avg === undefined ? 'average' : max === undefined ? 'maximum' : undefined;
       const command = (avgM ?? maxM)!.command;
-      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, ...because(lang, said('of', component, said('list', reasons))), command });
-      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, ...because(lang, said('of', component, said('cpuMissing', missing))), command });
+      if (reasons.length) components.push({ component, verdict: 'abnormal', actual: shown, ...becauseWith(lang, said('of', component, said('list', reasons)), command) });
+      else if (missing) components.push({ component, verdict: 'unknown', actual: shown, ...becauseWith(lang, said('of', component, said('cpuMissing', missing)), command) });
       else components.push({ component, verdict: 'normal', actual: shown, command });
     }
     return { components };

@@ -2,7 +2,7 @@ import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.j
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, said } from '../../words/reasons.js';
+import { because, becauseWith, said } from '../../words/reasons.js';
 import { byComponent, latest } from '../group.js';
 
 export const memoryCheck = defineCheck({
@@ -29,7 +29,7 @@ export const memoryCheck = defineCheck({
       }
       const actual = `${formatValue(used, '%')}${beyondFull(used, usedM, lang)}${swapText}`;
       if (judgeAtMost(used, t.usedMax) === 'abnormal') {
-        components.push({ component, verdict: 'abnormal', actual, ...because(lang, said('of', component, said('memoryOver', formatValue(used, '%'), t.usedMax))), command: usedM.command });
+        components.push({ component, verdict: 'abnormal', actual, ...becauseWith(lang, said('of', component, said('memoryOver', formatValue(used, '%'), t.usedMax)), usedM.command) });
       } else {
         components.push({ component, verdict: 'normal', actual, command: usedM.command });
       }

@@ -2,7 +2,7 @@ import { ModuleThresholds, type ComponentResult } from '../../../schemas/index.j
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, judgeState, readNumber } from '../../levels.js';
 import { phrase, usedText } from '../../words/phrases.js';
-import { because, said } from '../../words/reasons.js';
+import { because, becauseWith, said } from '../../words/reasons.js';
 
 /** How a required service is named among the components: `service sshd`. */
 export const serviceComponent = (name: string) => `service ${name}`;
@@ -27,7 +27,7 @@ export const modulesCheck = defineCheck({
         else {
           const actual = `${usedText(lang, formatValue(used, '%'))}${beyondFull(used, m, lang)}`;
           if (judgeAtMost(used, t.fsUsedMax) === 'abnormal')
-            components.push({ component: m.component, verdict: 'abnormal', actual, ...because(lang, said('fsOver', m.component, formatValue(used, '%'), t.fsUsedMax)), command: m.command });
+            components.push({ component: m.component, verdict: 'abnormal', actual, ...becauseWith(lang, said('fsOver', m.component, formatValue(used, '%'), t.fsUsedMax), m.command) });
           else components.push({ component: m.component, verdict: 'normal', actual, command: m.command });
         }
       }

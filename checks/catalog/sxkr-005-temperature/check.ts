@@ -2,7 +2,7 @@ import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds
 import { defineCheck } from '../../define.js';
 import { formatValue, invalidComponent, judgeState, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, said } from '../../words/reasons.js';
+import { because, becauseWith, said } from '../../words/reasons.js';
 import type { Said } from '../../../schemas/index.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */
@@ -45,7 +45,7 @@ export const temperatureCheck = defineCheck({
       if (m.status === 'warning' || m.status === 'fault') reasons.push(said('of', m.component, said('sensorState', m.status)));
       components.push(
         reasons.length
-          ? { component: m.component, verdict: 'abnormal', actual, ...because(lang, said('list', reasons)), command: m.command }
+          ? { component: m.component, verdict: 'abnormal', actual, ...becauseWith(lang, said('list', reasons), m.command) }
           : { component: m.component, verdict: 'normal', actual, command: m.command },
       );
     }
