@@ -373,7 +373,8 @@ export class DevicesRepository {
       source,
       now,
     }))!;
-    return fromRaw({ ...row, site: site.name, site_interval_s: site.expectedIntervalS });
+    // The row is ours to complete: `{ ...row, site, … }` would cost ~1 µs a report on Node 20 (becauseWith, checks/words/reasons.ts).
+    return fromRaw(Object.assign(row, { site: site.name, site_interval_s: site.expectedIntervalS }));
   }
 
   /** An agent's sign of life: the host is up even when it has nothing new to report. */

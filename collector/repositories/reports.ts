@@ -152,6 +152,16 @@ function storedForm(m: Measurement): { value: number | string | null; extra: str
   return { value, extra: JSON.stringify(extra) };
 }
 
+/**
+ * Date.parse for a report's measurement times, which are nearly always one and the same string:
+ * ~250 ns a call, sixty calls a report, where comparing with the last string costs nothing.
+ */
+function instants(): (at: string) => number {
+  let last: string | undefined;
+  let ms = 0;
+  return (at) => (at === last ? ms : (ms = Date.parse((last = at))));
+}
+
 /** The values of INSERT_REPORT. */
 function reportRow(report: Report, deviceId: number, tokenId: number | null, now: number): Param[] {
   return [
@@ -180,10 +190,11 @@ const INSERT_REPORT = `INSERT INTO reports (report_id, device_id, source, window
  */
 function measurementColumns(ms: readonly Measurement[]): (string | number | null)[][] {
   const columns: (string | number | null)[][] = Array.from({ length: MEASUREMENT_COLUMNS - 1 }, () => []);
+  const instant = instants();
   for (let i = 0; i < ms.length; i++) {
     const m = ms[i]!;
     const { value, extra } = storedForm(m);
-    const row = [i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra];
+    const row = [i, m.check, m.component, m.metric, value === null ? null : String(value), m.unit ?? null, m.status ?? null, m.command, instant(m.at), extra];
     for (let c = 0; c < row.length; c++) columns[c]!.push(row[c]!);
   }
   return columns;
@@ -259,10 +270,11 @@ export class ReportsRepository {
     const ms = report.measurements;
     const { id } = (await this.store.get<{ id: number }>(INSERT_REPORT, row))!;
     let rows: Param[] = [];
+    const instant = instants();
     for (let i = 0; i < ms.length; i++) {
       const m = ms[i]!;
       const { value, extra } = storedForm(m);
-      rows.push(id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, Date.parse(m.at), extra);
+      rows.push(id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, instant(m.at), extra);
       if (rows.length === MEASUREMENT_CHUNK * MEASUREMENT_COLUMNS) {
         await this.store.run(insertMeasurementsText(MEASUREMENT_CHUNK), rows);
         rows = [];
