@@ -89,8 +89,8 @@ export function runCheck<S extends TSchema>(
 
   const explained = verdict === 'normal' ? undefined : checkReason(lang, components.filter((c) => c.verdict === verdict));
 
-  // Built in steps, in the order the stored JSON has always had: a literal that goes on after a
-  // spread (`...explained, commands, …`) costs ~1 µs on Node 20 (see becauseWith, words/reasons.ts).
+  // Built in steps, in the order the stored JSON has always had: a literal that adds properties
+  // after a spread (`...explained, commands, …`) costs ~1 µs on Node 20 (becauseWith, words/reasons.ts).
   const result: CheckResult = {
     check: check.id,
     verdict,
