@@ -101,6 +101,16 @@ describe('readable messages', () => {
     ]);
   });
 
+  it('a time is judged by itself, whatever passed before it (the last good time is remembered)', () => {
+    const at = (t: string) => schemaIssues(Measurement, { ...good().measurements[0], at: t });
+    expect(at('2026-11-28T10:00:00Z')).toEqual([]);
+    expect(at('2026-11-28T10:00:00Z')).toEqual([]);
+    // Shaped like a time, not one: the regex passes it, Date.parse does not.
+    expect(at('2026-13-28T10:00:00Z').map((i) => i.path)).toEqual(['/at']);
+    expect(at('2026-11-28T10:00:00')).toHaveLength(1);
+    expect(at('2026-11-28T10:00:00Z')).toEqual([]);
+  });
+
   it('never echoes the refused value (a body may carry a password)', () => {
     const issues = schemaIssues(DeviceIdentity, { hostname: 'db01', kind: 's3cret-passw0rd', addresses: [] });
     expect(JSON.stringify(issues)).not.toContain('s3cret');
