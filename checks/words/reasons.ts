@@ -134,7 +134,8 @@ export const because = (lang: Lang, s: Said): { reason: string; why: Said } => (
  * `because` and then the command, in that order, for a spread that closes an object literal. On
  * Node 20 (V8 11.3) a literal that adds a property after a spread (`{ ...because(…), command }`)
  * is built in the runtime, 0.9-1.6 µs each against 20-30 ns when the spread comes last or there is
- * none (measured in a loop of a million; overwriting a key the spread brought stays fast). Evaluation builds dozens of components per report: it fell
- * from 58-95 to 21-33 µs a report without them (bench/ingest.ts prints it as "evaluation").
+ * none (measured in a loop of a million; overwriting a key the spread brought stays fast).
+ * Evaluation builds dozens of components per report: it fell from 58-95 to 21-33 µs a report
+ * without them (bench/ingest.ts prints it as "evaluation").
  */
 export const becauseWith = (lang: Lang, s: Said, command: string): { reason: string; why: Said; command: string } => ({ reason: sayIn(lang, s)!, why: s, command });
