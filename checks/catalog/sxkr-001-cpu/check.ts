@@ -2,7 +2,7 @@ import { CpuThresholds, type ComponentResult } from '../../../schemas/index.js';
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, becauseWith, said, type CpuFigure } from '../../words/reasons.js';
+import { becauseWith, said, type CpuFigure } from '../../words/reasons.js';
 import type { Said } from '../../../schemas/index.js';
 import { byComponent, latest } from '../group.js';
 

@@ -2,7 +2,7 @@ import { MemoryThresholds, type ComponentResult } from '../../../schemas/index.j
 import { defineCheck } from '../../define.js';
 import { PERCENT, beyondFull, formatValue, invalidComponent, judgeAtMost, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, becauseWith, said } from '../../words/reasons.js';
+import { becauseWith, said } from '../../words/reasons.js';
 import { byComponent, latest } from '../group.js';
 
 export const memoryCheck = defineCheck({

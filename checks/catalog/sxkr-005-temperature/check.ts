@@ -2,7 +2,7 @@ import { TemperatureThresholds, type ComponentResult, type TemperatureThresholds
 import { defineCheck } from '../../define.js';
 import { formatValue, invalidComponent, judgeState, readNumber } from '../../levels.js';
 import { phrase } from '../../words/phrases.js';
-import { because, becauseWith, said } from '../../words/reasons.js';
+import { becauseWith, said } from '../../words/reasons.js';
 import type { Said } from '../../../schemas/index.js';
 
 /** Readings outside this range are a broken sensor, not a temperature. */
