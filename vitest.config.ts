@@ -8,7 +8,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     setupFiles: ['test/helpers/setup.ts'],
     // The commands the tests start as child processes, compiled once (test/helpers/compile-entries.ts).
-    globalSetup: ['test/helpers/compile-entries.ts'],
+    globalSetup: ['test/helpers/compile-entries.ts', 'test/helpers/postgres-sweep.ts'],
     pool: 'forks',
     maxWorkers: 2,
     // One module graph per worker process, not one per file: every file used to import its whole

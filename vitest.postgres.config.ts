@@ -4,7 +4,7 @@ import base from './vitest.config.js';
 /**
  * The collector suite again on PostgreSQL (`npm run test:postgres`, the last step of `npm test`):
  * every test whose collector comes from `startTestCollector` gets a fresh database on a throwaway
- * PostgreSQL 15 of its test process (XUNJIAN_TEST_ENGINE=postgres, test/helpers/shared-postgres.ts)
+ * PostgreSQL 15 of its test worker (XUNJIAN_TEST_ENGINE=postgres, test/helpers/shared-postgres.ts)
  * — the same tests, a parameter.
  *
  * Left out, with the reason (test/collector/README.md says the same):

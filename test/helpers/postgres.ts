@@ -17,6 +17,8 @@ export interface TestPostgres {
   url: string;
   port: number;
   dataDir: string;
+  /** The directory of the cluster: its data, socket and log (removed by stop). */
+  dir: string;
   stop(options?: { immediate?: boolean }): void;
 }
 
@@ -60,6 +62,22 @@ function clusterOwner(): { name: string; uid: number; gid: number } | null {
   throw new Error('running as root and neither a postgres nor a nobody user exists to own the test cluster');
 }
 
+/** Stops the cluster in `dir` (as startPostgres made it) if it runs, and removes the directory. */
+export function stopPostgresIn(dir: string, immediate = false): void {
+  const bin = postgresBinaries();
+  const owner = clusterOwner();
+  const dataDir = join(dir, 'data');
+  try {
+    if (bin && existsSync(join(dataDir, 'postmaster.pid'))) {
+      const command = join(bin, 'pg_ctl');
+      const args = ['-D', dataDir, '-m', immediate ? 'immediate' : 'fast', '-w', 'stop'];
+      execFileSync(owner ? 'runuser' : command, owner ? ['-u', owner.name, '--', command, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `settings`: extra server settings (`-c name=value`), e.g. `{ shared_preload_libraries: 'pg_stat_statements' }` for a bench. */
 export async function startPostgres(settings: Record<string, string> = {}): Promise<TestPostgres> {
   const bin = postgresBinaries();
@@ -87,14 +105,11 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
     url: `postgres://xunjian@127.0.0.1:${port}/xunjian`,
     port,
     dataDir,
+    dir,
     stop(stopOptions = {}) {
       if (stopped) return;
       stopped = true;
-      try {
-        run('pg_ctl', ['-D', dataDir, '-m', stopOptions.immediate ? 'immediate' : 'fast', '-w', 'stop']);
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
+      stopPostgresIn(dir, stopOptions.immediate);
     },
   };
 }

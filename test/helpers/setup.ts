@@ -1,5 +1,5 @@
 /** Runs in every test file (vitest.config.ts setupFiles): what a file's run leaves behind is ended with it. */
 import { afterAll } from 'vitest';
-import { stopSharedPostgres } from './shared-postgres.js';
+import { dropFileDatabases } from './shared-postgres.js';
 
-afterAll(() => stopSharedPostgres());
+afterAll(() => dropFileDatabases());
