@@ -62,17 +62,20 @@ function clusterOwner(): { name: string; uid: number; gid: number } | null {
   throw new Error('running as root and neither a postgres nor a nobody user exists to own the test cluster');
 }
 
+/** Runs a PostgreSQL tool of `bin` in `dir`, as the cluster's owner when that is not us. */
+function runTool(bin: string, dir: string, tool: string, args: string[]): string {
+  const command = join(bin, tool);
+  const owner = clusterOwner();
+  const argv = owner ? ['-u', owner.name, '--', command, ...args] : args;
+  return execFileSync(owner ? 'runuser' : command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
+}
+
 /** Stops the cluster in `dir` (as startPostgres made it) if it runs, and removes the directory. */
 export function stopPostgresIn(dir: string, immediate = false): void {
   const bin = postgresBinaries();
-  const owner = clusterOwner();
   const dataDir = join(dir, 'data');
   try {
-    if (bin && existsSync(join(dataDir, 'postmaster.pid'))) {
-      const command = join(bin, 'pg_ctl');
-      const args = ['-D', dataDir, '-m', immediate ? 'immediate' : 'fast', '-w', 'stop'];
-      execFileSync(owner ? 'runuser' : command, owner ? ['-u', owner.name, '--', command, ...args] : args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-    }
+    if (bin && existsSync(join(dataDir, 'postmaster.pid'))) runTool(bin, dir, 'pg_ctl', ['-D', dataDir, '-m', immediate ? 'immediate' : 'fast', '-w', 'stop']);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -87,11 +90,7 @@ export async function startPostgres(settings: Record<string, string> = {}): Prom
   chmodSync(dir, 0o700);
   if (owner) chownSync(dir, owner.uid, owner.gid);
   const dataDir = join(dir, 'data');
-  const run = (tool: string, args: string[]) => {
-    const command = join(bin, tool);
-    const argv = owner ? ['-u', owner.name, '--', command, ...args] : args;
-    return execFileSync(owner ? 'runuser' : command, argv, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], cwd: dir });
-  };
+  const run = (tool: string, args: string[]) => runTool(bin, dir, tool, args);
   run('initdb', ['-D', dataDir, '-U', 'xunjian', '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync']);
   const port = await freePort();
   // fsync stays on: the durability the collector promises is measured on a real commit path.

@@ -26,11 +26,12 @@ async function server(): Promise<TestPostgres> {
   return shared;
 }
 
-async function asAdmin(url: string, sql: string): Promise<void> {
+/** Runs the statements one after another on one connection to the server's own database. */
+async function asAdmin(url: string, statements: string[]): Promise<void> {
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
-    await admin.query(sql);
+    for (const sql of statements) await admin.query(sql);
   } finally {
     await admin.end();
   }
@@ -40,7 +41,7 @@ async function asAdmin(url: string, sql: string): Promise<void> {
 export async function freshPostgresDatabase(): Promise<string> {
   const { url } = await server();
   const name = `xj_${process.pid}_${++databases}`;
-  await asAdmin(url, `CREATE DATABASE ${name}`);
+  await asAdmin(url, [`CREATE DATABASE ${name}`]);
   ofThisFile.push(name);
   return url.replace(/\/[^/]*$/, `/${name}`);
 }
@@ -50,5 +51,5 @@ export async function dropFileDatabases(): Promise<void> {
   const names = ofThisFile.splice(0);
   if (!shared || names.length === 0) return;
   const { url } = await shared;
-  for (const name of names) await asAdmin(url, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await asAdmin(url, names.map((name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
