@@ -7,9 +7,9 @@ interface Pending<A extends unknown[], R> {
 }
 
 /**
- * Group commit. Requests that arrive while the event loop is busy are stored in ONE outer
- * transaction, each in its own nested transaction (a savepoint), so one failing report rolls back
- * alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
+ * Group commit. Requests that arrive while the event loop is busy, or while the log flush of the
+ * batch before runs, are stored in ONE outer transaction, each in its own nested transaction (a
+ * savepoint), so one failing report rolls back alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
  * "committed" (and, at durability full, on disk), but one commit and one flush serve the batch. That is for
  * SQLite, whose one connection writes one transaction at a time; on PostgreSQL `submit` runs each
  * unit in its own transaction at once (see there).
@@ -43,6 +43,11 @@ export class GroupCommit<A extends unknown[], R> {
   }
 
   private async flush(): Promise<void> {
+    // A batch committed while the log's flush runs would wait for the next flush anyway. Waiting for
+    // the running one before beginning lets what arrives meanwhile join the batch: one commit, and the
+    // pages every report touches (indexes, the device's row) written once, for more reports.
+    const flushing = this.store.logFlush?.();
+    if (flushing && this.queue.length < this.maxBatch) await flushing;
     this.scheduled = false;
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);

@@ -160,6 +160,11 @@ export class SqliteStore implements Store {
     return value;
   }
 
+  /** The log flush of an earlier `flushOffLoop` commit still in progress, if any (see GroupCommit). */
+  logFlush(): Promise<void> | undefined {
+    return this.walSync?.inProgress();
+  }
+
   private async savepoint<T>(frame: TxFrame, fn: () => Promise<T>): Promise<T> {
     const name = `sp_${++this.savepoints}`;
     this.db.exec(`SAVEPOINT ${name}`);

@@ -61,6 +61,8 @@ export interface Store extends Queryable {
   transaction<T>(fn: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** True inside a transaction of this store in the current asynchronous context. */
   inTransaction(): boolean;
+  /** SQLite: the log flush of an earlier `flushOffLoop` commit still in progress, if any; it never rejects. */
+  logFlush?(): Promise<void> | undefined;
   close(): Promise<void>;
   /** A description for logs and `collector status`, without any password. */
   readonly describe: string;

@@ -48,6 +48,15 @@ export class WalSync {
     return this.next;
   }
 
+  /** The flush in progress (and the one queued after it), if any: resolves when both have ended, failed or not. */
+  inProgress(): Promise<void> | undefined {
+    if (!this.running) return undefined;
+    return (this.next ?? this.running).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
   private start(): Promise<void> {
     const flush = this.flushOnce().finally(() => {
       if (this.running === flush) this.running = undefined;

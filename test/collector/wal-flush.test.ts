@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { GroupCommit } from '../../collector/ingest/batcher.js';
 import { openDatabase } from '../../collector/storage/db.js';
 import { SqliteStore } from '../../collector/storage/sqlite-store.js';
 import { WalSync } from '../../collector/storage/wal-sync.js';
@@ -201,6 +202,73 @@ function descriptorsOf(path: string): string[] {
   }
   return fds.sort();
 }
+
+describe('WalSync.inProgress: the flush the group commit waits for', () => {
+  it('is nothing when idle, and ends with the running flush and the one queued after it, failed or not', async () => {
+    const w = new HeldFlushes('/nonexistent-wal');
+    expect(w.inProgress()).toBeUndefined();
+    const a = settled(w.sync(), w.log, 'a');
+    const b = settled(w.sync(), w.log, 'b');
+    const both = settled(w.inProgress()!, w.log, 'in progress');
+    w.end(new Error('EIO'));
+    await a;
+    await turn();
+    // Flush 1 failed, flush 2 (b's) runs: still in progress.
+    expect(w.log).toEqual(['start 1', 'end 1', 'a failed: EIO', 'start 2']);
+    w.end();
+    await Promise.all([b, both]);
+    expect(w.log).toEqual(['start 1', 'end 1', 'a failed: EIO', 'start 2', 'end 2', 'b resolved', 'in progress resolved']);
+    expect(w.inProgress()).toBeUndefined();
+  });
+});
+
+describe('the group commit stores what arrives during the log flush in the next batch', () => {
+  const dir = tempDir('xunjian-paced-');
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('waits for the flush in progress before it begins a batch, then stores everything queued in one transaction', async () => {
+    const db = openDatabase(join(dir, 'paced.db'), { durability: 'full' });
+    db.exec('CREATE TABLE t (x TEXT NOT NULL)');
+    const store = new SqliteStore(db);
+    // The flush of an earlier batch, held by the test; the batches' own flushes are real.
+    let release!: () => void;
+    let flushing: Promise<void> | undefined = new Promise<void>((resolve) => (release = resolve));
+    store.logFlush = () => flushing;
+    const transaction = store.transaction.bind(store);
+    let batches = 0;
+    store.transaction = (fn, options) => {
+      if (!store.inTransaction()) batches++;
+      return transaction(fn, options);
+    };
+    const stored: string[] = [];
+    const batcher = new GroupCommit(store, (x: string) =>
+      store.transaction(async () => {
+        await store.run('INSERT INTO t (x) VALUES (?)', [x]);
+        stored.push(x);
+        return x;
+      }),
+    );
+
+    const a = batcher.submit('a');
+    await turn();
+    await turn();
+    const b = batcher.submit('b');
+    const c = batcher.submit('c');
+    await turn();
+    expect(stored, 'nothing is stored while the earlier flush runs').toEqual([]);
+    flushing = undefined;
+    release();
+    expect(await Promise.all([a, b, c])).toEqual(['a', 'b', 'c']);
+    expect(stored).toEqual(['a', 'b', 'c']);
+    expect(batches, 'one transaction for the three').toBe(1);
+
+    // No flush in progress: the next report is stored at once, in a batch of its own.
+    expect(await batcher.submit('d')).toBe('d');
+    expect(batches).toBe(2);
+    expect(db.prepare('SELECT x FROM t ORDER BY x').all()).toEqual([{ x: 'a' }, { x: 'b' }, { x: 'c' }, { x: 'd' }]);
+    await store.close();
+  });
+});
 
 describe('WalSync: one descriptor of the log for every flush, let go on close', () => {
   const dir = tempDir('xunjian-wal-fd-');
