@@ -30,6 +30,9 @@ export class TicketsIngestHook implements IngestHooks {
   private readonly faults: FaultTickets;
   /** The device's open tickets and its newest result per check, in one statement (see the constructor). */
   private readonly openAndNewest: string;
+  /** SQLite: the two halves of it, the second read only when a result could act (see readState). */
+  private readonly openTickets: string;
+  private readonly newestResults: string;
   /** PostgreSQL: the same, after marking the device alive in the same statement (a data-modifying WITH). */
   private readonly aliveOpenAndNewest: string | null;
   private readonly alive: string;
@@ -53,10 +56,9 @@ export class TicketsIngestHook implements IngestHooks {
       (c) => `SELECT 'newest' AS kind, '${c}' AS name, CAST(NULL AS BIGINT) AS id,
                      (SELECT at FROM results WHERE device_id = @device AND check_id = '${c}' ORDER BY at DESC LIMIT 1) AS at`,
     );
-    this.openAndNewest = [
-      "SELECT 'ticket' AS kind, subject AS name, id, recovered_at AS at FROM tickets WHERE device_id = @device AND status <> 'closed'",
-      ...newest,
-    ].join(' UNION ALL ');
+    this.openTickets = "SELECT 'ticket' AS kind, subject AS name, id, recovered_at AS at FROM tickets WHERE device_id = @device AND status <> 'closed'";
+    this.newestResults = newest.join(' UNION ALL ');
+    this.openAndNewest = `${this.openTickets} UNION ALL ${this.newestResults}`;
     // On PostgreSQL the liveness write rides along (a data-modifying WITH: one round trip fewer).
     // SQLite has none; there it is its own statement, which costs no round trip.
     this.aliveOpenAndNewest = store.engine === 'postgres'
@@ -68,19 +70,12 @@ export class TicketsIngestHook implements IngestHooks {
     const nowMs = now.getTime();
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
-    // Read once: the device's open tickets and its newest result per check (a report usually
-    // changes nothing, and then costs this one statement, not two per check). Only a report with
+    // Read once: the device's open tickets and, when a result could act, its newest result per
+    // check (a report usually changes nothing, and then costs one statement, not two per check). Only a report with
     // measurements shows the device reachable; one made only of gaps (an SNMP timeout, an SSH
     // auth failure) leaves the silence scan to judge it.
     const reached = report.measurements.length > 0;
-    let rows: OpenOrNewest[];
-    if (reached && this.aliveOpenAndNewest !== null) {
-      rows = await this.store.all<OpenOrNewest>(this.aliveOpenAndNewest, { device: device.id, now: nowMs });
-    } else {
-      if (reached) await this.store.run(this.alive, { device: device.id, now: nowMs });
-      else await this.store.run(this.unreached, [device.id]);
-      rows = await this.store.all<OpenOrNewest>(this.openAndNewest, { device: device.id });
-    }
+    const rows = await this.readState(device.id, results, reached, nowMs);
     const open = new Map<string, OpenTicket>();
     const newest = new Map<string, number | null>();
     for (const r of rows) {
@@ -95,5 +90,22 @@ export class TicketsIngestHook implements IngestHooks {
       if (r.verdict === 'abnormal') await this.faults.fault(fault, r.check, symptomOf(r), seenAt, nowMs, open.get(r.check) ?? null);
       else if (r.verdict === 'normal') await this.faults.fine(device.id, r.check, nowMs, `normal again (report ${report.id})`, open.get(r.check) ?? null);
     }
+  }
+
+  /** Marks the device alive (or known, when unreached), and reads its open tickets and, when needed, its newest result per check. */
+  private async readState(deviceId: number, results: readonly CheckResult[], reached: boolean, nowMs: number): Promise<OpenOrNewest[]> {
+    if (this.aliveOpenAndNewest !== null) {
+      if (reached) return this.store.all<OpenOrNewest>(this.aliveOpenAndNewest, { device: deviceId, now: nowMs });
+      await this.store.run(this.unreached, [deviceId]);
+      return this.store.all<OpenOrNewest>(this.openAndNewest, { device: deviceId });
+    }
+    // SQLite: a statement is a call, not a round trip, so the six result seeks are made only when
+    // a result could act on them: an abnormal one (open or keep a ticket), or an open ticket that a
+    // normal one would mark recovered. A report with neither (the usual one) changes nothing.
+    if (reached) await this.store.run(this.alive, { device: deviceId, now: nowMs });
+    else await this.store.run(this.unreached, [deviceId]);
+    const open = await this.store.all<OpenOrNewest>(this.openTickets, { device: deviceId });
+    if (open.length === 0 && !results.some((r) => r.verdict === 'abnormal')) return open;
+    return open.concat(await this.store.all<OpenOrNewest>(this.newestResults, { device: deviceId }));
   }
 }

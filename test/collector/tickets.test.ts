@@ -284,4 +284,39 @@ describe('late reports', () => {
     expect((await c.request('POST', '/api/v1/reports', asAgent(inOrder))).status).toBe(201);
     expect((await list('?device=late01')).map((t) => t.subject)).toEqual(['SXKR-004']);
   });
+
+  it('an older normal report arriving after a newer fault does not mark its ticket recovered', async () => {
+    const base = new Date(clock.getTime() + 7_200_000);
+    const older = realisticReport({ hostname: 'late02', at: base });
+    const newer = realisticReport({ hostname: 'late02', psuFault: true, at: new Date(base.getTime() + 60_000) });
+    clock = new Date(base.getTime() + 120_000);
+    for (const r of [newer, older]) expect((await c.request('POST', '/api/v1/reports', asAgent(r))).status).toBe(201);
+    const tickets = await list('?device=late02');
+    expect(tickets.map((t) => [t.subject, t.recoveredAt])).toEqual([['SXKR-004', null]]);
+  });
+});
+
+describe('the tickets hook reads what can act, and no more', () => {
+  it('reads no newest results for a normal report of a device without tickets (SQLite), but does for a fault', async () => {
+    const store = c.app.store;
+    const all = store.all.bind(store);
+    const texts: string[] = [];
+    store.all = ((sql, params) => {
+      texts.push(sql);
+      return all(sql, params);
+    }) as typeof store.all;
+    const newestReads = () => texts.filter((sql) => sql.includes("'newest' AS kind")).length;
+    try {
+      minutes(1);
+      await send({ hostname: 'quiet01' });
+      // PostgreSQL reads both halves in the statement that marks the device alive: one round trip.
+      expect(newestReads()).toBe(store.engine === 'sqlite' ? 0 : 1);
+      minutes(1);
+      await send({ hostname: 'quiet01', psuFault: true });
+      expect(newestReads()).toBe(store.engine === 'sqlite' ? 1 : 2);
+      expect((await list('?device=quiet01')).map((t) => t.subject)).toEqual(['SXKR-004']);
+    } finally {
+      store.all = all;
+    }
+  });
 });
