@@ -9,8 +9,9 @@ interface Pending<A extends unknown[], R> {
 /**
  * Group commit. Requests that arrive while the event loop is busy, or while the log flush of the
  * batch before runs, are stored in ONE outer transaction, each in its own nested transaction (a
- * savepoint), so one failing report rolls back alone. Every caller is answered only after the outer COMMIT returned — a 2xx still means
- * "committed" (and, at durability full, on disk), but one commit and one flush serve the batch. That is for
+ * savepoint), so one failing report rolls back alone. Every caller is answered only after the
+ * outer COMMIT returned — a 2xx still means "committed" (and, at durability full, on disk), but
+ * one commit and one flush serve the batch. That is for
  * SQLite, whose one connection writes one transaction at a time; on PostgreSQL `submit` runs each
  * unit in its own transaction at once (see there).
  */

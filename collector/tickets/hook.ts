@@ -71,9 +71,9 @@ export class TicketsIngestHook implements IngestHooks {
     const seenAt = Date.parse(report.window.end);
     const fault = { id: device.id, site: device.site, hostname: device.hostname, kind: device.kind, role: device.role, model: device.model };
     // Read once: the device's open tickets and, when a result could act, its newest result per
-    // check (a report usually changes nothing, and then costs one statement, not two per check). Only a report with
-    // measurements shows the device reachable; one made only of gaps (an SNMP timeout, an SSH
-    // auth failure) leaves the silence scan to judge it.
+    // check (a report usually changes nothing, and then costs one read, not two per check). Only a
+    // report with measurements shows the device reachable; one made only of gaps (an SNMP timeout,
+    // an SSH auth failure) leaves the silence scan to judge it.
     const reached = report.measurements.length > 0;
     const rows = await this.readState(device.id, results, reached, nowMs);
     const open = new Map<string, OpenTicket>();
