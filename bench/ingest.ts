@@ -50,7 +50,11 @@ if (args.engine === 'postgres' || args.collectors !== undefined) {
 const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const DURABILITY = args.durability === 'normal' ? 'normal' : 'full';
-const DEVICES = Math.max(1, Math.min(CLIENTS, Number(args.devices)));
+const DEVICES = Number(args.devices);
+if (!Number.isInteger(DEVICES) || DEVICES < 1 || DEVICES > CLIENTS) {
+  console.error(`--devices must be a whole number from 1 to the number of clients (${CLIENTS}), not ${args.devices}`);
+  process.exit(2);
+}
 const WARMUP_S = 2;
 
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
