@@ -65,14 +65,21 @@ const CREATE = `INSERT INTO inspections (site, month, revision, status, notes, a
  * Each device of the site beside each check, with the latest result in the month, in one statement.
  * It was one query per device and check: 6,000 round trips for a 1,000-device site on every view of
  * the draft (a network round trip each on PostgreSQL). The check ids are the catalogue's constants.
+ * The newest result of each check overall (results_latest) answers most months at once: none when it
+ * is older than the month (or missing), itself when it falls in the month. Only a month with newer
+ * results after it reads the device's results of the month, newest first, until the check's.
  */
 const LATEST_RESULTS = `WITH c (check_id) AS (VALUES ${CHECK_IDS.map((c) => `('${c}')`).join(', ')})
   SELECT d.id, d.hostname, d.kind, d.first_seen, x.result, x.at, p.report_id
   FROM devices d JOIN sites s ON s.id = d.site_id CROSS JOIN c
-  LEFT JOIN results x ON x.id = (SELECT r.id FROM results r WHERE r.device_id = d.id AND r.check_id = c.check_id AND r.at >= ? AND r.at < ?
-    ORDER BY r.at DESC, r.id DESC LIMIT 1)
+  LEFT JOIN results_latest l ON l.device_id = d.id AND l.check_id = c.check_id
+  LEFT JOIN results x ON x.id = CASE
+    WHEN l.at IS NULL OR l.at < @start THEN NULL
+    WHEN l.at < @end THEN l.result_id
+    ELSE (SELECT r.id FROM results r WHERE r.device_id = d.id AND r.check_id = c.check_id AND r.at >= @start AND r.at < @end
+          ORDER BY r.at DESC, r.id DESC LIMIT 1) END
   LEFT JOIN reports p ON p.id = x.report_id
-  WHERE s.name = ? ORDER BY d.hostname, d.id`;
+  WHERE s.name = @site ORDER BY d.hostname, d.id`;
 const UPLOADS = 'SELECT hostname, kind, window_end, form, report_id FROM inspection_uploads WHERE site = ? AND month = ?';
 const UPLOAD_SEEN = 'SELECT report_id FROM inspection_uploads WHERE report_id = ?';
 const INSERT_UPLOAD = `INSERT INTO inspection_uploads (report_id, site, month, hostname, kind, window_end, form, uploaded_at, uploaded_by)
@@ -104,7 +111,7 @@ export class InspectionsRepository {
     const kinds = new Map<string, DeviceKind | null>();
     type Latest = { id: number; hostname: string; kind: DeviceKind; first_seen: number; result: string | null; at: number | null; report_id: string | null };
     const found = new Set<number>();
-    const latest = await this.store.all<Latest>(LATEST_RESULTS, [start, end, site]);
+    const latest = await this.store.all<Latest>(LATEST_RESULTS, { start, end, site });
     for (const r of latest) {
       if (r.result === null || r.at === null) continue;
       found.add(r.id);

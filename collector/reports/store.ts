@@ -69,8 +69,8 @@ export class ReportQueries {
        WHERE r.device_id = @device AND r.window_end >= @start AND r.window_end < @end
          AND m.metric IN ('cpu.avg', 'memory.used', 'temperature') AND ${numeric}
        ORDER BY r.window_end`;
-    // Only the threshold is read out of each stored result, not the whole JSON; the device, each
-    // check and the window end lead to the rows through results_device_check_at.
+    // Only the threshold is read out of each stored result, not the whole JSON; the device and the
+    // window end lead to the rows through results_device_at.
     const { jsonText } = store.dialect;
     const uploads = sqlite
       ? `SELECT json_extract(j.value, '$.check'), json_extract(j.value, '$.threshold')

@@ -1,7 +1,7 @@
 import type { CheckResult, Gap, Measurement, Report } from '../../schemas/index.js';
 import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
-import { INSERT_RESULTS_OF_R, ResultsRepository, resultParams } from './results.js';
+import { INSERT_RESULTS_OF_R, LATEST_OF_X, ResultsRepository, resultParams } from './results.js';
 
 export interface ReportRow {
   id: number;
@@ -252,7 +252,8 @@ export class ReportsRepository {
       `WITH r AS (${INSERT_REPORT.replace(' RETURNING id', ' ON CONFLICT (report_id) DO NOTHING RETURNING id')}),
             m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
                   SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u),
-            x AS (${INSERT_RESULTS_OF_R})
+            x AS (${INSERT_RESULTS_OF_R}),
+            l AS (${LATEST_OF_X})
        SELECT id FROM r`,
       [...reportRow(report, deviceId, tokenId, now), ...measurementColumns(report.measurements), ...resultParams(deviceId, at, results)],
     );

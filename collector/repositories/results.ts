@@ -43,9 +43,9 @@ const SELECT = 'SELECT x.id, p.report_id, x.device_id, x.check_id, x.verdict, x.
 export const SIX_CHECKS = `(${CHECK_IDS.map((c) => `'${c}'`).join(', ')})`;
 
 /**
- * A report's results, found through results_device_check_at (device, each of the six checks, the
- * report's window end) — six index seeks — rather than an index of their own on report_id, which
- * every ingest would pay for; `x.report_id = ?` singles out the report among others of the same window.
+ * A report's results, found through results_device_at (the device, the report's window end) rather
+ * than an index of their own on report_id, which every ingest would pay for; `x.report_id = ?`
+ * singles out the report among others of the same window.
  */
 export const RESULTS_OF_REPORT = `${SELECT} WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at = ? AND x.report_id = ? ORDER BY x.check_id`;
 
@@ -63,11 +63,32 @@ const insertText = (n: number): string => {
 /**
  * PostgreSQL: a report's results inserted beside its new row `r` in ingest's one statement
  * (ReportsRepository.insertJudged) — the device and window end once, then the checks, verdicts and
- * results (JSON) as three arrays unnested.
+ * results (JSON) as three arrays unnested. The statement goes on with LATEST_OF_X.
  */
 export const INSERT_RESULTS_OF_R = `INSERT INTO results (report_id, device_id, check_id, verdict, at, result)
    SELECT r.id, CAST(? AS BIGINT), u.check_id, u.verdict, CAST(? AS BIGINT), u.result
-   FROM r, unnest(?::text[], ?::text[], ?::text[]) AS u(check_id, verdict, result)`;
+   FROM r, unnest(?::text[], ?::text[], ?::text[]) AS u(check_id, verdict, result)
+   RETURNING id, device_id, check_id, at`;
+
+/**
+ * results_latest (migration 100) keeps, per device and check, the newest result by window end, then
+ * id: a late spool flush (an older window, stored later) does not displace a newer result.
+ */
+const KEEP_NEWEST = `ON CONFLICT (device_id, check_id) DO UPDATE SET at = excluded.at, result_id = excluded.result_id
+   WHERE excluded.at > results_latest.at OR (excluded.at = results_latest.at AND excluded.result_id > results_latest.result_id)`;
+
+/** PostgreSQL: results_latest kept from the rows `x` that INSERT_RESULTS_OF_R returned, in the same statement. */
+export const LATEST_OF_X = `INSERT INTO results_latest (device_id, check_id, at, result_id) SELECT device_id, check_id, at, id FROM x ${KEEP_NEWEST}`;
+
+const latestTexts = new Map<number, string>();
+const keepLatestText = (n: number): string => {
+  let text = latestTexts.get(n);
+  if (text === undefined) {
+    text = `INSERT INTO results_latest (device_id, check_id, at, result_id) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ')} ${KEEP_NEWEST}`;
+    latestTexts.set(n, text);
+  }
+  return text;
+};
 
 /** The parameters of INSERT_RESULTS_OF_R. */
 export function resultParams(deviceId: number, at: number, results: readonly CheckResult[]): Param[] {
@@ -82,21 +103,25 @@ export class ResultsRepository {
     if (results.length === 0) return;
     const values: Param[] = [];
     for (const r of results) values.push(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));
-    await this.store.run(insertText(results.length), values);
+    const stored = await this.store.all<{ id: number; check_id: string }>(`${insertText(results.length)} RETURNING id, check_id`, values);
+    const latest: Param[] = [];
+    for (const r of stored) latest.push(deviceId, r.check_id, at, Number(r.id));
+    await this.store.run(keepLatestText(stored.length), latest);
   }
 
   /** The latest result of each of the six checks (by report window), absent checks omitted. */
   async latest(deviceId: number): Promise<StoredResult[]> {
-    const out: StoredResult[] = [];
-    for (const check of CHECK_IDS) {
-      const r = await this.store.get<RawResult>(`${SELECT} WHERE x.device_id = ? AND x.check_id = ? ORDER BY x.at DESC, x.id DESC LIMIT 1`, [deviceId, check]);
-      if (r) out.push(fromRaw(r));
-    }
-    return out;
+    const rows = await this.store.all<RawResult>(
+      `${SELECT} JOIN results_latest l ON l.result_id = x.id WHERE l.device_id = ? AND l.check_id IN ${SIX_CHECKS} ORDER BY l.check_id`,
+      [deviceId],
+    );
+    return rows.map(fromRaw);
   }
 
   /** One check's results, newest first; pass the last row's cursor to get the next page. */
   async history(deviceId: number, check: CheckId, limit: number, cursor?: HistoryCursor): Promise<StoredResult[]> {
+    // The device's results are read newest first and filtered by check: a check it never had would read them all.
+    if (!(await this.store.get('SELECT 1 AS one FROM results_latest WHERE device_id = ? AND check_id = ?', [deviceId, check]))) return [];
     const at = cursor?.at ?? Number.MAX_SAFE_INTEGER;
     const id = cursor?.id ?? Number.MAX_SAFE_INTEGER;
     const rows = await this.store.all<RawResult>(

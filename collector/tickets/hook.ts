@@ -46,15 +46,12 @@ export class TicketsIngestHook implements IngestHooks {
     this.alive = `INSERT INTO device_liveness (device_id, state, last_alive_at) VALUES (@device, 'up', @now)
        ON CONFLICT (device_id) DO UPDATE SET state = 'up', down_since = NULL, last_alive_at = excluded.last_alive_at`;
     this.unreached = 'INSERT INTO device_liveness (device_id) VALUES (?) ON CONFLICT DO NOTHING';
-    // The newest result of each check: one index seek per check (results_device_check_at). A
-    // GROUP BY would read every result the device ever had — and so does max(at) on PostgreSQL
-    // while its statistics think the table small (a fresh or fast-growing one): it then aggregates
-    // the whole index range instead of reading its last entry. ORDER BY … DESC LIMIT 1 reads one
-    // entry on either engine whatever the statistics say. Beside them, in the same round trip,
-    // the device's open tickets.
+    // The newest result of each check: one row each of results_latest (migration 100), which the
+    // same statement that stores results keeps. Beside them, in the same round trip, the device's
+    // open tickets.
     const newest = CHECK_IDS.map(
       (c) => `SELECT 'newest' AS kind, '${c}' AS name, CAST(NULL AS BIGINT) AS id,
-                     (SELECT at FROM results WHERE device_id = @device AND check_id = '${c}' ORDER BY at DESC LIMIT 1) AS at`,
+                     (SELECT at FROM results_latest WHERE device_id = @device AND check_id = '${c}') AS at`,
     );
     this.openTickets = "SELECT 'ticket' AS kind, subject AS name, id, recovered_at AS at FROM tickets WHERE device_id = @device AND status <> 'closed'";
     this.newestResults = newest.join(' UNION ALL ');

@@ -62,7 +62,38 @@ describe('storage', () => {
     expect((await repos.results.forReport((await rows[1]!))).every((r) => r.result.reason === 'from the second report')).toBe(true);
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${RESULTS_OF_REPORT}`).all(1, 2, 3) as { detail: string }[];
     const onResults = plan.map((p) => p.detail).filter((d) => /\bx\b/.test(d));
-    expect(onResults).toEqual([expect.stringMatching(/^SEARCH x USING INDEX results_device_check_at \(device_id=\? AND check_id=\? AND at=\?\)/)]);
+    expect(onResults).toEqual([expect.stringMatching(/^SEARCH x USING INDEX results_device_at \(device_id=\? AND at=\?\)/)]);
+    db.close();
+  });
+
+  it('migration 100 fills results_latest with the newest result of each device and check (window end, then id)', async () => {
+    const db = openDatabase(join(dir, 'latest-backfill.db'), { migrate: false });
+    migrate(db, MIGRATIONS.filter((m) => m.version < 100));
+    const repos = createRepositories(sqliteStore(db));
+    const site = await repos.sites.seenAt('acme', 0);
+    // Two devices; reports stored out of window order (a late spool flush), and two reports of one window.
+    const windows = [3, 1, 2, 3, 0].map((h) => new Date(Date.UTC(2026, 10, 1, h)));
+    for (const host of ['db01', 'db02']) {
+      for (const [i, at] of windows.entries()) {
+        const r = realisticReport({ id: `${host}-${i}`, hostname: host, at, psuFault: i === 3 });
+        const device = await repos.devices.seenInReport(site, r.identity, r.source, 0);
+        const rowId = await repos.reports.insert(r, device.id, null, 0);
+        // The old schema: results inserted as before migration 100 (no results_latest yet).
+        for (const x of evaluateReport(r)) {
+          db.prepare('INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES (?, ?, ?, ?, ?, ?)').run(rowId, device.id, x.check, x.verdict, at.getTime(), JSON.stringify(x));
+        }
+      }
+    }
+    expect(migrate(db)).toEqual(MIGRATIONS.filter((m) => m.version >= 100).map((m) => m.version));
+    const newest = db.prepare(`SELECT device_id, check_id, at, id AS result_id FROM results x
+      WHERE NOT EXISTS (SELECT 1 FROM results y WHERE y.device_id = x.device_id AND y.check_id = x.check_id AND (y.at > x.at OR (y.at = x.at AND y.id > x.id)))
+      ORDER BY device_id, check_id`).all();
+    expect(newest).toHaveLength(12);
+    expect(db.prepare('SELECT device_id, check_id, at, result_id FROM results_latest ORDER BY device_id, check_id').all()).toEqual(newest);
+    // Of the two reports of 03:00, the one stored last (the PSU fault) is the newest.
+    expect((await repos.results.latest(1)).find((r) => r.check === 'SXKR-004')).toMatchObject({ reportId: 'db01-3', verdict: 'abnormal' });
+    const indexes = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'results'").all() as { name: string }[]).map((r) => r.name);
+    expect(indexes).toEqual(['results_device_at']);
     db.close();
   });
 

@@ -18,6 +18,7 @@ import { migration080 } from '../../notify/migration.js';
 import { migration097 } from './097-append-only-keys.js';
 import { migration098 } from './098-inspection-remarks.js';
 import { migration099 } from './099-site-contract.js';
+import { migration100 } from './100-results-latest.js';
 
 export type { Migration } from './types.js';
 
@@ -64,4 +65,5 @@ export const MIGRATIONS: readonly Migration[] = [
   migration097,
   migration098,
   migration099,
+  migration100,
 ];
