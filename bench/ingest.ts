@@ -12,8 +12,9 @@
  * --profile writes the collector's V8 CPU profile (.cpuprofile) into DIR.
  * --devices N spreads the clients over N devices (client i reports as device i mod N, with that
  * device's own agent token), as a site's servers would. The default, one device, is the figure the
- * issues quote. Each device is a place of its own in the results index (device, check, time): in
- * batches of 8, a report wrote about 14 pages to the log with 16 devices, against 8 with one.
+ * issues quote. Each device is a place of its own in the indexes by device (its reports, its
+ * results): in batches of 8, a report writes about 9.4 pages to the log with 16 devices, against 7.2
+ * with one (13.9 against 8.4 before the results index had one place per device, migration 100).
  * Beside each rate, measurements per CPU-second (the collector's utime+stime, the raw loop's
  * process.cpuUsage): on a machine others load, that figure moves far less than the wall-clock rate.
  *
