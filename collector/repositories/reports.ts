@@ -1,6 +1,7 @@
 import type { CheckResult, Gap, Measurement, Report } from '../../schemas/index.js';
 import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
+import { multiRowInsert } from './multi-row.js';
 import { INSERT_RESULTS_OF_R, LATEST_OF_X, ResultsRepository, resultParams } from './results.js';
 
 export interface ReportRow {
@@ -69,16 +70,7 @@ export function reportJson(r: ReportRow) {
 const MEASUREMENT_CHUNK = 256;
 const MEASUREMENT_COLUMNS = 11;
 
-/** Built once per row count: the statement caches of both engines key on the very same string. */
-const measurementTexts = new Map<number, string>();
-const insertMeasurementsText = (n: number): string => {
-  let text = measurementTexts.get(n);
-  if (text === undefined) {
-    text = `INSERT INTO measurements VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`;
-    measurementTexts.set(n, text);
-  }
-  return text;
-};
+const insertMeasurements = multiRowInsert('INSERT INTO measurements', MEASUREMENT_COLUMNS);
 
 interface RawMeasurement {
   seq: number;
@@ -277,11 +269,11 @@ export class ReportsRepository {
       const { value, extra } = storedForm(m);
       rows.push(id, i, m.check, m.component, m.metric, value, m.unit ?? null, m.status ?? null, m.command, instant(m.at), extra);
       if (rows.length === MEASUREMENT_CHUNK * MEASUREMENT_COLUMNS) {
-        await this.store.run(insertMeasurementsText(MEASUREMENT_CHUNK), rows);
+        await this.store.run(insertMeasurements(MEASUREMENT_CHUNK), rows);
         rows = [];
       }
     }
-    if (rows.length > 0) await this.store.run(insertMeasurementsText(rows.length / MEASUREMENT_COLUMNS), rows);
+    if (rows.length > 0) await this.store.run(insertMeasurements(rows.length / MEASUREMENT_COLUMNS), rows);
     return id;
   }
 

@@ -1,6 +1,7 @@
 import { CHECK_IDS, type CheckId, type CheckResult, type Verdict } from '../../schemas/index.js';
 import type { Param, Store } from '../storage/store.js';
 import { iso } from './json.js';
+import { multiRowInsert } from './multi-row.js';
 
 export interface StoredResult {
   id: number;
@@ -49,16 +50,8 @@ export const SIX_CHECKS = `(${CHECK_IDS.map((c) => `'${c}'`).join(', ')})`;
  */
 export const RESULTS_OF_REPORT = `${SELECT} WHERE x.device_id = ? AND x.check_id IN ${SIX_CHECKS} AND x.at = ? AND x.report_id = ? ORDER BY x.check_id`;
 
-/** `INSERT … VALUES (…), (…)` for n results: one statement (one round trip on PostgreSQL) per report. */
-const insertTexts = new Map<number, string>();
-const insertText = (n: number): string => {
-  let text = insertTexts.get(n);
-  if (text === undefined) {
-    text = `INSERT INTO results (report_id, device_id, check_id, verdict, at, result) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?)').join(', ')}`;
-    insertTexts.set(n, text);
-  }
-  return text;
-};
+/** The results of a report, one statement (one round trip on PostgreSQL), their ids and checks back for results_latest. */
+const insertResults = multiRowInsert('INSERT INTO results (report_id, device_id, check_id, verdict, at, result)', 6, 'RETURNING id, check_id');
 
 /**
  * PostgreSQL: a report's results inserted beside its new row `r` in ingest's one statement
@@ -80,15 +73,7 @@ const KEEP_NEWEST = `ON CONFLICT (device_id, check_id) DO UPDATE SET at = exclud
 /** PostgreSQL: results_latest kept from the rows `x` that INSERT_RESULTS_OF_R returned, in the same statement. */
 export const LATEST_OF_X = `INSERT INTO results_latest (device_id, check_id, at, result_id) SELECT device_id, check_id, at, id FROM x ${KEEP_NEWEST}`;
 
-const latestTexts = new Map<number, string>();
-const keepLatestText = (n: number): string => {
-  let text = latestTexts.get(n);
-  if (text === undefined) {
-    text = `INSERT INTO results_latest (device_id, check_id, at, result_id) VALUES ${Array.from({ length: n }, () => '(?, ?, ?, ?)').join(', ')} ${KEEP_NEWEST}`;
-    latestTexts.set(n, text);
-  }
-  return text;
-};
+const keepLatest = multiRowInsert('INSERT INTO results_latest (device_id, check_id, at, result_id)', 4, KEEP_NEWEST);
 
 /** The parameters of INSERT_RESULTS_OF_R. */
 export function resultParams(deviceId: number, at: number, results: readonly CheckResult[]): Param[] {
@@ -103,10 +88,10 @@ export class ResultsRepository {
     if (results.length === 0) return;
     const values: Param[] = [];
     for (const r of results) values.push(reportRowId, deviceId, r.check, r.verdict, at, JSON.stringify(r));
-    const stored = await this.store.all<{ id: number; check_id: string }>(`${insertText(results.length)} RETURNING id, check_id`, values);
+    const stored = await this.store.all<{ id: number; check_id: string }>(insertResults(results.length), values);
     const latest: Param[] = [];
     for (const r of stored) latest.push(deviceId, r.check_id, at, Number(r.id));
-    await this.store.run(keepLatestText(stored.length), latest);
+    await this.store.run(keepLatest(stored.length), latest);
   }
 
   /** The latest result of each of the six checks (by report window), absent checks omitted. */
