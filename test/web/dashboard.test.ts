@@ -6,7 +6,7 @@ import type { SeededSite } from '../reports/seed.js';
 import { ARTIFACTS, PASSWORD, seededDashboard } from './fixtures/seeded-dashboard.js';
 
 /**
- * End to end in headless Chromium (Debian's chromium through playwright-core): an engineer reviews
+ * End to end in headless Chromium (Debian's build, through playwright-core): an engineer reviews
  * and signs November, the customer confirms it, a fault ticket goes from open to closed through
  * the pages, and a customer cannot open another customer's site. Screenshots: test-artifacts/web/.
  */
