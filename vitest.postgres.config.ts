@@ -17,7 +17,7 @@ import base from './vitest.config.js';
  *   their own PostgreSQL and run in the first pass already;
  * - tests with no collector and no storage at all (services: the plugin list; the channels' wire
  *   formats: email, robots); the poller CLI (its own file);
- * - the accessibility sweep (a11y: axe-core on every page, and its width at 390 px; ~2 min):
+ * - the accessibility sweep (a11y: axe-core on every page, and its width at 390 px; over a minute):
  *   it judges the markup, which is the same on both engines; every page it visits is also read on
  *   PostgreSQL by zh-everywhere and the page tests.
  * CLI commands and child collectors that take the storage from the test (`freshTestStorage`:
