@@ -48,7 +48,6 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
   const withCompanion = companionJudge(store, repos);
 
   // A transaction of its own — a savepoint inside the group commit's outer transaction (or alone in tests).
-  const onPostgres = store.engine === 'postgres';
   const ingest = (sent: Report, principal: Principal, now: Date): Promise<IngestOutcome> =>
     store.transaction(async (): Promise<IngestOutcome> => {
       // Site scope first: another site's token learns nothing, not even that an id exists.
@@ -56,9 +55,9 @@ export function createIngest(store: Store, repos: Repositories, options: IngestO
       const nowMs = now.getTime();
       // Then the device: a forged report is refused whatever its id, before anything is looked up.
       await assertSpeaksFor(store, repos, principal, siteName, sent.identity.hostname, nowMs);
-      // SQLite looks first (a statement costs it no round trip); PostgreSQL learns it from the
-      // report's insert itself (ON CONFLICT DO NOTHING), one round trip fewer for every report.
-      if (!onPostgres && (await repos.reports.findId(sent.id)) !== undefined) return { duplicate: true, reportId: sent.id };
+      // A report id stored already is learnt from the report's insert itself (ON CONFLICT DO
+      // NOTHING): one statement fewer for every report (one round trip on PostgreSQL), and the
+      // rare duplicate's site and device writes are rolled back with its transaction.
       const { report, stripped } = cleanDeviceText(sent);
       const site = await repos.sites.seenAt(siteName, nowMs);
       const device = await repos.devices.seenInReport(site, report.identity, report.source, nowMs);

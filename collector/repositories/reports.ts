@@ -175,6 +175,9 @@ const INSERT_REPORT = `INSERT INTO reports (report_id, device_id, source, window
                         measurement_count, identity, gaps)
    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`;
 
+/** INSERT_REPORT that inserts nothing, and returns no row, for a report id stored already. */
+const INSERT_NEW_REPORT = INSERT_REPORT.replace(' RETURNING id', ' ON CONFLICT (report_id) DO NOTHING RETURNING id');
+
 /**
  * PostgreSQL: a report's measurements as ten column arrays (seq … extra) for one unnest — eleven
  * parameters with the report's id, not 660, which PostgreSQL parses, binds and plans far more
@@ -215,11 +218,6 @@ export class ReportsRepository {
          count = measurements_hourly.count + excluded.count`;
   }
 
-  /** The row id of a report already stored under this id, if any. */
-  async findId(reportId: string): Promise<number | undefined> {
-    return (await this.store.get<{ id: number }>('SELECT id FROM reports WHERE report_id = ?', [reportId]))?.id;
-  }
-
   async get(reportId: string): Promise<ReportRow | undefined> {
     const r = await this.store.get<RawReport>('SELECT * FROM reports WHERE report_id = ?', [reportId]);
     return r && fromRaw(r);
@@ -229,19 +227,20 @@ export class ReportsRepository {
    * Stores the report, its measurements and its results (the checks it was judged on, at its
    * window's end); call inside the ingest transaction. On PostgreSQL one statement, one round trip:
    * the report's row, its measurements (ten arrays unnested beside the new row's id, values in
-   * text as PostgreSQL keeps them — see storedValue) and its results. There a report id already
-   * stored inserts nothing and answers undefined (the duplicate check in the same round trip; the
-   * caller rolls its transaction back); SQLite's caller has checked before (findId).
+   * text as PostgreSQL keeps them — see storedValue) and its results. On either engine a report id
+   * already stored inserts nothing and answers undefined: the duplicate check is the report row's
+   * insert itself, and the caller rolls its transaction back.
    */
   async insertJudged(report: Report, deviceId: number, tokenId: number | null, now: number, results: readonly CheckResult[]): Promise<number | undefined> {
     const at = Date.parse(report.window.end);
     if (this.store.engine !== 'postgres') {
-      const id = await this.insert(report, deviceId, tokenId, now);
+      const id = await this.insertSqlite(report, deviceId, tokenId, now, INSERT_NEW_REPORT);
+      if (id === undefined) return undefined;
       await this.results.insertAll(id, deviceId, at, results);
       return id;
     }
     const row = await this.store.get<{ id: number }>(
-      `WITH r AS (${INSERT_REPORT.replace(' RETURNING id', ' ON CONFLICT (report_id) DO NOTHING RETURNING id')}),
+      `WITH r AS (${INSERT_NEW_REPORT}),
             m AS (INSERT INTO measurements (report_id, seq, check_id, component, metric, value, unit, status, command, at, extra)
                   SELECT r.id, u.* FROM r, unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bigint[], ?::text[]) AS u),
             x AS (${INSERT_RESULTS_OF_R}),
@@ -259,9 +258,16 @@ export class ReportsRepository {
       if (id === undefined) throw new Error(`report ${report.id} is stored already`);
       return id;
     }
+    return (await this.insertSqlite(report, deviceId, tokenId, now, INSERT_REPORT))!;
+  }
+
+  /** SQLite: the report's row by `insertRow` (undefined when it inserted none), then its measurements. */
+  private async insertSqlite(report: Report, deviceId: number, tokenId: number | null, now: number, insertRow: string): Promise<number | undefined> {
     const row = reportRow(report, deviceId, tokenId, now);
     const ms = report.measurements;
-    const { id } = (await this.store.get<{ id: number }>(INSERT_REPORT, row))!;
+    const inserted = await this.store.get<{ id: number }>(insertRow, row);
+    if (!inserted) return undefined;
+    const { id } = inserted;
     let rows: Param[] = [];
     const instant = instants();
     for (let i = 0; i < ms.length; i++) {
